@@ -1,0 +1,177 @@
+//! What differs between databases, one module per backend.
+//!
+//! A backend knows everything particular to its database and nothing else:
+//! how it quotes identifiers, how long they may be, how it spells each type,
+//! its DDL, its catalog queries and its lock for concurrent runners. Code
+//! outside this module asks the [`Backend`] trait instead of matching on the
+//! database. Adding a database means adding one module that implements it.
+//!
+//! The SQL side of every backend is always compiled, so offline SQL can be
+//! written for any database; talking to one needs its feature (`postgres`,
+//! `mysql`, `sqlite`).
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use std::fmt;
+
+pub use mysql::MysqlBackend;
+pub use postgres::PostgresBackend;
+pub use sqlite::SqliteBackend;
+
+/// One database's dialect. Shared SQL lives in default methods; required
+/// methods are the places where dialects really differ.
+pub trait Backend: fmt::Debug + Send + Sync + 'static {
+    /// Which database this is.
+    fn kind(&self) -> BackendKind;
+
+    /// Quotes an identifier so any name, reserved words and quote characters
+    /// included, reaches the database unchanged.
+    fn quote_identifier(&self, identifier: &str) -> String;
+
+    /// The longest identifier the database keeps, in bytes; longer names are
+    /// truncated (PostgreSQL) or refused (MySQL).
+    fn max_identifier_length(&self) -> usize;
+
+    /// Quotes a possibly namespaced name: `"audit"."log"`.
+    fn quote_qualified(&self, schema: Option<&str>, name: &str) -> String {
+        match schema {
+            Some(schema) => format!(
+                "{}.{}",
+                self.quote_identifier(schema),
+                self.quote_identifier(name)
+            ),
+            None => self.quote_identifier(name),
+        }
+    }
+}
+
+/// Wraps `identifier` in `quote`, doubling any `quote` inside it: the quoting
+/// rule PostgreSQL, SQLite (`"`) and MySQL (`` ` ``) share.
+pub(crate) fn quote_with(quote: char, identifier: &str) -> String {
+    let mut quoted = String::with_capacity(identifier.len() + 2);
+    quoted.push(quote);
+    for ch in identifier.chars() {
+        if ch == quote {
+            quoted.push(quote);
+        }
+        quoted.push(ch);
+    }
+    quoted.push(quote);
+    quoted
+}
+
+/// The databases retort supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BackendKind {
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL or MariaDB.
+    Mysql,
+    /// SQLite.
+    Sqlite,
+}
+
+impl BackendKind {
+    /// Every supported database.
+    pub const ALL: [BackendKind; 3] = [
+        BackendKind::Postgres,
+        BackendKind::Mysql,
+        BackendKind::Sqlite,
+    ];
+
+    /// The backend that speaks this database's dialect.
+    pub fn backend(self) -> &'static dyn Backend {
+        match self {
+            BackendKind::Postgres => &PostgresBackend,
+            BackendKind::Mysql => &MysqlBackend,
+            BackendKind::Sqlite => &SqliteBackend,
+        }
+    }
+
+    /// The database a connection URL points at, by its scheme:
+    /// `postgres://` or `postgresql://`, `mysql://` or `mariadb://`, and
+    /// `sqlite://`, `file:` or a plain path for SQLite.
+    pub fn from_url(url: &str) -> BackendKind {
+        let scheme = url
+            .split_once(':')
+            .map(|(scheme, _)| scheme.to_ascii_lowercase());
+        match scheme.as_deref() {
+            Some("postgres" | "postgresql") => BackendKind::Postgres,
+            Some("mysql" | "mariadb") => BackendKind::Mysql,
+            _ => BackendKind::Sqlite,
+        }
+    }
+
+    /// The database's name for people: `PostgreSQL`, `MySQL`, `SQLite`.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            BackendKind::Postgres => "PostgreSQL",
+            BackendKind::Mysql => "MySQL",
+            BackendKind::Sqlite => "SQLite",
+        }
+    }
+}
+
+impl fmt::Display for BackendKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.display_name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_doubles_the_quote_character() {
+        assert_eq!(PostgresBackend.quote_identifier("users"), r#""users""#);
+        assert_eq!(PostgresBackend.quote_identifier(r#"a"b"#), r#""a""b""#);
+        assert_eq!(SqliteBackend.quote_identifier("select"), r#""select""#);
+        assert_eq!(MysqlBackend.quote_identifier("a`b"), "`a``b`");
+        assert_eq!(MysqlBackend.quote_identifier(r#"a"b"#), r#"`a"b`"#);
+    }
+
+    #[test]
+    fn qualified_names_quote_each_part() {
+        assert_eq!(
+            PostgresBackend.quote_qualified(Some("audit"), "log"),
+            r#""audit"."log""#
+        );
+        assert_eq!(MysqlBackend.quote_qualified(None, "log"), "`log`");
+    }
+
+    #[test]
+    fn the_url_scheme_picks_the_backend() {
+        assert_eq!(
+            BackendKind::from_url("postgres://u@h/db"),
+            BackendKind::Postgres
+        );
+        assert_eq!(
+            BackendKind::from_url("PostgreSQL://u@h/db"),
+            BackendKind::Postgres
+        );
+        assert_eq!(
+            BackendKind::from_url("mysql://root@h/db"),
+            BackendKind::Mysql
+        );
+        assert_eq!(
+            BackendKind::from_url("mariadb://root@h/db"),
+            BackendKind::Mysql
+        );
+        assert_eq!(
+            BackendKind::from_url("sqlite://app.db"),
+            BackendKind::Sqlite
+        );
+        assert_eq!(BackendKind::from_url("app.db"), BackendKind::Sqlite);
+        assert_eq!(BackendKind::from_url(":memory:"), BackendKind::Sqlite);
+    }
+
+    #[test]
+    fn every_kind_has_its_backend() {
+        for kind in BackendKind::ALL {
+            assert_eq!(kind.backend().kind(), kind);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! The diesel connections retort works through.
+
+use crate::backend::BackendKind;
+
+mod sealed {
+    /// Keeps [`DatabaseConnection`](super::DatabaseConnection) implemented
+    /// only for the connections retort knows.
+    pub trait Sealed {}
+}
+
+/// A diesel connection to a database retort supports: `PgConnection`,
+/// `MysqlConnection` or `SqliteConnection`, each behind its feature.
+///
+/// Every public function that talks to a database takes `&mut C` where
+/// `C: DatabaseConnection`. The trait is sealed: retort needs to know each
+/// database's catalog, DDL and locks, so it cannot be implemented outside
+/// this crate. A connection checked out of a pool derefs to one of these
+/// types, so `&mut *pool.get()?` can be passed wherever a connection is
+/// wanted.
+pub trait DatabaseConnection: diesel::Connection + sealed::Sealed + 'static {
+    /// The database behind this connection.
+    const BACKEND: BackendKind;
+}
+
+#[cfg(feature = "postgres")]
+impl sealed::Sealed for diesel::PgConnection {}
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+impl DatabaseConnection for diesel::PgConnection {
+    const BACKEND: BackendKind = BackendKind::Postgres;
+}
+
+#[cfg(feature = "mysql")]
+impl sealed::Sealed for diesel::MysqlConnection {}
+#[cfg(feature = "mysql")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
+impl DatabaseConnection for diesel::MysqlConnection {
+    const BACKEND: BackendKind = BackendKind::Mysql;
+}
+
+#[cfg(feature = "sqlite")]
+impl sealed::Sealed for diesel::SqliteConnection {}
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+impl DatabaseConnection for diesel::SqliteConnection {
+    const BACKEND: BackendKind = BackendKind::Sqlite;
+}

@@ -1,0 +1,28 @@
+//! The engine behind [retort](https://docs.rs/retort): the portable schema
+//! model, one backend per database, and (in later modules) introspection,
+//! diff, revisions and the runner.
+//!
+//! Most applications depend on the `retort` facade instead, which re-exports
+//! what is public here.
+//!
+//! ```
+//! use retort_core::schema::{Column, Schema, SqlType, Table};
+//!
+//! let schema = Schema::new(vec![Table::new("users")
+//!     .column(Column::new("id", SqlType::BigInt).identity())
+//!     .column(Column::new("email", SqlType::Varchar(255)))]);
+//! assert!(schema.table("users").is_some());
+//! ```
+
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod backend;
+mod connection;
+mod redact;
+pub mod schema;
+
+pub use backend::{Backend, BackendKind};
+pub use connection::DatabaseConnection;
+pub use redact::{redact_password_in, redact_url, REDACTED};
+pub use schema::Model;

@@ -1,0 +1,90 @@
+//! Columns.
+
+use serde::{Deserialize, Serialize};
+
+use super::SqlType;
+
+/// One column of a table.
+///
+/// Two columns are equal when every field but the [`renamed_from`] hint is
+/// equal: the hint tells the diff how to get here, it is not part of the
+/// schema's state.
+///
+/// [`renamed_from`]: Column::renamed_from
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Column {
+    /// The column's name as the database knows it.
+    pub name: String,
+    /// The column's type.
+    pub ty: SqlType,
+    /// Whether the column accepts `NULL`.
+    pub nullable: bool,
+    /// The default value, as an SQL expression (`'draft'`, `0`, `now()`).
+    pub default: Option<String>,
+    /// Whether the database generates the value (identity, serial,
+    /// `AUTO_INCREMENT`, SQLite's `INTEGER PRIMARY KEY AUTOINCREMENT`).
+    pub identity: bool,
+    /// The column's comment.
+    pub comment: Option<String>,
+    /// The name this column had before, when it is being renamed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+impl Column {
+    /// A `NOT NULL` column with no default, no identity and no comment.
+    pub fn new(name: impl Into<String>, ty: SqlType) -> Self {
+        Column {
+            name: name.into(),
+            ty,
+            nullable: false,
+            default: None,
+            identity: false,
+            comment: None,
+            renamed_from: None,
+        }
+    }
+
+    /// Makes the column accept `NULL`.
+    pub fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+
+    /// Sets the default value, an SQL expression.
+    pub fn default_expr(mut self, expression: impl Into<String>) -> Self {
+        self.default = Some(expression.into());
+        self
+    }
+
+    /// Makes the database generate the column's value.
+    pub fn identity(mut self) -> Self {
+        self.identity = true;
+        self
+    }
+
+    /// Sets the column's comment.
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+
+    /// Records the column's previous name, so the diff renames it.
+    pub fn renamed_from(mut self, old_name: impl Into<String>) -> Self {
+        self.renamed_from = Some(old_name.into());
+        self
+    }
+}
+
+impl PartialEq for Column {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.ty == other.ty
+            && self.nullable == other.nullable
+            && self.default == other.default
+            && self.identity == other.identity
+            && self.comment == other.comment
+    }
+}
+
+impl Eq for Column {}

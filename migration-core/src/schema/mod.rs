@@ -1,0 +1,116 @@
+//! The portable schema model: plain data describing tables, with no I/O.
+//!
+//! Models produce it ([`Model::table`]), introspection reads it from a live
+//! database, and the diff compares two of them. Everything here is `Clone`,
+//! `Debug`, `Eq` and serde-serializable.
+//!
+//! # Equality
+//!
+//! Equality is semantic where order carries no meaning:
+//!
+//! - a [`Schema`]'s tables compare as a set, keyed by namespace and name;
+//! - a [`Table`]'s columns compare in order, while its indexes, unique
+//!   constraints, foreign keys and checks compare as multisets;
+//! - rename hints (`renamed_from`) are instructions for the diff, not state,
+//!   and are never compared;
+//! - everything else, names of constraints included, compares exactly.
+//!
+//! ```
+//! use retort_core::schema::{Column, Index, Schema, SqlType, Table};
+//!
+//! let users = Table::new("users")
+//!     .column(Column::new("id", SqlType::BigInt))
+//!     .index(Index::on_columns("ix_users_a", ["a"]))
+//!     .index(Index::on_columns("ix_users_b", ["b"]));
+//! let mut reordered = users.clone();
+//! reordered.indexes.reverse();
+//! assert_eq!(users, reordered);
+//! assert_eq!(
+//!     Schema::new(vec![users.clone(), Table::new("teams")]),
+//!     Schema::new(vec![Table::new("teams"), users]),
+//! );
+//! ```
+
+mod column;
+mod constraint;
+mod sql_type;
+mod table;
+mod unordered;
+
+use serde::{Deserialize, Serialize};
+
+pub use column::Column;
+pub use constraint::{
+    CheckConstraint, ForeignKey, Index, IndexPart, PrimaryKey, ReferentialAction, UniqueConstraint,
+};
+pub use sql_type::SqlType;
+pub use table::Table;
+
+/// A set of tables: what the models describe, or what a database holds.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Schema {
+    /// The tables, in no particular order.
+    pub tables: Vec<Table>,
+}
+
+impl Schema {
+    /// A schema holding these tables.
+    pub fn new(tables: Vec<Table>) -> Self {
+        Schema { tables }
+    }
+
+    /// The table with this name in any namespace, if any.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|table| table.name == name)
+    }
+
+    /// The table with this namespace and name, if any.
+    pub fn table_in(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
+        self.tables
+            .iter()
+            .find(|table| table.qualified_name() == (schema, name))
+    }
+
+    fn tables_by_name(&self) -> Vec<&Table> {
+        let mut tables: Vec<&Table> = self.tables.iter().collect();
+        tables.sort_by(|a, b| a.qualified_name().cmp(&b.qualified_name()));
+        tables
+    }
+}
+
+impl PartialEq for Schema {
+    fn eq(&self, other: &Self) -> bool {
+        self.tables.len() == other.tables.len() && self.tables_by_name() == other.tables_by_name()
+    }
+}
+
+impl Eq for Schema {}
+
+/// A Rust type that describes one table.
+///
+/// `#[derive(Model)]` implements it; a hand-written implementation works the
+/// same way:
+///
+/// ```
+/// use retort_core::schema::{Column, Model, PrimaryKey, SqlType, Table};
+///
+/// struct Team;
+///
+/// impl Model for Team {
+///     fn table() -> Table {
+///         Table::new("teams")
+///             .column(Column::new("id", SqlType::BigInt).identity())
+///             .column(Column::new("name", SqlType::Text))
+///             .primary_key(PrimaryKey { name: Some("pk_teams".into()), columns: vec!["id".into()] })
+///     }
+/// }
+///
+/// assert_eq!(Team::table().columns.len(), 2);
+/// ```
+pub trait Model {
+    /// The table this type describes.
+    fn table() -> Table;
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,70 @@
+//! The portable column types.
+
+use serde::{Deserialize, Serialize};
+
+/// A column's type, spelled the same way for every database.
+///
+/// Each backend renders these in its own dialect and normalizes what its
+/// catalog reports back to them, so a column retort created reads back as the
+/// type it meant. A type retort does not model is kept as [`SqlType::Custom`],
+/// spelled as the database spells it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SqlType {
+    /// A 2-byte integer.
+    SmallInt,
+    /// A 4-byte integer.
+    Integer,
+    /// An 8-byte integer.
+    BigInt,
+    /// A 4-byte floating-point number.
+    Real,
+    /// An 8-byte floating-point number.
+    Double,
+    /// An exact decimal number; `None` leaves the database's default.
+    Numeric {
+        /// Total number of significant digits.
+        precision: Option<u32>,
+        /// Number of digits after the decimal point.
+        scale: Option<u32>,
+    },
+    /// A boolean (MySQL stores it as `tinyint(1)`).
+    Boolean,
+    /// Text of unbounded length.
+    Text,
+    /// Text of at most this many characters.
+    Varchar(u32),
+    /// Text of exactly this many characters, padded.
+    Char(u32),
+    /// A byte string of unbounded length.
+    Binary,
+    /// A calendar date.
+    Date,
+    /// A time of day without a time zone.
+    Time,
+    /// A date and time without a time zone.
+    Timestamp,
+    /// A point in time, with a time zone.
+    TimestampTz,
+    /// A UUID (a native type on PostgreSQL; a fixed-width string elsewhere).
+    Uuid,
+    /// A JSON document.
+    Json,
+    /// An enumeration: a named type on PostgreSQL, an inline `ENUM(...)` on
+    /// MySQL, a checked text column on SQLite.
+    Enum {
+        /// The type's name (PostgreSQL's `CREATE TYPE` name).
+        name: String,
+        /// The allowed values, in their declared order.
+        values: Vec<String>,
+    },
+    /// Any other type, spelled as the database spells it.
+    Custom(String),
+}
+
+impl SqlType {
+    /// Whether the type is one of the integer types.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt)
+    }
+}

@@ -1,0 +1,111 @@
+//! Tables.
+
+use serde::{Deserialize, Serialize};
+
+use super::unordered::same_elements;
+use super::{CheckConstraint, Column, ForeignKey, Index, PrimaryKey, UniqueConstraint};
+
+/// One table: its columns in order, its keys, indexes and constraints.
+///
+/// Equality follows what the database means, not how the lists happen to be
+/// ordered: columns compare in order (their order is visible to `SELECT *`),
+/// while indexes, unique constraints, foreign keys and checks compare as
+/// multisets. The [`renamed_from`](Table::renamed_from) hint is not compared.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Table {
+    /// The table's name.
+    pub name: String,
+    /// The table's namespace (PostgreSQL schema, MySQL database, SQLite
+    /// attached database); `None` for the connection's default.
+    pub schema: Option<String>,
+    /// The columns, in table order.
+    pub columns: Vec<Column>,
+    /// The primary key, if any.
+    pub primary_key: Option<PrimaryKey>,
+    /// Indexes other than those backing the primary key or a unique
+    /// constraint.
+    pub indexes: Vec<Index>,
+    /// Unique constraints.
+    pub uniques: Vec<UniqueConstraint>,
+    /// Foreign keys.
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Check constraints.
+    pub checks: Vec<CheckConstraint>,
+    /// The table's comment.
+    pub comment: Option<String>,
+    /// The name this table had before, when it is being renamed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+impl Table {
+    /// An empty table in the default namespace.
+    pub fn new(name: impl Into<String>) -> Self {
+        Table {
+            name: name.into(),
+            ..Table::default()
+        }
+    }
+
+    /// Appends a column.
+    pub fn column(mut self, column: Column) -> Self {
+        self.columns.push(column);
+        self
+    }
+
+    /// Sets the primary key.
+    pub fn primary_key(mut self, primary_key: PrimaryKey) -> Self {
+        self.primary_key = Some(primary_key);
+        self
+    }
+
+    /// Adds an index.
+    pub fn index(mut self, index: Index) -> Self {
+        self.indexes.push(index);
+        self
+    }
+
+    /// Adds a unique constraint.
+    pub fn unique(mut self, unique: UniqueConstraint) -> Self {
+        self.uniques.push(unique);
+        self
+    }
+
+    /// Adds a foreign key.
+    pub fn foreign_key(mut self, foreign_key: ForeignKey) -> Self {
+        self.foreign_keys.push(foreign_key);
+        self
+    }
+
+    /// Adds a check constraint.
+    pub fn check(mut self, check: CheckConstraint) -> Self {
+        self.checks.push(check);
+        self
+    }
+
+    /// The column with this name, if any.
+    pub fn find_column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|column| column.name == name)
+    }
+
+    /// The namespace and name, for ordering and lookups.
+    pub fn qualified_name(&self) -> (Option<&str>, &str) {
+        (self.schema.as_deref(), &self.name)
+    }
+}
+
+impl PartialEq for Table {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.schema == other.schema
+            && self.columns == other.columns
+            && self.primary_key == other.primary_key
+            && self.comment == other.comment
+            && same_elements(&self.indexes, &other.indexes)
+            && same_elements(&self.uniques, &other.uniques)
+            && same_elements(&self.foreign_keys, &other.foreign_keys)
+            && same_elements(&self.checks, &other.checks)
+    }
+}
+
+impl Eq for Table {}

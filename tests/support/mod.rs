@@ -1,0 +1,262 @@
+//! Test support shared by the integration tests: a fresh, uniquely named
+//! database per test on each backend, dropped afterwards, so tests run in
+//! parallel without seeing each other.
+//!
+//! - PostgreSQL: `CREATE DATABASE` through `RETORT_TEST_PG_URL`
+//!   (default `postgres://postgres@127.0.0.1:5432/postgres`).
+//! - MySQL/MariaDB: `CREATE DATABASE` through `RETORT_TEST_MYSQL_URL`
+//!   (default `mysql://root@127.0.0.1:3306/test`).
+//! - SQLite: a file in a temporary directory.
+//!
+//! A server that cannot be reached skips that backend's tests with a printed
+//! reason, unless `RETORT_REQUIRE_BACKENDS` is `all` (as in CI) or names the
+//! backend (`postgres,mysql`), in which case the test fails.
+//!
+//! Write a test once, generic over the connection, and instantiate it per
+//! backend with [`backend_tests!`]:
+//!
+//! ```ignore
+//! fn creates_a_table<C: TestBackend>(db: &TestDatabase<C>) {
+//!     let mut conn = db.connect();
+//!     conn.batch_execute("CREATE TABLE t (id INTEGER)").unwrap();
+//! }
+//! backend_tests!(creates_a_table);
+//! ```
+
+#![allow(dead_code, unused_macros, unused_imports)]
+
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use retort::DatabaseConnection;
+
+/// A database that exists for one test and is dropped with this value.
+pub struct TestDatabase<C: TestBackend> {
+    /// The URL that reaches the fresh database.
+    pub url: String,
+    /// The database's name (the file name on SQLite).
+    pub name: String,
+    admin_url: String,
+    _dir: Option<tempfile::TempDir>,
+    _connection: PhantomData<fn() -> C>,
+}
+
+impl<C: TestBackend> TestDatabase<C> {
+    /// A new connection to the fresh database.
+    pub fn connect(&self) -> C {
+        C::establish(&self.url).unwrap_or_else(|error| {
+            panic!(
+                "cannot connect to test database {}: {error}",
+                retort::redact_url(&self.url)
+            )
+        })
+    }
+}
+
+impl<C: TestBackend> Drop for TestDatabase<C> {
+    fn drop(&mut self) {
+        if let Err(error) = C::drop_database(&self.admin_url, &self.name) {
+            eprintln!("could not drop test database {}: {error}", self.name);
+        }
+    }
+}
+
+/// A backend the tests can create throwaway databases on.
+pub trait TestBackend: DatabaseConnection + Sized {
+    /// The backend's name in `RETORT_REQUIRE_BACKENDS` and skip messages.
+    const NAME: &'static str;
+
+    /// Creates a fresh database, or says why the backend is unavailable.
+    fn create_database() -> Result<TestDatabase<Self>, String>;
+
+    /// Drops a database made by [`TestBackend::create_database`].
+    fn drop_database(admin_url: &str, name: &str) -> Result<(), String>;
+
+    /// Runs one statement and returns the number of rows it touched.
+    fn execute(&mut self, sql: &str) -> diesel::QueryResult<usize>;
+}
+
+/// The part of [`TestBackend`] that is the same text for every connection.
+macro_rules! execute_by_sql_query {
+    () => {
+        fn execute(&mut self, sql: &str) -> diesel::QueryResult<usize> {
+            diesel::RunQueryDsl::execute(diesel::sql_query(sql), self)
+        }
+    };
+}
+
+/// A name no other test, process or run uses.
+pub fn unique_name() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.subsec_nanos());
+    format!(
+        "retort_test_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Whether an unreachable backend must fail the test instead of skipping.
+pub fn backend_required(name: &str) -> bool {
+    match std::env::var("RETORT_REQUIRE_BACKENDS") {
+        Ok(required) => required
+            .split(',')
+            .map(str::trim)
+            .any(|wanted| wanted == "all" || wanted == name),
+        Err(_) => false,
+    }
+}
+
+/// Runs `test` against a fresh database of backend `C`; skips with a printed
+/// reason when the backend is unreachable and not required.
+pub fn run<C: TestBackend>(test: impl FnOnce(&TestDatabase<C>)) {
+    match C::create_database() {
+        Ok(database) => test(&database),
+        Err(reason) if backend_required(C::NAME) => {
+            panic!(
+                "{} is required (RETORT_REQUIRE_BACKENDS) but unavailable: {reason}",
+                C::NAME
+            )
+        }
+        Err(reason) => eprintln!("skipped: {} unavailable: {reason}", C::NAME),
+    }
+}
+
+/// Instantiates generic tests once per compiled-in backend:
+/// `backend_tests!(a, b)` makes `a::postgres`, `a::mysql`, `a::sqlite`, ...
+macro_rules! backend_tests {
+    ($($test:ident),* $(,)?) => {
+        $(
+            mod $test {
+                #[cfg(feature = "postgres")]
+                #[test]
+                fn postgres() {
+                    $crate::support::run::<diesel::PgConnection>(|db| super::$test(db));
+                }
+
+                #[cfg(feature = "mysql")]
+                #[test]
+                fn mysql() {
+                    $crate::support::run::<diesel::MysqlConnection>(|db| super::$test(db));
+                }
+
+                #[cfg(feature = "sqlite")]
+                #[test]
+                fn sqlite() {
+                    $crate::support::run::<diesel::SqliteConnection>(|db| super::$test(db));
+                }
+            }
+        )*
+    };
+}
+pub(crate) use backend_tests;
+
+/// Replaces the database part of a URL's path.
+fn with_database(admin_url: &str, database: &str) -> Result<String, String> {
+    let mut url = url::Url::parse(admin_url)
+        .map_err(|error| format!("bad URL {}: {error}", retort::redact_url(admin_url)))?;
+    url.set_path(&format!("/{database}"));
+    Ok(url.to_string())
+}
+
+fn admin_connection<C: Connection>(admin_url: &str) -> Result<C, String> {
+    C::establish(admin_url).map_err(|error| format!("{} ({error})", retort::redact_url(admin_url)))
+}
+
+#[cfg(feature = "postgres")]
+impl TestBackend for diesel::PgConnection {
+    const NAME: &'static str = "postgres";
+
+    execute_by_sql_query!();
+
+    fn create_database() -> Result<TestDatabase<Self>, String> {
+        let admin_url = std::env::var("RETORT_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = unique_name();
+        let mut admin: Self = admin_connection(&admin_url)?;
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .map_err(|error| format!("CREATE DATABASE {name}: {error}"))?;
+        Ok(TestDatabase {
+            url: with_database(&admin_url, &name)?,
+            name,
+            admin_url,
+            _dir: None,
+            _connection: PhantomData,
+        })
+    }
+
+    fn drop_database(admin_url: &str, name: &str) -> Result<(), String> {
+        let mut admin: Self = admin_connection(admin_url)?;
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .map_err(|error| error.to_string())
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl TestBackend for diesel::MysqlConnection {
+    const NAME: &'static str = "mysql";
+
+    execute_by_sql_query!();
+
+    fn create_database() -> Result<TestDatabase<Self>, String> {
+        let admin_url = std::env::var("RETORT_TEST_MYSQL_URL")
+            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
+        let name = unique_name();
+        let mut admin: Self = admin_connection(&admin_url)?;
+        admin
+            .batch_execute(&format!(
+                "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            ))
+            .map_err(|error| format!("CREATE DATABASE {name}: {error}"))?;
+        Ok(TestDatabase {
+            url: with_database(&admin_url, &name)?,
+            name,
+            admin_url,
+            _dir: None,
+            _connection: PhantomData,
+        })
+    }
+
+    fn drop_database(admin_url: &str, name: &str) -> Result<(), String> {
+        let mut admin: Self = admin_connection(admin_url)?;
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS `{name}`"))
+            .map_err(|error| error.to_string())
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl TestBackend for diesel::SqliteConnection {
+    const NAME: &'static str = "sqlite";
+
+    execute_by_sql_query!();
+
+    fn create_database() -> Result<TestDatabase<Self>, String> {
+        let dir = tempfile::tempdir().map_err(|error| format!("temporary directory: {error}"))?;
+        let name = format!("{}.db", unique_name());
+        let path = dir.path().join(&name);
+        let url = path
+            .to_str()
+            .ok_or_else(|| format!("temporary path {} is not UTF-8", path.display()))?
+            .to_owned();
+        Ok(TestDatabase {
+            admin_url: url.clone(),
+            url,
+            name,
+            _dir: Some(dir),
+            _connection: PhantomData,
+        })
+    }
+
+    fn drop_database(_admin_url: &str, _name: &str) -> Result<(), String> {
+        // The temporary directory holding the file is removed with it.
+        Ok(())
+    }
+}
