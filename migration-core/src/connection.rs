@@ -17,6 +17,11 @@ mod sealed {
 /// this crate. A connection checked out of a pool derefs to one of these
 /// types, so `&mut *pool.get()?` can be passed wherever a connection is
 /// wanted.
+///
+/// Each area that talks to a database (introspection, the runner's version
+/// table and lock) defines a `#[doc(hidden)]` capability trait, implements it
+/// for the three connection types next to its backend code, and adds it here
+/// as a supertrait, so generic code above needs only this one bound.
 pub trait DatabaseConnection: diesel::Connection + sealed::Sealed + 'static {
     /// The database behind this connection.
     const BACKEND: BackendKind;

@@ -16,6 +16,8 @@ mod sqlite;
 
 use std::fmt;
 
+use crate::schema::SqlType;
+
 pub use mysql::MysqlBackend;
 pub use postgres::PostgresBackend;
 pub use sqlite::SqliteBackend;
@@ -33,6 +35,10 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
     /// The longest identifier the database keeps, in bytes; longer names are
     /// truncated (PostgreSQL) or refused (MySQL).
     fn max_identifier_length(&self) -> usize;
+
+    /// How this database spells a column type in DDL. Introspection reads
+    /// each spelling back as the type it came from.
+    fn type_sql(&self, ty: &SqlType) -> String;
 
     /// Quotes a possibly namespaced name: `"audit"."log"`.
     fn quote_qualified(&self, schema: Option<&str>, name: &str) -> String {
@@ -60,6 +66,15 @@ pub(crate) fn quote_with(quote: char, identifier: &str) -> String {
     }
     quoted.push(quote);
     quoted
+}
+
+/// `NAME(p, s)`, `NAME(p)` or `NAME`, as far as precision and scale are given.
+pub(crate) fn with_precision(name: &str, precision: Option<u32>, scale: Option<u32>) -> String {
+    match (precision, scale) {
+        (Some(precision), Some(scale)) => format!("{name}({precision}, {scale})"),
+        (Some(precision), None) => format!("{name}({precision})"),
+        _ => name.to_owned(),
+    }
 }
 
 /// The databases retort supports.
@@ -166,6 +181,63 @@ mod tests {
         );
         assert_eq!(BackendKind::from_url("app.db"), BackendKind::Sqlite);
         assert_eq!(BackendKind::from_url(":memory:"), BackendKind::Sqlite);
+    }
+
+    /// One of every type, for tests that walk them all.
+    pub(crate) fn every_type() -> Vec<SqlType> {
+        vec![
+            SqlType::SmallInt,
+            SqlType::Integer,
+            SqlType::BigInt,
+            SqlType::Real,
+            SqlType::Double,
+            SqlType::Numeric {
+                precision: Some(10),
+                scale: Some(2),
+            },
+            SqlType::Numeric {
+                precision: Some(10),
+                scale: None,
+            },
+            SqlType::Numeric {
+                precision: None,
+                scale: None,
+            },
+            SqlType::Boolean,
+            SqlType::Text,
+            SqlType::Varchar(255),
+            SqlType::Char(3),
+            SqlType::Binary,
+            SqlType::Date,
+            SqlType::Time,
+            SqlType::Timestamp,
+            SqlType::TimestampTz,
+            SqlType::Uuid,
+            SqlType::Json,
+            SqlType::Enum {
+                name: "mood".into(),
+                values: vec!["happy".into(), "it's ok".into()],
+            },
+            SqlType::Custom("tsvector".into()),
+        ]
+    }
+
+    #[test]
+    fn every_type_has_a_distinct_spelling_on_every_backend() {
+        for kind in BackendKind::ALL {
+            let backend = kind.backend();
+            let spellings: Vec<String> =
+                every_type().iter().map(|ty| backend.type_sql(ty)).collect();
+            for (at, spelling) in spellings.iter().enumerate() {
+                assert!(!spelling.is_empty());
+                if kind != BackendKind::Sqlite {
+                    assert!(
+                        !spellings[..at].contains(spelling),
+                        "{kind}: {spelling} spells two types"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

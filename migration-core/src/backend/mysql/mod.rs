@@ -1,6 +1,7 @@
 //! MySQL and MariaDB.
 
-use super::{quote_with, Backend, BackendKind};
+use super::{quote_with, with_precision, Backend, BackendKind};
+use crate::schema::SqlType;
 
 /// The MySQL and MariaDB dialect.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -18,5 +19,38 @@ impl Backend for MysqlBackend {
     fn max_identifier_length(&self) -> usize {
         // Longer names are refused with an error.
         64
+    }
+
+    fn type_sql(&self, ty: &SqlType) -> String {
+        match ty {
+            SqlType::SmallInt => "SMALLINT".into(),
+            SqlType::Integer => "INT".into(),
+            SqlType::BigInt => "BIGINT".into(),
+            SqlType::Real => "FLOAT".into(),
+            SqlType::Double => "DOUBLE".into(),
+            SqlType::Numeric { precision, scale } => with_precision("DECIMAL", *precision, *scale),
+            // MySQL's BOOLEAN is an alias that reads back as tinyint(1).
+            SqlType::Boolean => "TINYINT(1)".into(),
+            SqlType::Text => "TEXT".into(),
+            SqlType::Varchar(length) => format!("VARCHAR({length})"),
+            SqlType::Char(length) => format!("CHAR({length})"),
+            SqlType::Binary => "BLOB".into(),
+            SqlType::Date => "DATE".into(),
+            SqlType::Time => "TIME(6)".into(),
+            // Microseconds kept; DATETIME has no 2038 limit.
+            SqlType::Timestamp => "DATETIME(6)".into(),
+            // TIMESTAMP converts to and from UTC, the nearest thing MySQL has
+            // to a time-zone-aware type (its range ends in 2038).
+            SqlType::TimestampTz => "TIMESTAMP(6)".into(),
+            SqlType::Uuid => "CHAR(36)".into(),
+            SqlType::Json => "JSON".into(),
+            // MySQL enums are inline: the type's name does not survive.
+            SqlType::Enum { values, .. } => {
+                let quoted: Vec<String> =
+                    values.iter().map(|value| quote_with('\'', value)).collect();
+                format!("ENUM({})", quoted.join(", "))
+            }
+            SqlType::Custom(spelled) => spelled.clone(),
+        }
     }
 }

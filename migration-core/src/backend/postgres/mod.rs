@@ -1,6 +1,7 @@
 //! PostgreSQL.
 
-use super::{quote_with, Backend, BackendKind};
+use super::{quote_with, with_precision, Backend, BackendKind};
+use crate::schema::SqlType;
 
 /// The PostgreSQL dialect.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -18,5 +19,31 @@ impl Backend for PostgresBackend {
     fn max_identifier_length(&self) -> usize {
         // NAMEDATALEN - 1: longer names are silently truncated.
         63
+    }
+
+    fn type_sql(&self, ty: &SqlType) -> String {
+        match ty {
+            SqlType::SmallInt => "SMALLINT".into(),
+            SqlType::Integer => "INTEGER".into(),
+            SqlType::BigInt => "BIGINT".into(),
+            SqlType::Real => "REAL".into(),
+            SqlType::Double => "DOUBLE PRECISION".into(),
+            SqlType::Numeric { precision, scale } => with_precision("NUMERIC", *precision, *scale),
+            SqlType::Boolean => "BOOLEAN".into(),
+            SqlType::Text => "TEXT".into(),
+            SqlType::Varchar(length) => format!("VARCHAR({length})"),
+            SqlType::Char(length) => format!("CHAR({length})"),
+            SqlType::Binary => "BYTEA".into(),
+            SqlType::Date => "DATE".into(),
+            SqlType::Time => "TIME".into(),
+            SqlType::Timestamp => "TIMESTAMP".into(),
+            SqlType::TimestampTz => "TIMESTAMPTZ".into(),
+            SqlType::Uuid => "UUID".into(),
+            // jsonb: indexable and compact; a `json` column reads back as Custom("json").
+            SqlType::Json => "JSONB".into(),
+            // A named type, created by `CREATE TYPE ... AS ENUM` before use.
+            SqlType::Enum { name, .. } => self.quote_identifier(name),
+            SqlType::Custom(spelled) => spelled.clone(),
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! SQLite.
 
-use super::{quote_with, Backend, BackendKind};
+use super::{quote_with, with_precision, Backend, BackendKind};
+use crate::schema::SqlType;
 
 /// The SQLite dialect.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -18,5 +19,33 @@ impl Backend for SqliteBackend {
     fn max_identifier_length(&self) -> usize {
         // SQLite sets no limit; this keeps generated names readable.
         1024
+    }
+
+    fn type_sql(&self, ty: &SqlType) -> String {
+        // SQLite keeps the declared type as written and derives an affinity
+        // from it; these spellings give each type the affinity that suits it
+        // and read back unambiguously.
+        match ty {
+            SqlType::SmallInt => "SMALLINT".into(),
+            SqlType::Integer => "INTEGER".into(),
+            SqlType::BigInt => "BIGINT".into(),
+            SqlType::Real => "REAL".into(),
+            SqlType::Double => "DOUBLE".into(),
+            SqlType::Numeric { precision, scale } => with_precision("NUMERIC", *precision, *scale),
+            SqlType::Boolean => "BOOLEAN".into(),
+            SqlType::Text => "TEXT".into(),
+            SqlType::Varchar(length) => format!("VARCHAR({length})"),
+            SqlType::Char(length) => format!("CHAR({length})"),
+            SqlType::Binary => "BLOB".into(),
+            SqlType::Date => "DATE".into(),
+            SqlType::Time => "TIME".into(),
+            SqlType::Timestamp => "TIMESTAMP".into(),
+            SqlType::TimestampTz => "TIMESTAMPTZ".into(),
+            SqlType::Uuid => "UUID".into(),
+            SqlType::Json => "JSON".into(),
+            // Text restricted by a CHECK constraint the renderer adds.
+            SqlType::Enum { .. } => "TEXT".into(),
+            SqlType::Custom(spelled) => spelled.clone(),
+        }
     }
 }
