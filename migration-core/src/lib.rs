@@ -22,6 +22,10 @@ mod connection;
 mod redact;
 pub mod schema;
 
+/// The table where the runner records applied revisions. Introspection never
+/// reports it, and the diff never touches it.
+pub const VERSION_TABLE: &str = "retort_migrations";
+
 pub use backend::{Backend, BackendKind};
 pub use connection::DatabaseConnection;
 pub use redact::{redact_password_in, redact_url, REDACTED};
