@@ -1,7 +1,7 @@
 //! `#[derive(Model)]`: parse, check, then generate `impl Model`. Code
 //! generation only runs on input that passed every check.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Path};
@@ -58,7 +58,11 @@ fn generate(container: &Container) -> TokenStream {
         .columns()
         .map(|field| column(&private, field, single_key))
         .collect();
-    statements.push(quote!(table.columns = ::std::vec![#(#columns),*];));
+    statements.extend(
+        columns
+            .iter()
+            .map(|column| quote!(table.columns.push(#column);)),
+    );
     statements.push(quote!(
         table.primary_key = ::core::option::Option::Some(#private::primary_key(#table, &[#(#key_columns),*]));
     ));
@@ -126,9 +130,11 @@ fn generate(container: &Container) -> TokenStream {
         (format_ident!("foreign_keys"), foreign_keys),
         (format_ident!("checks"), checks),
     ] {
-        if !values.is_empty() {
-            statements.push(quote!(table.#field = ::std::vec![#(#values),*];));
-        }
+        statements.extend(
+            values
+                .iter()
+                .map(|value| quote!(table.#field.push(#value);)),
+        );
     }
 
     quote! {
@@ -238,8 +244,14 @@ fn sql_type_tokens(private: &TokenStream, spec: &SqlTypeSpec) -> TokenStream {
         }
         SqlTypeSpec::Boolean => variant("Boolean"),
         SqlTypeSpec::Text => variant("Text"),
-        SqlTypeSpec::Varchar(length) => quote!(#private::SqlType::Varchar(#length)),
-        SqlTypeSpec::Char(length) => quote!(#private::SqlType::Char(#length)),
+        SqlTypeSpec::Varchar(length) => {
+            let length = Literal::u32_unsuffixed(*length);
+            quote!(#private::SqlType::Varchar(#length))
+        }
+        SqlTypeSpec::Char(length) => {
+            let length = Literal::u32_unsuffixed(*length);
+            quote!(#private::SqlType::Char(#length))
+        }
         SqlTypeSpec::Binary => variant("Binary"),
         SqlTypeSpec::Date => variant("Date"),
         SqlTypeSpec::Time => variant("Time"),
@@ -255,7 +267,10 @@ fn sql_type_tokens(private: &TokenStream, spec: &SqlTypeSpec) -> TokenStream {
 
 fn option_u32(value: Option<u32>) -> TokenStream {
     match value {
-        Some(value) => quote!(::core::option::Option::Some(#value)),
+        Some(value) => {
+            let value = Literal::u32_unsuffixed(value);
+            quote!(::core::option::Option::Some(#value))
+        }
         None => quote!(::core::option::Option::None),
     }
 }
@@ -270,4 +285,61 @@ fn option_str(value: Option<&str>) -> TokenStream {
 fn action(private: &TokenStream, variant: Option<&str>) -> TokenStream {
     let variant = format_ident!("{}", variant.unwrap_or("NoAction"));
     quote!(#private::ReferentialAction::#variant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(input: TokenStream) -> String {
+        let input: DeriveInput = syn::parse2(input).expect("test input parses");
+        let output = expand_derive_model(&input).expect("test input is valid");
+        let file: syn::File = syn::parse2(output).expect("expansion parses as a file");
+        prettyplease::unparse(&file)
+    }
+
+    /// The expansion users see with `cargo expand`: one statement per part
+    /// of the table, types asked of `ColumnType`, names from the convention.
+    #[test]
+    fn expansion_of_the_design_documents_model() {
+        insta::assert_snapshot!(expand(quote! {
+            /// Someone who signs in.
+            #[model(table = "users")]
+            pub struct User {
+                #[model(primary_key)]
+                pub id: i64,
+                #[model(unique, max_length = 255)]
+                pub email: String,
+                /// Name shown on the profile page.
+                pub display_name: Option<String>,
+                #[model(references = "teams.id", on_delete = "cascade", index)]
+                pub team_id: Option<i64>,
+            }
+        }));
+    }
+
+    #[test]
+    fn expansion_with_struct_keys_and_a_crate_path() {
+        insta::assert_snapshot!(expand(quote! {
+            #[model(
+                crate = "my_app::db::retort",
+                schema = "shop",
+                renamed_from = "items",
+                primary_key(columns("vendor_id", "sku")),
+                index(columns("title"), unique),
+                unique(columns("vendor_id", "title"), name = "uq_title"),
+                check(name = "positive_price", expr = "price > 0"),
+            )]
+            struct Product {
+                vendor_id: i64,
+                sku: String,
+                #[model(sql_type = "citext", renamed_from = "name")]
+                title: Option<String>,
+                #[model(precision = 10, scale = 2, default = "0", check = "price < 1e9")]
+                price: String,
+                #[model(skip)]
+                cache: Vec<u8>,
+            }
+        }));
+    }
 }

@@ -2,7 +2,6 @@
 //! each field's `#[model(...)]` parsed.
 
 use heck::ToSnakeCase;
-use quote::ToTokens;
 use syn::{Attribute, Data, DeriveInput, Expr, Fields, Ident, Lit, Meta, Type};
 
 use super::attr::{self, ContainerAttrs, FieldAttrs};
@@ -34,10 +33,9 @@ impl Container<'_> {
                 &input.generics,
                 format!(
                     "`#[derive(Model)]` cannot be used on a generic struct: \
-                     `{}{}` has type or lifetime parameters, and a table has one fixed set of columns\n\
+                     `{}` has type or lifetime parameters, and a table has one fixed set of columns\n\
                      = help: derive `Model` on a struct without parameters",
-                    input.ident,
-                    input.generics.to_token_stream()
+                    input.ident
                 ),
             );
         }
@@ -205,7 +203,7 @@ pub fn doc_comment(attrs: &[Attribute]) -> Option<String> {
             ..
         }) = &meta.value
         {
-            for line in text.value().lines() {
+            for line in text.value().split('\n') {
                 let line = line.strip_prefix(' ').unwrap_or(line);
                 lines.push(line.trim_end().to_owned());
             }

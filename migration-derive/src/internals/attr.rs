@@ -303,10 +303,9 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
         cx.error_spanned_by(
             &key,
             format!(
-                "`{}` belongs on a field, not on the struct: move it to \
-                 `#[model({})]` above the field\n\
+                "`{}` belongs on a field, not on the struct: move it into the \
+                 `#[model(...)]` of the field it is about\n\
                  = note: the keys on a struct are: {}",
-                ident_text(&key),
                 ident_text(&key),
                 list(STRUCT_KEYS)
             ),
@@ -415,10 +414,9 @@ fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Res
         cx.error_spanned_by(
             &key,
             format!(
-                "`{}` belongs on the struct, not on a field: move it to \
-                 `#[model({})]` above the struct\n\
+                "`{}` belongs on the struct, not on a field: move it into the \
+                 `#[model(...)]` above the struct\n\
                  = note: the keys on a field are: {}",
-                ident_text(&key),
                 ident_text(&key),
                 list(FIELD_KEYS)
             ),
@@ -455,9 +453,13 @@ fn ident_text(path: &Path) -> String {
 /// value so the keys after it are still read.
 fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, place: &str, keys: &[Symbol]) -> syn::Result<()> {
     let name = ident_text(&meta.path);
-    let suggestion = closest(&name, keys)
-        .map(|key| format!("\n= help: did you mean `{key}`?"))
-        .unwrap_or_default();
+    let suggestion = if matches!(name.as_str(), "nullable" | "null" | "optional") {
+        "\n= help: a column accepts NULL when its field's type is an `Option`".to_owned()
+    } else {
+        closest(&name, keys)
+            .map(|key| format!("\n= help: did you mean `{key}`?"))
+            .unwrap_or_default()
+    };
     cx.error_spanned_by(
         &meta.path,
         format!(

@@ -122,7 +122,7 @@ pub fn list(keys: &[Symbol]) -> String {
 pub fn closest(word: &str, keys: &[Symbol]) -> Option<Symbol> {
     keys.iter()
         .map(|key| (edit_distance(word, key.0), *key))
-        .filter(|(distance, key)| *distance <= (key.0.len() / 3).max(1))
+        .filter(|(distance, key)| *distance <= key.0.len().div_ceil(3))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, key)| key)
 }
@@ -149,6 +149,7 @@ mod tests {
     fn typos_find_the_key_meant() {
         assert_eq!(closest("colum", FIELD_KEYS), Some(COLUMN));
         assert_eq!(closest("primarykey", FIELD_KEYS), Some(PRIMARY_KEY));
+        assert_eq!(closest("tabel", STRUCT_KEYS), Some(TABLE));
         assert_eq!(closest("nullable", FIELD_KEYS), None);
     }
 }
