@@ -16,32 +16,7 @@ use syn::DeriveInput;
 
 /// Derives `retort::Model` for a struct with named fields: the struct is a
 /// table, each field a column. The attribute is `#[model(...)]`, on the
-/// struct and on its fields.
-///
-/// ```
-/// use retort::Model;
-///
-/// /// Someone who signs in.
-/// #[derive(Model)]
-/// #[model(table = "users")]
-/// pub struct User {
-///     #[model(primary_key)]
-///     pub id: i64,
-///     #[model(unique, max_length = 255)]
-///     pub email: String,
-///     /// Name shown on the profile page.
-///     pub display_name: Option<String>,
-///     #[model(references = "teams.id", on_delete = "cascade", index)]
-///     pub team_id: Option<i64>,
-/// }
-///
-/// let table = User::table();
-/// assert_eq!(table.name, "users");
-/// assert_eq!(table.comment.as_deref(), Some("Someone who signs in."));
-/// assert!(table.columns[0].identity, "a single integer key is an identity column");
-/// assert_eq!(table.columns[2].comment.as_deref(), Some("Name shown on the profile page."));
-/// assert_eq!(table.foreign_keys[0].name.as_deref(), Some("fk_users_team_id_teams"));
-/// ```
+/// struct and on its fields. Examples that run are on `retort::Model`.
 ///
 /// # Column types
 ///
@@ -92,61 +67,6 @@ use syn::DeriveInput;
 /// not need to implement `ColumnType`, and the column is nullable when that
 /// type is written `Option<...>`.
 ///
-/// Every key, used once:
-///
-/// ```
-/// use retort::{Model, SqlEnum, SqlType};
-///
-/// #[derive(SqlEnum)]
-/// pub enum Status {
-///     Active,
-///     #[sql_enum(rename = "on-hold")]
-///     OnHold,
-/// }
-///
-/// /// Things for sale.
-/// #[derive(Model)]
-/// #[model(
-///     table = "products",
-///     schema = "shop",
-///     renamed_from = "items",
-///     comment = "Things we sell",
-///     crate = "::retort",
-///     index(columns("vendor_id", "stock_keeping_unit"), name = "ix_products_by_vendor", unique),
-///     unique(columns("vendor_id", "title")),
-///     check(name = "cheap_enough", expr = "price < 1000000"),
-/// )]
-/// pub struct Product {
-///     #[model(primary_key, autoincrement = false)]
-///     pub id: i64,
-///     #[model(column = "stock_keeping_unit", sql_type = "varchar(20)")]
-///     pub sku: String,
-///     #[model(max_length = 200, renamed_from = "name")]
-///     pub title: String,
-///     #[model(precision = 10, scale = 2, check = "price > 0")]
-///     pub price: String,
-///     #[model(references = "shop.vendors.id", on_delete = "cascade", on_update = "restrict", index)]
-///     pub vendor_id: i64,
-///     #[model(unique, default = "'?'", comment = "Public code")]
-///     pub code: String,
-///     pub status: Status,
-///     #[model(skip)]
-///     pub cached_label: Vec<std::cell::Cell<u8>>,
-/// }
-///
-/// let table = Product::table();
-/// assert_eq!(table.schema.as_deref(), Some("shop"));
-/// assert_eq!(table.comment.as_deref(), Some("Things we sell"));
-/// assert!(!table.columns[0].identity);
-/// assert_eq!(table.columns[1].name, "stock_keeping_unit");
-/// assert_eq!(table.columns[1].ty, SqlType::Varchar(20));
-/// assert_eq!(table.columns[3].ty, SqlType::Numeric { precision: Some(10), scale: Some(2) });
-/// assert_eq!(
-///     table.columns[6].ty,
-///     SqlType::Enum { name: "status".into(), values: vec!["active".into(), "on-hold".into()] },
-/// );
-/// assert_eq!(table.columns.len(), 7);
-/// ```
 #[proc_macro_derive(Model, attributes(model))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
@@ -166,26 +86,7 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 /// | `crate` | enum | `#[sql_enum(crate = "my_app::retort")]` | the path to `retort` in generated code |
 /// | `rename` | variant | `#[sql_enum(rename = "on-hold")]` | the variant's value (default: its name in snake_case) |
 ///
-/// ```
-/// use retort::{ColumnType, SqlEnum, SqlType};
-///
-/// #[derive(SqlEnum)]
-/// #[sql_enum(name = "user_status")]
-/// pub enum UserStatus {
-///     Active,
-///     PendingReview,
-///     #[sql_enum(rename = "banned!")]
-///     Banned,
-/// }
-///
-/// assert_eq!(
-///     UserStatus::sql_type(),
-///     SqlType::Enum {
-///         name: "user_status".into(),
-///         values: vec!["active".into(), "pending_review".into(), "banned!".into()],
-///     },
-/// );
-/// ```
+/// An example that runs is on `retort::SqlEnum`.
 #[proc_macro_derive(SqlEnum, attributes(sql_enum))]
 pub fn derive_sql_enum(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);

@@ -36,7 +36,7 @@ use super::SqlType;
 /// }
 ///
 /// assert_eq!(<Option<Email>>::sql_type(), SqlType::Varchar(320));
-/// assert!(<Option<Email>>::NULLABLE);
+/// assert_eq!(<Option<Email>>::NULLABLE, true);
 /// ```
 #[diagnostic::on_unimplemented(
     message = "retort does not know which column type stores `{Self}`",
@@ -112,11 +112,13 @@ column_types! {
 mod tests {
     use super::*;
 
+    use crate::schema::derive_support::column;
+
     #[test]
     fn option_is_the_inner_type_made_nullable() {
         assert_eq!(<Option<i64>>::sql_type(), SqlType::BigInt);
-        assert!(<Option<i64>>::NULLABLE);
-        assert!(!i64::NULLABLE);
+        assert!(column::<Option<i64>>("a").nullable);
+        assert!(!column::<i64>("a").nullable);
     }
 
     #[test]
