@@ -470,3 +470,28 @@ fn schema_macro_collects_derived_models() {
     assert!(schema.table("users").is_some());
     assert!(schema.table("memberships").is_some());
 }
+
+#[derive(Model)]
+#[model(primary_key(columns("number")))]
+struct KeyedOnTheStruct {
+    number: i32,
+    #[model(column = "label")]
+    name: String,
+}
+
+#[derive(Model)]
+#[model(primary_key(columns("number")))]
+struct KeyedOnTheStructByHand {
+    #[model(autoincrement = false)]
+    number: i32,
+}
+
+#[test]
+fn a_single_key_listed_on_the_struct_is_an_identity_column_too() {
+    let expected = Table::new("keyed_on_the_struct")
+        .column(Column::new("number", SqlType::Integer).identity())
+        .column(Column::new("label", SqlType::Text))
+        .primary_key(pk("keyed_on_the_struct", &["number"]));
+    assert_eq!(KeyedOnTheStruct::table(), expected);
+    assert!(!KeyedOnTheStructByHand::table().columns[0].identity);
+}

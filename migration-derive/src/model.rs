@@ -52,11 +52,14 @@ fn generate(container: &Container) -> TokenStream {
         statements.push(quote!(table.renamed_from = ::core::option::Option::Some(::std::string::String::from(#renamed_from));));
     }
 
-    let key_columns = primary_key_columns(container);
+    let key_columns = container.key_columns();
     let single_key = key_columns.len() == 1;
     let columns: Vec<TokenStream> = container
         .columns()
-        .map(|field| column(&private, field, single_key))
+        .map(|field| {
+            let single_key_field = single_key && container.is_key_field(field);
+            column(&private, field, single_key_field)
+        })
         .collect();
     statements.extend(
         columns
@@ -156,19 +159,10 @@ fn krate(container: &Container) -> Path {
     }
 }
 
-/// The key's column names: listed on the struct, or the marked fields in order.
-fn primary_key_columns(container: &Container) -> Vec<String> {
-    match &container.attrs.primary_key {
-        Some(key) => key.value.iter().map(|column| column.value()).collect(),
-        None => container
-            .columns()
-            .filter(|field| field.attrs.primary_key.is_some())
-            .map(Field::column_name)
-            .collect(),
-    }
-}
-
-fn column(private: &TokenStream, field: &Field, single_key: bool) -> TokenStream {
+/// One column; `single_key_field` when the field is the whole primary key,
+/// which makes an integer column an identity column unless
+/// `autoincrement = false`.
+fn column(private: &TokenStream, field: &Field, single_key_field: bool) -> TokenStream {
     let name = field.column_name();
     let attrs = &field.attrs;
     let mut column = match type_override(field) {
@@ -198,7 +192,7 @@ fn column(private: &TokenStream, field: &Field, single_key: bool) -> TokenStream
         let renamed_from = renamed_from.value.value();
         column = quote!(#column.renamed_from(#renamed_from));
     }
-    if single_key && attrs.primary_key.is_some() {
+    if single_key_field {
         column = match attrs.autoincrement.as_ref().map(|a| a.value) {
             None => quote!(#private::identity_if_integer(#column)),
             Some(true) => quote!(#column.identity()),

@@ -6,4 +6,11 @@ struct User {
     id: Option<i64>,
 }
 
+#[derive(Model)]
+#[model(primary_key(columns("tenant_id", "id")))]
+struct Tenanted {
+    tenant_id: Option<i32>,
+    id: i64,
+}
+
 fn main() {}

@@ -2,7 +2,7 @@
 //! each field's `#[model(...)]` parsed.
 
 use heck::ToSnakeCase;
-use syn::{Attribute, Data, DeriveInput, Expr, Fields, Ident, Lit, Meta, Type};
+use syn::{Attribute, Data, DeriveInput, Expr, Fields, Ident, Lit, LitStr, Meta, Type};
 
 use super::attr::{self, ContainerAttrs, FieldAttrs};
 use super::ctxt::Ctxt;
@@ -113,6 +113,29 @@ impl Container<'_> {
         match &self.attrs.table {
             Some(table) => table.value.value(),
             None => self.ident.unraw().to_string().to_snake_case(),
+        }
+    }
+
+    /// Whether the field is a column of the primary key, marked on the field
+    /// or listed on the struct.
+    pub fn is_key_field(&self, field: &Field) -> bool {
+        field.attrs.primary_key.is_some()
+            || self.attrs.primary_key.as_ref().is_some_and(|key| {
+                let column = field.column_name();
+                key.value.iter().any(|listed| listed.value() == column)
+            })
+    }
+
+    /// The primary key's column names: listed on the struct, or the marked
+    /// fields in order.
+    pub fn key_columns(&self) -> Vec<String> {
+        match &self.attrs.primary_key {
+            Some(key) => key.value.iter().map(LitStr::value).collect(),
+            None => self
+                .columns()
+                .filter(|field| field.attrs.primary_key.is_some())
+                .map(Field::column_name)
+                .collect(),
         }
     }
 

@@ -19,7 +19,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
         if field.attrs.skip.is_some() {
             continue;
         }
-        check_primary_key_not_optional(cx, field);
+        check_primary_key_not_optional(cx, container, field);
         check_autoincrement_on_single_primary_key(cx, container, field);
         check_actions_need_references(cx, field);
         check_max_length_on_string(cx, field);
@@ -73,20 +73,31 @@ fn check_primary_key_declared_once(cx: &Ctxt, container: &Container) {
 }
 
 /// A primary key column cannot hold `NULL`.
-fn check_primary_key_not_optional(cx: &Ctxt, field: &Field) {
-    if let Some(key) = &field.attrs.primary_key {
-        if field.is_option() {
-            cx.error_spanned_by(
-                &key.key,
-                format!(
-                    "`#[model(primary_key)]` cannot be used on an `Option` field: \
-                     a primary key column is never NULL\n\
-                     = help: change the type of `{}` to `{}`",
-                    field.ident,
-                    option_inner_text(field)
-                ),
-            );
-        }
+fn check_primary_key_not_optional(cx: &Ctxt, container: &Container, field: &Field) {
+    if !field.is_option() || !container.is_key_field(field) {
+        return;
+    }
+    let help = format!(
+        "= help: change the type of `{}` to `{}`",
+        field.ident,
+        option_inner_text(field)
+    );
+    match &field.attrs.primary_key {
+        Some(key) => cx.error_spanned_by(
+            &key.key,
+            format!(
+                "`#[model(primary_key)]` cannot be used on an `Option` field: \
+                 a primary key column is never NULL\n{help}"
+            ),
+        ),
+        None => cx.error_spanned_by(
+            field.ty,
+            format!(
+                "`{}` is in `#[model(primary_key(columns(...)))]`, so it cannot be an `Option`: \
+                 a primary key column is never NULL\n{help}",
+                field.ident
+            ),
+        ),
     }
 }
 
@@ -96,11 +107,8 @@ fn check_autoincrement_on_single_primary_key(cx: &Ctxt, container: &Container, f
     let Some(autoincrement) = &field.attrs.autoincrement else {
         return;
     };
-    let key_fields = container
-        .columns()
-        .filter(|field| field.attrs.primary_key.is_some())
-        .count();
-    if field.attrs.primary_key.is_none() {
+    let key_fields = container.key_columns().len();
+    if !container.is_key_field(field) {
         cx.error_spanned_by(
             &autoincrement.key,
             format!(
