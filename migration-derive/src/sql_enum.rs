@@ -245,3 +245,24 @@ fn string(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expansion_of_an_sql_enum() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[sql_enum(name = "ticket_state")]
+            enum State {
+                Open,
+                InProgress,
+                #[sql_enum(rename = "done")]
+                Closed,
+            }
+        };
+        let output = expand_derive_sql_enum(&input).expect("test input is valid");
+        let file: syn::File = syn::parse2(output).expect("expansion parses as a file");
+        insta::assert_snapshot!(prettyplease::unparse(&file));
+    }
+}
