@@ -5,47 +5,30 @@
 //! ```
 
 use diesel::{Connection, SqliteConnection};
-use retort::{Column, ForeignKey, Model, PrimaryKey, ReferentialAction, SqlType, Table};
+use retort::Model;
 
 /// A team of users.
-struct Team;
-
-impl Model for Team {
-    fn table() -> Table {
-        Table::new("teams")
-            .column(Column::new("id", SqlType::BigInt).identity())
-            .column(Column::new("name", SqlType::Varchar(100)))
-            .primary_key(PrimaryKey {
-                name: Some("pk_teams".into()),
-                columns: vec!["id".into()],
-            })
-    }
+#[derive(Model)]
+#[model(table = "teams")]
+pub struct Team {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(max_length = 100)]
+    pub name: String,
 }
 
 /// Someone who signs in.
-struct User;
-
-impl Model for User {
-    fn table() -> Table {
-        Table::new("users")
-            .column(Column::new("id", SqlType::BigInt).identity())
-            .column(Column::new("email", SqlType::Varchar(255)))
-            .column(Column::new("display_name", SqlType::Text).nullable())
-            .column(Column::new("team_id", SqlType::BigInt).nullable())
-            .primary_key(PrimaryKey {
-                name: Some("pk_users".into()),
-                columns: vec!["id".into()],
-            })
-            .foreign_key(ForeignKey {
-                name: Some("fk_users_team_id_teams".into()),
-                columns: vec!["team_id".into()],
-                referenced_schema: None,
-                referenced_table: "teams".into(),
-                referenced_columns: vec!["id".into()],
-                on_delete: ReferentialAction::Cascade,
-                on_update: ReferentialAction::NoAction,
-            })
-    }
+#[derive(Model)]
+#[model(table = "users")]
+pub struct User {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(unique, max_length = 255)]
+    pub email: String,
+    /// Name shown on the profile page.
+    pub display_name: Option<String>,
+    #[model(references = "teams.id", on_delete = "cascade", index)]
+    pub team_id: Option<i64>,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -59,6 +42,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for column in &table.columns {
             let null = if column.nullable { "NULL" } else { "NOT NULL" };
             println!("  {:<14} {:?} {null}", column.name, column.ty);
+        }
+        for foreign_key in &table.foreign_keys {
+            println!(
+                "  {} references {}",
+                foreign_key.name.as_deref().unwrap_or("foreign key"),
+                foreign_key.referenced_table
+            );
         }
     }
     Ok(())

@@ -2,6 +2,99 @@
 //! facade: `use retort::Model;`.
 //!
 //! This crate holds no runtime types: the code it generates names
-//! `retort`'s types by path.
+//! `retort`'s types by path (`::retort::...`, or the path given with
+//! `crate = "..."`).
 
 #![warn(missing_docs)]
+
+mod internals;
+mod model;
+mod sql_enum;
+
+use proc_macro::TokenStream;
+use syn::DeriveInput;
+
+/// Derives `retort::Model` for a struct with named fields: the struct is a
+/// table, each field a column. The attribute is `#[model(...)]`, on the
+/// struct and on its fields. Examples that run are on `retort::Model`.
+///
+/// # Column types
+///
+/// Each field's type chooses the column type through `retort::ColumnType`
+/// (`i64` is `BIGINT`, `String` is `TEXT`, `Option<T>` is `T`, nullable, …;
+/// its documentation has the table). `#[derive(SqlEnum)]` makes an enum
+/// usable as a field type. A type that implements neither gets a compile
+/// error saying to add `sql_type` or implement `ColumnType`.
+///
+/// # Keys on the struct
+///
+/// | key | example | meaning |
+/// | --- | --- | --- |
+/// | `table` | `table = "users"` | the table's name (default: the struct's name in snake_case) |
+/// | `schema` | `schema = "billing"` | the table's namespace (default: the connection's) |
+/// | `renamed_from` | `renamed_from = "members"` | the table's previous name: the diff renames it |
+/// | `comment` | `comment = "People who sign in"` | the table's comment (default: the struct's doc comment) |
+/// | `crate` | `crate = "my_app::retort"` | the path to `retort` in generated code (default: `::retort`) |
+/// | `primary_key` | `primary_key(columns("tenant_id", "id"))` | a composite primary key, named `pk_<table>` |
+/// | `index` | `index(columns("team_id", "email"), name = "ix_by_team", unique)` | an index on columns; `name` (default `ix_<table>_<columns>`) and `unique` are optional |
+/// | `unique` | `unique(columns("team_id", "email"), name = "uq_member")` | a unique constraint (default name `uq_<table>_<columns>`) |
+/// | `check` | `check(name = "positive_price", expr = "price > 0")` | a check constraint, named `ck_<table>_<name>` |
+///
+/// Columns listed on the struct are column names (after `column = "..."`).
+///
+/// # Keys on a field
+///
+/// | key | example | meaning |
+/// | --- | --- | --- |
+/// | `primary_key` | `primary_key` | the field is the primary key (mark several fields for a composite key, in field order) |
+/// | `autoincrement` | `autoincrement = false` | whether the database generates a single primary key's value; on by default for a single integer key |
+/// | `column` | `column = "email_address"` | the column's name (default: the field's name) |
+/// | `sql_type` | `sql_type = "varchar(20)"` | the column's type, written in SQL: a known type (`bigint`, `varchar(20)`, `numeric(10,2)`, `uuid`, `jsonb`, …) maps to its portable type, anything else is kept as written |
+/// | `max_length` | `max_length = 255` | a `String` field becomes `VARCHAR(255)` |
+/// | `precision`, `scale` | `precision = 10, scale = 2` | the column is `NUMERIC(10, 2)`; `scale` needs `precision` |
+/// | `unique` | `unique` | a unique constraint `uq_<table>_<column>` |
+/// | `index` | `index` | an index `ix_<table>_<column>` |
+/// | `default` | `default = "now()"` | the default, as an SQL expression (so a text default is `default = "'draft'"`) |
+/// | `references` | `references = "teams.id"` | a foreign key `fk_<table>_<column>_<referenced table>`; `"billing.teams.id"` names a schema |
+/// | `on_delete` | `on_delete = "cascade"` | the foreign key's action: `"cascade"`, `"set null"`, `"set default"`, `"restrict"` or `"no action"` (default) |
+/// | `on_update` | `on_update = "cascade"` | the same, on update |
+/// | `renamed_from` | `renamed_from = "mail"` | the column's previous name: the diff renames it |
+/// | `check` | `check = "price > 0"` | a check constraint `ck_<table>_<column>` |
+/// | `comment` | `comment = "Shown on the profile"` | the column's comment (default: the field's doc comment) |
+/// | `skip` | `skip` | the field is not a column (no other key may go with it) |
+///
+/// With `sql_type`, `max_length` or `precision`, the field's Rust type does
+/// not need to implement `ColumnType`, and the column is nullable when that
+/// type is written `Option<...>`.
+///
+#[proc_macro_derive(Model, attributes(model))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as DeriveInput);
+    model::expand_derive_model(&input)
+        .unwrap_or_else(to_compile_errors)
+        .into()
+}
+
+/// Derives `retort::ColumnType` for an enum whose variants have no fields:
+/// its column type is `SqlType::Enum` (a named type on PostgreSQL, an inline
+/// `ENUM(...)` on MySQL, a checked text column on SQLite), and the enum can be
+/// a model's field type.
+///
+/// | key | where | example | meaning |
+/// | --- | --- | --- | --- |
+/// | `name` | enum | `#[sql_enum(name = "user_status")]` | the type's name (default: the enum's name in snake_case) |
+/// | `crate` | enum | `#[sql_enum(crate = "my_app::retort")]` | the path to `retort` in generated code |
+/// | `rename` | variant | `#[sql_enum(rename = "on-hold")]` | the variant's value (default: its name in snake_case) |
+///
+/// An example that runs is on `retort::SqlEnum`.
+#[proc_macro_derive(SqlEnum, attributes(sql_enum))]
+pub fn derive_sql_enum(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as DeriveInput);
+    sql_enum::expand_derive_sql_enum(&input)
+        .unwrap_or_else(to_compile_errors)
+        .into()
+}
+
+fn to_compile_errors(error: syn::Error) -> proc_macro2::TokenStream {
+    error.to_compile_error()
+}

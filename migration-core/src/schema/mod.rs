@@ -32,7 +32,11 @@
 //! ```
 
 mod column;
+mod column_type;
 mod constraint;
+#[doc(hidden)]
+pub mod derive_support;
+pub mod naming;
 mod sql_type;
 mod table;
 mod unordered;
@@ -40,6 +44,7 @@ mod unordered;
 use serde::{Deserialize, Serialize};
 
 pub use column::Column;
+pub use column_type::ColumnType;
 pub use constraint::{
     CheckConstraint, ForeignKey, Index, IndexPart, PrimaryKey, ReferentialAction, UniqueConstraint,
 };

@@ -1,0 +1,780 @@
+//! Parsing `#[model(...)]` on a struct and its fields. Each key is parsed on
+//! its own; a value that is malformed, a key given twice or a key that does
+//! not exist is recorded in the [`Ctxt`] and parsing goes on, so every
+//! problem is reported at once. Rules between keys live in `check`.
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::meta::ParseNestedMeta;
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Expr, Lit, LitBool, LitInt, LitStr, Path, Token};
+
+use super::ctxt::Ctxt;
+use super::symbol::*;
+
+/// A key as written, with its value.
+pub struct Keyed<T> {
+    /// The key (`max_length`), for errors about the key itself.
+    pub key: Path,
+    /// The value.
+    pub value: T,
+}
+
+/// An integer value and its literal, for errors about the value.
+pub struct Int {
+    pub value: u32,
+    pub lit: LitInt,
+}
+
+/// `references = "schema.table.column"`.
+pub struct Reference {
+    pub schema: Option<String>,
+    pub table: String,
+    pub column: String,
+}
+
+/// A referential action, as the `ReferentialAction` variant's name.
+pub struct Action {
+    pub lit: LitStr,
+    pub variant: &'static str,
+}
+
+/// `index(columns(..), name = "..", unique)` on a struct.
+pub struct TableIndex {
+    pub columns: Vec<LitStr>,
+    pub name: Option<LitStr>,
+    pub unique: bool,
+}
+
+/// `unique(columns(..), name = "..")` on a struct.
+pub struct TableUnique {
+    pub columns: Vec<LitStr>,
+    pub name: Option<LitStr>,
+}
+
+/// `check(name = "..", expr = "..")` on a struct.
+pub struct TableCheck {
+    pub name: LitStr,
+    pub expr: LitStr,
+}
+
+/// Everything `#[model(...)]` says on a struct.
+#[derive(Default)]
+pub struct ContainerAttrs {
+    pub table: Option<Keyed<LitStr>>,
+    pub schema: Option<Keyed<LitStr>>,
+    pub renamed_from: Option<Keyed<LitStr>>,
+    pub comment: Option<Keyed<LitStr>>,
+    pub krate: Option<Keyed<Path>>,
+    pub primary_key: Option<Keyed<Vec<LitStr>>>,
+    pub indexes: Vec<TableIndex>,
+    pub uniques: Vec<TableUnique>,
+    pub checks: Vec<TableCheck>,
+}
+
+/// Everything `#[model(...)]` says on a field.
+#[derive(Default)]
+pub struct FieldAttrs {
+    pub primary_key: Option<Keyed<()>>,
+    pub autoincrement: Option<Keyed<bool>>,
+    pub column: Option<Keyed<LitStr>>,
+    pub sql_type: Option<Keyed<LitStr>>,
+    pub max_length: Option<Keyed<Int>>,
+    pub precision: Option<Keyed<Int>>,
+    pub scale: Option<Keyed<Int>>,
+    pub unique: Option<Keyed<()>>,
+    pub index: Option<Keyed<()>>,
+    pub default: Option<Keyed<LitStr>>,
+    pub references: Option<Keyed<Reference>>,
+    pub on_delete: Option<Keyed<Action>>,
+    pub on_update: Option<Keyed<Action>>,
+    pub renamed_from: Option<Keyed<LitStr>>,
+    pub check: Option<Keyed<LitStr>>,
+    pub comment: Option<Keyed<LitStr>>,
+    pub skip: Option<Keyed<()>>,
+}
+
+impl FieldAttrs {
+    /// The keys given, other than `skip`, for the rule that `skip` stands alone.
+    pub fn keys_besides_skip(&self) -> Vec<&Path> {
+        let mut keys: Vec<&Path> = Vec::new();
+        keys.extend(self.primary_key.as_ref().map(|k| &k.key));
+        keys.extend(self.autoincrement.as_ref().map(|k| &k.key));
+        keys.extend(self.column.as_ref().map(|k| &k.key));
+        keys.extend(self.sql_type.as_ref().map(|k| &k.key));
+        keys.extend(self.max_length.as_ref().map(|k| &k.key));
+        keys.extend(self.precision.as_ref().map(|k| &k.key));
+        keys.extend(self.scale.as_ref().map(|k| &k.key));
+        keys.extend(self.unique.as_ref().map(|k| &k.key));
+        keys.extend(self.index.as_ref().map(|k| &k.key));
+        keys.extend(self.default.as_ref().map(|k| &k.key));
+        keys.extend(self.references.as_ref().map(|k| &k.key));
+        keys.extend(self.on_delete.as_ref().map(|k| &k.key));
+        keys.extend(self.on_update.as_ref().map(|k| &k.key));
+        keys.extend(self.renamed_from.as_ref().map(|k| &k.key));
+        keys.extend(self.check.as_ref().map(|k| &k.key));
+        keys.extend(self.comment.as_ref().map(|k| &k.key));
+        keys
+    }
+}
+
+/// The actions `on_delete` and `on_update` accept, with the variant each names.
+const ACTIONS: &[(&str, &str)] = &[
+    ("cascade", "Cascade"),
+    ("set null", "SetNull"),
+    ("set default", "SetDefault"),
+    ("restrict", "Restrict"),
+    ("no action", "NoAction"),
+];
+
+/// Parses every `#[model(...)]` on the struct.
+pub fn container_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
+    let mut out = ContainerAttrs::default();
+    for attr in attrs.iter().filter(|attr| attr.path() == MODEL) {
+        if let Err(error) = attr.parse_nested_meta(|meta| container_key(cx, &mut out, meta)) {
+            cx.syn_error(error);
+        }
+    }
+    out
+}
+
+fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> syn::Result<()> {
+    let key = meta.path.clone();
+    if key == TABLE {
+        if let Some(lit) = string(cx, &meta, TABLE, "table = \"users\"")? {
+            if lit.value().trim().is_empty() {
+                cx.error_spanned_by(
+                    &lit,
+                    "`#[model(table = \"\")]` is empty: a table needs a name\n\
+                     = help: the correct format looks like `#[model(table = \"users\")]`, \
+                     or leave `table` out to use the struct's name in snake_case",
+                );
+            }
+            set_once(cx, &mut out.table, key, lit);
+        }
+    } else if key == SCHEMA {
+        if let Some(lit) = string(cx, &meta, SCHEMA, "schema = \"billing\"")? {
+            non_empty(cx, &lit, SCHEMA, "schema = \"billing\"");
+            set_once(cx, &mut out.schema, key, lit);
+        }
+    } else if key == RENAMED_FROM {
+        if let Some(lit) = string(cx, &meta, RENAMED_FROM, "renamed_from = \"old_users\"")? {
+            non_empty(cx, &lit, RENAMED_FROM, "renamed_from = \"old_users\"");
+            set_once(cx, &mut out.renamed_from, key, lit);
+        }
+    } else if key == COMMENT {
+        if let Some(lit) = string(cx, &meta, COMMENT, "comment = \"People who sign in\"")? {
+            set_once(cx, &mut out.comment, key, lit);
+        }
+    } else if key == CRATE {
+        if let Some(lit) = string(cx, &meta, CRATE, "crate = \"my_app::retort\"")? {
+            match lit.parse::<Path>() {
+                Ok(path) => set_once(cx, &mut out.krate, key, path),
+                Err(_) => cx.error_spanned_by(
+                    &lit,
+                    format!(
+                        "`#[model(crate = {})]` is not a path\n\
+                         = help: the correct format looks like `#[model(crate = \"my_app::retort\")]`",
+                        lit.to_token_stream()
+                    ),
+                ),
+            }
+        }
+    } else if key == PRIMARY_KEY {
+        const EXAMPLE: &str = "primary_key(columns(\"tenant_id\", \"id\"))";
+        if !meta.input.peek(syn::token::Paren) {
+            cx.error_spanned_by(
+                &key,
+                format!(
+                    "`#[model(primary_key)]` on a struct needs its columns\n\
+                     = help: the correct format looks like `#[model({EXAMPLE})]`, \
+                     or put `#[model(primary_key)]` on the key's field"
+                ),
+            );
+            return skip_value(&meta);
+        }
+        let mut columns = None;
+        meta.parse_nested_meta(|inner| {
+            if inner.path == COLUMNS {
+                let list = column_list(cx, &inner, EXAMPLE)?;
+                set_once(cx, &mut columns, inner.path.clone(), list);
+                Ok(())
+            } else {
+                unknown_key(cx, &inner, "`#[model(primary_key(...))]`", PRIMARY_KEY_KEYS)
+            }
+        })?;
+        match columns {
+            Some(columns) => set_once(cx, &mut out.primary_key, key, columns.value),
+            None => missing_key(cx, &key, "primary_key(...)", COLUMNS, EXAMPLE),
+        }
+    } else if key == INDEX {
+        const EXAMPLE: &str =
+            "index(columns(\"team_id\", \"email\"), name = \"ix_by_team\", unique)";
+        if !meta.input.peek(syn::token::Paren) {
+            list_needed(cx, &key, INDEX, EXAMPLE);
+            return skip_value(&meta);
+        }
+        let (mut columns, mut name, mut unique) = (None, None, None);
+        meta.parse_nested_meta(|inner| {
+            if inner.path == COLUMNS {
+                let list = column_list(cx, &inner, EXAMPLE)?;
+                set_once(cx, &mut columns, inner.path.clone(), list);
+            } else if inner.path == NAME {
+                if let Some(lit) = string(cx, &inner, NAME, "name = \"ix_users_by_team\"")? {
+                    non_empty(cx, &lit, NAME, "name = \"ix_users_by_team\"");
+                    set_once(cx, &mut name, inner.path.clone(), lit);
+                }
+            } else if inner.path == UNIQUE {
+                flag(cx, &inner, UNIQUE)?;
+                set_once(cx, &mut unique, inner.path.clone(), ());
+            } else {
+                return unknown_key(cx, &inner, "`#[model(index(...))]`", INDEX_KEYS);
+            }
+            Ok(())
+        })?;
+        match columns {
+            Some(columns) => out.indexes.push(TableIndex {
+                columns: columns.value,
+                name: name.map(|name| name.value),
+                unique: unique.is_some(),
+            }),
+            None => missing_key(cx, &key, "index(...)", COLUMNS, EXAMPLE),
+        }
+    } else if key == UNIQUE {
+        const EXAMPLE: &str = "unique(columns(\"team_id\", \"email\"), name = \"uq_member\")";
+        if !meta.input.peek(syn::token::Paren) {
+            list_needed(cx, &key, UNIQUE, EXAMPLE);
+            return skip_value(&meta);
+        }
+        let (mut columns, mut name) = (None, None);
+        meta.parse_nested_meta(|inner| {
+            if inner.path == COLUMNS {
+                let list = column_list(cx, &inner, EXAMPLE)?;
+                set_once(cx, &mut columns, inner.path.clone(), list);
+            } else if inner.path == NAME {
+                if let Some(lit) = string(cx, &inner, NAME, "name = \"uq_member\"")? {
+                    non_empty(cx, &lit, NAME, "name = \"uq_member\"");
+                    set_once(cx, &mut name, inner.path.clone(), lit);
+                }
+            } else {
+                return unknown_key(cx, &inner, "`#[model(unique(...))]`", UNIQUE_KEYS);
+            }
+            Ok(())
+        })?;
+        match columns {
+            Some(columns) => out.uniques.push(TableUnique {
+                columns: columns.value,
+                name: name.map(|name| name.value),
+            }),
+            None => missing_key(cx, &key, "unique(...)", COLUMNS, EXAMPLE),
+        }
+    } else if key == CHECK {
+        const EXAMPLE: &str = "check(name = \"positive_price\", expr = \"price > 0\")";
+        if !meta.input.peek(syn::token::Paren) {
+            list_needed(cx, &key, CHECK, EXAMPLE);
+            return skip_value(&meta);
+        }
+        let (mut name, mut expr) = (None, None);
+        meta.parse_nested_meta(|inner| {
+            if inner.path == NAME {
+                if let Some(lit) = string(cx, &inner, NAME, "name = \"positive_price\"")? {
+                    non_empty(cx, &lit, NAME, "name = \"positive_price\"");
+                    set_once(cx, &mut name, inner.path.clone(), lit);
+                }
+            } else if inner.path == EXPR {
+                if let Some(lit) = string(cx, &inner, EXPR, "expr = \"price > 0\"")? {
+                    non_empty(cx, &lit, EXPR, "expr = \"price > 0\"");
+                    set_once(cx, &mut expr, inner.path.clone(), lit);
+                }
+            } else {
+                return unknown_key(cx, &inner, "`#[model(check(...))]`", CHECK_KEYS);
+            }
+            Ok(())
+        })?;
+        match (name, expr) {
+            (Some(name), Some(expr)) => out.checks.push(TableCheck {
+                name: name.value,
+                expr: expr.value,
+            }),
+            (None, _) => missing_key(cx, &key, "check(...)", NAME, EXAMPLE),
+            (_, None) => missing_key(cx, &key, "check(...)", EXPR, EXAMPLE),
+        }
+    } else if FIELD_KEYS.iter().any(|field_key| key == *field_key) {
+        cx.error_spanned_by(
+            &key,
+            format!(
+                "`{}` belongs on a field, not on the struct: move it into the \
+                 `#[model(...)]` of the field it is about\n\
+                 = note: the keys on a struct are: {}",
+                ident_text(&key),
+                list(STRUCT_KEYS)
+            ),
+        );
+        return skip_value(&meta);
+    } else {
+        return unknown_key(cx, &meta, "`#[model(...)]` on a struct", STRUCT_KEYS);
+    }
+    Ok(())
+}
+
+/// Parses every `#[model(...)]` on a field.
+pub fn field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
+    for attr in attrs.iter().filter(|attr| attr.path() == MODEL) {
+        if let Err(error) = attr.parse_nested_meta(|meta| field_key(cx, &mut out, meta)) {
+            cx.syn_error(error);
+        }
+    }
+    out
+}
+
+fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Result<()> {
+    let key = meta.path.clone();
+    if key == PRIMARY_KEY {
+        flag(cx, &meta, PRIMARY_KEY)?;
+        set_once(cx, &mut out.primary_key, key, ());
+    } else if key == UNIQUE {
+        flag(cx, &meta, UNIQUE)?;
+        set_once(cx, &mut out.unique, key, ());
+    } else if key == INDEX {
+        flag(cx, &meta, INDEX)?;
+        set_once(cx, &mut out.index, key, ());
+    } else if key == SKIP {
+        flag(cx, &meta, SKIP)?;
+        set_once(cx, &mut out.skip, key, ());
+    } else if key == AUTOINCREMENT {
+        if let Some(value) = boolean(cx, &meta, AUTOINCREMENT, "autoincrement = false")? {
+            set_once(cx, &mut out.autoincrement, key, value);
+        }
+    } else if key == COLUMN {
+        if let Some(lit) = string(cx, &meta, COLUMN, "column = \"email_address\"")? {
+            non_empty(cx, &lit, COLUMN, "column = \"email_address\"");
+            set_once(cx, &mut out.column, key, lit);
+        }
+    } else if key == SQL_TYPE {
+        if let Some(lit) = string(cx, &meta, SQL_TYPE, "sql_type = \"varchar(20)\"")? {
+            non_empty(cx, &lit, SQL_TYPE, "sql_type = \"varchar(20)\"");
+            set_once(cx, &mut out.sql_type, key, lit);
+        }
+    } else if key == MAX_LENGTH {
+        if let Some(int) = integer(cx, &meta, MAX_LENGTH, "max_length = 255")? {
+            set_once(cx, &mut out.max_length, key, int);
+        }
+    } else if key == PRECISION {
+        if let Some(int) = integer(cx, &meta, PRECISION, "precision = 10, scale = 2")? {
+            set_once(cx, &mut out.precision, key, int);
+        }
+    } else if key == SCALE {
+        if let Some(int) = integer_or_zero(cx, &meta, SCALE, "precision = 10, scale = 2")? {
+            set_once(cx, &mut out.scale, key, int);
+        }
+    } else if key == DEFAULT {
+        if let Some(lit) = string(cx, &meta, DEFAULT, "default = \"0\"")? {
+            non_empty(cx, &lit, DEFAULT, "default = \"0\"");
+            set_once(cx, &mut out.default, key, lit);
+        }
+    } else if key == REFERENCES {
+        if let Some(lit) = string(cx, &meta, REFERENCES, "references = \"teams.id\"")? {
+            if let Some(reference) = reference(cx, lit) {
+                set_once(cx, &mut out.references, key, reference);
+            }
+        }
+    } else if key == ON_DELETE || key == ON_UPDATE {
+        let symbol = if key == ON_DELETE {
+            ON_DELETE
+        } else {
+            ON_UPDATE
+        };
+        let example = format!("{symbol} = \"cascade\"");
+        if let Some(lit) = string(cx, &meta, symbol, &example)? {
+            if let Some(action) = action(cx, symbol, lit) {
+                let slot = if symbol == ON_DELETE {
+                    &mut out.on_delete
+                } else {
+                    &mut out.on_update
+                };
+                set_once(cx, slot, key, action);
+            }
+        }
+    } else if key == RENAMED_FROM {
+        if let Some(lit) = string(cx, &meta, RENAMED_FROM, "renamed_from = \"old_name\"")? {
+            non_empty(cx, &lit, RENAMED_FROM, "renamed_from = \"old_name\"");
+            set_once(cx, &mut out.renamed_from, key, lit);
+        }
+    } else if key == CHECK {
+        if let Some(lit) = string(cx, &meta, CHECK, "check = \"price > 0\"")? {
+            non_empty(cx, &lit, CHECK, "check = \"price > 0\"");
+            set_once(cx, &mut out.check, key, lit);
+        }
+    } else if key == COMMENT {
+        if let Some(lit) = string(cx, &meta, COMMENT, "comment = \"Shown on the profile\"")? {
+            set_once(cx, &mut out.comment, key, lit);
+        }
+    } else if STRUCT_KEYS.iter().any(|struct_key| key == *struct_key) {
+        cx.error_spanned_by(
+            &key,
+            format!(
+                "`{}` belongs on the struct, not on a field: move it into the \
+                 `#[model(...)]` above the struct\n\
+                 = note: the keys on a field are: {}",
+                ident_text(&key),
+                list(FIELD_KEYS)
+            ),
+        );
+        return skip_value(&meta);
+    } else {
+        return unknown_key(cx, &meta, "`#[model(...)]` on a field", FIELD_KEYS);
+    }
+    Ok(())
+}
+
+/// Records `value` unless the key was already given.
+fn set_once<T>(cx: &Ctxt, slot: &mut Option<Keyed<T>>, key: Path, value: T) {
+    if slot.is_some() {
+        cx.error_spanned_by(
+            &key,
+            format!(
+                "duplicate key: `{}` is given twice in `#[model(...)]`; keep one",
+                ident_text(&key)
+            ),
+        );
+    } else {
+        *slot = Some(Keyed { key, value });
+    }
+}
+
+fn ident_text(path: &Path) -> String {
+    path.get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| path.to_token_stream().to_string().replace(' ', ""))
+}
+
+/// Reports a key that does not exist, listing the valid ones, and skips its
+/// value so the keys after it are still read.
+fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, place: &str, keys: &[Symbol]) -> syn::Result<()> {
+    let name = ident_text(&meta.path);
+    let suggestion = if matches!(name.as_str(), "nullable" | "null" | "optional") {
+        "\n= help: a column accepts NULL when its field's type is an `Option`".to_owned()
+    } else {
+        closest(&name, keys)
+            .map(|key| format!("\n= help: did you mean `{key}`?"))
+            .unwrap_or_default()
+    };
+    cx.error_spanned_by(
+        &meta.path,
+        format!(
+            "unknown key `{name}` in {place}\n= note: the valid keys are: {}{suggestion}",
+            list(keys)
+        ),
+    );
+    skip_value(meta)
+}
+
+/// Consumes `= value` or `(...)` after a key that is being rejected.
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in meta.input);
+        content.parse::<TokenStream>()?;
+    }
+    Ok(())
+}
+
+fn missing_key(cx: &Ctxt, key: &Path, attribute: &str, missing: Symbol, example: &str) {
+    cx.error_spanned_by(
+        key,
+        format!(
+            "`#[model({attribute})]` needs `{missing}`\n\
+             = help: the correct format looks like `#[model({example})]`"
+        ),
+    );
+}
+
+fn list_needed(cx: &Ctxt, key: &Path, symbol: Symbol, example: &str) {
+    cx.error_spanned_by(
+        key,
+        format!(
+            "`#[model({symbol})]` on a struct takes a list\n\
+             = help: the correct format looks like `#[model({example})]`, \
+             or put `#[model({symbol})]` on a field for a single column"
+        ),
+    );
+}
+
+/// A key that takes no value, such as `primary_key`.
+fn flag(cx: &Ctxt, meta: &ParseNestedMeta, key: Symbol) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+        let value = if meta.input.peek(Token![=]) {
+            let expr: Expr = meta.value()?.parse()?;
+            format!(" = {}", expr.to_token_stream())
+        } else {
+            let content;
+            syn::parenthesized!(content in meta.input);
+            format!("({})", content.parse::<TokenStream>()?)
+        };
+        cx.error_spanned_by(
+            &meta.path,
+            format!(
+                "`#[model({key}{value})]`: `{key}` takes no value\n\
+                 = help: the correct format looks like `#[model({key})]`"
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// `= "text"`; anything else is reported with the format that works.
+fn string(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    key: Symbol,
+    example: &str,
+) -> syn::Result<Option<LitStr>> {
+    let Some(expr) = value(cx, meta, key, example)? else {
+        return Ok(None);
+    };
+    match &expr {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(lit), ..
+        }) => Ok(Some(lit.clone())),
+        _ => {
+            let written = expr.to_token_stream().to_string();
+            cx.error_spanned_by(
+                &expr,
+                format!(
+                    "`#[model({key} = {written})]` expects a string literal\n\
+                     = help: the correct format looks like `#[model({example})]`"
+                ),
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// `= N` with N > 0.
+fn integer(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    key: Symbol,
+    example: &str,
+) -> syn::Result<Option<Int>> {
+    let int = integer_or_zero(cx, meta, key, example)?;
+    match int {
+        Some(int) if int.value == 0 => {
+            cx.error_spanned_by(
+                &int.lit,
+                format!(
+                    "`#[model({key} = 0)]` must be greater than 0\n\
+                     = help: the correct format looks like `#[model({example})]`"
+                ),
+            );
+            Ok(None)
+        }
+        other => Ok(other),
+    }
+}
+
+/// `= N` with N ≥ 0.
+fn integer_or_zero(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    key: Symbol,
+    example: &str,
+) -> syn::Result<Option<Int>> {
+    let Some(expr) = value(cx, meta, key, example)? else {
+        return Ok(None);
+    };
+    let written = expr.to_token_stream().to_string();
+    if let Expr::Lit(syn::ExprLit {
+        lit: Lit::Int(lit), ..
+    }) = &expr
+    {
+        if let Ok(value) = lit.base10_parse::<u32>() {
+            return Ok(Some(Int {
+                value,
+                lit: lit.clone(),
+            }));
+        }
+    }
+    cx.error_spanned_by(
+        &expr,
+        format!(
+            "`#[model({key} = {written})]` expects a whole number\n\
+             = help: the correct format looks like `#[model({example})]`"
+        ),
+    );
+    Ok(None)
+}
+
+/// Bare (`true`) or `= true` / `= false`.
+fn boolean(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    key: Symbol,
+    example: &str,
+) -> syn::Result<Option<bool>> {
+    if !meta.input.peek(Token![=]) && !meta.input.peek(syn::token::Paren) {
+        return Ok(Some(true));
+    }
+    let Some(expr) = value(cx, meta, key, example)? else {
+        return Ok(None);
+    };
+    if let Expr::Lit(syn::ExprLit {
+        lit: Lit::Bool(LitBool { value, .. }),
+        ..
+    }) = &expr
+    {
+        return Ok(Some(*value));
+    }
+    let written = expr.to_token_stream().to_string();
+    cx.error_spanned_by(
+        &expr,
+        format!(
+            "`#[model({key} = {written})]` expects `true` or `false`\n\
+             = help: the correct format looks like `#[model({example})]`"
+        ),
+    );
+    Ok(None)
+}
+
+/// The expression after `=`; a missing `=` is reported with the format.
+fn value(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    key: Symbol,
+    example: &str,
+) -> syn::Result<Option<Expr>> {
+    if !meta.input.peek(Token![=]) {
+        cx.error_spanned_by(
+            &meta.path,
+            format!(
+                "`#[model({key})]` needs a value\n\
+                 = help: the correct format looks like `#[model({example})]`"
+            ),
+        );
+        skip_value(meta)?;
+        return Ok(None);
+    }
+    let mut expr: Expr = meta.value()?.parse()?;
+    while let Expr::Group(group) = expr {
+        expr = *group.expr;
+    }
+    Ok(Some(expr))
+}
+
+fn non_empty(cx: &Ctxt, lit: &LitStr, key: Symbol, example: &str) {
+    if lit.value().trim().is_empty() {
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "`#[model({key} = \"\")]` is empty\n\
+                 = help: the correct format looks like `#[model({example})]`"
+            ),
+        );
+    }
+}
+
+/// `columns("a", "b")`: at least one column, each a non-empty string.
+fn column_list(cx: &Ctxt, meta: &ParseNestedMeta, example: &str) -> syn::Result<Vec<LitStr>> {
+    if !meta.input.peek(syn::token::Paren) {
+        cx.error_spanned_by(
+            &meta.path,
+            format!(
+                "`columns` takes a list of column names\n\
+                 = help: the correct format looks like `#[model({example})]`"
+            ),
+        );
+        skip_value(meta)?;
+        return Ok(Vec::new());
+    }
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let items = Punctuated::<Expr, Token![,]>::parse_terminated(&content)?;
+    let mut columns = Vec::new();
+    for item in &items {
+        match item {
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(lit), ..
+            }) if !lit.value().trim().is_empty() => columns.push(lit.clone()),
+            _ => cx.error_spanned_by(
+                item,
+                format!(
+                    "`columns({})` expects column names as string literals\n\
+                     = help: the correct format looks like `#[model({example})]`",
+                    item.to_token_stream()
+                ),
+            ),
+        }
+    }
+    if items.is_empty() {
+        cx.error_spanned_by(
+            &meta.path,
+            format!(
+                "`columns()` is empty: name at least one column\n\
+                 = help: the correct format looks like `#[model({example})]`"
+            ),
+        );
+    }
+    Ok(columns)
+}
+
+/// `"table.column"` or `"schema.table.column"`.
+fn reference(cx: &Ctxt, lit: LitStr) -> Option<Reference> {
+    let text = lit.value();
+    let parts: Vec<&str> = text.split('.').map(str::trim).collect();
+    let (schema, table, column) = match parts.as_slice() {
+        [table, column] => (None, *table, *column),
+        [schema, table, column] => (Some(*schema), *table, *column),
+        _ => (None, "", ""),
+    };
+    if table.is_empty() || column.is_empty() || schema.is_some_and(str::is_empty) {
+        cx.error_spanned_by(
+            &lit,
+            format!(
+                "`#[model(references = {})]` must name a table and a column, \
+                 separated by a dot\n\
+                 = help: the correct format looks like `#[model(references = \"teams.id\")]` \
+                 (or `\"billing.teams.id\"` for a table in another schema)",
+                lit.to_token_stream()
+            ),
+        );
+        return None;
+    }
+    Some(Reference {
+        schema: schema.map(str::to_owned),
+        table: table.to_owned(),
+        column: column.to_owned(),
+    })
+}
+
+fn action(cx: &Ctxt, key: Symbol, lit: LitStr) -> Option<Action> {
+    let written = lit
+        .value()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace('_', " ");
+    match ACTIONS.iter().find(|(name, _)| *name == written) {
+        Some((_, variant)) => Some(Action { lit, variant }),
+        None => {
+            let valid = ACTIONS
+                .iter()
+                .map(|(name, _)| format!("\"{name}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            cx.error_spanned_by(
+                &lit,
+                format!(
+                    "unknown action {} in `#[model({key} = {})]`\n\
+                     = note: the valid actions are: {valid}",
+                    lit.to_token_stream(),
+                    lit.to_token_stream()
+                ),
+            );
+            None
+        }
+    }
+}

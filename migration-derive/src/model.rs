@@ -1,0 +1,339 @@
+//! `#[derive(Model)]`: parse, check, then generate `impl Model`. Code
+//! generation only runs on input that passed every check.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Path};
+
+use crate::internals::ast::{Container, Field};
+use crate::internals::sql_type::{parse_sql_type, SqlTypeSpec};
+use crate::internals::{check, Ctxt};
+
+/// Expands `#[derive(Model)]`.
+pub fn expand_derive_model(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let cx = Ctxt::new();
+    let container = Container::from_ast(&cx, input);
+    if let Some(container) = &container {
+        check::check(&cx, container);
+    }
+    cx.check()?;
+    match container {
+        Some(container) => Ok(generate(&container)),
+        None => Err(syn::Error::new(
+            Span::call_site(),
+            "retort-derive bug: the input was rejected without an error",
+        )),
+    }
+}
+
+fn generate(container: &Container) -> TokenStream {
+    let krate = krate(container);
+    let private = quote!(#krate::__private);
+    let ident = container.ident;
+    let table = container.table_name();
+    let attrs = &container.attrs;
+
+    let mut statements = Vec::new();
+    if let Some(schema) = &attrs.schema {
+        let schema = schema.value.value();
+        statements.push(quote!(table.schema = ::core::option::Option::Some(::std::string::String::from(#schema));));
+    }
+    let comment = attrs
+        .comment
+        .as_ref()
+        .map(|comment| comment.value.value())
+        .or_else(|| container.doc.clone());
+    if let Some(comment) = comment {
+        statements.push(quote!(table.comment = ::core::option::Option::Some(::std::string::String::from(#comment));));
+    }
+    if let Some(renamed_from) = &attrs.renamed_from {
+        let renamed_from = renamed_from.value.value();
+        statements.push(quote!(table.renamed_from = ::core::option::Option::Some(::std::string::String::from(#renamed_from));));
+    }
+
+    let key_columns = container.key_columns();
+    let single_key = key_columns.len() == 1;
+    let columns: Vec<TokenStream> = container
+        .columns()
+        .map(|field| {
+            let single_key_field = single_key && container.is_key_field(field);
+            column(&private, field, single_key_field)
+        })
+        .collect();
+    statements.extend(
+        columns
+            .iter()
+            .map(|column| quote!(table.columns.push(#column);)),
+    );
+    statements.push(quote!(
+        table.primary_key = ::core::option::Option::Some(#private::primary_key(#table, &[#(#key_columns),*]));
+    ));
+
+    let mut indexes = Vec::new();
+    let mut uniques = Vec::new();
+    let mut foreign_keys = Vec::new();
+    let mut checks = Vec::new();
+    for field in container.columns() {
+        let column = field.column_name();
+        if field.attrs.index.is_some() {
+            indexes.push(
+                quote!(#private::index(#table, ::core::option::Option::None, &[#column], false)),
+            );
+        }
+        if field.attrs.unique.is_some() {
+            uniques
+                .push(quote!(#private::unique(#table, ::core::option::Option::None, &[#column])));
+        }
+        if let Some(check) = &field.attrs.check {
+            let expression = check.value.value();
+            checks.push(quote!(#private::check(#table, #column, #expression)));
+        }
+        if let Some(reference) = &field.attrs.references {
+            let reference = &reference.value;
+            let schema = option_str(reference.schema.as_deref());
+            let (referenced_table, referenced_column) = (&reference.table, &reference.column);
+            let on_delete = action(
+                &private,
+                field.attrs.on_delete.as_ref().map(|a| a.value.variant),
+            );
+            let on_update = action(
+                &private,
+                field.attrs.on_update.as_ref().map(|a| a.value.variant),
+            );
+            foreign_keys.push(quote!(#private::foreign_key(
+                #table,
+                &[#column],
+                #schema,
+                #referenced_table,
+                &[#referenced_column],
+                #on_delete,
+                #on_update,
+            )));
+        }
+    }
+    for index in &attrs.indexes {
+        let name = option_str(index.name.as_ref().map(|name| name.value()).as_deref());
+        let columns = &index.columns;
+        let unique = index.unique;
+        indexes.push(quote!(#private::index(#table, #name, &[#(#columns),*], #unique)));
+    }
+    for unique in &attrs.uniques {
+        let name = option_str(unique.name.as_ref().map(|name| name.value()).as_deref());
+        let columns = &unique.columns;
+        uniques.push(quote!(#private::unique(#table, #name, &[#(#columns),*])));
+    }
+    for check in &attrs.checks {
+        let (name, expression) = (&check.name, &check.expr);
+        checks.push(quote!(#private::check(#table, #name, #expression)));
+    }
+    for (field, values) in [
+        (format_ident!("indexes"), indexes),
+        (format_ident!("uniques"), uniques),
+        (format_ident!("foreign_keys"), foreign_keys),
+        (format_ident!("checks"), checks),
+    ] {
+        statements.extend(
+            values
+                .iter()
+                .map(|value| quote!(table.#field.push(#value);)),
+        );
+    }
+
+    quote! {
+        #[automatically_derived]
+        impl #krate::Model for #ident {
+            fn table() -> #private::Table {
+                let mut table = #private::Table::new(#table);
+                #(#statements)*
+                table
+            }
+        }
+    }
+}
+
+fn krate(container: &Container) -> Path {
+    match &container.attrs.krate {
+        Some(krate) => krate.value.clone(),
+        None => syn::parse_quote!(::retort),
+    }
+}
+
+/// One column; `single_key_field` when the field is the whole primary key,
+/// which makes an integer column an identity column unless
+/// `autoincrement = false`.
+fn column(private: &TokenStream, field: &Field, single_key_field: bool) -> TokenStream {
+    let name = field.column_name();
+    let attrs = &field.attrs;
+    let mut column = match type_override(field) {
+        Some(spec) => {
+            let ty = sql_type_tokens(private, &spec);
+            let nullable = field.is_option();
+            quote!(#private::column_of_type(#name, #ty, #nullable))
+        }
+        None => {
+            let ty = field.ty;
+            quote_spanned!(ty.span()=> #private::column::<#ty>(#name))
+        }
+    };
+    if let Some(default) = &attrs.default {
+        let default = default.value.value();
+        column = quote!(#column.default_expr(#default));
+    }
+    let comment = attrs
+        .comment
+        .as_ref()
+        .map(|comment| comment.value.value())
+        .or_else(|| field.doc.clone());
+    if let Some(comment) = comment {
+        column = quote!(#column.comment(#comment));
+    }
+    if let Some(renamed_from) = &attrs.renamed_from {
+        let renamed_from = renamed_from.value.value();
+        column = quote!(#column.renamed_from(#renamed_from));
+    }
+    if single_key_field {
+        column = match attrs.autoincrement.as_ref().map(|a| a.value) {
+            None => quote!(#private::identity_if_integer(#column)),
+            Some(true) => quote!(#column.identity()),
+            Some(false) => column,
+        };
+    }
+    column
+}
+
+/// The column type the attributes choose, if they choose one.
+fn type_override(field: &Field) -> Option<SqlTypeSpec> {
+    let attrs = &field.attrs;
+    if let Some(sql_type) = &attrs.sql_type {
+        return Some(parse_sql_type(&sql_type.value.value()));
+    }
+    if let Some(max_length) = &attrs.max_length {
+        return Some(SqlTypeSpec::Varchar(max_length.value.value));
+    }
+    attrs
+        .precision
+        .as_ref()
+        .map(|precision| SqlTypeSpec::Numeric {
+            precision: Some(precision.value.value),
+            scale: attrs.scale.as_ref().map(|scale| scale.value.value),
+        })
+}
+
+fn sql_type_tokens(private: &TokenStream, spec: &SqlTypeSpec) -> TokenStream {
+    let variant = |name: &str| {
+        let name = format_ident!("{name}");
+        quote!(#private::SqlType::#name)
+    };
+    match spec {
+        SqlTypeSpec::SmallInt => variant("SmallInt"),
+        SqlTypeSpec::Integer => variant("Integer"),
+        SqlTypeSpec::BigInt => variant("BigInt"),
+        SqlTypeSpec::Real => variant("Real"),
+        SqlTypeSpec::Double => variant("Double"),
+        SqlTypeSpec::Numeric { precision, scale } => {
+            let precision = option_u32(*precision);
+            let scale = option_u32(*scale);
+            quote!(#private::SqlType::Numeric { precision: #precision, scale: #scale })
+        }
+        SqlTypeSpec::Boolean => variant("Boolean"),
+        SqlTypeSpec::Text => variant("Text"),
+        SqlTypeSpec::Varchar(length) => {
+            let length = Literal::u32_unsuffixed(*length);
+            quote!(#private::SqlType::Varchar(#length))
+        }
+        SqlTypeSpec::Char(length) => {
+            let length = Literal::u32_unsuffixed(*length);
+            quote!(#private::SqlType::Char(#length))
+        }
+        SqlTypeSpec::Binary => variant("Binary"),
+        SqlTypeSpec::Date => variant("Date"),
+        SqlTypeSpec::Time => variant("Time"),
+        SqlTypeSpec::Timestamp => variant("Timestamp"),
+        SqlTypeSpec::TimestampTz => variant("TimestampTz"),
+        SqlTypeSpec::Uuid => variant("Uuid"),
+        SqlTypeSpec::Json => variant("Json"),
+        SqlTypeSpec::Custom(text) => {
+            quote!(#private::SqlType::Custom(::std::string::String::from(#text)))
+        }
+    }
+}
+
+fn option_u32(value: Option<u32>) -> TokenStream {
+    match value {
+        Some(value) => {
+            let value = Literal::u32_unsuffixed(value);
+            quote!(::core::option::Option::Some(#value))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn action(private: &TokenStream, variant: Option<&str>) -> TokenStream {
+    let variant = format_ident!("{}", variant.unwrap_or("NoAction"));
+    quote!(#private::ReferentialAction::#variant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(input: TokenStream) -> String {
+        let input: DeriveInput = syn::parse2(input).expect("test input parses");
+        let output = expand_derive_model(&input).expect("test input is valid");
+        let file: syn::File = syn::parse2(output).expect("expansion parses as a file");
+        prettyplease::unparse(&file)
+    }
+
+    /// The expansion users see with `cargo expand`: one statement per part
+    /// of the table, types asked of `ColumnType`, names from the convention.
+    #[test]
+    fn expansion_of_the_design_documents_model() {
+        insta::assert_snapshot!(expand(quote! {
+            /// Someone who signs in.
+            #[model(table = "users")]
+            pub struct User {
+                #[model(primary_key)]
+                pub id: i64,
+                #[model(unique, max_length = 255)]
+                pub email: String,
+                /// Name shown on the profile page.
+                pub display_name: Option<String>,
+                #[model(references = "teams.id", on_delete = "cascade", index)]
+                pub team_id: Option<i64>,
+            }
+        }));
+    }
+
+    #[test]
+    fn expansion_with_struct_keys_and_a_crate_path() {
+        insta::assert_snapshot!(expand(quote! {
+            #[model(
+                crate = "my_app::db::retort",
+                schema = "shop",
+                renamed_from = "items",
+                primary_key(columns("vendor_id", "sku")),
+                index(columns("title"), unique),
+                unique(columns("vendor_id", "title"), name = "uq_title"),
+                check(name = "positive_price", expr = "price > 0"),
+            )]
+            struct Product {
+                vendor_id: i64,
+                sku: String,
+                #[model(sql_type = "citext", renamed_from = "name")]
+                title: Option<String>,
+                #[model(precision = 10, scale = 2, default = "0", check = "price < 1e9")]
+                price: String,
+                #[model(skip)]
+                cache: Vec<u8>,
+            }
+        }));
+    }
+}

@@ -1,0 +1,8 @@
+use retort::Model;
+
+#[derive(Model)]
+struct AuditLog {
+    message: String,
+}
+
+fn main() {}
