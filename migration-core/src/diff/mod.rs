@@ -1,0 +1,652 @@
+//! The difference between two schemas, as an ordered list of reversible ops.
+//!
+//! ```
+//! use retort_core::diff::{diff, Op};
+//! use retort_core::schema::{Column, Schema, SqlType, Table};
+//!
+//! let before = Schema::new(vec![Table::new("users")
+//!     .column(Column::new("id", SqlType::BigInt))
+//!     .column(Column::new("name", SqlType::Text))]);
+//! let after = Schema::new(vec![Table::new("users")
+//!     .column(Column::new("id", SqlType::BigInt))
+//!     .column(Column::new("full_name", SqlType::Text).renamed_from("name"))]);
+//!
+//! let up = diff(&before, &after);
+//! assert!(matches!(&up.ops()[0], Op::RenameColumn { from, to, .. } if from == "name" && to == "full_name"));
+//! assert!(up.warnings().is_empty());
+//! assert!(diff(&after, &after).is_empty());
+//! assert_eq!(up.reverse().reverse().ops(), up.ops());
+//! ```
+//!
+//! # Order
+//!
+//! The ops run safely in the order given:
+//!
+//! 1. enum types are created or changed (before any column uses them);
+//! 2. foreign keys that go away, or whose columns or referenced keys change,
+//!    are dropped, then the indexes, uniques, checks and primary keys that
+//!    go away;
+//! 3. tables, then columns, are dropped (referencing tables first);
+//! 4. tables, then columns, are renamed (so everything after names them by
+//!    their new names);
+//! 5. tables are created (referenced tables first, foreign keys that would
+//!    point forward added at the end), then columns added and altered,
+//!    then table comments set;
+//! 6. primary keys, uniques, checks and indexes are added, then foreign keys;
+//! 7. enum types no column uses any more are dropped.
+//!
+//! The reverse runs the reverse of each op in the reverse order, so it is as
+//! safe as the diff itself.
+//!
+//! # Renames
+//!
+//! Renames come only from `renamed_from` hints on tables and columns. A
+//! column dropped and another of the same type added to the same table is
+//! kept as a drop and an add, and reported by [`Diff::warnings`] with the hint
+//! that would make it a rename.
+
+mod op;
+mod order;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::schema::{Column, ForeignKey, Schema, SqlType, Table};
+
+pub use op::{ColumnChanges, EnumColumn, Op, TableName};
+
+/// What a diff warns about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// The op may lose data, or fail on a table that has rows.
+    Destructive,
+    /// A drop and an add look like a rename that has no `renamed_from`
+    /// hint: as written, the values are lost.
+    PossibleRename,
+    /// The schema describes the same enum type with different values.
+    ConflictingEnum,
+}
+
+/// A warning about a diff, for the revision file and for `check`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffWarning {
+    /// What kind of warning this is.
+    pub kind: WarningKind,
+    /// The index in [`Diff::ops`] of the op it is about.
+    pub op: Option<usize>,
+    /// The warning, for people.
+    pub message: String,
+}
+
+impl fmt::Display for DiffWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The ordered, reversible ops that turn one schema into another; see the
+/// [module documentation](self) for their order.
+#[derive(Clone)]
+pub struct Diff {
+    ops: Vec<Op>,
+    warnings: Vec<DiffWarning>,
+    /// The schema the ops start from (renderers that rebuild whole tables
+    /// read the tables from here and from `to`).
+    pub(crate) from: Schema,
+    pub(crate) to: Schema,
+}
+
+impl fmt::Debug for Diff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Diff")
+            .field("ops", &self.ops)
+            .field("warnings", &self.warnings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Diff {
+    /// Whether the two schemas are the same: no op to run.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// The ops, in the order they must run.
+    pub fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
+    /// Destructive ops and drop+add pairs that look like renames, in op
+    /// order. Autogenerate writes one `-- retort:warning` line per warning.
+    pub fn warnings(&self) -> &[DiffWarning] {
+        &self.warnings
+    }
+
+    /// Whether any op may lose data or fail on a table that has rows.
+    pub fn is_destructive(&self) -> bool {
+        self.ops.iter().any(|op| op.destructive().is_some())
+    }
+
+    /// The diff that undoes this one: the down migration.
+    pub fn reverse(&self) -> Diff {
+        let ops: Vec<Op> = self.ops.iter().rev().map(Op::reverse).collect();
+        let warnings = warnings_for(&ops, Vec::new());
+        Diff {
+            ops,
+            warnings,
+            from: self.to.clone(),
+            to: self.from.clone(),
+        }
+    }
+}
+
+/// The ops that turn `from` into `to`; see the [module documentation](self).
+pub fn diff(from: &Schema, to: &Schema) -> Diff {
+    let mut conflicts = Vec::new();
+    let from_enums = enums_of(from, &mut conflicts);
+    let to_enums = enums_of(to, &mut conflicts);
+    let tables = match_tables(from, to);
+    let mut ops = Vec::new();
+
+    // 1. Enum types.
+    for (name, values) in &to_enums {
+        match from_enums.get(name) {
+            None => ops.push(Op::CreateEnum {
+                name: name.clone(),
+                values: values.clone(),
+            }),
+            Some(old) if old != values => ops.push(op::enum_values_op(
+                name.clone(),
+                old.clone(),
+                values.clone(),
+                enum_columns(from, name),
+            )),
+            Some(_) => {}
+        }
+    }
+
+    let unstable = unstable_key_tables(&tables);
+    let create_plan = order::plan(&tables.created, &unstable);
+    let drop_plan = order::plan(&tables.dropped, &unstable);
+
+    // 2. Foreign keys, then other keys, indexes and checks that go away.
+    let mut disturbed_adds: Vec<(TableName, ForeignKey)> = Vec::new();
+    for (table, foreign_key) in drop_plan.deferred.iter().rev() {
+        ops.push(Op::DropForeignKey {
+            table: table.clone(),
+            foreign_key: foreign_key.clone(),
+        });
+    }
+    for pair in &tables.kept {
+        let name = TableName::of(pair.from);
+        for foreign_key in removed(&pair.from.foreign_keys, &pair.to.foreign_keys) {
+            ops.push(Op::DropForeignKey {
+                table: name.clone(),
+                foreign_key: foreign_key.clone(),
+            });
+        }
+        for foreign_key in disturbed_foreign_keys(pair, &unstable) {
+            ops.push(Op::DropForeignKey {
+                table: name.clone(),
+                foreign_key: foreign_key.clone(),
+            });
+            disturbed_adds.push((TableName::of(pair.to), foreign_key.clone()));
+        }
+    }
+    for pair in &tables.kept {
+        let name = TableName::of(pair.from);
+        for index in removed(&pair.from.indexes, &pair.to.indexes) {
+            ops.push(Op::DropIndex {
+                table: name.clone(),
+                index: index.clone(),
+            });
+        }
+        for unique in removed(&pair.from.uniques, &pair.to.uniques) {
+            ops.push(Op::DropUnique {
+                table: name.clone(),
+                unique: unique.clone(),
+            });
+        }
+        for check in removed(&pair.from.checks, &pair.to.checks) {
+            ops.push(Op::DropCheck {
+                table: name.clone(),
+                check: check.clone(),
+            });
+        }
+        if pair.from.primary_key != pair.to.primary_key {
+            if let Some(primary_key) = &pair.from.primary_key {
+                ops.push(Op::DropPrimaryKey {
+                    table: name.clone(),
+                    primary_key: primary_key.clone(),
+                });
+            }
+        }
+    }
+
+    // 3. Tables, then columns, dropped.
+    for table in drop_plan.tables.iter().rev() {
+        ops.push(Op::DropTable {
+            table: table.clone(),
+        });
+    }
+    for pair in &tables.kept {
+        for column in &pair.from.columns {
+            if !pair.columns.iter().any(|(old, _)| old.name == column.name) {
+                ops.push(Op::DropColumn {
+                    table: TableName::of(pair.from),
+                    column: column.clone(),
+                });
+            }
+        }
+    }
+
+    // 4. Renames.
+    for pair in &tables.kept {
+        if pair.from.name != pair.to.name {
+            ops.push(Op::RenameTable {
+                schema: pair.to.schema.clone(),
+                from: pair.from.name.clone(),
+                to: pair.to.name.clone(),
+            });
+        }
+    }
+    for pair in &tables.kept {
+        for (old, new) in &pair.columns {
+            if old.name != new.name {
+                ops.push(Op::RenameColumn {
+                    table: TableName::of(pair.to),
+                    from: old.name.clone(),
+                    to: new.name.clone(),
+                });
+            }
+        }
+    }
+
+    // 5. Tables created, columns added and altered, comments.
+    for table in &create_plan.tables {
+        ops.push(Op::CreateTable {
+            table: table.clone(),
+        });
+    }
+    for pair in &tables.kept {
+        let name = TableName::of(pair.to);
+        for column in &pair.to.columns {
+            if !pair.columns.iter().any(|(_, new)| new.name == column.name) {
+                ops.push(Op::AddColumn {
+                    table: name.clone(),
+                    column: without_hint(column),
+                });
+            }
+        }
+        for (old, new) in &pair.columns {
+            let mut old = without_hint(old);
+            old.name.clone_from(&new.name);
+            let new = without_hint(new);
+            if !ColumnChanges::between(&old, &new).is_empty() {
+                ops.push(Op::AlterColumn {
+                    table: name.clone(),
+                    old,
+                    new,
+                });
+            }
+        }
+    }
+    for pair in &tables.kept {
+        if pair.from.comment != pair.to.comment {
+            ops.push(Op::SetTableComment {
+                table: TableName::of(pair.to),
+                old: pair.from.comment.clone(),
+                new: pair.to.comment.clone(),
+            });
+        }
+    }
+
+    // 6. Keys, checks and indexes added, then foreign keys.
+    for pair in &tables.kept {
+        let name = TableName::of(pair.to);
+        if pair.from.primary_key != pair.to.primary_key {
+            if let Some(primary_key) = &pair.to.primary_key {
+                ops.push(Op::AddPrimaryKey {
+                    table: name.clone(),
+                    primary_key: primary_key.clone(),
+                });
+            }
+        }
+        for unique in removed(&pair.to.uniques, &pair.from.uniques) {
+            ops.push(Op::AddUnique {
+                table: name.clone(),
+                unique: unique.clone(),
+            });
+        }
+        for check in removed(&pair.to.checks, &pair.from.checks) {
+            ops.push(Op::AddCheck {
+                table: name.clone(),
+                check: check.clone(),
+            });
+        }
+        for index in removed(&pair.to.indexes, &pair.from.indexes) {
+            ops.push(Op::CreateIndex {
+                table: name.clone(),
+                index: index.clone(),
+            });
+        }
+    }
+    for pair in &tables.kept {
+        let name = TableName::of(pair.to);
+        for foreign_key in removed(&pair.to.foreign_keys, &pair.from.foreign_keys) {
+            ops.push(Op::AddForeignKey {
+                table: name.clone(),
+                foreign_key: foreign_key.clone(),
+            });
+        }
+    }
+    for (name, foreign_key) in &disturbed_adds {
+        ops.push(Op::AddForeignKey {
+            table: name.clone(),
+            foreign_key: foreign_key.clone(),
+        });
+    }
+    for (table, foreign_key) in &create_plan.deferred {
+        ops.push(Op::AddForeignKey {
+            table: table.clone(),
+            foreign_key: foreign_key.clone(),
+        });
+    }
+
+    // 7. Enum types no longer used.
+    for (name, values) in &from_enums {
+        if !to_enums.contains_key(name) {
+            ops.push(Op::DropEnum {
+                name: name.clone(),
+                values: values.clone(),
+            });
+        }
+    }
+
+    let warnings = warnings_for(&ops, conflicts);
+    Diff {
+        ops,
+        warnings,
+        from: from.clone(),
+        to: to.clone(),
+    }
+}
+
+/// A table present on both sides, with its columns matched.
+struct KeptTable<'a> {
+    from: &'a Table,
+    to: &'a Table,
+    /// Matched columns, in the order of `to`.
+    columns: Vec<(&'a Column, &'a Column)>,
+}
+
+struct MatchedTables<'a> {
+    kept: Vec<KeptTable<'a>>,
+    created: Vec<&'a Table>,
+    dropped: Vec<&'a Table>,
+}
+
+fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> MatchedTables<'a> {
+    let mut kept = Vec::new();
+    let mut created = Vec::new();
+    let mut taken = BTreeSet::new();
+    let mut sorted: Vec<&Table> = to.tables.iter().collect();
+    sorted.sort_by(|a, b| a.qualified_name().cmp(&b.qualified_name()));
+    for table in sorted {
+        let same = from.table_in(table.schema.as_deref(), &table.name);
+        let renamed = || {
+            let old = table.renamed_from.as_deref()?;
+            if to.table_in(table.schema.as_deref(), old).is_some() {
+                return None;
+            }
+            from.table_in(table.schema.as_deref(), old)
+        };
+        match same.or_else(renamed) {
+            Some(old) if taken.insert(old.qualified_name()) => kept.push(KeptTable {
+                from: old,
+                to: table,
+                columns: match_columns(old, table),
+            }),
+            _ => created.push(table),
+        }
+    }
+    let mut dropped: Vec<&Table> = from
+        .tables
+        .iter()
+        .filter(|table| !taken.contains(&table.qualified_name()))
+        .collect();
+    dropped.sort_by(|a, b| a.qualified_name().cmp(&b.qualified_name()));
+    MatchedTables {
+        kept,
+        created,
+        dropped,
+    }
+}
+
+fn match_columns<'a>(from: &'a Table, to: &'a Table) -> Vec<(&'a Column, &'a Column)> {
+    let mut matched: Vec<(&Column, &Column)> = Vec::new();
+    for column in &to.columns {
+        let same = from.find_column(&column.name);
+        let renamed = || {
+            let old = column.renamed_from.as_deref()?;
+            if to.find_column(old).is_some() {
+                return None;
+            }
+            from.find_column(old)
+        };
+        if let Some(old) = same.or_else(renamed) {
+            if !matched.iter().any(|(taken, _)| taken.name == old.name) {
+                matched.push((old, column));
+            }
+        }
+    }
+    matched
+}
+
+/// Tables (by their names on either side) whose primary key, uniques or
+/// unique indexes change, or whose referenced columns change type: foreign
+/// keys pointing at them are dropped first and added again last.
+fn unstable_key_tables(tables: &MatchedTables<'_>) -> BTreeSet<TableName> {
+    let mut unstable = BTreeSet::new();
+    for pair in &tables.kept {
+        let keys_change = pair.from.primary_key != pair.to.primary_key
+            || !removed(&pair.from.uniques, &pair.to.uniques).is_empty()
+            || !removed(&pair.to.uniques, &pair.from.uniques).is_empty()
+            || unique_indexes(pair.from) != unique_indexes(pair.to)
+            || pair.columns.iter().any(|(old, new)| old.ty != new.ty);
+        if keys_change {
+            unstable.insert(TableName::of(pair.from));
+            unstable.insert(TableName::of(pair.to));
+        }
+    }
+    unstable
+}
+
+fn unique_indexes(table: &Table) -> Vec<&crate::schema::Index> {
+    let mut indexes: Vec<_> = table.indexes.iter().filter(|index| index.unique).collect();
+    indexes.sort_by(|a, b| a.name.cmp(&b.name));
+    indexes
+}
+
+/// Foreign keys of a kept table that stay as they are but must be dropped
+/// and added again: they point at a table whose keys change, or their own
+/// columns change type.
+fn disturbed_foreign_keys<'a>(
+    pair: &KeptTable<'a>,
+    unstable: &BTreeSet<TableName>,
+) -> Vec<&'a ForeignKey> {
+    let retyped: Vec<&str> = pair
+        .columns
+        .iter()
+        .filter(|(old, new)| old.ty != new.ty)
+        .map(|(old, _)| old.name.as_str())
+        .collect();
+    pair.from
+        .foreign_keys
+        .iter()
+        .filter(|foreign_key| pair.to.foreign_keys.contains(foreign_key))
+        .filter(|foreign_key| {
+            let target = TableName {
+                schema: foreign_key.referenced_schema.clone(),
+                name: foreign_key.referenced_table.clone(),
+            };
+            unstable.contains(&target)
+                || foreign_key
+                    .columns
+                    .iter()
+                    .any(|column| retyped.contains(&column.as_str()))
+        })
+        .collect()
+}
+
+/// The elements of `old` that `new` does not have, as multisets.
+fn removed<'a, T: PartialEq>(old: &'a [T], new: &[T]) -> Vec<&'a T> {
+    let mut unmatched: Vec<&T> = new.iter().collect();
+    old.iter()
+        .filter(
+            |item| match unmatched.iter().position(|other| other == item) {
+                Some(at) => {
+                    unmatched.swap_remove(at);
+                    false
+                }
+                None => true,
+            },
+        )
+        .collect()
+}
+
+fn without_hint(column: &Column) -> Column {
+    Column {
+        renamed_from: None,
+        ..column.clone()
+    }
+}
+
+/// Every enum type the schema's columns use, by name; a second, different
+/// definition of the same name is reported and ignored.
+fn enums_of(schema: &Schema, conflicts: &mut Vec<DiffWarning>) -> BTreeMap<String, Vec<String>> {
+    let mut enums: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for table in &schema.tables {
+        for column in &table.columns {
+            if let SqlType::Enum { name, values } = &column.ty {
+                match enums.get(name) {
+                    Some(known) if known != values => conflicts.push(DiffWarning {
+                        kind: WarningKind::ConflictingEnum,
+                        op: None,
+                        message: format!(
+                            "column {}.{} declares enum {name} with values {values:?}, but another column declares it with {known:?}: give the two enums different names",
+                            table.name, column.name
+                        ),
+                    }),
+                    Some(_) => {}
+                    None => {
+                        enums.insert(name.clone(), values.clone());
+                    }
+                }
+            }
+        }
+    }
+    enums
+}
+
+fn enum_columns(schema: &Schema, name: &str) -> Vec<EnumColumn> {
+    let mut columns = Vec::new();
+    for table in &schema.tables {
+        for column in &table.columns {
+            if matches!(&column.ty, SqlType::Enum { name: used, .. } if used == name) {
+                columns.push(EnumColumn {
+                    table: TableName::of(table),
+                    column: column.name.clone(),
+                    default: column.default.clone(),
+                });
+            }
+        }
+    }
+    columns
+}
+
+/// Destructive ops and drop+add pairs that look like renames.
+fn warnings_for(ops: &[Op], mut warnings: Vec<DiffWarning>) -> Vec<DiffWarning> {
+    for (at, op) in ops.iter().enumerate() {
+        if let Some(message) = op.destructive() {
+            warnings.push(DiffWarning {
+                kind: WarningKind::Destructive,
+                op: Some(at),
+                message,
+            });
+        }
+    }
+    // Drops run before the renames and adds after them, in both directions:
+    // follow each dropped column's table through the renames.
+    let renamed = |table: &TableName| {
+        let mut name = table.clone();
+        for op in ops {
+            if let Op::RenameTable { schema, from, to } = op {
+                if *schema == name.schema && *from == name.name {
+                    name.name.clone_from(to);
+                }
+            }
+        }
+        name
+    };
+    for (at, op) in ops.iter().enumerate() {
+        match op {
+            Op::AddColumn { table, column } => {
+                let lookalike = ops.iter().find_map(|other| match other {
+                    Op::DropColumn {
+                        table: dropped_from,
+                        column: dropped,
+                    } if renamed(dropped_from) == *table && dropped.ty == column.ty => {
+                        Some(dropped)
+                    }
+                    _ => None,
+                });
+                if let Some(dropped) = lookalike {
+                    warnings.push(DiffWarning {
+                        kind: WarningKind::PossibleRename,
+                        op: Some(at),
+                        message: format!(
+                            "column {table}.{} is dropped and {table}.{} added with the same type: if this is a rename, mark the field `#[model(renamed_from = \"{}\")]` to keep its values",
+                            dropped.name, column.name, dropped.name
+                        ),
+                    });
+                }
+            }
+            Op::CreateTable { table } => {
+                let shape = |table: &Table| -> Vec<(String, SqlType)> {
+                    table
+                        .columns
+                        .iter()
+                        .map(|column| (column.name.clone(), column.ty.clone()))
+                        .collect()
+                };
+                let lookalike = ops.iter().find_map(|other| match other {
+                    Op::DropTable { table: dropped }
+                        if !table.columns.is_empty()
+                            && dropped.schema == table.schema
+                            && shape(dropped) == shape(table) =>
+                    {
+                        Some(dropped)
+                    }
+                    _ => None,
+                });
+                if let Some(dropped) = lookalike {
+                    warnings.push(DiffWarning {
+                        kind: WarningKind::PossibleRename,
+                        op: Some(at),
+                        message: format!(
+                            "table {} is dropped and {} created with the same columns: if this is a rename, mark the model `#[model(renamed_from = \"{}\")]` to keep its rows",
+                            TableName::of(dropped), TableName::of(table), dropped.name
+                        ),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests;
