@@ -160,7 +160,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
                 name.clone(),
                 old.clone(),
                 values.clone(),
-                enum_columns(from, name),
+                enum_columns(&tables, name),
             )),
             Some(_) => {}
         }
@@ -192,6 +192,23 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
                 foreign_key: foreign_key.clone(),
             });
             disturbed_adds.push((TableName::of(pair.to), foreign_key.clone()));
+        }
+    }
+    // A column stops being generated before its key goes (MySQL keeps an
+    // AUTO_INCREMENT column in a key), and starts after its key exists.
+    for pair in &tables.kept {
+        for (old, new) in &pair.columns {
+            if old.identity && !new.identity {
+                let old = without_hint(old);
+                ops.push(Op::AlterColumn {
+                    table: TableName::of(pair.from),
+                    new: Column {
+                        identity: false,
+                        ..old.clone()
+                    },
+                    old,
+                });
+            }
         }
     }
     for pair in &tables.kept {
@@ -282,7 +299,12 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
         for (old, new) in &pair.columns {
             let mut old = without_hint(old);
             old.name.clone_from(&new.name);
-            let new = without_hint(new);
+            // Identity changes run on their own, before and after the keys.
+            old.identity = false;
+            let new = Column {
+                identity: false,
+                ..without_hint(new)
+            };
             if !ColumnChanges::between(&old, &new).is_empty() {
                 ops.push(Op::AlterColumn {
                     table: name.clone(),
@@ -352,6 +374,21 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             table: table.clone(),
             foreign_key: foreign_key.clone(),
         });
+    }
+    for pair in &tables.kept {
+        for (old, new) in &pair.columns {
+            if new.identity && !old.identity {
+                let new = without_hint(new);
+                ops.push(Op::AlterColumn {
+                    table: TableName::of(pair.to),
+                    old: Column {
+                        identity: false,
+                        ..new.clone()
+                    },
+                    new,
+                });
+            }
+        }
     }
 
     // 7. Enum types no longer used.
@@ -550,19 +587,34 @@ fn enums_of(schema: &Schema, conflicts: &mut Vec<DiffWarning>) -> BTreeMap<Strin
     enums
 }
 
-fn enum_columns(schema: &Schema, name: &str) -> Vec<EnumColumn> {
+/// The columns of the `from` side whose type is the enum `name`, with their
+/// default after the diff when they keep that type.
+fn enum_columns(tables: &MatchedTables<'_>, name: &str) -> Vec<EnumColumn> {
+    let uses =
+        |column: &Column| matches!(&column.ty, SqlType::Enum { name: used, .. } if used == name);
     let mut columns = Vec::new();
-    for table in &schema.tables {
-        for column in &table.columns {
-            if matches!(&column.ty, SqlType::Enum { name: used, .. } if used == name) {
-                columns.push(EnumColumn {
-                    table: TableName::of(table),
-                    column: column.name.clone(),
-                    default: column.default.clone(),
-                });
-            }
+    let from_tables = tables
+        .kept
+        .iter()
+        .map(|pair| (pair.from, Some(pair)))
+        .chain(tables.dropped.iter().map(|table| (*table, None)));
+    for (table, pair) in from_tables {
+        for column in table.columns.iter().filter(|column| uses(column)) {
+            let kept = pair.and_then(|pair| {
+                pair.columns
+                    .iter()
+                    .find(|(old, new)| old.name == column.name && uses(new))
+                    .map(|(_, new)| *new)
+            });
+            columns.push(EnumColumn {
+                table: TableName::of(table),
+                column: column.name.clone(),
+                default: column.default.clone(),
+                new_default: kept.and_then(|new| new.default.clone()),
+            });
         }
     }
+    columns.sort_by(|a, b| (&a.table, &a.column).cmp(&(&b.table, &b.column)));
     columns
 }
 

@@ -43,8 +43,21 @@ pub struct EnumColumn {
     pub table: TableName,
     /// The column's name.
     pub column: String,
-    /// The column's default, dropped and set again around the conversion.
+    /// The column's default before the op: dropped around the conversion.
     pub default: Option<String>,
+    /// The column's default after the op. Enum ops set it themselves: a
+    /// default that names a new value only becomes valid with the type.
+    pub new_default: Option<String>,
+}
+
+impl EnumColumn {
+    fn reverse(self) -> EnumColumn {
+        EnumColumn {
+            default: self.new_default,
+            new_default: self.default,
+            ..self
+        }
+    }
 }
 
 /// One change to a database's schema, carrying what its reverse needs.
@@ -276,7 +289,12 @@ impl Op {
                 old_values,
                 new_values,
                 columns,
-            } => enum_values_op(name, new_values, old_values, columns),
+            } => enum_values_op(
+                name,
+                new_values,
+                old_values,
+                columns.into_iter().map(EnumColumn::reverse).collect(),
+            ),
             Op::CreateTable { table } => Op::DropTable { table },
             Op::DropTable { table } => Op::CreateTable { table },
             Op::RenameTable { schema, from, to } => Op::RenameTable {

@@ -130,7 +130,8 @@ fn alter_column(
         if let Some(default) = &new.default {
             out.push(alter(format!("SET DEFAULT {default}")));
         }
-    } else if old.default != new.default {
+    } else if old.default != new.default && !same_enum {
+        // (Between two versions of one enum, the enum op sets the default.)
         match &new.default {
             Some(default) => out.push(alter(format!("SET DEFAULT {default}"))),
             None => out.push(alter("DROP DEFAULT".into())),
@@ -203,7 +204,8 @@ fn add_enum_values(
 }
 
 /// Renames the old type away, creates the new one, converts every column
-/// through text (defaults dropped and set again), drops the old type.
+/// through text (its default dropped before and the new one set after),
+/// drops the old type.
 fn replace_enum_values(
     backend: &PostgresBackend,
     name: &str,
@@ -236,7 +238,7 @@ fn replace_enum_values(
             backend.quote_identifier(name),
             backend.quote_identifier(name)
         )));
-        if let Some(default) = &column.default {
+        if let Some(default) = &column.new_default {
             out.push(alter(format!("SET DEFAULT {default}")));
         }
     }
@@ -268,8 +270,29 @@ pub(super) fn render_op(
             name,
             old_values,
             new_values,
-            ..
-        } => add_enum_values(backend, name, old_values, new_values, out),
+            columns,
+        } => {
+            add_enum_values(backend, name, old_values, new_values, out);
+            // A default naming a new value fails until the transaction
+            // that added it commits: PostgreSQL's rule for ADD VALUE.
+            for column in columns
+                .iter()
+                .filter(|column| column.default != column.new_default)
+            {
+                let action = match &column.new_default {
+                    Some(default) => format!("SET DEFAULT {default}"),
+                    None => "DROP DEFAULT".to_owned(),
+                };
+                out.push(render::alter_table(
+                    backend,
+                    &column.table,
+                    &format!(
+                        "ALTER COLUMN {} {action}",
+                        backend.quote_identifier(&column.column)
+                    ),
+                ));
+            }
+        }
         Op::ReplaceEnumValues {
             name,
             new_values,
