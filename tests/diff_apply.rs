@@ -363,7 +363,11 @@ fn reserved_words_work_as_names<C: TestBackend + Count>(db: &TestDatabase<C>) {
         where_ = q("where"),
         table = q("table"),
     );
-    assert_eq!(conn.count(&check), 1, "renamed tables and columns kept their values");
+    assert_eq!(
+        conn.count(&check),
+        1,
+        "renamed tables and columns kept their values"
+    );
 
     apply(
         &mut conn,
@@ -378,7 +382,11 @@ fn reserved_words_work_as_names<C: TestBackend + Count>(db: &TestDatabase<C>) {
         group = q("group"),
         from = q("from"),
     );
-    assert_eq!(conn.count(&check), 1, "the reverse restored names and values");
+    assert_eq!(
+        conn.count(&check),
+        1,
+        "the reverse restored names and values"
+    );
 }
 
 backend_tests!(changes_keep_every_value, reserved_words_work_as_names);
