@@ -4,11 +4,10 @@
 
 mod support;
 
-use diesel::connection::SimpleConnection;
-use diesel::{Connection, QueryableByName, RunQueryDsl};
+use diesel::{QueryableByName, RunQueryDsl};
 use retort::{
-    diff, render, BackendKind, CheckConstraint, Column, DatabaseConnection, ForeignKey, Index,
-    PrimaryKey, ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
+    diff, render, BackendKind, CheckConstraint, Column, ForeignKey, Index, PrimaryKey,
+    ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
 use support::{backend_tests, TestBackend, TestDatabase};
 
@@ -52,10 +51,8 @@ fn apply<C: TestBackend>(conn: &mut C, statements: &[String]) {
     }
     let run = |conn: &mut C| -> diesel::QueryResult<()> {
         for statement in body {
-            conn.execute(statement).map_err(|error| {
-                eprintln!("failed: {statement}");
-                error
-            })?;
+            conn.execute(statement)
+                .inspect_err(|_| eprintln!("failed: {statement}"))?;
         }
         Ok(())
     };
