@@ -44,10 +44,15 @@ count_by_sql_query!(diesel::SqliteConnection, "sqlite");
 /// after it; one transaction on PostgreSQL and SQLite; one by one on MySQL,
 /// whose DDL commits as it goes.
 fn apply<C: TestBackend>(conn: &mut C, statements: &[String]) {
+    if let Err(error) = try_apply(conn, statements) {
+        panic!("applying {statements:#?} failed: {error}");
+    }
+}
+
+fn try_apply<C: TestBackend>(conn: &mut C, statements: &[String]) -> diesel::QueryResult<()> {
     let (before, body, after) = render::sqlite_pragmas(statements);
     for statement in before {
-        conn.execute(statement)
-            .unwrap_or_else(|error| panic!("{statement}: {error}"));
+        conn.execute(statement)?;
     }
     let run = |conn: &mut C| -> diesel::QueryResult<()> {
         for statement in body {
@@ -61,13 +66,10 @@ fn apply<C: TestBackend>(conn: &mut C, statements: &[String]) {
     } else {
         conn.transaction(run)
     };
-    if let Err(error) = result {
-        panic!("applying {statements:#?} failed: {error}");
-    }
     for statement in after {
-        conn.execute(statement)
-            .unwrap_or_else(|error| panic!("{statement}: {error}"));
+        conn.execute(statement)?;
     }
+    result
 }
 
 /// Renders `diff(from, to)` for the connection's database and applies it.
@@ -386,4 +388,38 @@ fn reserved_words_work_as_names<C: TestBackend + Count>(db: &TestDatabase<C>) {
     );
 }
 
-backend_tests!(changes_keep_every_value, reserved_words_work_as_names);
+/// A type change that would cut values fails instead, and the values stay.
+fn narrowing_fails_rather_than_truncating<C: TestBackend + Count>(db: &TestDatabase<C>) {
+    let table = |ty: SqlType| {
+        Schema::new(vec![Table::new("notes")
+            .column(Column::new("id", SqlType::Integer))
+            .column(Column::new("body", ty))
+            .column(Column::new("amount", SqlType::BigInt))
+            .primary_key(key("pk_notes", &["id"]))])
+    };
+    let mut conn = db.connect();
+    migrate(&mut conn, &Schema::default(), &table(SqlType::Varchar(20)));
+    conn.execute("INSERT INTO notes (id, body, amount) VALUES (1, 'abcdefgh', 100000)")
+        .expect("a row");
+    let narrow = diff(&table(SqlType::Varchar(20)), &table(SqlType::Varchar(3)));
+    assert!(narrow.is_destructive(), "narrowing is flagged");
+    let statements = render(&narrow, C::BACKEND.backend()).expect("renders");
+    let applied = try_apply(&mut conn, &statements);
+    if C::BACKEND == BackendKind::Sqlite {
+        // SQLite does not enforce lengths: the rebuild keeps the value.
+        applied.expect("SQLite keeps every value");
+    } else {
+        assert!(applied.is_err(), "{statements:?} must fail, not truncate");
+    }
+    assert_eq!(
+        conn.count("SELECT COUNT(*) AS n FROM notes WHERE body = 'abcdefgh'"),
+        1,
+        "the value is whole"
+    );
+}
+
+backend_tests!(
+    changes_keep_every_value,
+    reserved_words_work_as_names,
+    narrowing_fails_rather_than_truncating
+);

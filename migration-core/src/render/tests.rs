@@ -133,6 +133,11 @@ fn scenarios() -> Vec<(&'static str, Schema, Schema)> {
             changed(|users| column(users, "email").ty = SqlType::Varchar(320)),
         ),
         (
+            "alter type that needs a cast",
+            base(),
+            changed(|users| column(users, "email").ty = SqlType::Uuid),
+        ),
+        (
             "alter type with a default",
             base(),
             changed(|users| column(users, "name").ty = SqlType::Varchar(80)),

@@ -87,16 +87,36 @@ fn create_table(backend: &PostgresBackend, table: &Table, out: &mut Vec<String>)
     }
 }
 
-/// The cast that converts a column's values to `ty`: through text between
-/// enum types and between an enum and anything else.
-fn using_cast(backend: &PostgresBackend, column: &str, old: &SqlType, new: &SqlType) -> String {
-    let through_text = matches!(old, SqlType::Enum { .. }) || matches!(new, SqlType::Enum { .. });
-    format!(
+/// The `USING` cast a type change needs, if any. Only where PostgreSQL has
+/// no assignment cast: an explicit cast to `VARCHAR(n)` would silently
+/// truncate, where the assignment cast fails on a value too long. Casts to
+/// string types, and within numbers or within dates and times, are
+/// assignment casts; enums convert through text.
+fn using_cast(
+    backend: &PostgresBackend,
+    column: &str,
+    old: &SqlType,
+    new: &SqlType,
+) -> Option<String> {
+    use SqlType::*;
+    let string = |ty: &SqlType| matches!(ty, Text | Varchar(_) | Char(_));
+    let number = |ty: &SqlType| {
+        matches!(
+            ty,
+            SmallInt | Integer | BigInt | Real | Double | Numeric { .. }
+        )
+    };
+    let temporal = |ty: &SqlType| matches!(ty, Date | Timestamp | TimestampTz);
+    if string(new) || (number(old) && number(new)) || (temporal(old) && temporal(new)) {
+        return None;
+    }
+    let through_text = matches!(old, Enum { .. }) || matches!(new, Enum { .. });
+    Some(format!(
         "{}{}::{}",
         backend.quote_identifier(column),
         if through_text { "::text" } else { "" },
         backend.type_sql(new)
-    )
+    ))
 }
 
 fn alter_column(
@@ -122,11 +142,10 @@ fn alter_column(
         if old.default.is_some() {
             out.push(alter("DROP DEFAULT".into()));
         }
-        out.push(alter(format!(
-            "TYPE {} USING {}",
-            backend.type_sql(&new.ty),
-            using_cast(backend, &new.name, &old.ty, &new.ty)
-        )));
+        let using = using_cast(backend, &new.name, &old.ty, &new.ty)
+            .map(|cast| format!(" USING {cast}"))
+            .unwrap_or_default();
+        out.push(alter(format!("TYPE {}{using}", backend.type_sql(&new.ty))));
         if let Some(default) = &new.default {
             out.push(alter(format!("SET DEFAULT {default}")));
         }
