@@ -24,15 +24,17 @@
 //!
 //! 1. enum types are created or changed (before any column uses them);
 //! 2. foreign keys that go away, or whose columns or referenced keys change,
-//!    are dropped, then the indexes, uniques, checks and primary keys that
-//!    go away;
+//!    are dropped; columns stop being generated (identity, `AUTO_INCREMENT`);
+//!    then the indexes, uniques, checks and primary keys that go away are
+//!    dropped;
 //! 3. tables, then columns, are dropped (referencing tables first);
 //! 4. tables, then columns, are renamed (so everything after names them by
 //!    their new names);
 //! 5. tables are created (referenced tables first, foreign keys that would
 //!    point forward added at the end), then columns added and altered,
 //!    then table comments set;
-//! 6. primary keys, uniques, checks and indexes are added, then foreign keys;
+//! 6. primary keys, uniques, checks and indexes are added, then foreign
+//!    keys, then columns start being generated (MySQL wants the key first);
 //! 7. enum types no column uses any more are dropped.
 //!
 //! The reverse runs the reverse of each op in the reverse order, so it is as
@@ -44,6 +46,13 @@
 //! column dropped and another of the same type added to the same table is
 //! kept as a drop and an add, and reported by [`Diff::warnings`] with the hint
 //! that would make it a rename.
+//!
+//! # Enums
+//!
+//! An enum type is known by its name across the schema. Enum ops change the
+//! type itself (PostgreSQL); the columns' own [`Op::AlterColumn`] carries the
+//! new values for databases whose enums are inline (MySQL's `ENUM(...)`,
+//! SQLite's `CHECK`). Renderers skip what their database does not need.
 
 mod op;
 mod order;
