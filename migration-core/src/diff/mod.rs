@@ -516,8 +516,10 @@ fn unique_indexes(table: &Table) -> Vec<&crate::schema::Index> {
 }
 
 /// Foreign keys of a kept table that stay as they are but must be dropped
-/// and added again: they point at a table whose keys change, or their own
-/// columns change type.
+/// and added again: they point at a table whose keys change, their own
+/// columns change type, or an index or unique constraint that goes away
+/// could be serving them (MySQL refuses to drop an index a foreign key
+/// uses).
 fn disturbed_foreign_keys<'a>(
     pair: &KeptTable<'a>,
     unstable: &BTreeSet<TableName>,
@@ -528,6 +530,15 @@ fn disturbed_foreign_keys<'a>(
         .filter(|(old, new)| old.ty != new.ty)
         .map(|(old, _)| old.name.as_str())
         .collect();
+    let mut going: Vec<Vec<&str>> = removed(&pair.from.indexes, &pair.to.indexes)
+        .into_iter()
+        .map(|index| index.column_names().collect())
+        .collect();
+    going.extend(
+        removed(&pair.from.uniques, &pair.to.uniques)
+            .into_iter()
+            .map(|unique| unique.columns.iter().map(String::as_str).collect()),
+    );
     pair.from
         .foreign_keys
         .iter()
@@ -537,11 +548,10 @@ fn disturbed_foreign_keys<'a>(
                 schema: foreign_key.referenced_schema.clone(),
                 name: foreign_key.referenced_table.clone(),
             };
+            let columns: Vec<&str> = foreign_key.columns.iter().map(String::as_str).collect();
             unstable.contains(&target)
-                || foreign_key
-                    .columns
-                    .iter()
-                    .any(|column| retyped.contains(&column.as_str()))
+                || columns.iter().any(|column| retyped.contains(column))
+                || going.iter().any(|index| index.starts_with(&columns))
         })
         .collect()
 }

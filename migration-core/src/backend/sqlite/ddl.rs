@@ -10,7 +10,7 @@ use super::SqliteBackend;
 use crate::backend::Backend;
 use crate::diff::{Diff, Op, TableName};
 use crate::render::{self, RenderError, SQLITE_FOREIGN_KEYS_OFF, SQLITE_FOREIGN_KEYS_ON};
-use crate::schema::{Column, SqlType, Table};
+use crate::schema::{Column, ForeignKey, SqlType, Table};
 
 const GUARD: &str = "retort_rebuild_guard";
 
@@ -111,8 +111,14 @@ fn in_place(op: &Op) -> bool {
 
 /// One table followed through the ops.
 struct Tracked {
+    /// Its name before the diff, unless the diff creates it.
+    original: Option<TableName>,
     /// Its name as the ops run.
     current: TableName,
+    /// Foreign keys the ops drop or add: a key dropped and added again
+    /// unchanged (other databases need that around an index change) needs
+    /// no rebuild.
+    foreign_keys: Vec<ForeignKey>,
     /// Its columns as the ops run: current name, and the column of `from`
     /// whose values it holds.
     columns: Vec<(String, Option<String>)>,
@@ -132,6 +138,8 @@ pub(super) fn render_diff(
         .tables
         .iter()
         .map(|table| Tracked {
+            original: Some(TableName::of(table)),
+            foreign_keys: Vec::new(),
             current: TableName::of(table),
             columns: table
                 .columns
@@ -158,6 +166,8 @@ pub(super) fn render_diff(
         let index = match (op, by_name.get(&name)) {
             (Op::CreateTable { .. }, _) => {
                 tracked.push(Tracked {
+                    original: None,
+                    foreign_keys: Vec::new(),
                     current: name.clone(),
                     columns: Vec::new(),
                     created: true,
@@ -181,8 +191,12 @@ pub(super) fn render_diff(
         owner.push(Some(index));
         let table = &mut tracked[index];
         table.last_op = at;
-        if !in_place(op) {
-            table.rebuild = true;
+        match op {
+            Op::AddForeignKey { foreign_key, .. } | Op::DropForeignKey { foreign_key, .. } => {
+                table.foreign_keys.push(foreign_key.clone());
+            }
+            _ if !in_place(op) => table.rebuild = true,
+            _ => {}
         }
         match op {
             Op::DropTable { .. } => {
@@ -204,6 +218,23 @@ pub(super) fn render_diff(
             Op::AddColumn { column, .. } => table.columns.push((column.name.clone(), None)),
             Op::DropColumn { column, .. } => table.columns.retain(|(name, _)| *name != column.name),
             _ => {}
+        }
+    }
+
+    for table in &mut tracked {
+        let before = table
+            .original
+            .as_ref()
+            .and_then(|name| diff.from.table_in(name.schema.as_deref(), &name.name));
+        let after = diff
+            .to
+            .table_in(table.current.schema.as_deref(), &table.current.name);
+        let unchanged = |foreign_key: &ForeignKey| {
+            before.is_some_and(|before| before.foreign_keys.contains(foreign_key))
+                && after.is_some_and(|after| after.foreign_keys.contains(foreign_key))
+        };
+        if !table.foreign_keys.iter().all(unchanged) {
+            table.rebuild = true;
         }
     }
 
@@ -235,7 +266,9 @@ pub(super) fn render_diff(
             continue;
         }
         if !table.rebuild {
-            render_op(backend, op, &mut body)?;
+            if !matches!(op, Op::AddForeignKey { .. } | Op::DropForeignKey { .. }) {
+                render_op(backend, op, &mut body)?;
+            }
             continue;
         }
         if let Op::RenameTable { .. } = op {
