@@ -357,3 +357,54 @@ fn not_null_without_default_is_destructive_but_with_a_default_is_not() {
     assert!(!add(Column::new("age", SqlType::Integer).default_expr("0")).is_destructive());
     assert!(!add(Column::new("age", SqlType::Integer).nullable()).is_destructive());
 }
+
+#[test]
+fn an_index_that_may_serve_a_foreign_key_goes_only_after_the_key() {
+    let members = |indexed: bool| {
+        let table = Table::new("members")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("team_id", SqlType::BigInt))
+            .foreign_key(references("fk_members_team", "team_id", "teams"));
+        if indexed {
+            table.index(Index::on_columns("ix_members_team", ["team_id", "id"]))
+        } else {
+            table
+        }
+    };
+    let up = diff(
+        &Schema::new(vec![members(true), teams()]),
+        &Schema::new(vec![members(false), teams()]),
+    );
+    assert_eq!(
+        kinds(&up),
+        ["DropForeignKey members", "DropIndex members", "AddForeignKey members"]
+    );
+}
+
+#[test]
+fn identity_stops_before_the_key_changes_and_starts_after() {
+    let keyed = |identity: bool, columns: &[&str]| {
+        let mut table = users();
+        table.columns[0].identity = identity;
+        table.primary_key = Some(PrimaryKey {
+            name: Some("pk_users".into()),
+            columns: columns.iter().map(|column| column.to_string()).collect(),
+        });
+        Schema::new(vec![table])
+    };
+    let up = diff(&keyed(true, &["id"]), &keyed(false, &["id", "email"]));
+    assert_eq!(
+        kinds(&up),
+        ["AlterColumn users", "DropPrimaryKey users", "AddPrimaryKey users"]
+    );
+    assert!(up.ops()[0].column_changes().identity);
+    assert_eq!(
+        kinds(&up.reverse()),
+        ["DropPrimaryKey users", "AddPrimaryKey users", "AlterColumn users"]
+    );
+    let start = diff(&keyed(false, &["email"]), &keyed(true, &["id"]));
+    assert_eq!(
+        kinds(&start),
+        ["DropPrimaryKey users", "AddPrimaryKey users", "AlterColumn users"]
+    );
+}
