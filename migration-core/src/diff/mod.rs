@@ -434,22 +434,29 @@ struct MatchedTables<'a> {
 }
 
 fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> MatchedTables<'a> {
+    let by_name = |schema: &'a Schema| -> BTreeMap<(Option<&'a str>, &'a str), &'a Table> {
+        schema
+            .tables
+            .iter()
+            .map(|table| (table.qualified_name(), table))
+            .collect()
+    };
+    let from_tables = by_name(from);
+    let to_tables = by_name(to);
     let mut kept = Vec::new();
     let mut created = Vec::new();
     let mut taken = BTreeSet::new();
-    let mut sorted: Vec<&Table> = to.tables.iter().collect();
-    sorted.sort_by(|a, b| a.qualified_name().cmp(&b.qualified_name()));
-    for table in sorted {
-        let same = from.table_in(table.schema.as_deref(), &table.name);
+    for (&(schema, name), &table) in &to_tables {
+        let same = from_tables.get(&(schema, name));
         let renamed = || {
             let old = table.renamed_from.as_deref()?;
-            if to.table_in(table.schema.as_deref(), old).is_some() {
+            if to_tables.contains_key(&(schema, old)) {
                 return None;
             }
-            from.table_in(table.schema.as_deref(), old)
+            from_tables.get(&(schema, old))
         };
         match same.or_else(renamed) {
-            Some(old) if taken.insert(old.qualified_name()) => kept.push(KeptTable {
+            Some(&old) if taken.insert(old.qualified_name()) => kept.push(KeptTable {
                 from: old,
                 to: table,
                 columns: match_columns(old, table),
@@ -457,12 +464,11 @@ fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> MatchedTables<'a> {
             _ => created.push(table),
         }
     }
-    let mut dropped: Vec<&Table> = from
-        .tables
+    let dropped: Vec<&Table> = from_tables
         .iter()
-        .filter(|table| !taken.contains(&table.qualified_name()))
+        .filter(|(name, _)| !taken.contains(*name))
+        .map(|(_, table)| *table)
         .collect();
-    dropped.sort_by(|a, b| a.qualified_name().cmp(&b.qualified_name()));
     MatchedTables {
         kept,
         created,
@@ -650,29 +656,49 @@ fn warnings_for(ops: &[Op], mut warnings: Vec<DiffWarning>) -> Vec<DiffWarning> 
     }
     // Drops run before the renames and adds after them, in both directions:
     // follow each dropped column's table through the renames.
-    let renamed = |table: &TableName| {
-        let mut name = table.clone();
-        for op in ops {
-            if let Op::RenameTable { schema, from, to } = op {
-                if *schema == name.schema && *from == name.name {
-                    name.name.clone_from(to);
-                }
-            }
+    let mut renames: BTreeMap<TableName, TableName> = BTreeMap::new();
+    for op in ops {
+        if let Op::RenameTable { schema, from, to } = op {
+            let from = TableName {
+                schema: schema.clone(),
+                name: from.clone(),
+            };
+            let to = TableName {
+                schema: schema.clone(),
+                name: to.clone(),
+            };
+            let start = renames
+                .iter()
+                .find(|(_, now)| **now == from)
+                .map(|(start, _)| start.clone())
+                .unwrap_or(from);
+            renames.insert(start, to);
         }
-        name
-    };
+    }
+    let renamed = |table: &TableName| renames.get(table).unwrap_or(table).clone();
+    let dropped_columns: BTreeMap<TableName, Vec<&Column>> =
+        ops.iter().fold(BTreeMap::new(), |mut dropped, op| {
+            if let Op::DropColumn { table, column } = op {
+                dropped
+                    .entry(renamed(table))
+                    .or_insert_with(Vec::new)
+                    .push(column);
+            }
+            dropped
+        });
+    let dropped_tables: Vec<&Table> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::DropTable { table } => Some(table),
+            _ => None,
+        })
+        .collect();
     for (at, op) in ops.iter().enumerate() {
         match op {
             Op::AddColumn { table, column } => {
-                let lookalike = ops.iter().find_map(|other| match other {
-                    Op::DropColumn {
-                        table: dropped_from,
-                        column: dropped,
-                    } if renamed(dropped_from) == *table && dropped.ty == column.ty => {
-                        Some(dropped)
-                    }
-                    _ => None,
-                });
+                let lookalike = dropped_columns
+                    .get(table)
+                    .and_then(|dropped| dropped.iter().find(|dropped| dropped.ty == column.ty));
                 if let Some(dropped) = lookalike {
                     warnings.push(DiffWarning {
                         kind: WarningKind::PossibleRename,
@@ -692,15 +718,11 @@ fn warnings_for(ops: &[Op], mut warnings: Vec<DiffWarning>) -> Vec<DiffWarning> 
                         .map(|column| (column.name.clone(), column.ty.clone()))
                         .collect()
                 };
-                let lookalike = ops.iter().find_map(|other| match other {
-                    Op::DropTable { table: dropped }
-                        if !table.columns.is_empty()
-                            && dropped.schema == table.schema
-                            && shape(dropped) == shape(table) =>
-                    {
-                        Some(dropped)
-                    }
-                    _ => None,
+                let lookalike = dropped_tables.iter().find(|dropped| {
+                    !table.columns.is_empty()
+                        && dropped.schema == table.schema
+                        && dropped.columns.len() == table.columns.len()
+                        && shape(dropped) == shape(table)
                 });
                 if let Some(dropped) = lookalike {
                     warnings.push(DiffWarning {

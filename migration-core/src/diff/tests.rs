@@ -377,7 +377,11 @@ fn an_index_that_may_serve_a_foreign_key_goes_only_after_the_key() {
     );
     assert_eq!(
         kinds(&up),
-        ["DropForeignKey members", "DropIndex members", "AddForeignKey members"]
+        [
+            "DropForeignKey members",
+            "DropIndex members",
+            "AddForeignKey members"
+        ]
     );
 }
 
@@ -395,16 +399,28 @@ fn identity_stops_before_the_key_changes_and_starts_after() {
     let up = diff(&keyed(true, &["id"]), &keyed(false, &["id", "email"]));
     assert_eq!(
         kinds(&up),
-        ["AlterColumn users", "DropPrimaryKey users", "AddPrimaryKey users"]
+        [
+            "AlterColumn users",
+            "DropPrimaryKey users",
+            "AddPrimaryKey users"
+        ]
     );
     assert!(up.ops()[0].column_changes().identity);
     assert_eq!(
         kinds(&up.reverse()),
-        ["DropPrimaryKey users", "AddPrimaryKey users", "AlterColumn users"]
+        [
+            "DropPrimaryKey users",
+            "AddPrimaryKey users",
+            "AlterColumn users"
+        ]
     );
     let start = diff(&keyed(false, &["email"]), &keyed(true, &["id"]));
     assert_eq!(
         kinds(&start),
-        ["DropPrimaryKey users", "AddPrimaryKey users", "AlterColumn users"]
+        [
+            "DropPrimaryKey users",
+            "AddPrimaryKey users",
+            "AlterColumn users"
+        ]
     );
 }

@@ -10,7 +10,7 @@ use super::SqliteBackend;
 use crate::backend::Backend;
 use crate::diff::{Diff, Op, TableName};
 use crate::render::{self, RenderError, SQLITE_FOREIGN_KEYS_OFF, SQLITE_FOREIGN_KEYS_ON};
-use crate::schema::{Column, ForeignKey, SqlType, Table};
+use crate::schema::{Column, ForeignKey, Schema, SqlType, Table};
 
 const GUARD: &str = "retort_rebuild_guard";
 
@@ -109,6 +109,14 @@ fn in_place(op: &Op) -> bool {
     }
 }
 
+fn tables_by_name(schema: &Schema) -> BTreeMap<TableName, &Table> {
+    schema
+        .tables
+        .iter()
+        .map(|table| (TableName::of(table), table))
+        .collect()
+}
+
 /// One table followed through the ops.
 struct Tracked {
     /// Its name before the diff, unless the diff creates it.
@@ -132,6 +140,8 @@ pub(super) fn render_diff(
     backend: &SqliteBackend,
     diff: &Diff,
 ) -> Result<Vec<String>, RenderError> {
+    let from_tables = tables_by_name(&diff.from);
+    let to_tables = tables_by_name(&diff.to);
     // Pass 1: follow every table through the ops; decide which to rebuild.
     let mut tracked: Vec<Tracked> = diff
         .from
@@ -225,10 +235,8 @@ pub(super) fn render_diff(
         let before = table
             .original
             .as_ref()
-            .and_then(|name| diff.from.table_in(name.schema.as_deref(), &name.name));
-        let after = diff
-            .to
-            .table_in(table.current.schema.as_deref(), &table.current.name);
+            .and_then(|name| from_tables.get(name));
+        let after = to_tables.get(&table.current);
         let unchanged = |foreign_key: &ForeignKey| {
             before.is_some_and(|before| before.foreign_keys.contains(foreign_key))
                 && after.is_some_and(|after| after.foreign_keys.contains(foreign_key))
@@ -250,10 +258,7 @@ pub(super) fn render_diff(
         if table.created {
             if let Op::CreateTable { table: created } = op {
                 let name = TableName::of(created);
-                let full = diff
-                    .to
-                    .table_in(name.schema.as_deref(), &name.name)
-                    .unwrap_or(created);
+                let full = to_tables.get(&name).copied().unwrap_or(created);
                 create_table(backend, &name, full, &mut body);
                 create_indexes(backend, &name, full, &mut body);
             }
@@ -276,7 +281,7 @@ pub(super) fn render_diff(
         }
         if at == table.last_op {
             rebuilds = true;
-            rebuild(backend, diff, table, &mut body)?;
+            rebuild(backend, &to_tables, table, &mut body)?;
         }
     }
     if !rebuilds {
@@ -295,14 +300,13 @@ pub(super) fn render_diff(
 /// indexes.
 fn rebuild(
     backend: &SqliteBackend,
-    diff: &Diff,
+    to_tables: &BTreeMap<TableName, &Table>,
     table: &Tracked,
     out: &mut Vec<String>,
 ) -> Result<(), RenderError> {
     let name = &table.current;
-    let target = diff
-        .to
-        .table_in(name.schema.as_deref(), &name.name)
+    let target = *to_tables
+        .get(name)
         .ok_or_else(|| RenderError::Unsupported {
             backend: backend.kind().display_name(),
             what: format!("rebuild table {name}, which the target schema does not describe"),
