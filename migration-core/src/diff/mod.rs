@@ -75,6 +75,9 @@ pub enum WarningKind {
     PossibleRename,
     /// The schema describes the same enum type with different values.
     ConflictingEnum,
+    /// A `renamed_from` hint names a table or column that does not exist,
+    /// so the new one is created empty.
+    UnmatchedHint,
 }
 
 /// A warning about a diff, for the revision file and for `check`.
@@ -291,14 +294,35 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
 
     // 5. Tables created, columns added and altered, comments.
     for table in &create_plan.tables {
+        if let Some(old) = &table.renamed_from {
+            conflicts.push(DiffWarning {
+                kind: WarningKind::UnmatchedHint,
+                op: Some(ops.len()),
+                message: format!(
+                    "table {} is marked `renamed_from = \"{old}\"`, but there is no table {old}: it is created empty",
+                    TableName::of(table)
+                ),
+            });
+        }
         ops.push(Op::CreateTable {
-            table: table.clone(),
+            table: without_hints(table),
         });
     }
     for pair in &tables.kept {
         let name = TableName::of(pair.to);
         for column in &pair.to.columns {
             if !pair.columns.iter().any(|(_, new)| new.name == column.name) {
+                if let Some(old) = &column.renamed_from {
+                    conflicts.push(DiffWarning {
+                        kind: WarningKind::UnmatchedHint,
+                        op: Some(ops.len()),
+                        message: format!(
+                            "column {name}.{} is marked `renamed_from = \"{old}\"`, but {} has no column {old}: it is added empty",
+                            column.name,
+                            TableName::of(pair.from)
+                        ),
+                    });
+                }
                 ops.push(Op::AddColumn {
                     table: name.clone(),
                     column: without_hint(column),
@@ -578,6 +602,14 @@ fn removed<'a, T: PartialEq>(old: &'a [T], new: &[T]) -> Vec<&'a T> {
         .collect()
 }
 
+fn without_hints(table: &Table) -> Table {
+    Table {
+        renamed_from: None,
+        columns: table.columns.iter().map(without_hint).collect(),
+        ..table.clone()
+    }
+}
+
 fn without_hint(column: &Column) -> Column {
     Column {
         renamed_from: None,
@@ -738,6 +770,7 @@ fn warnings_for(ops: &[Op], mut warnings: Vec<DiffWarning>) -> Vec<DiffWarning> 
             _ => {}
         }
     }
+    warnings.sort_by_key(|warning| warning.op);
     warnings
 }
 

@@ -424,3 +424,32 @@ fn identity_stops_before_the_key_changes_and_starts_after() {
         ]
     );
 }
+
+#[test]
+fn a_hint_naming_nothing_is_reported() {
+    let mut hinted = users();
+    hinted.columns.push(
+        Column::new("nickname", SqlType::Text)
+            .nullable()
+            .renamed_from("nick"),
+    );
+    let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![hinted]));
+    assert_eq!(kinds(&up), ["AddColumn users"]);
+    assert!(up
+        .warnings()
+        .iter()
+        .any(|warning| warning.kind == WarningKind::UnmatchedHint
+            && warning.message.contains("has no column nick")));
+    let mut people = teams();
+    people.name = "people".into();
+    people.renamed_from = Some("persons".into());
+    let up = diff(&Schema::default(), &Schema::new(vec![people]));
+    assert!(up
+        .warnings()
+        .iter()
+        .any(|warning| warning.kind == WarningKind::UnmatchedHint));
+    let Op::CreateTable { table } = &up.ops()[0] else {
+        panic!("expected a create")
+    };
+    assert_eq!(table.renamed_from, None, "ops carry state, not hints");
+}
