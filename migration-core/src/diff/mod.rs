@@ -294,7 +294,12 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
 
     // 5. Tables created, columns added and altered, comments.
     for table in &create_plan.tables {
-        if let Some(old) = &table.renamed_from {
+        // (Into an empty database, an old hint is no news.)
+        let hint = table
+            .renamed_from
+            .as_ref()
+            .filter(|_| !from.tables.is_empty());
+        if let Some(old) = hint {
             conflicts.push(DiffWarning {
                 kind: WarningKind::UnmatchedHint,
                 op: Some(ops.len()),
