@@ -443,11 +443,16 @@ fn a_hint_naming_nothing_is_reported() {
     let mut people = teams();
     people.name = "people".into();
     people.renamed_from = Some("persons".into());
-    let up = diff(&Schema::default(), &Schema::new(vec![people]));
+    let up = diff(
+        &Schema::new(vec![users()]),
+        &Schema::new(vec![users(), people.clone()]),
+    );
     assert!(up
         .warnings()
         .iter()
         .any(|warning| warning.kind == WarningKind::UnmatchedHint));
+    let fresh = diff(&Schema::default(), &Schema::new(vec![people]));
+    assert!(fresh.warnings().is_empty(), "{:?}", fresh.warnings());
     let Op::CreateTable { table } = &up.ops()[0] else {
         panic!("expected a create")
     };
