@@ -24,11 +24,18 @@
 //!
 //! # Running the statements
 //!
-//! - **PostgreSQL**: everything runs in one transaction. `ALTER TYPE ... ADD
+//! - **PostgreSQL**: everything runs in one transaction. A type change casts
+//!   with `USING` only where PostgreSQL has no assignment cast, so a value
+//!   that does not fit the new type fails the change instead of being cut. `ALTER TYPE ... ADD
 //!   VALUE` is allowed in a transaction since PostgreSQL 12, but the new
 //!   value cannot be *used* (as a default, in an insert) before that
 //!   transaction commits: put such uses in a later revision.
-//! - **MySQL/MariaDB**: each DDL statement commits on its own.
+//! - **MySQL/MariaDB**: each DDL statement commits on its own. A narrowing
+//!   `MODIFY COLUMN` fails instead of truncating only under strict SQL mode
+//!   (the default since MySQL 5.7 and MariaDB 10.2); `RENAME COLUMN` needs
+//!   MySQL 8 or MariaDB 10.5. A foreign key is dropped and added again
+//!   around an index that may serve it, since MySQL refuses to drop that
+//!   index; the key then gets the implicit index MySQL makes for keys.
 //! - **SQLite**: a change SQLite cannot make in place becomes a table rebuild
 //!   (create the new table under a temporary name, copy the rows, drop the
 //!   old table, rename, re-create the indexes). A rebuild must run with
