@@ -33,6 +33,10 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// The diff (`retort::diff(&from, &to)`) and its module (`retort::diff::TableName`, ...).
+pub use retort_core::diff::{self, diff, Diff, DiffWarning, Op};
+/// Rendering a diff as one database's SQL (`retort::render(&diff, backend)`).
+pub use retort_core::render::{self, render, RenderError};
 pub use retort_core::schema::{
     CheckConstraint, Column, ForeignKey, Index, IndexPart, Model, PrimaryKey, ReferentialAction,
     Schema, SqlType, Table, UniqueConstraint,

@@ -19,7 +19,9 @@
 
 pub mod backend;
 mod connection;
+pub mod diff;
 mod redact;
+pub mod render;
 pub mod schema;
 
 /// The table where the runner records applied revisions. Introspection never
@@ -28,5 +30,7 @@ pub const VERSION_TABLE: &str = "retort_migrations";
 
 pub use backend::{Backend, BackendKind};
 pub use connection::DatabaseConnection;
+pub use diff::{diff, Diff, DiffWarning, Op};
 pub use redact::{redact_password_in, redact_url, REDACTED};
+pub use render::{render, RenderError};
 pub use schema::Model;

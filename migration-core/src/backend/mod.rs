@@ -16,6 +16,8 @@ mod sqlite;
 
 use std::fmt;
 
+use crate::diff::{Diff, Op};
+use crate::render::RenderError;
 use crate::schema::SqlType;
 
 pub use mysql::MysqlBackend;
@@ -50,6 +52,37 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
             ),
             None => self.quote_identifier(name),
         }
+    }
+
+    /// A string literal holding `value` exactly, for the places DDL cannot
+    /// bind a value (comments, enum values): quotes doubled, and on MySQL
+    /// backslashes escaped.
+    fn string_literal(&self, value: &str) -> String {
+        quote_with('\'', value)
+    }
+
+    /// Appends the statements that carry out one op. Renderers call
+    /// [`Backend::render_diff`]; this is its default's step.
+    ///
+    /// # Errors
+    ///
+    /// [`RenderError`] when the database cannot express the op.
+    #[doc(hidden)]
+    fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError>;
+
+    /// The statements that carry out a diff in this dialect, in order: by
+    /// default each op's in turn. Use [`crate::render::render`].
+    ///
+    /// # Errors
+    ///
+    /// [`RenderError`] when the database cannot express an op.
+    #[doc(hidden)]
+    fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
+        let mut statements = Vec::new();
+        for op in diff.ops() {
+            self.render_op(op, &mut statements)?;
+        }
+        Ok(statements)
     }
 }
 

@@ -1,6 +1,10 @@
 //! MySQL and MariaDB.
 
+mod ddl;
+
 use super::{quote_with, with_precision, Backend, BackendKind};
+use crate::diff::Op;
+use crate::render::RenderError;
 use crate::schema::SqlType;
 
 /// The MySQL and MariaDB dialect.
@@ -46,11 +50,21 @@ impl Backend for MysqlBackend {
             SqlType::Json => "JSON".into(),
             // MySQL enums are inline: the type's name does not survive.
             SqlType::Enum { values, .. } => {
-                let quoted: Vec<String> =
-                    values.iter().map(|value| quote_with('\'', value)).collect();
+                let quoted: Vec<String> = values
+                    .iter()
+                    .map(|value| ddl::string_literal(value))
+                    .collect();
                 format!("ENUM({})", quoted.join(", "))
             }
             SqlType::Custom(spelled) => spelled.clone(),
         }
+    }
+
+    fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
+        ddl::render_op(self, op, out)
+    }
+
+    fn string_literal(&self, value: &str) -> String {
+        ddl::string_literal(value)
     }
 }

@@ -1,6 +1,10 @@
 //! PostgreSQL.
 
+mod ddl;
+
 use super::{quote_with, with_precision, Backend, BackendKind};
+use crate::diff::Op;
+use crate::render::RenderError;
 use crate::schema::SqlType;
 
 /// The PostgreSQL dialect.
@@ -45,5 +49,9 @@ impl Backend for PostgresBackend {
             SqlType::Enum { name, .. } => self.quote_identifier(name),
             SqlType::Custom(spelled) => spelled.clone(),
         }
+    }
+
+    fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
+        ddl::render_op(self, op, out)
     }
 }

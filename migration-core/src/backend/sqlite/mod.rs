@@ -1,6 +1,10 @@
 //! SQLite.
 
+mod ddl;
+
 use super::{quote_with, with_precision, Backend, BackendKind};
+use crate::diff::{Diff, Op};
+use crate::render::RenderError;
 use crate::schema::SqlType;
 
 /// The SQLite dialect.
@@ -47,5 +51,13 @@ impl Backend for SqliteBackend {
             SqlType::Enum { .. } => "TEXT".into(),
             SqlType::Custom(spelled) => spelled.clone(),
         }
+    }
+
+    fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
+        ddl::render_op(self, op, out)
+    }
+
+    fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
+        ddl::render_diff(self, diff)
     }
 }

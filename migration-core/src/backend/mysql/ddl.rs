@@ -1,0 +1,199 @@
+//! MySQL and MariaDB DDL: inline enums and comments, `MODIFY COLUMN` with
+//! every attribute of the column, `AUTO_INCREMENT`.
+
+use super::MysqlBackend;
+use crate::backend::Backend;
+use crate::diff::{Op, TableName};
+use crate::render::{self, RenderError};
+use crate::schema::{Column, Table};
+
+/// A MySQL string literal: quotes doubled and backslashes escaped, since
+/// MySQL reads `\` as an escape in string literals (unless
+/// `NO_BACKSLASH_ESCAPES`, where `\\` would be two backslashes: retort
+/// expects the default SQL mode here).
+pub(super) fn string_literal(value: &str) -> String {
+    let mut literal = String::with_capacity(value.len() + 2);
+    literal.push('\'');
+    for ch in value.chars() {
+        match ch {
+            '\'' => literal.push_str("''"),
+            '\\' => literal.push_str("\\\\"),
+            ch => literal.push(ch),
+        }
+    }
+    literal.push('\'');
+    literal
+}
+
+/// `` `name` TYPE NOT NULL|NULL [DEFAULT x] [AUTO_INCREMENT] [COMMENT '...'] ``:
+/// everything `MODIFY COLUMN` must repeat.
+fn column_definition(backend: &MysqlBackend, column: &Column) -> String {
+    let mut sql = format!(
+        "{} {} {}",
+        backend.quote_identifier(&column.name),
+        backend.type_sql(&column.ty),
+        if column.nullable { "NULL" } else { "NOT NULL" }
+    );
+    if let Some(default) = &column.default {
+        sql.push_str(" DEFAULT ");
+        sql.push_str(default);
+    }
+    if column.identity {
+        sql.push_str(" AUTO_INCREMENT");
+    }
+    if let Some(comment) = &column.comment {
+        sql.push_str(" COMMENT ");
+        sql.push_str(&backend.string_literal(comment));
+    }
+    sql
+}
+
+fn create_table(
+    backend: &MysqlBackend,
+    table: &Table,
+    out: &mut Vec<String>,
+) -> Result<(), RenderError> {
+    let name = TableName::of(table);
+    let columns = table
+        .columns
+        .iter()
+        .map(|column| column_definition(backend, column))
+        .collect();
+    let suffix = table
+        .comment
+        .as_deref()
+        .map(|comment| format!(" COMMENT = {}", backend.string_literal(comment)))
+        .unwrap_or_default();
+    out.push(render::create_table(
+        backend, &name, table, columns, true, &suffix,
+    ));
+    for index in &table.indexes {
+        out.push(create_index(backend, &name, index)?);
+    }
+    Ok(())
+}
+
+fn create_index(
+    backend: &MysqlBackend,
+    table: &TableName,
+    index: &crate::schema::Index,
+) -> Result<String, RenderError> {
+    if index.predicate.is_some() {
+        return Err(RenderError::Unsupported {
+            backend: backend.kind().display_name(),
+            what: format!("create partial index {} on {table}", index.name),
+        });
+    }
+    Ok(render::create_index(backend, table, index))
+}
+
+pub(super) fn render_op(
+    backend: &MysqlBackend,
+    op: &Op,
+    out: &mut Vec<String>,
+) -> Result<(), RenderError> {
+    match op {
+        // Enums are inline: the columns' MODIFY carries the values.
+        Op::CreateEnum { .. }
+        | Op::DropEnum { .. }
+        | Op::AddEnumValues { .. }
+        | Op::ReplaceEnumValues { .. } => {}
+        Op::CreateTable { table } => create_table(backend, table, out)?,
+        Op::DropTable { table } => out.push(render::drop_table(backend, &TableName::of(table))),
+        Op::RenameTable { schema, from, to } => {
+            // The new name is qualified too: unqualified, MySQL would move
+            // the table to the connection's database.
+            // language=SQL
+            out.push(format!(
+                "RENAME TABLE {} TO {}",
+                backend.quote_qualified(schema.as_deref(), from),
+                backend.quote_qualified(schema.as_deref(), to)
+            ));
+        }
+        Op::AddColumn { table, column } => out.push(render::alter_table(
+            backend,
+            table,
+            &format!("ADD COLUMN {}", column_definition(backend, column)),
+        )),
+        Op::DropColumn { table, column } => {
+            out.push(render::drop_column(backend, table, &column.name))
+        }
+        Op::RenameColumn { table, from, to } => {
+            out.push(render::rename_column(backend, table, from, to))
+        }
+        Op::AlterColumn { table, new, .. } => out.push(render::alter_table(
+            backend,
+            table,
+            &format!("MODIFY COLUMN {}", column_definition(backend, new)),
+        )),
+        Op::SetTableComment { table, new, .. } => out.push(render::alter_table(
+            backend,
+            table,
+            &format!(
+                "COMMENT = {}",
+                backend.string_literal(new.as_deref().unwrap_or(""))
+            ),
+        )),
+        Op::CreateIndex { table, index } => out.push(create_index(backend, table, index)?),
+        Op::DropIndex { table, index } => out.push(drop_index(backend, table, &index.name)),
+        Op::AddPrimaryKey { table, primary_key } => out.push(render::alter_table(
+            backend,
+            table,
+            &format!(
+                "ADD PRIMARY KEY ({})",
+                render::column_list(backend, &primary_key.columns)
+            ),
+        )),
+        Op::DropPrimaryKey { table, .. } => {
+            out.push(render::alter_table(backend, table, "DROP PRIMARY KEY"))
+        }
+        Op::AddUnique { table, unique } => out.push(render::alter_table(
+            backend,
+            table,
+            &format!("ADD {}", render::unique_clause(backend, unique)),
+        )),
+        Op::DropUnique { table, unique } => {
+            let name =
+                render::required_name(backend, table, unique.name.as_deref(), "unique constraint")?;
+            out.push(drop_index(backend, table, name));
+        }
+        Op::AddForeignKey { table, foreign_key } => out.push(render::alter_table(
+            backend,
+            table,
+            &format!("ADD {}", render::foreign_key_clause(backend, foreign_key)),
+        )),
+        Op::DropForeignKey { table, foreign_key } => {
+            let name =
+                render::required_name(backend, table, foreign_key.name.as_deref(), "foreign key")?;
+            out.push(render::alter_table(
+                backend,
+                table,
+                &format!("DROP FOREIGN KEY {}", backend.quote_identifier(name)),
+            ));
+        }
+        Op::AddCheck { table, check } => out.push(render::alter_table(
+            backend,
+            table,
+            &format!("ADD {}", render::check_clause(backend, check)),
+        )),
+        Op::DropCheck { table, check } => {
+            let name =
+                render::required_name(backend, table, check.name.as_deref(), "check constraint")?;
+            out.push(render::alter_table(
+                backend,
+                table,
+                &format!("DROP CONSTRAINT {}", backend.quote_identifier(name)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn drop_index(backend: &MysqlBackend, table: &TableName, name: &str) -> String {
+    // language=SQL
+    format!(
+        "DROP INDEX {} ON {}",
+        backend.quote_identifier(name),
+        render::table_sql(backend, table)
+    )
+}

@@ -1,0 +1,90 @@
+//! The order tables are created in: referenced tables first.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::TableName;
+use crate::schema::{ForeignKey, Table};
+
+/// Tables in creation order, and the foreign keys that cannot be declared
+/// with their table (they point at a table created later, in a cycle, or at
+/// a kept table whose keys change in the same diff): those are added after
+/// every table exists. Dropping runs the plan backwards.
+pub(super) struct Plan {
+    /// The tables, each without its deferred foreign keys.
+    pub tables: Vec<Table>,
+    /// Foreign keys added separately, by table.
+    pub deferred: Vec<(TableName, ForeignKey)>,
+}
+
+fn target(foreign_key: &ForeignKey) -> TableName {
+    TableName {
+        schema: foreign_key.referenced_schema.clone(),
+        name: foreign_key.referenced_table.clone(),
+    }
+}
+
+/// Kahn's topological sort over the references between `tables`, taking
+/// tables in the given order when several are ready; in a cycle, the first
+/// remaining table goes first and its forward foreign keys are deferred.
+pub(super) fn plan(tables: &[&Table], unstable: &BTreeSet<TableName>) -> Plan {
+    let position: BTreeMap<TableName, usize> = tables
+        .iter()
+        .enumerate()
+        .map(|(at, table)| (TableName::of(table), at))
+        .collect();
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
+    let mut waiting_for: Vec<usize> = vec![0; tables.len()];
+    for (at, table) in tables.iter().enumerate() {
+        let referenced: BTreeSet<usize> = table
+            .foreign_keys
+            .iter()
+            .filter_map(|foreign_key| position.get(&target(foreign_key)).copied())
+            .filter(|&other| other != at)
+            .collect();
+        waiting_for[at] = referenced.len();
+        for other in referenced {
+            dependents[other].push(at);
+        }
+    }
+    let mut ready: BTreeSet<usize> = (0..tables.len())
+        .filter(|&at| waiting_for[at] == 0)
+        .collect();
+    let mut remaining: BTreeSet<usize> = (0..tables.len()).collect();
+    let mut created = vec![false; tables.len()];
+    let mut plan = Plan {
+        tables: Vec::with_capacity(tables.len()),
+        deferred: Vec::new(),
+    };
+    while let Some(&next) = ready.first().or_else(|| remaining.first()) {
+        ready.remove(&next);
+        remaining.remove(&next);
+        let table = tables[next];
+        let own = TableName::of(table);
+        let mut declared = table.clone();
+        declared.foreign_keys.clear();
+        for foreign_key in &table.foreign_keys {
+            let target = target(foreign_key);
+            let inline = target == own
+                || match position.get(&target) {
+                    Some(&other) => created[other],
+                    None => !unstable.contains(&target),
+                };
+            if inline {
+                declared.foreign_keys.push(foreign_key.clone());
+            } else {
+                plan.deferred.push((own.clone(), foreign_key.clone()));
+            }
+        }
+        created[next] = true;
+        plan.tables.push(declared);
+        for &dependent in &dependents[next] {
+            if !created[dependent] {
+                waiting_for[dependent] -= 1;
+                if waiting_for[dependent] == 0 {
+                    ready.insert(dependent);
+                }
+            }
+        }
+    }
+    plan
+}

@@ -1,0 +1,460 @@
+use super::*;
+use crate::schema::{CheckConstraint, Index, PrimaryKey, ReferentialAction, UniqueConstraint};
+
+fn users() -> Table {
+    Table::new("users")
+        .column(Column::new("id", SqlType::BigInt).identity())
+        .column(Column::new("email", SqlType::Varchar(100)))
+        .column(Column::new("name", SqlType::Text).nullable())
+        .primary_key(PrimaryKey {
+            name: Some("pk_users".into()),
+            columns: vec!["id".into()],
+        })
+}
+
+fn teams() -> Table {
+    Table::new("teams")
+        .column(Column::new("id", SqlType::BigInt))
+        .primary_key(PrimaryKey {
+            name: Some("pk_teams".into()),
+            columns: vec!["id".into()],
+        })
+}
+
+fn references(name: &str, column: &str, table: &str) -> ForeignKey {
+    ForeignKey {
+        name: Some(name.into()),
+        columns: vec![column.into()],
+        referenced_schema: None,
+        referenced_table: table.into(),
+        referenced_columns: vec!["id".into()],
+        on_delete: ReferentialAction::Cascade,
+        on_update: ReferentialAction::NoAction,
+    }
+}
+
+fn kinds(diff: &Diff) -> Vec<String> {
+    diff.ops()
+        .iter()
+        .map(|op| {
+            let debug = format!("{op:?}");
+            let kind = debug
+                .split([' ', '{'])
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            match op.table() {
+                Some(table) => format!("{kind} {table}"),
+                None => kind,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn equal_schemas_give_an_empty_diff() {
+    let schema = Schema::new(vec![users(), teams()]);
+    let mut reordered = schema.clone();
+    reordered.tables.reverse();
+    assert!(diff(&schema, &reordered).is_empty());
+    assert!(diff(&Schema::default(), &Schema::default()).is_empty());
+}
+
+#[test]
+fn a_column_hint_gives_a_rename_that_keeps_the_values() {
+    let mut renamed = users();
+    renamed.columns[2] = Column::new("full_name", SqlType::Text)
+        .nullable()
+        .renamed_from("name");
+    let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![renamed]));
+    assert_eq!(
+        up.ops(),
+        [Op::RenameColumn {
+            table: TableName {
+                schema: None,
+                name: "users".into()
+            },
+            from: "name".into(),
+            to: "full_name".into(),
+        }]
+    );
+    assert!(up.warnings().is_empty());
+    assert!(!up.is_destructive());
+}
+
+#[test]
+fn a_hint_already_applied_changes_nothing() {
+    let mut renamed = users();
+    renamed.columns[2].renamed_from = Some("old_name".into());
+    renamed.renamed_from = Some("people".into());
+    assert!(diff(&Schema::new(vec![users()]), &Schema::new(vec![renamed])).is_empty());
+}
+
+#[test]
+fn a_table_hint_gives_a_table_rename_then_column_changes_by_the_new_name() {
+    let mut people = users();
+    people.name = "people".into();
+    people.renamed_from = Some("users".into());
+    people.columns[1].ty = SqlType::Varchar(200);
+    let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![people]));
+    assert_eq!(kinds(&up), ["RenameTable users", "AlterColumn people"]);
+    assert!(!up.is_destructive(), "widening a varchar keeps every value");
+}
+
+#[test]
+fn a_drop_and_add_of_the_same_type_is_kept_but_flagged() {
+    let mut renamed = users();
+    renamed.columns[2] = Column::new("full_name", SqlType::Text).nullable();
+    let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![renamed]));
+    assert_eq!(kinds(&up), ["DropColumn users", "AddColumn users"]);
+    let rename_warnings: Vec<&DiffWarning> = up
+        .warnings()
+        .iter()
+        .filter(|warning| warning.kind == WarningKind::PossibleRename)
+        .collect();
+    assert_eq!(rename_warnings.len(), 1);
+    assert!(
+        rename_warnings[0]
+            .message
+            .contains("#[model(renamed_from = \"name\")]"),
+        "{}",
+        rename_warnings[0]
+    );
+    assert!(up.is_destructive());
+    // The reverse is flagged the other way round.
+    assert!(up
+        .reverse()
+        .warnings()
+        .iter()
+        .any(|warning| warning.message.contains("renamed_from = \"full_name\"")));
+}
+
+#[test]
+fn a_dropped_and_created_table_with_the_same_columns_is_flagged() {
+    let mut people = users();
+    people.name = "people".into();
+    let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![people]));
+    assert!(up
+        .warnings()
+        .iter()
+        .any(|warning| warning.kind == WarningKind::PossibleRename
+            && warning.message.contains("renamed_from = \"users\"")));
+}
+
+#[test]
+fn referenced_tables_are_created_first_and_dropped_last() {
+    let members = Table::new("members")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("team_id", SqlType::BigInt))
+        .foreign_key(references("fk_members_team", "team_id", "teams"));
+    // "members" sorts before "teams": the order comes from the reference.
+    let schema = Schema::new(vec![members, teams()]);
+    let up = diff(&Schema::default(), &schema);
+    assert_eq!(kinds(&up), ["CreateTable teams", "CreateTable members"]);
+    let Op::CreateTable { table } = &up.ops()[1] else {
+        panic!("expected a create")
+    };
+    assert_eq!(table.foreign_keys.len(), 1, "declared with the table");
+    let down = diff(&schema, &Schema::default());
+    assert_eq!(kinds(&down), ["DropTable members", "DropTable teams"]);
+    assert_eq!(down.ops(), up.reverse().ops());
+}
+
+#[test]
+fn a_reference_cycle_is_broken_by_a_separate_foreign_key() {
+    let a = Table::new("a")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("b_id", SqlType::BigInt))
+        .foreign_key(references("fk_a_b", "b_id", "b"));
+    let b = Table::new("b")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("a_id", SqlType::BigInt))
+        .foreign_key(references("fk_b_a", "a_id", "a"));
+    let schema = Schema::new(vec![a, b]);
+    let up = diff(&Schema::default(), &schema);
+    assert_eq!(
+        kinds(&up),
+        ["CreateTable a", "CreateTable b", "AddForeignKey a"]
+    );
+    let down = diff(&schema, &Schema::default());
+    assert_eq!(
+        kinds(&down),
+        ["DropForeignKey a", "DropTable b", "DropTable a"]
+    );
+}
+
+#[test]
+fn foreign_keys_are_dropped_before_what_they_depend_on_and_added_last() {
+    let members = |with_key: bool| {
+        let table = Table::new("members")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("team_id", SqlType::BigInt));
+        if with_key {
+            table.foreign_key(references("fk_members_team", "team_id", "teams"))
+        } else {
+            table
+        }
+    };
+    let before = Schema::new(vec![members(true), teams()]);
+    let after = Schema::new(vec![members(false)]);
+    let up = diff(&before, &after);
+    assert_eq!(kinds(&up), ["DropForeignKey members", "DropTable teams"]);
+    assert_eq!(
+        kinds(&up.reverse()),
+        ["CreateTable teams", "AddForeignKey members"]
+    );
+}
+
+#[test]
+fn a_changed_key_drops_and_re_adds_the_foreign_keys_that_point_at_it() {
+    let members = Table::new("members")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("team_id", SqlType::BigInt))
+        .foreign_key(references("fk_members_team", "team_id", "teams"));
+    let mut wider = teams();
+    wider = wider.unique(UniqueConstraint {
+        name: Some("uq_teams_id".into()),
+        columns: vec!["id".into()],
+    });
+    let up = diff(
+        &Schema::new(vec![members.clone(), teams()]),
+        &Schema::new(vec![members, wider]),
+    );
+    assert_eq!(
+        kinds(&up),
+        [
+            "DropForeignKey members",
+            "AddUnique teams",
+            "AddForeignKey members"
+        ]
+    );
+}
+
+#[test]
+fn every_kind_of_change_reverses_to_the_original() {
+    let before = Schema::new(vec![
+        users()
+            .index(Index::on_columns("ix_users_email", ["email"]))
+            .check(CheckConstraint {
+                name: Some("ck_users_email".into()),
+                expression: "email <> ''".into(),
+            }),
+        teams(),
+    ]);
+    let mut changed = users();
+    changed.columns[1].ty = SqlType::Text;
+    changed.columns[2].nullable = false;
+    changed.columns[2].default = Some("'anon'".into());
+    changed.columns[2].comment = Some("shown".into());
+    changed.comment = Some("people".into());
+    changed = changed
+        .column(
+            Column::new(
+                "mood",
+                SqlType::Enum {
+                    name: "mood".into(),
+                    values: vec!["happy".into()],
+                },
+            )
+            .nullable(),
+        )
+        .column(Column::new("team_id", SqlType::BigInt).nullable())
+        .foreign_key(references("fk_users_team", "team_id", "teams"))
+        .unique(UniqueConstraint {
+            name: Some("uq_users_email".into()),
+            columns: vec!["email".into()],
+        });
+    let after = Schema::new(vec![changed, teams()]);
+    let up = diff(&before, &after);
+    let down = diff(&after, &before);
+    // The reverse holds the same ops as a fresh diff the other way (in a
+    // possibly different, equally safe order).
+    let sorted = |diff: &Diff| {
+        let mut ops: Vec<String> = diff.ops().iter().map(|op| format!("{op:?}")).collect();
+        ops.sort();
+        ops
+    };
+    assert_eq!(sorted(&up.reverse()), sorted(&down));
+    assert_eq!(up.reverse().reverse().ops(), up.ops());
+    assert_eq!(
+        kinds(&up),
+        [
+            "CreateEnum",
+            "DropIndex users",
+            "DropCheck users",
+            "AddColumn users",
+            "AddColumn users",
+            "AlterColumn users",
+            "AlterColumn users",
+            "SetTableComment users",
+            "AddUnique users",
+            "AddForeignKey users",
+        ]
+    );
+    // Text to varchar narrows; NULL to NOT NULL may fail.
+    assert!(down.is_destructive());
+    assert!(up.is_destructive());
+}
+
+#[test]
+fn enum_values_added_in_order_are_an_add_and_removed_ones_a_destructive_replace() {
+    let with = |values: &[&str]| {
+        Schema::new(vec![Table::new("t").column(Column::new(
+            "mood",
+            SqlType::Enum {
+                name: "mood".into(),
+                values: values.iter().map(|value| value.to_string()).collect(),
+            },
+        ))])
+    };
+    let up = diff(&with(&["a", "c"]), &with(&["a", "b", "c"]));
+    assert!(matches!(up.ops()[0], Op::AddEnumValues { .. }));
+    assert!(up.ops()[0].destructive().is_none());
+    let Op::AddEnumValues { columns, .. } = &up.ops()[0] else {
+        panic!("expected an add")
+    };
+    assert_eq!(columns.len(), 1);
+    assert!(matches!(
+        up.reverse().ops()[1],
+        Op::ReplaceEnumValues { .. }
+    ));
+    assert!(up.reverse().is_destructive());
+    let reorder = diff(&with(&["a", "b"]), &with(&["b", "a"]));
+    assert!(matches!(reorder.ops()[0], Op::ReplaceEnumValues { .. }));
+    assert!(reorder.ops()[0].destructive().is_none());
+    let dropped = diff(&with(&["a", "b"]), &Schema::default());
+    assert_eq!(kinds(&dropped), ["DropTable t", "DropEnum"]);
+}
+
+#[test]
+fn widening_is_told_apart_from_narrowing() {
+    use crate::diff::op::is_widening;
+    assert!(is_widening(&SqlType::Integer, &SqlType::BigInt));
+    assert!(!is_widening(&SqlType::BigInt, &SqlType::Integer));
+    assert!(is_widening(&SqlType::Varchar(10), &SqlType::Varchar(20)));
+    assert!(!is_widening(&SqlType::Varchar(20), &SqlType::Varchar(10)));
+    assert!(is_widening(&SqlType::Varchar(20), &SqlType::Text));
+    assert!(!is_widening(&SqlType::Text, &SqlType::Varchar(20)));
+    let numeric = |precision, scale| SqlType::Numeric {
+        precision: Some(precision),
+        scale: Some(scale),
+    };
+    assert!(is_widening(&numeric(10, 2), &numeric(12, 2)));
+    assert!(is_widening(&numeric(10, 2), &numeric(12, 4)));
+    assert!(!is_widening(&numeric(10, 2), &numeric(10, 4)));
+    assert!(!is_widening(&SqlType::Text, &SqlType::Integer));
+}
+
+#[test]
+fn not_null_without_default_is_destructive_but_with_a_default_is_not() {
+    let add = |column: Column| {
+        diff(
+            &Schema::new(vec![users()]),
+            &Schema::new(vec![users().column(column)]),
+        )
+    };
+    assert!(add(Column::new("age", SqlType::Integer)).is_destructive());
+    assert!(!add(Column::new("age", SqlType::Integer).default_expr("0")).is_destructive());
+    assert!(!add(Column::new("age", SqlType::Integer).nullable()).is_destructive());
+}
+
+#[test]
+fn an_index_that_may_serve_a_foreign_key_goes_only_after_the_key() {
+    let members = |indexed: bool| {
+        let table = Table::new("members")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("team_id", SqlType::BigInt))
+            .foreign_key(references("fk_members_team", "team_id", "teams"));
+        if indexed {
+            table.index(Index::on_columns("ix_members_team", ["team_id", "id"]))
+        } else {
+            table
+        }
+    };
+    let up = diff(
+        &Schema::new(vec![members(true), teams()]),
+        &Schema::new(vec![members(false), teams()]),
+    );
+    assert_eq!(
+        kinds(&up),
+        [
+            "DropForeignKey members",
+            "DropIndex members",
+            "AddForeignKey members"
+        ]
+    );
+}
+
+#[test]
+fn identity_stops_before_the_key_changes_and_starts_after() {
+    let keyed = |identity: bool, columns: &[&str]| {
+        let mut table = users();
+        table.columns[0].identity = identity;
+        table.primary_key = Some(PrimaryKey {
+            name: Some("pk_users".into()),
+            columns: columns.iter().map(|column| column.to_string()).collect(),
+        });
+        Schema::new(vec![table])
+    };
+    let up = diff(&keyed(true, &["id"]), &keyed(false, &["id", "email"]));
+    assert_eq!(
+        kinds(&up),
+        [
+            "AlterColumn users",
+            "DropPrimaryKey users",
+            "AddPrimaryKey users"
+        ]
+    );
+    assert!(up.ops()[0].column_changes().identity);
+    assert_eq!(
+        kinds(&up.reverse()),
+        [
+            "DropPrimaryKey users",
+            "AddPrimaryKey users",
+            "AlterColumn users"
+        ]
+    );
+    let start = diff(&keyed(false, &["email"]), &keyed(true, &["id"]));
+    assert_eq!(
+        kinds(&start),
+        [
+            "DropPrimaryKey users",
+            "AddPrimaryKey users",
+            "AlterColumn users"
+        ]
+    );
+}
+
+#[test]
+fn a_hint_naming_nothing_is_reported() {
+    let mut hinted = users();
+    hinted.columns.push(
+        Column::new("nickname", SqlType::Text)
+            .nullable()
+            .renamed_from("nick"),
+    );
+    let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![hinted]));
+    assert_eq!(kinds(&up), ["AddColumn users"]);
+    assert!(up
+        .warnings()
+        .iter()
+        .any(|warning| warning.kind == WarningKind::UnmatchedHint
+            && warning.message.contains("has no column nick")));
+    let mut people = teams();
+    people.name = "people".into();
+    people.renamed_from = Some("persons".into());
+    let up = diff(
+        &Schema::new(vec![users()]),
+        &Schema::new(vec![users(), people.clone()]),
+    );
+    assert!(up
+        .warnings()
+        .iter()
+        .any(|warning| warning.kind == WarningKind::UnmatchedHint));
+    let fresh = diff(&Schema::default(), &Schema::new(vec![people]));
+    assert!(fresh.warnings().is_empty(), "{:?}", fresh.warnings());
+    let Op::CreateTable { table } = &up.ops()[0] else {
+        panic!("expected a create")
+    };
+    assert_eq!(table.renamed_from, None, "ops carry state, not hints");
+}

@@ -1,0 +1,124 @@
+//! Turns a [`Diff`] into SQL statements for one database.
+//!
+//! ```
+//! use retort_core::backend::{BackendKind, PostgresBackend};
+//! use retort_core::diff::diff;
+//! use retort_core::render::render;
+//! use retort_core::schema::{Column, Schema, SqlType, Table};
+//!
+//! let before = Schema::new(vec![Table::new("users").column(Column::new("id", SqlType::BigInt))]);
+//! let after = Schema::new(vec![Table::new("users")
+//!     .column(Column::new("id", SqlType::BigInt))
+//!     .column(Column::new("email", SqlType::Varchar(255)).nullable())]);
+//!
+//! let up = render(&diff(&before, &after), &PostgresBackend)?;
+//! assert_eq!(up, [r#"ALTER TABLE "users" ADD COLUMN "email" VARCHAR(255)"#]);
+//! let down = render(&diff(&before, &after).reverse(), BackendKind::Mysql.backend())?;
+//! assert_eq!(down, ["ALTER TABLE `users` DROP COLUMN `email`"]);
+//! # Ok::<(), retort_core::render::RenderError>(())
+//! ```
+//!
+//! Each statement is its own string, without a trailing semicolon: the
+//! runner executes them one by one (and, on MySQL, whose DDL commits as it
+//! goes, records which one failed).
+//!
+//! # Running the statements
+//!
+//! - **PostgreSQL**: everything runs in one transaction. A type change casts
+//!   with `USING` only where PostgreSQL has no assignment cast, so a value
+//!   that does not fit the new type fails the change instead of being cut. `ALTER TYPE ... ADD
+//!   VALUE` is allowed in a transaction since PostgreSQL 12, but the new
+//!   value cannot be *used* (as a default, in an insert) before that
+//!   transaction commits: put such uses in a later revision.
+//! - **MySQL/MariaDB**: each DDL statement commits on its own. A narrowing
+//!   `MODIFY COLUMN` fails instead of truncating only under strict SQL mode
+//!   (the default since MySQL 5.7 and MariaDB 10.2); `RENAME COLUMN` needs
+//!   MySQL 8 or MariaDB 10.5. A foreign key is dropped and added again
+//!   around an index that may serve it, since MySQL refuses to drop that
+//!   index; the key then gets the implicit index MySQL makes for keys.
+//! - **SQLite**: a change SQLite cannot make in place becomes a table rebuild
+//!   (create the new table under a temporary name, copy the rows, drop the
+//!   old table, rename, re-create the indexes). A rebuild must run with
+//!   foreign key enforcement off, or dropping the old table would fire
+//!   `ON DELETE` actions on the rows that reference it, and SQLite ignores
+//!   `PRAGMA foreign_keys` inside a transaction. So a script with a rebuild
+//!   starts with [`SQLITE_FOREIGN_KEYS_OFF`] and ends with
+//!   [`SQLITE_FOREIGN_KEYS_ON`]: **the runner executes the first before
+//!   `BEGIN` and the last after `COMMIT`** (see [`sqlite_pragmas`]), and
+//!   everything between in one transaction. The script checks both ends
+//!   itself: it fails, before touching anything, when foreign keys are
+//!   still enforced, and fails before commit when `PRAGMA
+//!   foreign_key_check` reports a violation, so the transaction rolls back.
+//!   Triggers are not part of the schema model: a rebuild refuses to run on
+//!   a table that has triggers rather than drop them silently.
+
+mod sql;
+
+pub(crate) use sql::*;
+
+use crate::backend::Backend;
+use crate::diff::Diff;
+
+/// The statement a SQLite script with a table rebuild starts with; the
+/// runner executes it before `BEGIN`.
+pub const SQLITE_FOREIGN_KEYS_OFF: &str = "PRAGMA foreign_keys = OFF";
+
+/// The statement a SQLite script with a table rebuild ends with; the runner
+/// executes it after `COMMIT`.
+pub const SQLITE_FOREIGN_KEYS_ON: &str = "PRAGMA foreign_keys = ON";
+
+/// The statements of a diff in one database's dialect.
+///
+/// # Errors
+///
+/// [`RenderError`] when the database cannot express an op: a constraint to
+/// drop that has no name, a partial index on MySQL.
+pub fn render(diff: &Diff, backend: &dyn Backend) -> Result<Vec<String>, RenderError> {
+    backend.render_diff(diff)
+}
+
+/// Splits a rendered script into the statements to run before the
+/// transaction, in it, and after it: on SQLite, a table rebuild's leading
+/// [`SQLITE_FOREIGN_KEYS_OFF`] and trailing [`SQLITE_FOREIGN_KEYS_ON`];
+/// empty `before` and `after` for any other script.
+pub fn sqlite_pragmas(statements: &[String]) -> (&[String], &[String], &[String]) {
+    let starts = statements
+        .first()
+        .is_some_and(|first| first == SQLITE_FOREIGN_KEYS_OFF);
+    let ends = statements
+        .last()
+        .is_some_and(|last| last == SQLITE_FOREIGN_KEYS_ON);
+    if starts && ends && statements.len() >= 2 {
+        let body = &statements[1..statements.len() - 1];
+        (&statements[..1], body, &statements[statements.len() - 1..])
+    } else {
+        (&[], statements, &[])
+    }
+}
+
+/// An op the target database cannot express.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RenderError {
+    /// A constraint must be dropped by name and the schema gives none.
+    #[error("{kind} on table {table} has no name, so {backend} cannot drop it: give it a name in the model or drop it by hand")]
+    UnnamedConstraint {
+        /// The table.
+        table: String,
+        /// What kind of constraint (`unique constraint`, `foreign key`, ...).
+        kind: &'static str,
+        /// The database's name.
+        backend: &'static str,
+    },
+    /// The database has no way to express this.
+    #[error("{backend} cannot {what}: change the model or write this step by hand")]
+    Unsupported {
+        /// The database's name.
+        backend: &'static str,
+        /// What was asked, naming the object.
+        what: String,
+    },
+}
+
+#[cfg(test)]
+mod tests;
