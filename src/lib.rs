@@ -39,6 +39,12 @@ pub use retort_core::schema::{
 };
 pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection};
 
+/// The connection pool: r2d2 with SQLAlchemy's pool size, overflow,
+/// pre-ping and recycle at checkout, events and metrics. See [`retort_pool`].
+pub mod pool {
+    pub use retort_pool::*;
+}
+
 /// Builds a [`Schema`] from model types.
 ///
 /// ```
