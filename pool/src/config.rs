@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::events::{Listeners, PoolEvent};
-use crate::{Pool, PoolError, Poolable};
+use retort_core::DatabaseConnection;
+
+use crate::{Pool, PoolError};
 
 /// When a connection is tested with a round trip (`SELECT 1`) before it is
 /// handed out. A connection that fails the test is closed and replaced, so
@@ -187,7 +189,7 @@ impl PoolConfig {
     /// [`PoolError::Config`] if `pool_size`, `timeout` or `idle_timeout` is
     /// zero; [`PoolError::Connect`] if the first connection cannot be opened
     /// within `timeout`.
-    pub fn build<C: Poolable>(self) -> Result<Pool<C>, PoolError> {
+    pub fn build<C: DatabaseConnection>(self) -> Result<Pool<C>, PoolError> {
         Pool::new(self)
     }
 

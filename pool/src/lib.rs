@@ -94,9 +94,6 @@ pub use events::{CloseReason, PoolEvent};
 pub use metrics::{LatencyHistogram, PoolMetrics};
 pub use pool::{Pool, PooledConnection, State};
 
-/// A diesel connection the pool can hold: `PgConnection`, `MysqlConnection`
-/// or `SqliteConnection`, each behind its feature.
-pub trait Poolable: retort_core::DatabaseConnection + diesel::r2d2::R2D2Connection + Send {}
-
-impl<C> Poolable for C where C: retort_core::DatabaseConnection + diesel::r2d2::R2D2Connection + Send
-{}
+/// The connections a pool can hold: `PgConnection`, `MysqlConnection` or
+/// `SqliteConnection`, each behind its feature.
+pub use retort_core::DatabaseConnection;

@@ -20,7 +20,7 @@ use diesel::r2d2::{ConnectionManager, ManageConnection};
 use crate::error::ManagerError;
 use crate::events::{CloseReason, Listeners, PoolEvent};
 use crate::metrics::{bump, Counters};
-use crate::{Poolable, PrePing};
+use crate::{DatabaseConnection, PrePing};
 
 /// What every connection and every checkout of one pool share.
 pub(crate) struct Shared {
@@ -144,7 +144,7 @@ impl<C> Drop for Tracked<C> {
 }
 
 /// diesel's `ConnectionManager` with the pool's policy around it.
-pub(crate) struct Manager<C: Poolable> {
+pub(crate) struct Manager<C: DatabaseConnection> {
     inner: ConnectionManager<C>,
     url: String,
     /// `(label for errors, SQL)` run on each new connection.
@@ -152,7 +152,7 @@ pub(crate) struct Manager<C: Poolable> {
     shared: Arc<Shared>,
 }
 
-impl<C: Poolable> Manager<C> {
+impl<C: DatabaseConnection> Manager<C> {
     pub(crate) fn new(url: String, setup: Vec<(String, String)>, shared: Arc<Shared>) -> Self {
         Self {
             inner: ConnectionManager::new(url.clone()),
@@ -176,7 +176,7 @@ impl<C: Poolable> Manager<C> {
     }
 }
 
-impl<C: Poolable> ManageConnection for Manager<C> {
+impl<C: DatabaseConnection> ManageConnection for Manager<C> {
     type Connection = Tracked<C>;
     type Error = ManagerError;
 

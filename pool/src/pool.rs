@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use crate::events::PoolEvent;
 use crate::manager::{Manager, Shared, Tracked};
 use crate::metrics::{bump, PoolMetrics};
-use crate::{PoolConfig, PoolError, Poolable};
+use retort_core::DatabaseConnection;
+
+use crate::{PoolConfig, PoolError};
 
 /// How often r2d2's helper threads retry opening a connection, at most:
 /// they back off up to half of r2d2's connection timeout, which the pool
@@ -18,12 +20,12 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// A pool of connections of type `C` (`PgConnection`, `MysqlConnection` or
 /// `SqliteConnection`). Cheap to clone: clones share the connections.
-pub struct Pool<C: Poolable> {
+pub struct Pool<C: DatabaseConnection> {
     inner: r2d2::Pool<Manager<C>>,
     shared: Arc<Shared>,
 }
 
-impl<C: Poolable> Clone for Pool<C> {
+impl<C: DatabaseConnection> Clone for Pool<C> {
     fn clone(&self) -> Self {
         Self {
             inner: self.inner.clone(),
@@ -42,7 +44,7 @@ pub struct State {
     pub idle_connections: u32,
 }
 
-impl<C: Poolable> Pool<C> {
+impl<C: DatabaseConnection> Pool<C> {
     pub(crate) fn new(config: PoolConfig) -> Result<Self, PoolError> {
         if config.pool_size == 0 {
             return Err(PoolError::Config("pool_size must be at least 1".into()));
@@ -178,7 +180,7 @@ impl<C: Poolable> Pool<C> {
     }
 }
 
-impl<C: Poolable> fmt::Debug for Pool<C> {
+impl<C: DatabaseConnection> fmt::Debug for Pool<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pool")
             .field("url", &self.shared.redacted_url)
@@ -193,19 +195,19 @@ impl<C: Poolable> fmt::Debug for Pool<C> {
 /// a `&mut PgConnection` (or `MysqlConnection`, `SqliteConnection`) for
 /// diesel queries and retort's functions. Dropping it returns the
 /// connection; one returned inside a transaction is closed instead.
-pub struct PooledConnection<C: Poolable> {
+pub struct PooledConnection<C: DatabaseConnection> {
     inner: r2d2::PooledConnection<Manager<C>>,
     shared: Arc<Shared>,
 }
 
-impl<C: Poolable> PooledConnection<C> {
+impl<C: DatabaseConnection> PooledConnection<C> {
     /// The connection's id within its pool, as in [`PoolEvent`]s.
     pub fn connection_id(&self) -> u64 {
         self.inner.id
     }
 }
 
-impl<C: Poolable> Deref for PooledConnection<C> {
+impl<C: DatabaseConnection> Deref for PooledConnection<C> {
     type Target = C;
 
     fn deref(&self) -> &C {
@@ -213,13 +215,13 @@ impl<C: Poolable> Deref for PooledConnection<C> {
     }
 }
 
-impl<C: Poolable> DerefMut for PooledConnection<C> {
+impl<C: DatabaseConnection> DerefMut for PooledConnection<C> {
     fn deref_mut(&mut self) -> &mut C {
         &mut self.inner.conn
     }
 }
 
-impl<C: Poolable> Drop for PooledConnection<C> {
+impl<C: DatabaseConnection> Drop for PooledConnection<C> {
     fn drop(&mut self) {
         let tracked: &mut Tracked<C> = &mut self.inner;
         tracked.idle_since = Instant::now();
@@ -235,7 +237,7 @@ impl<C: Poolable> Drop for PooledConnection<C> {
     }
 }
 
-impl<C: Poolable> fmt::Debug for PooledConnection<C> {
+impl<C: DatabaseConnection> fmt::Debug for PooledConnection<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PooledConnection")
             .field("connection_id", &self.inner.id)
