@@ -75,6 +75,8 @@ fn a_postgres_guard_is_a_mut_pg_connection() {
     support::run::<diesel::PgConnection>(|db| {
         let pool = config(db).build::<diesel::PgConnection>().unwrap();
         let mut guard = pool.get().unwrap();
+        // The spelling users write: `migrate_to_head(&mut *pool.get()?, ..)`.
+        #[allow(clippy::explicit_auto_deref)]
         let conn: &mut diesel::PgConnection = &mut *guard;
         select_one(conn);
     });
