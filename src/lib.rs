@@ -52,7 +52,8 @@ pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection};
 ///     .pool_size(1)
 ///     .pre_ping(PrePing::IfIdleFor(Duration::from_secs(1)))
 ///     .build::<diesel::SqliteConnection>()?;
-/// let conn: &mut diesel::SqliteConnection = &mut pool.get()?;
+/// let mut guard = pool.get()?;
+/// let conn: &mut diesel::SqliteConnection = &mut guard;
 /// diesel::connection::SimpleConnection::batch_execute(conn, "SELECT 1")?;
 /// # Ok(())
 /// # }
