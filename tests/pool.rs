@@ -398,6 +398,18 @@ fn a_connection_dropped_by_a_panicking_thread_is_closed<C: TestBackend>(db: &Tes
     select_one(&mut *pool.get().unwrap());
 }
 
+fn an_invalidated_connection_is_closed_instead_of_returned<C: TestBackend>(db: &TestDatabase<C>) {
+    let (config, events) = recorded(config(db).pool_size(2).max_overflow(0));
+    let pool = config.build::<C>().unwrap();
+    let conn = pool.get().unwrap();
+    let first = conn.connection_id();
+    conn.invalidate();
+    assert_eq!(pool.state().connections, 0);
+    assert_eq!(pool.metrics().discarded, 1);
+    assert_eq!(closes(&events, CloseReason::Broken), 1);
+    assert_ne!(pool.get().unwrap().connection_id(), first);
+}
+
 fn metrics_count_checkouts_waits_connections_and_latency<C: TestBackend>(db: &TestDatabase<C>) {
     let pool = config(db)
         .pool_size(1)
@@ -440,6 +452,7 @@ backend_tests!(
     on_connect_runs_on_every_new_connection,
     a_connection_returned_inside_a_transaction_is_closed,
     a_connection_dropped_by_a_panicking_thread_is_closed,
+    an_invalidated_connection_is_closed_instead_of_returned,
     metrics_count_checkouts_waits_connections_and_latency,
 );
 

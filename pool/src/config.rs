@@ -86,6 +86,9 @@ pub struct PoolConfig {
 impl PoolConfig {
     /// A configuration for the database at `url` (a SQLite file path or
     /// `:memory:` for SQLite) with the defaults in the table above.
+    ///
+    /// Each SQLite `:memory:` connection is a database of its own: give such
+    /// a pool `pool_size(1)` and `max_overflow(0)` to share one.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),

@@ -48,7 +48,7 @@ pub enum CloseReason {
     /// Its pre-ping failed.
     PingFailed,
     /// It was returned inside a transaction, or with its transaction state
-    /// broken, or from a panicking thread.
+    /// broken, or from a panicking thread, or the application invalidated it.
     Broken,
     /// It sat idle longer than `idle_timeout`, or the pool was dropped.
     Evicted,

@@ -129,6 +129,16 @@ impl<C> Tracked<C> {
     }
 }
 
+impl<C> Tracked<C> {
+    /// Marks a connection the application gave up on for closing when it is
+    /// returned.
+    pub(crate) fn close_as_broken(&mut self) {
+        self.discard = true;
+        self.close_reason = CloseReason::Broken;
+        bump(&self.shared.counters.discarded);
+    }
+}
+
 impl<C> Drop for Tracked<C> {
     fn drop(&mut self) {
         if self.counted {

@@ -146,7 +146,7 @@ pub struct PoolMetrics {
     /// Connections closed on return because more than `pool_size` were open.
     pub overflow_closed: u64,
     /// Connections closed on return because they were inside a transaction
-    /// or broken.
+    /// or broken, or invalidated by the application.
     pub discarded: u64,
     /// How long successful `get()` calls took.
     pub checkout_latency: LatencyHistogram,

@@ -131,6 +131,7 @@ impl<C: DatabaseConnection> Pool<C> {
         Ok(PooledConnection {
             inner,
             shared: Arc::clone(&self.shared),
+            invalidated: false,
         })
     }
 
@@ -198,12 +199,21 @@ impl<C: DatabaseConnection> fmt::Debug for Pool<C> {
 pub struct PooledConnection<C: DatabaseConnection> {
     inner: r2d2::PooledConnection<Manager<C>>,
     shared: Arc<Shared>,
+    invalidated: bool,
 }
 
 impl<C: DatabaseConnection> PooledConnection<C> {
     /// The connection's id within its pool, as in [`PoolEvent`]s.
     pub fn connection_id(&self) -> u64 {
         self.inner.id
+    }
+
+    /// Closes the connection instead of returning it to the pool, as
+    /// SQLAlchemy's `invalidate()`: for a connection whose query failed
+    /// because the server went away, or whose session state the application
+    /// cannot vouch for. The next checkout gets another connection.
+    pub fn invalidate(mut self) {
+        self.invalidated = true;
     }
 }
 
@@ -225,7 +235,9 @@ impl<C: DatabaseConnection> Drop for PooledConnection<C> {
     fn drop(&mut self) {
         let tracked: &mut Tracked<C> = &mut self.inner;
         tracked.idle_since = Instant::now();
-        if self.shared.claim_overflow() {
+        if self.invalidated {
+            tracked.close_as_broken();
+        } else if self.shared.claim_overflow() {
             tracked.close_as_overflow();
         }
         let connection_id = tracked.id;
