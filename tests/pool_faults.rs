@@ -141,6 +141,44 @@ fn killed_sessions_are_replaced_before_the_application_sees_them<C: Server>(db: 
     assert_eq!(after.checkouts - before.checkouts, 200);
 }
 
+fn killed_sessions_cost_a_busy_pool_one_failed_query<C: Server>(db: &TestDatabase<C>) {
+    // Connections in use within the last minute are not pinged...
+    let pool = PoolConfig::new(db.url.clone())
+        .pool_size(4)
+        .max_overflow(0)
+        .pre_ping(PrePing::IfIdleFor(Duration::from_secs(60)))
+        .timeout(Duration::from_secs(10))
+        .build::<C>()
+        .unwrap();
+    let warm: Vec<_> = (0..4).map(|_| pool.get().unwrap()).collect();
+    drop(warm);
+    let mut admin = db.connect();
+    C::kill_other_sessions(&mut admin);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while C::other_sessions(&mut admin) > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the server did not end the sessions"
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+
+    // ...so the first query fails, but that failure makes the pool test
+    // every other connection opened before it.
+    let before = pool.metrics();
+    let mut failures = Vec::new();
+    for _ in 0..50 {
+        let mut conn = pool.get().unwrap();
+        if let Err(error) = conn.batch_execute("SELECT 1") {
+            failures.push(error.to_string());
+        }
+    }
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    let after = pool.metrics();
+    assert_eq!(after.discarded - before.discarded, 1);
+    assert_eq!(after.failed_pings - before.failed_pings, 3);
+}
+
 /// A loopback TCP proxy in front of the server that the test can cut (close
 /// every proxied connection and refuse new ones, as a dead server does) and
 /// restore.
@@ -363,6 +401,7 @@ fn no_error_or_debug_output_shows_the_password<C: Server>(db: &TestDatabase<C>) 
 
 server_tests!(
     killed_sessions_are_replaced_before_the_application_sees_them,
+    killed_sessions_cost_a_busy_pool_one_failed_query,
     an_unreachable_server_fails_within_timeout_and_recovers_when_back,
     no_error_or_debug_output_shows_the_password,
 );

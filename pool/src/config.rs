@@ -19,7 +19,8 @@ pub enum PrePing {
     /// Only when the connection has sat idle in the pool longer than this.
     /// A busy service, whose connections come back within the interval, pays
     /// nothing; a connection that sat through a database restart or a
-    /// firewall's idle cut is tested.
+    /// firewall's idle cut is tested. Once any connection is found dead,
+    /// every connection is tested at its next checkout.
     IfIdleFor(Duration),
     /// Never: a dead connection reaches the application.
     Never,

@@ -62,8 +62,19 @@
 //!   r2d2's `max_lifetime` reaper. [`PrePing::IfIdleFor`] sends `SELECT 1`
 //!   only when the connection sat idle longer than the interval.
 //! - **Discarding.** A connection returned inside a transaction (or with
-//!   diesel's transaction state broken, or from a panicking thread) is
-//!   closed, never handed to the next request.
+//!   diesel's transaction state broken, or from a panicking thread, or
+//!   after a query failed because the server went away, or passed to
+//!   [`PooledConnection::invalidate`]) is closed, never handed to the next
+//!   request.
+//! - **Invalidation.** When a connection is found dead (a failed ping, or a
+//!   query that failed because the server went away, which the pool sees
+//!   through diesel's per-connection instrumentation), every connection
+//!   verified before that moment is pinged at its next checkout, whatever
+//!   the [`PrePing`] policy. After a database restart, a busy service with
+//!   `IfIdleFor` sees one failed query per pool, not one per connection.
+//!   The watch wraps `diesel::connection::get_default_instrumentation()`;
+//!   a connection given its own instrumentation with `set_instrumentation`
+//!   is no longer watched.
 //! - **Unreachable database.** `get()` waits at most `timeout` and then
 //!   fails with [`PoolError::Connect`] carrying the database's message.
 //!   r2d2's helper threads keep retrying with a back-off capped at half a

@@ -9,13 +9,22 @@
 //!   age, at checkout, not by r2d2's reaper) and the [`PrePing`] policy; an
 //!   `Err` makes r2d2 close the connection and hand out another;
 //! - `has_broken`, which r2d2 calls at every return, closes connections the
-//!   pool marked (overflow) and those diesel finds inside a transaction.
+//!   pool marked (overflow), those diesel finds inside a transaction, and
+//!   those whose server went away during a query;
+//! - a connection found dead (a failed ping, or a query that failed because
+//!   the server went away, seen through diesel's instrumentation) makes the
+//!   pool ping every connection verified before that moment at its next
+//!   checkout, whatever the [`PrePing`] policy: after a database restart a
+//!   busy service sees at most one failed query per pool, as with
+//!   SQLAlchemy's pool invalidation.
 
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::r2d2::{ConnectionManager, ManageConnection};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::error::ManagerError;
 use crate::events::{CloseReason, Listeners, PoolEvent};
@@ -38,6 +47,11 @@ pub(crate) struct Shared {
     next_id: AtomicU64,
     /// Why the latest attempt to connect failed; `None` once one succeeds.
     last_connect_error: Mutex<Option<String>>,
+    /// The origin of [`Shared::invalidated_at`].
+    epoch: Instant,
+    /// One more than the nanoseconds from `epoch` to the moment a connection
+    /// was last found dead; zero if none was.
+    invalidated_at: AtomicU64,
 }
 
 impl Shared {
@@ -62,7 +76,27 @@ impl Shared {
             open: AtomicU32::new(0),
             next_id: AtomicU64::new(1),
             last_connect_error: Mutex::new(None),
+            epoch: Instant::now(),
+            invalidated_at: AtomicU64::new(0),
         }
+    }
+
+    fn nanos_since_epoch(&self, moment: Instant) -> u64 {
+        u64::try_from(moment.saturating_duration_since(self.epoch).as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// Records that a connection was found dead now: every connection
+    /// verified before must be pinged before it is handed out.
+    fn invalidate_older_connections(&self) {
+        let now = self.nanos_since_epoch(Instant::now()).saturating_add(1);
+        self.invalidated_at.fetch_max(now, Ordering::AcqRel);
+    }
+
+    /// Whether a connection verified at `verified_at` was verified before a
+    /// connection was found dead.
+    fn is_stale(&self, verified_at: Instant) -> bool {
+        let invalidated_at = self.invalidated_at.load(Ordering::Acquire);
+        invalidated_at != 0 && invalidated_at > self.nanos_since_epoch(verified_at)
     }
 
     pub(crate) fn max_size(&self) -> u32 {
@@ -107,6 +141,11 @@ pub(crate) struct Tracked<C> {
     pub(crate) conn: C,
     pub(crate) id: u64,
     created: Instant,
+    /// When it was opened or last pinged successfully.
+    verified_at: Instant,
+    /// Set by [`DisconnectWatch`] when a query failed because the server
+    /// went away.
+    disconnected: Arc<AtomicBool>,
     /// When it was last returned (or opened).
     pub(crate) idle_since: Instant,
     /// Why it will be closed, when it is.
@@ -153,6 +192,51 @@ impl<C> Drop for Tracked<C> {
     }
 }
 
+/// Watches a connection's queries for the server going away, and passes
+/// every event on to the instrumentation diesel would have given the
+/// connection (`diesel::connection::set_default_instrumentation`).
+struct DisconnectWatch {
+    disconnected: Arc<AtomicBool>,
+    inner: Option<Box<dyn Instrumentation>>,
+}
+
+impl Instrumentation for DisconnectWatch {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::FinishQuery {
+            error: Some(error), ..
+        } = &event
+        {
+            if is_disconnect(error) {
+                self.disconnected.store(true, Ordering::Release);
+            }
+        }
+        if let Some(inner) = &mut self.inner {
+            inner.on_connection_event(event);
+        }
+    }
+}
+
+/// Whether a query failed because the connection to the server is gone:
+/// diesel says so for PostgreSQL; MySQL's client reports it as an unknown
+/// error with a message of its own (`CR_SERVER_GONE_ERROR`,
+/// `CR_SERVER_LOST`, `ER_CLIENT_INTERACTION_TIMEOUT`).
+fn is_disconnect(error: &DieselError) -> bool {
+    match error {
+        DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => true,
+        DieselError::DatabaseError(_, information) => {
+            let message = information.message().to_ascii_lowercase();
+            [
+                "server has gone away",
+                "lost connection to",
+                "disconnected by the server",
+            ]
+            .iter()
+            .any(|symptom| message.contains(symptom))
+        }
+        _ => false,
+    }
+}
+
 /// diesel's `ConnectionManager` with the pool's policy around it.
 pub(crate) struct Manager<C: DatabaseConnection> {
     inner: ConnectionManager<C>,
@@ -173,7 +257,7 @@ impl<C: DatabaseConnection> Manager<C> {
     }
 
     fn open(&self) -> Result<C, ManagerError> {
-        let mut conn = self
+        let mut conn: C = self
             .inner
             .connect()
             .map_err(|error| ManagerError::redacted(&error.to_string(), &self.url))?;
@@ -191,7 +275,7 @@ impl<C: DatabaseConnection> ManageConnection for Manager<C> {
     type Error = ManagerError;
 
     fn connect(&self) -> Result<Tracked<C>, ManagerError> {
-        let conn = match self.open() {
+        let mut conn = match self.open() {
             Ok(conn) => conn,
             Err(error) => {
                 bump(&self.shared.counters.connect_failures);
@@ -207,11 +291,18 @@ impl<C: DatabaseConnection> ManageConnection for Manager<C> {
         self.shared
             .listeners
             .emit(|| PoolEvent::Connect { connection_id: id });
+        let disconnected = Arc::new(AtomicBool::new(false));
+        conn.set_instrumentation(DisconnectWatch {
+            disconnected: Arc::clone(&disconnected),
+            inner: diesel::connection::get_default_instrumentation(),
+        });
         let now = Instant::now();
         Ok(Tracked {
             conn,
             id,
             created: now,
+            verified_at: now,
+            disconnected,
             idle_since: now,
             close_reason: CloseReason::Evicted,
             discard: false,
@@ -232,24 +323,32 @@ impl<C: DatabaseConnection> ManageConnection for Manager<C> {
                 });
             }
         }
-        let ping = match self.shared.pre_ping {
-            PrePing::Always => true,
-            PrePing::IfIdleFor(idle) => now.saturating_duration_since(conn.idle_since) > idle,
-            PrePing::Never => false,
-        };
+        let ping = self.shared.is_stale(conn.verified_at)
+            || match self.shared.pre_ping {
+                PrePing::Always => true,
+                PrePing::IfIdleFor(idle) => now.saturating_duration_since(conn.idle_since) > idle,
+                PrePing::Never => false,
+            };
         if ping {
             bump(&counters.pings);
             if let Err(error) = self.inner.is_valid(&mut conn.conn) {
                 bump(&counters.failed_pings);
+                self.shared.invalidate_older_connections();
                 conn.close_reason = CloseReason::PingFailed;
                 return Err(ManagerError::redacted(&error.to_string(), &self.url));
             }
+            conn.verified_at = now;
         }
         Ok(())
     }
 
     fn has_broken(&self, conn: &mut Tracked<C>) -> bool {
         if conn.discard {
+            return true;
+        }
+        if conn.disconnected.load(Ordering::Acquire) {
+            self.shared.invalidate_older_connections();
+            conn.close_as_broken();
             return true;
         }
         if self.inner.has_broken(&mut conn.conn) {
