@@ -169,6 +169,11 @@ impl<C> Tracked<C> {
 }
 
 impl<C> Tracked<C> {
+    /// The state of the pool this connection belongs to.
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
     /// Marks a connection the application gave up on for closing when it is
     /// returned.
     pub(crate) fn close_as_broken(&mut self) {

@@ -2,7 +2,8 @@
 //!
 //! Every counter is one relaxed atomic add; the histogram has fixed
 //! log-linear buckets (four per power of two of microseconds, so a
-//! percentile is read to within 25 %), recorded with one more add. A
+//! percentile is read to within 25 %), recorded with two adds (bucket and
+//! sum) and the checkout count is the sum of its buckets. A
 //! [`PoolMetrics`] snapshot copies them out: counters map to Prometheus
 //! counters, [`LatencyHistogram::buckets`] to a Prometheus histogram.
 
@@ -17,7 +18,6 @@ const BUCKETS: usize = SUB_BUCKETS + 24 * SUB_BUCKETS;
 /// The live counters of one pool.
 #[derive(Default)]
 pub(crate) struct Counters {
-    pub(crate) checkouts: AtomicU64,
     pub(crate) waits: AtomicU64,
     pub(crate) timeouts: AtomicU64,
     pub(crate) opened: AtomicU64,
@@ -39,8 +39,9 @@ pub(crate) fn bump(counter: &AtomicU64) {
 impl Counters {
     pub(crate) fn snapshot(&self) -> PoolMetrics {
         let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        let checkout_latency = self.latency.snapshot();
         PoolMetrics {
-            checkouts: read(&self.checkouts),
+            checkouts: checkout_latency.count,
             waits: read(&self.waits),
             timeouts: read(&self.timeouts),
             connections_opened: read(&self.opened),
@@ -51,7 +52,7 @@ impl Counters {
             recycled: read(&self.recycled),
             overflow_closed: read(&self.overflow_closed),
             discarded: read(&self.discarded),
-            checkout_latency: self.latency.snapshot(),
+            checkout_latency,
         }
     }
 }
@@ -59,7 +60,6 @@ impl Counters {
 /// A fixed-bucket histogram of durations.
 pub(crate) struct Histogram {
     buckets: [AtomicU64; BUCKETS],
-    count: AtomicU64,
     sum_micros: AtomicU64,
     max_micros: AtomicU64,
 }
@@ -68,7 +68,6 @@ impl Default for Histogram {
     fn default() -> Self {
         Self {
             buckets: std::array::from_fn(|_| AtomicU64::new(0)),
-            count: AtomicU64::new(0),
             sum_micros: AtomicU64::new(0),
             max_micros: AtomicU64::new(0),
         }
@@ -79,21 +78,24 @@ impl Histogram {
     pub(crate) fn record(&self, elapsed: Duration) {
         let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
         self.buckets[bucket_of(micros)].fetch_add(1, Ordering::Relaxed);
-        self.count.fetch_add(1, Ordering::Relaxed);
         self.sum_micros.fetch_add(micros, Ordering::Relaxed);
-        self.max_micros.fetch_max(micros, Ordering::Relaxed);
+        // A read first: a new maximum is rare, and a read shares the line.
+        if micros > self.max_micros.load(Ordering::Relaxed) {
+            self.max_micros.fetch_max(micros, Ordering::Relaxed);
+        }
     }
 
     fn snapshot(&self) -> LatencyHistogram {
+        let buckets: Vec<u64> = self
+            .buckets
+            .iter()
+            .map(|bucket| bucket.load(Ordering::Relaxed))
+            .collect();
         LatencyHistogram {
-            count: self.count.load(Ordering::Relaxed),
+            count: buckets.iter().sum(),
             sum: Duration::from_micros(self.sum_micros.load(Ordering::Relaxed)),
             max: Duration::from_micros(self.max_micros.load(Ordering::Relaxed)),
-            buckets: self
-                .buckets
-                .iter()
-                .map(|bucket| bucket.load(Ordering::Relaxed))
-                .collect(),
+            buckets,
         }
     }
 }

@@ -121,7 +121,7 @@ impl<C: DatabaseConnection> Pool<C> {
             }
         };
         let waited = start.elapsed();
-        bump(&counters.checkouts);
+        // Also counts the checkout: `checkouts` is the histogram's count.
         counters.latency.record(waited);
         let connection_id = inner.id;
         self.shared.listeners.emit(|| PoolEvent::Checkout {
@@ -130,7 +130,6 @@ impl<C: DatabaseConnection> Pool<C> {
         });
         Ok(PooledConnection {
             inner,
-            shared: Arc::clone(&self.shared),
             invalidated: false,
         })
     }
@@ -198,7 +197,6 @@ impl<C: DatabaseConnection> fmt::Debug for Pool<C> {
 /// connection; one returned inside a transaction is closed instead.
 pub struct PooledConnection<C: DatabaseConnection> {
     inner: r2d2::PooledConnection<Manager<C>>,
-    shared: Arc<Shared>,
     invalidated: bool,
 }
 
@@ -237,11 +235,12 @@ impl<C: DatabaseConnection> Drop for PooledConnection<C> {
         tracked.idle_since = Instant::now();
         if self.invalidated {
             tracked.close_as_broken();
-        } else if self.shared.claim_overflow() {
+        } else if tracked.shared().claim_overflow() {
             tracked.close_as_overflow();
         }
         let connection_id = tracked.id;
-        self.shared
+        tracked
+            .shared()
             .listeners
             .emit(|| PoolEvent::Checkin { connection_id });
         // Dropping `inner` next hands the connection to r2d2, which asks
