@@ -54,7 +54,13 @@
 //!   connection is broken, is told yes and closes it. A compare-and-swap on
 //!   the count keeps two connections returned at once from both closing when
 //!   only one is beyond `pool_size`. One r2d2 pool with a counter is simpler
-//!   than two pools, and a checkout never has to choose between them.
+//!   than two pools, and a checkout never has to choose between them. The
+//!   pool closes a connection itself before r2d2 frees its slot, so the
+//!   server never sees more than `pool_size + max_overflow` sessions. r2d2
+//!   opens connections in the background for waiting checkouts; one that
+//!   arrives after its waiter was served by a returned connection sits idle
+//!   beyond `pool_size` until its first checkout, and is closed when
+//!   returned.
 //! - **Recycle and pre-ping** are decided in the manager's `is_valid`, which
 //!   r2d2 calls at every checkout: a connection older than `recycle` is
 //!   rejected (r2d2 closes it and hands out another, or opens one), so the

@@ -137,8 +137,14 @@ impl Shared {
 }
 
 /// A pooled connection and what the pool knows about it.
+///
+/// The pool closes a connection itself ([`Tracked::close`]) before telling
+/// r2d2 it is gone, so r2d2 never counts a slot as free while its
+/// connection is still open: at most `pool_size + max_overflow` sessions
+/// exist on the server at any moment.
 pub(crate) struct Tracked<C> {
-    pub(crate) conn: C,
+    /// `None` once closed; always `Some` while checked out.
+    conn: Option<C>,
     pub(crate) id: u64,
     created: Instant,
     /// When it was opened or last pinged successfully.
@@ -148,24 +154,9 @@ pub(crate) struct Tracked<C> {
     disconnected: Arc<AtomicBool>,
     /// When it was last returned (or opened).
     pub(crate) idle_since: Instant,
-    /// Why it will be closed, when it is.
-    close_reason: CloseReason,
-    /// Set on return: close it instead of keeping it.
-    discard: bool,
     /// Whether it still counts in [`Shared::open`].
     counted: bool,
     shared: Arc<Shared>,
-}
-
-impl<C> Tracked<C> {
-    /// Marks a returned connection for closing as overflow; the caller has
-    /// claimed it with [`Shared::claim_overflow`].
-    pub(crate) fn close_as_overflow(&mut self) {
-        self.discard = true;
-        self.counted = false;
-        self.close_reason = CloseReason::Overflow;
-        bump(&self.shared.counters.overflow_closed);
-    }
 }
 
 impl<C> Tracked<C> {
@@ -174,26 +165,65 @@ impl<C> Tracked<C> {
         &self.shared
     }
 
-    /// Marks a connection the application gave up on for closing when it is
-    /// returned.
+    /// The open connection of a checked-out guard.
+    pub(crate) fn connection(&self) -> &C {
+        match &self.conn {
+            Some(conn) => conn,
+            // The pool closes connections only at checkout (before handing
+            // them out) and at return (after the guard is gone).
+            None => unreachable!("a checked-out connection is open"),
+        }
+    }
+
+    /// See [`Tracked::connection`].
+    pub(crate) fn connection_mut(&mut self) -> &mut C {
+        match &mut self.conn {
+            Some(conn) => conn,
+            None => unreachable!("a checked-out connection is open"),
+        }
+    }
+
+    /// Closes the connection now, for `reason`; r2d2 forgets it next.
+    fn close(&mut self, reason: CloseReason) {
+        let Some(conn) = self.conn.take() else {
+            return;
+        };
+        drop(conn);
+        if self.counted {
+            self.counted = false;
+            self.shared.open.fetch_sub(1, Ordering::AcqRel);
+        }
+        bump(&self.shared.counters.closed);
+        let connection_id = self.id;
+        self.shared.listeners.emit(|| PoolEvent::Close {
+            connection_id,
+            reason,
+        });
+    }
+
+    /// Closes a returned connection as overflow; the caller has claimed it
+    /// with [`Shared::claim_overflow`], which already uncounted it.
+    pub(crate) fn close_as_overflow(&mut self) {
+        self.counted = false;
+        bump(&self.shared.counters.overflow_closed);
+        self.close(CloseReason::Overflow);
+    }
+
+    /// Closes a connection the application gave up on, or that is broken.
     pub(crate) fn close_as_broken(&mut self) {
-        self.discard = true;
-        self.close_reason = CloseReason::Broken;
         bump(&self.shared.counters.discarded);
+        self.close(CloseReason::Broken);
+    }
+
+    fn is_closed(&self) -> bool {
+        self.conn.is_none()
     }
 }
 
 impl<C> Drop for Tracked<C> {
     fn drop(&mut self) {
-        if self.counted {
-            self.shared.open.fetch_sub(1, Ordering::AcqRel);
-        }
-        bump(&self.shared.counters.closed);
-        let (connection_id, reason) = (self.id, self.close_reason);
-        self.shared.listeners.emit(|| PoolEvent::Close {
-            connection_id,
-            reason,
-        });
+        // Idle too long, or the pool was dropped.
+        self.close(CloseReason::Evicted);
     }
 }
 
@@ -303,14 +333,12 @@ impl<C: DatabaseConnection> ManageConnection for Manager<C> {
         });
         let now = Instant::now();
         Ok(Tracked {
-            conn,
+            conn: Some(conn),
             id,
             created: now,
             verified_at: now,
             disconnected,
             idle_since: now,
-            close_reason: CloseReason::Evicted,
-            discard: false,
             counted: true,
             shared: Arc::clone(&self.shared),
         })
@@ -318,11 +346,16 @@ impl<C: DatabaseConnection> ManageConnection for Manager<C> {
 
     fn is_valid(&self, conn: &mut Tracked<C>) -> Result<(), ManagerError> {
         let counters = &self.shared.counters;
+        if conn.is_closed() {
+            return Err(ManagerError {
+                message: format!("connection {} is closed", conn.id),
+            });
+        }
         let now = Instant::now();
         if let Some(recycle) = self.shared.recycle {
             if now.saturating_duration_since(conn.created) >= recycle {
                 bump(&counters.recycled);
-                conn.close_reason = CloseReason::Recycled;
+                conn.close(CloseReason::Recycled);
                 return Err(ManagerError {
                     message: format!("connection {} is older than recycle", conn.id),
                 });
@@ -336,10 +369,10 @@ impl<C: DatabaseConnection> ManageConnection for Manager<C> {
             };
         if ping {
             bump(&counters.pings);
-            if let Err(error) = self.inner.is_valid(&mut conn.conn) {
+            if let Err(error) = self.inner.is_valid(conn.connection_mut()) {
                 bump(&counters.failed_pings);
                 self.shared.invalidate_older_connections();
-                conn.close_reason = CloseReason::PingFailed;
+                conn.close(CloseReason::PingFailed);
                 return Err(ManagerError::redacted(&error.to_string(), &self.url));
             }
             conn.verified_at = now;
@@ -348,7 +381,8 @@ impl<C: DatabaseConnection> ManageConnection for Manager<C> {
     }
 
     fn has_broken(&self, conn: &mut Tracked<C>) -> bool {
-        if conn.discard {
+        if conn.is_closed() {
+            // Closed on return: overflow, or invalidated by the application.
             return true;
         }
         if conn.disconnected.load(Ordering::Acquire) {
@@ -356,9 +390,8 @@ impl<C: DatabaseConnection> ManageConnection for Manager<C> {
             conn.close_as_broken();
             return true;
         }
-        if self.inner.has_broken(&mut conn.conn) {
-            bump(&self.shared.counters.discarded);
-            conn.close_reason = CloseReason::Broken;
+        if self.inner.has_broken(conn.connection_mut()) {
+            conn.close_as_broken();
             return true;
         }
         false

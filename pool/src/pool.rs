@@ -219,13 +219,13 @@ impl<C: DatabaseConnection> Deref for PooledConnection<C> {
     type Target = C;
 
     fn deref(&self) -> &C {
-        &self.inner.conn
+        self.inner.connection()
     }
 }
 
 impl<C: DatabaseConnection> DerefMut for PooledConnection<C> {
     fn deref_mut(&mut self) -> &mut C {
-        &mut self.inner.conn
+        self.inner.connection_mut()
     }
 }
 
