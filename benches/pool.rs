@@ -10,6 +10,11 @@
 //!
 //! The server is `RETORT_BENCH_PG_URL`, by default
 //! `postgres://postgres@127.0.0.1:5432/postgres`.
+//!
+//! A second group, `pool_checkout_only`, measures what the pool itself
+//! costs per checkout and return, without a database round trip (one
+//! in-memory SQLite connection, one thread): retort's bookkeeping (pre-ping
+//! decision, recycle check, metrics, overflow check) against r2d2's.
 
 use std::thread;
 use std::time::{Duration, Instant};
@@ -110,7 +115,42 @@ fn checkout_and_select(c: &mut Criterion) {
         });
         group.finish();
     }
+
+    let if_idle_metrics = if_idle.metrics();
+    eprintln!(
+        "retort IfIdleFor(1s): {} checkouts, {} pings, {} waits, checkout p50 {:?}, p99 {:?}",
+        if_idle_metrics.checkouts,
+        if_idle_metrics.pings,
+        if_idle_metrics.waits,
+        if_idle_metrics.checkout_latency.p50(),
+        if_idle_metrics.checkout_latency.p99()
+    );
 }
 
-criterion_group!(benches, checkout_and_select);
+fn checkout_only(c: &mut Criterion) {
+    use diesel::SqliteConnection;
+
+    let retort = PoolConfig::new(":memory:")
+        .pool_size(1)
+        .max_overflow(0)
+        .pre_ping(PrePing::IfIdleFor(Duration::from_secs(1)))
+        .build::<SqliteConnection>()
+        .expect("retort pool");
+    let plain = r2d2::Pool::builder()
+        .max_size(1)
+        .test_on_check_out(false)
+        .build(ConnectionManager::<SqliteConnection>::new(":memory:"))
+        .expect("r2d2 pool");
+    let mut group = c.benchmark_group("pool_checkout_only");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("retort_if_idle_for_1s", |b| {
+        b.iter(|| drop(retort.get().expect("checkout")))
+    });
+    group.bench_function("r2d2_no_check", |b| {
+        b.iter(|| drop(plain.get().expect("checkout")))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, checkout_and_select, checkout_only);
 criterion_main!(benches);
