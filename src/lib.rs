@@ -163,6 +163,31 @@ pub mod __private {
     pub use retort_core::schema::derive_support::*;
 }
 
+/// The connection pool: r2d2 with SQLAlchemy's pool size, overflow,
+/// pre-ping and recycle at checkout, events and metrics. See [`retort_pool`].
+///
+/// ```
+/// # #[cfg(feature = "sqlite")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use retort::pool::{PoolConfig, PrePing};
+///
+/// let pool = PoolConfig::new(":memory:")
+///     .pool_size(1)
+///     .pre_ping(PrePing::IfIdleFor(Duration::from_secs(1)))
+///     .build::<diesel::SqliteConnection>()?;
+/// let mut guard = pool.get()?;
+/// let conn: &mut diesel::SqliteConnection = &mut guard;
+/// diesel::connection::SimpleConnection::batch_execute(conn, "SELECT 1")?;
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "sqlite"))]
+/// # fn main() {}
+/// ```
+pub mod pool {
+    pub use retort_pool::*;
+}
+
 /// Builds a [`Schema`] from model types.
 ///
 /// ```

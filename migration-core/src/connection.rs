@@ -22,7 +22,12 @@ mod sealed {
 /// table and lock) defines a `#[doc(hidden)]` capability trait, implements it
 /// for the three connection types next to its backend code, and adds it here
 /// as a supertrait, so generic code above needs only this one bound.
-pub trait DatabaseConnection: diesel::Connection + sealed::Sealed + 'static {
+///
+/// Every such connection can be pooled (`R2D2Connection`, `Send`), so code
+/// generic over `C: DatabaseConnection` can build a `retort::pool::Pool<C>`.
+pub trait DatabaseConnection:
+    diesel::Connection + diesel::r2d2::R2D2Connection + Send + sealed::Sealed + 'static
+{
     /// The database behind this connection.
     const BACKEND: BackendKind;
 }

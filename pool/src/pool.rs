@@ -1,0 +1,257 @@
+//! [`Pool`] and the guard [`PooledConnection`] it hands out.
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::events::PoolEvent;
+use crate::manager::{Manager, Shared, Tracked};
+use crate::metrics::{bump, PoolMetrics};
+use retort_core::DatabaseConnection;
+
+use crate::{PoolConfig, PoolError};
+
+/// How often r2d2's helper threads retry opening a connection, at most:
+/// they back off up to half of r2d2's connection timeout, which the pool
+/// sets to `min(timeout, 1 s)`, so a database that comes back is reached
+/// within half a second.
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// A pool of connections of type `C` (`PgConnection`, `MysqlConnection` or
+/// `SqliteConnection`). Cheap to clone: clones share the connections.
+pub struct Pool<C: DatabaseConnection> {
+    inner: r2d2::Pool<Manager<C>>,
+    shared: Arc<Shared>,
+}
+
+impl<C: DatabaseConnection> Clone for Pool<C> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+/// How many connections a pool holds, like r2d2's `State`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct State {
+    /// Connections open, checked out or idle.
+    pub connections: u32,
+    /// Connections idle in the pool.
+    pub idle_connections: u32,
+}
+
+impl<C: DatabaseConnection> Pool<C> {
+    pub(crate) fn new(config: PoolConfig) -> Result<Self, PoolError> {
+        if config.pool_size == 0 {
+            return Err(PoolError::Config("pool_size must be at least 1".into()));
+        }
+        if config.timeout.is_zero() {
+            return Err(PoolError::Config("timeout must be longer than zero".into()));
+        }
+        if config.idle_timeout.is_some_and(|idle| idle.is_zero()) {
+            return Err(PoolError::Config(
+                "idle_timeout must be longer than zero".into(),
+            ));
+        }
+        let is_sqlite = C::BACKEND == retort_core::BackendKind::Sqlite;
+        let setup = config.setup_statements(is_sqlite);
+        let shared = Arc::new(Shared::new(
+            config.pool_size,
+            config.max_overflow,
+            config.timeout,
+            config.pre_ping,
+            config.recycle,
+            retort_core::redact_url(&config.url),
+            config.listeners,
+        ));
+        let manager = Manager::new(config.url, setup, Arc::clone(&shared));
+        let inner = r2d2::Pool::builder()
+            .max_size(shared.max_size())
+            // Connections open on demand, as in SQLAlchemy; keeping r2d2 from
+            // topping up idle connections also keeps it from reopening the
+            // overflow connections the pool closes.
+            .min_idle(Some(0))
+            // r2d2 calls `is_valid` at checkout: that is where recycle and
+            // pre-ping are decided, usually without a round trip.
+            .test_on_check_out(true)
+            .connection_timeout(config.timeout.min(MAX_CONNECT_TIMEOUT))
+            // Recycle is enforced at checkout, not by r2d2's reaper.
+            .max_lifetime(None)
+            .idle_timeout(config.idle_timeout)
+            // Failures reach the caller as a `PoolError`; nothing is logged.
+            .error_handler(Box::new(r2d2::NopErrorHandler))
+            .build_unchecked(manager);
+        let pool = Self { inner, shared };
+        // Open the first connection now, so a wrong URL fails here.
+        pool.inner
+            .get_timeout(pool.shared.timeout)
+            .map_err(|_| pool.timeout_error())?;
+        Ok(pool)
+    }
+
+    /// Checks a connection out, waiting up to `timeout` for one to be
+    /// returned or opened. Connections older than `recycle`, and those whose
+    /// pre-ping fails, are closed and replaced on the way. The connection
+    /// returns to the pool when the guard is dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`PoolError::Exhausted`] if all `pool_size + max_overflow` connections
+    /// stayed checked out for `timeout`; [`PoolError::Connect`] if no new
+    /// connection could be opened within `timeout`.
+    pub fn get(&self) -> Result<PooledConnection<C>, PoolError> {
+        let start = Instant::now();
+        let counters = &self.shared.counters;
+        let inner = match self.inner.try_get() {
+            Some(inner) => inner,
+            None => {
+                bump(&counters.waits);
+                let remaining = self.shared.timeout.saturating_sub(start.elapsed());
+                match self.inner.get_timeout(remaining) {
+                    Ok(inner) => inner,
+                    Err(_) => {
+                        bump(&counters.timeouts);
+                        return Err(self.timeout_error());
+                    }
+                }
+            }
+        };
+        let waited = start.elapsed();
+        // Also counts the checkout: `checkouts` is the histogram's count.
+        counters.latency.record(waited);
+        let connection_id = inner.id;
+        self.shared.listeners.emit(|| PoolEvent::Checkout {
+            connection_id,
+            waited,
+        });
+        Ok(PooledConnection {
+            inner,
+            invalidated: false,
+        })
+    }
+
+    /// A snapshot of the pool's counters and checkout latencies.
+    pub fn metrics(&self) -> PoolMetrics {
+        self.shared.counters.snapshot()
+    }
+
+    /// How many connections are open and how many of them are idle.
+    pub fn state(&self) -> State {
+        let state = self.inner.state();
+        State {
+            connections: state.connections,
+            idle_connections: state.idle_connections,
+        }
+    }
+
+    /// The configured `pool_size`.
+    pub fn pool_size(&self) -> u32 {
+        self.shared.pool_size
+    }
+
+    /// The configured `max_overflow`.
+    pub fn max_overflow(&self) -> u32 {
+        self.shared.max_overflow
+    }
+
+    /// The error for a checkout that timed out: a connection failure when
+    /// the pool could have opened another connection but the database
+    /// refused, exhaustion otherwise.
+    fn timeout_error(&self) -> PoolError {
+        let shared = &self.shared;
+        let max_size = shared.max_size();
+        match shared.last_connect_error() {
+            Some(message) if self.inner.state().connections < max_size => PoolError::Connect {
+                url: shared.redacted_url.clone(),
+                message,
+                timeout: shared.timeout,
+            },
+            _ => PoolError::Exhausted {
+                pool_size: shared.pool_size,
+                max_overflow: shared.max_overflow,
+                max_size,
+                timeout: shared.timeout,
+            },
+        }
+    }
+}
+
+impl<C: DatabaseConnection> fmt::Debug for Pool<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pool")
+            .field("url", &self.shared.redacted_url)
+            .field("pool_size", &self.shared.pool_size)
+            .field("max_overflow", &self.shared.max_overflow)
+            .field("state", &self.state())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A connection checked out of a [`Pool`]: derefs to `C`, so `&mut *conn` is
+/// a `&mut PgConnection` (or `MysqlConnection`, `SqliteConnection`) for
+/// diesel queries and retort's functions. Dropping it returns the
+/// connection; one returned inside a transaction is closed instead.
+pub struct PooledConnection<C: DatabaseConnection> {
+    inner: r2d2::PooledConnection<Manager<C>>,
+    invalidated: bool,
+}
+
+impl<C: DatabaseConnection> PooledConnection<C> {
+    /// The connection's id within its pool, as in [`PoolEvent`]s.
+    pub fn connection_id(&self) -> u64 {
+        self.inner.id
+    }
+
+    /// Closes the connection instead of returning it to the pool, as
+    /// SQLAlchemy's `invalidate()`: for a connection whose query failed
+    /// because the server went away, or whose session state the application
+    /// cannot vouch for. The next checkout gets another connection.
+    pub fn invalidate(mut self) {
+        self.invalidated = true;
+    }
+}
+
+impl<C: DatabaseConnection> Deref for PooledConnection<C> {
+    type Target = C;
+
+    fn deref(&self) -> &C {
+        self.inner.connection()
+    }
+}
+
+impl<C: DatabaseConnection> DerefMut for PooledConnection<C> {
+    fn deref_mut(&mut self) -> &mut C {
+        self.inner.connection_mut()
+    }
+}
+
+impl<C: DatabaseConnection> Drop for PooledConnection<C> {
+    fn drop(&mut self) {
+        let tracked: &mut Tracked<C> = &mut self.inner;
+        tracked.idle_since = Instant::now();
+        if self.invalidated {
+            tracked.close_as_broken();
+        } else if tracked.shared().claim_overflow() {
+            tracked.close_as_overflow();
+        }
+        let connection_id = tracked.id;
+        tracked
+            .shared()
+            .listeners
+            .emit(|| PoolEvent::Checkin { connection_id });
+        // Dropping `inner` next hands the connection to r2d2, which asks
+        // `Manager::has_broken` whether to keep it.
+    }
+}
+
+impl<C: DatabaseConnection> fmt::Debug for PooledConnection<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PooledConnection")
+            .field("connection_id", &self.inner.id)
+            .finish_non_exhaustive()
+    }
+}
