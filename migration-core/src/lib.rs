@@ -19,6 +19,7 @@
 
 pub mod backend;
 mod connection;
+pub mod introspect;
 mod redact;
 pub mod schema;
 
@@ -28,5 +29,8 @@ pub const VERSION_TABLE: &str = "retort_migrations";
 
 pub use backend::{Backend, BackendKind};
 pub use connection::DatabaseConnection;
+#[doc(hidden)]
+pub use introspect::IntrospectCatalog;
+pub use introspect::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use redact::{redact_password_in, redact_url, REDACTED};
 pub use schema::Model;

@@ -1,5 +1,9 @@
 //! MySQL and MariaDB.
 
+mod catalog_rows;
+mod introspect;
+mod normalize;
+
 use super::{quote_with, with_precision, Backend, BackendKind};
 use crate::schema::SqlType;
 
@@ -52,5 +56,13 @@ impl Backend for MysqlBackend {
             }
             SqlType::Custom(spelled) => spelled.clone(),
         }
+    }
+
+    fn parse_type(&self, reported: &str) -> SqlType {
+        normalize::parse_type(reported)
+    }
+
+    fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String> {
+        normalize::normalize_default(ty, reported)
     }
 }

@@ -1,5 +1,9 @@
 //! PostgreSQL.
 
+mod catalog_rows;
+mod introspect;
+mod normalize;
+
 use super::{quote_with, with_precision, Backend, BackendKind};
 use crate::schema::SqlType;
 
@@ -45,5 +49,13 @@ impl Backend for PostgresBackend {
             SqlType::Enum { name, .. } => self.quote_identifier(name),
             SqlType::Custom(spelled) => spelled.clone(),
         }
+    }
+
+    fn parse_type(&self, reported: &str) -> SqlType {
+        normalize::parse_type(reported)
+    }
+
+    fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String> {
+        normalize::normalize_default(ty, reported)
     }
 }

@@ -1,5 +1,10 @@
 //! SQLite.
 
+mod catalog_rows;
+mod create_sql;
+mod introspect;
+mod normalize;
+
 use super::{quote_with, with_precision, Backend, BackendKind};
 use crate::schema::SqlType;
 
@@ -47,5 +52,13 @@ impl Backend for SqliteBackend {
             SqlType::Enum { .. } => "TEXT".into(),
             SqlType::Custom(spelled) => spelled.clone(),
         }
+    }
+
+    fn parse_type(&self, reported: &str) -> SqlType {
+        normalize::parse_type(reported)
+    }
+
+    fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String> {
+        normalize::normalize_default(ty, reported)
     }
 }
