@@ -181,6 +181,15 @@ pub(crate) fn is_number(text: &str) -> bool {
     !text.is_empty() && text.parse::<f64>().is_ok() && !text.contains(['i', 'I', 'n', 'N'])
 }
 
+/// A decimal number without trailing fractional zeros: `1.50` → `1.5`,
+/// `0.00` → `0` (MySQL pads defaults to the column's scale).
+fn shortest_number(number: &str) -> &str {
+    if !number.contains('.') || number.contains(['e', 'E']) {
+        return number;
+    }
+    number.trim_end_matches('0').trim_end_matches('.')
+}
+
 /// Strips one pair of parentheses around the whole of `text`, if there is one.
 pub(crate) fn strip_outer_parens(text: &str) -> &str {
     let trimmed = text.trim();
@@ -224,7 +233,7 @@ pub(crate) fn canonical_default(ty: &SqlType, text: &str) -> Option<String> {
             SqlType::Real | SqlType::Double | SqlType::Numeric { .. }
         );
     if numeric && is_number(bare) {
-        return Some(bare.to_owned());
+        return Some(shortest_number(bare).to_owned());
     }
     Some(text.to_owned())
 }
@@ -286,5 +295,16 @@ mod tests {
             "(a > 0) AND (b > 0)"
         );
         assert!(is_number("-1") && is_number("4.99") && !is_number("nan") && !is_number("x"));
+        let numeric = SqlType::Numeric {
+            precision: Some(10),
+            scale: Some(2),
+        };
+        assert_eq!(canonical_default(&numeric, "1.50").as_deref(), Some("1.5"));
+        assert_eq!(canonical_default(&numeric, "0.00").as_deref(), Some("0"));
+        assert_eq!(canonical_default(&numeric, "10").as_deref(), Some("10"));
+        assert_eq!(
+            canonical_default(&SqlType::Text, "'1.50'").as_deref(),
+            Some("'1.50'")
+        );
     }
 }

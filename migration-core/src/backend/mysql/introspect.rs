@@ -559,7 +559,7 @@ mod tests {
         );
         assert_eq!(
             discover_column(&created, false).default.as_deref(),
-            Some("CURRENT_TIMESTAMP(6)")
+            Some("CURRENT_TIMESTAMP")
         );
     }
 }

@@ -31,7 +31,10 @@
 //! Defaults arrive as MariaDB prints `COLUMN_DEFAULT` (the introspector
 //! quotes MySQL 8's bare literals first): `NULL` is no default, string
 //! literals are quoted (`'draft'`), `current_timestamp()` reads as
-//! `CURRENT_TIMESTAMP` (`current_timestamp(6)` as `CURRENT_TIMESTAMP(6)`), and
+//! `CURRENT_TIMESTAMP` — and so does `current_timestamp(6)` on retort's time
+//! types, which all have microseconds (MariaDB gives a `CURRENT_TIMESTAMP`
+//! default the column's precision; other precisions are kept:
+//! `CURRENT_TIMESTAMP(3)`), and
 //! on a boolean column `1`/`0` read as `true`/`false`.
 
 use crate::introspect::text::{canonical_default, literal_list, TypeSpelling};
@@ -103,8 +106,15 @@ pub(super) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> 
     let reported = reported.trim();
     let lowered = reported.to_ascii_lowercase();
     if let Some(arguments) = lowered.strip_prefix("current_timestamp") {
+        // retort's time types all have microseconds, and MariaDB gives the
+        // default the column's precision: `(6)` on them says nothing.
+        let fractional = matches!(
+            ty,
+            SqlType::Time | SqlType::Timestamp | SqlType::TimestampTz
+        );
         return Some(match arguments {
             "" | "()" => "CURRENT_TIMESTAMP".to_owned(),
+            "(6)" if fractional => "CURRENT_TIMESTAMP".to_owned(),
             precision => format!("CURRENT_TIMESTAMP{precision}"),
         });
     }

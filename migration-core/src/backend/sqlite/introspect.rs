@@ -25,8 +25,9 @@
 //!   is read too.
 //! - Index expressions and partial-index predicates are the `CREATE INDEX`
 //!   text as written; sort order is not modeled.
-//! - Tables have no comments in SQLite. Internal (`sqlite_%`) and virtual
-//!   tables are skipped.
+//! - Tables have no comments in SQLite. Internal (`sqlite_%`) tables,
+//!   virtual tables and their shadow tables (SQLite 3.37 and later mark
+//!   them) are skipped.
 
 #![cfg_attr(not(feature = "sqlite"), allow(dead_code))]
 
@@ -48,7 +49,10 @@ use crate::schema::{
 // language=SQL
 const TABLES: &str = "SELECT m.name AS table_name, m.sql AS sql \
      FROM {ns}.sqlite_master m \
-     WHERE {selected} \
+     WHERE NOT EXISTS ( \
+       SELECT 1 FROM pragma_table_list t \
+       WHERE t.schema = ? AND t.name = m.name AND t.type = 'shadow') \
+       AND {selected} \
      ORDER BY m.name";
 
 // language=SQL
@@ -146,7 +150,7 @@ mod live {
             let mut schema = SchemaBuilder::new(DEFAULT_NAMESPACE);
             for namespace in &namespaces {
                 let rows = CatalogRows {
-                    tables: selected(TABLES, namespace, 0, names)
+                    tables: selected(TABLES, namespace, 1, names)
                         .load(self)
                         .map_err(failed("tables"))?,
                     columns: selected(COLUMNS, namespace, 1, names)
