@@ -89,13 +89,18 @@ fn query_count_does_not_grow_with_tables<C: TestBackend>(db: &TestDatabase<C>) {
     let last = two_hundred.table("t0199").expect("the last table is read");
     assert_eq!(last.columns.len(), 10);
     assert_eq!(
-        (last.indexes.len(), last.uniques.len(), last.foreign_keys.len()),
+        (
+            last.indexes.len(),
+            last.uniques.len(),
+            last.foreign_keys.len()
+        ),
         (1, 1, 1)
     );
 
     assert!(at_ten > 0, "the counter sees the queries");
     assert_eq!(
-        at_ten, at_two_hundred,
+        at_ten,
+        at_two_hundred,
         "{}: {at_ten} queries for 10 tables but {at_two_hundred} for 200",
         C::BACKEND
     );

@@ -440,3 +440,69 @@ fn postgres_reads_other_schemas_when_named() {
         );
     });
 }
+
+/// With an empty search_path there is no default schema: the error says so
+/// and what to do, instead of reading nothing.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_without_a_default_schema_says_what_to_do() {
+    support::run::<diesel::PgConnection>(|db| {
+        let mut conn = db.connect();
+        conn.batch_execute(
+            r#"CREATE TABLE "teams" ("id" BIGINT PRIMARY KEY); SET search_path = ''"#,
+        )
+        .expect("the DDL loads");
+        let error = retort::introspect(&mut conn).expect_err("no default schema");
+        assert!(matches!(error, retort::IntrospectError::NoDefaultNamespace));
+        assert!(error.to_string().contains("search_path"), "{error}");
+        let named =
+            retort::introspect_with(&mut conn, &IntrospectOptions::new().namespace("public"))
+                .expect("a named schema is read");
+        assert_eq!(
+            named
+                .table_in(Some("public"), "teams")
+                .map(|t| t.columns.len()),
+            Some(1)
+        );
+    });
+}
+
+/// An attached SQLite database is read when named, its tables carrying its
+/// name.
+#[cfg(feature = "sqlite")]
+#[test]
+fn sqlite_reads_attached_databases_when_named() {
+    support::run::<diesel::SqliteConnection>(|db| {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let other = dir.path().join("other.db");
+        let mut conn = db.connect();
+        conn.batch_execute(&format!(
+            r#"CREATE TABLE "teams" ("id" INTEGER PRIMARY KEY);
+               ATTACH DATABASE '{}' AS "other";
+               CREATE TABLE "other"."log" ("id" INTEGER PRIMARY KEY, "note" TEXT NOT NULL);
+               CREATE INDEX "other"."ix_log_note" ON "log" ("note");"#,
+            other.display().to_string().replace('\'', "''")
+        ))
+        .expect("the DDL loads");
+        let schema = retort::introspect_with(
+            &mut conn,
+            &IntrospectOptions::new()
+                .namespace("main")
+                .namespace("other"),
+        )
+        .expect("introspect");
+        assert!(schema.table_in(None, "teams").is_some());
+        let log = schema
+            .table_in(Some("other"), "log")
+            .expect("other.log is read");
+        assert_eq!(log.columns.len(), 2);
+        assert_eq!(log.indexes, [Index::on_columns("ix_log_note", ["note"])]);
+        assert_eq!(
+            retort::introspect(&mut conn)
+                .expect("introspect")
+                .tables
+                .len(),
+            1
+        );
+    });
+}

@@ -76,9 +76,8 @@ pub(crate) struct IndexRow {
     pub(crate) expression: Option<String>,
 }
 
-/// One column of a foreign key (`KEY_COLUMN_USAGE` joined with
-/// `REFERENTIAL_CONSTRAINTS` for its actions).
-/// <https://dev.mysql.com/doc/refman/8.0/en/information-schema-referential-constraints-table.html>
+/// One column of a foreign key (`KEY_COLUMN_USAGE`).
+/// <https://dev.mysql.com/doc/refman/8.0/en/information-schema-key-column-usage-table.html>
 #[derive(Clone, Debug, QueryableByName)]
 pub(crate) struct ForeignKeyRow {
     #[diesel(sql_type = Text)]
@@ -95,6 +94,18 @@ pub(crate) struct ForeignKeyRow {
     pub(crate) referenced_table: String,
     #[diesel(sql_type = Text)]
     pub(crate) referenced_column: String,
+}
+
+/// A foreign key's actions (`REFERENTIAL_CONSTRAINTS`).
+/// <https://dev.mysql.com/doc/refman/8.0/en/information-schema-referential-constraints-table.html>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct ForeignKeyActionRow {
+    #[diesel(sql_type = Text)]
+    pub(crate) schema_name: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) table_name: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) constraint_name: String,
     #[diesel(sql_type = Text)]
     pub(crate) on_update: String,
     #[diesel(sql_type = Text)]

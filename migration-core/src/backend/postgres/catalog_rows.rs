@@ -18,6 +18,9 @@ pub(crate) struct DefaultSchemaRow {
 /// <https://www.postgresql.org/docs/current/catalog-pg-class.html>
 #[derive(Clone, Debug, QueryableByName)]
 pub(crate) struct TableRow {
+    /// `pg_class.oid`, which the other rows refer to the table by.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) oid: i64,
     #[diesel(sql_type = Text)]
     pub(crate) schema_name: String,
     #[diesel(sql_type = Text)]
@@ -30,10 +33,9 @@ pub(crate) struct TableRow {
 /// <https://www.postgresql.org/docs/current/catalog-pg-attribute.html>
 #[derive(Clone, Debug, QueryableByName)]
 pub(crate) struct ColumnRow {
-    #[diesel(sql_type = Text)]
-    pub(crate) schema_name: String,
-    #[diesel(sql_type = Text)]
-    pub(crate) table_name: String,
+    /// The table's `pg_class.oid`.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) table_oid: i64,
     #[diesel(sql_type = Text)]
     pub(crate) column_name: String,
     /// `format_type(atttypid, atttypmod)`.
@@ -78,10 +80,9 @@ pub(crate) struct EnumValueRow {
 /// <https://www.postgresql.org/docs/current/catalog-pg-constraint.html>
 #[derive(Clone, Debug, QueryableByName)]
 pub(crate) struct ConstraintRow {
-    #[diesel(sql_type = Text)]
-    pub(crate) schema_name: String,
-    #[diesel(sql_type = Text)]
-    pub(crate) table_name: String,
+    /// The table's `pg_class.oid`.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) table_oid: i64,
     #[diesel(sql_type = Text)]
     pub(crate) constraint_name: String,
     /// `contype`: `p`, `u`, `f` or `c`.
@@ -111,10 +112,9 @@ pub(crate) struct ConstraintRow {
 /// <https://www.postgresql.org/docs/current/catalog-pg-index.html>
 #[derive(Clone, Debug, QueryableByName)]
 pub(crate) struct IndexRow {
-    #[diesel(sql_type = Text)]
-    pub(crate) schema_name: String,
-    #[diesel(sql_type = Text)]
-    pub(crate) table_name: String,
+    /// The table's `pg_class.oid`.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) table_oid: i64,
     #[diesel(sql_type = Text)]
     pub(crate) index_name: String,
     #[diesel(sql_type = Bool)]
@@ -122,9 +122,10 @@ pub(crate) struct IndexRow {
     /// The column, or `None` for an expression part.
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) column_name: Option<String>,
-    /// `pg_get_indexdef(indexrelid, position, true)`: the part's text.
-    #[diesel(sql_type = Text)]
-    pub(crate) definition: String,
+    /// `pg_get_indexdef(indexrelid, position, true)`: an expression part's
+    /// text (`None` for a column).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) definition: Option<String>,
     /// `pg_get_expr(indpred, indrelid, true)`: a partial index's predicate.
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) predicate: Option<String>,

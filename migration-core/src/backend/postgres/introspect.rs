@@ -39,8 +39,7 @@ macro_rules! with_selected_tables {
     ($query:literal) => {
         concat!(
             "WITH selected AS ( \
-               SELECT c.oid, n.nspname::text AS schema_name, c.relname::text AS table_name, \
-                      pg_catalog.obj_description(c.oid, 'pg_class') AS comment \
+               SELECT c.oid, n.nspname::text AS schema_name, c.relname::text AS table_name \
                FROM pg_catalog.pg_class c \
                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition \
@@ -57,24 +56,31 @@ const DEFAULT_SCHEMA: &str = "SELECT current_schema()::text AS name";
 
 // language=SQL
 const TABLES: &str = with_selected_tables!(
-    "SELECT schema_name, table_name, comment FROM selected ORDER BY schema_name, table_name"
+    "SELECT s.oid::int8 AS oid, s.schema_name, s.table_name, d.description AS comment \
+     FROM selected s \
+     LEFT JOIN pg_catalog.pg_description d \
+       ON d.objoid = s.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 \
+     ORDER BY s.schema_name, s.table_name"
 );
 
 // language=SQL
 const COLUMNS: &str = with_selected_tables!(
-    "SELECT s.schema_name, s.table_name, a.attname::text AS column_name, \
+    "SELECT s.oid::int8 AS table_oid, a.attname::text AS column_name, \
             pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name, \
             t.typtype::text AS type_kind, t.oid::int8 AS type_oid, \
             t.typname::text AS type_short_name, a.attnotnull AS not_null, \
             a.attidentity::text AS identity, a.attgenerated::text AS generated, \
             pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expr, \
-            pg_catalog.col_description(s.oid, a.attnum::int4) AS comment \
+            ds.description AS comment \
      FROM selected s \
      JOIN pg_catalog.pg_attribute a ON a.attrelid = s.oid \
      JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
      LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+     LEFT JOIN pg_catalog.pg_description ds \
+       ON ds.objoid = s.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass \
+      AND ds.objsubid = a.attnum \
      WHERE a.attnum > 0 AND NOT a.attisdropped \
-     ORDER BY s.schema_name, s.table_name, a.attnum"
+     ORDER BY s.oid, a.attnum"
 );
 
 // language=SQL
@@ -83,10 +89,14 @@ const ENUM_VALUES: &str = "SELECT e.enumtypid::int8 AS type_oid, e.enumlabel::te
 
 // language=SQL
 const CONSTRAINTS: &str = with_selected_tables!(
-    "SELECT s.schema_name, s.table_name, con.conname::text AS constraint_name, \
-            con.contype::text AS kind, a.attname::text AS column_name, \
+    "SELECT s.oid::int8 AS table_oid, con.conname::text AS constraint_name, \
+            con.contype::text AS kind, \
+            (SELECT a.attname::text FROM pg_catalog.pg_attribute a \
+             WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum) AS column_name, \
             rn.nspname::text AS referenced_schema, rc.relname::text AS referenced_table, \
-            ra.attname::text AS referenced_column, \
+            (SELECT ra.attname::text FROM pg_catalog.pg_attribute ra \
+             WHERE ra.attrelid = con.confrelid AND ra.attnum = con.confkey[k.ord]) \
+              AS referenced_column, \
             con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete, \
             CASE WHEN con.contype = 'c' \
                  THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) END \
@@ -94,34 +104,32 @@ const CONSTRAINTS: &str = with_selected_tables!(
      FROM selected s \
      JOIN pg_catalog.pg_constraint con ON con.conrelid = s.oid \
      LEFT JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) ON true \
-     LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum \
      LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
      LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
-     LEFT JOIN pg_catalog.pg_attribute ra \
-       ON ra.attrelid = con.confrelid AND ra.attnum = con.confkey[k.ord] \
      WHERE con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0 \
-     ORDER BY s.schema_name, s.table_name, con.conname, k.ord"
+     ORDER BY s.oid, con.oid, k.ord"
 );
 
 // language=SQL
 const INDEXES: &str = with_selected_tables!(
-    "SELECT s.schema_name, s.table_name, ic.relname::text AS index_name, \
+    "SELECT s.oid::int8 AS table_oid, ic.relname::text AS index_name, \
             i.indisunique AS is_unique, \
-            a.attname::text AS column_name, \
-            pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int4, true) AS definition, \
+            (SELECT a.attname::text FROM pg_catalog.pg_attribute a \
+             WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k.ord - 1] \
+               AND i.indkey[k.ord - 1] <> 0) AS column_name, \
+            CASE WHEN i.indkey[k.ord - 1] = 0 \
+                 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int4, true) END \
+              AS definition, \
             pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate \
      FROM selected s \
      JOIN pg_catalog.pg_index i ON i.indrelid = s.oid \
      JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
      CROSS JOIN LATERAL generate_series(1, i.indnkeyatts::int4) AS k(ord) \
-     LEFT JOIN pg_catalog.pg_attribute a \
-       ON a.attrelid = i.indrelid AND i.indkey[k.ord - 1] <> 0 \
-      AND a.attnum = i.indkey[k.ord - 1] \
      WHERE NOT EXISTS ( \
        SELECT 1 FROM pg_catalog.pg_constraint con \
        WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
          AND con.contype IN ('p', 'u', 'x')) \
-     ORDER BY s.schema_name, s.table_name, ic.relname, k.ord"
+     ORDER BY s.oid, i.indexrelid, k.ord"
 );
 
 /// Everything the queries returned, ready for [`build_schema`].
@@ -204,8 +212,10 @@ mod live {
 /// The model from the catalog's rows: no I/O.
 pub(crate) fn build_schema(rows: CatalogRows) -> Result<Schema> {
     let mut schema = SchemaBuilder::new(&rows.default_schema);
+    let mut names: HashMap<i64, (String, String)> = HashMap::new();
     for table in rows.tables {
         schema.add_table(&table.schema_name, &table.table_name, table.comment);
+        names.insert(table.oid, (table.schema_name, table.table_name));
     }
 
     let mut enums: HashMap<i64, Vec<String>> = HashMap::new();
@@ -215,22 +225,26 @@ pub(crate) fn build_schema(rows: CatalogRows) -> Result<Schema> {
 
     for row in rows.columns {
         let column = discover_column(&row, &enums);
-        if let Some(table) = schema.table_mut(&row.schema_name, &row.table_name) {
-            table.columns.push(column);
+        if let Some((namespace, name)) = names.get(&row.table_oid) {
+            if let Some(table) = schema.table_mut(namespace, name) {
+                table.columns.push(column);
+            }
         }
     }
 
-    for group in rows.constraints.chunk_by(|a, b| {
-        (&a.schema_name, &a.table_name, &a.constraint_name)
-            == (&b.schema_name, &b.table_name, &b.constraint_name)
-    }) {
-        discover_constraint(&mut schema, group)?;
+    for group in rows
+        .constraints
+        .chunk_by(|a, b| (a.table_oid, &a.constraint_name) == (b.table_oid, &b.constraint_name))
+    {
+        if let Some((namespace, name)) = names.get(&group[0].table_oid) {
+            discover_constraint(&mut schema, namespace, name, group)?;
+        }
     }
 
-    for group in rows.indexes.chunk_by(|a, b| {
-        (&a.schema_name, &a.table_name, &a.index_name)
-            == (&b.schema_name, &b.table_name, &b.index_name)
-    }) {
+    for group in rows
+        .indexes
+        .chunk_by(|a, b| (a.table_oid, &a.index_name) == (b.table_oid, &b.index_name))
+    {
         let first = &group[0];
         let index = Index {
             name: first.index_name.clone(),
@@ -238,14 +252,16 @@ pub(crate) fn build_schema(rows: CatalogRows) -> Result<Schema> {
                 .iter()
                 .map(|part| match &part.column_name {
                     Some(column) => IndexPart::Column(column.clone()),
-                    None => IndexPart::Expression(part.definition.clone()),
+                    None => IndexPart::Expression(part.definition.clone().unwrap_or_default()),
                 })
                 .collect(),
             unique: first.is_unique,
             predicate: first.predicate.clone(),
         };
-        if let Some(table) = schema.table_mut(&first.schema_name, &first.table_name) {
-            table.indexes.push(index);
+        if let Some((namespace, name)) = names.get(&first.table_oid) {
+            if let Some(table) = schema.table_mut(namespace, name) {
+                table.indexes.push(index);
+            }
         }
     }
     Ok(schema.finish())
@@ -282,24 +298,24 @@ fn discover_column(row: &ColumnRow, enums: &HashMap<i64, Vec<String>>) -> Column
 }
 
 /// One constraint from its rows (one per key column, in key order).
-fn discover_constraint(schema: &mut SchemaBuilder, rows: &[ConstraintRow]) -> Result<()> {
+fn discover_constraint(
+    schema: &mut SchemaBuilder,
+    namespace: &str,
+    table_name: &str,
+    rows: &[ConstraintRow],
+) -> Result<()> {
     let first = &rows[0];
     let name = Some(first.constraint_name.clone());
     let columns: Vec<String> = rows
         .iter()
         .filter_map(|row| row.column_name.clone())
         .collect();
-    let object = || {
-        format!(
-            "constraint {} on {}",
-            first.constraint_name, first.table_name
-        )
-    };
+    let object = || format!("constraint {} on {table_name}", first.constraint_name);
     let referenced_schema = first
         .referenced_schema
         .as_deref()
         .and_then(|namespace| schema.namespace(namespace));
-    let Some(table) = schema.table_mut(&first.schema_name, &first.table_name) else {
+    let Some(table) = schema.table_mut(namespace, table_name) else {
         return Ok(());
     };
     match first.kind.as_str() {
@@ -356,10 +372,14 @@ mod tests {
     use super::*;
     use crate::schema::Table;
 
+    /// A made-up oid per table name.
+    fn oid(table: &str) -> i64 {
+        table.bytes().map(i64::from).sum()
+    }
+
     fn column(table: &str, name: &str, type_name: &str) -> ColumnRow {
         ColumnRow {
-            schema_name: "public".into(),
-            table_name: table.into(),
+            table_oid: oid(table),
             column_name: name.into(),
             type_name: type_name.into(),
             type_kind: "b".into(),
@@ -375,8 +395,7 @@ mod tests {
 
     fn constraint(table: &str, name: &str, kind: &str, column: &str) -> ConstraintRow {
         ConstraintRow {
-            schema_name: "public".into(),
-            table_name: table.into(),
+            table_oid: oid(table),
             constraint_name: name.into(),
             kind: kind.into(),
             column_name: Some(column.into()),
@@ -391,6 +410,7 @@ mod tests {
 
     fn table(schema: &str, name: &str) -> TableRow {
         TableRow {
+            oid: oid(name),
             schema_name: schema.into(),
             table_name: name.into(),
             comment: None,
@@ -418,12 +438,11 @@ mod tests {
         let mut check = constraint("film", "film_len_check", "c", "length");
         check.check_expression = Some("(length > 0)".into());
         let index_part = |column: Option<&str>, definition: &str| IndexRow {
-            schema_name: "public".into(),
-            table_name: "film".into(),
+            table_oid: oid("film"),
             index_name: "idx_title".into(),
             is_unique: false,
             column_name: column.map(Into::into),
-            definition: definition.into(),
+            definition: (column.is_none()).then(|| definition.into()),
             predicate: Some("length > 10".into()),
         };
         let rows = CatalogRows {

@@ -49,9 +49,8 @@ use crate::schema::{
 // language=SQL
 const TABLES: &str = "SELECT m.name AS table_name, m.sql AS sql \
      FROM {ns}.sqlite_master m \
-     WHERE NOT EXISTS ( \
-       SELECT 1 FROM pragma_table_list t \
-       WHERE t.schema = ? AND t.name = m.name AND t.type = 'shadow') \
+     WHERE m.name NOT IN ( \
+       SELECT t.name FROM pragma_table_list t WHERE t.schema = ? AND t.type = 'shadow') \
        AND {selected} \
      ORDER BY m.name";
 
