@@ -17,6 +17,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 use diesel::connection::SimpleConnection;
 use retort::{Backend, DatabaseConnection, IntrospectOptions, SqlType};
 
@@ -101,6 +102,7 @@ fn drop_database(admin_url: &str, sql: &str) {
 }
 
 /// A fresh server database named `name`, or why there is none.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 fn server_database<C: DatabaseConnection>(
     admin_url: &str,
     name: &str,
@@ -126,9 +128,7 @@ fn server_database<C: DatabaseConnection>(
 fn bench_backend<C: DatabaseConnection>(
     c: &mut Criterion,
     make_database: impl Fn(usize) -> Result<BenchDatabase, String>,
-) where
-    C: SimpleConnection,
-{
+) {
     let kind = C::BACKEND;
     let backend = kind.backend();
     let mut group = c.benchmark_group(format!("introspect/{kind}"));

@@ -4,10 +4,8 @@
 
 mod support;
 
-use diesel::connection::SimpleConnection;
 use retort::{
-    BackendKind, Column, ForeignKey, Index, IntrospectOptions, PrimaryKey, ReferentialAction,
-    Schema, SqlType, Table,
+    BackendKind, Column, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema, SqlType, Table,
 };
 use support::{backend_tests, TestBackend, TestDatabase};
 
@@ -292,7 +290,9 @@ backend_tests!(chinook_reads_back_in_detail);
 #[cfg(feature = "postgres")]
 mod pagila {
     use super::*;
+    use diesel::connection::SimpleConnection;
     use diesel::PgConnection;
+    use retort::IntrospectOptions;
 
     const TABLES: [&str; 15] = [
         "actor",

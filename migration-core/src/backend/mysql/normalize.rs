@@ -228,7 +228,12 @@ mod tests {
         );
         assert_eq!(
             normalize_default(&SqlType::TimestampTz, "current_timestamp(6)").as_deref(),
-            Some("CURRENT_TIMESTAMP(6)")
+            Some("CURRENT_TIMESTAMP")
+        );
+        let datetime_3 = SqlType::Custom("datetime(3)".into());
+        assert_eq!(
+            normalize_default(&datetime_3, "current_timestamp(3)").as_deref(),
+            Some("CURRENT_TIMESTAMP(3)")
         );
     }
 }
