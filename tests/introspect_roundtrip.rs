@@ -388,10 +388,33 @@ fn options_choose_the_tables<C: TestBackend>(db: &TestDatabase<C>) {
     );
 }
 
+/// Generated (computed) columns never fail introspection: they read as
+/// plain columns without a default.
+fn generated_columns_read_as_plain_columns<C: TestBackend>(db: &TestDatabase<C>) {
+    let kind = C::BACKEND;
+    let mut conn = db.connect();
+    let ddl = match kind {
+        BackendKind::Postgres => {
+            r#"CREATE TABLE "g" ("a" INTEGER NOT NULL, "b" INTEGER GENERATED ALWAYS AS ("a" * 2) STORED)"#
+        }
+        BackendKind::Mysql => "CREATE TABLE `g` (`a` INT NOT NULL, `b` INT AS (`a` * 2) VIRTUAL)",
+        BackendKind::Sqlite => {
+            r#"CREATE TABLE "g" ("a" INTEGER NOT NULL, "b" INTEGER GENERATED ALWAYS AS ("a" * 2) VIRTUAL)"#
+        }
+    };
+    conn.batch_execute(ddl).expect("the DDL loads");
+    let schema = retort::introspect(&mut conn).expect("introspect");
+    let expected = Table::new("g")
+        .column(Column::new("a", SqlType::Integer))
+        .column(Column::new("b", SqlType::Integer).nullable());
+    assert_eq!(schema, Schema::new(vec![expected]));
+}
+
 backend_tests!(
     every_type_reads_back_as_itself,
     hand_written_ddl_reads_back_exactly,
-    options_choose_the_tables
+    options_choose_the_tables,
+    generated_columns_read_as_plain_columns
 );
 
 /// Another PostgreSQL schema is read when named, its tables carrying the
