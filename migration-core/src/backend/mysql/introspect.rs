@@ -382,7 +382,9 @@ fn discover_column(row: &ColumnRow, mariadb: bool) -> Column {
 /// One index from its key parts: the primary key, a unique constraint, the
 /// index InnoDB made for a foreign key (dropped), or an index.
 fn discover_index(table: &mut Table, parts: &[IndexRow]) {
-    let first = &parts[0];
+    let Some(first) = parts.first() else {
+        return;
+    };
     let columns: Option<Vec<String>> = parts.iter().map(|part| part.column_name.clone()).collect();
     if first.index_name == "PRIMARY" {
         table.primary_key = Some(PrimaryKey {

@@ -304,7 +304,9 @@ fn discover_constraint(
     table_name: &str,
     rows: &[ConstraintRow],
 ) -> Result<()> {
-    let first = &rows[0];
+    let Some(first) = rows.first() else {
+        return Ok(());
+    };
     let name = Some(first.constraint_name.clone());
     let columns: Vec<String> = rows
         .iter()

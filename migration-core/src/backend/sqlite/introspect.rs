@@ -332,7 +332,9 @@ fn discover_columns(table: &mut Table, rows: &[ColumnRow], create: &CreateTable)
 /// One index: a unique constraint (origin `u`), an index (origin `c`), or
 /// the primary key's own (skipped).
 fn discover_index(table: &mut Table, parts: &[IndexRow], create: &CreateTable) {
-    let first = &parts[0];
+    let Some(first) = parts.first() else {
+        return;
+    };
     match first.origin.as_str() {
         "u" => {
             let columns: Vec<String> = parts
