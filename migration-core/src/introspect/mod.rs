@@ -62,7 +62,39 @@
 //!   prefix lengths and PostgreSQL exclusion constraints are not modeled and
 //!   not reported.
 //!
-//! Each backend documents its normalization rules in its own module.
+//! # Per database
+//!
+//! Types read back as [`Backend::type_sql`](crate::Backend::type_sql)
+//! spelled them, with these deliberate exceptions and decisions:
+//!
+//! - **All**: `NUMERIC(p, 0)` reads back as `Numeric { Some(p), None }` on
+//!   PostgreSQL and MySQL (the same type). Defaults read back in the form a
+//!   model writes: literals without casts (`'draft'`, not
+//!   `'draft'::character varying`), numbers bare and without padding
+//!   (`1.5`, not `1.50`), booleans as `true`/`false`, `NULL` as no default.
+//!   Identity columns have no default.
+//! - **PostgreSQL**: `GENERATED ... AS IDENTITY` and serial (`nextval(...)`)
+//!   columns are identities. Constraint names read back as they are. Enums
+//!   are `Enum { name, values }` in sort order; `json` (as opposed to
+//!   `jsonb`) is `Custom("json")`.
+//! - **MySQL/MariaDB**: `AUTO_INCREMENT` columns are identities. The primary
+//!   key's name (always `PRIMARY`) reads back as `None`. Every unique index
+//!   on plain columns reads back as a unique constraint (MySQL makes no
+//!   difference). The index InnoDB creates for a foreign key is not
+//!   reported. Inline `ENUM`s read back named after their column. `CHAR(36)`
+//!   reads back as `Uuid`; an unconstrained `DECIMAL` as `decimal(10,0)`. A
+//!   foreign key declared without actions reads back `RESTRICT`, InnoDB's
+//!   default. MariaDB's `JSON` (`longtext` with a `json_valid` check) is
+//!   `Json`, without the check. `current_timestamp(6)` on retort's time types
+//!   reads back as `CURRENT_TIMESTAMP`.
+//! - **SQLite**: declared types are kept as written (`NVARCHAR(200)` is
+//!   `Custom("NVARCHAR(200)")`). The rowid alias — a single-column
+//!   `INTEGER PRIMARY KEY`, with or without `AUTOINCREMENT`, in a rowid
+//!   table — is an identity: SQLite generates its value. Constraint names
+//!   and checks come from the `CREATE TABLE` text; a constraint written
+//!   without a name reads back with `None`. A `TEXT` column with a check
+//!   `"col" IN ('a', ...)` reads back as `Enum { name: "col", values }`,
+//!   without the check. No comments.
 //!
 //! [`SqlType::Custom`]: crate::schema::SqlType::Custom
 
