@@ -41,6 +41,7 @@ pub use retort_core::schema::{
     CheckConstraint, Column, ForeignKey, Index, IndexPart, Model, PrimaryKey, ReferentialAction,
     Schema, SqlType, Table, UniqueConstraint,
 };
+pub use retort_core::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection};
 
 pub use retort_core::schema::{naming, ColumnType};

@@ -26,7 +26,12 @@ mod sealed {
 /// Every such connection can be pooled (`R2D2Connection`, `Send`), so code
 /// generic over `C: DatabaseConnection` can build a `retort::pool::Pool<C>`.
 pub trait DatabaseConnection:
-    diesel::Connection + diesel::r2d2::R2D2Connection + Send + sealed::Sealed + 'static
+    diesel::Connection
+    + diesel::r2d2::R2D2Connection
+    + Send
+    + sealed::Sealed
+    + crate::introspect::IntrospectCatalog
+    + 'static
 {
     /// The database behind this connection.
     const BACKEND: BackendKind;

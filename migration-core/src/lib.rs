@@ -20,6 +20,7 @@
 pub mod backend;
 mod connection;
 pub mod diff;
+pub mod introspect;
 mod redact;
 pub mod render;
 pub mod schema;
@@ -31,6 +32,9 @@ pub const VERSION_TABLE: &str = "retort_migrations";
 pub use backend::{Backend, BackendKind};
 pub use connection::DatabaseConnection;
 pub use diff::{diff, Diff, DiffWarning, Op};
+#[doc(hidden)]
+pub use introspect::IntrospectCatalog;
+pub use introspect::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use redact::{redact_password_in, redact_url, REDACTED};
 pub use render::{render, RenderError};
 pub use schema::Model;

@@ -42,6 +42,19 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
     /// each spelling back as the type it came from.
     fn type_sql(&self, ty: &SqlType) -> String;
 
+    /// Reads a column type as this database's catalog reports it back into
+    /// the portable type: the inverse of [`Backend::type_sql`], so a column
+    /// created with `type_sql(t)` reads back as `t` (each backend documents
+    /// its few deliberate exceptions). Spellings retort does not model come
+    /// back as [`SqlType::Custom`], as reported.
+    fn parse_type(&self, reported: &str) -> SqlType;
+
+    /// Normalizes a column default as this database's catalog reports it
+    /// into the form a model writes (`'draft'`, `0`, `true`,
+    /// `CURRENT_TIMESTAMP`), given the column's parsed type; `None` when the
+    /// default is `NULL`.
+    fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String>;
+
     /// Quotes a possibly namespaced name: `"audit"."log"`.
     fn quote_qualified(&self, schema: Option<&str>, name: &str) -> String {
         match schema {

@@ -1,6 +1,9 @@
 //! MySQL and MariaDB.
 
+mod catalog_rows;
 mod ddl;
+mod introspect;
+mod normalize;
 
 use super::{quote_with, with_precision, Backend, BackendKind};
 use crate::diff::Op;
@@ -66,5 +69,13 @@ impl Backend for MysqlBackend {
 
     fn string_literal(&self, value: &str) -> String {
         ddl::string_literal(value)
+    }
+
+    fn parse_type(&self, reported: &str) -> SqlType {
+        normalize::parse_type(reported)
+    }
+
+    fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String> {
+        normalize::normalize_default(ty, reported)
     }
 }

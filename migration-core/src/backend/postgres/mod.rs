@@ -1,6 +1,9 @@
 //! PostgreSQL.
 
+mod catalog_rows;
 mod ddl;
+mod introspect;
+mod normalize;
 
 use super::{quote_with, with_precision, Backend, BackendKind};
 use crate::diff::Op;
@@ -53,5 +56,13 @@ impl Backend for PostgresBackend {
 
     fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
         ddl::render_op(self, op, out)
+    }
+
+    fn parse_type(&self, reported: &str) -> SqlType {
+        normalize::parse_type(reported)
+    }
+
+    fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String> {
+        normalize::normalize_default(ty, reported)
     }
 }

@@ -1,6 +1,10 @@
 //! SQLite.
 
+mod catalog_rows;
+mod create_sql;
 mod ddl;
+mod introspect;
+mod normalize;
 
 use super::{quote_with, with_precision, Backend, BackendKind};
 use crate::diff::{Diff, Op};
@@ -59,5 +63,13 @@ impl Backend for SqliteBackend {
 
     fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
         ddl::render_diff(self, diff)
+    }
+
+    fn parse_type(&self, reported: &str) -> SqlType {
+        normalize::parse_type(reported)
+    }
+
+    fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String> {
+        normalize::normalize_default(ty, reported)
     }
 }

@@ -1,0 +1,239 @@
+//! How MySQL and MariaDB report types and defaults, read back into the model.
+//!
+//! Types arrive as `information_schema.COLUMNS.COLUMN_TYPE` spells them
+//! (MariaDB and MySQL 5.7 add display widths: `int(11)`, `bigint(20)`):
+//!
+//! | reported | read as |
+//! |---|---|
+//! | `smallint`, `int`, `bigint`, with or without a display width | `SmallInt`, `Integer`, `BigInt` |
+//! | `tinyint(1)` (what `BOOLEAN` becomes) | `Boolean` |
+//! | `float`, `double` | `Real`, `Double` |
+//! | `decimal(p,s)` | `Numeric`; a scale of 0 reads as `None` |
+//! | `text`, `blob`, `date`, `json` | `Text`, `Binary`, `Date`, `Json` |
+//! | `varchar(n)`, `char(n)` | `Varchar(n)`, `Char(n)` — but `char(36)` reads as `Uuid` |
+//! | `time(6)`, `datetime(6)`, `timestamp(6)` | `Time`, `Timestamp`, `TimestampTz` |
+//! | `enum('a','b')` | `Enum` with those values; the introspector names it after its column |
+//! | anything else (`tinyint(4)`, `int(10) unsigned`, `longtext`, `datetime`) | `Custom` as reported |
+//!
+//! MariaDB's `JSON` is `longtext` with a `CHECK (json_valid(col))` named
+//! after the column: the introspector reads such a column as `Json` and drops
+//! that check.
+//!
+//! Deliberate exceptions to "`type_sql(t)` reads back as `t`":
+//!
+//! - MySQL has no unconstrained `DECIMAL`: `Numeric { None, None }` is stored
+//!   as `decimal(10,0)` and reads back as `Numeric { Some(10), None }`;
+//!   `Numeric { Some(p), Some(0) }` reads back with `scale: None`.
+//! - `Char(36)` reads back as `Uuid` (retort spells `Uuid` `CHAR(36)`).
+//! - Enums are inline: the type's name does not survive, and it reads back
+//!   as the column's name.
+//!
+//! Defaults arrive as MariaDB prints `COLUMN_DEFAULT` (the introspector
+//! quotes MySQL 8's bare literals first): `NULL` is no default, string
+//! literals are quoted (`'draft'`), `current_timestamp()` reads as
+//! `CURRENT_TIMESTAMP` — and so does `current_timestamp(6)` on retort's time
+//! types, which all have microseconds (MariaDB gives a `CURRENT_TIMESTAMP`
+//! default the column's precision; other precisions are kept:
+//! `CURRENT_TIMESTAMP(3)`), and
+//! on a boolean column `1`/`0` read as `true`/`false`.
+
+use crate::introspect::text::{canonical_default, literal_list, TypeSpelling};
+use crate::schema::SqlType;
+
+/// Reads a type as `COLUMN_TYPE` (or a DDL spelling) gives it. An enum comes
+/// back with an empty name, for the introspector to fill in.
+pub(super) fn parse_type(reported: &str) -> SqlType {
+    let spelled = TypeSpelling::parse(reported);
+    let custom = || SqlType::Custom(reported.trim().to_owned());
+    if !spelled.suffix.is_empty() {
+        return custom();
+    }
+    if spelled.name == "enum" {
+        let values = spelled
+            .arguments
+            .as_ref()
+            .and_then(|arguments| literal_list(&arguments.join(",")));
+        return match values {
+            Some(values) => SqlType::Enum {
+                name: String::new(),
+                values,
+            },
+            None => custom(),
+        };
+    }
+    let numbers = match &spelled.arguments {
+        None => Vec::new(),
+        Some(_) => match spelled.numbers() {
+            Some(numbers) => numbers,
+            None => return custom(),
+        },
+    };
+    match (spelled.name.as_str(), numbers.as_slice()) {
+        ("smallint", [] | [_]) => SqlType::SmallInt,
+        ("int" | "integer", [] | [_]) => SqlType::Integer,
+        ("bigint", [] | [_]) => SqlType::BigInt,
+        ("tinyint" | "bool" | "boolean", [1]) | ("bool" | "boolean", []) => SqlType::Boolean,
+        ("float", []) => SqlType::Real,
+        ("double", []) => SqlType::Double,
+        ("decimal" | "numeric", []) => SqlType::Numeric {
+            precision: None,
+            scale: None,
+        },
+        ("decimal" | "numeric", [precision]) => SqlType::Numeric {
+            precision: Some(*precision),
+            scale: None,
+        },
+        ("decimal" | "numeric", [precision, scale]) => SqlType::Numeric {
+            precision: Some(*precision),
+            scale: (*scale != 0).then_some(*scale),
+        },
+        ("text", []) => SqlType::Text,
+        ("varchar", [length]) => SqlType::Varchar(*length),
+        ("char", [36]) => SqlType::Uuid,
+        ("char", [length]) => SqlType::Char(*length),
+        ("blob", []) => SqlType::Binary,
+        ("date", []) => SqlType::Date,
+        ("time", [6]) => SqlType::Time,
+        ("datetime", [6]) => SqlType::Timestamp,
+        ("timestamp", [6]) => SqlType::TimestampTz,
+        ("json", []) => SqlType::Json,
+        _ => custom(),
+    }
+}
+
+/// Normalizes a default as MariaDB prints `COLUMN_DEFAULT`.
+pub(super) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> {
+    let reported = reported.trim();
+    let lowered = reported.to_ascii_lowercase();
+    if let Some(arguments) = lowered.strip_prefix("current_timestamp") {
+        // retort's time types all have microseconds, and MariaDB gives the
+        // default the column's precision: `(6)` on them says nothing.
+        let fractional = matches!(
+            ty,
+            SqlType::Time | SqlType::Timestamp | SqlType::TimestampTz
+        );
+        return Some(match arguments {
+            "" | "()" => "CURRENT_TIMESTAMP".to_owned(),
+            "(6)" if fractional => "CURRENT_TIMESTAMP".to_owned(),
+            precision => format!("CURRENT_TIMESTAMP{precision}"),
+        });
+    }
+    canonical_default(ty, reported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::tests::every_type;
+    use crate::backend::{Backend, MysqlBackend};
+
+    /// What MariaDB 10.11 reports in `COLUMN_TYPE` for each of `type_sql`'s
+    /// spellings (the integration tests check it on the server).
+    fn reported(ty: &SqlType) -> String {
+        match ty {
+            SqlType::SmallInt => "smallint(6)".into(),
+            SqlType::Integer => "int(11)".into(),
+            SqlType::BigInt => "bigint(20)".into(),
+            SqlType::Numeric {
+                precision: Some(p),
+                scale,
+            } => format!("decimal({p},{})", scale.unwrap_or(0)),
+            SqlType::Numeric { .. } => "decimal(10,0)".into(),
+            SqlType::Boolean => "tinyint(1)".into(),
+            SqlType::Enum { values, .. } => format!(
+                "enum({})",
+                values
+                    .iter()
+                    .map(|value| format!("'{}'", value.replace('\'', "''")))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            other => MysqlBackend.type_sql(other).to_ascii_lowercase(),
+        }
+    }
+
+    /// The documented exceptions: what a type reads back as on MySQL.
+    fn stored(ty: &SqlType) -> SqlType {
+        match ty {
+            SqlType::Numeric {
+                precision: None,
+                scale: None,
+            } => SqlType::Numeric {
+                precision: Some(10),
+                scale: None,
+            },
+            SqlType::Enum { values, .. } => SqlType::Enum {
+                name: String::new(),
+                values: values.clone(),
+            },
+            other => other.clone(),
+        }
+    }
+
+    #[test]
+    fn every_type_reads_back_from_its_catalog_spelling() {
+        for ty in every_type() {
+            assert_eq!(
+                MysqlBackend.parse_type(&reported(&ty)),
+                stored(&ty),
+                "{ty:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn mysql_8_spellings_without_display_widths_read_the_same() {
+        assert_eq!(parse_type("int"), SqlType::Integer);
+        assert_eq!(parse_type("bigint"), SqlType::BigInt);
+        assert_eq!(parse_type("tinyint(1)"), SqlType::Boolean);
+        assert_eq!(parse_type("char(36)"), SqlType::Uuid);
+    }
+
+    #[test]
+    fn unknown_types_keep_their_spelling() {
+        for spelled in [
+            "int(10) unsigned",
+            "tinyint(4)",
+            "longtext",
+            "datetime",
+            "time(3)",
+            "set('a','b')",
+        ] {
+            assert_eq!(parse_type(spelled), SqlType::Custom(spelled.into()));
+        }
+    }
+
+    #[test]
+    fn defaults_read_as_a_model_writes_them() {
+        assert_eq!(normalize_default(&SqlType::Text, "NULL"), None);
+        assert_eq!(
+            normalize_default(&SqlType::Varchar(9), "'draft'").as_deref(),
+            Some("'draft'")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Boolean, "1").as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Boolean, "0").as_deref(),
+            Some("false")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Integer, "-1").as_deref(),
+            Some("-1")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::TimestampTz, "current_timestamp()").as_deref(),
+            Some("CURRENT_TIMESTAMP")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::TimestampTz, "current_timestamp(6)").as_deref(),
+            Some("CURRENT_TIMESTAMP")
+        );
+        let datetime_3 = SqlType::Custom("datetime(3)".into());
+        assert_eq!(
+            normalize_default(&datetime_3, "current_timestamp(3)").as_deref(),
+            Some("CURRENT_TIMESTAMP(3)")
+        );
+    }
+}

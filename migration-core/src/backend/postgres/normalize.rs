@@ -1,0 +1,219 @@
+//! How PostgreSQL reports types and defaults, read back into the model.
+//!
+//! Types arrive as `format_type(atttypid, atttypmod)` spells them:
+//!
+//! | reported | read as |
+//! |---|---|
+//! | `smallint`, `integer`, `bigint` (and `int2`/`int4`/`int8`, `int`) | `SmallInt`, `Integer`, `BigInt` |
+//! | `real`, `double precision` (`float4`, `float8`) | `Real`, `Double` |
+//! | `numeric`, `numeric(p,s)` (`decimal`) | `Numeric`; a scale of 0 reads as `None`: `NUMERIC(p)` *is* `numeric(p,0)` |
+//! | `boolean`, `text`, `bytea`, `date`, `uuid` | `Boolean`, `Text`, `Binary`, `Date`, `Uuid` |
+//! | `character varying(n)`, `character(n)` | `Varchar(n)`, `Char(n)` |
+//! | `time without time zone`, `timestamp without time zone`, `timestamp with time zone` | `Time`, `Timestamp`, `TimestampTz` |
+//! | `jsonb` | `Json` (`json` stays `Custom("json")`) |
+//! | an enum type | `Enum { name, values }` with the values in sort order (read by the introspector, which knows the type is an enum) |
+//! | anything else: arrays, domains, `tsvector`, `varchar` without length, `timestamp(3) ...` | `Custom` as reported (`text[]`, `year`) |
+//!
+//! The one deliberate exception to "`type_sql(t)` reads back as `t`":
+//! `Numeric { precision: Some(p), scale: Some(0) }` reads back with
+//! `scale: None` (the same type).
+//!
+//! Defaults arrive as `pg_get_expr` prints them. `nextval(...)` defaults are
+//! serial columns: the introspector reports them as `identity` with no
+//! default, like `GENERATED ... AS IDENTITY` columns. A literal followed only
+//! by casts loses the casts (`'draft'::character varying` → `'draft'`,
+//! `'G'::mpaa_rating` → `'G'`); then the shared rules apply (`NULL` → none,
+//! booleans `true`/`false`, quoted numbers on numeric columns bare:
+//! `'-1'::integer` → `-1`). Other expressions (`now()`, `CURRENT_TIMESTAMP`)
+//! are kept as PostgreSQL prints them.
+
+use crate::introspect::text::{canonical_default, literal_before_casts, TypeSpelling};
+use crate::schema::SqlType;
+
+/// Reads a type as `format_type` (or a DDL spelling) gives it.
+pub(super) fn parse_type(reported: &str) -> SqlType {
+    let spelled = TypeSpelling::parse(reported);
+    let custom = || SqlType::Custom(reported.trim().to_owned());
+    match &spelled.arguments {
+        None => match spelled.name.as_str() {
+            "smallint" | "int2" => SqlType::SmallInt,
+            "integer" | "int" | "int4" => SqlType::Integer,
+            "bigint" | "int8" => SqlType::BigInt,
+            "real" | "float4" => SqlType::Real,
+            "double precision" | "float8" => SqlType::Double,
+            "numeric" | "decimal" => SqlType::Numeric {
+                precision: None,
+                scale: None,
+            },
+            "boolean" | "bool" => SqlType::Boolean,
+            "text" => SqlType::Text,
+            "bytea" => SqlType::Binary,
+            "date" => SqlType::Date,
+            "time" | "time without time zone" => SqlType::Time,
+            "timestamp" | "timestamp without time zone" => SqlType::Timestamp,
+            "timestamptz" | "timestamp with time zone" => SqlType::TimestampTz,
+            "uuid" => SqlType::Uuid,
+            "jsonb" => SqlType::Json,
+            _ => custom(),
+        },
+        Some(_) if !spelled.suffix.is_empty() => custom(),
+        Some(_) => match (spelled.name.as_str(), spelled.numbers().as_deref()) {
+            ("character varying" | "varchar", Some([length])) => SqlType::Varchar(*length),
+            ("character" | "char" | "bpchar", Some([length])) => SqlType::Char(*length),
+            ("numeric" | "decimal", Some([precision])) => SqlType::Numeric {
+                precision: Some(*precision),
+                scale: None,
+            },
+            ("numeric" | "decimal", Some([precision, scale])) => SqlType::Numeric {
+                precision: Some(*precision),
+                scale: (*scale != 0).then_some(*scale),
+            },
+            _ => custom(),
+        },
+    }
+}
+
+/// Whether a default makes the column a serial one.
+pub(super) fn is_serial_default(reported: &str) -> bool {
+    reported.trim_start().starts_with("nextval(")
+}
+
+/// Normalizes a default as `pg_get_expr` prints it.
+pub(super) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> {
+    let reported = reported.trim();
+    let without_casts = literal_before_casts(reported).unwrap_or(reported);
+    let without_casts = if without_casts.to_ascii_uppercase().starts_with("NULL::") {
+        "NULL"
+    } else {
+        without_casts
+    };
+    canonical_default(ty, without_casts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::tests::every_type;
+    use crate::backend::{Backend, PostgresBackend};
+
+    /// What `format_type` reports for each of `type_sql`'s spellings, as seen
+    /// on PostgreSQL 15 (the integration tests check it on the server).
+    fn reported(ty: &SqlType) -> String {
+        match ty {
+            SqlType::SmallInt => "smallint".into(),
+            SqlType::Integer => "integer".into(),
+            SqlType::BigInt => "bigint".into(),
+            SqlType::Real => "real".into(),
+            SqlType::Double => "double precision".into(),
+            SqlType::Numeric {
+                precision: Some(p),
+                scale,
+            } => format!("numeric({p},{})", scale.unwrap_or(0)),
+            SqlType::Numeric { .. } => "numeric".into(),
+            SqlType::Boolean => "boolean".into(),
+            SqlType::Text => "text".into(),
+            SqlType::Varchar(n) => format!("character varying({n})"),
+            SqlType::Char(n) => format!("character({n})"),
+            SqlType::Binary => "bytea".into(),
+            SqlType::Date => "date".into(),
+            SqlType::Time => "time without time zone".into(),
+            SqlType::Timestamp => "timestamp without time zone".into(),
+            SqlType::TimestampTz => "timestamp with time zone".into(),
+            SqlType::Uuid => "uuid".into(),
+            SqlType::Json => "jsonb".into(),
+            SqlType::Enum { name, .. } => name.clone(),
+            SqlType::Custom(spelled) => spelled.clone(),
+        }
+    }
+
+    #[test]
+    fn every_type_reads_back_from_its_catalog_spelling_and_its_ddl() {
+        for ty in every_type() {
+            if matches!(ty, SqlType::Enum { .. }) {
+                // Enums are recognized by their pg_type entry, not spelling.
+                continue;
+            }
+            assert_eq!(PostgresBackend.parse_type(&reported(&ty)), ty, "catalog");
+            assert_eq!(
+                PostgresBackend.parse_type(&PostgresBackend.type_sql(&ty)),
+                ty,
+                "DDL"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_types_keep_their_spelling() {
+        for spelled in [
+            "text[]",
+            "tsvector",
+            "year",
+            "character varying",
+            "json",
+            "timestamp(3) with time zone",
+            "public.\"bıgınt\"",
+        ] {
+            assert_eq!(parse_type(spelled), SqlType::Custom(spelled.into()));
+        }
+        assert_eq!(
+            parse_type("numeric(10,0)"),
+            SqlType::Numeric {
+                precision: Some(10),
+                scale: None
+            }
+        );
+    }
+
+    #[test]
+    fn defaults_lose_their_casts() {
+        let varchar = SqlType::Varchar(20);
+        assert_eq!(
+            normalize_default(&varchar, "'draft'::character varying").as_deref(),
+            Some("'draft'")
+        );
+        assert_eq!(
+            normalize_default(&varchar, "'it''s'::text").as_deref(),
+            Some("'it''s'")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Integer, "'-1'::integer").as_deref(),
+            Some("-1")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Integer, "0").as_deref(),
+            Some("0")
+        );
+        assert_eq!(
+            normalize_default(
+                &SqlType::Numeric {
+                    precision: Some(4),
+                    scale: Some(2)
+                },
+                "4.99"
+            )
+            .as_deref(),
+            Some("4.99")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Boolean, "true").as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::TimestampTz, "now()").as_deref(),
+            Some("now()")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::TimestampTz, "CURRENT_TIMESTAMP").as_deref(),
+            Some("CURRENT_TIMESTAMP")
+        );
+        assert_eq!(normalize_default(&SqlType::Text, "NULL::text"), None);
+        assert_eq!(
+            normalize_default(&SqlType::Custom("text[]".into()), "'{}'::text[]").as_deref(),
+            Some("'{}'")
+        );
+        assert!(is_serial_default(
+            "nextval('public.actor_actor_id_seq'::regclass)"
+        ));
+        assert!(!is_serial_default("0"));
+    }
+}

@@ -1,0 +1,544 @@
+//! Reading what SQLite keeps only in the text of its `CREATE TABLE` and
+//! `CREATE INDEX` statements (`sqlite_schema.sql`): constraint names, check
+//! constraints, `AUTOINCREMENT`, `WITHOUT ROWID`, and the text of index
+//! expressions and partial-index predicates.
+//!
+//! A small tokenizer that knows SQLite's quoting (`"x"`, `[x]`, `` `x` ``,
+//! `'text'`) and comments; what it does not understand it skips, so a
+//! statement it cannot follow yields fewer names, never an error.
+
+use crate::schema::CheckConstraint;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A bare word or a quoted identifier.
+    Word,
+    /// A quoted identifier (`"x"`, `[x]`, `` `x` ``).
+    Quoted,
+    /// A string literal.
+    String,
+    Open,
+    Close,
+    Comma,
+    /// Anything else: numbers, operators, `;`.
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    kind: Kind,
+    start: usize,
+    end: usize,
+}
+
+fn tokenize(sql: &str) -> Vec<Token> {
+    let bytes = sql.as_bytes();
+    let mut tokens = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let start = at;
+        let byte = bytes[at];
+        let (kind, end) = match byte {
+            b if b.is_ascii_whitespace() => {
+                at += 1;
+                continue;
+            }
+            b'-' if bytes.get(at + 1) == Some(&b'-') => {
+                at = sql[at..]
+                    .find('\n')
+                    .map_or(bytes.len(), |offset| at + offset + 1);
+                continue;
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'*') => {
+                at = sql[at + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |offset| at + 2 + offset + 2);
+                continue;
+            }
+            b'\'' => (Kind::String, quoted_end(bytes, at, b'\'')),
+            b'"' => (Kind::Quoted, quoted_end(bytes, at, b'"')),
+            b'`' => (Kind::Quoted, quoted_end(bytes, at, b'`')),
+            b'[' => (
+                Kind::Quoted,
+                sql[at..]
+                    .find(']')
+                    .map_or(bytes.len(), |offset| at + offset + 1),
+            ),
+            b'(' => (Kind::Open, at + 1),
+            b')' => (Kind::Close, at + 1),
+            b',' => (Kind::Comma, at + 1),
+            b if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 => {
+                let mut end = at;
+                while end < bytes.len()
+                    && (bytes[end].is_ascii_alphanumeric()
+                        || bytes[end] == b'_'
+                        || bytes[end] == b'$'
+                        || bytes[end] >= 0x80)
+                {
+                    end += 1;
+                }
+                (Kind::Word, end)
+            }
+            _ => (Kind::Other, at + 1),
+        };
+        tokens.push(Token { kind, start, end });
+        at = end;
+    }
+    tokens
+}
+
+/// The end of a quoted token starting at `start`, doubled quotes skipped.
+fn quoted_end(bytes: &[u8], start: usize, quote: u8) -> usize {
+    let mut at = start + 1;
+    while at < bytes.len() {
+        if bytes[at] == quote {
+            if bytes.get(at + 1) == Some(&quote) {
+                at += 2;
+                continue;
+            }
+            return at + 1;
+        }
+        at += 1;
+    }
+    bytes.len()
+}
+
+/// A cursor over one statement's tokens.
+struct Tokens<'a> {
+    sql: &'a str,
+    tokens: Vec<Token>,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(sql: &'a str) -> Self {
+        Tokens {
+            sql,
+            tokens: tokenize(sql),
+        }
+    }
+
+    fn text(&self, token: Token) -> &'a str {
+        &self.sql[token.start..token.end]
+    }
+
+    fn is_keyword(&self, at: usize, keyword: &str) -> bool {
+        self.tokens.get(at).is_some_and(|token| {
+            token.kind == Kind::Word && self.text(*token).eq_ignore_ascii_case(keyword)
+        })
+    }
+
+    /// The identifier at `at`, unquoted.
+    fn identifier(&self, at: usize) -> Option<String> {
+        let token = *self.tokens.get(at)?;
+        let text = self.text(token);
+        match token.kind {
+            Kind::Word => Some(text.to_owned()),
+            Kind::Quoted | Kind::String => Some(unquote_identifier(text)),
+            _ => None,
+        }
+    }
+
+    /// The index of the token closing the group opened at `open`.
+    fn close_of(&self, open: usize) -> usize {
+        let mut depth = 0usize;
+        for (at, token) in self.tokens.iter().enumerate().skip(open) {
+            match token.kind {
+                Kind::Open => depth += 1,
+                Kind::Close => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return at;
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.tokens.len()
+    }
+
+    /// The source text from token `from` to token `to`, both included.
+    fn span(&self, from: usize, to: usize) -> &'a str {
+        match (self.tokens.get(from), self.tokens.get(to)) {
+            (Some(first), Some(last)) if from <= to => self.sql[first.start..last.end].trim(),
+            _ => "",
+        }
+    }
+
+    /// Top-level comma-separated items between `from` and `to` (exclusive),
+    /// as token ranges.
+    fn items(&self, from: usize, to: usize) -> Vec<(usize, usize)> {
+        let mut items = Vec::new();
+        let mut depth = 0usize;
+        let mut start = from;
+        for at in from..to.min(self.tokens.len()) {
+            match self.tokens[at].kind {
+                Kind::Open => depth += 1,
+                Kind::Close => depth = depth.saturating_sub(1),
+                Kind::Comma if depth == 0 => {
+                    items.push((start, at));
+                    start = at + 1;
+                }
+                _ => {}
+            }
+        }
+        if start < to {
+            items.push((start, to));
+        }
+        items
+    }
+
+    /// The first identifier of each item of the group opened at `open`.
+    fn column_list(&self, open: usize) -> Vec<String> {
+        let close = self.close_of(open);
+        self.items(open + 1, close)
+            .into_iter()
+            .filter_map(|(start, _)| self.identifier(start))
+            .collect()
+    }
+}
+
+/// `"a""b"` → `a"b`, `[x]` → `x`, `` `x` `` → `x`.
+pub(crate) fn unquote_identifier(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), text.chars().last()) {
+        (Some('['), Some(']')) => text[1..text.len() - 1].to_owned(),
+        (Some(q @ ('"' | '`' | '\'')), Some(last)) if last == q && text.len() >= 2 => {
+            let doubled: String = [q, q].iter().collect();
+            text[1..text.len() - 1].replace(&doubled, &q.to_string())
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// A constraint on columns, with its name if it was given one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct NamedColumns {
+    pub(crate) name: Option<String>,
+    pub(crate) columns: Vec<String>,
+}
+
+/// A foreign key as written: name, columns and referenced table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct WrittenForeignKey {
+    pub(crate) name: Option<String>,
+    pub(crate) columns: Vec<String>,
+    pub(crate) referenced_table: String,
+}
+
+/// What a `CREATE TABLE` statement says that the pragmas do not.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CreateTable {
+    pub(crate) primary_key_name: Option<String>,
+    pub(crate) autoincrement: bool,
+    pub(crate) without_rowid: bool,
+    pub(crate) uniques: Vec<NamedColumns>,
+    pub(crate) foreign_keys: Vec<WrittenForeignKey>,
+    pub(crate) checks: Vec<CheckConstraint>,
+}
+
+const COLUMN_CONSTRAINT_WORDS: [&str; 11] = [
+    "CONSTRAINT",
+    "PRIMARY",
+    "NOT",
+    "NULL",
+    "UNIQUE",
+    "CHECK",
+    "DEFAULT",
+    "COLLATE",
+    "REFERENCES",
+    "GENERATED",
+    "AS",
+];
+
+/// Reads a `CREATE TABLE` statement.
+pub(crate) fn parse_create_table(sql: &str) -> CreateTable {
+    let tokens = Tokens::new(sql);
+    let mut table = CreateTable::default();
+    let Some(open) = tokens
+        .tokens
+        .iter()
+        .position(|token| token.kind == Kind::Open)
+    else {
+        return table;
+    };
+    let close = tokens.close_of(open);
+    // Table options after the definitions: WITHOUT ROWID, STRICT.
+    table.without_rowid = (close + 1..tokens.tokens.len())
+        .any(|at| tokens.is_keyword(at, "WITHOUT") && tokens.is_keyword(at + 1, "ROWID"));
+    for (start, end) in tokens.items(open + 1, close) {
+        let first_is = |keyword| tokens.is_keyword(start, keyword);
+        if first_is("CONSTRAINT")
+            || first_is("PRIMARY")
+            || first_is("UNIQUE")
+            || first_is("CHECK")
+            || first_is("FOREIGN")
+        {
+            read_constraints(&tokens, start, end, None, &mut table);
+        } else if let Some(column) = tokens.identifier(start) {
+            // Skip the type: words (and a parenthesized size) up to the
+            // first constraint keyword.
+            let mut at = start + 1;
+            while at < end
+                && !COLUMN_CONSTRAINT_WORDS
+                    .iter()
+                    .any(|word| tokens.is_keyword(at, word))
+            {
+                at += 1;
+            }
+            read_constraints(&tokens, at, end, Some(&column), &mut table);
+        }
+    }
+    table
+}
+
+/// Reads constraints from token `at` to `end`: a table constraint when
+/// `column` is `None`, else the constraints of that column.
+fn read_constraints(
+    tokens: &Tokens<'_>,
+    mut at: usize,
+    end: usize,
+    column: Option<&str>,
+    table: &mut CreateTable,
+) {
+    let mut name: Option<String> = None;
+    let own_column = || column.map(|c| vec![c.to_owned()]).unwrap_or_default();
+    while at < end {
+        let token = tokens.tokens[at];
+        if token.kind == Kind::Open {
+            // An expression we do not read (a DEFAULT, a GENERATED AS).
+            at = tokens.close_of(at) + 1;
+            continue;
+        }
+        if tokens.is_keyword(at, "CONSTRAINT") {
+            name = tokens.identifier(at + 1);
+            at += 2;
+            continue;
+        }
+        if tokens.is_keyword(at, "PRIMARY") && tokens.is_keyword(at + 1, "KEY") {
+            table.primary_key_name = name.take();
+            at += 2;
+            if column.is_none() && tokens.tokens.get(at).is_some_and(|t| t.kind == Kind::Open) {
+                at = tokens.close_of(at) + 1;
+            }
+            continue;
+        }
+        if tokens.is_keyword(at, "AUTOINCREMENT") {
+            table.autoincrement = true;
+            at += 1;
+            continue;
+        }
+        if tokens.is_keyword(at, "UNIQUE") {
+            at += 1;
+            let columns = if column.is_none()
+                && tokens.tokens.get(at).is_some_and(|t| t.kind == Kind::Open)
+            {
+                let columns = tokens.column_list(at);
+                at = tokens.close_of(at) + 1;
+                columns
+            } else {
+                own_column()
+            };
+            table.uniques.push(NamedColumns {
+                name: name.take(),
+                columns,
+            });
+            continue;
+        }
+        if tokens.is_keyword(at, "CHECK")
+            && tokens
+                .tokens
+                .get(at + 1)
+                .is_some_and(|t| t.kind == Kind::Open)
+        {
+            let close = tokens.close_of(at + 1);
+            table.checks.push(CheckConstraint {
+                name: name.take(),
+                expression: tokens.span(at + 2, close.saturating_sub(1)).to_owned(),
+            });
+            at = close + 1;
+            continue;
+        }
+        if tokens.is_keyword(at, "FOREIGN") && tokens.is_keyword(at + 1, "KEY") {
+            let open = at + 2;
+            let columns = tokens.column_list(open);
+            at = tokens.close_of(open) + 1;
+            if tokens.is_keyword(at, "REFERENCES") {
+                table.foreign_keys.push(WrittenForeignKey {
+                    name: name.take(),
+                    columns,
+                    referenced_table: tokens.identifier(at + 1).unwrap_or_default(),
+                });
+                at += 2;
+            }
+            continue;
+        }
+        if tokens.is_keyword(at, "REFERENCES") {
+            table.foreign_keys.push(WrittenForeignKey {
+                name: name.take(),
+                columns: own_column(),
+                referenced_table: tokens.identifier(at + 1).unwrap_or_default(),
+            });
+            at += 2;
+            continue;
+        }
+        at += 1;
+    }
+}
+
+/// What a `CREATE INDEX` statement says that the pragmas do not: the text
+/// of each key part and the `WHERE` predicate.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CreateIndex {
+    pub(crate) parts: Vec<String>,
+    pub(crate) predicate: Option<String>,
+}
+
+/// Reads a `CREATE [UNIQUE] INDEX ... ON t (parts) [WHERE predicate]`.
+pub(crate) fn parse_create_index(sql: &str) -> CreateIndex {
+    let tokens = Tokens::new(sql);
+    let mut index = CreateIndex::default();
+    let Some(on) = (0..tokens.tokens.len()).find(|at| tokens.is_keyword(*at, "ON")) else {
+        return index;
+    };
+    let Some(open) = (on..tokens.tokens.len()).find(|at| tokens.tokens[*at].kind == Kind::Open)
+    else {
+        return index;
+    };
+    let close = tokens.close_of(open);
+    index.parts = tokens
+        .items(open + 1, close)
+        .into_iter()
+        .map(|(start, end)| {
+            // Drop a trailing ASC/DESC: sort order is not modeled.
+            let mut last = end - 1;
+            if last > start && (tokens.is_keyword(last, "ASC") || tokens.is_keyword(last, "DESC")) {
+                last -= 1;
+            }
+            tokens.span(start, last).to_owned()
+        })
+        .collect();
+    if tokens.is_keyword(close + 1, "WHERE") {
+        let mut last = tokens.tokens.len() - 1;
+        if tokens
+            .tokens
+            .get(last)
+            .is_some_and(|t| tokens.text(*t) == ";")
+        {
+            last -= 1;
+        }
+        index.predicate = Some(tokens.span(close + 2, last).to_owned());
+    }
+    index
+}
+
+/// The column and values of a check `"col" IN ('a', 'b')` (retort's spelling
+/// of an enum on SQLite), or `None` for any other expression.
+pub(crate) fn enum_check(expression: &str) -> Option<(String, Vec<String>)> {
+    let tokens = Tokens::new(expression);
+    let column = tokens.identifier(0)?;
+    if !matches!(tokens.tokens.first()?.kind, Kind::Word | Kind::Quoted)
+        || !tokens.is_keyword(1, "IN")
+        || tokens.tokens.get(2)?.kind != Kind::Open
+        || tokens.close_of(2) != tokens.tokens.len() - 1
+    {
+        return None;
+    }
+    let values = tokens
+        .items(3, tokens.tokens.len() - 1)
+        .into_iter()
+        .map(|(start, end)| {
+            let token = tokens.tokens[start];
+            (end == start + 1 && token.kind == Kind::String)
+                .then(|| unquote_identifier(tokens.text(token)))
+        })
+        .collect::<Option<Vec<String>>>()?;
+    Some((column, values))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinook_s_table_constraints_are_read() {
+        let sql = "CREATE TABLE [Track]\n(\n    [TrackId] INTEGER  NOT NULL,\n    [Name] NVARCHAR(200)  NOT NULL,\n    [AlbumId] INTEGER,\n    CONSTRAINT [PK_Track] PRIMARY KEY  ([TrackId]),\n    FOREIGN KEY ([AlbumId]) REFERENCES [Album] ([AlbumId]) \n\t\tON DELETE NO ACTION ON UPDATE NO ACTION\n)";
+        let table = parse_create_table(sql);
+        assert_eq!(table.primary_key_name.as_deref(), Some("PK_Track"));
+        assert!(!table.autoincrement && !table.without_rowid);
+        assert_eq!(
+            table.foreign_keys,
+            vec![WrittenForeignKey {
+                name: None,
+                columns: vec!["AlbumId".into()],
+                referenced_table: "Album".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn column_and_table_constraints_keep_their_names() {
+        let sql = r#"CREATE TABLE "t" (
+            "id" INTEGER CONSTRAINT "pk_t" PRIMARY KEY AUTOINCREMENT,
+            "code" VARCHAR(10) NOT NULL DEFAULT ('x,y') CONSTRAINT "uq_t_code" UNIQUE,
+            "mood" TEXT CHECK ("mood" IN ('happy', 'it''s ok')),
+            team_id BIGINT CONSTRAINT fk_t_team REFERENCES teams (id) ON DELETE CASCADE, -- a comment
+            a INT, b INT,
+            CONSTRAINT "uq_t_a_b" UNIQUE (a, b),
+            CONSTRAINT ck_t_a CHECK (a > 0 AND (b < 10)),
+            CONSTRAINT fk_t_ab FOREIGN KEY (a, b) REFERENCES "other t" (x, y)
+        ) WITHOUT ROWID"#;
+        let table = parse_create_table(sql);
+        assert_eq!(table.primary_key_name.as_deref(), Some("pk_t"));
+        assert!(table.autoincrement && table.without_rowid);
+        assert_eq!(
+            table.uniques,
+            vec![
+                NamedColumns {
+                    name: Some("uq_t_code".into()),
+                    columns: vec!["code".into()]
+                },
+                NamedColumns {
+                    name: Some("uq_t_a_b".into()),
+                    columns: vec!["a".into(), "b".into()]
+                },
+            ]
+        );
+        assert_eq!(
+            table.checks,
+            vec![
+                CheckConstraint {
+                    name: None,
+                    expression: r#""mood" IN ('happy', 'it''s ok')"#.into()
+                },
+                CheckConstraint {
+                    name: Some("ck_t_a".into()),
+                    expression: "a > 0 AND (b < 10)".into()
+                },
+            ]
+        );
+        assert_eq!(table.foreign_keys.len(), 2);
+        assert_eq!(table.foreign_keys[0].name.as_deref(), Some("fk_t_team"));
+        assert_eq!(table.foreign_keys[0].columns, ["team_id"]);
+        assert_eq!(table.foreign_keys[1].referenced_table, "other t");
+    }
+
+    #[test]
+    fn index_parts_and_predicates_are_read() {
+        let index = parse_create_index(
+            r#"CREATE UNIQUE INDEX "ix" ON "t" (lower("email"), "team_id" DESC) WHERE "deleted_at" IS NULL"#,
+        );
+        assert_eq!(index.parts, [r#"lower("email")"#, r#""team_id""#]);
+        assert_eq!(index.predicate.as_deref(), Some(r#""deleted_at" IS NULL"#));
+    }
+
+    #[test]
+    fn enum_checks_are_recognized() {
+        assert_eq!(
+            enum_check(r#""mood" IN ('happy', 'it''s ok')"#),
+            Some(("mood".into(), vec!["happy".into(), "it's ok".into()]))
+        );
+        assert_eq!(enum_check("mood IN ('a') AND 1"), None);
+        assert_eq!(enum_check("mood IN ('a', 1)"), None);
+        assert_eq!(enum_check("a > 0"), None);
+    }
+}

@@ -1,0 +1,70 @@
+//! Putting rows together into a [`Schema`]: the part of every backend's last
+//! stage that is the same for all of them.
+
+use std::collections::HashMap;
+
+use crate::schema::{ReferentialAction, Schema, Table};
+
+/// Tables keyed by namespace and name while a backend's rows are sorted into
+/// them. Tables of the default namespace get `schema: None`.
+#[derive(Debug)]
+pub(crate) struct SchemaBuilder {
+    default_namespace: String,
+    tables: Vec<Table>,
+    by_name: HashMap<(String, String), usize>,
+}
+
+impl SchemaBuilder {
+    /// An empty schema whose default namespace is `default_namespace`.
+    pub(crate) fn new(default_namespace: &str) -> Self {
+        SchemaBuilder {
+            default_namespace: default_namespace.to_owned(),
+            tables: Vec::new(),
+            by_name: HashMap::new(),
+        }
+    }
+
+    /// `None` for the default namespace, else the namespace.
+    pub(crate) fn namespace(&self, namespace: &str) -> Option<String> {
+        (namespace != self.default_namespace).then(|| namespace.to_owned())
+    }
+
+    /// Adds an empty table.
+    pub(crate) fn add_table(&mut self, namespace: &str, name: &str, comment: Option<String>) {
+        let mut table = Table::new(name);
+        table.schema = self.namespace(namespace);
+        table.comment = comment.filter(|comment| !comment.is_empty());
+        self.by_name
+            .insert((namespace.to_owned(), name.to_owned()), self.tables.len());
+        self.tables.push(table);
+    }
+
+    /// The table, if it was added: rows of tables the filter left out (or
+    /// that are not tables) are dropped by the caller.
+    pub(crate) fn table_mut(&mut self, namespace: &str, name: &str) -> Option<&mut Table> {
+        let at = *self.by_name.get(&(namespace.to_owned(), name.to_owned()))?;
+        self.tables.get_mut(at)
+    }
+
+    /// Every table read so far.
+    pub(crate) fn tables_mut(&mut self) -> impl Iterator<Item = &mut Table> {
+        self.tables.iter_mut()
+    }
+
+    /// The finished schema.
+    pub(crate) fn finish(self) -> Schema {
+        Schema::new(self.tables)
+    }
+}
+
+/// A referential action by its SQL name (`NO ACTION`, `set null`, ...).
+pub(crate) fn action_by_name(name: &str) -> Option<ReferentialAction> {
+    match name.trim().to_ascii_uppercase().as_str() {
+        "NO ACTION" => Some(ReferentialAction::NoAction),
+        "RESTRICT" => Some(ReferentialAction::Restrict),
+        "CASCADE" => Some(ReferentialAction::Cascade),
+        "SET NULL" => Some(ReferentialAction::SetNull),
+        "SET DEFAULT" => Some(ReferentialAction::SetDefault),
+        _ => None,
+    }
+}

@@ -1,0 +1,151 @@
+//! Reading a live database into the [`Schema`] model.
+//!
+//! [`introspect`] reads every table of the connection's default namespace;
+//! [`introspect_with`] chooses the namespaces and the tables. Either way the
+//! number of queries is fixed — it does not grow with the number of tables —
+//! and the table filter is applied inside the catalog queries, so tables left
+//! out are never read.
+//!
+//! ```no_run
+//! # #[cfg(feature = "sqlite")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use diesel::Connection;
+//! use retort_core::introspect::{introspect_with, IntrospectOptions};
+//!
+//! let mut conn = diesel::SqliteConnection::establish("app.db")?;
+//! let schema = introspect_with(&mut conn, &IntrospectOptions::new().tables(["users", "teams"]))?;
+//! for table in &schema.tables {
+//!     println!("{} has {} columns", table.name, table.columns.len());
+//! }
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "sqlite"))]
+//! # fn main() {}
+//! ```
+//!
+//! # What is read
+//!
+//! Tables, columns in order (type, nullability, default, identity, comment),
+//! primary keys, unique constraints, indexes (column order, uniqueness,
+//! partial-index predicates and expression parts as the database's text),
+//! foreign keys (columns, target, `ON DELETE`/`ON UPDATE`, name), check
+//! constraints (name and expression), PostgreSQL enums and MySQL inline
+//! `ENUM`s. Types come back through each backend's
+//! [`Backend::parse_type`](crate::Backend::parse_type) and defaults through
+//! [`Backend::normalize_default`](crate::Backend::normalize_default), so a
+//! column retort created reads back as the type and default it meant.
+//!
+//! # What is never in the result
+//!
+//! - The version table [`VERSION_TABLE`](crate::VERSION_TABLE).
+//! - Views, materialized views, sequences, triggers, functions and types that
+//!   no column uses: they are not tables.
+//! - SQLite's internal tables (`sqlite_%`) and virtual tables.
+//! - PostgreSQL partitions: a partitioned table is read as one table (its
+//!   columns, keys and constraints as declared on the parent); its partitions
+//!   are left out, since they are storage, not schema a model describes.
+//!   Indexes created only on the partitions are therefore not reported.
+//!
+//! # What is read approximately
+//!
+//! Nothing here fails on what the model cannot hold; it reads what fits:
+//!
+//! - Types retort does not model (arrays, `tsvector`, `interval`, unsigned
+//!   MySQL integers, ...) come back as [`SqlType::Custom`] spelled as the
+//!   database spells them (`text[]`, `tsvector`, `int(10) unsigned`).
+//! - PostgreSQL domains come back as `Custom` with the domain's name
+//!   (`year`), not the base type, so re-creating the column keeps the domain
+//!   and its checks.
+//! - Generated (computed) columns are read as plain columns without a default;
+//!   the generation expression is not modeled.
+//! - Index methods (`gist`, `hash`), sort order, operator classes, MySQL
+//!   prefix lengths and PostgreSQL exclusion constraints are not modeled and
+//!   not reported.
+//!
+//! # Per database
+//!
+//! Types read back as [`Backend::type_sql`](crate::Backend::type_sql)
+//! spelled them, with these deliberate exceptions and decisions:
+//!
+//! - **All**: `NUMERIC(p, 0)` reads back as `Numeric { Some(p), None }` on
+//!   PostgreSQL and MySQL (the same type). Defaults read back in the form a
+//!   model writes: literals without casts (`'draft'`, not
+//!   `'draft'::character varying`), numbers bare and without padding
+//!   (`1.5`, not `1.50`), booleans as `true`/`false`, `NULL` as no default.
+//!   Identity columns have no default.
+//! - **PostgreSQL**: `GENERATED ... AS IDENTITY` and serial (`nextval(...)`)
+//!   columns are identities. Constraint names read back as they are. Enums
+//!   are `Enum { name, values }` in sort order; `json` (as opposed to
+//!   `jsonb`) is `Custom("json")`.
+//! - **MySQL/MariaDB**: `AUTO_INCREMENT` columns are identities. The primary
+//!   key's name (always `PRIMARY`) reads back as `None`. Every unique index
+//!   on plain columns reads back as a unique constraint (MySQL makes no
+//!   difference). The index InnoDB creates for a foreign key is not
+//!   reported. Inline `ENUM`s read back named after their column. `CHAR(36)`
+//!   reads back as `Uuid`; an unconstrained `DECIMAL` as `decimal(10,0)`. A
+//!   foreign key declared without actions reads back `RESTRICT`, InnoDB's
+//!   default. MariaDB's `JSON` (`longtext` with a `json_valid` check) is
+//!   `Json`, without the check. `current_timestamp(6)` on retort's time types
+//!   reads back as `CURRENT_TIMESTAMP`.
+//! - **SQLite**: declared types are kept as written (`NVARCHAR(200)` is
+//!   `Custom("NVARCHAR(200)")`). The rowid alias — a single-column
+//!   `INTEGER PRIMARY KEY`, with or without `AUTOINCREMENT`, in a rowid
+//!   table — is an identity: SQLite generates its value. Constraint names
+//!   and checks come from the `CREATE TABLE` text; a constraint written
+//!   without a name reads back with `None`. A `TEXT` column with a check
+//!   `"col" IN ('a', ...)` reads back as `Enum { name: "col", values }`,
+//!   without the check. No comments.
+//!
+//! [`SqlType::Custom`]: crate::schema::SqlType::Custom
+
+pub(crate) mod assemble;
+mod error;
+mod options;
+pub(crate) mod text;
+
+pub use error::{IntrospectError, Result};
+pub use options::IntrospectOptions;
+
+use crate::schema::Schema;
+use crate::DatabaseConnection;
+
+/// Reads every table of the connection's default namespace (PostgreSQL's
+/// `current_schema()`, MySQL's current database, SQLite's `main`).
+///
+/// The result never includes the version table `retort_migrations`. See the
+/// [module documentation](self) for what is read and what is skipped.
+///
+/// # Errors
+///
+/// [`IntrospectError::Query`] when a catalog query fails (lost connection,
+/// missing privileges); [`IntrospectError::NoDefaultNamespace`] when a
+/// PostgreSQL connection's `search_path` names no existing schema.
+pub fn introspect<C: DatabaseConnection>(conn: &mut C) -> Result<Schema> {
+    introspect_with(conn, &IntrospectOptions::default())
+}
+
+/// Reads the tables chosen by `options`: the namespaces to read and, when
+/// given, the only table names to read. The filter is applied in the catalog
+/// queries, before anything is read.
+///
+/// Tables in the connection's default namespace have `schema: None`; tables
+/// in other namespaces carry the namespace's name.
+///
+/// # Errors
+///
+/// As [`introspect`].
+pub fn introspect_with<C: DatabaseConnection>(
+    conn: &mut C,
+    options: &IntrospectOptions,
+) -> Result<Schema> {
+    conn.introspect_catalog(options)
+}
+
+/// Reading one database's catalog: implemented for each diesel connection
+/// next to its backend, and a supertrait of
+/// [`DatabaseConnection`](crate::DatabaseConnection).
+#[doc(hidden)]
+pub trait IntrospectCatalog {
+    /// Reads the tables `options` choose, with a fixed number of queries.
+    fn introspect_catalog(&mut self, options: &IntrospectOptions) -> Result<Schema>;
+}
