@@ -22,7 +22,9 @@ mod sealed {
 /// table and lock) defines a `#[doc(hidden)]` capability trait, implements it
 /// for the three connection types next to its backend code, and adds it here
 /// as a supertrait, so generic code above needs only this one bound.
-pub trait DatabaseConnection: diesel::Connection + sealed::Sealed + 'static {
+pub trait DatabaseConnection:
+    diesel::Connection + crate::runner::VersionTableConnection + sealed::Sealed + 'static
+{
     /// The database behind this connection.
     const BACKEND: BackendKind;
 }

@@ -20,6 +20,8 @@
 pub mod backend;
 mod connection;
 mod redact;
+pub mod revision;
+pub mod runner;
 pub mod schema;
 
 /// The table where the runner records applied revisions. Introspection never
@@ -30,3 +32,5 @@ pub use backend::{Backend, BackendKind};
 pub use connection::DatabaseConnection;
 pub use redact::{redact_password_in, redact_url, REDACTED};
 pub use schema::Model;
+pub use revision::Migrations;
+pub use runner::{migrate_to_head, MigrateError, Migrator, Report};

@@ -40,6 +40,22 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
     /// each spelling back as the type it came from.
     fn type_sql(&self, ty: &SqlType) -> String;
 
+    /// `CREATE TABLE IF NOT EXISTS` for the runner's version table,
+    /// [`VERSION_TABLE`](crate::VERSION_TABLE).
+    fn version_table_sql(&self) -> String;
+
+    /// A string literal holding `value`, for offline SQL scripts (live runs
+    /// bind their values instead).
+    fn string_literal(&self, value: &str) -> String {
+        quote_with('\'', value)
+    }
+
+    /// Whether DDL runs inside transactions and rolls back with them (not on
+    /// MySQL, which commits each DDL statement at once).
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
     /// Quotes a possibly namespaced name: `"audit"."log"`.
     fn quote_qualified(&self, schema: Option<&str>, name: &str) -> String {
         match schema {

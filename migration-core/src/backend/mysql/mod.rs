@@ -1,5 +1,7 @@
 //! MySQL and MariaDB.
 
+mod version_table;
+
 use super::{quote_with, with_precision, Backend, BackendKind};
 use crate::schema::SqlType;
 
@@ -8,6 +10,18 @@ use crate::schema::SqlType;
 pub struct MysqlBackend;
 
 impl Backend for MysqlBackend {
+    fn version_table_sql(&self) -> String {
+        version_table::create_table_sql()
+    }
+
+    fn string_literal(&self, value: &str) -> String {
+        version_table::string_literal(value)
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+
     fn kind(&self) -> BackendKind {
         BackendKind::Mysql
     }

@@ -1,5 +1,7 @@
 //! PostgreSQL.
 
+mod version_table;
+
 use super::{quote_with, with_precision, Backend, BackendKind};
 use crate::schema::SqlType;
 
@@ -8,6 +10,10 @@ use crate::schema::SqlType;
 pub struct PostgresBackend;
 
 impl Backend for PostgresBackend {
+    fn version_table_sql(&self) -> String {
+        version_table::create_table_sql()
+    }
+
     fn kind(&self) -> BackendKind {
         BackendKind::Postgres
     }

@@ -1,5 +1,7 @@
 //! SQLite.
 
+mod version_table;
+
 use super::{quote_with, with_precision, Backend, BackendKind};
 use crate::schema::SqlType;
 
@@ -8,6 +10,10 @@ use crate::schema::SqlType;
 pub struct SqliteBackend;
 
 impl Backend for SqliteBackend {
+    fn version_table_sql(&self) -> String {
+        version_table::create_table_sql()
+    }
+
     fn kind(&self) -> BackendKind {
         BackendKind::Sqlite
     }
