@@ -38,6 +38,13 @@ pub use retort_core::schema::{
     Schema, SqlType, Table, UniqueConstraint,
 };
 pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection};
+pub use retort_core::revision::{Migrations, Revision, RevisionError};
+pub use retort_core::runner::{
+    migrate_to_head, Direction, MigrateError, MigrateErrorKind, Migrator, Report, ReportStep,
+};
+pub use retort_derive::embed_migrations;
+
+pub mod build;
 
 /// Builds a [`Schema`] from model types.
 ///
