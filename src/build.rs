@@ -7,25 +7,13 @@
 //! rebuild). Tell cargo to watch the directory from `build.rs`:
 //!
 //! ```no_run
-//! // build.rs (with `retort` in [build-dependencies])
-//! fn main() {
-//!     retort::build::rerun_if_changed("migrations");
-//! }
+//! // In build.rs's `main`:
+//! retort::build::rerun_if_changed("migrations");
 //! ```
+//!
+//! With `retort` in `[build-dependencies]`, or — lighter, and needed when
+//! the build must not compile diesel a second time with other backend
+//! features — the same function from the tiny `retort-build` crate:
+//! `retort_build::rerun_if_changed("migrations")`.
 
-use std::path::Path;
-
-/// Makes cargo rebuild the crate when anything in `dir` (relative to the
-/// crate's `Cargo.toml`) is added, removed or changed. Call it from
-/// `build.rs`.
-pub fn rerun_if_changed(dir: impl AsRef<Path>) {
-    let dir = dir.as_ref();
-    // Cargo scans a directory named here for any change in it, new files
-    // included.
-    println!("cargo:rerun-if-changed={}", dir.display());
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            println!("cargo:rerun-if-changed={}", entry.path().display());
-        }
-    }
-}
+pub use retort_build::rerun_if_changed;

@@ -33,15 +33,15 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub use retort_core::revision::{Migrations, Revision, RevisionError};
+pub use retort_core::runner::{
+    migrate_to_head, Direction, MigrateError, MigrateErrorKind, Migrator, Report, ReportStep,
+};
 pub use retort_core::schema::{
     CheckConstraint, Column, ForeignKey, Index, IndexPart, Model, PrimaryKey, ReferentialAction,
     Schema, SqlType, Table, UniqueConstraint,
 };
 pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection};
-pub use retort_core::revision::{Migrations, Revision, RevisionError};
-pub use retort_core::runner::{
-    migrate_to_head, Direction, MigrateError, MigrateErrorKind, Migrator, Report, ReportStep,
-};
 pub use retort_derive::embed_migrations;
 
 pub mod build;

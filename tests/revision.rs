@@ -7,7 +7,9 @@ use retort::{BackendKind, Migrations, Migrator, RevisionError};
 static EMBEDDED: Migrations = retort::embed_migrations!("tests/fixtures/migrations/merged");
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/migrations")
+        .join(name)
 }
 
 fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -53,14 +55,21 @@ fn branches_have_several_heads_and_head_names_them_all() {
     let migrations = Migrations::from_dir(fixture("branched")).unwrap();
     let migrator = Migrator::new(&migrations);
     assert_eq!(migrator.heads(), ["b2b2b2b2b2b2", "cccccc000003"]);
-    let error = migrator.sql(BackendKind::Sqlite, "base", "head").unwrap_err();
+    let error = migrator
+        .sql(BackendKind::Sqlite, "base", "head")
+        .unwrap_err();
     let message = error.to_string();
     assert!(
-        message.contains("b2b2b2b2b2b2") && message.contains("cccccc000003") && message.contains("merge heads"),
+        message.contains("b2b2b2b2b2b2")
+            && message.contains("cccccc000003")
+            && message.contains("merge heads"),
         "{message}"
     );
     let script = migrator.sql(BackendKind::Sqlite, "base", "heads").unwrap();
-    assert!(script.contains("CREATE TABLE teams") && script.contains("CREATE TABLE tags"), "{script}");
+    assert!(
+        script.contains("CREATE TABLE teams") && script.contains("CREATE TABLE tags"),
+        "{script}"
+    );
 }
 
 #[test]
@@ -70,11 +79,20 @@ fn malformed_files_are_named_with_their_line() {
         "-- retort:revision a1a1a1a1a1a1\n-- retort:message x\nCREATE TABLE t (id INT);\n-- retort:up\n",
     )]);
     let message = Migrations::from_dir(dir.path()).unwrap_err().to_string();
-    assert!(message.starts_with("20240101000001_a1a1a1a1a1a1_x.sql:3:"), "{message}");
+    assert!(
+        message.starts_with("20240101000001_a1a1a1a1a1a1_x.sql:3:"),
+        "{message}"
+    );
 
-    let dir = dir_with(&[("create_users.sql", "-- retort:revision a1a1a1a1a1a1\n-- retort:up\n")]);
+    let dir = dir_with(&[(
+        "create_users.sql",
+        "-- retort:revision a1a1a1a1a1a1\n-- retort:up\n",
+    )]);
     let error = Migrations::from_dir(dir.path()).unwrap_err();
-    assert!(matches!(error, RevisionError::BadFileName { ref file, .. } if file == "create_users.sql"), "{error}");
+    assert!(
+        matches!(error, RevisionError::BadFileName { ref file, .. } if file == "create_users.sql"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -84,11 +102,20 @@ fn graph_errors_name_the_revisions() {
         "-- retort:revision a1a1a1a1a1a1\n-- retort:parents 999999999999\n-- retort:up\n",
     )]);
     let message = Migrations::from_dir(dir.path()).unwrap_err().to_string();
-    assert!(message.contains("a1a1a1a1a1a1") && message.contains("999999999999"), "{message}");
+    assert!(
+        message.contains("a1a1a1a1a1a1") && message.contains("999999999999"),
+        "{message}"
+    );
 
     let dir = dir_with(&[
-        ("20240101000001_a1a1a1a1a1a1_x.sql", "-- retort:revision a1a1a1a1a1a1\n-- retort:up\n"),
-        ("20240101000002_a1a1a1a1a1a1_y.sql", "-- retort:revision a1a1a1a1a1a1\n-- retort:up\n"),
+        (
+            "20240101000001_a1a1a1a1a1a1_x.sql",
+            "-- retort:revision a1a1a1a1a1a1\n-- retort:up\n",
+        ),
+        (
+            "20240101000002_a1a1a1a1a1a1_y.sql",
+            "-- retort:revision a1a1a1a1a1a1\n-- retort:up\n",
+        ),
     ]);
     assert!(matches!(
         Migrations::from_dir(dir.path()),
@@ -96,27 +123,56 @@ fn graph_errors_name_the_revisions() {
     ));
 
     let dir = dir_with(&[
-        ("20240101000001_a1a1a1a1a1a1_x.sql", "-- retort:revision a1a1a1a1a1a1\n-- retort:parents b2b2b2b2b2b2\n-- retort:up\n"),
-        ("20240101000002_b2b2b2b2b2b2_y.sql", "-- retort:revision b2b2b2b2b2b2\n-- retort:parents a1a1a1a1a1a1\n-- retort:up\n"),
+        (
+            "20240101000001_a1a1a1a1a1a1_x.sql",
+            "-- retort:revision a1a1a1a1a1a1\n-- retort:parents b2b2b2b2b2b2\n-- retort:up\n",
+        ),
+        (
+            "20240101000002_b2b2b2b2b2b2_y.sql",
+            "-- retort:revision b2b2b2b2b2b2\n-- retort:parents a1a1a1a1a1a1\n-- retort:up\n",
+        ),
     ]);
-    assert!(matches!(Migrations::from_dir(dir.path()), Err(RevisionError::Cycle { .. })));
+    assert!(matches!(
+        Migrations::from_dir(dir.path()),
+        Err(RevisionError::Cycle { .. })
+    ));
 }
 
 #[test]
 fn targets_report_unknown_and_ambiguous_ids() {
     let migrations = Migrations::from_dir(fixture("merged")).unwrap();
     let migrator = Migrator::new(&migrations);
-    let unknown = migrator.sql(BackendKind::Postgres, "base", "ffff").unwrap_err().to_string();
+    let unknown = migrator
+        .sql(BackendKind::Postgres, "base", "ffff")
+        .unwrap_err()
+        .to_string();
     assert!(unknown.contains("unknown revision `ffff`"), "{unknown}");
     // a1a1... and nothing else starts with "a"; "c" is c-prefixed only once in merged.
-    let ambiguous = Migrations::from_dir(dir_with(&[
-        ("20240101000001_abab00000001_x.sql", "-- retort:revision abab00000001\n-- retort:up\n"),
-        ("20240101000002_abab00000002_y.sql", "-- retort:revision abab00000002\n-- retort:parents abab00000001\n-- retort:up\n"),
-    ]).path())
+    let ambiguous = Migrations::from_dir(
+        dir_with(&[
+            (
+                "20240101000001_abab00000001_x.sql",
+                "-- retort:revision abab00000001\n-- retort:up\n",
+            ),
+            (
+                "20240101000002_abab00000002_y.sql",
+                "-- retort:revision abab00000002\n-- retort:parents abab00000001\n-- retort:up\n",
+            ),
+        ])
+        .path(),
+    )
     .unwrap();
-    let message = Migrator::new(&ambiguous).sql(BackendKind::Postgres, "base", "abab").unwrap_err().to_string();
-    assert!(message.contains("abab00000001") && message.contains("abab00000002"), "{message}");
-    let by_prefix = Migrator::new(&ambiguous).sql(BackendKind::Postgres, "base", "abab00000001").unwrap();
+    let message = Migrator::new(&ambiguous)
+        .sql(BackendKind::Postgres, "base", "abab")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("abab00000001") && message.contains("abab00000002"),
+        "{message}"
+    );
+    let by_prefix = Migrator::new(&ambiguous)
+        .sql(BackendKind::Postgres, "base", "abab00000001")
+        .unwrap();
     assert!(by_prefix.contains("'abab00000001'") && !by_prefix.contains("'abab00000002'"));
 }
 
@@ -130,15 +186,21 @@ fn offline_sql_has_the_version_table_statements_and_rows() {
     assert!(up.contains("'semi;colon ''quoted'''"));
     assert!(up.contains("-- Running upgrade b2b2b2b2b2b2 -> c3c3c3c3c3c3, create posts"));
     let mysql = migrator.sql(BackendKind::Mysql, "base", "head").unwrap();
-    assert!(!mysql.contains("BEGIN;"), "MySQL commits DDL at once: no transaction");
-    let down = migrator.sql(BackendKind::Sqlite, "head", "a1a1a1a1a1a1").unwrap();
+    assert!(
+        !mysql.contains("BEGIN;"),
+        "MySQL commits DDL at once: no transaction"
+    );
+    let down = migrator
+        .sql(BackendKind::Sqlite, "head", "a1a1a1a1a1a1")
+        .unwrap();
     assert!(down.contains("DROP TABLE posts;") && down.contains("DROP COLUMN name;"));
     assert!(!down.contains("DROP TABLE users"));
 }
 
 #[test]
 fn embedded_errors_are_results_not_panics() {
-    static BROKEN: Migrations = Migrations::from_embedded(&[("20240101000001_a1a1a1a1a1a1_x.sql", "-- retort:up\n")]);
+    static BROKEN: Migrations =
+        Migrations::from_embedded(&[("20240101000001_a1a1a1a1a1a1_x.sql", "-- retort:up\n")]);
     assert!(BROKEN.graph().is_err());
     assert!(Migrator::new(&BROKEN).heads().is_empty());
     assert!(Migrator::new(&BROKEN).history().is_err());

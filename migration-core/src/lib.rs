@@ -31,6 +31,6 @@ pub const VERSION_TABLE: &str = "retort_migrations";
 pub use backend::{Backend, BackendKind};
 pub use connection::DatabaseConnection;
 pub use redact::{redact_password_in, redact_url, REDACTED};
-pub use schema::Model;
 pub use revision::Migrations;
 pub use runner::{migrate_to_head, MigrateError, Migrator, Report};
+pub use schema::Model;

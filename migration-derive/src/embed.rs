@@ -17,18 +17,32 @@ pub fn expand_embed_migrations(input: TokenStream) -> syn::Result<TokenStream> {
     })?;
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
-        .ok_or_else(|| syn::Error::new(dir.span(), "CARGO_MANIFEST_DIR is not set: build with cargo"))?;
+        .ok_or_else(|| {
+            syn::Error::new(
+                dir.span(),
+                "CARGO_MANIFEST_DIR is not set: build with cargo",
+            )
+        })?;
     let path = manifest_dir.join(dir.value());
     let entries = std::fs::read_dir(&path).map_err(|error| {
         syn::Error::new(
             dir.span(),
-            format!("cannot read migrations directory {}: {error}", path.display()),
+            format!(
+                "cannot read migrations directory {}: {error}",
+                path.display()
+            ),
         )
     })?;
     let mut files = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|error| {
-            syn::Error::new(dir.span(), format!("cannot read migrations directory {}: {error}", path.display()))
+            syn::Error::new(
+                dir.span(),
+                format!(
+                    "cannot read migrations directory {}: {error}",
+                    path.display()
+                ),
+            )
         })?;
         let file = entry.path();
         let Some(name) = file.file_name().and_then(|name| name.to_str()) else {
@@ -38,12 +52,17 @@ pub fn expand_embed_migrations(input: TokenStream) -> syn::Result<TokenStream> {
             continue;
         }
         let full = file.to_str().ok_or_else(|| {
-            syn::Error::new(dir.span(), format!("migration file path {} is not UTF-8", file.display()))
+            syn::Error::new(
+                dir.span(),
+                format!("migration file path {} is not UTF-8", file.display()),
+            )
         })?;
         files.push((name.to_owned(), full.to_owned()));
     }
     files.sort();
-    let pairs = files.iter().map(|(name, full)| quote! { (#name, ::core::include_str!(#full)) });
+    let pairs = files
+        .iter()
+        .map(|(name, full)| quote! { (#name, ::core::include_str!(#full)) });
     Ok(quote! {
         ::retort::Migrations::from_embedded(&[#(#pairs),*])
     })

@@ -49,7 +49,9 @@ pub enum RevisionError {
     },
 
     /// A revision names a parent no file declares.
-    #[error("revision {revision} ({file}) names parent {parent}, which no migration file declares")]
+    #[error(
+        "revision {revision} ({file}) names parent {parent}, which no migration file declares"
+    )]
     UnknownParent {
         /// The revision naming the parent.
         revision: String,
@@ -94,7 +96,9 @@ pub enum RevisionError {
     },
 
     /// `+N` or `-N` asks for more revisions than there are to apply or revert.
-    #[error("target `{target}` asks for more revisions than the {available} there are to {operation}")]
+    #[error(
+        "target `{target}` asks for more revisions than the {available} there are to {operation}"
+    )]
     RelativeOutOfRange {
         /// The target as given.
         target: String,
@@ -112,7 +116,9 @@ pub enum RevisionError {
     },
 
     /// A downgrade reaches a revision that has no down section.
-    #[error("revision {revision} ({file}) has no `-- retort:down` section, so it cannot be reverted")]
+    #[error(
+        "revision {revision} ({file}) has no `-- retort:down` section, so it cannot be reverted"
+    )]
     Irreversible {
         /// The revision.
         revision: String,

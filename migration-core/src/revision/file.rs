@@ -145,7 +145,10 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
                 .map_or((directive, ""), |(key, value)| (key, value.trim()));
             let once = |seen: bool| {
                 if seen {
-                    Err(error(line_number, format!("`{DIRECTIVE}{key}` is given twice")))
+                    Err(error(
+                        line_number,
+                        format!("`{DIRECTIVE}{key}` is given twice"),
+                    ))
                 } else {
                     Ok(())
                 }
@@ -184,7 +187,10 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
                             ));
                         }
                         if list.iter().any(|seen| seen == parent) {
-                            return Err(error(line_number, format!("parent `{parent}` is listed twice")));
+                            return Err(error(
+                                line_number,
+                                format!("parent `{parent}` is listed twice"),
+                            ));
                         }
                         list.push(parent.to_owned());
                     }
@@ -204,14 +210,19 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
                         other => {
                             return Err(error(
                                 line_number,
-                                format!("`{DIRECTIVE}{TRANSACTION}` takes `on` or `off`, not `{other}`"),
+                                format!(
+                                    "`{DIRECTIVE}{TRANSACTION}` takes `on` or `off`, not `{other}`"
+                                ),
                             ))
                         }
                     });
                 }
                 UP => {
                     if section != Section::Header {
-                        return Err(error(line_number, format!("`{DIRECTIVE}{UP}` is given twice")));
+                        return Err(error(
+                            line_number,
+                            format!("`{DIRECTIVE}{UP}` is given twice"),
+                        ));
                     }
                     section = Section::Up;
                 }
@@ -223,7 +234,10 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
                         ))
                     }
                     Section::Down => {
-                        return Err(error(line_number, format!("`{DIRECTIVE}{DOWN}` is given twice")))
+                        return Err(error(
+                            line_number,
+                            format!("`{DIRECTIVE}{DOWN}` is given twice"),
+                        ))
                     }
                     Section::Up => {
                         section = Section::Down;
@@ -233,7 +247,9 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
                 unknown => {
                     return Err(error(
                         line_number,
-                        format!("unknown directive `{DIRECTIVE}{unknown}`; the directives are {KEYS}"),
+                        format!(
+                            "unknown directive `{DIRECTIVE}{unknown}`; the directives are {KEYS}"
+                        ),
                     ))
                 }
             }
@@ -265,7 +281,10 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
     let last_line = contents.lines().count().max(1);
     let id = id.ok_or_else(|| error(1, format!("missing `{DIRECTIVE}{REVISION} <id>`")))?;
     if section == Section::Header {
-        return Err(error(last_line, format!("missing `{DIRECTIVE}{UP}` section")));
+        return Err(error(
+            last_line,
+            format!("missing `{DIRECTIVE}{UP}` section"),
+        ));
     }
     if id != name_revision {
         return Err(error(
@@ -298,11 +317,15 @@ fn revision_in_file_name(file_name: &str) -> Result<&str, RevisionError> {
     let mut parts = stem.splitn(3, '_');
     let timestamp = parts.next().unwrap_or_default();
     if timestamp.len() != 14 || !timestamp.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad("it does not start with a 14-digit UTC timestamp (yyyymmddHHMMSS)"));
+        return Err(bad(
+            "it does not start with a 14-digit UTC timestamp (yyyymmddHHMMSS)",
+        ));
     }
     let revision = parts.next().unwrap_or_default();
     if !is_revision_id(revision) {
-        return Err(bad("the timestamp is not followed by `_` and a 12-digit lowercase hex revision id"));
+        return Err(bad(
+            "the timestamp is not followed by `_` and a 12-digit lowercase hex revision id",
+        ));
     }
     Ok(revision)
 }
@@ -330,15 +353,25 @@ mod tests {
         assert_eq!(revision.id(), "3f2a9c1b7d04");
         assert_eq!(revision.parents(), ["0a1b2c3d4e5f"]);
         assert_eq!(revision.message(), "add email to users");
-        assert_eq!(revision.up_sql(), "ALTER TABLE users ADD COLUMN email VARCHAR(255);\n");
-        assert_eq!(revision.down_sql(), Some("ALTER TABLE users DROP COLUMN email;\n"));
+        assert_eq!(
+            revision.up_sql(),
+            "ALTER TABLE users ADD COLUMN email VARCHAR(255);\n"
+        );
+        assert_eq!(
+            revision.down_sql(),
+            Some("ALTER TABLE users DROP COLUMN email;\n")
+        );
         assert!(revision.is_transactional());
         assert_eq!(revision.checksum().len(), 64);
     }
 
     #[test]
     fn roots_merges_and_transaction_off() {
-        let root = parse_revision(NAME, "-- retort:revision 3f2a9c1b7d04\n-- retort:parents\n-- retort:up\nSELECT 1;\n").unwrap();
+        let root = parse_revision(
+            NAME,
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:parents\n-- retort:up\nSELECT 1;\n",
+        )
+        .unwrap();
         assert!(root.parents().is_empty());
         assert_eq!(root.down_sql(), None);
         let merge = parse_revision(
@@ -353,39 +386,59 @@ mod tests {
 
     #[test]
     fn checksums_ignore_line_ending_style_but_not_edits() {
-        assert_eq!(checksum("SELECT 1;\nSELECT 2;\n"), checksum("SELECT 1;\r\nSELECT 2;\r\n"));
+        assert_eq!(
+            checksum("SELECT 1;\nSELECT 2;\n"),
+            checksum("SELECT 1;\r\nSELECT 2;\r\n")
+        );
         assert_ne!(checksum("SELECT 1;\n"), checksum("SELECT 2;\n"));
     }
 
     #[test]
     fn errors_name_the_line() {
         assert_eq!(malformed("-- retort:up\nSELECT 1;\n").0, 1);
-        let (line, problem) = malformed("-- retort:revision 3f2a9c1b7d04\nCREATE TABLE t (id INT);\n-- retort:up\n");
+        let (line, problem) =
+            malformed("-- retort:revision 3f2a9c1b7d04\nCREATE TABLE t (id INT);\n-- retort:up\n");
         assert_eq!(line, 2);
         assert!(problem.contains("SQL before"), "{problem}");
-        let (line, problem) = malformed("-- retort:revision 3f2a9c1b7d04\n-- retort:parent abc\n-- retort:up\n");
+        let (line, problem) =
+            malformed("-- retort:revision 3f2a9c1b7d04\n-- retort:parent abc\n-- retort:up\n");
         assert_eq!(line, 2);
         assert!(problem.contains("revision, parents, message"), "{problem}");
         let (line, problem) = malformed("-- retort:revision 3F2A\n-- retort:up\n");
         assert_eq!((line, problem.contains("`3F2A`")), (1, true));
-        let (line, _) = malformed("-- retort:revision 3f2a9c1b7d04\n-- retort:up\n-- retort:down\n-- retort:down\n");
+        let (line, _) = malformed(
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:up\n-- retort:down\n-- retort:down\n",
+        );
         assert_eq!(line, 4);
         let (_, problem) = malformed("-- retort:revision 3f2a9c1b7d04\n");
         assert!(problem.contains("missing `-- retort:up`"), "{problem}");
         let (_, problem) = malformed("-- retort:revision 0a1b2c3d4e5f\n-- retort:up\n");
         assert!(problem.contains("file name says"), "{problem}");
-        let (line, problem) = malformed("-- retort:revision 3f2a9c1b7d04\n-- retort:transaction maybe\n-- retort:up\n");
+        let (line, problem) = malformed(
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:transaction maybe\n-- retort:up\n",
+        );
         assert_eq!((line, problem.contains("`maybe`")), (2, true));
     }
 
     #[test]
     fn file_names_are_checked() {
-        for name in ["notes.txt", "2024_3f2a9c1b7d04_x.sql", "20240101120000_XYZ_x.sql"] {
+        for name in [
+            "notes.txt",
+            "2024_3f2a9c1b7d04_x.sql",
+            "20240101120000_XYZ_x.sql",
+        ] {
             assert!(
-                matches!(parse_revision(name, "-- retort:revision 3f2a9c1b7d04\n-- retort:up\n"), Err(RevisionError::BadFileName { .. })),
+                matches!(
+                    parse_revision(name, "-- retort:revision 3f2a9c1b7d04\n-- retort:up\n"),
+                    Err(RevisionError::BadFileName { .. })
+                ),
                 "{name}"
             );
         }
-        assert!(parse_revision("20240101120000_3f2a9c1b7d04.sql", "-- retort:revision 3f2a9c1b7d04\n-- retort:up\n").is_ok());
+        assert!(parse_revision(
+            "20240101120000_3f2a9c1b7d04.sql",
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:up\n"
+        )
+        .is_ok());
     }
 }

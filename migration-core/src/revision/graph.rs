@@ -98,7 +98,13 @@ impl RevisionGraph {
             .collect();
         let parents: Vec<Vec<usize>> = revisions
             .iter()
-            .map(|revision| revision.parents.iter().filter_map(|p| index.get(p).copied()).collect())
+            .map(|revision| {
+                revision
+                    .parents
+                    .iter()
+                    .filter_map(|p| index.get(p).copied())
+                    .collect()
+            })
             .collect();
         let mut children = vec![Vec::new(); revisions.len()];
         for (at, list) in parents.iter().enumerate() {
@@ -106,7 +112,9 @@ impl RevisionGraph {
                 children[parent].push(at);
             }
         }
-        let heads = (0..revisions.len()).filter(|&at| children[at].is_empty()).collect();
+        let heads = (0..revisions.len())
+            .filter(|&at| children[at].is_empty())
+            .collect();
         Ok(RevisionGraph {
             revisions,
             index,
@@ -133,7 +141,10 @@ impl RevisionGraph {
 
     /// The heads: revisions no other revision follows, in order.
     pub fn heads(&self) -> Vec<&str> {
-        self.heads.iter().map(|&at| self.revisions[at].id.as_str()).collect()
+        self.heads
+            .iter()
+            .map(|&at| self.revisions[at].id.as_str())
+            .collect()
     }
 
     /// Reads a target: `head`, `heads`, `base`, `+N`, `-N`, a full id or a
@@ -180,7 +191,10 @@ impl RevisionGraph {
             [only] => Ok(*only),
             many => Err(RevisionError::AmbiguousTarget {
                 target: target.to_owned(),
-                candidates: many.iter().map(|&at| self.revisions[at].id.clone()).collect(),
+                candidates: many
+                    .iter()
+                    .map(|&at| self.revisions[at].id.clone())
+                    .collect(),
             }),
         }
     }
@@ -191,7 +205,10 @@ impl RevisionGraph {
             [] => Ok(None),
             [head] => Ok(Some(*head)),
             many => Err(RevisionError::MultipleHeads {
-                heads: many.iter().map(|&at| self.revisions[at].id.clone()).collect(),
+                heads: many
+                    .iter()
+                    .map(|&at| self.revisions[at].id.clone())
+                    .collect(),
             }),
         }
     }
@@ -220,7 +237,11 @@ impl RevisionGraph {
 
     /// The revisions to apply, in order, to bring a database where `applied`
     /// holds to `target`.
-    pub(crate) fn upgrade_plan(&self, applied: &[bool], target: &str) -> Result<Vec<usize>, RevisionError> {
+    pub(crate) fn upgrade_plan(
+        &self,
+        applied: &[bool],
+        target: &str,
+    ) -> Result<Vec<usize>, RevisionError> {
         let wanted: Vec<bool> = match self.parse_target(target)? {
             Target::Base => return Ok(Vec::new()),
             Target::Heads => vec![true; self.revisions.len()],
@@ -237,7 +258,9 @@ impl RevisionGraph {
                 marks
             }
             Target::Relative(count) if count > 0 => {
-                let pending: Vec<usize> = (0..self.revisions.len()).filter(|&at| !applied[at]).collect();
+                let pending: Vec<usize> = (0..self.revisions.len())
+                    .filter(|&at| !applied[at])
+                    .collect();
                 let count = usize::try_from(count).unwrap_or(usize::MAX);
                 if count > pending.len() {
                     return Err(RevisionError::RelativeOutOfRange {
@@ -256,12 +279,18 @@ impl RevisionGraph {
                 })
             }
         };
-        Ok((0..self.revisions.len()).filter(|&at| wanted[at] && !applied[at]).collect())
+        Ok((0..self.revisions.len())
+            .filter(|&at| wanted[at] && !applied[at])
+            .collect())
     }
 
     /// The revisions to revert, in order (children first), to bring a
     /// database where `applied` holds back to `target`.
-    pub(crate) fn downgrade_plan(&self, applied: &[bool], target: &str) -> Result<Vec<usize>, RevisionError> {
+    pub(crate) fn downgrade_plan(
+        &self,
+        applied: &[bool],
+        target: &str,
+    ) -> Result<Vec<usize>, RevisionError> {
         let applied_desc = (0..self.revisions.len()).rev().filter(|&at| applied[at]);
         let plan: Vec<usize> = match self.parse_target(target)? {
             Target::Base => applied_desc.collect(),
@@ -358,7 +387,11 @@ mod tests {
 
     /// A -> B -> M, A -> C -> M: two branches and their merge.
     fn branched(with_merge: bool) -> RevisionGraph {
-        let mut files = vec![revision(A, &[], 1), revision(B, &[A], 2), revision(C, &[A], 3)];
+        let mut files = vec![
+            revision(A, &[], 1),
+            revision(B, &[A], 2),
+            revision(C, &[A], 3),
+        ];
         if with_merge {
             files.push(revision(M, &[B, C], 4));
         }
@@ -392,7 +425,12 @@ mod tests {
         ));
         let unknown = RevisionGraph::new(vec![revision(A, &[D], 1)]).unwrap_err();
         assert!(unknown.to_string().contains(D), "{unknown}");
-        let cycle = RevisionGraph::new(vec![revision(A, &[B], 1), revision(B, &[A], 2), revision(C, &[], 3)]).unwrap_err();
+        let cycle = RevisionGraph::new(vec![
+            revision(A, &[B], 1),
+            revision(B, &[A], 2),
+            revision(C, &[], 3),
+        ])
+        .unwrap_err();
         match cycle {
             RevisionError::Cycle { revisions } => assert_eq!(revisions, [A, B]),
             other => panic!("{other:?}"),
@@ -405,24 +443,53 @@ mod tests {
         assert_eq!(graph.parse_target("head").unwrap(), Target::Head);
         assert_eq!(graph.parse_target("+2").unwrap(), Target::Relative(2));
         assert_eq!(graph.parse_target("-1").unwrap(), Target::Relative(-1));
-        assert_eq!(graph.parse_target("bbb").unwrap(), Target::Revision(graph.position(B).unwrap()));
-        assert!(matches!(graph.parse_target("a"), Err(RevisionError::AmbiguousTarget { candidates, .. }) if candidates == [M, A] || candidates == [A, M]));
-        assert!(matches!(graph.parse_target("ffff"), Err(RevisionError::UnknownTarget { .. })));
-        assert!(matches!(graph.parse_target("+x"), Err(RevisionError::InvalidTarget { .. })));
-        assert!(matches!(graph.parse_target("-0"), Err(RevisionError::InvalidTarget { .. })));
+        assert_eq!(
+            graph.parse_target("bbb").unwrap(),
+            Target::Revision(graph.position(B).unwrap())
+        );
+        assert!(
+            matches!(graph.parse_target("a"), Err(RevisionError::AmbiguousTarget { candidates, .. }) if candidates == [M, A] || candidates == [A, M])
+        );
+        assert!(matches!(
+            graph.parse_target("ffff"),
+            Err(RevisionError::UnknownTarget { .. })
+        ));
+        assert!(matches!(
+            graph.parse_target("+x"),
+            Err(RevisionError::InvalidTarget { .. })
+        ));
+        assert!(matches!(
+            graph.parse_target("-0"),
+            Err(RevisionError::InvalidTarget { .. })
+        ));
     }
 
     #[test]
     fn upgrade_plans() {
         let graph = branched(true);
         let none = applied(&graph, &[]);
-        assert_eq!(ids(&graph, &graph.upgrade_plan(&none, "head").unwrap()), [A, B, C, M]);
-        assert_eq!(ids(&graph, &graph.upgrade_plan(&none, "+2").unwrap()), [A, B]);
+        assert_eq!(
+            ids(&graph, &graph.upgrade_plan(&none, "head").unwrap()),
+            [A, B, C, M]
+        );
+        assert_eq!(
+            ids(&graph, &graph.upgrade_plan(&none, "+2").unwrap()),
+            [A, B]
+        );
         assert_eq!(ids(&graph, &graph.upgrade_plan(&none, C).unwrap()), [A, C]);
         let some = applied(&graph, &[A, B]);
-        assert_eq!(ids(&graph, &graph.upgrade_plan(&some, "head").unwrap()), [C, M]);
-        assert!(matches!(graph.upgrade_plan(&some, "+3"), Err(RevisionError::RelativeOutOfRange { available: 2, .. })));
-        assert!(matches!(graph.upgrade_plan(&some, "-1"), Err(RevisionError::InvalidTarget { .. })));
+        assert_eq!(
+            ids(&graph, &graph.upgrade_plan(&some, "head").unwrap()),
+            [C, M]
+        );
+        assert!(matches!(
+            graph.upgrade_plan(&some, "+3"),
+            Err(RevisionError::RelativeOutOfRange { available: 2, .. })
+        ));
+        assert!(matches!(
+            graph.upgrade_plan(&some, "-1"),
+            Err(RevisionError::InvalidTarget { .. })
+        ));
     }
 
     #[test]
@@ -431,8 +498,14 @@ mod tests {
         let none = applied(&graph, &[]);
         let error = graph.upgrade_plan(&none, "head").unwrap_err();
         let message = error.to_string();
-        assert!(message.contains(B) && message.contains(C) && message.contains("merge heads"), "{message}");
-        assert_eq!(ids(&graph, &graph.upgrade_plan(&none, "heads").unwrap()), [A, B, C]);
+        assert!(
+            message.contains(B) && message.contains(C) && message.contains("merge heads"),
+            "{message}"
+        );
+        assert_eq!(
+            ids(&graph, &graph.upgrade_plan(&none, "heads").unwrap()),
+            [A, B, C]
+        );
     }
 
     #[test]
@@ -442,11 +515,23 @@ mod tests {
         assert_eq!(ids(&graph, &graph.downgrade_plan(&all, "-1").unwrap()), [M]);
         let after = applied(&graph, &[A, B, C]);
         assert_eq!(ids(&graph, &graph.applied_heads(&after)), [B, C]);
-        assert_eq!(ids(&graph, &graph.downgrade_plan(&all, A).unwrap()), [M, C, B]);
-        assert_eq!(ids(&graph, &graph.downgrade_plan(&all, "base").unwrap()), [M, C, B, A]);
+        assert_eq!(
+            ids(&graph, &graph.downgrade_plan(&all, A).unwrap()),
+            [M, C, B]
+        );
+        assert_eq!(
+            ids(&graph, &graph.downgrade_plan(&all, "base").unwrap()),
+            [M, C, B, A]
+        );
         assert_eq!(ids(&graph, &graph.downgrade_plan(&all, B).unwrap()), [M]);
-        assert!(matches!(graph.downgrade_plan(&all, "head"), Err(RevisionError::InvalidTarget { .. })));
-        assert!(matches!(graph.downgrade_plan(&all, "-5"), Err(RevisionError::RelativeOutOfRange { .. })));
+        assert!(matches!(
+            graph.downgrade_plan(&all, "head"),
+            Err(RevisionError::InvalidTarget { .. })
+        ));
+        assert!(matches!(
+            graph.downgrade_plan(&all, "-5"),
+            Err(RevisionError::RelativeOutOfRange { .. })
+        ));
     }
 
     #[test]

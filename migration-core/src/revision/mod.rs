@@ -70,11 +70,16 @@ impl Migrations {
             if !name.ends_with(".sql") || name.starts_with('.') || !path.is_file() {
                 continue;
             }
-            let contents = std::fs::read_to_string(&path).map_err(|error| io_error(&path, error))?;
+            let contents =
+                std::fs::read_to_string(&path).map_err(|error| io_error(&path, error))?;
             files.push((name.to_owned(), contents));
         }
         files.sort();
-        let graph = build_graph(files.iter().map(|(name, contents)| (name.as_str(), contents.as_str())))?;
+        let graph = build_graph(
+            files
+                .iter()
+                .map(|(name, contents)| (name.as_str(), contents.as_str())),
+        )?;
         Ok(Migrations {
             embedded: &[],
             graph: OnceLock::from(Ok(graph)),
@@ -123,7 +128,9 @@ impl std::fmt::Debug for Migrations {
 }
 
 /// Parses files given in name order and builds their graph.
-fn build_graph<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> Result<RevisionGraph, RevisionError> {
+fn build_graph<'a>(
+    files: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<RevisionGraph, RevisionError> {
     let revisions = files
         .map(|(name, contents)| parse_revision(name, contents))
         .collect::<Result<Vec<_>, _>>()?;

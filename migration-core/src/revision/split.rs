@@ -183,7 +183,10 @@ mod tests {
             [r#"INSERT INTO "a;b" VALUES ('x;y', 'it''s;')"#, "SELECT 1"]
         );
         assert_eq!(
-            split(r"INSERT INTO `t;` VALUES ('a\';b'); SELECT 1", BackendKind::Mysql),
+            split(
+                r"INSERT INTO `t;` VALUES ('a\';b'); SELECT 1",
+                BackendKind::Mysql
+            ),
             [r"INSERT INTO `t;` VALUES ('a\';b')", "SELECT 1"]
         );
     }
@@ -218,13 +221,19 @@ mod tests {
             split("# mysql; comment\nSELECT 1;", BackendKind::Mysql),
             ["# mysql; comment\nSELECT 1"]
         );
-        assert_eq!(split("-- only a comment;\n  ;\n", BackendKind::Postgres), Vec::<String>::new());
+        assert_eq!(
+            split("-- only a comment;\n  ;\n", BackendKind::Postgres),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
     fn postgres_block_comments_nest() {
         assert_eq!(
-            split("/* outer /* inner; */ still; */ SELECT 1; SELECT 2", BackendKind::Postgres),
+            split(
+                "/* outer /* inner; */ still; */ SELECT 1; SELECT 2",
+                BackendKind::Postgres
+            ),
             ["/* outer /* inner; */ still; */ SELECT 1", "SELECT 2"]
         );
     }

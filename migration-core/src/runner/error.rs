@@ -45,7 +45,12 @@ impl fmt::Display for MigrateError {
         let done = self.report.steps();
         if !done.is_empty() {
             let ids: Vec<&str> = done.iter().map(|step| step.revision.as_str()).collect();
-            write!(f, " (before it, {} revision(s) ran and are committed: {})", done.len(), ids.join(", "))?;
+            write!(
+                f,
+                " (before it, {} revision(s) ran and are committed: {})",
+                done.len(),
+                ids.join(", ")
+            )?;
         }
         Ok(())
     }
@@ -147,8 +152,12 @@ pub enum MigrateErrorKind {
 fn describe_state(state: &str) -> &'static str {
     match state {
         super::store::STATUS_FAILED => "failed part-way in an earlier run",
-        super::store::STATUS_RUNNING => "was interrupted in an earlier run (the process died or lost its connection)",
-        super::store::STATUS_REVERT_FAILED => "failed part-way while being reverted in an earlier run",
+        super::store::STATUS_RUNNING => {
+            "was interrupted in an earlier run (the process died or lost its connection)"
+        }
+        super::store::STATUS_REVERT_FAILED => {
+            "failed part-way while being reverted in an earlier run"
+        }
         super::store::STATUS_REVERTING => "was interrupted while being reverted in an earlier run",
         _ => "is in an unknown state in the version table",
     }

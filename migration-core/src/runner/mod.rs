@@ -5,11 +5,17 @@
 //!
 //! - **Start-up with nothing to do** reads the version table once and
 //!   returns: one query (two on SQLite, which also checks its busy timeout).
-//! - **PostgreSQL and SQLite**: each revision runs in a transaction with its
-//!   version row, holding the migration lock (`pg_advisory_xact_lock`, a
-//!   transaction-level lock that also works behind PgBouncer's transaction
-//!   pooling; SQLite's `BEGIN IMMEDIATE` with a busy timeout). A failing
-//!   statement rolls the revision back and leaves the database unchanged.
+//! - **PostgreSQL and SQLite**: revisions run in transactions together with
+//!   their version rows, holding the migration lock
+//!   (`pg_advisory_xact_lock`, a transaction-level lock that also works
+//!   behind PgBouncer's transaction pooling; SQLite's `BEGIN IMMEDIATE` with
+//!   a busy timeout). Consecutive revisions share a transaction, up to 100,
+//!   so a long history applies at the speed of its DDL. If a statement
+//!   fails, the batch is rolled back, the revisions before the failing one
+//!   are applied again, and the run stops there: the database ends with
+//!   every revision before it applied and nothing of the failing one, as if
+//!   each revision had its own transaction. A process killed mid-run loses
+//!   only its open transaction; the next run applies it again.
 //! - **MySQL/MariaDB** commits DDL at once, so a revision cannot be rolled
 //!   back. The run holds `GET_LOCK` throughout, marks the revision `running`
 //!   before its first statement, and `failed` (with the statement and the
@@ -34,15 +40,22 @@ mod offline;
 mod report;
 mod store;
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 pub use error::{MigrateError, MigrateErrorKind, Result};
 pub use report::{Direction, Report, ReportStep};
+pub(crate) use store::{values_placeholders, INSERT_COLUMNS};
 #[doc(hidden)]
 pub use store::{
     CountRow, NewVersion, StatusRow, VersionRow, VersionTableConnection, STATUS_APPLIED,
     STATUS_FAILED, STATUS_REVERTING, STATUS_REVERT_FAILED, STATUS_RUNNING,
 };
+
+/// The most revisions one transaction applies (PostgreSQL, SQLite): few
+/// enough to stay clear of PostgreSQL's lock table, many enough that
+/// commits do not dominate.
+const BATCH: usize = 100;
 
 use crate::revision::{split_statements, Migrations, Revision, RevisionGraph};
 use crate::DatabaseConnection;
@@ -69,7 +82,10 @@ use crate::DatabaseConnection;
 /// edited or vanished, an earlier run left a revision failed (MySQL), a
 /// statement failed, or the database refused the version table. The error's
 /// [`report`](MigrateError::report) lists what was applied before.
-pub fn migrate_to_head<C: DatabaseConnection>(conn: &mut C, migrations: &Migrations) -> Result<Report> {
+pub fn migrate_to_head<C: DatabaseConnection>(
+    conn: &mut C,
+    migrations: &Migrations,
+) -> Result<Report> {
     Migrator::new(migrations).upgrade(conn, "head")
 }
 
@@ -281,7 +297,11 @@ impl<'m> Migrator<'m> {
 
     /// Reads the version table (empty when it does not exist) and checks it
     /// against the files.
-    fn read_state<C: DatabaseConnection>(&self, conn: &mut C, graph: &RevisionGraph) -> Result<DatabaseState> {
+    fn read_state<C: DatabaseConnection>(
+        &self,
+        conn: &mut C,
+        graph: &RevisionGraph,
+    ) -> Result<DatabaseState> {
         conn.prepare_connection()?;
         let rows = match conn.read_versions() {
             Ok(rows) => rows,
@@ -305,7 +325,10 @@ impl<'m> Migrator<'m> {
                 if self.allow_missing {
                     continue;
                 }
-                return Err(MigrateErrorKind::Missing { revision: row.revision }.into());
+                return Err(MigrateErrorKind::Missing {
+                    revision: row.revision,
+                }
+                .into());
             };
             let revision = graph.at(at);
             if row.checksum != revision.checksum && !self.allow_edited {
@@ -321,23 +344,41 @@ impl<'m> Migrator<'m> {
                 unfinished = Some(row);
             }
         }
-        Ok(DatabaseState { applied, unfinished })
+        Ok(DatabaseState {
+            applied,
+            unfinished,
+        })
     }
 
-    fn plan(&self, graph: &RevisionGraph, applied: &[bool], target: &str, direction: Direction) -> Result<Vec<usize>> {
+    fn plan(
+        &self,
+        graph: &RevisionGraph,
+        applied: &[bool],
+        target: &str,
+        direction: Direction,
+    ) -> Result<Vec<usize>> {
         Ok(match direction {
             Direction::Upgrade => graph.upgrade_plan(applied, target)?,
             Direction::Downgrade => graph.downgrade_plan(applied, target)?,
         })
     }
 
-    fn run<C: DatabaseConnection>(&self, conn: &mut C, target: &str, direction: Direction) -> Result<Report> {
+    fn run<C: DatabaseConnection>(
+        &self,
+        conn: &mut C,
+        target: &str,
+        direction: Direction,
+    ) -> Result<Report> {
         let graph = self.graph()?;
         conn.prepare_connection()?;
         // The fast path: one read, nothing to do, no lock.
         if let Ok(rows) = conn.read_versions() {
             let state = self.check_rows(graph, rows)?;
-            if state.unfinished.is_none() && self.plan(graph, &state.applied, target, direction)?.is_empty() {
+            if state.unfinished.is_none()
+                && self
+                    .plan(graph, &state.applied, target, direction)?
+                    .is_empty()
+            {
                 return Ok(Report::default());
             }
         }
@@ -349,7 +390,11 @@ impl<'m> Migrator<'m> {
         }
         let mut report = Report::default();
         let result = self.run_locked(conn, graph, target, direction, &mut run_locked, &mut report);
-        let unlocked = if run_locked { conn.unlock_run() } else { Ok(()) };
+        let unlocked = if run_locked {
+            conn.unlock_run()
+        } else {
+            Ok(())
+        };
         match (result, unlocked) {
             (Err(error), _) => Err(error.with_report(report)),
             (Ok(()), Err(error)) => Err(MigrateError::from(error).with_report(report)),
@@ -368,7 +413,8 @@ impl<'m> Migrator<'m> {
     ) -> Result<()> {
         let mut state = self.check_rows(graph, conn.read_versions()?)?;
         let mut plan = self.plan(graph, &state.applied, target, direction)?;
-        let needs_run_lock = state.unfinished.is_some() || plan.iter().any(|&at| !graph.at(at).transactional);
+        let needs_run_lock =
+            state.unfinished.is_some() || plan.iter().any(|&at| !graph.at(at).transactional);
         if needs_run_lock && !*run_locked {
             // Outside-a-transaction work needs the lock that spans the run;
             // an unfinished row may belong to a process still running it.
@@ -381,30 +427,167 @@ impl<'m> Migrator<'m> {
             return Err(unfinished(row).into());
         }
         let transactional_ddl = C::BACKEND.backend().transactional_ddl();
-        for at in plan {
-            let revision = graph.at(at);
-            let sql = match direction {
-                Direction::Upgrade => revision.up.as_str(),
-                Direction::Downgrade => revision.down.as_deref().unwrap_or_default(),
-            };
-            let statements = split_statements(sql, C::BACKEND);
-            let outcome = if transactional_ddl && revision.transactional {
-                run_in_transaction(conn, revision, &statements, direction)?
-            } else {
-                run_outside_transaction(conn, revision, &statements, direction)?
-            };
-            if let Some(duration) = outcome {
-                log_step(revision, direction, duration);
-                report.push(ReportStep {
-                    revision: revision.id.clone(),
-                    parents: revision.parents.clone(),
-                    message: revision.message.clone(),
-                    direction,
-                    duration,
-                });
+        let in_transaction = |at: usize| transactional_ddl && graph.at(at).transactional;
+        let mut next = 0;
+        while next < plan.len() {
+            if !in_transaction(plan[next]) {
+                let revision = graph.at(plan[next]);
+                let statements = split_statements(section(revision, direction), C::BACKEND);
+                if let Some(duration) =
+                    run_outside_transaction(conn, revision, &statements, direction)?
+                {
+                    report.push(step(revision, direction, duration));
+                }
+                next += 1;
+                continue;
+            }
+            let batch: Vec<&Revision> = plan[next..]
+                .iter()
+                .take_while(|&&at| in_transaction(at))
+                .take(BATCH)
+                .map(|&at| graph.at(at))
+                .collect();
+            next += batch.len();
+            match run_batch(conn, &batch, direction) {
+                Ok(steps) => steps.into_iter().for_each(|done| report.push(done)),
+                Err(BatchError::Statement { at, error }) => {
+                    // The batch was rolled back with the failing revision:
+                    // apply the revisions before it again, so the run ends
+                    // where it would have with one transaction each.
+                    if at > 0 {
+                        run_batch(conn, &batch[..at], direction)
+                            .map_err(BatchError::into_error)?
+                            .into_iter()
+                            .for_each(|done| report.push(done));
+                    }
+                    return Err(error);
+                }
+                Err(BatchError::Other(error)) => return Err(error),
             }
         }
         Ok(())
+    }
+}
+
+/// The SQL a revision runs in a direction.
+fn section(revision: &Revision, direction: Direction) -> &str {
+    match direction {
+        Direction::Upgrade => revision.up.as_str(),
+        Direction::Downgrade => revision.down.as_deref().unwrap_or_default(),
+    }
+}
+
+/// The report entry for a revision that ran, logged as it is made.
+fn step(revision: &Revision, direction: Direction, duration: Duration) -> ReportStep {
+    log_step(revision, direction, duration);
+    ReportStep {
+        revision: revision.id.clone(),
+        parents: revision.parents.clone(),
+        message: revision.message.clone(),
+        direction,
+        duration,
+    }
+}
+
+/// Why a batch failed.
+enum BatchError {
+    /// A statement of the revision at this position in the batch failed.
+    Statement { at: usize, error: MigrateError },
+    /// Anything else.
+    Other(MigrateError),
+}
+
+impl BatchError {
+    fn into_error(self) -> MigrateError {
+        match self {
+            BatchError::Statement { error, .. } | BatchError::Other(error) => error,
+        }
+    }
+}
+
+impl<E: Into<MigrateError>> From<E> for BatchError {
+    fn from(error: E) -> BatchError {
+        BatchError::Other(error.into())
+    }
+}
+
+/// Runs consecutive revisions and their version-row changes in one
+/// transaction holding the migration lock, skipping those another process
+/// has done meanwhile. Each revision commits with its version row; a
+/// failure rolls the whole batch back.
+fn run_batch<C: DatabaseConnection>(
+    conn: &mut C,
+    batch: &[&Revision],
+    direction: Direction,
+) -> std::result::Result<Vec<ReportStep>, BatchError> {
+    conn.begin_locked()?;
+    let outcome = (|| -> std::result::Result<Vec<ReportStep>, BatchError> {
+        let recorded: HashSet<String> = conn
+            .read_versions()?
+            .into_iter()
+            .map(|row| row.revision)
+            .collect();
+        let mut steps = Vec::with_capacity(batch.len());
+        let mut rows = Vec::with_capacity(batch.len());
+        for (at, revision) in batch.iter().enumerate() {
+            let to_do = match direction {
+                Direction::Upgrade => !recorded.contains(&revision.id),
+                Direction::Downgrade => recorded.contains(&revision.id),
+            };
+            if !to_do {
+                continue;
+            }
+            let started = Instant::now();
+            for (index, statement) in split_statements(section(revision, direction), C::BACKEND)
+                .iter()
+                .enumerate()
+            {
+                conn.batch_execute(statement)
+                    .map_err(|source| BatchError::Statement {
+                        at,
+                        error: statement_failed(revision, index, statement, true, source),
+                    })?;
+            }
+            let duration = started.elapsed();
+            match direction {
+                Direction::Upgrade => rows.push((revision, millis(duration))),
+                Direction::Downgrade => conn.delete_version(&revision.id)?,
+            }
+            steps.push((revision, duration));
+        }
+        let parents: Vec<String> = rows
+            .iter()
+            .map(|(revision, _)| revision.parents.join(" "))
+            .collect();
+        let new_rows: Vec<NewVersion<'_>> = rows
+            .iter()
+            .zip(&parents)
+            .map(|((revision, execution_ms), parents)| NewVersion {
+                revision: &revision.id,
+                parents,
+                message: &revision.message,
+                checksum: &revision.checksum,
+                execution_ms: *execution_ms,
+                status: STATUS_APPLIED,
+            })
+            .collect();
+        conn.insert_versions(&new_rows)?;
+        Ok(steps
+            .into_iter()
+            .map(|(revision, duration)| step(revision, direction, duration))
+            .collect())
+    })();
+    match outcome {
+        Ok(steps) => {
+            conn.commit()?;
+            Ok(steps)
+        }
+        Err(error) => {
+            // The error that matters is the statement's; a failed rollback
+            // leaves nothing committed either.
+            let _ = conn.rollback();
+            Err(error)
+        }
     }
 }
 
@@ -462,57 +645,6 @@ fn statement_failed(
     .into()
 }
 
-/// Runs one revision and its version-row change in a transaction holding the
-/// migration lock. `None` when another process did it first.
-fn run_in_transaction<C: DatabaseConnection>(
-    conn: &mut C,
-    revision: &Revision,
-    statements: &[String],
-    direction: Direction,
-) -> Result<Option<Duration>> {
-    conn.begin_locked()?;
-    let outcome = (|| -> Result<Option<Duration>> {
-        let status = conn.version_status(&revision.id)?;
-        let to_do = match direction {
-            Direction::Upgrade => status.is_none(),
-            Direction::Downgrade => status.is_some(),
-        };
-        if !to_do {
-            return Ok(None);
-        }
-        let started = Instant::now();
-        for (index, statement) in statements.iter().enumerate() {
-            conn.batch_execute(statement)
-                .map_err(|source| statement_failed(revision, index, statement, true, source))?;
-        }
-        let duration = started.elapsed();
-        match direction {
-            Direction::Upgrade => conn.insert_version(&NewVersion {
-                revision: &revision.id,
-                parents: &revision.parents.join(" "),
-                message: &revision.message,
-                checksum: &revision.checksum,
-                execution_ms: millis(duration),
-                status: STATUS_APPLIED,
-            })?,
-            Direction::Downgrade => conn.delete_version(&revision.id)?,
-        }
-        Ok(Some(duration))
-    })();
-    match outcome {
-        Ok(done) => {
-            conn.commit()?;
-            Ok(done)
-        }
-        Err(error) => {
-            // The error that matters is the statement's; a failed rollback
-            // leaves nothing committed either.
-            let _ = conn.rollback();
-            Err(error)
-        }
-    }
-}
-
 /// Runs one revision statement by statement outside a transaction (MySQL, or
 /// `transaction off`), under the run lock, marking it `running` first and
 /// `failed` with the statement if one fails. `None` when another process did
@@ -557,7 +689,9 @@ fn run_outside_transaction<C: DatabaseConnection>(
     }
     let duration = started.elapsed();
     match direction {
-        Direction::Upgrade => conn.update_version(&revision.id, STATUS_APPLIED, millis(duration), None, None)?,
+        Direction::Upgrade => {
+            conn.update_version(&revision.id, STATUS_APPLIED, millis(duration), None, None)?
+        }
         Direction::Downgrade => conn.delete_version(&revision.id)?,
     }
     Ok(Some(duration))

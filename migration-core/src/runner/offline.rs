@@ -9,7 +9,12 @@ use crate::revision::{split_statements, RevisionError, RevisionGraph, Target};
 use crate::VERSION_TABLE;
 
 /// The script taking a database from `from` to `to`, in either direction.
-pub(crate) fn script(graph: &RevisionGraph, backend: &dyn Backend, from: &str, to: &str) -> Result<String, RevisionError> {
+pub(crate) fn script(
+    graph: &RevisionGraph,
+    backend: &dyn Backend,
+    from: &str,
+    to: &str,
+) -> Result<String, RevisionError> {
     let mut applied = graph.stamp_set(from)?;
     let downgrade = match graph.parse_target(to)? {
         Target::Base => true,
@@ -28,7 +33,10 @@ pub(crate) fn script(graph: &RevisionGraph, backend: &dyn Backend, from: &str, t
     let mut out = String::new();
     // Writing to a String cannot fail.
     let _ = writeln!(out, "-- retort migration script for {kind}: {from} -> {to}");
-    let _ = writeln!(out, "-- Review it, then apply it with your database's client.\n");
+    let _ = writeln!(
+        out,
+        "-- Review it, then apply it with your database's client.\n"
+    );
     let _ = writeln!(out, "{};\n", backend.version_table_sql());
     for at in plan {
         let revision = graph.at(at);
@@ -40,12 +48,18 @@ pub(crate) fn script(graph: &RevisionGraph, backend: &dyn Backend, from: &str, t
         let (sql, heading) = if downgrade {
             (
                 revision.down.as_deref().unwrap_or_default(),
-                format!("-- Running downgrade {} -> {parents}, {}", revision.id, revision.message),
+                format!(
+                    "-- Running downgrade {} -> {parents}, {}",
+                    revision.id, revision.message
+                ),
             )
         } else {
             (
                 revision.up.as_str(),
-                format!("-- Running upgrade {parents} -> {}, {}", revision.id, revision.message),
+                format!(
+                    "-- Running upgrade {parents} -> {}, {}",
+                    revision.id, revision.message
+                ),
             )
         };
         let _ = writeln!(out, "{heading}");
@@ -55,13 +69,24 @@ pub(crate) fn script(graph: &RevisionGraph, backend: &dyn Backend, from: &str, t
             let _ = writeln!(out, "BEGIN;");
         }
         for statement in split_statements(sql, kind) {
-            let ends_in_comment = statement.lines().last().is_some_and(|line| line.contains("--") || line.contains('#'));
-            let _ = writeln!(out, "{statement}{}", if ends_in_comment { "\n;" } else { ";" });
+            let ends_in_comment = statement
+                .lines()
+                .last()
+                .is_some_and(|line| line.contains("--") || line.contains('#'));
+            let _ = writeln!(
+                out,
+                "{statement}{}",
+                if ends_in_comment { "\n;" } else { ";" }
+            );
         }
         let literal = |value: &str| backend.string_literal(value);
         if downgrade {
             // language=SQL
-            let _ = writeln!(out, "DELETE FROM {table} WHERE revision = {};", literal(&revision.id));
+            let _ = writeln!(
+                out,
+                "DELETE FROM {table} WHERE revision = {};",
+                literal(&revision.id)
+            );
         } else {
             // language=SQL
             let _ = writeln!(

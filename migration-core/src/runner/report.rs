@@ -42,7 +42,10 @@ impl Report {
 
     /// The ids of the revisions, in the order they ran.
     pub fn revisions(&self) -> Vec<&str> {
-        self.steps.iter().map(|step| step.revision.as_str()).collect()
+        self.steps
+            .iter()
+            .map(|step| step.revision.as_str())
+            .collect()
     }
 
     /// Whether nothing ran.

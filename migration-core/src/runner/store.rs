@@ -134,7 +134,12 @@ pub trait VersionTableConnection: SimpleConnection {
     fn version_status(&mut self, revision: &str) -> QueryResult<Option<String>>;
 
     /// Inserts a row.
-    fn insert_version(&mut self, row: &NewVersion<'_>) -> QueryResult<()>;
+    fn insert_version(&mut self, row: &NewVersion<'_>) -> QueryResult<()> {
+        self.insert_versions(std::slice::from_ref(row))
+    }
+
+    /// Inserts rows in one statement (nothing for none).
+    fn insert_versions(&mut self, rows: &[NewVersion<'_>]) -> QueryResult<()>;
 
     /// Updates a row's status, time and failure details.
     fn update_version(
@@ -151,4 +156,51 @@ pub trait VersionTableConnection: SimpleConnection {
 
     /// Deletes every row.
     fn delete_all_versions(&mut self) -> QueryResult<()>;
+}
+
+/// The columns [`NewVersion`] fills, in bind order.
+pub(crate) const INSERT_COLUMNS: &str =
+    "revision, parents, message, checksum, execution_ms, status";
+
+/// `(?, ?, ...), (?, ...)` for `rows` rows of [`INSERT_COLUMNS`]; numbered
+/// `$1, $2, ...` for PostgreSQL.
+pub(crate) fn values_placeholders(rows: usize, numbered: bool) -> String {
+    const COLUMNS: usize = 6;
+    let mut sql = String::with_capacity(rows * COLUMNS * 5);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..COLUMNS {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            if numbered {
+                sql.push('$');
+                sql.push_str(&(row * COLUMNS + column + 1).to_string());
+            } else {
+                sql.push('?');
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::values_placeholders;
+
+    #[test]
+    fn placeholders_for_several_rows() {
+        assert_eq!(
+            values_placeholders(2, false),
+            "(?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)"
+        );
+        assert_eq!(
+            values_placeholders(2, true),
+            "($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)"
+        );
+    }
 }

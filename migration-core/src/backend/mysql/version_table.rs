@@ -11,10 +11,6 @@ use super::MysqlBackend;
 use crate::backend::Backend;
 use crate::VERSION_TABLE;
 
-/// The lock's name: one per database, at most 64 characters.
-// language=SQL
-const LOCK_NAME_SQL: &str = "CONCAT('retort_', MD5(DATABASE()))";
-
 fn table() -> String {
     MysqlBackend.quote_identifier(VERSION_TABLE)
 }
@@ -61,9 +57,16 @@ mod live {
     use diesel::sql_types::{BigInt, Nullable, Text};
     use diesel::{sql_query, MysqlConnection, OptionalExtension, QueryResult, RunQueryDsl};
 
-    use super::{create_table_sql, table, LOCK_NAME_SQL};
-    use crate::runner::{CountRow, NewVersion, StatusRow, VersionRow, VersionTableConnection};
+    use super::{create_table_sql, table};
+    use crate::runner::{
+        values_placeholders, CountRow, NewVersion, StatusRow, VersionRow, VersionTableConnection,
+        INSERT_COLUMNS,
+    };
     use crate::VERSION_TABLE;
+
+    /// The lock's name: one per database, at most 64 characters.
+    // language=SQL
+    const LOCK_NAME_SQL: &str = "CONCAT('retort_', MD5(DATABASE()))";
 
     /// `GET_LOCK`'s answer: 1 taken, 0 timed out, NULL on error.
     #[derive(diesel::QueryableByName)]
@@ -101,9 +104,11 @@ mod live {
         fn lock_run(&mut self, timeout: Duration) -> QueryResult<bool> {
             let seconds = i64::try_from(timeout.as_secs()).unwrap_or(i64::MAX);
             // language=SQL
-            let row: LockRow = sql_query(format!("SELECT CAST(GET_LOCK({LOCK_NAME_SQL}, ?) AS SIGNED) AS taken"))
-                .bind::<BigInt, _>(seconds)
-                .get_result(self)?;
+            let row: LockRow = sql_query(format!(
+                "SELECT CAST(GET_LOCK({LOCK_NAME_SQL}, ?) AS SIGNED) AS taken"
+            ))
+            .bind::<BigInt, _>(seconds)
+            .get_result(self)?;
             Ok(row.taken == Some(1))
         }
 
@@ -131,20 +136,27 @@ mod live {
                 .map(|row| row.map(|row| row.status))
         }
 
-        fn insert_version(&mut self, row: &NewVersion<'_>) -> QueryResult<()> {
+        fn insert_versions(&mut self, rows: &[NewVersion<'_>]) -> QueryResult<()> {
+            if rows.is_empty() {
+                return Ok(());
+            }
             // language=SQL
-            sql_query(format!(
-                "INSERT INTO {} (revision, parents, message, checksum, execution_ms, status) VALUES (?, ?, ?, ?, ?, ?)",
-                table()
-            ))
-            .bind::<Text, _>(row.revision)
-            .bind::<Text, _>(row.parents)
-            .bind::<Text, _>(row.message)
-            .bind::<Text, _>(row.checksum)
-            .bind::<BigInt, _>(row.execution_ms)
-            .bind::<Text, _>(row.status)
-            .execute(self)
-            .map(drop)
+            let sql = format!(
+                "INSERT INTO {} ({INSERT_COLUMNS}) VALUES {}",
+                table(),
+                values_placeholders(rows.len(), false)
+            );
+            let mut query = sql_query(sql).into_boxed::<diesel::mysql::Mysql>();
+            for row in rows {
+                query = query
+                    .bind::<Text, _>(row.revision)
+                    .bind::<Text, _>(row.parents)
+                    .bind::<Text, _>(row.message)
+                    .bind::<Text, _>(row.checksum)
+                    .bind::<BigInt, _>(row.execution_ms)
+                    .bind::<Text, _>(row.status);
+            }
+            query.execute(self).map(drop)
         }
 
         fn update_version(

@@ -46,7 +46,10 @@ mod live {
     use diesel::{sql_query, OptionalExtension, PgConnection, QueryResult, RunQueryDsl};
 
     use super::{create_table_sql, table, LOCK_KEY};
-    use crate::runner::{CountRow, NewVersion, StatusRow, VersionRow, VersionTableConnection};
+    use crate::runner::{
+        values_placeholders, CountRow, NewVersion, StatusRow, VersionRow, VersionTableConnection,
+        INSERT_COLUMNS,
+    };
     use crate::VERSION_TABLE;
 
     impl VersionTableConnection for PgConnection {
@@ -106,27 +109,37 @@ mod live {
 
         fn version_status(&mut self, revision: &str) -> QueryResult<Option<String>> {
             // language=SQL
-            sql_query(format!("SELECT status FROM {} WHERE revision = $1", table()))
-                .bind::<Text, _>(revision)
-                .get_result::<StatusRow>(self)
-                .optional()
-                .map(|row| row.map(|row| row.status))
-        }
-
-        fn insert_version(&mut self, row: &NewVersion<'_>) -> QueryResult<()> {
-            // language=SQL
             sql_query(format!(
-                "INSERT INTO {} (revision, parents, message, checksum, execution_ms, status) VALUES ($1, $2, $3, $4, $5, $6)",
+                "SELECT status FROM {} WHERE revision = $1",
                 table()
             ))
-            .bind::<Text, _>(row.revision)
-            .bind::<Text, _>(row.parents)
-            .bind::<Text, _>(row.message)
-            .bind::<Text, _>(row.checksum)
-            .bind::<BigInt, _>(row.execution_ms)
-            .bind::<Text, _>(row.status)
-            .execute(self)
-            .map(drop)
+            .bind::<Text, _>(revision)
+            .get_result::<StatusRow>(self)
+            .optional()
+            .map(|row| row.map(|row| row.status))
+        }
+
+        fn insert_versions(&mut self, rows: &[NewVersion<'_>]) -> QueryResult<()> {
+            if rows.is_empty() {
+                return Ok(());
+            }
+            // language=SQL
+            let sql = format!(
+                "INSERT INTO {} ({INSERT_COLUMNS}) VALUES {}",
+                table(),
+                values_placeholders(rows.len(), true)
+            );
+            let mut query = sql_query(sql).into_boxed::<diesel::pg::Pg>();
+            for row in rows {
+                query = query
+                    .bind::<Text, _>(row.revision)
+                    .bind::<Text, _>(row.parents)
+                    .bind::<Text, _>(row.message)
+                    .bind::<Text, _>(row.checksum)
+                    .bind::<BigInt, _>(row.execution_ms)
+                    .bind::<Text, _>(row.status);
+            }
+            query.execute(self).map(drop)
         }
 
         fn update_version(

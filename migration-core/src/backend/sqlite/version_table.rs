@@ -43,7 +43,10 @@ mod live {
     use diesel::{sql_query, OptionalExtension, QueryResult, RunQueryDsl, SqliteConnection};
 
     use super::{create_table_sql, table, BUSY_TIMEOUT_MS};
-    use crate::runner::{CountRow, NewVersion, StatusRow, VersionRow, VersionTableConnection};
+    use crate::runner::{
+        values_placeholders, CountRow, NewVersion, StatusRow, VersionRow, VersionTableConnection,
+        INSERT_COLUMNS,
+    };
     use crate::VERSION_TABLE;
 
     /// `PRAGMA busy_timeout`'s answer.
@@ -77,9 +80,11 @@ mod live {
         fn version_table_exists(&mut self) -> QueryResult<bool> {
             // https://www.sqlite.org/schematab.html
             // language=SQL
-            let row: CountRow = sql_query("SELECT COUNT(*) AS count FROM sqlite_master WHERE type = 'table' AND name = ?")
-                .bind::<Text, _>(VERSION_TABLE)
-                .get_result(self)?;
+            let row: CountRow = sql_query(
+                "SELECT COUNT(*) AS count FROM sqlite_master WHERE type = 'table' AND name = ?",
+            )
+            .bind::<Text, _>(VERSION_TABLE)
+            .get_result(self)?;
             Ok(row.count > 0)
         }
 
@@ -122,20 +127,27 @@ mod live {
                 .map(|row| row.map(|row| row.status))
         }
 
-        fn insert_version(&mut self, row: &NewVersion<'_>) -> QueryResult<()> {
+        fn insert_versions(&mut self, rows: &[NewVersion<'_>]) -> QueryResult<()> {
+            if rows.is_empty() {
+                return Ok(());
+            }
             // language=SQL
-            sql_query(format!(
-                "INSERT INTO {} (revision, parents, message, checksum, execution_ms, status) VALUES (?, ?, ?, ?, ?, ?)",
-                table()
-            ))
-            .bind::<Text, _>(row.revision)
-            .bind::<Text, _>(row.parents)
-            .bind::<Text, _>(row.message)
-            .bind::<Text, _>(row.checksum)
-            .bind::<BigInt, _>(row.execution_ms)
-            .bind::<Text, _>(row.status)
-            .execute(self)
-            .map(drop)
+            let sql = format!(
+                "INSERT INTO {} ({INSERT_COLUMNS}) VALUES {}",
+                table(),
+                values_placeholders(rows.len(), false)
+            );
+            let mut query = sql_query(sql).into_boxed::<diesel::sqlite::Sqlite>();
+            for row in rows {
+                query = query
+                    .bind::<Text, _>(row.revision)
+                    .bind::<Text, _>(row.parents)
+                    .bind::<Text, _>(row.message)
+                    .bind::<Text, _>(row.checksum)
+                    .bind::<BigInt, _>(row.execution_ms)
+                    .bind::<Text, _>(row.status);
+            }
+            query.execute(self).map(drop)
         }
 
         fn update_version(
