@@ -48,8 +48,8 @@ pub use report::{Direction, Report, ReportStep};
 pub(crate) use store::{values_placeholders, INSERT_COLUMNS};
 #[doc(hidden)]
 pub use store::{
-    CountRow, NewVersion, StatusRow, VersionRow, VersionTableConnection, STATUS_APPLIED,
-    STATUS_FAILED, STATUS_REVERTING, STATUS_REVERT_FAILED, STATUS_RUNNING,
+    CountRow, FailureRow, NewVersion, StatusRow, VersionRow, VersionTableConnection,
+    STATUS_APPLIED, STATUS_FAILED, STATUS_REVERTING, STATUS_REVERT_FAILED, STATUS_RUNNING,
 };
 
 /// The most revisions one transaction applies (PostgreSQL, SQLite): few
@@ -424,7 +424,8 @@ impl<'m> Migrator<'m> {
             plan = self.plan(graph, &state.applied, target, direction)?;
         }
         if let Some(row) = state.unfinished {
-            return Err(unfinished(row).into());
+            let failure = conn.version_failure(&row.revision)?;
+            return Err(unfinished(row, failure).into());
         }
         let transactional_ddl = C::BACKEND.backend().transactional_ddl();
         let in_transaction = |at: usize| transactional_ddl && graph.at(at).transactional;
@@ -592,12 +593,12 @@ fn run_batch<C: DatabaseConnection>(
 }
 
 /// The error for a row an earlier run left unfinished.
-fn unfinished(row: VersionRow) -> MigrateErrorKind {
+fn unfinished(row: VersionRow, failure: FailureRow) -> MigrateErrorKind {
     MigrateErrorKind::Unfinished {
         revision: row.revision,
         state: row.status,
-        statement: row.failed_statement,
-        failure: row.failure,
+        statement: failure.failed_statement,
+        failure: failure.failure,
     }
 }
 

@@ -22,22 +22,26 @@ pub const STATUS_REVERTING: &str = "reverting";
 /// `status` of a revision whose revert failed part-way outside a transaction.
 pub const STATUS_REVERT_FAILED: &str = "revert_failed";
 
-/// One row of the version table, as the runner reads it.
+/// One row of the version table, as the runner reads it at every start:
+/// only what deciding whether there is work needs.
 #[derive(Clone, Debug, PartialEq, Eq, diesel::QueryableByName)]
 #[doc(hidden)]
 pub struct VersionRow {
     /// The revision id.
     #[diesel(sql_type = Text)]
     pub revision: String,
-    /// Its parents, separated by spaces.
-    #[diesel(sql_type = Text)]
-    pub parents: String,
     /// SHA-256 of its up section when it was applied.
     #[diesel(sql_type = Text)]
     pub checksum: String,
     /// One of the `STATUS_*` constants.
     #[diesel(sql_type = Text)]
     pub status: String,
+}
+
+/// What an unfinished row says about its failure.
+#[derive(Clone, Debug, Default, PartialEq, Eq, diesel::QueryableByName)]
+#[doc(hidden)]
+pub struct FailureRow {
     /// The statement that failed or was running, outside a transaction.
     #[diesel(sql_type = Nullable<Text>)]
     pub failed_statement: Option<String>,
@@ -129,6 +133,9 @@ pub trait VersionTableConnection: SimpleConnection {
         // language=SQL
         self.batch_execute("ROLLBACK")
     }
+
+    /// The failed or running statement and the error recorded on a row.
+    fn version_failure(&mut self, revision: &str) -> QueryResult<FailureRow>;
 
     /// The status of one revision's row, if it has one.
     fn version_status(&mut self, revision: &str) -> QueryResult<Option<String>>;

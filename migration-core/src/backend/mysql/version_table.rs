@@ -59,8 +59,8 @@ mod live {
 
     use super::{create_table_sql, table};
     use crate::runner::{
-        values_placeholders, CountRow, NewVersion, StatusRow, VersionRow, VersionTableConnection,
-        INSERT_COLUMNS,
+        values_placeholders, CountRow, FailureRow, NewVersion, StatusRow, VersionRow,
+        VersionTableConnection, INSERT_COLUMNS,
     };
     use crate::VERSION_TABLE;
 
@@ -79,7 +79,7 @@ mod live {
         fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
             // language=SQL
             sql_query(format!(
-                "SELECT revision, parents, checksum, status, failed_statement, failure FROM {}",
+                "SELECT revision, checksum, status FROM {}",
                 table()
             ))
             .load(self)
@@ -125,6 +125,16 @@ mod live {
             // The run lock is held already; this only groups row changes.
             // language=SQL
             self.batch_execute("START TRANSACTION")
+        }
+
+        fn version_failure(&mut self, revision: &str) -> QueryResult<FailureRow> {
+            // language=SQL
+            sql_query(format!(
+                "SELECT failed_statement, failure FROM {} WHERE revision = ?",
+                table()
+            ))
+            .bind::<Text, _>(revision)
+            .get_result(self)
         }
 
         fn version_status(&mut self, revision: &str) -> QueryResult<Option<String>> {

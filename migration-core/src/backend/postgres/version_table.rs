@@ -47,8 +47,8 @@ mod live {
 
     use super::{create_table_sql, table, LOCK_KEY};
     use crate::runner::{
-        values_placeholders, CountRow, NewVersion, StatusRow, VersionRow, VersionTableConnection,
-        INSERT_COLUMNS,
+        values_placeholders, CountRow, FailureRow, NewVersion, StatusRow, VersionRow,
+        VersionTableConnection, INSERT_COLUMNS,
     };
     use crate::VERSION_TABLE;
 
@@ -56,7 +56,7 @@ mod live {
         fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
             // language=SQL
             sql_query(format!(
-                "SELECT revision, parents, checksum, status, failed_statement, failure FROM {}",
+                "SELECT revision, checksum, status FROM {}",
                 table()
             ))
             .load(self)
@@ -105,6 +105,16 @@ mod live {
             // One round trip for both.
             // language=SQL
             self.batch_execute(&format!("BEGIN; SELECT pg_advisory_xact_lock({LOCK_KEY})"))
+        }
+
+        fn version_failure(&mut self, revision: &str) -> QueryResult<FailureRow> {
+            // language=SQL
+            sql_query(format!(
+                "SELECT failed_statement, failure FROM {} WHERE revision = $1",
+                table()
+            ))
+            .bind::<Text, _>(revision)
+            .get_result(self)
         }
 
         fn version_status(&mut self, revision: &str) -> QueryResult<Option<String>> {

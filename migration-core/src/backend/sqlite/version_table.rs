@@ -44,8 +44,8 @@ mod live {
 
     use super::{create_table_sql, table, BUSY_TIMEOUT_MS};
     use crate::runner::{
-        values_placeholders, CountRow, NewVersion, StatusRow, VersionRow, VersionTableConnection,
-        INSERT_COLUMNS,
+        values_placeholders, CountRow, FailureRow, NewVersion, StatusRow, VersionRow,
+        VersionTableConnection, INSERT_COLUMNS,
     };
     use crate::VERSION_TABLE;
 
@@ -71,7 +71,7 @@ mod live {
         fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
             // language=SQL
             sql_query(format!(
-                "SELECT revision, parents, checksum, status, failed_statement, failure FROM {}",
+                "SELECT revision, checksum, status FROM {}",
                 table()
             ))
             .load(self)
@@ -116,6 +116,16 @@ mod live {
         fn begin_locked(&mut self) -> QueryResult<()> {
             // language=SQL
             self.batch_execute("BEGIN IMMEDIATE")
+        }
+
+        fn version_failure(&mut self, revision: &str) -> QueryResult<FailureRow> {
+            // language=SQL
+            sql_query(format!(
+                "SELECT failed_statement, failure FROM {} WHERE revision = ?",
+                table()
+            ))
+            .bind::<Text, _>(revision)
+            .get_result(self)
         }
 
         fn version_status(&mut self, revision: &str) -> QueryResult<Option<String>> {
