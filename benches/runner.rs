@@ -247,6 +247,42 @@ fn bench(c: &mut Criterion) {
     });
     noop.finish();
 
+    // The machine may be shared: criterion measures one contender after the
+    // other, so load that comes and goes skews their ratio. Interleave them
+    // too, round by round, and compare medians.
+    let rounds = std::env::var("RETORT_BENCH_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5);
+    let (mut raw, mut ours, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        raw.push(time_on_fresh_databases("raw", 1, |conn| {
+            for g in &generated {
+                conn.batch_execute(g.up).unwrap();
+            }
+        }));
+        ours.push(time_on_fresh_databases("retort", 1, |conn| {
+            retort::migrate_to_head(conn, &retort_set).unwrap();
+        }));
+        theirs.push(time_on_fresh_databases("diesel", 1, |conn| {
+            conn.run_pending_migrations(diesel_set_ref(diesel_set))
+                .unwrap();
+        }));
+    }
+    let (raw, ours, theirs) = (median(raw), median(ours), median(theirs));
+    println!("\ninterleaved, median of {rounds} rounds of applying {REVISIONS} revisions:");
+    println!(
+        "  raw DDL floor {:.0} ms, retort {:.0} ms, diesel_migrations {:.0} ms",
+        raw * 1e3,
+        ours * 1e3,
+        theirs * 1e3
+    );
+    println!(
+        "  retort / raw floor = {:.3}, retort / diesel_migrations = {:.3}",
+        ours / raw,
+        ours / theirs
+    );
+
     let ratio = |group: &str, a: &str, b: &str| match (mean_ns(c, group, a), mean_ns(c, group, b)) {
         (Some(a_ns), Some(b_ns)) => println!(
             "{group}: {a} / {b} = {:.3} ({:.1} ms vs {:.1} ms)",
@@ -271,6 +307,13 @@ fn bench(c: &mut Criterion) {
     if let Some(ns) = mean_ns(c, "noop_startup", "retort_migrate_to_head") {
         println!("noop_startup: retort_migrate_to_head = {:.3} ms", ns / 1e6);
     }
+}
+
+fn median(mut times: Vec<Duration>) -> f64 {
+    times.sort();
+    times
+        .get(times.len() / 2)
+        .map_or(f64::NAN, Duration::as_secs_f64)
 }
 
 /// diesel takes its migration source by value: a new (free) wrapper around

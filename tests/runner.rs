@@ -723,7 +723,78 @@ fn offline_sql_matches_the_runner<C: RunnerBackend>(db: &TestDatabase<C>) {
     assert!(!by_hand.has_table("users"));
 }
 
+/// A `-- retort:transaction off` revision (PostgreSQL's `CREATE INDEX
+/// CONCURRENTLY`, which refuses to run in a transaction) applies and is
+/// recorded like any other.
+fn a_revision_without_a_transaction<C: RunnerBackend>(db: &TestDatabase<C>) {
+    let dir = copy_of("linear");
+    let concurrently = if C::BACKEND == BackendKind::Postgres {
+        "CONCURRENTLY "
+    } else {
+        ""
+    };
+    std::fs::write(
+        dir.path().join("20240101000004_d4d4d4d4d4d4_index_email.sql"),
+        format!(
+            "-- retort:revision d4d4d4d4d4d4\n-- retort:parents c3c3c3c3c3c3\n-- retort:transaction off\n-- retort:up\nCREATE INDEX {concurrently}ix_users_email ON users (email);\n-- retort:down\nDROP INDEX {concurrently}ix_users_email{};\n",
+            if C::BACKEND == BackendKind::Mysql { " ON users" } else { "" }
+        ),
+    )
+    .unwrap();
+    let migrations = Migrations::from_dir(dir.path()).unwrap();
+    let migrator = Migrator::new(&migrations);
+    let mut conn = db.connect();
+    let report = retort::migrate_to_head(&mut conn, &migrations).unwrap();
+    assert_eq!(report.revisions().len(), 4);
+    assert_eq!(migrator.current(&mut conn).unwrap(), ["d4d4d4d4d4d4"]);
+    assert_eq!(
+        conn.count("SELECT COUNT(*) AS count FROM retort_migrations WHERE status = 'applied'"),
+        4
+    );
+    assert_eq!(
+        migrator.downgrade(&mut conn, "-1").unwrap().revisions(),
+        ["d4d4d4d4d4d4"]
+    );
+    assert_eq!(migrator.current(&mut conn).unwrap(), ["c3c3c3c3c3c3"]);
+}
+
+/// MySQL: a run waits for another holder of the migration lock only as long
+/// as `lock_timeout`, then says so.
+fn the_mysql_lock_times_out_with_a_clear_error<C: RunnerBackend>(db: &TestDatabase<C>) {
+    if C::BACKEND != BackendKind::Mysql {
+        return;
+    }
+    let migrations = fixture("linear");
+    let mut holder = db.connect();
+    assert_eq!(
+        holder.count("SELECT GET_LOCK(CONCAT('retort_', MD5(DATABASE())), 0) AS count"),
+        1
+    );
+    let mut conn = db.connect();
+    let error = Migrator::new(&migrations)
+        .lock_timeout(Duration::from_secs(1))
+        .upgrade(&mut conn, "head")
+        .unwrap_err();
+    assert!(
+        matches!(error.kind(), MigrateErrorKind::LockTimeout { .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("timed out after 1 s"), "{error}");
+    holder
+        .execute("DO RELEASE_LOCK(CONCAT('retort_', MD5(DATABASE())))")
+        .unwrap();
+    assert_eq!(
+        retort::migrate_to_head(&mut conn, &migrations)
+            .unwrap()
+            .revisions()
+            .len(),
+        3
+    );
+}
+
 backend_tests!(
+    a_revision_without_a_transaction,
+    the_mysql_lock_times_out_with_a_clear_error,
     linear_round_trip,
     branches_and_merges,
     failure_at_the_second_statement,
