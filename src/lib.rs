@@ -37,12 +37,19 @@
 pub use retort_core::diff::{self, diff, Diff, DiffWarning, Op};
 /// Rendering a diff as one database's SQL (`retort::render(&diff, backend)`).
 pub use retort_core::render::{self, render, RenderError};
+pub use retort_core::revision::{Migrations, Revision, RevisionError};
+pub use retort_core::runner::{
+    migrate_to_head, Direction, MigrateError, MigrateErrorKind, Migrator, Report, ReportStep,
+};
 pub use retort_core::schema::{
     CheckConstraint, Column, ForeignKey, Index, IndexPart, Model, PrimaryKey, ReferentialAction,
     Schema, SqlType, Table, UniqueConstraint,
 };
 pub use retort_core::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection};
+pub use retort_derive::embed_migrations;
+
+pub mod build;
 
 pub use retort_core::schema::{naming, ColumnType};
 

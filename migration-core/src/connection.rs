@@ -31,6 +31,7 @@ pub trait DatabaseConnection:
     + Send
     + sealed::Sealed
     + crate::introspect::IntrospectCatalog
+    + crate::runner::VersionTableConnection
     + 'static
 {
     /// The database behind this connection.

@@ -23,6 +23,8 @@ pub mod diff;
 pub mod introspect;
 mod redact;
 pub mod render;
+pub mod revision;
+pub mod runner;
 pub mod schema;
 
 /// The table where the runner records applied revisions. Introspection never
@@ -37,4 +39,6 @@ pub use introspect::IntrospectCatalog;
 pub use introspect::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use redact::{redact_password_in, redact_url, REDACTED};
 pub use render::{render, RenderError};
+pub use revision::Migrations;
+pub use runner::{migrate_to_head, MigrateError, Migrator, Report};
 pub use schema::Model;

@@ -54,6 +54,15 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
     /// `CURRENT_TIMESTAMP`), given the column's parsed type; `None` when the
     /// default is `NULL`.
     fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String>;
+    /// `CREATE TABLE IF NOT EXISTS` for the runner's version table,
+    /// [`VERSION_TABLE`](crate::VERSION_TABLE).
+    fn version_table_sql(&self) -> String;
+
+    /// Whether DDL runs inside transactions and rolls back with them (not on
+    /// MySQL, which commits each DDL statement at once).
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
 
     /// Quotes a possibly namespaced name: `"audit"."log"`.
     fn quote_qualified(&self, schema: Option<&str>, name: &str) -> String {

@@ -11,7 +11,7 @@ use crate::schema::{Column, Table};
 /// MySQL reads `\` as an escape in string literals (unless
 /// `NO_BACKSLASH_ESCAPES`, where `\\` would be two backslashes: retort
 /// expects the default SQL mode here).
-pub(super) fn string_literal(value: &str) -> String {
+pub(crate) fn string_literal(value: &str) -> String {
     let mut literal = String::with_capacity(value.len() + 2);
     literal.push('\'');
     for ch in value.chars() {

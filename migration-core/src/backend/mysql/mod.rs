@@ -4,6 +4,7 @@ mod catalog_rows;
 mod ddl;
 mod introspect;
 mod normalize;
+mod version_table;
 
 use super::{quote_with, with_precision, Backend, BackendKind};
 use crate::diff::Op;
@@ -15,6 +16,14 @@ use crate::schema::SqlType;
 pub struct MysqlBackend;
 
 impl Backend for MysqlBackend {
+    fn version_table_sql(&self) -> String {
+        version_table::create_table_sql()
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+
     fn kind(&self) -> BackendKind {
         BackendKind::Mysql
     }

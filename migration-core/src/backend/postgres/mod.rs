@@ -4,6 +4,7 @@ mod catalog_rows;
 mod ddl;
 mod introspect;
 mod normalize;
+mod version_table;
 
 use super::{quote_with, with_precision, Backend, BackendKind};
 use crate::diff::Op;
@@ -15,6 +16,10 @@ use crate::schema::SqlType;
 pub struct PostgresBackend;
 
 impl Backend for PostgresBackend {
+    fn version_table_sql(&self) -> String {
+        version_table::create_table_sql()
+    }
+
     fn kind(&self) -> BackendKind {
         BackendKind::Postgres
     }

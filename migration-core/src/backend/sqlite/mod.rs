@@ -5,6 +5,7 @@ mod create_sql;
 mod ddl;
 mod introspect;
 mod normalize;
+mod version_table;
 
 use super::{quote_with, with_precision, Backend, BackendKind};
 use crate::diff::{Diff, Op};
@@ -16,6 +17,10 @@ use crate::schema::SqlType;
 pub struct SqliteBackend;
 
 impl Backend for SqliteBackend {
+    fn version_table_sql(&self) -> String {
+        version_table::create_table_sql()
+    }
+
     fn kind(&self) -> BackendKind {
         BackendKind::Sqlite
     }

@@ -1,0 +1,326 @@
+//! The runner on PostgreSQL with 1000 revisions:
+//!
+//! - `apply_1000`: applying all of them to an empty database with
+//!   `migrate_to_head`, against the same DDL executed raw on one connection
+//!   (the floor: no bookkeeping at all) and against diesel_migrations'
+//!   `run_pending_migrations`;
+//! - `noop_startup`: the start-up call when everything is applied, against
+//!   diesel_migrations.
+//!
+//! Both tools get their migrations in memory, as an application embedding
+//! them would (retort's `Migrations::from_embedded`, diesel's
+//! `EmbeddedMigrations`), generated at start into a temporary directory.
+//! Connecting and creating/dropping the database are outside the timings.
+//!
+//! ```sh
+//! cargo bench --bench runner --features postgres -- --warm-up-time 1 --measurement-time 3
+//! ```
+//!
+//! PostgreSQL comes from `RETORT_BENCH_PG_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`). Ratios are printed at
+//! the end.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use diesel_migrations::{
+    EmbeddedMigration, EmbeddedMigrations, EmbeddedName, MigrationHarness, TomlMetadataWrapper,
+};
+use retort::Migrations;
+
+const REVISIONS: usize = 1000;
+
+fn admin_url() -> String {
+    std::env::var("RETORT_BENCH_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn url_for(database: &str) -> String {
+    let mut url = url::Url::parse(&admin_url()).expect("RETORT_BENCH_PG_URL is a URL");
+    url.set_path(&format!("/{database}"));
+    url.to_string()
+}
+
+/// A database created for one measurement and dropped after it.
+struct Scratch {
+    name: String,
+}
+
+impl Scratch {
+    fn new(tag: &str) -> Scratch {
+        let name = format!("retort_bench_{tag}_{}", std::process::id());
+        let mut admin = PgConnection::establish(&admin_url()).expect("PostgreSQL is reachable");
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .expect("drop a leftover bench database");
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .expect("create the bench database");
+        Scratch { name }
+    }
+
+    fn connect(&self) -> PgConnection {
+        PgConnection::establish(&url_for(&self.name)).expect("connect to the bench database")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&admin_url()) {
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// One generated revision.
+struct Generated {
+    up: &'static str,
+    down: &'static str,
+    retort_file: (&'static str, &'static str),
+    diesel_name: &'static str,
+}
+
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+/// Writes 1000 revisions in both tools' layouts under `dir` and returns
+/// them as read back.
+fn generate(dir: &Path) -> Vec<Generated> {
+    let retort_dir = dir.join("retort");
+    std::fs::create_dir_all(&retort_dir).unwrap();
+    let mut parent = String::new();
+    let mut generated = Vec::with_capacity(REVISIONS);
+    for n in 0..REVISIONS {
+        let id = format!("{:012x}", 0xbe00_0000_0000_u64 + n as u64);
+        let up = format!(
+            "CREATE TABLE t_{n} (\n    id BIGINT PRIMARY KEY,\n    name VARCHAR(255) NOT NULL,\n    created_at TIMESTAMPTZ NOT NULL DEFAULT now()\n);\n"
+        );
+        let down = format!("DROP TABLE t_{n};\n");
+        let stamp = format!("2024{:010}", n);
+        let file_name = format!("{stamp}_{id}_table_{n}.sql");
+        let contents = format!(
+            "-- retort:revision {id}\n-- retort:parents {parent}\n-- retort:message table {n}\n-- retort:up\n{up}-- retort:down\n{down}"
+        );
+        std::fs::write(retort_dir.join(&file_name), &contents).unwrap();
+        let diesel_dir = dir.join("diesel").join(format!("{stamp}_table_{n}"));
+        std::fs::create_dir_all(&diesel_dir).unwrap();
+        std::fs::write(diesel_dir.join("up.sql"), &up).unwrap();
+        std::fs::write(diesel_dir.join("down.sql"), &down).unwrap();
+        generated.push(Generated {
+            up: leak(up),
+            down: leak(down),
+            retort_file: (leak(file_name), leak(contents)),
+            diesel_name: leak(format!("{stamp}_table_{n}")),
+        });
+        parent = id;
+    }
+    generated
+}
+
+fn retort_migrations(generated: &[Generated]) -> Migrations {
+    let files: Vec<(&'static str, &'static str)> =
+        generated.iter().map(|g| g.retort_file).collect();
+    let migrations = Migrations::from_embedded(Box::leak(files.into_boxed_slice()));
+    migrations.graph().expect("generated revisions parse");
+    migrations
+}
+
+fn diesel_migrations_of(generated: &[Generated]) -> &'static [EmbeddedMigration] {
+    let migrations: Vec<EmbeddedMigration> = generated
+        .iter()
+        .map(|g| {
+            EmbeddedMigration::new(
+                g.up,
+                Some(g.down),
+                EmbeddedName::new(g.diesel_name),
+                TomlMetadataWrapper::new(true),
+            )
+        })
+        .collect();
+    Box::leak(migrations.into_boxed_slice())
+}
+
+/// Times `apply` on a fresh database per iteration.
+fn time_on_fresh_databases(
+    tag: &str,
+    iterations: u64,
+    mut apply: impl FnMut(&mut PgConnection),
+) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iterations {
+        let scratch = Scratch::new(tag);
+        let mut conn = scratch.connect();
+        let started = Instant::now();
+        apply(&mut conn);
+        total += started.elapsed();
+    }
+    total
+}
+
+fn mean_ns(c: &Criterion, group: &str, id: &str) -> Option<f64> {
+    let _ = c;
+    let path = Path::new("target/criterion")
+        .join(group)
+        .join(id)
+        .join("new/estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    value["mean"]["point_estimate"].as_f64()
+}
+
+fn bench(c: &mut Criterion) {
+    if PgConnection::establish(&admin_url()).is_err() {
+        eprintln!(
+            "skipped: PostgreSQL unreachable at {}",
+            retort::redact_url(&admin_url())
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let generated = generate(dir.path());
+    let retort_set = retort_migrations(&generated);
+    let diesel_set = diesel_migrations_of(&generated);
+    // Reading the generated directory back must give the same revisions.
+    let from_dir = Migrations::from_dir(dir.path().join("retort")).unwrap();
+    assert_eq!(from_dir.graph().unwrap().revisions().len(), REVISIONS);
+
+    let mut apply = c.benchmark_group("apply_1000");
+    apply.sample_size(10);
+    apply.bench_function("raw_ddl_floor", |b| {
+        b.iter_custom(|iterations| {
+            time_on_fresh_databases("raw", iterations, |conn| {
+                for g in &generated {
+                    conn.batch_execute(g.up).unwrap();
+                }
+            })
+        })
+    });
+    apply.bench_function("retort_migrate_to_head", |b| {
+        b.iter_custom(|iterations| {
+            time_on_fresh_databases("retort", iterations, |conn| {
+                let report = retort::migrate_to_head(conn, &retort_set).unwrap();
+                assert_eq!(report.steps().len(), REVISIONS);
+            })
+        })
+    });
+    apply.bench_function("diesel_run_pending_migrations", |b| {
+        b.iter_custom(|iterations| {
+            time_on_fresh_databases("diesel", iterations, |conn| {
+                let applied = conn
+                    .run_pending_migrations(diesel_set_ref(diesel_set))
+                    .unwrap();
+                assert_eq!(applied.len(), REVISIONS);
+            })
+        })
+    });
+    apply.finish();
+
+    let mut noop = c.benchmark_group("noop_startup");
+    let retort_db = Scratch::new("retort_noop");
+    let mut retort_conn = retort_db.connect();
+    retort::migrate_to_head(&mut retort_conn, &retort_set).unwrap();
+    noop.bench_function("retort_migrate_to_head", |b| {
+        b.iter(|| {
+            let report = retort::migrate_to_head(&mut retort_conn, &retort_set).unwrap();
+            assert!(report.is_empty());
+        })
+    });
+    let diesel_db = Scratch::new("diesel_noop");
+    let mut diesel_conn = diesel_db.connect();
+    diesel_conn
+        .run_pending_migrations(diesel_set_ref(diesel_set))
+        .unwrap();
+    noop.bench_function("diesel_run_pending_migrations", |b| {
+        b.iter(|| {
+            let applied = diesel_conn
+                .run_pending_migrations(diesel_set_ref(diesel_set))
+                .unwrap();
+            assert!(applied.is_empty());
+        })
+    });
+    noop.finish();
+
+    // The machine may be shared: criterion measures one contender after the
+    // other, so load that comes and goes skews their ratio. Interleave them
+    // too, round by round, and compare medians.
+    let rounds = std::env::var("RETORT_BENCH_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5);
+    let (mut raw, mut ours, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        raw.push(time_on_fresh_databases("raw", 1, |conn| {
+            for g in &generated {
+                conn.batch_execute(g.up).unwrap();
+            }
+        }));
+        ours.push(time_on_fresh_databases("retort", 1, |conn| {
+            retort::migrate_to_head(conn, &retort_set).unwrap();
+        }));
+        theirs.push(time_on_fresh_databases("diesel", 1, |conn| {
+            conn.run_pending_migrations(diesel_set_ref(diesel_set))
+                .unwrap();
+        }));
+    }
+    let (raw, ours, theirs) = (median(raw), median(ours), median(theirs));
+    println!("\ninterleaved, median of {rounds} rounds of applying {REVISIONS} revisions:");
+    println!(
+        "  raw DDL floor {:.0} ms, retort {:.0} ms, diesel_migrations {:.0} ms",
+        raw * 1e3,
+        ours * 1e3,
+        theirs * 1e3
+    );
+    println!(
+        "  retort / raw floor = {:.3}, retort / diesel_migrations = {:.3}",
+        ours / raw,
+        ours / theirs
+    );
+
+    let ratio = |group: &str, a: &str, b: &str| match (mean_ns(c, group, a), mean_ns(c, group, b)) {
+        (Some(a_ns), Some(b_ns)) => println!(
+            "{group}: {a} / {b} = {:.3} ({:.1} ms vs {:.1} ms)",
+            a_ns / b_ns,
+            a_ns / 1e6,
+            b_ns / 1e6
+        ),
+        _ => println!("{group}: no estimates for {a} and {b}"),
+    };
+    println!("\nratios (means of this run):");
+    ratio("apply_1000", "retort_migrate_to_head", "raw_ddl_floor");
+    ratio(
+        "apply_1000",
+        "retort_migrate_to_head",
+        "diesel_run_pending_migrations",
+    );
+    ratio(
+        "noop_startup",
+        "retort_migrate_to_head",
+        "diesel_run_pending_migrations",
+    );
+    if let Some(ns) = mean_ns(c, "noop_startup", "retort_migrate_to_head") {
+        println!("noop_startup: retort_migrate_to_head = {:.3} ms", ns / 1e6);
+    }
+}
+
+fn median(mut times: Vec<Duration>) -> f64 {
+    times.sort();
+    times
+        .get(times.len() / 2)
+        .map_or(f64::NAN, Duration::as_secs_f64)
+}
+
+/// diesel takes its migration source by value: a new (free) wrapper around
+/// the same static slice, as `diesel_migrations::embed_migrations!` gives.
+fn diesel_set_ref(set: &'static [EmbeddedMigration]) -> EmbeddedMigrations {
+    EmbeddedMigrations::new(set)
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,202 @@
+//! MySQL's and MariaDB's version table, migration lock and failure records.
+//!
+//! MySQL commits each DDL statement at once, so a revision cannot be rolled
+//! back. A run holds `GET_LOCK` (named after the database, so databases on
+//! one server do not wait for each other) from start to end; each revision
+//! is recorded as `running` before its first statement and `failed` with
+//! the statement and the error if one fails. A process that dies mid-way
+//! leaves `running`; the server releases its lock with its connection.
+
+use super::MysqlBackend;
+use crate::backend::Backend;
+use crate::VERSION_TABLE;
+
+fn table() -> String {
+    MysqlBackend.quote_identifier(VERSION_TABLE)
+}
+
+/// `CREATE TABLE IF NOT EXISTS` for the version table.
+pub(crate) fn create_table_sql() -> String {
+    // language=SQL
+    format!(
+        "CREATE TABLE IF NOT EXISTS {} (
+    revision VARCHAR(64) NOT NULL PRIMARY KEY,
+    parents VARCHAR(1024) NOT NULL DEFAULT '',
+    message TEXT NOT NULL,
+    checksum CHAR(64) NOT NULL,
+    applied_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+    execution_ms BIGINT NOT NULL DEFAULT 0,
+    status VARCHAR(16) NOT NULL DEFAULT 'applied',
+    failed_statement TEXT NULL,
+    failure TEXT NULL
+) ENGINE = InnoDB",
+        table()
+    )
+}
+
+#[cfg(feature = "mysql")]
+mod live {
+    use std::time::Duration;
+
+    use diesel::connection::SimpleConnection;
+    use diesel::sql_types::{BigInt, Nullable, Text};
+    use diesel::{sql_query, MysqlConnection, OptionalExtension, QueryResult, RunQueryDsl};
+
+    use super::{create_table_sql, table};
+    use crate::runner::{
+        values_placeholders, CountRow, FailureRow, NewVersion, StatusRow, VersionRow,
+        VersionTableConnection, INSERT_COLUMNS,
+    };
+    use crate::VERSION_TABLE;
+
+    /// The lock's name: one per database, at most 64 characters.
+    // language=SQL
+    const LOCK_NAME_SQL: &str = "CONCAT('retort_', MD5(DATABASE()))";
+
+    /// `GET_LOCK`'s answer: 1 taken, 0 timed out, NULL on error.
+    #[derive(diesel::QueryableByName)]
+    struct LockRow {
+        #[diesel(sql_type = Nullable<BigInt>)]
+        taken: Option<i64>,
+    }
+
+    impl VersionTableConnection for MysqlConnection {
+        fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
+            // language=SQL
+            sql_query(format!(
+                "SELECT revision, checksum, status FROM {}",
+                table()
+            ))
+            .load(self)
+        }
+
+        fn version_table_exists(&mut self) -> QueryResult<bool> {
+            // https://mariadb.com/kb/en/information-schema-tables-table/
+            // language=SQL
+            let row: CountRow = sql_query(
+                "SELECT COUNT(*) AS count FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
+            )
+            .bind::<Text, _>(VERSION_TABLE)
+            .get_result(self)?;
+            Ok(row.count > 0)
+        }
+
+        fn create_version_table(&mut self) -> QueryResult<()> {
+            // Safe to race: the server serialises it with a metadata lock.
+            self.batch_execute(&create_table_sql())
+        }
+
+        fn lock_run(&mut self, timeout: Duration) -> QueryResult<bool> {
+            let seconds = i64::try_from(timeout.as_secs()).unwrap_or(i64::MAX);
+            // language=SQL
+            let row: LockRow = sql_query(format!(
+                "SELECT CAST(GET_LOCK({LOCK_NAME_SQL}, ?) AS SIGNED) AS taken"
+            ))
+            .bind::<BigInt, _>(seconds)
+            .get_result(self)?;
+            Ok(row.taken == Some(1))
+        }
+
+        fn unlock_run(&mut self) -> QueryResult<()> {
+            // language=SQL
+            self.batch_execute(&format!("DO RELEASE_LOCK({LOCK_NAME_SQL})"))
+        }
+
+        fn run_lock_name(&self) -> &'static str {
+            "GET_LOCK(CONCAT('retort_', MD5(DATABASE())))"
+        }
+
+        fn begin_locked(&mut self) -> QueryResult<()> {
+            // The run lock is held already; this only groups row changes.
+            // language=SQL
+            self.batch_execute("START TRANSACTION")
+        }
+
+        fn version_failure(&mut self, revision: &str) -> QueryResult<FailureRow> {
+            // language=SQL
+            sql_query(format!(
+                "SELECT failed_statement, failure FROM {} WHERE revision = ?",
+                table()
+            ))
+            .bind::<Text, _>(revision)
+            .get_result(self)
+        }
+
+        fn version_status(&mut self, revision: &str) -> QueryResult<Option<String>> {
+            // language=SQL
+            sql_query(format!("SELECT status FROM {} WHERE revision = ?", table()))
+                .bind::<Text, _>(revision)
+                .get_result::<StatusRow>(self)
+                .optional()
+                .map(|row| row.map(|row| row.status))
+        }
+
+        fn insert_versions(&mut self, rows: &[NewVersion<'_>]) -> QueryResult<()> {
+            if rows.is_empty() {
+                return Ok(());
+            }
+            // language=SQL
+            let sql = format!(
+                "INSERT INTO {} ({INSERT_COLUMNS}) VALUES {}",
+                table(),
+                values_placeholders(rows.len(), false)
+            );
+            let mut query = sql_query(sql).into_boxed::<diesel::mysql::Mysql>();
+            for row in rows {
+                query = query
+                    .bind::<Text, _>(row.revision)
+                    .bind::<Text, _>(row.parents)
+                    .bind::<Text, _>(row.message)
+                    .bind::<Text, _>(row.checksum)
+                    .bind::<BigInt, _>(row.execution_ms)
+                    .bind::<Text, _>(row.status);
+            }
+            query.execute(self).map(drop)
+        }
+
+        fn update_version(
+            &mut self,
+            revision: &str,
+            status: &str,
+            execution_ms: i64,
+            failed_statement: Option<&str>,
+            failure: Option<&str>,
+        ) -> QueryResult<()> {
+            // language=SQL
+            sql_query(format!(
+                "UPDATE {} SET status = ?, execution_ms = ?, failed_statement = ?, failure = ? WHERE revision = ?",
+                table()
+            ))
+            .bind::<Text, _>(status)
+            .bind::<BigInt, _>(execution_ms)
+            .bind::<Nullable<Text>, _>(failed_statement)
+            .bind::<Nullable<Text>, _>(failure)
+            .bind::<Text, _>(revision)
+            .execute(self)
+            .map(drop)
+        }
+
+        fn delete_version(&mut self, revision: &str) -> QueryResult<()> {
+            // language=SQL
+            sql_query(format!("DELETE FROM {} WHERE revision = ?", table()))
+                .bind::<Text, _>(revision)
+                .execute(self)
+                .map(drop)
+        }
+
+        fn delete_all_versions(&mut self) -> QueryResult<()> {
+            // language=SQL
+            self.batch_execute(&format!("DELETE FROM {}", table()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::ddl::string_literal;
+
+    #[test]
+    fn literals_escape_quotes_and_backslashes() {
+        assert_eq!(string_literal(r"it's a \ path"), r"'it''s a \\ path'");
+    }
+}

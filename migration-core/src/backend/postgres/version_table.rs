@@ -1,0 +1,190 @@
+//! PostgreSQL's version table, migration lock and transactions.
+//!
+//! The lock is an advisory lock on [`LOCK_KEY`], scoped to the database.
+//! Revisions take it with `pg_advisory_xact_lock` inside their transaction,
+//! so it is released with the commit and works behind PgBouncer's
+//! transaction pooling. Only `-- retort:transaction off` revisions take the
+//! session-level `pg_advisory_lock`, which needs a session-pooled (or
+//! direct) connection.
+
+use super::PostgresBackend;
+use crate::backend::Backend;
+use crate::VERSION_TABLE;
+
+/// The advisory lock key: "retortmg" in ASCII.
+pub(crate) const LOCK_KEY: i64 = 0x7265_746f_7274_6d67;
+
+fn table() -> String {
+    PostgresBackend.quote_identifier(VERSION_TABLE)
+}
+
+/// `CREATE TABLE IF NOT EXISTS` for the version table.
+pub(crate) fn create_table_sql() -> String {
+    // language=SQL
+    format!(
+        "CREATE TABLE IF NOT EXISTS {} (
+    revision VARCHAR(64) PRIMARY KEY,
+    parents TEXT NOT NULL DEFAULT '',
+    message TEXT NOT NULL DEFAULT '',
+    checksum CHAR(64) NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    execution_ms BIGINT NOT NULL DEFAULT 0,
+    status VARCHAR(16) NOT NULL DEFAULT 'applied',
+    failed_statement TEXT,
+    failure TEXT
+)",
+        table()
+    )
+}
+
+#[cfg(feature = "postgres")]
+mod live {
+    use std::time::Duration;
+
+    use diesel::connection::SimpleConnection;
+    use diesel::sql_types::{BigInt, Nullable, Text};
+    use diesel::{sql_query, OptionalExtension, PgConnection, QueryResult, RunQueryDsl};
+
+    use super::{create_table_sql, table, LOCK_KEY};
+    use crate::runner::{
+        values_placeholders, CountRow, FailureRow, NewVersion, StatusRow, VersionRow,
+        VersionTableConnection, INSERT_COLUMNS,
+    };
+    use crate::VERSION_TABLE;
+
+    impl VersionTableConnection for PgConnection {
+        fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
+            // language=SQL
+            sql_query(format!(
+                "SELECT revision, checksum, status FROM {}",
+                table()
+            ))
+            .load(self)
+        }
+
+        fn version_table_exists(&mut self) -> QueryResult<bool> {
+            // https://www.postgresql.org/docs/current/view-pg-tables.html
+            // language=SQL
+            let row: CountRow = sql_query(
+                "SELECT COUNT(*) AS count FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = $1",
+            )
+            .bind::<Text, _>(VERSION_TABLE)
+            .get_result(self)?;
+            Ok(row.count > 0)
+        }
+
+        fn create_version_table(&mut self) -> QueryResult<()> {
+            // Concurrent CREATE TABLE IF NOT EXISTS can collide in the
+            // catalog: create it under the lock.
+            self.begin_locked()?;
+            match self.batch_execute(&create_table_sql()) {
+                Ok(()) => self.commit(),
+                Err(error) => {
+                    let _ = self.rollback();
+                    Err(error)
+                }
+            }
+        }
+
+        fn lock_run(&mut self, _timeout: Duration) -> QueryResult<bool> {
+            // language=SQL
+            self.batch_execute(&format!("SELECT pg_advisory_lock({LOCK_KEY})"))?;
+            Ok(true)
+        }
+
+        fn unlock_run(&mut self) -> QueryResult<()> {
+            // language=SQL
+            self.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK_KEY})"))
+        }
+
+        fn run_lock_name(&self) -> &'static str {
+            "pg_advisory_lock(0x7265746f72746d67)"
+        }
+
+        fn begin_locked(&mut self) -> QueryResult<()> {
+            // One round trip for both.
+            // language=SQL
+            self.batch_execute(&format!("BEGIN; SELECT pg_advisory_xact_lock({LOCK_KEY})"))
+        }
+
+        fn version_failure(&mut self, revision: &str) -> QueryResult<FailureRow> {
+            // language=SQL
+            sql_query(format!(
+                "SELECT failed_statement, failure FROM {} WHERE revision = $1",
+                table()
+            ))
+            .bind::<Text, _>(revision)
+            .get_result(self)
+        }
+
+        fn version_status(&mut self, revision: &str) -> QueryResult<Option<String>> {
+            // language=SQL
+            sql_query(format!(
+                "SELECT status FROM {} WHERE revision = $1",
+                table()
+            ))
+            .bind::<Text, _>(revision)
+            .get_result::<StatusRow>(self)
+            .optional()
+            .map(|row| row.map(|row| row.status))
+        }
+
+        fn insert_versions(&mut self, rows: &[NewVersion<'_>]) -> QueryResult<()> {
+            if rows.is_empty() {
+                return Ok(());
+            }
+            // language=SQL
+            let sql = format!(
+                "INSERT INTO {} ({INSERT_COLUMNS}) VALUES {}",
+                table(),
+                values_placeholders(rows.len(), true)
+            );
+            let mut query = sql_query(sql).into_boxed::<diesel::pg::Pg>();
+            for row in rows {
+                query = query
+                    .bind::<Text, _>(row.revision)
+                    .bind::<Text, _>(row.parents)
+                    .bind::<Text, _>(row.message)
+                    .bind::<Text, _>(row.checksum)
+                    .bind::<BigInt, _>(row.execution_ms)
+                    .bind::<Text, _>(row.status);
+            }
+            query.execute(self).map(drop)
+        }
+
+        fn update_version(
+            &mut self,
+            revision: &str,
+            status: &str,
+            execution_ms: i64,
+            failed_statement: Option<&str>,
+            failure: Option<&str>,
+        ) -> QueryResult<()> {
+            // language=SQL
+            sql_query(format!(
+                "UPDATE {} SET status = $1, execution_ms = $2, failed_statement = $3, failure = $4 WHERE revision = $5",
+                table()
+            ))
+            .bind::<Text, _>(status)
+            .bind::<BigInt, _>(execution_ms)
+            .bind::<Nullable<Text>, _>(failed_statement)
+            .bind::<Nullable<Text>, _>(failure)
+            .bind::<Text, _>(revision)
+            .execute(self)
+            .map(drop)
+        }
+
+        fn delete_version(&mut self, revision: &str) -> QueryResult<()> {
+            // language=SQL
+            sql_query(format!("DELETE FROM {} WHERE revision = $1", table()))
+                .bind::<Text, _>(revision)
+                .execute(self)
+                .map(drop)
+        }
+
+        fn delete_all_versions(&mut self) -> QueryResult<()> {
+            // language=SQL
+            self.batch_execute(&format!("DELETE FROM {}", table()))
+        }
+    }
+}

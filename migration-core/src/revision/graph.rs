@@ -1,0 +1,543 @@
+//! The revision graph: parents, children, heads, topological order, and the
+//! plans that targets resolve to.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use super::error::RevisionError;
+use super::file::Revision;
+
+/// The revisions of a migrations directory in topological order (parents
+/// before children; files in name order where the graph leaves a choice).
+#[derive(Debug)]
+pub struct RevisionGraph {
+    revisions: Vec<Revision>,
+    index: HashMap<String, usize>,
+    parents: Vec<Vec<usize>>,
+    children: Vec<Vec<usize>>,
+    heads: Vec<usize>,
+}
+
+/// What a target string means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The single head.
+    Head,
+    /// Every head.
+    Heads,
+    /// Before the first revision.
+    Base,
+    /// `+N` (positive) or `-N` (negative) revisions from where the database is.
+    Relative(i64),
+    /// One revision, by position in the graph's order.
+    Revision(usize),
+}
+
+impl RevisionGraph {
+    /// Builds the graph from revisions in file-name order, checking for
+    /// duplicate ids, unknown parents and cycles.
+    pub fn new(files: Vec<Revision>) -> Result<RevisionGraph, RevisionError> {
+        let mut position: HashMap<&str, usize> = HashMap::with_capacity(files.len());
+        for (at, revision) in files.iter().enumerate() {
+            if let Some(&first) = position.get(revision.id.as_str()) {
+                return Err(RevisionError::DuplicateRevision {
+                    revision: revision.id.clone(),
+                    first: files[first].file_name.clone(),
+                    second: revision.file_name.clone(),
+                });
+            }
+            position.insert(&revision.id, at);
+        }
+        let mut waiting_on = vec![0usize; files.len()];
+        let mut children_of: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
+        for (at, revision) in files.iter().enumerate() {
+            for parent in &revision.parents {
+                let Some(&parent_at) = position.get(parent.as_str()) else {
+                    return Err(RevisionError::UnknownParent {
+                        revision: revision.id.clone(),
+                        file: revision.file_name.clone(),
+                        parent: parent.clone(),
+                    });
+                };
+                waiting_on[at] += 1;
+                children_of[parent_at].push(at);
+            }
+        }
+        // Kahn's algorithm; the heap picks the earliest file among the ready.
+        let mut ready: BinaryHeap<Reverse<usize>> = (0..files.len())
+            .filter(|&at| waiting_on[at] == 0)
+            .map(Reverse)
+            .collect();
+        let mut order = Vec::with_capacity(files.len());
+        while let Some(Reverse(at)) = ready.pop() {
+            order.push(at);
+            for &child in &children_of[at] {
+                waiting_on[child] -= 1;
+                if waiting_on[child] == 0 {
+                    ready.push(Reverse(child));
+                }
+            }
+        }
+        if order.len() < files.len() {
+            let revisions = (0..files.len())
+                .filter(|&at| waiting_on[at] > 0)
+                .map(|at| files[at].id.clone())
+                .collect();
+            return Err(RevisionError::Cycle { revisions });
+        }
+
+        let mut slots: Vec<Option<Revision>> = files.into_iter().map(Some).collect();
+        let revisions: Vec<Revision> = order
+            .iter()
+            .filter_map(|&old_at| slots[old_at].take())
+            .collect();
+        let index: HashMap<String, usize> = revisions
+            .iter()
+            .enumerate()
+            .map(|(at, revision)| (revision.id.clone(), at))
+            .collect();
+        let parents: Vec<Vec<usize>> = revisions
+            .iter()
+            .map(|revision| {
+                revision
+                    .parents
+                    .iter()
+                    .filter_map(|p| index.get(p).copied())
+                    .collect()
+            })
+            .collect();
+        let mut children = vec![Vec::new(); revisions.len()];
+        for (at, list) in parents.iter().enumerate() {
+            for &parent in list {
+                children[parent].push(at);
+            }
+        }
+        let heads = (0..revisions.len())
+            .filter(|&at| children[at].is_empty())
+            .collect();
+        Ok(RevisionGraph {
+            revisions,
+            index,
+            parents,
+            children,
+            heads,
+        })
+    }
+
+    /// Every revision, parents before children.
+    pub fn revisions(&self) -> &[Revision] {
+        &self.revisions
+    }
+
+    /// The revision at a position in the order.
+    pub(crate) fn at(&self, at: usize) -> &Revision {
+        &self.revisions[at]
+    }
+
+    /// The position of a revision id, if a file declares it.
+    pub(crate) fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// The heads: revisions no other revision follows, in order.
+    pub fn heads(&self) -> Vec<&str> {
+        self.heads
+            .iter()
+            .map(|&at| self.revisions[at].id.as_str())
+            .collect()
+    }
+
+    /// Reads a target: `head`, `heads`, `base`, `+N`, `-N`, a full id or a
+    /// unique prefix.
+    pub(crate) fn parse_target(&self, target: &str) -> Result<Target, RevisionError> {
+        let trimmed = target.trim();
+        match trimmed {
+            "head" => return Ok(Target::Head),
+            "heads" => return Ok(Target::Heads),
+            "base" => return Ok(Target::Base),
+            _ => {}
+        }
+        if let Some(sign) = trimmed.chars().next().filter(|c| *c == '+' || *c == '-') {
+            let count: i64 = trimmed[1..]
+                .parse()
+                .ok()
+                .filter(|count| *count > 0)
+                .ok_or_else(|| RevisionError::InvalidTarget {
+                    target: target.to_owned(),
+                    operation: "move by a number of revisions",
+                    expected: "+N or -N with N a positive whole number",
+                })?;
+            return Ok(Target::Relative(if sign == '+' { count } else { -count }));
+        }
+        self.resolve_revision(trimmed).map(Target::Revision)
+    }
+
+    /// The position of a full id or unique id prefix.
+    pub(crate) fn resolve_revision(&self, target: &str) -> Result<usize, RevisionError> {
+        if let Some(at) = self.position(target) {
+            return Ok(at);
+        }
+        let candidates: Vec<usize> = if target.is_empty() {
+            Vec::new()
+        } else {
+            (0..self.revisions.len())
+                .filter(|&at| self.revisions[at].id.starts_with(target))
+                .collect()
+        };
+        match candidates.as_slice() {
+            [] => Err(RevisionError::UnknownTarget {
+                target: target.to_owned(),
+            }),
+            [only] => Ok(*only),
+            many => Err(RevisionError::AmbiguousTarget {
+                target: target.to_owned(),
+                candidates: many
+                    .iter()
+                    .map(|&at| self.revisions[at].id.clone())
+                    .collect(),
+            }),
+        }
+    }
+
+    /// The single head, or an error naming every head.
+    pub(crate) fn single_head(&self) -> Result<Option<usize>, RevisionError> {
+        match self.heads.as_slice() {
+            [] => Ok(None),
+            [head] => Ok(Some(*head)),
+            many => Err(RevisionError::MultipleHeads {
+                heads: many
+                    .iter()
+                    .map(|&at| self.revisions[at].id.clone())
+                    .collect(),
+            }),
+        }
+    }
+
+    /// Marks `at` and every revision it descends from.
+    fn mark_ancestors(&self, at: usize, marks: &mut [bool]) {
+        let mut stack = vec![at];
+        while let Some(at) = stack.pop() {
+            if !marks[at] {
+                marks[at] = true;
+                stack.extend(&self.parents[at]);
+            }
+        }
+    }
+
+    /// Marks every revision that descends from `at`, not `at` itself.
+    fn mark_descendants(&self, at: usize, marks: &mut [bool]) {
+        let mut stack = self.children[at].clone();
+        while let Some(at) = stack.pop() {
+            if !marks[at] {
+                marks[at] = true;
+                stack.extend(&self.children[at]);
+            }
+        }
+    }
+
+    /// The revisions to apply, in order, to bring a database where `applied`
+    /// holds to `target`.
+    pub(crate) fn upgrade_plan(
+        &self,
+        applied: &[bool],
+        target: &str,
+    ) -> Result<Vec<usize>, RevisionError> {
+        let wanted: Vec<bool> = match self.parse_target(target)? {
+            Target::Base => return Ok(Vec::new()),
+            Target::Heads => vec![true; self.revisions.len()],
+            Target::Head => {
+                let mut marks = vec![false; self.revisions.len()];
+                if let Some(head) = self.single_head()? {
+                    self.mark_ancestors(head, &mut marks);
+                }
+                marks
+            }
+            Target::Revision(at) => {
+                let mut marks = vec![false; self.revisions.len()];
+                self.mark_ancestors(at, &mut marks);
+                marks
+            }
+            Target::Relative(count) if count > 0 => {
+                let pending: Vec<usize> = (0..self.revisions.len())
+                    .filter(|&at| !applied[at])
+                    .collect();
+                let count = usize::try_from(count).unwrap_or(usize::MAX);
+                if count > pending.len() {
+                    return Err(RevisionError::RelativeOutOfRange {
+                        target: target.to_owned(),
+                        operation: "upgrade",
+                        available: pending.len(),
+                    });
+                }
+                return Ok(pending[..count].to_vec());
+            }
+            Target::Relative(_) => {
+                return Err(RevisionError::InvalidTarget {
+                    target: target.to_owned(),
+                    operation: "upgrade",
+                    expected: "head, heads, +N or a revision (downgrade takes -N)",
+                })
+            }
+        };
+        Ok((0..self.revisions.len())
+            .filter(|&at| wanted[at] && !applied[at])
+            .collect())
+    }
+
+    /// The revisions to revert, in order (children first), to bring a
+    /// database where `applied` holds back to `target`.
+    pub(crate) fn downgrade_plan(
+        &self,
+        applied: &[bool],
+        target: &str,
+    ) -> Result<Vec<usize>, RevisionError> {
+        let applied_desc = (0..self.revisions.len()).rev().filter(|&at| applied[at]);
+        let plan: Vec<usize> = match self.parse_target(target)? {
+            Target::Base => applied_desc.collect(),
+            Target::Revision(at) => {
+                let mut marks = vec![false; self.revisions.len()];
+                self.mark_descendants(at, &mut marks);
+                applied_desc.filter(|&at| marks[at]).collect()
+            }
+            Target::Relative(count) if count < 0 => {
+                let all: Vec<usize> = applied_desc.collect();
+                let count = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
+                if count > all.len() {
+                    return Err(RevisionError::RelativeOutOfRange {
+                        target: target.to_owned(),
+                        operation: "downgrade",
+                        available: all.len(),
+                    });
+                }
+                all[..count].to_vec()
+            }
+            Target::Head | Target::Heads | Target::Relative(_) => {
+                return Err(RevisionError::InvalidTarget {
+                    target: target.to_owned(),
+                    operation: "downgrade",
+                    expected: "base, -N or a revision (upgrade takes head, heads and +N)",
+                })
+            }
+        };
+        for &at in &plan {
+            if self.revisions[at].down.is_none() {
+                return Err(RevisionError::Irreversible {
+                    revision: self.revisions[at].id.clone(),
+                    file: self.revisions[at].file_name.clone(),
+                });
+            }
+        }
+        Ok(plan)
+    }
+
+    /// The applied set a stamp to `target` leaves: the target revisions and
+    /// everything they descend from.
+    pub(crate) fn stamp_set(&self, target: &str) -> Result<Vec<bool>, RevisionError> {
+        let mut marks = vec![false; self.revisions.len()];
+        match self.parse_target(target)? {
+            Target::Base => {}
+            Target::Heads => marks.iter_mut().for_each(|mark| *mark = true),
+            Target::Head => {
+                if let Some(head) = self.single_head()? {
+                    self.mark_ancestors(head, &mut marks);
+                }
+            }
+            Target::Revision(at) => self.mark_ancestors(at, &mut marks),
+            Target::Relative(_) => {
+                return Err(RevisionError::InvalidTarget {
+                    target: target.to_owned(),
+                    operation: "stamp",
+                    expected: "head, heads, base or a revision",
+                })
+            }
+        }
+        Ok(marks)
+    }
+
+    /// The applied revisions that no applied revision follows, in order.
+    pub(crate) fn applied_heads(&self, applied: &[bool]) -> Vec<usize> {
+        (0..self.revisions.len())
+            .filter(|&at| applied[at] && !self.children[at].iter().any(|&child| applied[child]))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::revision::file::parse_revision;
+
+    fn revision(id: &str, parents: &[&str], stamp: u32) -> Revision {
+        let name = format!("20240101{stamp:06}_{id}_r.sql");
+        parse_revision(
+            &name,
+            &format!(
+                "-- retort:revision {id}\n-- retort:parents {}\n-- retort:up\nSELECT 1;\n-- retort:down\nSELECT 2;\n",
+                parents.join(" ")
+            ),
+        )
+        .unwrap()
+    }
+
+    const A: &str = "aaaaaaaaaaaa";
+    const B: &str = "bbbbbbbbbbbb";
+    const C: &str = "cccccccccccc";
+    const D: &str = "dddddddddddd";
+    const M: &str = "abcdef000000";
+
+    /// A -> B -> M, A -> C -> M: two branches and their merge.
+    fn branched(with_merge: bool) -> RevisionGraph {
+        let mut files = vec![
+            revision(A, &[], 1),
+            revision(B, &[A], 2),
+            revision(C, &[A], 3),
+        ];
+        if with_merge {
+            files.push(revision(M, &[B, C], 4));
+        }
+        RevisionGraph::new(files).unwrap()
+    }
+
+    fn ids(graph: &RevisionGraph, plan: &[usize]) -> Vec<String> {
+        plan.iter().map(|&at| graph.at(at).id.clone()).collect()
+    }
+
+    fn applied(graph: &RevisionGraph, ids: &[&str]) -> Vec<bool> {
+        let mut marks = vec![false; graph.revisions().len()];
+        for id in ids {
+            marks[graph.position(id).unwrap()] = true;
+        }
+        marks
+    }
+
+    #[test]
+    fn orders_parents_first_whatever_the_file_order() {
+        let graph = RevisionGraph::new(vec![revision(B, &[A], 1), revision(A, &[], 2)]).unwrap();
+        assert_eq!(ids(&graph, &[0, 1]), [A, B]);
+        assert_eq!(graph.heads(), [B]);
+    }
+
+    #[test]
+    fn rejects_duplicates_unknown_parents_and_cycles() {
+        assert!(matches!(
+            RevisionGraph::new(vec![revision(A, &[], 1), revision(A, &[], 2)]),
+            Err(RevisionError::DuplicateRevision { .. })
+        ));
+        let unknown = RevisionGraph::new(vec![revision(A, &[D], 1)]).unwrap_err();
+        assert!(unknown.to_string().contains(D), "{unknown}");
+        let cycle = RevisionGraph::new(vec![
+            revision(A, &[B], 1),
+            revision(B, &[A], 2),
+            revision(C, &[], 3),
+        ])
+        .unwrap_err();
+        match cycle {
+            RevisionError::Cycle { revisions } => assert_eq!(revisions, [A, B]),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn targets_resolve_by_name_prefix_and_offset() {
+        let graph = branched(true);
+        assert_eq!(graph.parse_target("head").unwrap(), Target::Head);
+        assert_eq!(graph.parse_target("+2").unwrap(), Target::Relative(2));
+        assert_eq!(graph.parse_target("-1").unwrap(), Target::Relative(-1));
+        assert_eq!(
+            graph.parse_target("bbb").unwrap(),
+            Target::Revision(graph.position(B).unwrap())
+        );
+        assert!(
+            matches!(graph.parse_target("a"), Err(RevisionError::AmbiguousTarget { candidates, .. }) if candidates == [M, A] || candidates == [A, M])
+        );
+        assert!(matches!(
+            graph.parse_target("ffff"),
+            Err(RevisionError::UnknownTarget { .. })
+        ));
+        assert!(matches!(
+            graph.parse_target("+x"),
+            Err(RevisionError::InvalidTarget { .. })
+        ));
+        assert!(matches!(
+            graph.parse_target("-0"),
+            Err(RevisionError::InvalidTarget { .. })
+        ));
+    }
+
+    #[test]
+    fn upgrade_plans() {
+        let graph = branched(true);
+        let none = applied(&graph, &[]);
+        assert_eq!(
+            ids(&graph, &graph.upgrade_plan(&none, "head").unwrap()),
+            [A, B, C, M]
+        );
+        assert_eq!(
+            ids(&graph, &graph.upgrade_plan(&none, "+2").unwrap()),
+            [A, B]
+        );
+        assert_eq!(ids(&graph, &graph.upgrade_plan(&none, C).unwrap()), [A, C]);
+        let some = applied(&graph, &[A, B]);
+        assert_eq!(
+            ids(&graph, &graph.upgrade_plan(&some, "head").unwrap()),
+            [C, M]
+        );
+        assert!(matches!(
+            graph.upgrade_plan(&some, "+3"),
+            Err(RevisionError::RelativeOutOfRange { available: 2, .. })
+        ));
+        assert!(matches!(
+            graph.upgrade_plan(&some, "-1"),
+            Err(RevisionError::InvalidTarget { .. })
+        ));
+    }
+
+    #[test]
+    fn several_heads_need_heads_or_a_merge() {
+        let graph = branched(false);
+        let none = applied(&graph, &[]);
+        let error = graph.upgrade_plan(&none, "head").unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains(B) && message.contains(C) && message.contains("merge heads"),
+            "{message}"
+        );
+        assert_eq!(
+            ids(&graph, &graph.upgrade_plan(&none, "heads").unwrap()),
+            [A, B, C]
+        );
+    }
+
+    #[test]
+    fn downgrade_plans_and_merges_restore_their_heads() {
+        let graph = branched(true);
+        let all = applied(&graph, &[A, B, C, M]);
+        assert_eq!(ids(&graph, &graph.downgrade_plan(&all, "-1").unwrap()), [M]);
+        let after = applied(&graph, &[A, B, C]);
+        assert_eq!(ids(&graph, &graph.applied_heads(&after)), [B, C]);
+        assert_eq!(
+            ids(&graph, &graph.downgrade_plan(&all, A).unwrap()),
+            [M, C, B]
+        );
+        assert_eq!(
+            ids(&graph, &graph.downgrade_plan(&all, "base").unwrap()),
+            [M, C, B, A]
+        );
+        assert_eq!(ids(&graph, &graph.downgrade_plan(&all, B).unwrap()), [M]);
+        assert!(matches!(
+            graph.downgrade_plan(&all, "head"),
+            Err(RevisionError::InvalidTarget { .. })
+        ));
+        assert!(matches!(
+            graph.downgrade_plan(&all, "-5"),
+            Err(RevisionError::RelativeOutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn stamps_mark_ancestors() {
+        let graph = branched(true);
+        assert_eq!(graph.stamp_set(B).unwrap(), applied(&graph, &[A, B]));
+        assert_eq!(graph.stamp_set("base").unwrap(), applied(&graph, &[]));
+    }
+}

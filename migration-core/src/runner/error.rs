@@ -1,0 +1,164 @@
+//! What can go wrong applying revisions.
+
+use std::fmt;
+
+use super::report::Report;
+use crate::revision::RevisionError;
+
+/// A failed run: what went wrong, and what was applied before it
+/// ([`MigrateError::report`]).
+#[derive(Debug)]
+pub struct MigrateError {
+    kind: Box<MigrateErrorKind>,
+    report: Report,
+}
+
+/// `Result` with [`MigrateError`].
+pub type Result<T, E = MigrateError> = std::result::Result<T, E>;
+
+impl MigrateError {
+    /// What went wrong.
+    pub fn kind(&self) -> &MigrateErrorKind {
+        &self.kind
+    }
+
+    /// What was applied (or reverted) before it went wrong: those revisions
+    /// are committed and recorded.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// What went wrong, owned.
+    pub fn into_kind(self) -> MigrateErrorKind {
+        *self.kind
+    }
+
+    pub(crate) fn with_report(mut self, report: Report) -> MigrateError {
+        self.report = report;
+        self
+    }
+}
+
+impl fmt::Display for MigrateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind)?;
+        let done = self.report.steps();
+        if !done.is_empty() {
+            let ids: Vec<&str> = done.iter().map(|step| step.revision.as_str()).collect();
+            write!(
+                f,
+                " (before it, {} revision(s) ran and are committed: {})",
+                done.len(),
+                ids.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for MigrateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.kind)
+    }
+}
+
+impl<E: Into<MigrateErrorKind>> From<E> for MigrateError {
+    fn from(kind: E) -> MigrateError {
+        MigrateError {
+            kind: Box::new(kind.into()),
+            report: Report::default(),
+        }
+    }
+}
+
+/// How to get past a revision MySQL left half-applied; shared by the
+/// messages that need it.
+const RESOLVE: &str = "repair the database by hand, then run `stamp` with this revision if its changes are now all in place (or with its parent if you undid them), and run again";
+
+/// What went wrong in a run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MigrateErrorKind {
+    /// The migration files, their graph or the target.
+    #[error(transparent)]
+    Revision(#[from] RevisionError),
+
+    /// The database refused a query on the version table or the lock.
+    #[error("database error on the version table retort_migrations: {0}")]
+    Database(#[from] diesel::result::Error),
+
+    /// A statement of a revision failed. Where the revision ran in a
+    /// transaction it was rolled back; otherwise it is recorded as failed
+    /// and later runs refuse until it is resolved.
+    #[error("revision {revision} ({file}) failed at statement {index}: {source}; {}; the statement: {statement}", if *.rolled_back { "it was rolled back and the database is as it was before it" } else { "the statements before it took effect (this database commits DDL at once) and the revision is recorded as failed: repair the database by hand, then run `stamp` with this revision if its changes are now all in place (or with its parent if you undid them), and run again" })]
+    StatementFailed {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        file: String,
+        /// Which statement failed, counting from 1.
+        index: usize,
+        /// The statement.
+        statement: String,
+        /// Whether the revision was rolled back as a whole.
+        rolled_back: bool,
+        /// The database's error.
+        source: diesel::result::Error,
+    },
+
+    /// An earlier run left a revision failed or unfinished outside a
+    /// transaction; nothing more runs until it is resolved.
+    #[error("revision {revision} {}{}{}: {RESOLVE}",
+        describe_state(.state),
+        .statement.as_ref().map(|s| format!(" at the statement: {s}")).unwrap_or_default(),
+        .failure.as_ref().map(|e| format!(" (error: {e})")).unwrap_or_default())]
+    Unfinished {
+        /// The revision.
+        revision: String,
+        /// Its status in the version table (`failed`, `running`, ...).
+        state: String,
+        /// The statement that failed or was running.
+        statement: Option<String>,
+        /// The database's error, when it failed.
+        failure: Option<String>,
+    },
+
+    /// An applied revision's file has changed since.
+    #[error("revision {revision} was applied but its file {file} has changed since (its checksum differs): restore the file and put the change in a new revision, or allow it with `Migrator::allow_edited_revisions(true)`")]
+    Edited {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        file: String,
+    },
+
+    /// An applied revision has no file any more.
+    #[error("revision {revision} is applied to the database but no migration file declares it: restore its file, or allow it with `Migrator::allow_missing_revisions(true)`")]
+    Missing {
+        /// The revision.
+        revision: String,
+    },
+
+    /// Another process held the migration lock for longer than the timeout.
+    #[error("timed out after {seconds} s waiting for the migration lock {lock} held by another migrating process; raise `Migrator::lock_timeout` if its migrations are long")]
+    LockTimeout {
+        /// The lock's name.
+        lock: String,
+        /// How long the run waited.
+        seconds: u64,
+    },
+}
+
+fn describe_state(state: &str) -> &'static str {
+    match state {
+        super::store::STATUS_FAILED => "failed part-way in an earlier run",
+        super::store::STATUS_RUNNING => {
+            "was interrupted in an earlier run (the process died or lost its connection)"
+        }
+        super::store::STATUS_REVERT_FAILED => {
+            "failed part-way while being reverted in an earlier run"
+        }
+        super::store::STATUS_REVERTING => "was interrupted while being reverted in an earlier run",
+        _ => "is in an unknown state in the version table",
+    }
+}

@@ -1,0 +1,699 @@
+//! Applying and reverting revisions: the version table, the migration lock,
+//! checksums, and the start-up call [`migrate_to_head`].
+//!
+//! # How a run stays safe
+//!
+//! - **Start-up with nothing to do** reads the version table once and
+//!   returns: one query (two on SQLite, which also checks its busy timeout).
+//! - **PostgreSQL and SQLite**: revisions run in transactions together with
+//!   their version rows, holding the migration lock
+//!   (`pg_advisory_xact_lock`, a transaction-level lock that also works
+//!   behind PgBouncer's transaction pooling; SQLite's `BEGIN IMMEDIATE` with
+//!   a busy timeout). Consecutive revisions share a transaction, up to 100,
+//!   so a long history applies at the speed of its DDL. If a statement
+//!   fails, the batch is rolled back, the revisions before the failing one
+//!   are applied again, and the run stops there: the database ends with
+//!   every revision before it applied and nothing of the failing one, as if
+//!   each revision had its own transaction. A process killed mid-run loses
+//!   only its open transaction; the next run applies it again.
+//! - **MySQL/MariaDB** commits DDL at once, so a revision cannot be rolled
+//!   back. The run holds `GET_LOCK` throughout, marks the revision `running`
+//!   before its first statement, and `failed` (with the statement and the
+//!   error) if one fails. Every later run refuses, naming the revision and
+//!   the statement, until someone repairs the database by hand and records
+//!   the outcome with [`Migrator::stamp`]: the revision itself if its changes
+//!   are now all in place, its parent if they were undone.
+//! - **`-- retort:transaction off`** revisions (e.g. PostgreSQL's `CREATE
+//!   INDEX CONCURRENTLY`) run like MySQL's: marked `running`, then `applied`
+//!   or `failed`. On PostgreSQL they hold a session-level advisory lock, which
+//!   needs a session (not a transaction-pooled) connection; on SQLite they
+//!   are not guarded against concurrent starters.
+//! - **Concurrent starters** each re-check, under the lock, whether a
+//!   revision is still to do, so each revision runs exactly once and every
+//!   caller returns `Ok`.
+//! - **Integrity**: an applied revision whose up section changed (SHA-256) or
+//!   whose file vanished is an error, unless [`Migrator::allow_edited_revisions`]
+//!   or [`Migrator::allow_missing_revisions`] says otherwise.
+
+mod error;
+mod offline;
+mod report;
+mod store;
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+pub use error::{MigrateError, MigrateErrorKind, Result};
+pub use report::{Direction, Report, ReportStep};
+pub(crate) use store::{values_placeholders, INSERT_COLUMNS};
+#[doc(hidden)]
+pub use store::{
+    CountRow, FailureRow, NewVersion, StatusRow, VersionRow, VersionTableConnection,
+    STATUS_APPLIED, STATUS_FAILED, STATUS_REVERTING, STATUS_REVERT_FAILED, STATUS_RUNNING,
+};
+
+/// The most revisions one transaction applies (PostgreSQL, SQLite): few
+/// enough to stay clear of PostgreSQL's lock table, many enough that
+/// commits do not dominate.
+const BATCH: usize = 100;
+
+use crate::revision::{split_statements, Migrations, Revision, RevisionGraph};
+use crate::DatabaseConnection;
+
+/// Applies every pending revision up to the single head: the call for
+/// application start-up. Does one query when there is nothing to do.
+///
+/// ```no_run
+/// # #[cfg(feature = "sqlite")] {
+/// use diesel::Connection;
+///
+/// let migrations = retort_core::Migrations::from_dir("migrations")?;
+/// let mut conn = diesel::SqliteConnection::establish("app.db")?;
+/// let report = retort_core::migrate_to_head(&mut conn, &migrations)?;
+/// println!("applied {:?}", report.revisions());
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`MigrateError`]: the migrations have several heads (the message names
+/// them and the merge command), a file is malformed, an applied revision was
+/// edited or vanished, an earlier run left a revision failed (MySQL), a
+/// statement failed, or the database refused the version table. The error's
+/// [`report`](MigrateError::report) lists what was applied before.
+pub fn migrate_to_head<C: DatabaseConnection>(
+    conn: &mut C,
+    migrations: &Migrations,
+) -> Result<Report> {
+    Migrator::new(migrations).upgrade(conn, "head")
+}
+
+/// Applies, reverts and inspects revisions, with options.
+///
+/// Targets are `head` (the single head), `heads` (every branch), `base`
+/// (before the first revision), `+N` / `-N` (revisions from where the
+/// database is), or a revision id or unique prefix of one.
+#[derive(Clone, Debug)]
+pub struct Migrator<'m> {
+    migrations: &'m Migrations,
+    allow_edited: bool,
+    allow_missing: bool,
+    lock_timeout: Duration,
+}
+
+/// Where a database is: which revisions are applied, and any row an earlier
+/// run left unfinished.
+struct DatabaseState {
+    applied: Vec<bool>,
+    unfinished: Option<VersionRow>,
+}
+
+impl<'m> Migrator<'m> {
+    /// A migrator over `migrations` with the default options: edited or
+    /// vanished applied revisions are errors, and the run lock (MySQL) is
+    /// waited for up to 10 minutes.
+    pub fn new(migrations: &'m Migrations) -> Migrator<'m> {
+        Migrator {
+            migrations,
+            allow_edited: false,
+            allow_missing: false,
+            lock_timeout: Duration::from_secs(600),
+        }
+    }
+
+    /// Lets runs go on when an applied revision's file has changed since it
+    /// was applied. For a deliberate edit (a comment, a fix that matches what
+    /// the database already has); the new checksum is not recorded.
+    pub fn allow_edited_revisions(mut self, allow: bool) -> Migrator<'m> {
+        self.allow_edited = allow;
+        self
+    }
+
+    /// Lets runs go on when an applied revision has no file any more (e.g.
+    /// after squashing old revisions). Its row stays in the version table.
+    pub fn allow_missing_revisions(mut self, allow: bool) -> Migrator<'m> {
+        self.allow_missing = allow;
+        self
+    }
+
+    /// How long a run waits for another process's run lock (MySQL's
+    /// `GET_LOCK`) before failing; 10 minutes by default.
+    pub fn lock_timeout(mut self, timeout: Duration) -> Migrator<'m> {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    fn graph(&self) -> Result<&'m RevisionGraph> {
+        Ok(self.migrations.graph()?)
+    }
+
+    /// The heads of the migration graph: revisions nothing follows. Empty
+    /// when embedded migrations fail to parse (every other call returns that
+    /// error).
+    pub fn heads(&self) -> Vec<String> {
+        self.migrations
+            .graph()
+            .map(|graph| graph.heads().into_iter().map(str::to_owned).collect())
+            .unwrap_or_default()
+    }
+
+    /// Every revision, newest first (children before parents).
+    ///
+    /// # Errors
+    ///
+    /// The problem with embedded migration files, if any.
+    pub fn history(&self) -> Result<Vec<&'m Revision>> {
+        Ok(self.graph()?.revisions().iter().rev().collect())
+    }
+
+    /// The revisions applied to the database that no applied revision
+    /// follows: where the database is. Empty for a database never migrated.
+    ///
+    /// # Errors
+    ///
+    /// The database refused to read the version table, or an applied revision
+    /// vanished or was edited (unless allowed).
+    pub fn current<C: DatabaseConnection>(&self, conn: &mut C) -> Result<Vec<String>> {
+        let graph = self.graph()?;
+        let state = self.read_state(conn, graph)?;
+        Ok(graph
+            .applied_heads(&state.applied)
+            .into_iter()
+            .map(|at| graph.at(at).id.clone())
+            .collect())
+    }
+
+    /// The revisions not yet applied, in the order `upgrade(conn, "heads")`
+    /// would apply them.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Migrator::current`].
+    pub fn pending<C: DatabaseConnection>(&self, conn: &mut C) -> Result<Vec<String>> {
+        let graph = self.graph()?;
+        let state = self.read_state(conn, graph)?;
+        Ok((0..graph.revisions().len())
+            .filter(|&at| !state.applied[at])
+            .map(|at| graph.at(at).id.clone())
+            .collect())
+    }
+
+    /// Applies revisions up to `target` (`head`, `heads`, `+N`, a revision).
+    ///
+    /// # Errors
+    ///
+    /// As for [`migrate_to_head`], and an unknown, ambiguous or unsuitable
+    /// target.
+    pub fn upgrade<C: DatabaseConnection>(&self, conn: &mut C, target: &str) -> Result<Report> {
+        self.run(conn, target, Direction::Upgrade)
+    }
+
+    /// Reverts revisions back to `target` (`base`, `-N`, a revision: every
+    /// applied revision after it is reverted). Reverting a merge restores its
+    /// parents as heads.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Migrator::upgrade`], and a revision without a down section.
+    pub fn downgrade<C: DatabaseConnection>(&self, conn: &mut C, target: &str) -> Result<Report> {
+        self.run(conn, target, Direction::Downgrade)
+    }
+
+    /// Records `target` (`head`, `heads`, `base`, a revision) as where the
+    /// database is, without running any SQL: afterwards exactly the target
+    /// and its ancestors are recorded as applied. Also the way past a
+    /// revision MySQL left failed, once the database is repaired by hand.
+    ///
+    /// # Errors
+    ///
+    /// An unknown target, or the database refused the version table.
+    pub fn stamp<C: DatabaseConnection>(&self, conn: &mut C, target: &str) -> Result<()> {
+        let graph = self.graph()?;
+        let marks = graph.stamp_set(target)?;
+        conn.prepare_connection()?;
+        conn.create_version_table()?;
+        let run_lock = !C::BACKEND.backend().transactional_ddl();
+        if run_lock {
+            self.lock_run(conn)?;
+        }
+        let result = (|| -> Result<()> {
+            conn.begin_locked()?;
+            let written = (|| -> diesel::QueryResult<()> {
+                conn.delete_all_versions()?;
+                for at in (0..marks.len()).filter(|&at| marks[at]) {
+                    let revision = graph.at(at);
+                    conn.insert_version(&NewVersion {
+                        revision: &revision.id,
+                        parents: &revision.parents.join(" "),
+                        message: &revision.message,
+                        checksum: &revision.checksum,
+                        execution_ms: 0,
+                        status: STATUS_APPLIED,
+                    })?;
+                }
+                Ok(())
+            })();
+            match written {
+                Ok(()) => conn.commit()?,
+                Err(error) => {
+                    let _ = conn.rollback();
+                    return Err(error.into());
+                }
+            }
+            tracing::info!("Stamped {target}");
+            Ok(())
+        })();
+        if run_lock {
+            conn.unlock_run()?;
+        }
+        result
+    }
+
+    /// The SQL a DBA can apply by hand to take a `backend` database from
+    /// `from` to `to` (either direction): the version table's DDL, then
+    /// each revision's statements with its version-row change, in a
+    /// transaction where the database allows.
+    ///
+    /// # Errors
+    ///
+    /// An unknown or unsuitable target, a revision without a down section,
+    /// or the problem with embedded migration files.
+    pub fn sql(&self, backend: crate::BackendKind, from: &str, to: &str) -> Result<String> {
+        Ok(offline::script(self.graph()?, backend.backend(), from, to)?)
+    }
+
+    fn lock_run<C: DatabaseConnection>(&self, conn: &mut C) -> Result<()> {
+        if conn.lock_run(self.lock_timeout)? {
+            Ok(())
+        } else {
+            Err(MigrateErrorKind::LockTimeout {
+                lock: conn.run_lock_name().to_owned(),
+                seconds: self.lock_timeout.as_secs(),
+            }
+            .into())
+        }
+    }
+
+    /// Reads the version table (empty when it does not exist) and checks it
+    /// against the files.
+    fn read_state<C: DatabaseConnection>(
+        &self,
+        conn: &mut C,
+        graph: &RevisionGraph,
+    ) -> Result<DatabaseState> {
+        conn.prepare_connection()?;
+        let rows = match conn.read_versions() {
+            Ok(rows) => rows,
+            Err(error) => {
+                if conn.version_table_exists()? {
+                    return Err(error.into());
+                }
+                Vec::new()
+            }
+        };
+        self.check_rows(graph, rows)
+    }
+
+    /// Checks version rows against the files: vanished and edited revisions,
+    /// rows left unfinished.
+    fn check_rows(&self, graph: &RevisionGraph, rows: Vec<VersionRow>) -> Result<DatabaseState> {
+        let mut applied = vec![false; graph.revisions().len()];
+        let mut unfinished = None;
+        for row in rows {
+            let Some(at) = graph.position(&row.revision) else {
+                if self.allow_missing {
+                    continue;
+                }
+                return Err(MigrateErrorKind::Missing {
+                    revision: row.revision,
+                }
+                .into());
+            };
+            let revision = graph.at(at);
+            if row.checksum != revision.checksum && !self.allow_edited {
+                return Err(MigrateErrorKind::Edited {
+                    revision: row.revision,
+                    file: revision.file_name.clone(),
+                }
+                .into());
+            }
+            if row.status == STATUS_APPLIED {
+                applied[at] = true;
+            } else if unfinished.is_none() {
+                unfinished = Some(row);
+            }
+        }
+        Ok(DatabaseState {
+            applied,
+            unfinished,
+        })
+    }
+
+    fn plan(
+        &self,
+        graph: &RevisionGraph,
+        applied: &[bool],
+        target: &str,
+        direction: Direction,
+    ) -> Result<Vec<usize>> {
+        Ok(match direction {
+            Direction::Upgrade => graph.upgrade_plan(applied, target)?,
+            Direction::Downgrade => graph.downgrade_plan(applied, target)?,
+        })
+    }
+
+    fn run<C: DatabaseConnection>(
+        &self,
+        conn: &mut C,
+        target: &str,
+        direction: Direction,
+    ) -> Result<Report> {
+        let graph = self.graph()?;
+        conn.prepare_connection()?;
+        // The fast path: one read, nothing to do, no lock.
+        if let Ok(rows) = conn.read_versions() {
+            let state = self.check_rows(graph, rows)?;
+            if state.unfinished.is_none()
+                && self
+                    .plan(graph, &state.applied, target, direction)?
+                    .is_empty()
+            {
+                return Ok(Report::default());
+            }
+        }
+        conn.create_version_table()?;
+        let mut run_locked = false;
+        if !C::BACKEND.backend().transactional_ddl() {
+            self.lock_run(conn)?;
+            run_locked = true;
+        }
+        let mut report = Report::default();
+        let result = self.run_locked(conn, graph, target, direction, &mut run_locked, &mut report);
+        let unlocked = if run_locked {
+            conn.unlock_run()
+        } else {
+            Ok(())
+        };
+        match (result, unlocked) {
+            (Err(error), _) => Err(error.with_report(report)),
+            (Ok(()), Err(error)) => Err(MigrateError::from(error).with_report(report)),
+            (Ok(()), Ok(())) => Ok(report),
+        }
+    }
+
+    fn run_locked<C: DatabaseConnection>(
+        &self,
+        conn: &mut C,
+        graph: &RevisionGraph,
+        target: &str,
+        direction: Direction,
+        run_locked: &mut bool,
+        report: &mut Report,
+    ) -> Result<()> {
+        let mut state = self.check_rows(graph, conn.read_versions()?)?;
+        let mut plan = self.plan(graph, &state.applied, target, direction)?;
+        let needs_run_lock =
+            state.unfinished.is_some() || plan.iter().any(|&at| !graph.at(at).transactional);
+        if needs_run_lock && !*run_locked {
+            // Outside-a-transaction work needs the lock that spans the run;
+            // an unfinished row may belong to a process still running it.
+            self.lock_run(conn)?;
+            *run_locked = true;
+            state = self.check_rows(graph, conn.read_versions()?)?;
+            plan = self.plan(graph, &state.applied, target, direction)?;
+        }
+        if let Some(row) = state.unfinished {
+            let failure = conn.version_failure(&row.revision)?;
+            return Err(unfinished(row, failure).into());
+        }
+        let transactional_ddl = C::BACKEND.backend().transactional_ddl();
+        let in_transaction = |at: usize| transactional_ddl && graph.at(at).transactional;
+        let mut next = 0;
+        while next < plan.len() {
+            if !in_transaction(plan[next]) {
+                let revision = graph.at(plan[next]);
+                let statements = split_statements(section(revision, direction), C::BACKEND);
+                if let Some(duration) =
+                    run_outside_transaction(conn, revision, &statements, direction)?
+                {
+                    report.push(step(revision, direction, duration));
+                }
+                next += 1;
+                continue;
+            }
+            let batch: Vec<&Revision> = plan[next..]
+                .iter()
+                .take_while(|&&at| in_transaction(at))
+                .take(BATCH)
+                .map(|&at| graph.at(at))
+                .collect();
+            next += batch.len();
+            match run_batch(conn, &batch, direction) {
+                Ok(steps) => steps.into_iter().for_each(|done| report.push(done)),
+                Err(BatchError::Statement { at, error }) => {
+                    // The batch was rolled back with the failing revision:
+                    // apply the revisions before it again, so the run ends
+                    // where it would have with one transaction each.
+                    if at > 0 {
+                        run_batch(conn, &batch[..at], direction)
+                            .map_err(BatchError::into_error)?
+                            .into_iter()
+                            .for_each(|done| report.push(done));
+                    }
+                    return Err(error);
+                }
+                Err(BatchError::Other(error)) => return Err(error),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The SQL a revision runs in a direction.
+fn section(revision: &Revision, direction: Direction) -> &str {
+    match direction {
+        Direction::Upgrade => revision.up.as_str(),
+        Direction::Downgrade => revision.down.as_deref().unwrap_or_default(),
+    }
+}
+
+/// The report entry for a revision that ran, logged as it is made.
+fn step(revision: &Revision, direction: Direction, duration: Duration) -> ReportStep {
+    log_step(revision, direction, duration);
+    ReportStep {
+        revision: revision.id.clone(),
+        parents: revision.parents.clone(),
+        message: revision.message.clone(),
+        direction,
+        duration,
+    }
+}
+
+/// Why a batch failed.
+enum BatchError {
+    /// A statement of the revision at this position in the batch failed.
+    Statement { at: usize, error: MigrateError },
+    /// Anything else.
+    Other(MigrateError),
+}
+
+impl BatchError {
+    fn into_error(self) -> MigrateError {
+        match self {
+            BatchError::Statement { error, .. } | BatchError::Other(error) => error,
+        }
+    }
+}
+
+impl<E: Into<MigrateError>> From<E> for BatchError {
+    fn from(error: E) -> BatchError {
+        BatchError::Other(error.into())
+    }
+}
+
+/// Runs consecutive revisions and their version-row changes in one
+/// transaction holding the migration lock, skipping those another process
+/// has done meanwhile. Each revision commits with its version row; a
+/// failure rolls the whole batch back.
+fn run_batch<C: DatabaseConnection>(
+    conn: &mut C,
+    batch: &[&Revision],
+    direction: Direction,
+) -> std::result::Result<Vec<ReportStep>, BatchError> {
+    conn.begin_locked()?;
+    let outcome = (|| -> std::result::Result<Vec<ReportStep>, BatchError> {
+        let recorded: HashSet<String> = conn
+            .read_versions()?
+            .into_iter()
+            .map(|row| row.revision)
+            .collect();
+        let mut steps = Vec::with_capacity(batch.len());
+        let mut rows = Vec::with_capacity(batch.len());
+        for (at, revision) in batch.iter().enumerate() {
+            let to_do = match direction {
+                Direction::Upgrade => !recorded.contains(&revision.id),
+                Direction::Downgrade => recorded.contains(&revision.id),
+            };
+            if !to_do {
+                continue;
+            }
+            let started = Instant::now();
+            for (index, statement) in split_statements(section(revision, direction), C::BACKEND)
+                .iter()
+                .enumerate()
+            {
+                conn.batch_execute(statement)
+                    .map_err(|source| BatchError::Statement {
+                        at,
+                        error: statement_failed(revision, index, statement, true, source),
+                    })?;
+            }
+            let duration = started.elapsed();
+            match direction {
+                Direction::Upgrade => rows.push((revision, millis(duration))),
+                Direction::Downgrade => conn.delete_version(&revision.id)?,
+            }
+            steps.push((revision, duration));
+        }
+        let parents: Vec<String> = rows
+            .iter()
+            .map(|(revision, _)| revision.parents.join(" "))
+            .collect();
+        let new_rows: Vec<NewVersion<'_>> = rows
+            .iter()
+            .zip(&parents)
+            .map(|((revision, execution_ms), parents)| NewVersion {
+                revision: &revision.id,
+                parents,
+                message: &revision.message,
+                checksum: &revision.checksum,
+                execution_ms: *execution_ms,
+                status: STATUS_APPLIED,
+            })
+            .collect();
+        conn.insert_versions(&new_rows)?;
+        Ok(steps
+            .into_iter()
+            .map(|(revision, duration)| step(revision, direction, duration))
+            .collect())
+    })();
+    match outcome {
+        Ok(steps) => {
+            conn.commit()?;
+            Ok(steps)
+        }
+        Err(error) => {
+            // The error that matters is the statement's; a failed rollback
+            // leaves nothing committed either.
+            let _ = conn.rollback();
+            Err(error)
+        }
+    }
+}
+
+/// The error for a row an earlier run left unfinished.
+fn unfinished(row: VersionRow, failure: FailureRow) -> MigrateErrorKind {
+    MigrateErrorKind::Unfinished {
+        revision: row.revision,
+        state: row.status,
+        statement: failure.failed_statement,
+        failure: failure.failure,
+    }
+}
+
+/// "Running upgrade a -> b, message (12 ms)".
+fn log_step(revision: &Revision, direction: Direction, duration: Duration) {
+    let parents = if revision.parents.is_empty() {
+        "<base>".to_owned()
+    } else {
+        revision.parents.join(", ")
+    };
+    let millis = duration.as_millis();
+    match direction {
+        Direction::Upgrade => tracing::info!(
+            "Running upgrade {parents} -> {}, {} ({millis} ms)",
+            revision.id,
+            revision.message
+        ),
+        Direction::Downgrade => tracing::info!(
+            "Running downgrade {} -> {parents}, {} ({millis} ms)",
+            revision.id,
+            revision.message
+        ),
+    }
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn statement_failed(
+    revision: &Revision,
+    index: usize,
+    statement: &str,
+    rolled_back: bool,
+    source: diesel::result::Error,
+) -> MigrateError {
+    MigrateErrorKind::StatementFailed {
+        revision: revision.id.clone(),
+        file: revision.file_name.clone(),
+        index: index + 1,
+        statement: statement.to_owned(),
+        rolled_back,
+        source,
+    }
+    .into()
+}
+
+/// Runs one revision statement by statement outside a transaction (MySQL, or
+/// `transaction off`), under the run lock, marking it `running` first and
+/// `failed` with the statement if one fails. `None` when another process did
+/// it first.
+fn run_outside_transaction<C: DatabaseConnection>(
+    conn: &mut C,
+    revision: &Revision,
+    statements: &[String],
+    direction: Direction,
+) -> Result<Option<Duration>> {
+    let status = conn.version_status(&revision.id)?;
+    let (running, failed) = match direction {
+        Direction::Upgrade => {
+            if status.is_some() {
+                return Ok(None);
+            }
+            conn.insert_version(&NewVersion {
+                revision: &revision.id,
+                parents: &revision.parents.join(" "),
+                message: &revision.message,
+                checksum: &revision.checksum,
+                execution_ms: 0,
+                status: STATUS_RUNNING,
+            })?;
+            (STATUS_RUNNING, STATUS_FAILED)
+        }
+        Direction::Downgrade => {
+            if status.is_none() {
+                return Ok(None);
+            }
+            (STATUS_REVERTING, STATUS_REVERT_FAILED)
+        }
+    };
+    let started = Instant::now();
+    for (index, statement) in statements.iter().enumerate() {
+        conn.update_version(&revision.id, running, 0, Some(statement), None)?;
+        if let Err(source) = conn.batch_execute(statement) {
+            let failure = source.to_string();
+            conn.update_version(&revision.id, failed, 0, Some(statement), Some(&failure))?;
+            return Err(statement_failed(revision, index, statement, false, source));
+        }
+    }
+    let duration = started.elapsed();
+    match direction {
+        Direction::Upgrade => {
+            conn.update_version(&revision.id, STATUS_APPLIED, millis(duration), None, None)?
+        }
+        Direction::Downgrade => conn.delete_version(&revision.id)?,
+    }
+    Ok(Some(duration))
+}

@@ -1,0 +1,213 @@
+//! What the runner needs from each database: the version table, the
+//! migration lock and transactions. Each backend implements
+//! [`VersionTableConnection`] for its diesel connection in
+//! `backend/<db>/version_table.rs`; ordering, checksums and targets are
+//! generic code above it.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::QueryResult;
+
+/// `status` of a revision whose statements all ran.
+pub const STATUS_APPLIED: &str = "applied";
+/// `status` of a revision running outside a transaction (MySQL, or
+/// `-- retort:transaction off`): left behind if the process dies.
+pub const STATUS_RUNNING: &str = "running";
+/// `status` of a revision that failed part-way outside a transaction.
+pub const STATUS_FAILED: &str = "failed";
+/// `status` of a revision being reverted outside a transaction.
+pub const STATUS_REVERTING: &str = "reverting";
+/// `status` of a revision whose revert failed part-way outside a transaction.
+pub const STATUS_REVERT_FAILED: &str = "revert_failed";
+
+/// One row of the version table, as the runner reads it at every start:
+/// only what deciding whether there is work needs.
+#[derive(Clone, Debug, PartialEq, Eq, diesel::QueryableByName)]
+#[doc(hidden)]
+pub struct VersionRow {
+    /// The revision id.
+    #[diesel(sql_type = Text)]
+    pub revision: String,
+    /// SHA-256 of its up section when it was applied.
+    #[diesel(sql_type = Text)]
+    pub checksum: String,
+    /// One of the `STATUS_*` constants.
+    #[diesel(sql_type = Text)]
+    pub status: String,
+}
+
+/// What an unfinished row says about its failure.
+#[derive(Clone, Debug, Default, PartialEq, Eq, diesel::QueryableByName)]
+#[doc(hidden)]
+pub struct FailureRow {
+    /// The statement that failed or was running, outside a transaction.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub failed_statement: Option<String>,
+    /// The database's error for that statement.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub failure: Option<String>,
+}
+
+/// A row to insert into the version table.
+#[derive(Clone, Copy, Debug)]
+#[doc(hidden)]
+pub struct NewVersion<'a> {
+    /// The revision id.
+    pub revision: &'a str,
+    /// Its parents, separated by spaces.
+    pub parents: &'a str,
+    /// Its message.
+    pub message: &'a str,
+    /// SHA-256 of its up section.
+    pub checksum: &'a str,
+    /// How long its statements took, in milliseconds.
+    pub execution_ms: i64,
+    /// One of the `STATUS_*` constants.
+    pub status: &'a str,
+}
+
+/// A single count, for existence checks.
+#[derive(diesel::QueryableByName)]
+#[doc(hidden)]
+pub struct CountRow {
+    /// The count.
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+}
+
+/// A single `status` column.
+#[derive(diesel::QueryableByName)]
+#[doc(hidden)]
+pub struct StatusRow {
+    /// The status.
+    #[diesel(sql_type = Text)]
+    pub status: String,
+}
+
+/// The runner's per-database operations on a live connection. Implemented
+/// for `PgConnection`, `MysqlConnection` and `SqliteConnection`; a supertrait
+/// of [`DatabaseConnection`](crate::DatabaseConnection).
+#[doc(hidden)]
+pub trait VersionTableConnection: SimpleConnection {
+    /// Readies the connection for a run (SQLite: a busy timeout when none is
+    /// set, so concurrent starters wait instead of failing).
+    fn prepare_connection(&mut self) -> QueryResult<()> {
+        Ok(())
+    }
+
+    /// Every row of the version table; an error when it does not exist.
+    fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>>;
+
+    /// Whether the version table exists.
+    fn version_table_exists(&mut self) -> QueryResult<bool>;
+
+    /// Creates the version table when missing, safely against concurrent
+    /// callers.
+    fn create_version_table(&mut self) -> QueryResult<()>;
+
+    /// Takes the lock that spans a whole run, waiting at most `timeout`;
+    /// `Ok(false)` when it timed out. Needed where revisions run outside a
+    /// transaction (MySQL always; `transaction off` revisions elsewhere).
+    fn lock_run(&mut self, timeout: Duration) -> QueryResult<bool>;
+
+    /// Releases the lock taken by [`VersionTableConnection::lock_run`].
+    fn unlock_run(&mut self) -> QueryResult<()>;
+
+    /// The name of the run lock, for messages.
+    fn run_lock_name(&self) -> &'static str;
+
+    /// Begins a transaction that holds the migration lock until it ends
+    /// (PostgreSQL: `pg_advisory_xact_lock`; SQLite: `BEGIN IMMEDIATE`).
+    fn begin_locked(&mut self) -> QueryResult<()>;
+
+    /// Commits the transaction.
+    fn commit(&mut self) -> QueryResult<()> {
+        // language=SQL
+        self.batch_execute("COMMIT")
+    }
+
+    /// Rolls the transaction back.
+    fn rollback(&mut self) -> QueryResult<()> {
+        // language=SQL
+        self.batch_execute("ROLLBACK")
+    }
+
+    /// The failed or running statement and the error recorded on a row.
+    fn version_failure(&mut self, revision: &str) -> QueryResult<FailureRow>;
+
+    /// The status of one revision's row, if it has one.
+    fn version_status(&mut self, revision: &str) -> QueryResult<Option<String>>;
+
+    /// Inserts a row.
+    fn insert_version(&mut self, row: &NewVersion<'_>) -> QueryResult<()> {
+        self.insert_versions(std::slice::from_ref(row))
+    }
+
+    /// Inserts rows in one statement (nothing for none).
+    fn insert_versions(&mut self, rows: &[NewVersion<'_>]) -> QueryResult<()>;
+
+    /// Updates a row's status, time and failure details.
+    fn update_version(
+        &mut self,
+        revision: &str,
+        status: &str,
+        execution_ms: i64,
+        failed_statement: Option<&str>,
+        failure: Option<&str>,
+    ) -> QueryResult<()>;
+
+    /// Deletes one row.
+    fn delete_version(&mut self, revision: &str) -> QueryResult<()>;
+
+    /// Deletes every row.
+    fn delete_all_versions(&mut self) -> QueryResult<()>;
+}
+
+/// The columns [`NewVersion`] fills, in bind order.
+pub(crate) const INSERT_COLUMNS: &str =
+    "revision, parents, message, checksum, execution_ms, status";
+
+/// `(?, ?, ...), (?, ...)` for `rows` rows of [`INSERT_COLUMNS`]; numbered
+/// `$1, $2, ...` for PostgreSQL.
+pub(crate) fn values_placeholders(rows: usize, numbered: bool) -> String {
+    const COLUMNS: usize = 6;
+    let mut sql = String::with_capacity(rows * COLUMNS * 5);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..COLUMNS {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            if numbered {
+                sql.push('$');
+                sql.push_str(&(row * COLUMNS + column + 1).to_string());
+            } else {
+                sql.push('?');
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::values_placeholders;
+
+    #[test]
+    fn placeholders_for_several_rows() {
+        assert_eq!(
+            values_placeholders(2, false),
+            "(?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)"
+        );
+        assert_eq!(
+            values_placeholders(2, true),
+            "($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)"
+        );
+    }
+}
