@@ -47,6 +47,8 @@ pub use retort_core::schema::{
 };
 pub use retort_core::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection};
+/// The online-migration lint (`retort::lint(&revision)`) and its findings.
+pub use retort_core::lint::{self, lint, LintFinding};
 pub use retort_derive::embed_migrations;
 
 pub mod build;

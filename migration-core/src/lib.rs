@@ -21,6 +21,7 @@ pub mod backend;
 mod connection;
 pub mod diff;
 pub mod introspect;
+pub mod lint;
 mod redact;
 pub mod render;
 pub mod revision;
@@ -36,6 +37,7 @@ pub use connection::DatabaseConnection;
 pub use diff::{diff, Diff, DiffWarning, Op};
 #[doc(hidden)]
 pub use introspect::IntrospectCatalog;
+pub use lint::{lint, LintFinding};
 pub use introspect::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use redact::{redact_password_in, redact_url, REDACTED};
 pub use render::{render, RenderError};
