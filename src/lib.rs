@@ -33,11 +33,15 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// Autogenerate (`retort::autogenerate(&mut conn, &models, "migrations", "message")`) and its module.
+pub use retort_core::autogen::{
+    self, autogenerate, autogenerate_with, AutogenerateError, AutogenerateOptions,
+};
 /// The diff (`retort::diff(&from, &to)`) and its module (`retort::diff::TableName`, ...).
 pub use retort_core::diff::{self, diff, Diff, DiffWarning, Op};
 /// Rendering a diff as one database's SQL (`retort::render(&diff, backend)`).
 pub use retort_core::render::{self, render, RenderError};
-pub use retort_core::revision::{Migrations, Revision, RevisionError};
+pub use retort_core::revision::{Migrations, NewRevision, Revision, RevisionError};
 pub use retort_core::runner::{
     migrate_to_head, Direction, MigrateError, MigrateErrorKind, Migrator, Report, ReportStep,
 };

@@ -530,12 +530,20 @@ impl<'m> Migrator<'m> {
                 next += 1;
                 continue;
             }
-            let batch: Vec<&Revision> = plan[next..]
-                .iter()
-                .take_while(|&&at| in_transaction(at))
-                .take(BATCH)
-                .map(|&at| graph.at(at))
-                .collect();
+            // A revision that must run with SQLite's foreign keys off (a
+            // table rebuild) gets a transaction of its own, so no other
+            // revision runs unchecked.
+            let alone = |at: usize| needs_foreign_keys_off(graph.at(at), direction, C::BACKEND);
+            let batch: Vec<&Revision> = if alone(plan[next]) {
+                vec![graph.at(plan[next])]
+            } else {
+                plan[next..]
+                    .iter()
+                    .take_while(|&&at| in_transaction(at) && !alone(at))
+                    .take(BATCH)
+                    .map(|&at| graph.at(at))
+                    .collect()
+            };
             let start = next;
             next += batch.len();
             match run_batch(conn, &batch, direction, &self.limits) {
@@ -748,6 +756,17 @@ fn section(revision: &Revision, direction: Direction) -> &str {
     }
 }
 
+/// Whether a revision's script starts by switching SQLite's foreign keys
+/// off (see [`render::sqlite_pragmas`](crate::render::sqlite_pragmas)).
+fn needs_foreign_keys_off(
+    revision: &Revision,
+    direction: Direction,
+    backend: crate::BackendKind,
+) -> bool {
+    let statements = split_statements(section(revision, direction), backend);
+    !crate::render::sqlite_pragmas(&statements).0.is_empty()
+}
+
 /// The report entry for a revision that ran, logged as it is made.
 fn step(revision: &Revision, direction: Direction, duration: Duration) -> ReportStep {
     log_step(revision, direction, duration);
@@ -817,9 +836,45 @@ impl<E: Into<MigrateError>> From<E> for BatchError<'_> {
 /// transaction holding the migration lock and limited by `limits`, skipping
 /// those another process has done meanwhile. Each revision commits with its
 /// version row; a failure rolls the whole batch back.
+///
+/// A SQLite table rebuild's leading `PRAGMA foreign_keys = OFF` runs before
+/// the transaction and its trailing `PRAGMA foreign_keys = ON` after it,
+/// whether it commits or rolls back: SQLite ignores the pragma inside a
+/// transaction.
 fn run_batch<'r, C: DatabaseConnection>(
     conn: &mut C,
     batch: &[&'r Revision],
+    direction: Direction,
+    limits: &LockLimits,
+) -> std::result::Result<Vec<ReportStep>, BatchError<'r>> {
+    let scripts: Vec<Vec<String>> = batch
+        .iter()
+        .map(|revision| split_statements(section(revision, direction), C::BACKEND))
+        .collect();
+    // Such a revision runs in a batch of its own (see `run_locked`).
+    let (before, _, after) = match scripts.as_slice() {
+        [script] => crate::render::sqlite_pragmas(script),
+        _ => (&[][..], &[][..], &[][..]),
+    };
+    for statement in before {
+        conn.batch_execute(statement)?;
+    }
+    let outcome = run_batch_in_transaction(conn, batch, &scripts, direction, limits);
+    for statement in after {
+        let restored = conn.batch_execute(statement);
+        if outcome.is_ok() {
+            restored?;
+        }
+    }
+    outcome
+}
+
+/// [`run_batch`]'s transaction: every statement of every script but the
+/// pragmas around it.
+fn run_batch_in_transaction<'r, C: DatabaseConnection>(
+    conn: &mut C,
+    batch: &[&'r Revision],
+    scripts: &[Vec<String>],
     direction: Direction,
     limits: &LockLimits,
 ) -> std::result::Result<Vec<ReportStep>, BatchError<'r>> {
@@ -842,10 +897,9 @@ fn run_batch<'r, C: DatabaseConnection>(
                 continue;
             }
             let started = Instant::now();
-            for (index, statement) in split_statements(section(revision, direction), C::BACKEND)
-                .iter()
-                .enumerate()
-            {
+            let (leading, body, _) = crate::render::sqlite_pragmas(&scripts[at]);
+            for (index, statement) in body.iter().enumerate() {
+                let index = index + leading.len();
                 conn.batch_execute(statement)
                     .map_err(|source| BatchError::Statement {
                         at,
