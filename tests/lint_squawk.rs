@@ -5,11 +5,14 @@
 //! Runs where `squawk` is on the PATH; required (a failure, not a skip) when
 //! `RETORT_REQUIRE_SQUAWK` is set, as `scripts/test` and CI do.
 
+mod online_support;
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use retort::Migrations;
+use retort::{BackendKind, Migrations};
 
 /// squawk's rules about locks and rewrites, the ones retort must match.
 pub const LOCK_RULES: &[&str] = &[
@@ -124,5 +127,59 @@ fn squawk_rules_outside_the_comparison_are_named() {
     // A rule in both lists would be compared and excused at once.
     for rule in RUNNER_OR_STYLE_RULES {
         assert!(!LOCK_RULES.contains(rule), "{rule}");
+    }
+}
+
+/// retort's online output for each change kind passes squawk with no lock
+/// or rewrite warning, and retort's own lint agrees; a type change that
+/// rewrites stays flagged by both (its step carries the expand/contract
+/// warning).
+#[test]
+fn online_output_passes_squawk() {
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, after, lock_safe) in online_support::change_kinds() {
+        let changes = retort::diff(&online_support::base_schema(), &after);
+        let steps = retort::render::render_online(&changes, BackendKind::Postgres.backend())
+            .unwrap_or_else(|error| panic!("{kind}: {error}"));
+        let mut squawk_lock_findings = Vec::new();
+        let mut retort_findings = Vec::new();
+        for (at, step) in steps.iter().enumerate() {
+            let sql: String = step.up.iter().map(|statement| format!("{statement};\n")).collect();
+            let path = dir.path().join(format!("{}_{at}.sql", kind.replace(' ', "_")));
+            std::fs::write(&path, &sql).unwrap();
+            let Some(findings) = squawk(&path, step.transactional) else {
+                return;
+            };
+            squawk_lock_findings.extend(findings.into_iter().filter(|(_, rule)| {
+                !RUNNER_OR_STYLE_RULES.contains(&rule.as_str())
+                    && (LOCK_RULES.contains(&rule.as_str()) || rule.starts_with("require-"))
+            }));
+            retort_findings.extend(retort::lint::lint_sql(
+                &path.display().to_string(),
+                &sql,
+                1,
+                step.transactional,
+            ));
+        }
+        if lock_safe {
+            assert!(
+                squawk_lock_findings.is_empty(),
+                "{kind}: squawk flags the online steps {steps:#?}: {squawk_lock_findings:?}"
+            );
+            assert!(
+                retort_findings.is_empty(),
+                "{kind}: retort's lint flags its own online steps: {retort_findings:#?}"
+            );
+        } else {
+            assert!(!squawk_lock_findings.is_empty(), "{kind}: squawk sees the rewrite");
+            assert!(!retort_findings.is_empty(), "{kind}: retort's lint sees the rewrite");
+            assert!(
+                steps.iter().any(|step| step
+                    .warnings
+                    .iter()
+                    .any(|warning| warning.contains("expand and contract"))),
+                "{kind}: the step says how to avoid the rewrite"
+            );
+        }
     }
 }

@@ -154,3 +154,114 @@ impl tracing::Subscriber for WarningCounter {
     fn enter(&self, _: &tracing::span::Id) {}
     fn exit(&self, _: &tracing::span::Id) {}
 }
+
+/// `teams` and `items` as the application has them before a change:
+/// `items` has an index on `qty` and nullable `sku` and `team_id`.
+pub fn base_schema() -> retort::Schema {
+    use retort::{Column, Index, PrimaryKey, SqlType, Table};
+    let teams = Table::new("teams")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("name", SqlType::Text))
+        .primary_key(PrimaryKey {
+            name: Some("pk_teams".into()),
+            columns: vec!["id".into()],
+        });
+    let items = Table::new("items")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("sku", SqlType::Text).nullable())
+        .column(Column::new("qty", SqlType::Integer).default_expr("0"))
+        .column(Column::new("team_id", SqlType::BigInt).nullable())
+        .primary_key(PrimaryKey {
+            name: Some("pk_items".into()),
+            columns: vec!["id".into()],
+        })
+        .index(Index::on_columns("ix_items_qty", ["qty"]));
+    retort::Schema::new(vec![teams, items])
+}
+
+/// Each risky change kind: its name and the schema after it (from
+/// [`base_schema`]), and whether online rendering leaves it locking (a type
+/// change that rewrites: flagged, with the expand/contract alternative).
+pub fn change_kinds() -> Vec<(&'static str, retort::Schema, bool)> {
+    use retort::{CheckConstraint, ForeignKey, Index, SqlType, UniqueConstraint};
+    let changed = |change: &dyn Fn(&mut retort::Table)| {
+        let mut schema = base_schema();
+        let items = schema
+            .tables
+            .iter_mut()
+            .find(|table| table.name == "items")
+            .expect("items");
+        change(items);
+        schema
+    };
+    let column = |table: &mut retort::Table, name: &str| -> usize {
+        table
+            .columns
+            .iter()
+            .position(|column| column.name == name)
+            .expect("the column")
+    };
+    vec![
+        (
+            "create index",
+            changed(&|items| items.indexes.push(Index::on_columns("ix_items_sku", ["sku"]))),
+            true,
+        ),
+        (
+            "drop index",
+            changed(&|items| items.indexes.clear()),
+            true,
+        ),
+        (
+            "add foreign key",
+            changed(&|items| {
+                items.foreign_keys.push(ForeignKey {
+                    name: Some("fk_items_team".into()),
+                    columns: vec!["team_id".into()],
+                    referenced_schema: None,
+                    referenced_table: "teams".into(),
+                    referenced_columns: vec!["id".into()],
+                    on_delete: Default::default(),
+                    on_update: Default::default(),
+                })
+            }),
+            true,
+        ),
+        (
+            "add check",
+            changed(&|items| {
+                items.checks.push(CheckConstraint {
+                    name: Some("ck_items_qty".into()),
+                    expression: "qty >= 0".into(),
+                })
+            }),
+            true,
+        ),
+        (
+            "add unique",
+            changed(&|items| {
+                items.uniques.push(UniqueConstraint {
+                    name: Some("uq_items_sku".into()),
+                    columns: vec!["sku".into()],
+                })
+            }),
+            true,
+        ),
+        (
+            "set not null",
+            changed(&|items| {
+                let at = column(items, "sku");
+                items.columns[at].nullable = false;
+            }),
+            true,
+        ),
+        (
+            "change type",
+            changed(&|items| {
+                let at = column(items, "qty");
+                items.columns[at].ty = SqlType::BigInt;
+            }),
+            false,
+        ),
+    ]
+}

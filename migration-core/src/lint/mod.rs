@@ -33,6 +33,7 @@ use std::fmt;
 
 use crate::revision::Revision;
 use rules::{Clause, Context, RULES};
+pub(crate) use rules::is_volatile_default;
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

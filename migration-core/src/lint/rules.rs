@@ -371,12 +371,23 @@ fn volatile_default(clause: &Clause<'_>, context: &Context<'_>) -> bool {
     let volatile_call = tokens
         .iter()
         .position(|token| token.is("DEFAULT"))
-        .is_some_and(|default| {
-            tokens[default + 1..].windows(2).any(|pair| {
-                pair[0].kind == Kind::Word
-                    && pair[1].is_punct('(')
-                    && !NON_VOLATILE.contains(&pair[0].text.to_ascii_lowercase().as_str())
-            })
-        });
+        .is_some_and(|default| calls_volatile(&tokens[default + 1..]));
     serial || stored || volatile_call
+}
+
+/// Whether tokens call a function not known to be stable or immutable.
+fn calls_volatile(tokens: &[Token]) -> bool {
+    tokens.windows(2).any(|pair| {
+        pair[0].kind == Kind::Word
+            && pair[1].is_punct('(')
+            && !NON_VOLATILE.contains(&pair[0].text.to_ascii_lowercase().as_str())
+    })
+}
+
+/// Whether a column default (an SQL expression) gives every row its own
+/// value, so adding the column with it rewrites the table.
+pub(crate) fn is_volatile_default(expression: &str) -> bool {
+    super::statement::statements(expression, 1)
+        .first()
+        .is_some_and(|statement| calls_volatile(&statement.tokens))
 }
