@@ -54,12 +54,26 @@ fn statements(backend: &MysqlBackend, op: &Op) -> Result<Vec<String>, RenderErro
         Online::InPlace => (", ALGORITHM=INPLACE, LOCK=NONE", " ALGORITHM=INPLACE LOCK=NONE"),
         Online::Copies(_) | Online::AsIs => return Ok(out),
     };
+    // MariaDB takes no algorithm on `DROP INDEX ... ON`: drop through
+    // `ALTER TABLE`, which takes one everywhere.
+    let dropped = match op {
+        Op::DropIndex { table, index } => Some((table, index.name.as_str())),
+        Op::DropUnique { table, unique } => unique.name.as_deref().map(|name| (table, name)),
+        _ => None,
+    };
+    if let Some((table, name)) = dropped {
+        let quoted = backend.quote_identifier(name);
+        // language=SQL
+        let drop_on = format!("DROP INDEX {quoted} ON {}", render::table_sql(backend, table));
+        for statement in out.iter_mut().filter(|statement| **statement == drop_on) {
+            *statement = render::alter_table(backend, table, &format!("DROP INDEX {quoted}"));
+        }
+    }
     for statement in &mut out {
         if statement.starts_with("ALTER TABLE") {
             statement.push_str(alter);
         } else if statement.starts_with("CREATE INDEX")
             || statement.starts_with("CREATE UNIQUE INDEX")
-            || statement.starts_with("DROP INDEX")
         {
             statement.push_str(index);
         }
