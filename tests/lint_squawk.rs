@@ -110,7 +110,10 @@ fn retort_flags_every_statement_squawk_flags_for_locks() {
             missed.is_empty(),
             "{name}: squawk flags these lines for locks and retort does not: {missed:?}"
         );
-        assert!(!flagged_by_squawk.is_empty(), "{name}: the corpus has lock findings");
+        assert!(
+            !flagged_by_squawk.is_empty(),
+            "{name}: the corpus has lock findings"
+        );
         for finding in &findings {
             if !flagged_by_squawk.contains(&finding.line) {
                 eprintln!(
@@ -144,8 +147,14 @@ fn online_output_passes_squawk() {
         let mut squawk_lock_findings = Vec::new();
         let mut retort_findings = Vec::new();
         for (at, step) in steps.iter().enumerate() {
-            let sql: String = step.up.iter().map(|statement| format!("{statement};\n")).collect();
-            let path = dir.path().join(format!("{}_{at}.sql", kind.replace(' ', "_")));
+            let sql: String = step
+                .up
+                .iter()
+                .map(|statement| format!("{statement};\n"))
+                .collect();
+            let path = dir
+                .path()
+                .join(format!("{}_{at}.sql", kind.replace(' ', "_")));
             std::fs::write(&path, &sql).unwrap();
             let Some(findings) = squawk(&path, step.transactional) else {
                 return;
@@ -171,8 +180,14 @@ fn online_output_passes_squawk() {
                 "{kind}: retort's lint flags its own online steps: {retort_findings:#?}"
             );
         } else {
-            assert!(!squawk_lock_findings.is_empty(), "{kind}: squawk sees the rewrite");
-            assert!(!retort_findings.is_empty(), "{kind}: retort's lint sees the rewrite");
+            assert!(
+                !squawk_lock_findings.is_empty(),
+                "{kind}: squawk sees the rewrite"
+            );
+            assert!(
+                !retort_findings.is_empty(),
+                "{kind}: retort's lint sees the rewrite"
+            );
             assert!(
                 steps.iter().any(|step| step
                     .warnings

@@ -40,6 +40,26 @@ fn items_and_a_revision<C: OnlineBackend>(db: &TestDatabase<C>) -> tempfile::Tem
     dir
 }
 
+/// [`items_and_a_revision`] followed by a `transaction off` revision
+/// b2b2b2b2b2b2 with these sections.
+fn items_and_an_index_revision<C: OnlineBackend>(
+    db: &TestDatabase<C>,
+    up: &str,
+    down: &str,
+) -> tempfile::TempDir {
+    let dir = items_and_a_revision(db);
+    write_revision(
+        dir.path(),
+        2,
+        "b2b2b2b2b2b2",
+        Some("a1a1a1a1a1a1"),
+        false,
+        up,
+        down,
+    );
+    dir
+}
+
 fn has_note<C: OnlineBackend>(conn: &mut C) -> bool {
     let catalog = if C::BACKEND == BackendKind::Postgres {
         "table_catalog = current_database()"
@@ -129,10 +149,7 @@ fn gives_up_after_bounded_retries<C: OnlineBackend>(db: &TestDatabase<C>) {
     assert_eq!(warnings.count(), 2, "two retries after the first attempt");
     assert!(!has_note(&mut conn));
     assert_eq!(
-        count(
-            &mut conn,
-            "SELECT COUNT(*) AS count FROM retort_migrations"
-        ),
+        count(&mut conn, "SELECT COUNT(*) AS count FROM retort_migrations"),
         0,
         "no version row is left behind"
     );
@@ -162,13 +179,8 @@ fn session_settings_are_put_back<C: OnlineBackend>(db: &TestDatabase<C>) {
         ),
         BackendKind::Sqlite => return,
     };
-    let dir = items_and_a_revision(db);
-    write_revision(
-        dir.path(),
-        2,
-        "b2b2b2b2b2b2",
-        Some("a1a1a1a1a1a1"),
-        false,
+    let dir = items_and_an_index_revision(
+        db,
         "CREATE INDEX ix_items_qty ON items (qty);",
         "DROP INDEX ix_items_qty ON items;",
     );
@@ -187,13 +199,8 @@ fn a_concurrent_index_retries_from_the_top<C: OnlineBackend>(db: &TestDatabase<C
     if C::BACKEND != BackendKind::Postgres {
         return;
     }
-    let dir = items_and_a_revision(db);
-    write_revision(
-        dir.path(),
-        2,
-        "b2b2b2b2b2b2",
-        Some("a1a1a1a1a1a1"),
-        false,
+    let dir = items_and_an_index_revision(
+        db,
         "DROP INDEX CONCURRENTLY IF EXISTS ix_items_qty;\nCREATE INDEX CONCURRENTLY ix_items_qty ON items (qty);",
         "DROP INDEX CONCURRENTLY IF EXISTS ix_items_qty;",
     );

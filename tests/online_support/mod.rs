@@ -204,14 +204,14 @@ pub fn change_kinds() -> Vec<(&'static str, retort::Schema, bool)> {
     vec![
         (
             "create index",
-            changed(&|items| items.indexes.push(Index::on_columns("ix_items_sku", ["sku"]))),
+            changed(&|items| {
+                items
+                    .indexes
+                    .push(Index::on_columns("ix_items_sku", ["sku"]))
+            }),
             true,
         ),
-        (
-            "drop index",
-            changed(&|items| items.indexes.clear()),
-            true,
-        ),
+        ("drop index", changed(&|items| items.indexes.clear()), true),
         (
             "add foreign key",
             changed(&|items| {

@@ -32,8 +32,8 @@ mod statement;
 use std::fmt;
 
 use crate::revision::Revision;
-use rules::{Clause, Context, RULES};
 pub(crate) use rules::is_volatile_default;
+use rules::{Clause, Context, RULES};
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

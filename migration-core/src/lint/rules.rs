@@ -48,7 +48,7 @@ impl Context<'_> {
                 actions
                     .into_iter()
                     .filter(|action| starts_with(action, &["VALIDATE", "CONSTRAINT"]))
-                    .filter_map(|action| constraint_name(action))
+                    .filter_map(constraint_name)
                     .map(move |name| (at, table.clone(), name))
                     .collect::<Vec<_>>()
             })
@@ -188,7 +188,8 @@ fn concurrently_in_transaction(clause: &Clause<'_>, context: &Context<'_>) -> bo
 }
 
 fn is_create_index(statement: &Statement) -> bool {
-    statement.starts_with(&["CREATE", "INDEX"]) || statement.starts_with(&["CREATE", "UNIQUE", "INDEX"])
+    statement.starts_with(&["CREATE", "INDEX"])
+        || statement.starts_with(&["CREATE", "UNIQUE", "INDEX"])
 }
 
 fn create_index_without_concurrently(clause: &Clause<'_>, context: &Context<'_>) -> bool {
@@ -229,9 +230,16 @@ fn adds_constraint(tokens: &[Token], kind: &str) -> bool {
 /// `ADD [COLUMN] name type ...`.
 fn adds_column(tokens: &[Token]) -> bool {
     starts_with(tokens, &["ADD"])
-        && !["CONSTRAINT", "FOREIGN", "CHECK", "UNIQUE", "PRIMARY", "EXCLUDE"]
-            .iter()
-            .any(|word| tokens.get(1).is_some_and(|token| token.is(word)))
+        && ![
+            "CONSTRAINT",
+            "FOREIGN",
+            "CHECK",
+            "UNIQUE",
+            "PRIMARY",
+            "EXCLUDE",
+        ]
+        .iter()
+        .any(|word| tokens.get(1).is_some_and(|token| token.is(word)))
 }
 
 fn foreign_key_without_not_valid(clause: &Clause<'_>, context: &Context<'_>) -> bool {
@@ -291,7 +299,11 @@ fn set_not_null_without_check(clause: &Clause<'_>, context: &Context<'_>) -> boo
     if !starts_with(tokens, &["ALTER"]) || !has_sequence(tokens, &["SET", "NOT", "NULL"]) {
         return false;
     }
-    let column_at = if starts_with(tokens, &["ALTER", "COLUMN"]) { 2 } else { 1 };
+    let column_at = if starts_with(tokens, &["ALTER", "COLUMN"]) {
+        2
+    } else {
+        1
+    };
     let Some(column) = tokens.get(column_at).map(Token::name) else {
         return false;
     };
@@ -300,7 +312,12 @@ fn set_not_null_without_check(clause: &Clause<'_>, context: &Context<'_>) -> boo
             .iter()
             .filter_map(Statement::alter_table)
             .filter(|(added_to, _)| added_to == table)
-            .flat_map(|(_, actions)| actions.into_iter().map(<[Token]>::to_vec).collect::<Vec<_>>())
+            .flat_map(|(_, actions)| {
+                actions
+                    .into_iter()
+                    .map(<[Token]>::to_vec)
+                    .collect::<Vec<_>>()
+            })
             .find(|action| {
                 starts_with(action, &["ADD", "CONSTRAINT"])
                     && constraint_name(action).as_deref() == Some(name)
@@ -363,9 +380,16 @@ fn volatile_default(clause: &Clause<'_>, context: &Context<'_>) -> bool {
         return false;
     }
     let serial = tokens.iter().any(|token| {
-        ["SERIAL", "BIGSERIAL", "SMALLSERIAL", "SERIAL4", "SERIAL8", "SERIAL2"]
-            .iter()
-            .any(|word| token.is(word))
+        [
+            "SERIAL",
+            "BIGSERIAL",
+            "SMALLSERIAL",
+            "SERIAL4",
+            "SERIAL8",
+            "SERIAL2",
+        ]
+        .iter()
+        .any(|word| token.is(word))
     });
     let stored = has(tokens, "GENERATED") && has(tokens, "STORED");
     let volatile_call = tokens

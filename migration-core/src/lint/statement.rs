@@ -243,7 +243,11 @@ fn tokenize(text: &str) -> (Vec<Token>, usize) {
             }
             let body: String = chars[start..at.min(chars.len())].iter().collect();
             at += 1;
-            let kind = if ch == '"' { Kind::Quoted } else { Kind::Literal };
+            let kind = if ch == '"' {
+                Kind::Quoted
+            } else {
+                Kind::Literal
+            };
             push(&mut tokens, &mut first_line, line, kind, body);
         } else if ch == '$' && (next == Some('$') || next.is_some_and(char::is_alphabetic)) {
             let tag_end = chars[at + 1..].iter().position(|&c| c == '$');
@@ -256,10 +260,17 @@ fn tokenize(text: &str) -> (Vec<Token>, usize) {
             let body_end = rest.find(&tag).map_or(rest.len(), |end| end + tag.len());
             line += rest[..body_end].matches('\n').count();
             at = tag_end + 1 + rest[..body_end].chars().count();
-            push(&mut tokens, &mut first_line, line, Kind::Literal, String::new());
+            push(
+                &mut tokens,
+                &mut first_line,
+                line,
+                Kind::Literal,
+                String::new(),
+            );
         } else if ch.is_alphanumeric() || ch == '_' {
             let start = at;
-            while at < chars.len() && (chars[at].is_alphanumeric() || matches!(chars[at], '_' | '$'))
+            while at < chars.len()
+                && (chars[at].is_alphanumeric() || matches!(chars[at], '_' | '$'))
             {
                 at += 1;
             }
@@ -271,7 +282,13 @@ fn tokenize(text: &str) -> (Vec<Token>, usize) {
             };
             push(&mut tokens, &mut first_line, line, kind, word);
         } else {
-            push(&mut tokens, &mut first_line, line, Kind::Punct, ch.to_string());
+            push(
+                &mut tokens,
+                &mut first_line,
+                line,
+                Kind::Punct,
+                ch.to_string(),
+            );
             at += 1;
         }
     }

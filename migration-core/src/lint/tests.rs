@@ -17,37 +17,132 @@ fn every_rule_is_listed_once() {
 #[test]
 fn each_rule_flags_its_statement_and_not_the_safe_one() {
     let cases: &[(&str, Option<&str>, bool)] = &[
-        ("CREATE INDEX ix ON t (a)", Some("create-index-without-concurrently"), false),
-        ("CREATE UNIQUE INDEX ix ON t (a)", Some("create-index-without-concurrently"), false),
+        (
+            "CREATE INDEX ix ON t (a)",
+            Some("create-index-without-concurrently"),
+            false,
+        ),
+        (
+            "CREATE UNIQUE INDEX ix ON t (a)",
+            Some("create-index-without-concurrently"),
+            false,
+        ),
         ("CREATE INDEX CONCURRENTLY ix ON t (a)", None, false),
-        ("CREATE INDEX CONCURRENTLY ix ON t (a)", Some("concurrently-in-transaction"), true),
-        ("DROP INDEX CONCURRENTLY IF EXISTS ix", Some("concurrently-in-transaction"), true),
-        ("DROP INDEX ix", Some("drop-index-without-concurrently"), true),
+        (
+            "CREATE INDEX CONCURRENTLY ix ON t (a)",
+            Some("concurrently-in-transaction"),
+            true,
+        ),
+        (
+            "DROP INDEX CONCURRENTLY IF EXISTS ix",
+            Some("concurrently-in-transaction"),
+            true,
+        ),
+        (
+            "DROP INDEX ix",
+            Some("drop-index-without-concurrently"),
+            true,
+        ),
         ("DROP INDEX CONCURRENTLY ix", None, false),
-        ("ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES u (id)", Some("foreign-key-without-not-valid"), true),
-        ("ALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id)", Some("foreign-key-without-not-valid"), true),
-        ("ALTER TABLE t ADD COLUMN a BIGINT REFERENCES u (id)", Some("foreign-key-without-not-valid"), true),
-        ("ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES u (id) NOT VALID", None, true),
-        ("ALTER TABLE t ADD CONSTRAINT ck CHECK (a > 0)", Some("check-without-not-valid"), true),
-        ("ALTER TABLE t ADD CONSTRAINT ck CHECK (a > 0) NOT VALID", None, true),
+        (
+            "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES u (id)",
+            Some("foreign-key-without-not-valid"),
+            true,
+        ),
+        (
+            "ALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id)",
+            Some("foreign-key-without-not-valid"),
+            true,
+        ),
+        (
+            "ALTER TABLE t ADD COLUMN a BIGINT REFERENCES u (id)",
+            Some("foreign-key-without-not-valid"),
+            true,
+        ),
+        (
+            "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES u (id) NOT VALID",
+            None,
+            true,
+        ),
+        (
+            "ALTER TABLE t ADD CONSTRAINT ck CHECK (a > 0)",
+            Some("check-without-not-valid"),
+            true,
+        ),
+        (
+            "ALTER TABLE t ADD CONSTRAINT ck CHECK (a > 0) NOT VALID",
+            None,
+            true,
+        ),
         ("ALTER TABLE t VALIDATE CONSTRAINT ck", None, true),
-        ("ALTER TABLE t ADD CONSTRAINT uq UNIQUE (a)", Some("unique-without-index"), true),
-        ("ALTER TABLE t ADD CONSTRAINT uq UNIQUE USING INDEX ix", None, true),
-        ("ALTER TABLE t ADD PRIMARY KEY (id)", Some("primary-key-without-index"), true),
-        ("ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY USING INDEX ix", None, true),
-        ("ALTER TABLE t ALTER COLUMN a SET NOT NULL", Some("set-not-null-without-check"), true),
+        (
+            "ALTER TABLE t ADD CONSTRAINT uq UNIQUE (a)",
+            Some("unique-without-index"),
+            true,
+        ),
+        (
+            "ALTER TABLE t ADD CONSTRAINT uq UNIQUE USING INDEX ix",
+            None,
+            true,
+        ),
+        (
+            "ALTER TABLE t ADD PRIMARY KEY (id)",
+            Some("primary-key-without-index"),
+            true,
+        ),
+        (
+            "ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY USING INDEX ix",
+            None,
+            true,
+        ),
+        (
+            "ALTER TABLE t ALTER COLUMN a SET NOT NULL",
+            Some("set-not-null-without-check"),
+            true,
+        ),
         ("ALTER TABLE t ALTER COLUMN a DROP NOT NULL", None, true),
-        ("ALTER TABLE t ALTER COLUMN a TYPE BIGINT", Some("column-type-change"), true),
-        ("ALTER TABLE t ALTER a SET DATA TYPE TEXT USING a::text", Some("column-type-change"), true),
-        ("ALTER TABLE t ADD COLUMN a UUID DEFAULT gen_random_uuid()", Some("volatile-default"), true),
-        ("ALTER TABLE t ADD COLUMN a BIGSERIAL", Some("volatile-default"), true),
-        ("ALTER TABLE t ADD COLUMN a TIMESTAMPTZ DEFAULT now()", None, true),
-        ("ALTER TABLE t ADD COLUMN a BOOLEAN NOT NULL DEFAULT false", None, true),
+        (
+            "ALTER TABLE t ALTER COLUMN a TYPE BIGINT",
+            Some("column-type-change"),
+            true,
+        ),
+        (
+            "ALTER TABLE t ALTER a SET DATA TYPE TEXT USING a::text",
+            Some("column-type-change"),
+            true,
+        ),
+        (
+            "ALTER TABLE t ADD COLUMN a UUID DEFAULT gen_random_uuid()",
+            Some("volatile-default"),
+            true,
+        ),
+        (
+            "ALTER TABLE t ADD COLUMN a BIGSERIAL",
+            Some("volatile-default"),
+            true,
+        ),
+        (
+            "ALTER TABLE t ADD COLUMN a TIMESTAMPTZ DEFAULT now()",
+            None,
+            true,
+        ),
+        (
+            "ALTER TABLE t ADD COLUMN a BOOLEAN NOT NULL DEFAULT false",
+            None,
+            true,
+        ),
         ("ALTER TABLE t ADD COLUMN a TEXT", None, true),
-        ("COMMENT ON COLUMN t.a IS 'CREATE INDEX x ON t (a)'", None, true),
+        (
+            "COMMENT ON COLUMN t.a IS 'CREATE INDEX x ON t (a)'",
+            None,
+            true,
+        ),
     ];
     for (sql, rule, transactional) in cases {
-        let found: Vec<&str> = rules(sql, *transactional).into_iter().map(|(_, rule)| rule).collect();
+        let found: Vec<&str> = rules(sql, *transactional)
+            .into_iter()
+            .map(|(_, rule)| rule)
+            .collect();
         assert_eq!(found, rule.iter().copied().collect::<Vec<_>>(), "{sql}");
     }
 }
@@ -60,7 +155,8 @@ fn a_table_created_in_the_revision_is_not_flagged() {
 
 #[test]
 fn set_not_null_after_a_validated_check_is_safe() {
-    let sql = "ALTER TABLE t VALIDATE CONSTRAINT ck_a;\nALTER TABLE t ALTER COLUMN a SET NOT NULL;\n";
+    let sql =
+        "ALTER TABLE t VALIDATE CONSTRAINT ck_a;\nALTER TABLE t ALTER COLUMN a SET NOT NULL;\n";
     assert_eq!(rules(sql, true), []);
 }
 
@@ -102,6 +198,9 @@ fn findings_name_the_file_line_lock_and_alternative() {
     assert!(finding.rewrites_table);
     assert!(finding.lock.starts_with("ACCESS EXCLUSIVE"));
     let shown = finding.to_string();
-    assert!(shown.starts_with("20240101000000_a1b2c3d4e5f6_x.sql:6: warning [column-type-change]"), "{shown}");
+    assert!(
+        shown.starts_with("20240101000000_a1b2c3d4e5f6_x.sql:6: warning [column-type-change]"),
+        "{shown}"
+    );
     assert!(shown.contains("expand and contract"), "{shown}");
 }

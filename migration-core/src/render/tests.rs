@@ -449,10 +449,14 @@ fn online_steps_keep_the_offline_statements_apart_from_the_lock_safe_rewrites() 
         for statement in render(&changes, BackendKind::Postgres.backend()).unwrap_or_default() {
             let risky = crate::lint::lint_sql("x.sql", &statement, 1, false)
                 .iter()
-                .any(|finding| finding.rule != "column-type-change" && finding.rule != "volatile-default");
+                .any(|finding| {
+                    finding.rule != "column-type-change" && finding.rule != "volatile-default"
+                });
             if !risky {
                 assert!(
-                    online.iter().any(|online| online.ends_with(statement.as_str())),
+                    online
+                        .iter()
+                        .any(|online| online.ends_with(statement.as_str())),
                     "{name}: {statement} is missing from the online steps"
                 );
             }

@@ -78,7 +78,10 @@ pub(crate) fn locked_object(statement: &str) -> String {
     let after = |keyword: &str, skip: &[&str]| {
         let at = upper.iter().position(|word| word == keyword)?;
         let mut at = at + 1;
-        while upper.get(at).is_some_and(|word| skip.contains(&word.as_str())) {
+        while upper
+            .get(at)
+            .is_some_and(|word| skip.contains(&word.as_str()))
+        {
             at += 1;
         }
         words.get(at).map(|name| {

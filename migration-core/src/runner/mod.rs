@@ -55,12 +55,12 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 pub use error::{MigrateError, MigrateErrorKind, Result};
+use lock_limits::{locked_object, RetryPolicy};
+pub(crate) use lock_limits::{mysql_seconds, postgres_millis};
 #[doc(hidden)]
 pub use lock_limits::{LockLimits, SavedSettings};
-pub(crate) use lock_limits::{mysql_seconds, postgres_millis};
-use lock_limits::{locked_object, RetryPolicy};
-pub(crate) use store::database_message;
 pub use report::{Direction, Report, ReportStep};
+pub(crate) use store::database_message;
 pub(crate) use store::{values_placeholders, INSERT_COLUMNS};
 #[doc(hidden)]
 pub use store::{
@@ -724,7 +724,8 @@ impl<'m> Migrator<'m> {
                 lock_not_available,
                 source,
             };
-            if let Err(source) = conn.update_version(&revision.id, running, 0, Some(statement), None)
+            if let Err(source) =
+                conn.update_version(&revision.id, running, 0, Some(statement), None)
             {
                 return Err((failure(source, false), attempts));
             }

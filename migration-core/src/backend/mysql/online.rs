@@ -38,7 +38,9 @@ fn online(op: &Op) -> Online {
             Online::Copies("adding or removing AUTO_INCREMENT")
         }
         Op::AlterColumn { .. } => Online::Copies("changing a column's type"),
-        Op::AddForeignKey { .. } => Online::Copies("adding a foreign key with foreign_key_checks on"),
+        Op::AddForeignKey { .. } => {
+            Online::Copies("adding a foreign key with foreign_key_checks on")
+        }
         Op::AddCheck { .. } => Online::Copies("adding a check constraint, which checks every row"),
         Op::DropPrimaryKey { .. } => Online::Copies("dropping a primary key"),
         _ => Online::AsIs,
@@ -51,7 +53,10 @@ fn statements(backend: &MysqlBackend, op: &Op) -> Result<Vec<String>, RenderErro
     backend.render_op(op, &mut out)?;
     let (alter, index) = match online(op) {
         Online::Instant => (", ALGORITHM=INSTANT", " ALGORITHM=INSTANT"),
-        Online::InPlace => (", ALGORITHM=INPLACE, LOCK=NONE", " ALGORITHM=INPLACE LOCK=NONE"),
+        Online::InPlace => (
+            ", ALGORITHM=INPLACE, LOCK=NONE",
+            " ALGORITHM=INPLACE LOCK=NONE",
+        ),
         Online::Copies(_) | Online::AsIs => return Ok(out),
     };
     // MariaDB takes no algorithm on `DROP INDEX ... ON`: drop through
@@ -64,7 +69,10 @@ fn statements(backend: &MysqlBackend, op: &Op) -> Result<Vec<String>, RenderErro
     if let Some((table, name)) = dropped {
         let quoted = backend.quote_identifier(name);
         // language=SQL
-        let drop_on = format!("DROP INDEX {quoted} ON {}", render::table_sql(backend, table));
+        let drop_on = format!(
+            "DROP INDEX {quoted} ON {}",
+            render::table_sql(backend, table)
+        );
         for statement in out.iter_mut().filter(|statement| **statement == drop_on) {
             *statement = render::alter_table(backend, table, &format!("DROP INDEX {quoted}"));
         }

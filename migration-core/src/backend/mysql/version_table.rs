@@ -43,11 +43,11 @@ mod live {
     use diesel::{sql_query, MysqlConnection, OptionalExtension, QueryResult, RunQueryDsl};
 
     use super::{create_table_sql, table};
+    use crate::runner::{database_message, mysql_seconds, LockLimits, SavedSettings};
     use crate::runner::{
         values_placeholders, CountRow, FailureRow, NewVersion, StatusRow, VersionRow,
         VersionTableConnection, INSERT_COLUMNS,
     };
-    use crate::runner::{database_message, mysql_seconds, LockLimits, SavedSettings};
     use crate::VERSION_TABLE;
 
     /// The lock's name: one per database, at most 64 characters.
@@ -201,7 +201,10 @@ mod live {
             set_waits(self, seconds, seconds)?;
             Ok(SavedSettings(vec![
                 (LOCK_WAIT_TIMEOUT, before.lock_wait.to_string()),
-                (INNODB_LOCK_WAIT_TIMEOUT, before.innodb_lock_wait.to_string()),
+                (
+                    INNODB_LOCK_WAIT_TIMEOUT,
+                    before.innodb_lock_wait.to_string(),
+                ),
             ]))
         }
 

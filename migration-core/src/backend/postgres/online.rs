@@ -214,7 +214,11 @@ fn alter_column(
                 backend.type_sql(&old.ty),
                 backend.type_sql(&new.ty)
             ));
-            for statement in phase.up.iter_mut().filter(|statement| statement.contains(" TYPE ")) {
+            for statement in phase
+                .up
+                .iter_mut()
+                .filter(|statement| statement.contains(" TYPE "))
+            {
                 *statement = format!(
                     "-- rewrites the table: expand/contract instead on a big table (new column, backfill in batches, swap)\n{statement}"
                 );
@@ -259,9 +263,10 @@ fn rewrites(old: &SqlType, new: &SqlType) -> bool {
         (SqlType::Enum { name: a, .. }, SqlType::Enum { name: b, .. }) if a == b);
     !same_enum
         && !matches!(
-        (old, new),
-        (SqlType::Varchar(from), SqlType::Varchar(to)) if to >= from
-    ) && !matches!((old, new), (SqlType::Varchar(_), SqlType::Text))
+            (old, new),
+            (SqlType::Varchar(from), SqlType::Varchar(to)) if to >= from
+        )
+        && !matches!((old, new), (SqlType::Varchar(_), SqlType::Text))
 }
 
 /// `<table>_<column>_not_null`, cut to PostgreSQL's identifier length.

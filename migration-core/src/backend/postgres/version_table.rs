@@ -46,11 +46,11 @@ mod live {
     use diesel::{sql_query, OptionalExtension, PgConnection, QueryResult, RunQueryDsl};
 
     use super::{create_table_sql, table, LOCK_KEY};
+    use crate::runner::{database_message, postgres_millis, LockLimits, SavedSettings};
     use crate::runner::{
         values_placeholders, CountRow, FailureRow, NewVersion, StatusRow, VersionRow,
         VersionTableConnection, INSERT_COLUMNS,
     };
-    use crate::runner::{database_message, postgres_millis, LockLimits, SavedSettings};
     use crate::VERSION_TABLE;
 
     impl VersionTableConnection for PgConnection {
