@@ -69,9 +69,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // goes straight to the latest, which the database already matches.
     let new_project = !std::path::Path::new(dir).exists();
     if new_project {
-        step(&mut conn, dir, &retort::schema![Team, User], "create teams and users")?;
+        step(
+            &mut conn,
+            dir,
+            &retort::schema![Team, User],
+            "create teams and users",
+        )?;
     }
-    step(&mut conn, dir, &retort::schema![Team, version_2::User], "add users.time_zone")?;
+    step(
+        &mut conn,
+        dir,
+        &retort::schema![Team, version_2::User],
+        "add users.time_zone",
+    )?;
 
     let migrations = Migrations::from_dir(dir)?;
     let migrator = Migrator::new(&migrations);
