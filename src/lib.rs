@@ -39,6 +39,8 @@ pub use retort_core::autogen::{
 };
 /// The diff (`retort::diff(&from, &to)`) and its module (`retort::diff::TableName`, ...).
 pub use retort_core::diff::{self, diff, Diff, DiffWarning, Op};
+/// The online-migration lint (`retort::lint(&revision)`) and its findings.
+pub use retort_core::lint::{self, lint, LintFinding};
 /// Rendering a diff as one database's SQL (`retort::render(&diff, backend)`).
 pub use retort_core::render::{self, render, RenderError};
 pub use retort_core::revision::{Migrations, NewRevision, Revision, RevisionError};

@@ -22,6 +22,7 @@ pub mod backend;
 mod connection;
 pub mod diff;
 pub mod introspect;
+pub mod lint;
 mod redact;
 pub mod render;
 pub mod revision;
@@ -39,6 +40,7 @@ pub use diff::{diff, Diff, DiffWarning, Op};
 #[doc(hidden)]
 pub use introspect::IntrospectCatalog;
 pub use introspect::{introspect, introspect_with, IntrospectError, IntrospectOptions};
+pub use lint::{lint, LintFinding};
 pub use redact::{redact_password_in, redact_url, REDACTED};
 pub use render::{render, RenderError};
 pub use revision::Migrations;

@@ -70,12 +70,48 @@ pub type Result<T, E = AutogenerateError> = std::result::Result<T, E>;
 /// How [`autogenerate_with`] writes its revision.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct AutogenerateOptions {}
+pub struct AutogenerateOptions {
+    online: bool,
+}
 
 impl AutogenerateOptions {
     /// The defaults: one transactional revision.
     pub fn new() -> AutogenerateOptions {
         AutogenerateOptions::default()
+    }
+
+    /// Writes the change as an online migration
+    /// ([`render_online`](crate::render::render_online)): one revision file
+    /// per step, each the parent of the next, the steps that build or drop
+    /// indexes concurrently marked `-- retort:transaction off`. On
+    /// MySQL/MariaDB one file whose `ALTER TABLE`s ask for `ALGORITHM=INSTANT`
+    /// or `INPLACE, LOCK=NONE`; on SQLite the same file as without it.
+    ///
+    /// # Why it is not the default on PostgreSQL
+    ///
+    /// Off by default, on every database, because what it buys matters only
+    /// on tables big and busy enough for a scan or an index build to be
+    /// felt, and what it costs applies to every migration:
+    ///
+    /// - a change becomes several revisions, and the steps outside a
+    ///   transaction lose the all-or-nothing guarantee: a failure part-way
+    ///   leaves the revision recorded as failed, to repair and `stamp` by
+    ///   hand, where a transactional revision simply rolls back;
+    /// - those steps take the session-level advisory lock, which does not
+    ///   work behind PgBouncer's transaction pooling, a common setup;
+    /// - the part of the stall an ordinary migration can cause by waiting
+    ///   is already bounded without it: the runner's
+    ///   [`revision_lock_timeout`](crate::Migrator::revision_lock_timeout)
+    ///   gives up after 5 s and retries, so the application never queues
+    ///   behind a migration stuck behind a long transaction.
+    ///
+    /// Turn it on for changes to large tables, and run the lint
+    /// ([`lint`](crate::lint::lint), `check --online`) on every revision:
+    /// it names each statement that would hold a blocking lock for the
+    /// length of a scan or a build.
+    pub fn online(mut self, online: bool) -> AutogenerateOptions {
+        self.online = online;
+        self
     }
 }
 
@@ -111,7 +147,7 @@ pub fn autogenerate_with<C: DatabaseConnection>(
     target: &Schema,
     dir: impl AsRef<Path>,
     message: &str,
-    _options: &AutogenerateOptions,
+    options: &AutogenerateOptions,
 ) -> Result<Option<PathBuf>> {
     let dir = dir.as_ref();
     let parents = head_of_database(conn, dir)?;
@@ -119,8 +155,46 @@ pub fn autogenerate_with<C: DatabaseConnection>(
     if changes.is_empty() {
         return Ok(None);
     }
+    if options.online {
+        return online_revisions(&changes, C::BACKEND, parents, message, dir);
+    }
     let revision = revision_for(&changes, C::BACKEND, parents, message)?;
     Ok(Some(revision.write(dir)?))
+}
+
+/// Writes one revision per online step, each the parent of the next, and
+/// returns the last one's path.
+fn online_revisions(
+    changes: &Diff,
+    backend: crate::BackendKind,
+    mut parents: Vec<String>,
+    message: &str,
+    dir: &Path,
+) -> Result<Option<PathBuf>> {
+    let steps = crate::render::render_online(changes, backend.backend())?;
+    let count = steps.len();
+    let mut last = None;
+    for (at, step) in steps.into_iter().enumerate() {
+        let message = if count > 1 {
+            format!("{message} (step {} of {count})", at + 1)
+        } else {
+            message.to_owned()
+        };
+        let mut revision = NewRevision::new(parents, message).up(step.up);
+        revision.down = step.down;
+        revision.transactional = step.transactional;
+        if at == 0 {
+            revision.warnings = changes
+                .warnings()
+                .iter()
+                .map(|warning| warning.message.clone())
+                .collect();
+        }
+        revision.warnings.extend(step.warnings);
+        parents = vec![revision.id.clone()];
+        last = Some(revision.write(dir)?);
+    }
+    Ok(last)
 }
 
 /// The diff from the database behind `conn` to `target`, with `target` put

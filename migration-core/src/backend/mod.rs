@@ -123,6 +123,36 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
         }
         Ok(statements)
     }
+
+    /// The steps of an online migration of a diff in this dialect; by
+    /// default one transactional step. Use [`crate::render::render_online`].
+    ///
+    /// # Errors
+    ///
+    /// [`RenderError`] when the database cannot express an op.
+    #[doc(hidden)]
+    fn render_online(&self, diff: &Diff) -> Result<Vec<crate::render::RenderedStep>, RenderError> {
+        render_online_as_one_step(self, diff)
+    }
+}
+
+/// `Backend::render_online`'s default: one transactional step holding what
+/// [`Backend::render_diff`] writes.
+fn render_online_as_one_step(
+    backend: &(impl Backend + ?Sized),
+    diff: &Diff,
+) -> Result<Vec<crate::render::RenderedStep>, RenderError> {
+    let up = backend.render_diff(diff)?;
+    let (down, warnings) = match backend.render_diff(&diff.reverse()) {
+        Ok(down) => (Some(down), Vec::new()),
+        Err(error) => (None, vec![format!("no down section: {error}")]),
+    };
+    Ok(vec![crate::render::RenderedStep {
+        transactional: true,
+        up,
+        down,
+        warnings,
+    }])
 }
 
 /// Wraps `identifier` in `quote`, doubling any `quote` inside it: the quoting

@@ -52,8 +52,11 @@
 //!   Triggers are not part of the schema model: a rebuild refuses to run on
 //!   a table that has triggers rather than drop them silently.
 
+mod online;
 mod sql;
 
+pub use online::RenderedStep;
+pub(crate) use online::{plain, steps, Phase};
 pub(crate) use sql::*;
 
 use crate::backend::Backend;
@@ -75,6 +78,47 @@ pub const SQLITE_FOREIGN_KEYS_ON: &str = "PRAGMA foreign_keys = ON";
 /// drop that has no name, a partial index on MySQL.
 pub fn render(diff: &Diff, backend: &dyn Backend) -> Result<Vec<String>, RenderError> {
     backend.render_diff(diff)
+}
+
+/// A diff as the ordered steps of an online migration, each one revision:
+/// on PostgreSQL, indexes built and dropped `CONCURRENTLY` in steps outside
+/// a transaction (retry-safe: `DROP INDEX CONCURRENTLY IF EXISTS` first),
+/// foreign keys and checks added `NOT VALID` and validated in a later step,
+/// unique constraints and primary keys attached to a concurrently built
+/// index, `SET NOT NULL` through a validated `CHECK (col IS NOT NULL)`, and
+/// type changes that rewrite the table flagged with the expand/contract
+/// alternative. On MySQL/MariaDB, one step whose `ALTER TABLE`s ask for
+/// `ALGORITHM=INSTANT` or `ALGORITHM=INPLACE, LOCK=NONE` (the server refuses
+/// rather than copy the table), with a warning on each change the server
+/// can only make by copying the table. On SQLite, one step as [`render`]
+/// writes it.
+///
+/// ```
+/// use retort_core::backend::PostgresBackend;
+/// use retort_core::diff::diff;
+/// use retort_core::render::render_online;
+/// use retort_core::schema::{Column, Index, Schema, SqlType, Table};
+///
+/// let table = Table::new("items").column(Column::new("sku", SqlType::Text));
+/// let before = Schema::new(vec![table.clone()]);
+/// let after = Schema::new(vec![table.index(Index::on_columns("ix_items_sku", ["sku"]))]);
+///
+/// let steps = render_online(&diff(&before, &after), &PostgresBackend)?;
+/// assert_eq!(steps.len(), 1);
+/// assert!(!steps[0].transactional);
+/// assert_eq!(steps[0].up, [
+///     r#"DROP INDEX CONCURRENTLY IF EXISTS "ix_items_sku""#,
+///     r#"CREATE INDEX CONCURRENTLY "ix_items_sku" ON "items" ("sku")"#,
+/// ]);
+/// # Ok::<(), retort_core::render::RenderError>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`render`], and a foreign key or check to add without a name (its
+/// validation must name it).
+pub fn render_online(diff: &Diff, backend: &dyn Backend) -> Result<Vec<RenderedStep>, RenderError> {
+    backend.render_online(diff)
 }
 
 /// Splits a rendered script into the statements to run before the

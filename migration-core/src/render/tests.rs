@@ -383,3 +383,83 @@ fn sqlite_rebuild_pragmas_split_off() {
     let plain = vec!["CREATE INDEX x ON t (a)".to_owned()];
     assert_eq!(sqlite_pragmas(&plain), (&[][..], &plain[..], &[][..]));
 }
+
+/// Every scenario as its online steps: each step's transaction mode, up,
+/// down and warnings.
+fn online_golden(kind: BackendKind) -> String {
+    let mut text = String::new();
+    for (name, from, to) in scenarios() {
+        text.push_str(&format!("-- {name}\n"));
+        match super::render_online(&diff(&from, &to), kind.backend()) {
+            Ok(steps) => {
+                for (at, step) in steps.iter().enumerate() {
+                    text.push_str(&format!(
+                        "-- step {} ({})\n",
+                        at + 1,
+                        if step.transactional {
+                            "transaction"
+                        } else {
+                            "transaction off"
+                        }
+                    ));
+                    for warning in &step.warnings {
+                        text.push_str(&format!("-- warning: {warning}\n"));
+                    }
+                    for statement in &step.up {
+                        text.push_str(&format!("{statement};\n"));
+                    }
+                    text.push_str("-- down\n");
+                    match &step.down {
+                        Some(down) => {
+                            for statement in down {
+                                text.push_str(&format!("{statement};\n"));
+                            }
+                        }
+                        None => text.push_str("-- (none)\n"),
+                    }
+                }
+            }
+            Err(error) => text.push_str(&format!("error: {error}\n")),
+        }
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn postgres_online_steps_for_every_op() {
+    insta::assert_snapshot!(online_golden(BackendKind::Postgres));
+}
+
+#[test]
+fn mysql_online_steps_for_every_op() {
+    insta::assert_snapshot!(online_golden(BackendKind::Mysql));
+}
+
+#[test]
+fn online_steps_keep_the_offline_statements_apart_from_the_lock_safe_rewrites() {
+    // Every offline statement that is not lock-risky survives unchanged in
+    // the online steps: online rendering only rewrites the risky ones.
+    for (name, from, to) in scenarios() {
+        let changes = diff(&from, &to);
+        let Ok(steps) = super::render_online(&changes, BackendKind::Postgres.backend()) else {
+            continue;
+        };
+        let online: Vec<&String> = steps.iter().flat_map(|step| &step.up).collect();
+        for statement in render(&changes, BackendKind::Postgres.backend()).unwrap_or_default() {
+            let risky = crate::lint::lint_sql("x.sql", &statement, 1, false)
+                .iter()
+                .any(|finding| {
+                    finding.rule != "column-type-change" && finding.rule != "volatile-default"
+                });
+            if !risky {
+                assert!(
+                    online
+                        .iter()
+                        .any(|online| online.ends_with(statement.as_str())),
+                    "{name}: {statement} is missing from the online steps"
+                );
+            }
+        }
+    }
+}

@@ -38,6 +38,8 @@ pub struct Revision {
     pub(crate) parents: Vec<String>,
     pub(crate) message: String,
     pub(crate) up: String,
+    /// The line of the file the up section starts on, counting from 1.
+    pub(crate) up_line: usize,
     pub(crate) down: Option<String>,
     pub(crate) transactional: bool,
     pub(crate) warnings: Vec<String>,
@@ -65,6 +67,13 @@ impl Revision {
     /// The SQL that applies the revision.
     pub fn up_sql(&self) -> &str {
         &self.up
+    }
+
+    /// The line of its file the up section's SQL starts on, counting from
+    /// 1: line `n` of [`Revision::up_sql`] is line `up_line() + n - 1` of the
+    /// file.
+    pub fn up_line(&self) -> usize {
+        self.up_line
     }
 
     /// The SQL that reverts it; `None` when the file has no `-- retort:down`
@@ -144,6 +153,7 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
     let mut warnings = Vec::new();
     let mut section = Section::Header;
     let mut up = String::new();
+    let mut up_line = 1;
     let mut down: Option<String> = None;
 
     for (index, raw_line) in contents.lines().enumerate() {
@@ -239,6 +249,7 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
                         ));
                     }
                     section = Section::Up;
+                    up_line = line_number + 1;
                 }
                 DOWN => match section {
                     Section::Header => {
@@ -312,6 +323,7 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
         parents: parents.unwrap_or_default(),
         message: message.unwrap_or_default(),
         up,
+        up_line,
         down,
         transactional: transactional.unwrap_or(true),
         warnings,

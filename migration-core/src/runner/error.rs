@@ -75,6 +75,9 @@ impl<E: Into<MigrateErrorKind>> From<E> for MigrateError {
 /// messages that need it.
 const RESOLVE: &str = "repair the database by hand, then run `stamp` with this revision if its changes are now all in place (or with its parent if you undid them), and run again";
 
+/// The state after a lock failure part-way outside a transaction.
+const RESOLVE_LOCK: &str = "the statements before it took effect (they ran outside a transaction) and the revision is recorded as failed: repair the database by hand, then run `stamp` with this revision if its changes are now all in place (or with its parent if you undid them)";
+
 /// What went wrong in a run.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -137,6 +140,32 @@ pub enum MigrateErrorKind {
     Missing {
         /// The revision.
         revision: String,
+    },
+
+    /// A statement of a revision could not get the lock it needs within the
+    /// revision lock timeout, on every attempt: another session holds a
+    /// conflicting lock (typically a long transaction on the same table).
+    #[error("revision {revision} ({file}) could not get the lock statement {index} needs on {object} within {lock_timeout}, in {attempts} attempt(s): another session holds a conflicting lock on it, such as a long-running transaction; {}; run again once that session is done, or raise `Migrator::revision_lock_timeout` or `Migrator::lock_retries`; the statement: {statement}", if *.as_before { "the database is as it was before the revision" } else { RESOLVE_LOCK })]
+    LockNotAvailable {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        file: String,
+        /// Which statement could not get its lock, counting from 1.
+        index: usize,
+        /// The statement.
+        statement: String,
+        /// What the statement locks, as read from it (`table "items"`).
+        object: String,
+        /// The lock timeout each attempt had.
+        lock_timeout: String,
+        /// How many times the revision was tried.
+        attempts: u32,
+        /// Whether the database is as it was before the revision (rolled
+        /// back, or nothing of it took effect).
+        as_before: bool,
+        /// The database's error.
+        source: diesel::result::Error,
     },
 
     /// Another process held the migration lock for longer than the timeout.

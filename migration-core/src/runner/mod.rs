@@ -31,11 +31,22 @@
 //! - **Concurrent starters** each re-check, under the lock, whether a
 //!   revision is still to do, so each revision runs exactly once and every
 //!   caller returns `Ok`.
+//! - **Lock timeouts**: each statement of a revision waits at most
+//!   [`Migrator::revision_lock_timeout`] (5 s) for a lock on what it
+//!   changes, so a migration stuck behind a long transaction does not make
+//!   the application's queries queue behind it; a revision that failed only
+//!   for that is tried again after a growing pause
+//!   ([`Migrator::lock_retries`]), and after the last attempt fails with
+//!   [`MigrateErrorKind::LockNotAvailable`], leaving the database as it was
+//!   when nothing of the revision took effect. The failure is recognised by
+//!   the server's message (diesel does not expose the SQLSTATE), so it
+//!   needs the server's messages in English (`lc_messages`), the default.
 //! - **Integrity**: an applied revision whose up section changed (SHA-256) or
 //!   whose file vanished is an error, unless [`Migrator::allow_edited_revisions`]
 //!   or [`Migrator::allow_missing_revisions`] says otherwise.
 
 mod error;
+mod lock_limits;
 mod offline;
 mod report;
 mod store;
@@ -44,7 +55,12 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 pub use error::{MigrateError, MigrateErrorKind, Result};
+use lock_limits::{locked_object, RetryPolicy};
+pub(crate) use lock_limits::{mysql_seconds, postgres_millis};
+#[doc(hidden)]
+pub use lock_limits::{LockLimits, SavedSettings};
 pub use report::{Direction, Report, ReportStep};
+pub(crate) use store::database_message;
 pub(crate) use store::{values_placeholders, INSERT_COLUMNS};
 #[doc(hidden)]
 pub use store::{
@@ -100,6 +116,8 @@ pub struct Migrator<'m> {
     allow_edited: bool,
     allow_missing: bool,
     lock_timeout: Duration,
+    limits: LockLimits,
+    retry: RetryPolicy,
 }
 
 /// Where a database is: which revisions are applied, and any row an earlier
@@ -111,15 +129,82 @@ struct DatabaseState {
 
 impl<'m> Migrator<'m> {
     /// A migrator over `migrations` with the default options: edited or
-    /// vanished applied revisions are errors, and the run lock (MySQL) is
-    /// waited for up to 10 minutes.
+    /// vanished applied revisions are errors, the run lock (MySQL) is
+    /// waited for up to 10 minutes, each statement of a revision waits at
+    /// most 5 s for a table lock ([`Migrator::revision_lock_timeout`]), with
+    /// no limit on how long it runs, and a revision that could not get its
+    /// lock is tried 5 times in all, 1 s, 2 s, 4 s and 8 s apart
+    /// ([`Migrator::lock_retries`]).
     pub fn new(migrations: &'m Migrations) -> Migrator<'m> {
         Migrator {
             migrations,
             allow_edited: false,
             allow_missing: false,
             lock_timeout: Duration::from_secs(600),
+            limits: LockLimits {
+                lock_timeout: Some(Duration::from_secs(5)),
+                statement_timeout: None,
+            },
+            retry: RetryPolicy {
+                attempts: 5,
+                first_backoff: Duration::from_secs(1),
+            },
         }
+    }
+
+    /// How long each statement of a revision may wait for a lock on what it
+    /// changes before giving up (the revision is then tried again, see
+    /// [`Migrator::lock_retries`]); `None` waits for ever. 5 s by default.
+    ///
+    /// A statement waiting for a lock makes every later query on that table
+    /// queue behind it: an `ALTER TABLE` behind a long transaction stalls
+    /// the whole application for as long as it waits. Giving up after a few
+    /// seconds and trying again later bounds that stall.
+    ///
+    /// PostgreSQL: `lock_timeout`, set with `SET LOCAL` in the revision's
+    /// transaction once the migration lock is held (so it never limits
+    /// waiting for another migrating process), or for the session around a
+    /// `-- retort:transaction off` revision and put back after it. MySQL and
+    /// MariaDB: the session's `lock_wait_timeout` (metadata locks, which DDL
+    /// takes) and `innodb_lock_wait_timeout` (row locks), in whole seconds
+    /// (at least 1), put back after each revision. SQLite: no effect (its
+    /// writers wait for the busy timeout).
+    pub fn revision_lock_timeout(mut self, timeout: Option<Duration>) -> Migrator<'m> {
+        self.limits.lock_timeout = timeout;
+        self
+    }
+
+    /// How long each statement of a revision may run before it is cancelled
+    /// and the revision fails (PostgreSQL's `statement_timeout`, set like
+    /// [`Migrator::revision_lock_timeout`]); `None`, the default, sets no
+    /// limit: a limit must fit the longest legitimate statement, such as
+    /// building an index on the largest table, or it wastes that work.
+    /// PostgreSQL only.
+    pub fn revision_statement_timeout(mut self, timeout: Option<Duration>) -> Migrator<'m> {
+        self.limits.statement_timeout = timeout;
+        self
+    }
+
+    /// How a revision that failed only because a statement could not get its
+    /// lock within [`Migrator::revision_lock_timeout`] is tried again: at
+    /// most `attempts` runs in all (1: never again), pausing `first_backoff`
+    /// after the first failure and twice as long after each further one (at
+    /// most 30 s). Each retry is logged at `warn` level. 5 attempts from 1 s
+    /// by default.
+    ///
+    /// A revision in a transaction is rolled back and runs again from its
+    /// start. Outside a transaction, a statement that could not get its lock
+    /// took no effect: MySQL resumes at that statement; a PostgreSQL
+    /// `-- retort:transaction off` revision runs again from its first
+    /// statement, since a `CREATE INDEX CONCURRENTLY` that gave up leaves an
+    /// invalid index behind (write such revisions to be re-runnable, e.g.
+    /// `DROP INDEX CONCURRENTLY IF EXISTS` first, as online rendering does).
+    pub fn lock_retries(mut self, attempts: u32, first_backoff: Duration) -> Migrator<'m> {
+        self.retry = RetryPolicy {
+            attempts: attempts.max(1),
+            first_backoff,
+        };
+        self
     }
 
     /// Lets runs go on when an applied revision's file has changed since it
@@ -429,13 +514,16 @@ impl<'m> Migrator<'m> {
         }
         let transactional_ddl = C::BACKEND.backend().transactional_ddl();
         let in_transaction = |at: usize| transactional_ddl && graph.at(at).transactional;
+        // (position in the plan, failed attempts) of the revision that last
+        // could not get its lock.
+        let mut lock_failures: (usize, u32) = (usize::MAX, 0);
         let mut next = 0;
         while next < plan.len() {
             if !in_transaction(plan[next]) {
                 let revision = graph.at(plan[next]);
                 let statements = split_statements(section(revision, direction), C::BACKEND);
                 if let Some(duration) =
-                    run_outside_transaction(conn, revision, &statements, direction)?
+                    self.run_outside_transaction(conn, revision, &statements, direction)?
                 {
                     report.push(step(revision, direction, duration));
                 }
@@ -456,22 +544,205 @@ impl<'m> Migrator<'m> {
                     .map(|&at| graph.at(at))
                     .collect()
             };
+            let start = next;
             next += batch.len();
-            match run_batch(conn, &batch, direction) {
+            match run_batch(conn, &batch, direction, &self.limits) {
                 Ok(steps) => steps.into_iter().for_each(|done| report.push(done)),
-                Err(BatchError::Statement { at, error }) => {
+                Err(BatchError::Statement { at, failure }) => {
                     // The batch was rolled back with the failing revision:
                     // apply the revisions before it again, so the run ends
                     // where it would have with one transaction each.
                     if at > 0 {
-                        run_batch(conn, &batch[..at], direction)
+                        run_batch(conn, &batch[..at], direction, &self.limits)
                             .map_err(BatchError::into_error)?
                             .into_iter()
                             .for_each(|done| report.push(done));
                     }
-                    return Err(error);
+                    if failure.lock_not_available {
+                        let position = start + at;
+                        let attempts = if lock_failures.0 == position {
+                            lock_failures.1 + 1
+                        } else {
+                            1
+                        };
+                        lock_failures = (position, attempts);
+                        if attempts < self.retry.attempts {
+                            self.pause_before_retry(&failure, attempts);
+                            next = position;
+                            continue;
+                        }
+                        return Err(self.lock_not_available(failure, attempts, true));
+                    }
+                    return Err(failure.into_error(true));
                 }
                 Err(BatchError::Other(error)) => return Err(error),
+            }
+        }
+        Ok(())
+    }
+
+    /// Logs and sleeps before trying again a revision that could not get
+    /// its lock for the `attempts`-th time.
+    fn pause_before_retry(&self, failure: &StatementFailure<'_>, attempts: u32) {
+        let pause = self.retry.backoff(attempts);
+        tracing::warn!(
+            revision = %failure.revision.id,
+            attempt = attempts,
+            "Revision {} could not get its lock on {} ({}), trying again in {} ms ({} of {} attempts failed): {}",
+            failure.revision.id,
+            locked_object(&failure.statement),
+            failure.source,
+            pause.as_millis(),
+            attempts,
+            self.retry.attempts,
+            failure.statement,
+        );
+        std::thread::sleep(pause);
+    }
+
+    /// The error for a revision that could not get its lock on any attempt.
+    fn lock_not_available(
+        &self,
+        failure: StatementFailure<'_>,
+        attempts: u32,
+        as_before: bool,
+    ) -> MigrateError {
+        MigrateErrorKind::LockNotAvailable {
+            revision: failure.revision.id.clone(),
+            file: failure.revision.file_name.clone(),
+            index: failure.index + 1,
+            object: locked_object(&failure.statement),
+            lock_timeout: self
+                .limits
+                .lock_timeout
+                .map_or_else(|| "no limit".to_owned(), |limit| format!("{limit:?}")),
+            attempts,
+            as_before,
+            statement: failure.statement,
+            source: failure.source,
+        }
+        .into()
+    }
+
+    /// Runs one revision statement by statement outside a transaction
+    /// (MySQL, or `transaction off`), under the run lock and the session's
+    /// lock limits, marking it `running` first and `failed` with the
+    /// statement if one fails. `None` when another process did it first.
+    fn run_outside_transaction<C: DatabaseConnection>(
+        &self,
+        conn: &mut C,
+        revision: &Revision,
+        statements: &[String],
+        direction: Direction,
+    ) -> Result<Option<Duration>> {
+        let status = conn.version_status(&revision.id)?;
+        let (running, failed) = match direction {
+            Direction::Upgrade => {
+                if status.is_some() {
+                    return Ok(None);
+                }
+                conn.insert_version(&NewVersion {
+                    revision: &revision.id,
+                    parents: &revision.parents.join(" "),
+                    message: &revision.message,
+                    checksum: &revision.checksum,
+                    execution_ms: 0,
+                    status: STATUS_RUNNING,
+                })?;
+                (STATUS_RUNNING, STATUS_FAILED)
+            }
+            Direction::Downgrade => {
+                if status.is_none() {
+                    return Ok(None);
+                }
+                (STATUS_REVERTING, STATUS_REVERT_FAILED)
+            }
+        };
+        let saved = conn.limit_session(&self.limits)?;
+        let started = Instant::now();
+        let outcome = self.run_statements(conn, revision, statements, running);
+        conn.restore_session(&saved)?;
+        if let Err((failure, attempts)) = outcome {
+            if failure.lock_not_available && failure.index == 0 {
+                // Nothing took effect: leave no trace, so the next run
+                // simply tries again.
+                match direction {
+                    Direction::Upgrade => conn.delete_version(&revision.id)?,
+                    Direction::Downgrade => {
+                        conn.update_version(&revision.id, STATUS_APPLIED, 0, None, None)?
+                    }
+                }
+                return Err(self.lock_not_available(failure, attempts, true));
+            }
+            let message = failure.source.to_string();
+            conn.update_version(
+                &revision.id,
+                failed,
+                0,
+                Some(&failure.statement),
+                Some(&message),
+            )?;
+            return Err(if failure.lock_not_available {
+                self.lock_not_available(failure, attempts, false)
+            } else {
+                failure.into_error(false)
+            });
+        }
+        let duration = started.elapsed();
+        match direction {
+            Direction::Upgrade => {
+                conn.update_version(&revision.id, STATUS_APPLIED, millis(duration), None, None)?
+            }
+            Direction::Downgrade => conn.delete_version(&revision.id)?,
+        }
+        Ok(Some(duration))
+    }
+
+    /// Runs the statements of a revision outside a transaction, trying
+    /// again those that could not get their lock; the failure and the
+    /// attempts made when one fails for good.
+    fn run_statements<'r, C: DatabaseConnection>(
+        &self,
+        conn: &mut C,
+        revision: &'r Revision,
+        statements: &[String],
+        running: &str,
+    ) -> std::result::Result<(), (StatementFailure<'r>, u32)> {
+        // PostgreSQL's transaction-off revisions start again from the top
+        // (a CREATE INDEX CONCURRENTLY that gave up leaves an invalid index
+        // the revision's own DROP INDEX IF EXISTS removes); MySQL resumes
+        // at the statement, as its DDL commits one statement at a time.
+        let from_the_top = C::BACKEND.backend().transactional_ddl();
+        let mut attempts = 1;
+        let mut index = 0;
+        while index < statements.len() {
+            let statement = &statements[index];
+            let failure = |source: diesel::result::Error, lock_not_available| StatementFailure {
+                revision,
+                index,
+                statement: statement.clone(),
+                lock_not_available,
+                source,
+            };
+            if let Err(source) =
+                conn.update_version(&revision.id, running, 0, Some(statement), None)
+            {
+                return Err((failure(source, false), attempts));
+            }
+            match conn.batch_execute(statement) {
+                Ok(()) => index += 1,
+                Err(source) => {
+                    let lock_not_available = conn.lock_not_available(&source);
+                    let failure = failure(source, lock_not_available);
+                    if !lock_not_available || attempts >= self.retry.attempts {
+                        return Err((failure, attempts));
+                    }
+                    self.pause_before_retry(&failure, attempts);
+                    attempts += 1;
+                    if from_the_top {
+                        index = 0;
+                    }
+                }
             }
         }
         Ok(())
@@ -509,42 +780,74 @@ fn step(revision: &Revision, direction: Direction, duration: Duration) -> Report
     }
 }
 
+/// A statement of a revision that failed.
+struct StatementFailure<'r> {
+    revision: &'r Revision,
+    /// Which statement, counting from 0.
+    index: usize,
+    statement: String,
+    /// Whether it failed only because it could not get a lock in time.
+    lock_not_available: bool,
+    source: diesel::result::Error,
+}
+
+impl StatementFailure<'_> {
+    /// The error for a failure not retried; `rolled_back` when the revision
+    /// ran in a transaction.
+    fn into_error(self, rolled_back: bool) -> MigrateError {
+        MigrateErrorKind::StatementFailed {
+            revision: self.revision.id.clone(),
+            file: self.revision.file_name.clone(),
+            index: self.index + 1,
+            statement: self.statement,
+            rolled_back,
+            source: self.source,
+        }
+        .into()
+    }
+}
+
 /// Why a batch failed.
-enum BatchError {
-    /// A statement of the revision at this position in the batch failed.
-    Statement { at: usize, error: MigrateError },
+enum BatchError<'r> {
+    /// A statement of the revision at position `at` in the batch failed.
+    Statement {
+        at: usize,
+        failure: StatementFailure<'r>,
+    },
     /// Anything else.
     Other(MigrateError),
 }
 
-impl BatchError {
+impl BatchError<'_> {
     fn into_error(self) -> MigrateError {
         match self {
-            BatchError::Statement { error, .. } | BatchError::Other(error) => error,
+            BatchError::Statement { failure, .. } => failure.into_error(true),
+            BatchError::Other(error) => error,
         }
     }
 }
 
-impl<E: Into<MigrateError>> From<E> for BatchError {
-    fn from(error: E) -> BatchError {
+impl<E: Into<MigrateError>> From<E> for BatchError<'_> {
+    fn from(error: E) -> Self {
         BatchError::Other(error.into())
     }
 }
 
 /// Runs consecutive revisions and their version-row changes in one
-/// transaction holding the migration lock, skipping those another process
-/// has done meanwhile. Each revision commits with its version row; a
-/// failure rolls the whole batch back.
+/// transaction holding the migration lock and limited by `limits`, skipping
+/// those another process has done meanwhile. Each revision commits with its
+/// version row; a failure rolls the whole batch back.
 ///
 /// A SQLite table rebuild's leading `PRAGMA foreign_keys = OFF` runs before
 /// the transaction and its trailing `PRAGMA foreign_keys = ON` after it,
 /// whether it commits or rolls back: SQLite ignores the pragma inside a
 /// transaction.
-fn run_batch<C: DatabaseConnection>(
+fn run_batch<'r, C: DatabaseConnection>(
     conn: &mut C,
-    batch: &[&Revision],
+    batch: &[&'r Revision],
     direction: Direction,
-) -> std::result::Result<Vec<ReportStep>, BatchError> {
+    limits: &LockLimits,
+) -> std::result::Result<Vec<ReportStep>, BatchError<'r>> {
     let scripts: Vec<Vec<String>> = batch
         .iter()
         .map(|revision| split_statements(section(revision, direction), C::BACKEND))
@@ -557,7 +860,7 @@ fn run_batch<C: DatabaseConnection>(
     for statement in before {
         conn.batch_execute(statement)?;
     }
-    let outcome = run_batch_in_transaction(conn, batch, &scripts, direction);
+    let outcome = run_batch_in_transaction(conn, batch, &scripts, direction, limits);
     for statement in after {
         let restored = conn.batch_execute(statement);
         if outcome.is_ok() {
@@ -569,14 +872,16 @@ fn run_batch<C: DatabaseConnection>(
 
 /// [`run_batch`]'s transaction: every statement of every script but the
 /// pragmas around it.
-fn run_batch_in_transaction<C: DatabaseConnection>(
+fn run_batch_in_transaction<'r, C: DatabaseConnection>(
     conn: &mut C,
-    batch: &[&Revision],
+    batch: &[&'r Revision],
     scripts: &[Vec<String>],
     direction: Direction,
-) -> std::result::Result<Vec<ReportStep>, BatchError> {
+    limits: &LockLimits,
+) -> std::result::Result<Vec<ReportStep>, BatchError<'r>> {
     conn.begin_locked()?;
-    let outcome = (|| -> std::result::Result<Vec<ReportStep>, BatchError> {
+    let outcome = (|| -> std::result::Result<Vec<ReportStep>, BatchError<'r>> {
+        conn.limit_transaction(limits)?;
         let recorded: HashSet<String> = conn
             .read_versions()?
             .into_iter()
@@ -599,7 +904,13 @@ fn run_batch_in_transaction<C: DatabaseConnection>(
                 conn.batch_execute(statement)
                     .map_err(|source| BatchError::Statement {
                         at,
-                        error: statement_failed(revision, index, statement, true, source),
+                        failure: StatementFailure {
+                            revision,
+                            index,
+                            statement: statement.clone(),
+                            lock_not_available: conn.lock_not_available(&source),
+                            source,
+                        },
                     })?;
             }
             let duration = started.elapsed();
@@ -679,74 +990,4 @@ fn log_step(revision: &Revision, direction: Direction, duration: Duration) {
 
 fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
-}
-
-fn statement_failed(
-    revision: &Revision,
-    index: usize,
-    statement: &str,
-    rolled_back: bool,
-    source: diesel::result::Error,
-) -> MigrateError {
-    MigrateErrorKind::StatementFailed {
-        revision: revision.id.clone(),
-        file: revision.file_name.clone(),
-        index: index + 1,
-        statement: statement.to_owned(),
-        rolled_back,
-        source,
-    }
-    .into()
-}
-
-/// Runs one revision statement by statement outside a transaction (MySQL, or
-/// `transaction off`), under the run lock, marking it `running` first and
-/// `failed` with the statement if one fails. `None` when another process did
-/// it first.
-fn run_outside_transaction<C: DatabaseConnection>(
-    conn: &mut C,
-    revision: &Revision,
-    statements: &[String],
-    direction: Direction,
-) -> Result<Option<Duration>> {
-    let status = conn.version_status(&revision.id)?;
-    let (running, failed) = match direction {
-        Direction::Upgrade => {
-            if status.is_some() {
-                return Ok(None);
-            }
-            conn.insert_version(&NewVersion {
-                revision: &revision.id,
-                parents: &revision.parents.join(" "),
-                message: &revision.message,
-                checksum: &revision.checksum,
-                execution_ms: 0,
-                status: STATUS_RUNNING,
-            })?;
-            (STATUS_RUNNING, STATUS_FAILED)
-        }
-        Direction::Downgrade => {
-            if status.is_none() {
-                return Ok(None);
-            }
-            (STATUS_REVERTING, STATUS_REVERT_FAILED)
-        }
-    };
-    let started = Instant::now();
-    for (index, statement) in statements.iter().enumerate() {
-        conn.update_version(&revision.id, running, 0, Some(statement), None)?;
-        if let Err(source) = conn.batch_execute(statement) {
-            let failure = source.to_string();
-            conn.update_version(&revision.id, failed, 0, Some(statement), Some(&failure))?;
-            return Err(statement_failed(revision, index, statement, false, source));
-        }
-    }
-    let duration = started.elapsed();
-    match direction {
-        Direction::Upgrade => {
-            conn.update_version(&revision.id, STATUS_APPLIED, millis(duration), None, None)?
-        }
-        Direction::Downgrade => conn.delete_version(&revision.id)?,
-    }
-    Ok(Some(duration))
 }

@@ -10,6 +10,8 @@ use diesel::connection::SimpleConnection;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::QueryResult;
 
+use super::lock_limits::{LockLimits, SavedSettings};
+
 /// `status` of a revision whose statements all ran.
 pub const STATUS_APPLIED: &str = "applied";
 /// `status` of a revision running outside a transaction (MySQL, or
@@ -163,6 +165,41 @@ pub trait VersionTableConnection: SimpleConnection {
 
     /// Deletes every row.
     fn delete_all_versions(&mut self) -> QueryResult<()>;
+
+    /// Limits how long the statements of the current transaction may wait
+    /// for a lock and run (PostgreSQL: `SET LOCAL`). Called once the
+    /// migration lock is held, so the limits never apply to waiting for it.
+    fn limit_transaction(&mut self, _limits: &LockLimits) -> QueryResult<()> {
+        Ok(())
+    }
+
+    /// Limits the same for the session, for statements run outside a
+    /// transaction, and returns the settings to put back with
+    /// [`VersionTableConnection::restore_session`].
+    fn limit_session(&mut self, _limits: &LockLimits) -> QueryResult<SavedSettings> {
+        Ok(SavedSettings::default())
+    }
+
+    /// Puts back settings saved by [`VersionTableConnection::limit_session`].
+    fn restore_session(&mut self, _saved: &SavedSettings) -> QueryResult<()> {
+        Ok(())
+    }
+
+    /// Whether a statement failed only because it could not get a lock in
+    /// time (PostgreSQL's `lock_not_available`, SQLSTATE 55P03; MySQL's
+    /// `ER_LOCK_WAIT_TIMEOUT`, 1205), so it took no effect and may be tried
+    /// again.
+    fn lock_not_available(&self, _error: &diesel::result::Error) -> bool {
+        false
+    }
+}
+
+/// The message of a database error, if it is one.
+pub(crate) fn database_message(error: &diesel::result::Error) -> Option<&str> {
+    match error {
+        diesel::result::Error::DatabaseError(_, information) => Some(information.message()),
+        _ => None,
+    }
 }
 
 /// The columns [`NewVersion`] fills, in bind order.

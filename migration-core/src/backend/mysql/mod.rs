@@ -4,6 +4,7 @@ mod catalog_rows;
 mod ddl;
 mod introspect;
 mod normalize;
+mod online;
 mod version_table;
 
 use super::{quote_with, stored_form, with_precision, Backend, BackendKind};
@@ -74,6 +75,13 @@ impl Backend for MysqlBackend {
 
     fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
         ddl::render_op(self, op, out)
+    }
+
+    fn render_online(
+        &self,
+        diff: &crate::diff::Diff,
+    ) -> Result<Vec<crate::render::RenderedStep>, RenderError> {
+        online::render_online(self, diff)
     }
 
     fn string_literal(&self, value: &str) -> String {

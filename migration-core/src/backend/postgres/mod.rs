@@ -4,6 +4,7 @@ mod catalog_rows;
 mod ddl;
 mod introspect;
 mod normalize;
+mod online;
 mod version_table;
 
 use super::{quote_with, with_precision, Backend, BackendKind};
@@ -61,6 +62,13 @@ impl Backend for PostgresBackend {
 
     fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
         ddl::render_op(self, op, out)
+    }
+
+    fn render_online(
+        &self,
+        diff: &crate::diff::Diff,
+    ) -> Result<Vec<crate::render::RenderedStep>, RenderError> {
+        online::render_online(self, diff)
     }
 
     fn parse_type(&self, reported: &str) -> SqlType {
