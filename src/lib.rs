@@ -211,3 +211,7 @@ macro_rules! schema {
         $crate::Schema::new(::std::vec![$(<$model as $crate::Model>::table()),*])
     };
 }
+
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub mod cli;
