@@ -37,7 +37,8 @@
 pub use retort_core::diff::{self, diff, Diff, DiffWarning, Op};
 /// Rendering a diff as one database's SQL (`retort::render(&diff, backend)`).
 pub use retort_core::render::{self, render, RenderError};
-pub use retort_core::revision::{Migrations, Revision, RevisionError};
+/// Migration files, the revision graph, and diesel migration folders.
+pub use retort_core::revision::{self, Migrations, Revision, RevisionError};
 pub use retort_core::runner::{
     migrate_to_head, Direction, MigrateError, MigrateErrorKind, Migrator, Report, ReportStep,
 };
