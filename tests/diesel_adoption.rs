@@ -36,7 +36,8 @@ fn tables<C: TestBackend>(conn: &mut C) -> Vec<String> {
 }
 
 fn retort_rows<C: TestBackend>(conn: &mut C) -> usize {
-    conn.execute("UPDATE retort_migrations SET message = message").unwrap()
+    conn.execute("UPDATE retort_migrations SET message = message")
+        .unwrap()
 }
 
 #[test]
@@ -63,7 +64,11 @@ where
     let mut conn = db.connect();
     let diesel_dir = FileBasedMigrations::from_path(PROJECT).unwrap();
     let ran = conn.run_pending_migrations(diesel_dir).unwrap();
-    assert_eq!(ran.len(), 2, "diesel runs the folders and ignores the retort file");
+    assert_eq!(
+        ran.len(),
+        2,
+        "diesel runs the folders and ignores the retort file"
+    );
 
     let migrator = Migrator::new(&EMBEDDED);
     assert_eq!(migrator.current(&mut conn).unwrap(), [posts_id()]);
@@ -84,15 +89,24 @@ where
     assert_eq!(reverted.revisions().len(), 3);
     assert_eq!(tables(&mut conn), ["__diesel_schema_migrations"]);
     let report = migrator.upgrade(&mut conn, "head").unwrap();
-    assert_eq!(report.revisions(), [users_id().as_str(), &posts_id(), RETORT_REVISION]);
-    assert_eq!(tables(&mut conn), ["__diesel_schema_migrations", "posts", "users"]);
+    assert_eq!(
+        report.revisions(),
+        [users_id().as_str(), &posts_id(), RETORT_REVISION]
+    );
+    assert_eq!(
+        tables(&mut conn),
+        ["__diesel_schema_migrations", "posts", "users"]
+    );
 }
 
 /// A new database (no diesel table): every revision runs.
 fn a_fresh_database_runs_the_diesel_revisions<C: TestBackend>(db: &TestDatabase<C>) {
     let mut conn = db.connect();
     let report = retort::migrate_to_head(&mut conn, &EMBEDDED).unwrap();
-    assert_eq!(report.revisions(), [users_id().as_str(), &posts_id(), RETORT_REVISION]);
+    assert_eq!(
+        report.revisions(),
+        [users_id().as_str(), &posts_id(), RETORT_REVISION]
+    );
     assert_eq!(tables(&mut conn), ["posts", "users"]);
 }
 
