@@ -19,13 +19,16 @@ use retort::pool::{Pool, PoolConfig, PoolError, PrePing};
 static MIGRATIONS: retort::Migrations =
     retort::embed_migrations!("examples/postgres_app_migrations");
 
+/// Any error, from any thread.
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
 #[derive(diesel::QueryableByName)]
 struct CountRow {
     #[diesel(sql_type = BigInt)]
     count: i64,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), AnyError> {
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
     let pool = match PoolConfig::new(url.clone())
@@ -59,20 +62,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // Serve "requests": each thread checks a connection out and writes.
-    std::thread::scope(
-        |scope| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-            let workers: Vec<_> = (0..8)
-                .map(|worker| {
-                    let pool = &pool;
-                    scope.spawn(move || write_note(pool, worker))
-                })
-                .collect();
-            for worker in workers {
-                worker.join().map_err(|_| "a worker thread panicked")??;
-            }
-            Ok(())
-        },
-    )?;
+    std::thread::scope(|scope| -> Result<(), AnyError> {
+        let workers: Vec<_> = (0..8)
+            .map(|worker| {
+                let pool = &pool;
+                scope.spawn(move || write_note(pool, worker))
+            })
+            .collect();
+        for worker in workers {
+            worker.join().map_err(|_| "a worker thread panicked")??;
+        }
+        Ok(())
+    })?;
     // language=SQL
     let notes: CountRow = sql_query("SELECT COUNT(*) AS count FROM retort_example_notes")
         .get_result(&mut *pool.get()?)?;
@@ -92,10 +93,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// One request: a checkout and an insert.
-fn write_note(
-    pool: &Pool<diesel::PgConnection>,
-    worker: usize,
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+fn write_note(pool: &Pool<diesel::PgConnection>, worker: usize) -> Result<(), AnyError> {
     let mut conn = pool.get()?;
     // language=SQL
     sql_query("INSERT INTO retort_example_notes (body) VALUES ($1)")

@@ -97,7 +97,10 @@ fn migrate(url: &str, dir: &Path, args: &[&str]) -> Run {
         !run.all().contains(PASSWORD),
         "the password was printed:\n{run}"
     );
-    assert!(!run.all().contains("\x1b["), "colour off a terminal:\n{run}");
+    assert!(
+        !run.all().contains("\x1b["),
+        "colour off a terminal:\n{run}"
+    );
     run
 }
 
@@ -137,17 +140,29 @@ fn full_session<C: TestBackend>(db: &TestDatabase<C>) {
     let dir = work.path().join("migrations");
 
     let init = migrate(&url, &dir, &["init"]);
-    assert!(init.ok().stdout.contains("Created the migrations directory"), "{init}");
+    assert!(
+        init.ok()
+            .stdout
+            .contains("Created the migrations directory"),
+        "{init}"
+    );
     assert!(dir.is_dir());
 
-    let revision = migrate(&url, &dir, &["revision", "--autogenerate", "-m", "create tables"]);
+    let revision = migrate(
+        &url,
+        &dir,
+        &["revision", "--autogenerate", "-m", "create tables"],
+    );
     revision.ok();
     let files = revision_files(&dir);
     assert_eq!(files.len(), 1, "{revision}");
     let id = id_of(&files[0]);
     assert!(revision.stdout.contains(&id), "{revision}");
     let contents = std::fs::read_to_string(&files[0]).unwrap();
-    assert!(contents.contains("users") && contents.contains("teams"), "{contents}");
+    assert!(
+        contents.contains("users") && contents.contains("teams"),
+        "{contents}"
+    );
 
     let upgrade = migrate(&url, &dir, &["upgrade"]);
     upgrade.ok();
@@ -157,11 +172,16 @@ fn full_session<C: TestBackend>(db: &TestDatabase<C>) {
         .find(|line| line.starts_with("upgrade"))
         .unwrap_or_else(|| panic!("no step line:\n{upgrade}"));
     assert!(
-        step.contains(&format!("<base> -> {id}")) && step.contains("create tables") && step.ends_with(" ms)"),
+        step.contains(&format!("<base> -> {id}"))
+            && step.contains("create tables")
+            && step.ends_with(" ms)"),
         "{step}"
     );
     assert!(
-        upgrade.stdout.contains(&format!("Applied 1 revision in ")) && upgrade.stdout.contains(&format!("the database is at {id} (head)")),
+        upgrade.stdout.contains(&format!("Applied 1 revision in "))
+            && upgrade
+                .stdout
+                .contains(&format!("the database is at {id} (head)")),
         "{upgrade}"
     );
 
@@ -179,10 +199,15 @@ fn full_session<C: TestBackend>(db: &TestDatabase<C>) {
     let downgrade = migrate(&url, &dir, &["downgrade", "-1"]);
     downgrade.ok();
     assert!(
-        downgrade.stdout.contains(&format!("downgrade {id} -> <base>")),
+        downgrade
+            .stdout
+            .contains(&format!("downgrade {id} -> <base>")),
         "{downgrade}"
     );
-    assert!(downgrade.stdout.contains("Reverted 1 revision in "), "{downgrade}");
+    assert!(
+        downgrade.stdout.contains("Reverted 1 revision in "),
+        "{downgrade}"
+    );
 
     let history = migrate(&url, &dir, &["history", "--indicate-current"]);
     assert_eq!(
@@ -191,7 +216,10 @@ fn full_session<C: TestBackend>(db: &TestDatabase<C>) {
     );
 
     let offline = migrate(&url, &dir, &["upgrade", "--sql"]);
-    assert!(offline.ok().stdout.contains("retort_migrations"), "{offline}");
+    assert!(
+        offline.ok().stdout.contains("retort_migrations"),
+        "{offline}"
+    );
     assert!(offline.stdout.contains("users"), "{offline}");
 }
 
@@ -202,14 +230,21 @@ fn check_lists_the_differences<C: TestBackend>(db: &TestDatabase<C>) {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("migrations");
     migrate(&url, &dir, &["init"]).ok();
-    migrate(&url, &dir, &["revision", "--autogenerate", "-m", "create tables"]).ok();
+    migrate(
+        &url,
+        &dir,
+        &["revision", "--autogenerate", "-m", "create tables"],
+    )
+    .ok();
 
     let behind = migrate(&url, &dir, &["check"]);
     let error = behind.failed_with(1);
     assert!(error.contains("not at head"), "{behind}");
 
     migrate(&url, &dir, &["upgrade", "head"]).ok();
-    db.connect().execute("CREATE TABLE drifted (id INTEGER PRIMARY KEY)").unwrap();
+    db.connect()
+        .execute("CREATE TABLE drifted (id INTEGER PRIMARY KEY)")
+        .unwrap();
     let check = migrate(&url, &dir, &["check"]);
     let error = check.failed_with(1);
     assert!(error.contains("differ"), "{check}");
@@ -230,11 +265,20 @@ fn bad_input_is_one_clear_line<C: TestBackend>(db: &TestDatabase<C>) {
 
     let typo = migrate(&url, &dir, &["upgrde"]);
     typo.failed_with(2);
-    assert!(typo.stderr.contains("'upgrade'"), "the hint suggests the command:\n{typo}");
+    assert!(
+        typo.stderr.contains("'upgrade'"),
+        "the hint suggests the command:\n{typo}"
+    );
 
     let target = migrate(&url, &dir, &["upgrade", "abcdef"]);
-    assert!(target.failed_with(1).contains("unknown revision `abcdef`"), "{target}");
-    assert!(target.stderr.contains("history"), "the hint names `history`:\n{target}");
+    assert!(
+        target.failed_with(1).contains("unknown revision `abcdef`"),
+        "{target}"
+    );
+    assert!(
+        target.stderr.contains("history"),
+        "the hint names `history`:\n{target}"
+    );
 
     std::fs::write(
         dir.join("20240101000000_0a1b2c3d4e5f_broken.sql"),
@@ -243,14 +287,24 @@ fn bad_input_is_one_clear_line<C: TestBackend>(db: &TestDatabase<C>) {
     .unwrap();
     let malformed = migrate(&url, &dir, &["upgrade"]);
     let error = malformed.failed_with(1);
-    assert!(error.contains("20240101000000_0a1b2c3d4e5f_broken.sql:2"), "{malformed}");
+    assert!(
+        error.contains("20240101000000_0a1b2c3d4e5f_broken.sql:2"),
+        "{malformed}"
+    );
 
     let missing = migrate(&url, &work.path().join("nowhere"), &["heads"]);
-    assert!(missing.failed_with(1).contains("does not exist"), "{missing}");
+    assert!(
+        missing.failed_with(1).contains("does not exist"),
+        "{missing}"
+    );
     assert!(missing.stderr.contains("init"), "{missing}");
 }
 
-backend_tests!(full_session, check_lists_the_differences, bad_input_is_one_clear_line);
+backend_tests!(
+    full_session,
+    check_lists_the_differences,
+    bad_input_is_one_clear_line
+);
 
 /// An unreachable server: one line naming the database (password
 /// redacted), a hint, exit code 1; on every backend compiled in.
@@ -274,7 +328,11 @@ fn unreachable_databases_fail_in_one_line() {
         let run = migrate(&url, &dir, &["current"]);
         let error = run.failed_with(1);
         assert!(error.contains("cannot connect"), "{url}: {run}");
-        assert!(run.stderr.contains("hint: check that the server is running"), "{run}");
+        assert!(
+            run.stderr
+                .contains("hint: check that the server is running"),
+            "{run}"
+        );
     }
 }
 
@@ -291,5 +349,8 @@ fn a_missing_url_is_explained() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("needs a database") && stderr.contains("DATABASE_URL"), "{stderr}");
+    assert!(
+        stderr.contains("needs a database") && stderr.contains("DATABASE_URL"),
+        "{stderr}"
+    );
 }

@@ -36,7 +36,11 @@ struct Run {
 
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 }
 
@@ -69,33 +73,76 @@ fn operator_session<C: TestBackend>(db: &TestDatabase<C>) {
     let url = db.url.as_str();
 
     let upgrade = ok(retort(url, &dir, &["upgrade", "+1"]));
-    assert!(upgrade.stdout.contains(&format!("<base> -> {ROOT}")), "{upgrade}");
-    assert!(upgrade.stdout.contains(&format!("the database is at {ROOT}\n")), "{upgrade}");
+    assert!(
+        upgrade.stdout.contains(&format!("<base> -> {ROOT}")),
+        "{upgrade}"
+    );
+    assert!(
+        upgrade
+            .stdout
+            .contains(&format!("the database is at {ROOT}\n")),
+        "{upgrade}"
+    );
     let upgrade = ok(retort(url, &dir, &["upgrade"]));
-    assert!(upgrade.stdout.contains(&format!("{ROOT} -> {CHILD}  add name  (")), "{upgrade}");
+    assert!(
+        upgrade
+            .stdout
+            .contains(&format!("{ROOT} -> {CHILD}  add name  (")),
+        "{upgrade}"
+    );
     let again = ok(retort(url, &dir, &["upgrade"]));
-    assert_eq!(again.stdout, format!("Nothing to apply: the database is at {CHILD} (head)\n"));
+    assert_eq!(
+        again.stdout,
+        format!("Nothing to apply: the database is at {CHILD} (head)\n")
+    );
 
-    assert_eq!(ok(retort(url, &dir, &["current", "-q"])).stdout, format!("{CHILD} (head)\n"));
-    assert_eq!(ok(retort(url, &dir, &["heads", "-q"])).stdout, format!("{CHILD} (head)\n"));
+    assert_eq!(
+        ok(retort(url, &dir, &["current", "-q"])).stdout,
+        format!("{CHILD} (head)\n")
+    );
+    assert_eq!(
+        ok(retort(url, &dir, &["heads", "-q"])).stdout,
+        format!("{CHILD} (head)\n")
+    );
     assert_eq!(
         ok(retort(url, &dir, &["history", "-r", "b0b0:", "-i"])).stdout,
         format!("{ROOT} -> {CHILD} (head) (current), add name\n")
     );
     let show = ok(retort(url, &dir, &["show", "a0a0"]));
-    assert!(show.stdout.contains("Message: create items") && show.stdout.contains("DROP TABLE items;"), "{show}");
+    assert!(
+        show.stdout.contains("Message: create items") && show.stdout.contains("DROP TABLE items;"),
+        "{show}"
+    );
 
     let stamp = ok(retort(url, &dir, &["stamp", ROOT]));
-    assert!(stamp.stdout.contains(&format!("recorded at {ROOT}")), "{stamp}");
-    assert_eq!(ok(retort(url, &dir, &["current", "-q"])).stdout, format!("{ROOT}\n"));
+    assert!(
+        stamp.stdout.contains(&format!("recorded at {ROOT}")),
+        "{stamp}"
+    );
+    assert_eq!(
+        ok(retort(url, &dir, &["current", "-q"])).stdout,
+        format!("{ROOT}\n")
+    );
     ok(retort(url, &dir, &["stamp", "head"]));
 
-    let offline = ok(retort(url, &dir, &["downgrade", "--sql", &format!("head:{ROOT}")]));
-    assert!(offline.stdout.contains("DROP COLUMN") && !offline.stdout.contains("DROP TABLE items"), "{offline}");
+    let offline = ok(retort(
+        url,
+        &dir,
+        &["downgrade", "--sql", &format!("head:{ROOT}")],
+    ));
+    assert!(
+        offline.stdout.contains("DROP COLUMN") && !offline.stdout.contains("DROP TABLE items"),
+        "{offline}"
+    );
 
     let downgrade = ok(retort(url, &dir, &["downgrade", "base"]));
-    assert!(downgrade.stdout.contains("Reverted 2 revisions in "), "{downgrade}");
-    assert!(ok(retort(url, &dir, &["current"])).stdout.contains("<base>"));
+    assert!(
+        downgrade.stdout.contains("Reverted 2 revisions in "),
+        "{downgrade}"
+    );
+    assert!(ok(retort(url, &dir, &["current"]))
+        .stdout
+        .contains("<base>"));
 }
 
 /// The commands that compare models refuse, pointing at the application's
@@ -110,7 +157,10 @@ fn model_commands_say_they_need_models<C: TestBackend>(db: &TestDatabase<C>) {
         let lines: Vec<&str> = run.stderr.lines().collect();
         assert_eq!(lines.len(), 2, "{run}");
         assert!(lines[0].contains("needs the application's models"), "{run}");
-        assert!(lines[1].starts_with("hint: ") && lines[1].contains("retort::cli::main"), "{run}");
+        assert!(
+            lines[1].starts_with("hint: ") && lines[1].contains("retort::cli::main"),
+            "{run}"
+        );
     }
 }
 

@@ -4,6 +4,7 @@ use crate::cli::args::CheckArgs;
 use crate::cli::connect::with_connection;
 use crate::cli::output::{count_label, Tone};
 use crate::cli::{CliError, Context};
+use crate::revision::DIESEL_VERSION_TABLE;
 use crate::{DatabaseConnection, Migrations, Migrator, Op, Schema};
 
 /// `check [--destructive]`.
@@ -28,7 +29,11 @@ fn check_on<C: DatabaseConnection>(
         }
         return check_pending(context, migrations, &pending);
     }
-    let database = crate::introspect(conn)?;
+    let mut database = crate::introspect(conn)?;
+    // diesel's version table stays after switching; it is no model's.
+    database
+        .tables
+        .retain(|table| !(table.schema.is_none() && table.name == DIESEL_VERSION_TABLE));
     let diff = crate::diff(&database, schema);
     if diff.is_empty() {
         context
