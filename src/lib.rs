@@ -33,12 +33,16 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// Autogenerate (`retort::autogenerate(&mut conn, &models, "migrations", "message")`) and its module.
+pub use retort_core::autogen::{
+    self, autogenerate, autogenerate_with, AutogenerateError, AutogenerateOptions,
+};
 /// The diff (`retort::diff(&from, &to)`) and its module (`retort::diff::TableName`, ...).
 pub use retort_core::diff::{self, diff, Diff, DiffWarning, Op};
 /// Rendering a diff as one database's SQL (`retort::render(&diff, backend)`).
 pub use retort_core::render::{self, render, RenderError};
 /// Migration files, the revision graph, and diesel migration folders.
-pub use retort_core::revision::{self, Migrations, Revision, RevisionError};
+pub use retort_core::revision::{self, Migrations, NewRevision, Revision, RevisionError};
 pub use retort_core::runner::{
     migrate_to_head, Direction, MigrateError, MigrateErrorKind, Migrator, Report, ReportStep,
 };

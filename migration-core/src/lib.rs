@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod autogen;
 pub mod backend;
 mod connection;
 pub mod diff;
@@ -31,6 +32,7 @@ pub mod schema;
 /// reports it, and the diff never touches it.
 pub const VERSION_TABLE: &str = "retort_migrations";
 
+pub use autogen::{autogenerate, autogenerate_with, AutogenerateError, AutogenerateOptions};
 pub use backend::{Backend, BackendKind};
 pub use connection::DatabaseConnection;
 pub use diff::{diff, Diff, DiffWarning, Op};

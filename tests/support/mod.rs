@@ -77,6 +77,18 @@ pub trait TestBackend: DatabaseConnection + Sized {
 
     /// Runs one statement and returns the number of rows it touched.
     fn execute(&mut self, sql: &str) -> diesel::QueryResult<usize>;
+
+    /// The number a query selecting one `BIGINT` column named `n` returns;
+    /// panics naming the query when it fails.
+    fn select_count(&mut self, sql: &str) -> i64;
+}
+
+/// The one column of a counting query.
+#[derive(diesel::QueryableByName)]
+pub struct Counted {
+    /// The count.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub n: i64,
 }
 
 /// The part of [`TestBackend`] that is the same text for every connection.
@@ -84,6 +96,12 @@ macro_rules! execute_by_sql_query {
     () => {
         fn execute(&mut self, sql: &str) -> diesel::QueryResult<usize> {
             diesel::RunQueryDsl::execute(diesel::sql_query(sql), self)
+        }
+
+        fn select_count(&mut self, sql: &str) -> i64 {
+            diesel::RunQueryDsl::get_result::<Counted>(diesel::sql_query(sql), self)
+                .unwrap_or_else(|error| panic!("{sql}: {error}"))
+                .n
         }
     };
 }

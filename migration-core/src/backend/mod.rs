@@ -13,12 +13,13 @@
 mod mysql;
 mod postgres;
 mod sqlite;
+mod stored_form;
 
 use std::fmt;
 
 use crate::diff::{Diff, Op};
 use crate::render::RenderError;
-use crate::schema::SqlType;
+use crate::schema::{Schema, SqlType};
 
 pub use mysql::MysqlBackend;
 pub use postgres::PostgresBackend;
@@ -54,6 +55,18 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
     /// `CURRENT_TIMESTAMP`), given the column's parsed type; `None` when the
     /// default is `NULL`.
     fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String>;
+    /// `schema` in the form this database reports it once retort has
+    /// created it: what [`introspect`](crate::introspect()) would read back.
+    /// Autogenerate diffs the database against this form of the models, so
+    /// unchanged models give an empty diff. Hints (`renamed_from`) are kept.
+    ///
+    /// By default each column's type and default take the spelling the
+    /// database reads back ([`Backend::parse_type`] of [`Backend::type_sql`],
+    /// [`Backend::normalize_default`]); backends add what else they change.
+    fn stored_form(&self, schema: &Schema) -> Schema {
+        stored_form::columns_as_read_back(self, schema)
+    }
+
     /// `CREATE TABLE IF NOT EXISTS` for the runner's version table,
     /// [`VERSION_TABLE`](crate::VERSION_TABLE).
     fn version_table_sql(&self) -> String;

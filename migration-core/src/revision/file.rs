@@ -15,16 +15,18 @@ use sha2::{Digest, Sha256};
 use super::error::RevisionError;
 
 /// The prefix of every directive line.
-const DIRECTIVE: &str = "-- retort:";
+pub(super) const DIRECTIVE: &str = "-- retort:";
 /// Directive keys, as written after [`DIRECTIVE`].
-const REVISION: &str = "revision";
-const PARENTS: &str = "parents";
-const MESSAGE: &str = "message";
-const TRANSACTION: &str = "transaction";
-const UP: &str = "up";
-const DOWN: &str = "down";
+pub(super) const REVISION: &str = "revision";
+pub(super) const PARENTS: &str = "parents";
+pub(super) const MESSAGE: &str = "message";
+pub(super) const TRANSACTION: &str = "transaction";
+/// A note for the reviewer (a destructive change); may be given many times.
+pub(super) const WARNING: &str = "warning";
+pub(super) const UP: &str = "up";
+pub(super) const DOWN: &str = "down";
 /// Every key, for the error on an unknown one.
-const KEYS: &str = "revision, parents, message, transaction, up, down";
+const KEYS: &str = "revision, parents, message, transaction, warning, up, down";
 
 /// Length of a revision id: lowercase hexadecimal digits.
 pub const REVISION_ID_LENGTH: usize = 12;
@@ -38,6 +40,7 @@ pub struct Revision {
     pub(crate) up: String,
     pub(crate) down: Option<String>,
     pub(crate) transactional: bool,
+    pub(crate) warnings: Vec<String>,
     pub(crate) file_name: String,
     pub(crate) checksum: String,
     pub(crate) diesel_version: Option<String>,
@@ -75,6 +78,12 @@ impl Revision {
     /// retort:transaction off` opts out).
     pub fn is_transactional(&self) -> bool {
         self.transactional
+    }
+
+    /// The `-- retort:warning` lines of the file: what autogenerate asked
+    /// the reviewer to look at (destructive changes, possible renames).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The file the revision was read from.
@@ -139,6 +148,7 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
     let mut parents: Option<Vec<String>> = None;
     let mut message: Option<String> = None;
     let mut transactional: Option<bool> = None;
+    let mut warnings = Vec::new();
     let mut section = Section::Header;
     let mut up = String::new();
     let mut down: Option<String> = None;
@@ -224,6 +234,10 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
                         }
                     });
                 }
+                WARNING => {
+                    in_header()?;
+                    warnings.push(value.to_owned());
+                }
                 UP => {
                     if section != Section::Header {
                         return Err(error(
@@ -307,6 +321,7 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
         up,
         down,
         transactional: transactional.unwrap_or(true),
+        warnings,
         file_name: file_name.to_owned(),
         checksum,
         diesel_version: None,

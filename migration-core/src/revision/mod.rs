@@ -16,6 +16,7 @@ mod diesel;
 mod error;
 mod file;
 mod graph;
+mod new;
 mod split;
 
 use std::path::Path;
@@ -26,6 +27,7 @@ pub use error::RevisionError;
 pub use file::{checksum, is_revision_id, parse_revision, Revision, REVISION_ID_LENGTH};
 pub use graph::RevisionGraph;
 pub(crate) use graph::Target;
+pub use new::NewRevision;
 pub use split::split_statements;
 
 /// The migrations of an application: every revision file, parsed and checked.

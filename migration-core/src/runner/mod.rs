@@ -461,12 +461,20 @@ impl<'m> Migrator<'m> {
                 next += 1;
                 continue;
             }
-            let batch: Vec<&Revision> = plan[next..]
-                .iter()
-                .take_while(|&&at| in_transaction(at))
-                .take(BATCH)
-                .map(|&at| graph.at(at))
-                .collect();
+            // A revision that must run with SQLite's foreign keys off (a
+            // table rebuild) gets a transaction of its own, so no other
+            // revision runs unchecked.
+            let alone = |at: usize| needs_foreign_keys_off(graph.at(at), direction, C::BACKEND);
+            let batch: Vec<&Revision> = if alone(plan[next]) {
+                vec![graph.at(plan[next])]
+            } else {
+                plan[next..]
+                    .iter()
+                    .take_while(|&&at| in_transaction(at) && !alone(at))
+                    .take(BATCH)
+                    .map(|&at| graph.at(at))
+                    .collect()
+            };
             next += batch.len();
             match run_batch(conn, &batch, direction) {
                 Ok(steps) => steps.into_iter().for_each(|done| report.push(done)),
@@ -495,6 +503,17 @@ fn section(revision: &Revision, direction: Direction) -> &str {
         Direction::Upgrade => revision.up.as_str(),
         Direction::Downgrade => revision.down.as_deref().unwrap_or_default(),
     }
+}
+
+/// Whether a revision's script starts by switching SQLite's foreign keys
+/// off (see [`render::sqlite_pragmas`](crate::render::sqlite_pragmas)).
+fn needs_foreign_keys_off(
+    revision: &Revision,
+    direction: Direction,
+    backend: crate::BackendKind,
+) -> bool {
+    let statements = split_statements(section(revision, direction), backend);
+    !crate::render::sqlite_pragmas(&statements).0.is_empty()
 }
 
 /// The report entry for a revision that ran, logged as it is made.
@@ -535,9 +554,44 @@ impl<E: Into<MigrateError>> From<E> for BatchError {
 /// transaction holding the migration lock, skipping those another process
 /// has done meanwhile. Each revision commits with its version row; a
 /// failure rolls the whole batch back.
+///
+/// A SQLite table rebuild's leading `PRAGMA foreign_keys = OFF` runs before
+/// the transaction and its trailing `PRAGMA foreign_keys = ON` after it,
+/// whether it commits or rolls back: SQLite ignores the pragma inside a
+/// transaction.
 fn run_batch<C: DatabaseConnection>(
     conn: &mut C,
     batch: &[&Revision],
+    direction: Direction,
+) -> std::result::Result<Vec<ReportStep>, BatchError> {
+    let scripts: Vec<Vec<String>> = batch
+        .iter()
+        .map(|revision| split_statements(section(revision, direction), C::BACKEND))
+        .collect();
+    // Such a revision runs in a batch of its own (see `run_locked`).
+    let (before, _, after) = match scripts.as_slice() {
+        [script] => crate::render::sqlite_pragmas(script),
+        _ => (&[][..], &[][..], &[][..]),
+    };
+    for statement in before {
+        conn.batch_execute(statement)?;
+    }
+    let outcome = run_batch_in_transaction(conn, batch, &scripts, direction);
+    for statement in after {
+        let restored = conn.batch_execute(statement);
+        if outcome.is_ok() {
+            restored?;
+        }
+    }
+    outcome
+}
+
+/// [`run_batch`]'s transaction: every statement of every script but the
+/// pragmas around it.
+fn run_batch_in_transaction<C: DatabaseConnection>(
+    conn: &mut C,
+    batch: &[&Revision],
+    scripts: &[Vec<String>],
     direction: Direction,
 ) -> std::result::Result<Vec<ReportStep>, BatchError> {
     conn.begin_locked()?;
@@ -558,10 +612,9 @@ fn run_batch<C: DatabaseConnection>(
                 continue;
             }
             let started = Instant::now();
-            for (index, statement) in split_statements(section(revision, direction), C::BACKEND)
-                .iter()
-                .enumerate()
-            {
+            let (leading, body, _) = crate::render::sqlite_pragmas(&scripts[at]);
+            for (index, statement) in body.iter().enumerate() {
+                let index = index + leading.len();
                 conn.batch_execute(statement)
                     .map_err(|source| BatchError::Statement {
                         at,

@@ -6,10 +6,10 @@ mod introspect;
 mod normalize;
 mod version_table;
 
-use super::{quote_with, with_precision, Backend, BackendKind};
+use super::{quote_with, stored_form, with_precision, Backend, BackendKind};
 use crate::diff::Op;
 use crate::render::RenderError;
-use crate::schema::SqlType;
+use crate::schema::{Schema, SqlType};
 
 /// The MySQL and MariaDB dialect.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -86,5 +86,31 @@ impl Backend for MysqlBackend {
 
     fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String> {
         normalize::normalize_default(ty, reported)
+    }
+
+    /// Besides types and defaults: the primary key's name is always
+    /// `PRIMARY` (read as none), enums are named after their columns, `NO
+    /// ACTION` is `RESTRICT`, unique indexes are unique constraints, and an
+    /// unconstrained `DECIMAL` is `DECIMAL(10, 0)`.
+    fn stored_form(&self, schema: &Schema) -> Schema {
+        let mut stored = stored_form::columns_as_read_back(self, schema);
+        stored_form::enums_named_after_columns(&mut stored);
+        stored_form::no_action_as_restrict(&mut stored);
+        stored_form::unique_indexes_as_constraints(&mut stored);
+        for table in &mut stored.tables {
+            if let Some(key) = &mut table.primary_key {
+                key.name = None;
+            }
+            for column in &mut table.columns {
+                if let SqlType::Numeric {
+                    precision: precision @ None,
+                    ..
+                } = &mut column.ty
+                {
+                    *precision = Some(10);
+                }
+            }
+        }
+        stored
     }
 }

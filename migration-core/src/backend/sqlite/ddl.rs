@@ -17,12 +17,7 @@ const GUARD: &str = "retort_rebuild_guard";
 /// `"c" TYPE [PRIMARY KEY AUTOINCREMENT] [NOT NULL] [DEFAULT x] [CHECK (enum)]`.
 fn column_definition(backend: &SqliteBackend, table: &Table, column: &Column) -> String {
     let name = backend.quote_identifier(&column.name);
-    let rowid_alias = column.identity
-        && table
-            .primary_key
-            .as_ref()
-            .is_some_and(|key| key.columns.len() == 1 && key.columns[0] == column.name);
-    let mut sql = if rowid_alias {
+    let mut sql = if rowid_alias(table) == Some(column.name.as_str()) {
         // Only a column declared exactly `INTEGER PRIMARY KEY` aliases the
         // rowid, and only such a column may be AUTOINCREMENT.
         format!("{name} INTEGER PRIMARY KEY AUTOINCREMENT")
@@ -47,12 +42,23 @@ fn column_definition(backend: &SqliteBackend, table: &Table, column: &Column) ->
 
 /// Whether the table's primary key is declared on its identity column.
 fn has_rowid_alias(table: &Table) -> bool {
-    table.primary_key.as_ref().is_some_and(|key| {
-        key.columns.len() == 1
-            && table
-                .find_column(&key.columns[0])
-                .is_some_and(|column| column.identity)
-    })
+    rowid_alias(table).is_some()
+}
+
+/// The identity column that is the table's whole primary key: the column
+/// declared `INTEGER PRIMARY KEY AUTOINCREMENT`, an alias of the rowid.
+pub(super) fn rowid_alias(table: &Table) -> Option<&str> {
+    let key = table.primary_key.as_ref()?;
+    match key.columns.as_slice() {
+        [only]
+            if table
+                .find_column(only)
+                .is_some_and(|column| column.identity) =>
+        {
+            Some(only.as_str())
+        }
+        _ => None,
+    }
 }
 
 fn create_table(backend: &SqliteBackend, name: &TableName, table: &Table, out: &mut Vec<String>) {

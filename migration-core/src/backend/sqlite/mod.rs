@@ -7,10 +7,10 @@ mod introspect;
 mod normalize;
 mod version_table;
 
-use super::{quote_with, with_precision, Backend, BackendKind};
+use super::{quote_with, stored_form, with_precision, Backend, BackendKind};
 use crate::diff::{Diff, Op};
 use crate::render::RenderError;
-use crate::schema::SqlType;
+use crate::schema::{Schema, SqlType};
 
 /// The SQLite dialect.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -76,5 +76,31 @@ impl Backend for SqliteBackend {
 
     fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String> {
         normalize::normalize_default(ty, reported)
+    }
+
+    /// Besides types and defaults: no comments, enums named after their
+    /// columns, and an identity primary key is the rowid alias: an
+    /// `INTEGER PRIMARY KEY` column without a constraint name. No other
+    /// column is an identity.
+    fn stored_form(&self, schema: &Schema) -> Schema {
+        let mut stored = stored_form::columns_as_read_back(self, schema);
+        stored_form::without_comments(&mut stored);
+        stored_form::enums_named_after_columns(&mut stored);
+        for table in &mut stored.tables {
+            let rowid_alias = ddl::rowid_alias(table).map(str::to_owned);
+            for column in &mut table.columns {
+                if Some(&column.name) == rowid_alias.as_ref() {
+                    column.ty = SqlType::Integer;
+                } else {
+                    column.identity = false;
+                }
+            }
+            if rowid_alias.is_some() {
+                if let Some(key) = &mut table.primary_key {
+                    key.name = None;
+                }
+            }
+        }
+        stored
     }
 }

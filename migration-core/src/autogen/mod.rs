@@ -1,0 +1,210 @@
+//! Autogenerate: read the database, diff it against the models, and write
+//! the difference as one reviewable revision file.
+//!
+//! ```no_run
+//! # #[cfg(feature = "sqlite")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use diesel::Connection;
+//! use retort_core::schema::{Column, Schema, SqlType, Table};
+//!
+//! let models = Schema::new(vec![Table::new("users")
+//!     .column(Column::new("id", SqlType::BigInt).identity())
+//!     .column(Column::new("email", SqlType::Varchar(255)))]);
+//! let mut conn = diesel::SqliteConnection::establish("app.db")?;
+//! match retort_core::autogenerate(&mut conn, &models, "migrations", "create users")? {
+//!     Some(path) => println!("review {}", path.display()),
+//!     None => println!("the database already matches the models"),
+//! }
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "sqlite"))]
+//! # fn main() {}
+//! ```
+//!
+//! # What it writes
+//!
+//! One file in the migrations directory, in the revision format: its parent
+//! is the directory's head, its up section the diff from the database to
+//! the models rendered for the connection's database, its down section the
+//! reversed diff, and one `-- retort:warning` line for each destructive op
+//! and each drop-and-add that looks like a rename (with the
+//! `renamed_from` hint that would make it one). When the database cannot
+//! express the reverse of a change, the file has no down section and a
+//! warning says why.
+//!
+//! # What it compares
+//!
+//! The models are first put in the form the database reports them once
+//! created ([`Backend::stored_form`](crate::Backend::stored_form)): names
+//! MySQL does not keep, comments SQLite cannot store, defaults and types in
+//! the database's spelling. Check expressions and index predicates that
+//! the database rewrote (`` `age` >= 18 `` for `age >= 18`) take the
+//! database's text when they differ only in quoting, parentheses, white
+//! space, letter case and `::type` casts. So models that have not changed
+//! give no revision, on every backend.
+//!
+//! # When it refuses
+//!
+//! Like Alembic, only when the database is at the directory's head: a
+//! revision written against an older database would repeat what the
+//! pending revisions do. With several heads it asks for a merge first.
+
+mod error;
+mod spelling;
+
+use std::path::{Path, PathBuf};
+
+pub use error::AutogenerateError;
+
+use crate::diff::{diff, Diff};
+use crate::introspect::{introspect, introspect_with, IntrospectOptions};
+use crate::render::render;
+use crate::revision::{Migrations, NewRevision};
+use crate::runner::Migrator;
+use crate::schema::Schema;
+use crate::DatabaseConnection;
+
+/// `Result` with [`AutogenerateError`].
+pub type Result<T, E = AutogenerateError> = std::result::Result<T, E>;
+
+/// How [`autogenerate_with`] writes its revision.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AutogenerateOptions {}
+
+impl AutogenerateOptions {
+    /// The defaults: one transactional revision.
+    pub fn new() -> AutogenerateOptions {
+        AutogenerateOptions::default()
+    }
+}
+
+/// Diffs the database behind `conn` against `target` (the models) and writes
+/// the difference as a new revision file in `dir`, creating the directory if
+/// it does not exist. Returns the file's path, or `None` (writing nothing)
+/// when the database already matches the models.
+///
+/// See the [module documentation](self) for what the file holds.
+///
+/// # Errors
+///
+/// [`AutogenerateError`]: the database is not at the head of `dir` (naming
+/// the revisions to apply first), the directory has several heads, a file
+/// in it is malformed, reading the database failed, or the database cannot
+/// express a change.
+pub fn autogenerate<C: DatabaseConnection>(
+    conn: &mut C,
+    target: &Schema,
+    dir: impl AsRef<Path>,
+    message: &str,
+) -> Result<Option<PathBuf>> {
+    autogenerate_with(conn, target, dir, message, &AutogenerateOptions::default())
+}
+
+/// [`autogenerate`] with options.
+///
+/// # Errors
+///
+/// As [`autogenerate`].
+pub fn autogenerate_with<C: DatabaseConnection>(
+    conn: &mut C,
+    target: &Schema,
+    dir: impl AsRef<Path>,
+    message: &str,
+    _options: &AutogenerateOptions,
+) -> Result<Option<PathBuf>> {
+    let dir = dir.as_ref();
+    let parents = head_of_database(conn, dir)?;
+    let changes = pending_changes(conn, target)?;
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    let revision = revision_for(&changes, C::BACKEND, parents, message)?;
+    Ok(Some(revision.write(dir)?))
+}
+
+/// The diff from the database behind `conn` to `target`, with `target` put
+/// in the form the database reports it: empty when the database matches
+/// the models. What `check` reports, and what [`autogenerate`] writes.
+///
+/// # Errors
+///
+/// Reading the database failed.
+pub fn pending_changes<C: DatabaseConnection>(conn: &mut C, target: &Schema) -> Result<Diff> {
+    let database = read_namespaces_of(conn, target)?;
+    let mut target = C::BACKEND.backend().stored_form(target);
+    spelling::adopt_database_spelling(&database, &mut target);
+    Ok(diff(&database, &target))
+}
+
+/// The revision file for `changes`, rendered for `backend`.
+fn revision_for(
+    changes: &Diff,
+    backend: crate::BackendKind,
+    parents: Vec<String>,
+    message: &str,
+) -> Result<NewRevision> {
+    let backend = backend.backend();
+    let up = render(changes, backend)?;
+    let mut revision = NewRevision::new(parents, message).up(up);
+    revision.warnings = changes
+        .warnings()
+        .iter()
+        .map(|warning| warning.message.clone())
+        .collect();
+    match render(&changes.reverse(), backend) {
+        Ok(down) => revision = revision.down(down),
+        Err(error) => {
+            revision.down = None;
+            revision.warnings.push(format!("no down section: {error}"));
+        }
+    }
+    Ok(revision)
+}
+
+/// Checks that the database is at the single head of `dir` and returns that
+/// head as the new revision's parents (none for a first revision).
+fn head_of_database<C: DatabaseConnection>(conn: &mut C, dir: &Path) -> Result<Vec<String>> {
+    let shown = dir.display().to_string();
+    if !dir.exists() {
+        std::fs::create_dir_all(dir).map_err(|source| crate::revision::RevisionError::Io {
+            path: shown.clone(),
+            source: std::sync::Arc::new(source),
+        })?;
+    }
+    let migrations = Migrations::from_dir(dir)?;
+    let migrator = Migrator::new(&migrations);
+    let heads = migrator.heads();
+    if heads.len() > 1 {
+        return Err(AutogenerateError::MultipleHeads { dir: shown, heads });
+    }
+    let pending = migrator.pending(conn)?;
+    if !pending.is_empty() {
+        return Err(AutogenerateError::NotUpToDate {
+            dir: shown,
+            pending,
+        });
+    }
+    Ok(heads)
+}
+
+/// Reads the default namespace and every other namespace `target` names.
+fn read_namespaces_of<C: DatabaseConnection>(conn: &mut C, target: &Schema) -> Result<Schema> {
+    let mut database = introspect(conn)?;
+    let mut named: Vec<&str> = target
+        .tables
+        .iter()
+        .filter_map(|table| table.schema.as_deref())
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    if !named.is_empty() {
+        let options = named
+            .into_iter()
+            .fold(IntrospectOptions::new(), IntrospectOptions::namespace);
+        database
+            .tables
+            .extend(introspect_with(conn, &options)?.tables);
+    }
+    Ok(database)
+}

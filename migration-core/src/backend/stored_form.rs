@@ -1,0 +1,94 @@
+//! Rules shared by the backends' [`Backend::stored_form`]: the form a schema
+//! takes once a database has created it.
+
+use super::Backend;
+use crate::schema::{Schema, SqlType};
+
+/// `schema` with each column's type and default as `backend` reads them
+/// back from the DDL it writes.
+pub(crate) fn columns_as_read_back<B: Backend + ?Sized>(backend: &B, schema: &Schema) -> Schema {
+    let mut stored = schema.clone();
+    for table in &mut stored.tables {
+        for column in &mut table.columns {
+            column.ty = type_as_read_back(backend, &column.ty);
+            column.default = match column.default.take() {
+                Some(default) if !column.identity => {
+                    backend.normalize_default(&column.ty, &default)
+                }
+                _ => None,
+            };
+        }
+    }
+    stored
+}
+
+/// A type as `backend` reads back its own spelling of it. Enum and custom
+/// types keep their names: the spelling does not carry them.
+fn type_as_read_back<B: Backend + ?Sized>(backend: &B, ty: &SqlType) -> SqlType {
+    match ty {
+        SqlType::Enum { .. } | SqlType::Custom(_) => ty.clone(),
+        _ => backend.parse_type(&backend.type_sql(ty)),
+    }
+}
+
+/// No comments: the database cannot store them (SQLite).
+pub(crate) fn without_comments(schema: &mut Schema) {
+    for table in &mut schema.tables {
+        table.comment = None;
+        for column in &mut table.columns {
+            column.comment = None;
+        }
+    }
+}
+
+/// Enums are inline, so each reads back named after its column (MySQL's
+/// `ENUM(...)`, SQLite's `CHECK (col IN (...))`).
+pub(crate) fn enums_named_after_columns(schema: &mut Schema) {
+    for table in &mut schema.tables {
+        for column in &mut table.columns {
+            if let SqlType::Enum { name, .. } = &mut column.ty {
+                name.clone_from(&column.name);
+            }
+        }
+    }
+}
+
+/// `NO ACTION` reads back as `RESTRICT`: InnoDB's default, and the same
+/// behaviour there (MySQL).
+pub(crate) fn no_action_as_restrict(schema: &mut Schema) {
+    use crate::schema::ReferentialAction::{NoAction, Restrict};
+    for table in &mut schema.tables {
+        for foreign_key in &mut table.foreign_keys {
+            for action in [&mut foreign_key.on_delete, &mut foreign_key.on_update] {
+                if *action == NoAction {
+                    *action = Restrict;
+                }
+            }
+        }
+    }
+}
+
+/// A unique index on plain columns, without a predicate, reads back as a
+/// unique constraint (MySQL makes no difference between the two).
+pub(crate) fn unique_indexes_as_constraints(schema: &mut Schema) {
+    use crate::schema::{IndexPart, UniqueConstraint};
+    for table in &mut schema.tables {
+        let (plain_unique, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut table.indexes)
+            .into_iter()
+            .partition(|index| {
+                index.unique
+                    && index.predicate.is_none()
+                    && index
+                        .parts
+                        .iter()
+                        .all(|part| matches!(part, IndexPart::Column(_)))
+            });
+        table.indexes = kept;
+        for index in plain_unique {
+            table.uniques.push(UniqueConstraint {
+                name: Some(index.name.clone()),
+                columns: index.column_names().map(str::to_owned).collect(),
+            });
+        }
+    }
+}
