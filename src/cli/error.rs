@@ -1,6 +1,8 @@
 //! What can go wrong on the command line, each with a hint saying what to do.
 
-use crate::{BackendKind, IntrospectError, MigrateError, MigrateErrorKind, RevisionError};
+use crate::{
+    AutogenerateError, BackendKind, IntrospectError, MigrateError, MigrateErrorKind, RevisionError,
+};
 
 /// A command that failed: one sentence, and [`CliError::hint`] for the next
 /// step. Messages never hold a password.
@@ -76,6 +78,10 @@ pub enum CliError {
     #[error(transparent)]
     Introspect(#[from] IntrospectError),
 
+    /// Autogenerate refused or failed.
+    #[error(transparent)]
+    Autogenerate(#[from] AutogenerateError),
+
     /// The changes cannot be written as this database's SQL.
     #[error(transparent)]
     Render(#[from] crate::RenderError),
@@ -96,7 +102,7 @@ pub enum CliError {
     },
 
     /// `check --destructive` found destructive operations in pending revisions.
-    #[error("{count} pending revision statement(s) destroy data")]
+    #[error("pending revisions hold {count} destructive operation(s)")]
     DestructivePending {
         /// How many statements.
         count: usize,
@@ -165,6 +171,16 @@ impl CliError {
             CliError::Revision(error) => return revision_hint(error, program),
             CliError::Migrate(error) => match error.kind() {
                 MigrateErrorKind::Revision(error) => return revision_hint(error, program),
+                _ => return None,
+            },
+            CliError::Autogenerate(error) => match error {
+                AutogenerateError::Revision(error) => return revision_hint(error, program),
+                AutogenerateError::NotUpToDate { .. } => {
+                    format!("apply them first with `{program} upgrade head`")
+                }
+                AutogenerateError::MultipleHeads { .. } => {
+                    format!("join them with `{program} merge heads -m \"merge\"`")
+                }
                 _ => return None,
             },
             CliError::Io { .. } | CliError::Introspect(_) | CliError::Render(_) => return None,

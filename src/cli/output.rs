@@ -181,7 +181,9 @@ pub(crate) fn parents_label(parents: &[String]) -> String {
 /// `12 ms`, `1.4 s`.
 pub(crate) fn duration_label(duration: Duration) -> String {
     let millis = duration.as_millis();
-    if millis < 10_000 {
+    if millis == 0 {
+        "<1 ms".to_owned()
+    } else if millis < 10_000 {
         format!("{millis} ms")
     } else {
         format!("{:.1} s", duration.as_secs_f64())
@@ -212,6 +214,7 @@ mod tests {
         assert_eq!(parents_label(&[]), "<base>");
         assert_eq!(parents_label(&["a".into(), "b".into()]), "a, b");
         assert_eq!(duration_label(Duration::from_millis(12)), "12 ms");
+        assert_eq!(duration_label(Duration::from_micros(300)), "<1 ms");
         assert_eq!(duration_label(Duration::from_millis(14_200)), "14.2 s");
         assert_eq!(count_label(1, "revision"), "1 revision");
         assert_eq!(count_label(0, "revision"), "0 revisions");

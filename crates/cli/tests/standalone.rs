@@ -164,4 +164,81 @@ fn model_commands_say_they_need_models<C: TestBackend>(db: &TestDatabase<C>) {
     }
 }
 
-backend_tests!(operator_session, model_commands_say_they_need_models);
+/// Two branches: `heads` and `branches` show them, `upgrade` asks for a
+/// merge, `merge heads` writes one, and `revision -m` follows it.
+fn branches_and_merges<C: TestBackend>(db: &TestDatabase<C>) {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    write_migrations(&dir);
+    let other = "c0c0c0c0c0c3";
+    std::fs::write(
+        dir.join(format!("20240103000000_{other}_other_branch.sql")),
+        format!("-- retort:revision {other}\n-- retort:parents {ROOT}\n-- retort:message other branch\n-- retort:up\nCREATE TABLE others (id INTEGER PRIMARY KEY);\n-- retort:down\nDROP TABLE others;\n"),
+    )
+    .unwrap();
+    let url = db.url.as_str();
+
+    assert_eq!(
+        ok(retort(url, &dir, &["heads", "-q"])).stdout,
+        format!("{CHILD} (head)\n{other} (head)\n")
+    );
+    let branches = ok(retort(url, &dir, &["branches"]));
+    assert!(
+        branches
+            .stdout
+            .starts_with(&format!("{ROOT} (branchpoint)\n")),
+        "{branches}"
+    );
+    assert!(
+        branches
+            .stdout
+            .contains(&format!("-> {other}, other branch")),
+        "{branches}"
+    );
+
+    let upgrade = retort(url, &dir, &["upgrade"]);
+    assert_eq!(upgrade.code, 1, "{upgrade}");
+    assert!(
+        upgrade
+            .stderr
+            .starts_with("error: the migrations have 2 heads"),
+        "{upgrade}"
+    );
+    assert!(
+        upgrade
+            .stderr
+            .contains("hint: join them with `retort merge heads"),
+        "{upgrade}"
+    );
+
+    let merge = ok(retort(
+        url,
+        &dir,
+        &["merge", "heads", "-m", "join branches"],
+    ));
+    let heads = ok(retort(url, &dir, &["heads", "-q"])).stdout;
+    let merged = heads
+        .strip_suffix(" (head)\n")
+        .unwrap_or_else(|| panic!("one head: {heads}"));
+    assert!(merge.stdout.contains(merged), "{merge}");
+    let show = ok(retort(url, &dir, &["show", merged]));
+    assert!(
+        show.stdout.contains(&format!("Parents: {CHILD}, {other}")),
+        "{show}"
+    );
+
+    ok(retort(url, &dir, &["revision", "-m", "by hand"]));
+    let history = ok(retort(url, &dir, &["history"])).stdout;
+    assert!(
+        history.starts_with(&format!("{merged} -> ")) && history.contains(", by hand\n"),
+        "{history}"
+    );
+    let report = ok(retort(url, &dir, &["upgrade"]));
+    assert!(report.stdout.contains("Applied 5 revisions"), "{report}");
+}
+
+backend_tests!(
+    operator_session,
+    model_commands_say_they_need_models,
+    branches_and_merges
+);

@@ -132,6 +132,7 @@ pub(crate) fn diesel_revisions(
             up,
             down: folder.down,
             transactional,
+            warnings: Vec::new(),
             file_name: folder.name,
             diesel_version: Some(version),
         });

@@ -4,7 +4,6 @@ use crate::cli::args::CheckArgs;
 use crate::cli::connect::with_connection;
 use crate::cli::output::{count_label, Tone};
 use crate::cli::{CliError, Context};
-use crate::revision::DIESEL_VERSION_TABLE;
 use crate::{DatabaseConnection, Migrations, Migrator, Op, Schema};
 
 /// `check [--destructive]`.
@@ -29,12 +28,9 @@ fn check_on<C: DatabaseConnection>(
         }
         return check_pending(context, migrations, &pending);
     }
-    let mut database = crate::introspect(conn)?;
-    // diesel's version table stays after switching; it is no model's.
-    database
-        .tables
-        .retain(|table| !(table.schema.is_none() && table.name == DIESEL_VERSION_TABLE));
-    let diff = crate::diff(&database, schema);
+    // What autogenerate would write: the models in the database's stored
+    // form, so spellings the database chose are not differences.
+    let diff = crate::autogen::pending_changes(conn, schema)?;
     if diff.is_empty() {
         context
             .out
@@ -69,15 +65,46 @@ fn check_on<C: DatabaseConnection>(
 }
 
 /// `check --destructive` on a database behind the files: fails when a
-/// pending revision holds a destructive operation.
+/// pending revision holds a destructive operation, as the
+/// `-- retort:warning` lines autogenerate wrote into it say. The models are
+/// not compared: the database does not have those revisions yet.
 fn check_pending(
-    _context: &Context,
-    _migrations: &Migrations,
+    context: &Context,
+    migrations: &Migrations,
     pending: &[String],
 ) -> Result<(), CliError> {
-    Err(CliError::NotAtHead {
-        pending: pending.to_vec(),
-    })
+    let graph = migrations.graph()?;
+    let mut count = 0;
+    for id in pending {
+        let revision = graph.find(id)?;
+        for warning in revision
+            .warnings()
+            .iter()
+            .filter(|warning| is_destructive(warning))
+        {
+            count += 1;
+            context.out.data(&format!(
+                "  {} ({}): {}",
+                context.out.paint(Tone::Name, revision.id()),
+                revision.file_name(),
+                context.out.paint(Tone::Warn, warning)
+            ));
+        }
+    }
+    if count > 0 {
+        return Err(CliError::DestructivePending { count });
+    }
+    context.out.info(&format!(
+        "{} pending, none destructive; the models are compared once they are applied",
+        count_label(pending.len(), "revision")
+    ));
+    Ok(())
+}
+
+/// Whether an autogenerate warning is about losing data: every warning but
+/// the note that a revision has no down section.
+fn is_destructive(warning: &str) -> bool {
+    !warning.starts_with("no down section")
 }
 
 /// "add column on users": the op's kind in words and the table it works on.

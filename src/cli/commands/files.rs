@@ -1,7 +1,12 @@
 //! The commands that write files: `init`, `revision` and `merge`.
 
+use std::path::Path;
+
 use crate::cli::args::{MergeArgs, RevisionArgs};
+use crate::cli::connect::with_connection;
+use crate::cli::output::Tone;
 use crate::cli::{CliError, Context};
+use crate::{Migrations, NewRevision};
 
 /// `init`: creates the migrations directory.
 pub(super) fn init(context: &Context) -> Result<(), CliError> {
@@ -29,11 +34,106 @@ pub(super) fn init(context: &Context) -> Result<(), CliError> {
 }
 
 /// `revision -m MSG [--autogenerate] [--empty]`.
-pub(super) fn revision(_context: &Context, _args: &RevisionArgs) -> Result<(), CliError> {
-    Ok(())
+pub(super) fn revision(context: &Context, args: &RevisionArgs) -> Result<(), CliError> {
+    if args.autogenerate {
+        return autogenerate(context, args);
+    }
+    let migrations = context.migrations()?;
+    let heads = heads(&migrations)?;
+    write(context, NewRevision::new(heads, args.message.as_str()))
+}
+
+/// `revision --autogenerate`: the changes from the database to the models.
+fn autogenerate(context: &Context, args: &RevisionArgs) -> Result<(), CliError> {
+    const COMMAND: &str = "revision --autogenerate";
+    let schema = context.schema(COMMAND)?;
+    let dir = context.migrations_dir()?;
+    let mut conn = context.connect(COMMAND)?;
+    let written =
+        with_connection!(&mut conn, conn => crate::autogenerate(conn, schema, dir, &args.message))?;
+    match written {
+        Some(path) => report_written(context, &path),
+        None if args.empty => {
+            let migrations = context.migrations()?;
+            write(
+                context,
+                NewRevision::new(heads(&migrations)?, args.message.as_str()),
+            )
+        }
+        None => {
+            context.out.info(
+                "No changes: the database matches the models, so no revision was written (--empty writes one anyway)",
+            );
+            Ok(())
+        }
+    }
 }
 
 /// `merge heads|REV... -m MSG`.
-pub(super) fn merge(_context: &Context, _args: &MergeArgs) -> Result<(), CliError> {
+pub(super) fn merge(context: &Context, args: &MergeArgs) -> Result<(), CliError> {
+    let migrations = context.migrations()?;
+    let graph = migrations.graph()?;
+    let mut parents: Vec<String> = Vec::new();
+    for target in &args.revisions {
+        let ids: Vec<String> = match target.as_str() {
+            "heads" => graph.heads().into_iter().map(str::to_owned).collect(),
+            id => vec![graph.find(id)?.id().to_owned()],
+        };
+        for id in ids {
+            if !parents.contains(&id) {
+                parents.push(id);
+            }
+        }
+    }
+    if parents.len() < 2 {
+        return Err(CliError::NothingToMerge {
+            given: match parents.first() {
+                None => "no revision".to_owned(),
+                Some(only) => format!("only {only}"),
+            },
+        });
+    }
+    write(context, NewRevision::new(parents, args.message.as_str()))
+}
+
+/// The heads a new revision follows.
+fn heads(migrations: &Migrations) -> Result<Vec<String>, CliError> {
+    Ok(migrations
+        .graph()?
+        .heads()
+        .into_iter()
+        .map(str::to_owned)
+        .collect())
+}
+
+fn write(context: &Context, revision: NewRevision) -> Result<(), CliError> {
+    let path = revision.write(context.migrations_dir()?)?;
+    report_written(context, &path)
+}
+
+/// "Wrote migrations/...sql (revision 3f2a9c1b7d04): review it, then run upgrade".
+fn report_written(context: &Context, path: &Path) -> Result<(), CliError> {
+    let revision = Migrations::from_dir(context.migrations_dir()?)?
+        .graph()?
+        .revisions()
+        .iter()
+        .find(|revision| {
+            path.file_name()
+                .is_some_and(|name| name == revision.file_name())
+        })
+        .cloned();
+    let Some(revision) = revision else {
+        context.out.info(&format!("Wrote {}", path.display()));
+        return Ok(());
+    };
+    for warning in revision.warnings() {
+        context.out.warn(warning);
+    }
+    context.out.info(&format!(
+        "Wrote {} (revision {}): review it, then apply it with `{} upgrade`",
+        path.display(),
+        context.out.paint(Tone::Name, revision.id()),
+        context.program
+    ));
     Ok(())
 }
