@@ -178,7 +178,7 @@ fn full_session<C: TestBackend>(db: &TestDatabase<C>) {
         "{step}"
     );
     assert!(
-        upgrade.stdout.contains(&format!("Applied 1 revision in "))
+        upgrade.stdout.contains("Applied 1 revision in ")
             && upgrade
                 .stdout
                 .contains(&format!("the database is at {id} (head)")),

@@ -88,6 +88,10 @@ pub struct DieselVersionRow {
 
 /// [`VersionTableConnection::diesel_versions`], the same text for every
 /// connection type.
+#[cfg_attr(
+    not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
+    allow(unused_macros)
+)]
 macro_rules! read_diesel_versions {
     () => {
         fn diesel_versions(&mut self) -> diesel::QueryResult<Vec<String>> {
