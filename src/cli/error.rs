@@ -57,8 +57,8 @@ pub enum CliError {
         dir: String,
     },
 
-    /// A file or directory could not be read or written.
-    #[error("cannot write {path}: {source}")]
+    /// The migrations directory could not be created or read.
+    #[error("cannot create the migrations directory {path}: {source}")]
     Io {
         /// The path.
         path: String,
@@ -140,7 +140,7 @@ impl CliError {
                 "give --url URL or set DATABASE_URL (postgres://..., mysql://..., or an SQLite file path)".to_owned()
             }
             CliError::BackendNotCompiled { feature, .. } => format!(
-                "rebuild with the `{feature}` feature (e.g. `cargo install retort-cli --features {feature}`)"
+                "rebuild with retort's `{feature}` feature (the standalone binary: `cargo install retort-cli --features {feature}`)"
             ),
             CliError::Connect { .. } => {
                 "check that the server is running and that the URL's host, port, user and database are right".to_owned()

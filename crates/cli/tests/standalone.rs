@@ -211,6 +211,13 @@ fn branches_and_merges<C: TestBackend>(db: &TestDatabase<C>) {
         "{upgrade}"
     );
 
+    let revision = retort(url, &dir, &["revision", "-m", "after both"]);
+    assert_eq!(
+        revision.code, 1,
+        "a revision after two heads would be a merge:\n{revision}"
+    );
+    assert!(revision.stderr.contains("2 heads"), "{revision}");
+
     let merge = ok(retort(
         url,
         &dir,

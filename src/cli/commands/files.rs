@@ -6,7 +6,7 @@ use crate::cli::args::{MergeArgs, RevisionArgs};
 use crate::cli::connect::with_connection;
 use crate::cli::output::Tone;
 use crate::cli::{CliError, Context};
-use crate::{Migrations, NewRevision};
+use crate::{Migrations, NewRevision, RevisionError};
 
 /// `init`: creates the migrations directory.
 pub(super) fn init(context: &Context) -> Result<(), CliError> {
@@ -96,14 +96,19 @@ pub(super) fn merge(context: &Context, args: &MergeArgs) -> Result<(), CliError>
     write(context, NewRevision::new(parents, args.message.as_str()))
 }
 
-/// The heads a new revision follows.
+/// The head a new revision follows (none for the first): several heads
+/// need a `merge` first, as the revision would otherwise be a merge itself.
 fn heads(migrations: &Migrations) -> Result<Vec<String>, CliError> {
-    Ok(migrations
+    let heads: Vec<String> = migrations
         .graph()?
         .heads()
         .into_iter()
         .map(str::to_owned)
-        .collect())
+        .collect();
+    if heads.len() > 1 {
+        return Err(RevisionError::MultipleHeads { heads }.into());
+    }
+    Ok(heads)
 }
 
 fn write(context: &Context, revision: NewRevision) -> Result<(), CliError> {

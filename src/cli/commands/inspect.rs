@@ -13,7 +13,7 @@ use retort_core::revision::RevisionGraph;
 pub(super) fn current(context: &Context) -> Result<(), CliError> {
     let migrations = context.migrations()?;
     let graph = migrations.graph()?;
-    let current = current_revisions(context, &migrations)?;
+    let current = current_revisions(context, &migrations, "current")?;
     if current.is_empty() {
         context
             .out
@@ -75,7 +75,7 @@ pub(super) fn history(context: &Context, args: &HistoryArgs) -> Result<(), CliEr
             .as_deref()
             .is_some_and(|range| range.contains("current"));
     let current = if needs_current {
-        current_revisions(context, &migrations)?
+        current_revisions(context, &migrations, "history --indicate-current")?
     } else {
         Vec::new()
     };
@@ -161,8 +161,12 @@ pub(super) fn show(context: &Context, target: &str) -> Result<(), CliError> {
 }
 
 /// The revisions the database is at.
-fn current_revisions(context: &Context, migrations: &Migrations) -> Result<Vec<String>, CliError> {
-    let mut conn = context.connect("current")?;
+fn current_revisions(
+    context: &Context,
+    migrations: &Migrations,
+    command: &'static str,
+) -> Result<Vec<String>, CliError> {
+    let mut conn = context.connect(command)?;
     let migrator = Migrator::new(migrations);
     Ok(with_connection!(&mut conn, conn => migrator.current(conn))?)
 }
