@@ -250,6 +250,50 @@ fn check_lists_the_differences<C: TestBackend>(db: &TestDatabase<C>) {
     assert!(error.contains("differ"), "{check}");
     assert!(check.stdout.contains("drop table on drifted"), "{check}");
     assert!(check.stdout.contains("destructive"), "{check}");
+
+    // The drift written into a revision: behind it, `check` wants an
+    // upgrade, and `check --destructive` names the destructive operation.
+    let revision = migrate(
+        &url,
+        &dir,
+        &["revision", "--autogenerate", "-m", "drop drifted"],
+    );
+    assert!(
+        revision
+            .ok()
+            .stderr
+            .contains("warning: drops table drifted"),
+        "{revision}"
+    );
+    let behind = migrate(&url, &dir, &["check"]);
+    assert!(behind.failed_with(1).contains("not at head"), "{behind}");
+    let destructive = migrate(&url, &dir, &["check", "--destructive"]);
+    assert!(
+        destructive
+            .failed_with(1)
+            .contains("1 destructive operation"),
+        "{destructive}"
+    );
+    assert!(
+        destructive.stdout.contains("drops table drifted"),
+        "{destructive}"
+    );
+
+    migrate(&url, &dir, &["upgrade", "-q"]).ok();
+    let clean = migrate(&url, &dir, &["check", "--destructive"]);
+    assert!(clean.ok().stdout.contains("No differences"), "{clean}");
+
+    // Nothing to write: no file, unless --empty.
+    let unchanged = migrate(&url, &dir, &["revision", "--autogenerate", "-m", "nothing"]);
+    assert!(unchanged.ok().stdout.contains("No changes"), "{unchanged}");
+    assert_eq!(revision_files(&dir).len(), 2);
+    migrate(
+        &url,
+        &dir,
+        &["revision", "--autogenerate", "--empty", "-m", "nothing"],
+    )
+    .ok();
+    assert_eq!(revision_files(&dir).len(), 3);
 }
 
 /// Unknown command, unknown target, malformed file: one error line, a hint,

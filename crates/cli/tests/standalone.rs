@@ -90,6 +90,8 @@ fn operator_session<C: TestBackend>(db: &TestDatabase<C>) {
             .contains(&format!("{ROOT} -> {CHILD}  add name  (")),
         "{upgrade}"
     );
+    assert_eq!(ok(retort(url, &dir, &["downgrade", "-1", "-q"])).stdout, "");
+    assert_eq!(ok(retort(url, &dir, &["upgrade", "--quiet"])).stdout, "");
     let again = ok(retort(url, &dir, &["upgrade"]));
     assert_eq!(
         again.stdout,
