@@ -314,6 +314,19 @@ fn bad_input_is_one_clear_line<C: TestBackend>(db: &TestDatabase<C>) {
         "the hint suggests the command:\n{typo}"
     );
 
+    let no_target = migrate(&url, &dir, &["downgrade"]);
+    assert!(no_target.failed_with(2).contains("<TARGET>"), "{no_target}");
+    assert!(
+        no_target.stderr.contains("hint: usage: migrate downgrade ")
+            && no_target
+                .stderr
+                .ends_with("<TARGET>; see `migrate --help`\n"),
+        "{no_target}"
+    );
+
+    let range = migrate(&url, &dir, &["history", "-r", "nonsense"]);
+    assert!(range.failed_with(1).contains("LOWER:UPPER"), "{range}");
+
     let target = migrate(&url, &dir, &["upgrade", "abcdef"]);
     assert!(
         target.failed_with(1).contains("unknown revision `abcdef`"),

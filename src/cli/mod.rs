@@ -138,26 +138,35 @@ fn usage_error(error: &clap::Error, program: &str) -> u8 {
             0
         };
     }
+    // clap writes the error (over one or more lines), then perhaps a tip,
+    // the usage and a pointer to --help.
     let rendered = error.render().to_string();
-    let mut lines = rendered
+    let lines: Vec<&str> = rendered
         .lines()
         .map(str::trim)
-        .filter(|line| !line.is_empty());
-    let message = lines
-        .next()
-        .map(|line| {
-            line.strip_prefix("error:")
-                .unwrap_or(line)
-                .trim()
-                .to_owned()
-        })
-        .unwrap_or_else(|| "the command line does not parse".to_owned());
-    let hint = lines
-        .find_map(|line| line.strip_prefix("tip:").map(str::trim))
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("see `{program} --help` for the commands and their options"));
+        .filter(|line| !line.is_empty())
+        .collect();
+    let is_after_message = |line: &&str| {
+        line.starts_with("tip:")
+            || line.starts_with("Usage:")
+            || line.starts_with("For more information")
+    };
+    let message: Vec<&str> = lines
+        .iter()
+        .copied()
+        .take_while(|line| !is_after_message(line))
+        .collect();
+    let message = message.join(" ");
+    let message = message.strip_prefix("error:").unwrap_or(&message).trim();
+    let tip = lines.iter().find_map(|line| line.strip_prefix("tip:"));
+    let usage = lines.iter().find_map(|line| line.strip_prefix("Usage:"));
+    let hint = match (tip, usage) {
+        (Some(tip), _) => tip.trim().to_owned(),
+        (None, Some(usage)) => format!("usage: {}; see `{program} --help`", usage.trim()),
+        (None, None) => format!("see `{program} --help` for the commands and their options"),
+    };
     let out = Printer::new(Verbosity::Normal, None);
-    out.error(&one_line(&message), Some(&hint));
+    out.error(&one_line(message), Some(&hint));
     2
 }
 
