@@ -126,4 +126,38 @@ mod tests {
         assert!(!format!("{url:?}").contains("hunter2"));
         assert_eq!(url.backend(), BackendKind::Postgres);
     }
+
+    #[test]
+    fn a_backend_left_out_names_its_feature() {
+        let error = CliError::BackendNotCompiled {
+            backend: BackendKind::Mysql,
+            feature: feature_of(BackendKind::Mysql),
+        };
+        assert_eq!(
+            error.to_string(),
+            "this program was built without MySQL support"
+        );
+        assert!(error
+            .hint("retort")
+            .is_some_and(|hint| hint.contains("--features mysql")));
+    }
+
+    /// Only where a backend is left out can connecting to it be refused.
+    #[cfg(not(all(feature = "postgres", feature = "mysql", feature = "sqlite")))]
+    #[test]
+    fn urls_of_backends_left_out_are_refused() {
+        for (url, compiled) in [
+            ("postgres://u:pw@127.0.0.1:1/db", cfg!(feature = "postgres")),
+            ("mysql://u:pw@127.0.0.1:1/db", cfg!(feature = "mysql")),
+            ("app.db", cfg!(feature = "sqlite")),
+        ] {
+            if !compiled {
+                let refused = connect(&DatabaseUrl::new(url.to_owned()));
+                assert!(
+                    matches!(refused, Err(CliError::BackendNotCompiled { .. })),
+                    "{url}"
+                );
+            }
+        }
+    }
 }
