@@ -100,7 +100,7 @@ pub(crate) struct RevisionArgs {
     pub(crate) autogenerate: bool,
 
     /// With --autogenerate, write the revision even when nothing differs.
-    #[arg(long)]
+    #[arg(long, requires = "autogenerate")]
     pub(crate) empty: bool,
 }
 
