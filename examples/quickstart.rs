@@ -1,11 +1,15 @@
-//! The quickstart: models become a schema, on an SQLite file.
+//! The quickstart, on an SQLite file: models become a first revision in
+//! `./migrations`, `migrate_to_head` applies it to `./quickstart.db`, and a
+//! second model version becomes a second revision. Run it again: the
+//! database already matches the latest models, so nothing is written.
+//! Delete `quickstart.db` and `migrations/` to start over.
 //!
 //! ```text
 //! cargo run --example quickstart
 //! ```
 
 use diesel::{Connection, SqliteConnection};
-use retort::Model;
+use retort::{Migrations, Migrator, Model, Schema};
 
 /// A team of users.
 #[derive(Model)]
@@ -13,7 +17,7 @@ use retort::Model;
 pub struct Team {
     #[model(primary_key)]
     pub id: i64,
-    #[model(max_length = 100)]
+    #[model(max_length = 100, unique)]
     pub name: String,
 }
 
@@ -31,25 +35,85 @@ pub struct User {
     pub team_id: Option<i64>,
 }
 
+/// The second version of the models: users get a time zone. (Models are
+/// read through `Model::table()`, so their fields are never read here.)
+#[allow(dead_code)]
+mod version_2 {
+    use retort::Model;
+
+    /// Someone who signs in.
+    #[derive(Model)]
+    #[model(table = "users")]
+    pub struct User {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(unique, max_length = 255)]
+        pub email: String,
+        /// Name shown on the profile page.
+        pub display_name: Option<String>,
+        #[model(references = "teams.id", on_delete = "cascade", index)]
+        pub team_id: Option<i64>,
+        /// IANA time zone, for showing times.
+        #[model(max_length = 64, default = "'UTC'")]
+        pub time_zone: String,
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let database = "quickstart.db";
-    let _conn = SqliteConnection::establish(database)?;
+    let dir = "migrations";
+    let mut conn = SqliteConnection::establish(database)?;
     println!("opened {database}");
 
-    let schema = retort::schema![Team, User];
-    for table in &schema.tables {
-        println!("table {}", table.name);
-        for column in &table.columns {
-            let null = if column.nullable { "NULL" } else { "NOT NULL" };
-            println!("  {:<14} {:?} {null}", column.name, column.ty);
-        }
-        for foreign_key in &table.foreign_keys {
-            println!(
-                "  {} references {}",
-                foreign_key.name.as_deref().unwrap_or("foreign key"),
-                foreign_key.referenced_table
-            );
-        }
+    // A new project starts from the first version of its models; a rerun
+    // goes straight to the latest, which the database already matches.
+    let new_project = !std::path::Path::new(dir).exists();
+    if new_project {
+        step(
+            &mut conn,
+            dir,
+            &retort::schema![Team, User],
+            "create teams and users",
+        )?;
+    }
+    step(
+        &mut conn,
+        dir,
+        &retort::schema![Team, version_2::User],
+        "add users.time_zone",
+    )?;
+
+    let migrations = Migrations::from_dir(dir)?;
+    let migrator = Migrator::new(&migrations);
+    println!("current: {}", migrator.current(&mut conn)?.join(", "));
+    println!("history:");
+    for revision in migrator.history()? {
+        println!("  {} {}", revision.id(), revision.message());
+    }
+    Ok(())
+}
+
+/// Autogenerates a revision for `models` (if they differ from the database)
+/// and applies everything pending.
+fn step(
+    conn: &mut SqliteConnection,
+    dir: &str,
+    models: &Schema,
+    message: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    match retort::autogenerate(conn, models, dir, message)? {
+        Some(path) => println!("wrote {}", path.display()),
+        None => println!("{message}: the database already matches, nothing written"),
+    }
+    let migrations = Migrations::from_dir(dir)?;
+    let report = retort::migrate_to_head(conn, &migrations)?;
+    for ran in report.steps() {
+        println!(
+            "applied {} {} ({} ms)",
+            ran.revision,
+            ran.message,
+            ran.duration.as_millis()
+        );
     }
     Ok(())
 }

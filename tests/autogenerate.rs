@@ -294,3 +294,94 @@ fn a_missing_directory_is_created() {
         .unwrap();
     assert_eq!(path.parent(), Some(migrations.as_path()));
 }
+
+/// Every type, each with a default where the type takes one, NOT NULL and
+/// nullable, with comments: what a model can say about a column.
+fn every_type_and_default(kind: retort::BackendKind) -> Schema {
+    use retort::{Column, PrimaryKey, SqlType, Table};
+    let custom = match kind {
+        retort::BackendKind::Mysql => "mediumtext",
+        _ => "tsvector",
+    };
+    let with_defaults: Vec<(SqlType, Option<&str>)> = vec![
+        (SqlType::SmallInt, Some("1")),
+        (SqlType::Integer, Some("-2")),
+        (SqlType::BigInt, Some("3")),
+        (SqlType::Real, Some("1.5")),
+        (SqlType::Double, Some("2.25")),
+        (
+            SqlType::Numeric {
+                precision: Some(10),
+                scale: Some(2),
+            },
+            Some("9.99"),
+        ),
+        (
+            SqlType::Numeric {
+                precision: Some(10),
+                scale: None,
+            },
+            Some("10"),
+        ),
+        (
+            SqlType::Numeric {
+                precision: None,
+                scale: None,
+            },
+            Some("5"),
+        ),
+        (SqlType::Boolean, Some("false")),
+        (SqlType::Text, Some("'it''s'")),
+        (SqlType::Varchar(255), Some("'abc'")),
+        (SqlType::Char(3), Some("'xyz'")),
+        (SqlType::Binary, None),
+        (SqlType::Date, Some("'2024-01-31'")),
+        (SqlType::Time, Some("'12:30:00'")),
+        (SqlType::Timestamp, Some("CURRENT_TIMESTAMP")),
+        (SqlType::TimestampTz, Some("CURRENT_TIMESTAMP")),
+        (SqlType::Uuid, None),
+        (SqlType::Json, None),
+        (
+            SqlType::Enum {
+                name: "mood".into(),
+                values: vec!["happy".into(), "it's ok".into()],
+            },
+            Some("'happy'"),
+        ),
+        (SqlType::Custom(custom.into()), None),
+    ];
+    let mut table = Table::new("every_type")
+        .column(Column::new("id", SqlType::BigInt).identity())
+        .primary_key(PrimaryKey {
+            name: Some("pk_every_type".into()),
+            columns: vec!["id".into()],
+        });
+    table.comment = Some("One column of every type.".into());
+    for (at, (ty, default)) in with_defaults.into_iter().enumerate() {
+        let mut required = Column::new(format!("c{at}"), ty.clone()).comment(format!("type {at}"));
+        if let Some(default) = default {
+            required = required.default_expr(default);
+        }
+        table = table
+            .column(required)
+            .column(Column::new(format!("n{at}"), ty).nullable());
+    }
+    Schema::new(vec![table])
+}
+
+fn every_type_and_default_diffs_empty_once_applied<C: TestBackend>(db: &TestDatabase<C>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = db.connect();
+    let models = every_type_and_default(C::BACKEND);
+    generate(&mut conn, &models, dir.path(), "every type");
+    upgrade(&mut conn, dir.path());
+    let again = autogenerate(&mut conn, &models, dir.path(), "nothing").unwrap();
+    assert!(
+        again.is_none(),
+        "{}: unchanged models wrote a revision; still different: {}",
+        C::NAME,
+        still_different(&mut conn, &models)
+    );
+}
+
+backend_tests!(every_type_and_default_diffs_empty_once_applied);

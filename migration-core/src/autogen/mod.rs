@@ -131,8 +131,11 @@ pub fn autogenerate_with<C: DatabaseConnection>(
 ///
 /// Reading the database failed.
 pub fn pending_changes<C: DatabaseConnection>(conn: &mut C, target: &Schema) -> Result<Diff> {
-    let database = read_namespaces_of(conn, target)?;
-    let mut target = C::BACKEND.backend().stored_form(target);
+    let backend = C::BACKEND.backend();
+    // Both sides in the stored form: it also merges what the database
+    // treats as the same (MySQL's `NO ACTION` and `RESTRICT`).
+    let database = backend.stored_form(&read_namespaces_of(conn, target)?);
+    let mut target = backend.stored_form(target);
     spelling::adopt_database_spelling(&database, &mut target);
     Ok(diff(&database, &target))
 }

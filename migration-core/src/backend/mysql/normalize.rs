@@ -35,9 +35,12 @@
 //! types, which all have microseconds (MariaDB gives a `CURRENT_TIMESTAMP`
 //! default the column's precision; other precisions are kept:
 //! `CURRENT_TIMESTAMP(3)`), and
-//! on a boolean column `1`/`0` read as `true`/`false`.
+//! on a boolean column `1`/`0` read as `true`/`false`. String literals read
+//! in the standard form, quotes doubled (`'it''s'` for MariaDB's
+//! `'it\'s'`), and a time literal loses the zero microseconds MySQL adds on
+//! retort's time types (`'12:30:00'` for `'12:30:00.000000'`).
 
-use crate::introspect::text::{canonical_default, literal_list, TypeSpelling};
+use crate::introspect::text::{canonical_default, literal_list, quote_literal, TypeSpelling};
 use crate::schema::SqlType;
 
 /// Reads a type as `COLUMN_TYPE` (or a DDL spelling) gives it. An enum comes
@@ -118,7 +121,59 @@ pub(super) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> 
             precision => format!("CURRENT_TIMESTAMP{precision}"),
         });
     }
-    canonical_default(ty, reported)
+    let reported = match mysql_literal(reported) {
+        Some(value) => quote_literal(without_zero_fraction(ty, &value)),
+        None => reported.to_owned(),
+    };
+    canonical_default(ty, &reported)
+}
+
+/// The value of a MySQL string literal, whose quotes may be escaped either
+/// way (`'it\'s'`, `'it''s'`) and which may hold backslash escapes;
+/// `None` when `text` is not exactly one literal.
+fn mysql_literal(text: &str) -> Option<String> {
+    let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
+    let mut value = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\\' => value.push(match chars.next()? {
+                'n' => '\n',
+                't' => '\t',
+                'r' => '\r',
+                '0' => '\0',
+                'Z' => '\x1a',
+                'b' => '\x08',
+                other => other,
+            }),
+            '\'' => {
+                // Inside a literal a quote is doubled.
+                if chars.next()? != '\'' {
+                    return None;
+                }
+                value.push('\'');
+            }
+            other => value.push(other),
+        }
+    }
+    Some(value)
+}
+
+/// A time literal without the zero microseconds MySQL adds to a default on
+/// a column that has them (`'12:30:00.000000'` is `'12:30:00'`).
+fn without_zero_fraction<'v>(ty: &SqlType, value: &'v str) -> &'v str {
+    let timed = matches!(
+        ty,
+        SqlType::Time | SqlType::Timestamp | SqlType::TimestampTz
+    );
+    match value.rsplit_once('.') {
+        Some((whole, fraction))
+            if timed && !fraction.is_empty() && fraction.bytes().all(|b| b == b'0') =>
+        {
+            whole
+        }
+        _ => value,
+    }
 }
 
 #[cfg(test)]
@@ -201,6 +256,34 @@ mod tests {
         ] {
             assert_eq!(parse_type(spelled), SqlType::Custom(spelled.into()));
         }
+    }
+
+    #[test]
+    fn escaped_quotes_and_zero_microseconds_read_in_standard_form() {
+        assert_eq!(
+            normalize_default(&SqlType::Text, r"'it\'s'").as_deref(),
+            Some("'it''s'")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Text, "'it''s'").as_deref(),
+            Some("'it''s'")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Text, r"'a\\b\n'").as_deref(),
+            Some("'a\\b\n'")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Time, "'12:30:00.000000'").as_deref(),
+            Some("'12:30:00'")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Time, "'12:30:00.250000'").as_deref(),
+            Some("'12:30:00.250000'")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Text, "'1.000'").as_deref(),
+            Some("'1.000'")
+        );
     }
 
     #[test]

@@ -19,8 +19,15 @@ fn column_definition(backend: &SqliteBackend, table: &Table, column: &Column) ->
     let name = backend.quote_identifier(&column.name);
     let mut sql = if rowid_alias(table) == Some(column.name.as_str()) {
         // Only a column declared exactly `INTEGER PRIMARY KEY` aliases the
-        // rowid, and only such a column may be AUTOINCREMENT.
-        format!("{name} INTEGER PRIMARY KEY AUTOINCREMENT")
+        // rowid, and only such a column may be AUTOINCREMENT. The key's
+        // name goes with it, as a column constraint.
+        let key_name = table
+            .primary_key
+            .as_ref()
+            .and_then(|key| key.name.as_deref())
+            .map(|key_name| format!(" CONSTRAINT {}", backend.quote_identifier(key_name)))
+            .unwrap_or_default();
+        format!("{name} INTEGER{key_name} PRIMARY KEY AUTOINCREMENT")
     } else {
         format!("{name} {}", backend.type_sql(&column.ty))
     };

@@ -79,9 +79,8 @@ impl Backend for SqliteBackend {
     }
 
     /// Besides types and defaults: no comments, enums named after their
-    /// columns, and an identity primary key is the rowid alias: an
-    /// `INTEGER PRIMARY KEY` column without a constraint name. No other
-    /// column is an identity.
+    /// columns, and an identity primary key is the rowid alias, an
+    /// `INTEGER PRIMARY KEY` column. No other column is an identity.
     fn stored_form(&self, schema: &Schema) -> Schema {
         let mut stored = stored_form::columns_as_read_back(self, schema);
         stored_form::without_comments(&mut stored);
@@ -93,11 +92,6 @@ impl Backend for SqliteBackend {
                     column.ty = SqlType::Integer;
                 } else {
                     column.identity = false;
-                }
-            }
-            if rowid_alias.is_some() {
-                if let Some(key) = &mut table.primary_key {
-                    key.name = None;
                 }
             }
         }
