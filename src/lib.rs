@@ -43,7 +43,8 @@ pub use retort_core::diff::{self, diff, Diff, DiffWarning, Op};
 pub use retort_core::lint::{self, lint, LintFinding};
 /// Rendering a diff as one database's SQL (`retort::render(&diff, backend)`).
 pub use retort_core::render::{self, render, RenderError};
-pub use retort_core::revision::{Migrations, NewRevision, Revision, RevisionError};
+/// Migration files, the revision graph, and diesel migration folders.
+pub use retort_core::revision::{self, Migrations, NewRevision, Revision, RevisionError};
 pub use retort_core::runner::{
     migrate_to_head, Direction, MigrateError, MigrateErrorKind, Migrator, Report, ReportStep,
 };
@@ -217,3 +218,7 @@ macro_rules! schema {
         $crate::Schema::new(::std::vec![$(<$model as $crate::Model>::table()),*])
     };
 }
+
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub mod cli;

@@ -1,5 +1,6 @@
-//! `embed_migrations!("dir")`: every `*.sql` file of a directory as
-//! `(file name, include_str!(path))` pairs for `Migrations::from_embedded`.
+//! `embed_migrations!("dir")`: every `*.sql` file of a directory, and the
+//! files of every diesel migration folder in it (as `<folder>/up.sql`, ...),
+//! as `(file name, include_str!(path))` pairs for `Migrations::from_embedded`.
 
 use std::path::PathBuf;
 
@@ -48,16 +49,23 @@ pub fn expand_embed_migrations(input: TokenStream) -> syn::Result<TokenStream> {
         let Some(name) = file.file_name().and_then(|name| name.to_str()) else {
             continue;
         };
-        if !name.ends_with(".sql") || name.starts_with('.') || !file.is_file() {
+        if name.starts_with('.') {
             continue;
         }
-        let full = file.to_str().ok_or_else(|| {
-            syn::Error::new(
-                dir.span(),
-                format!("migration file path {} is not UTF-8", file.display()),
-            )
-        })?;
-        files.push((name.to_owned(), full.to_owned()));
+        if file.is_dir() {
+            // A diesel migration folder: its files, named `<folder>/<file>`.
+            for inside in ["up.sql", "down.sql", "metadata.toml"] {
+                let path = file.join(inside);
+                if path.is_file() {
+                    files.push((format!("{name}/{inside}"), utf8_path(&path, &dir)?));
+                }
+            }
+            continue;
+        }
+        if !name.ends_with(".sql") || !file.is_file() {
+            continue;
+        }
+        files.push((name.to_owned(), utf8_path(&file, &dir)?));
     }
     files.sort();
     let pairs = files
@@ -65,5 +73,15 @@ pub fn expand_embed_migrations(input: TokenStream) -> syn::Result<TokenStream> {
         .map(|(name, full)| quote! { (#name, ::core::include_str!(#full)) });
     Ok(quote! {
         ::retort::Migrations::from_embedded(&[#(#pairs),*])
+    })
+}
+
+/// A file's path as the string `include_str!` takes.
+fn utf8_path(file: &std::path::Path, dir: &LitStr) -> syn::Result<String> {
+    file.to_str().map(str::to_owned).ok_or_else(|| {
+        syn::Error::new(
+            dir.span(),
+            format!("migration file path {} is not UTF-8", file.display()),
+        )
     })
 }

@@ -37,7 +37,9 @@
 //!
 //! # What is never in the result
 //!
-//! - The version table [`VERSION_TABLE`](crate::VERSION_TABLE).
+//! - The version table [`VERSION_TABLE`](crate::VERSION_TABLE), and
+//!   diesel_migrations' `__diesel_schema_migrations`, which stays after a
+//!   project switches to retort: bookkeeping, not the application's schema.
 //! - Views, materialized views, sequences, triggers, functions and types that
 //!   no column uses: they are not tables.
 //! - SQLite's internal tables (`sqlite_%`) and virtual tables.
@@ -102,6 +104,11 @@ pub(crate) mod assemble;
 mod error;
 mod options;
 pub(crate) mod text;
+
+/// The bookkeeping tables introspection never reports: retort's version
+/// table and diesel_migrations'.
+pub(crate) const BOOKKEEPING_TABLES: [&str; 2] =
+    [crate::VERSION_TABLE, crate::revision::DIESEL_VERSION_TABLE];
 
 pub use error::{IntrospectError, Result};
 pub use options::IntrospectOptions;

@@ -45,6 +45,7 @@ pub struct Revision {
     pub(crate) warnings: Vec<String>,
     pub(crate) file_name: String,
     pub(crate) checksum: String,
+    pub(crate) diesel_version: Option<String>,
 }
 
 impl Revision {
@@ -103,6 +104,12 @@ impl Revision {
     /// table records to notice a file edited after it was applied.
     pub fn checksum(&self) -> &str {
         &self.checksum
+    }
+
+    /// For a revision read from a diesel_migrations folder, the version
+    /// diesel records for it in `__diesel_schema_migrations`.
+    pub fn diesel_version(&self) -> Option<&str> {
+        self.diesel_version.as_deref()
     }
 }
 
@@ -329,6 +336,7 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
         warnings,
         file_name: file_name.to_owned(),
         checksum,
+        diesel_version: None,
     })
 }
 

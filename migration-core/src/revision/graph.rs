@@ -147,6 +147,69 @@ impl RevisionGraph {
             .collect()
     }
 
+    /// The revision a full id or a unique prefix of one names.
+    ///
+    /// # Errors
+    ///
+    /// [`RevisionError::UnknownTarget`] when no id starts with it,
+    /// [`RevisionError::AmbiguousTarget`] when several do.
+    pub fn find(&self, id_or_prefix: &str) -> Result<&Revision, RevisionError> {
+        self.resolve_revision(id_or_prefix.trim())
+            .map(|at| &self.revisions[at])
+    }
+
+    /// The revisions that follow `revision` directly, in order: two or more
+    /// at a branch point. Empty for a head or an unknown id.
+    pub fn children(&self, revision: &str) -> Vec<&Revision> {
+        self.position(revision)
+            .map(|at| {
+                self.children[at]
+                    .iter()
+                    .map(|&child| &self.revisions[child])
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The revisions from `lower` to `upper`, both included, in order: those
+    /// that are `lower` or descend from it (every revision when `None`) and
+    /// that are `upper` or that `upper` descends from (every revision when
+    /// `None`). Each end is a full id or a unique prefix.
+    ///
+    /// # Errors
+    ///
+    /// As for [`RevisionGraph::find`], for either end.
+    pub fn range(
+        &self,
+        lower: Option<&str>,
+        upper: Option<&str>,
+    ) -> Result<Vec<&Revision>, RevisionError> {
+        let everything = vec![true; self.revisions.len()];
+        let after_lower = match lower {
+            None => everything.clone(),
+            Some(lower) => {
+                let at = self.resolve_revision(lower.trim())?;
+                let mut marks = vec![false; self.revisions.len()];
+                marks[at] = true;
+                self.mark_descendants(at, &mut marks);
+                marks
+            }
+        };
+        let before_upper = match upper {
+            None => everything,
+            Some(upper) => {
+                let at = self.resolve_revision(upper.trim())?;
+                let mut marks = vec![false; self.revisions.len()];
+                self.mark_ancestors(at, &mut marks);
+                marks
+            }
+        };
+        Ok((0..self.revisions.len())
+            .filter(|&at| after_lower[at] && before_upper[at])
+            .map(|at| &self.revisions[at])
+            .collect())
+    }
+
     /// Reads a target: `head`, `heads`, `base`, `+N`, `-N`, a full id or a
     /// unique prefix.
     pub(crate) fn parse_target(&self, target: &str) -> Result<Target, RevisionError> {
@@ -384,6 +447,30 @@ mod tests {
     const C: &str = "cccccccccccc";
     const D: &str = "dddddddddddd";
     const M: &str = "abcdef000000";
+
+    #[test]
+    fn find_children_and_ranges() {
+        let graph = branched(true);
+        assert_eq!(graph.find("abc").unwrap().id(), M);
+        assert!(matches!(
+            graph.find("a"),
+            Err(RevisionError::AmbiguousTarget { .. })
+        ));
+        assert!(matches!(
+            graph.find("e"),
+            Err(RevisionError::UnknownTarget { .. })
+        ));
+        let ids = |revisions: Vec<&Revision>| -> Vec<String> {
+            revisions.iter().map(|r| r.id().to_owned()).collect()
+        };
+        assert_eq!(ids(graph.children(A)), [B, C]);
+        assert!(graph.children(M).is_empty());
+        assert_eq!(ids(graph.range(None, None).unwrap()).len(), 4);
+        assert_eq!(ids(graph.range(Some(B), None).unwrap()), [B, M]);
+        assert_eq!(ids(graph.range(None, Some(C)).unwrap()), [A, C]);
+        assert_eq!(ids(graph.range(Some(A), Some(B)).unwrap()), [A, B]);
+        assert!(graph.range(Some(B), Some(C)).unwrap().is_empty());
+    }
 
     /// A -> B -> M, A -> C -> M: two branches and their merge.
     fn branched(with_merge: bool) -> RevisionGraph {

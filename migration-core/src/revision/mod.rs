@@ -6,7 +6,13 @@
 //! or embeds them at compile time (`retort::embed_migrations!`), and checks
 //! the graph their parents form: no duplicate ids, no unknown parents, no
 //! cycles.
+//!
+//! A diesel project's folders (`<version>_<name>/up.sql` and `down.sql`)
+//! in the same directory are read too, as a linear chain of revisions that
+//! retort files follow (see `DIESEL_VERSION_TABLE` for how their history is
+//! recognised).
 
+mod diesel;
 mod error;
 mod file;
 mod graph;
@@ -16,6 +22,7 @@ mod split;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
+pub use diesel::{diesel_revision_id, diesel_version, DIESEL_VERSION_TABLE};
 pub use error::RevisionError;
 pub use file::{checksum, is_revision_id, parse_revision, Revision, REVISION_ID_LENGTH};
 pub use graph::RevisionGraph;
@@ -48,8 +55,9 @@ pub struct Migrations {
 }
 
 impl Migrations {
-    /// Reads and checks every `*.sql` file in `dir` (other files are
-    /// ignored).
+    /// Reads and checks every `*.sql` file in `dir`, and every diesel
+    /// migration folder (a subdirectory holding `up.sql`); other files are
+    /// ignored.
     ///
     /// # Errors
     ///
@@ -69,7 +77,21 @@ impl Migrations {
             let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
                 continue;
             };
-            if !name.ends_with(".sql") || name.starts_with('.') || !path.is_file() {
+            if name.starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                for file in ["up.sql", "down.sql", "metadata.toml"] {
+                    let inside = path.join(file);
+                    if inside.is_file() {
+                        let contents = std::fs::read_to_string(&inside)
+                            .map_err(|error| io_error(&inside, error))?;
+                        files.push((format!("{name}/{file}"), contents));
+                    }
+                }
+                continue;
+            }
+            if !name.ends_with(".sql") || !path.is_file() {
                 continue;
             }
             let contents =
@@ -129,12 +151,23 @@ impl std::fmt::Debug for Migrations {
     }
 }
 
-/// Parses files given in name order and builds their graph.
+/// Parses files given in name order (`<folder>/up.sql` and the like for
+/// diesel folders) and builds their graph.
 fn build_graph<'a>(
     files: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Result<RevisionGraph, RevisionError> {
-    let revisions = files
-        .map(|(name, contents)| parse_revision(name, contents))
-        .collect::<Result<Vec<_>, _>>()?;
+    let (diesel_files, retort_files): (Vec<_>, Vec<_>) =
+        files.partition(|(name, _)| diesel::is_diesel_file(name));
+    let folders = diesel::group_folders(diesel_files.into_iter());
+    // diesel's history comes first, so its revisions lead the order.
+    let mut revisions = diesel::diesel_revisions(
+        folders
+            .into_iter()
+            .filter(|folder| folder.up.is_some() || folder.down.is_some())
+            .collect(),
+    )?;
+    for (name, contents) in retort_files {
+        revisions.push(parse_revision(name, contents)?);
+    }
     RevisionGraph::new(revisions)
 }

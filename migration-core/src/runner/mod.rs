@@ -41,10 +41,14 @@
 //!   when nothing of the revision took effect. The failure is recognised by
 //!   the server's message (diesel does not expose the SQLSTATE), so it
 //!   needs the server's messages in English (`lc_messages`), the default.
+//! - **Switching from diesel_migrations**: on the first run (no
+//!   `retort_migrations` yet), the revisions read from diesel folders that
+//!   `__diesel_schema_migrations` lists are recorded as applied, not run.
 //! - **Integrity**: an applied revision whose up section changed (SHA-256) or
 //!   whose file vanished is an error, unless [`Migrator::allow_edited_revisions`]
 //!   or [`Migrator::allow_missing_revisions`] says otherwise.
 
+mod diesel_history;
 mod error;
 mod lock_limits;
 mod offline;
@@ -61,11 +65,12 @@ pub(crate) use lock_limits::{mysql_seconds, postgres_millis};
 pub use lock_limits::{LockLimits, SavedSettings};
 pub use report::{Direction, Report, ReportStep};
 pub(crate) use store::database_message;
-pub(crate) use store::{values_placeholders, INSERT_COLUMNS};
+pub(crate) use store::{read_diesel_versions, values_placeholders, INSERT_COLUMNS};
 #[doc(hidden)]
 pub use store::{
-    CountRow, FailureRow, NewVersion, StatusRow, VersionRow, VersionTableConnection,
-    STATUS_APPLIED, STATUS_FAILED, STATUS_REVERTING, STATUS_REVERT_FAILED, STATUS_RUNNING,
+    CountRow, DieselVersionRow, FailureRow, NewVersion, StatusRow, VersionRow,
+    VersionTableConnection, STATUS_APPLIED, STATUS_FAILED, STATUS_REVERTING, STATUS_REVERT_FAILED,
+    STATUS_RUNNING,
 };
 
 /// The most revisions one transaction applies (PostgreSQL, SQLite): few
@@ -388,16 +393,20 @@ impl<'m> Migrator<'m> {
         graph: &RevisionGraph,
     ) -> Result<DatabaseState> {
         conn.prepare_connection()?;
-        let rows = match conn.read_versions() {
-            Ok(rows) => rows,
+        match conn.read_versions() {
+            Ok(rows) => self.check_rows(graph, rows),
             Err(error) => {
                 if conn.version_table_exists()? {
                     return Err(error.into());
                 }
-                Vec::new()
+                // Never migrated by retort: what diesel ran counts as applied.
+                let mut state = self.check_rows(graph, Vec::new())?;
+                for at in diesel_history::run_by_diesel(conn, graph)? {
+                    state.applied[at] = true;
+                }
+                Ok(state)
             }
-        };
-        self.check_rows(graph, rows)
+        }
     }
 
     /// Checks version rows against the files: vanished and edited revisions,
@@ -457,16 +466,20 @@ impl<'m> Migrator<'m> {
         let graph = self.graph()?;
         conn.prepare_connection()?;
         // The fast path: one read, nothing to do, no lock.
-        if let Ok(rows) = conn.read_versions() {
-            let state = self.check_rows(graph, rows)?;
-            if state.unfinished.is_none()
-                && self
-                    .plan(graph, &state.applied, target, direction)?
-                    .is_empty()
-            {
-                return Ok(Report::default());
+        let first_run = match conn.read_versions() {
+            Ok(rows) => {
+                let state = self.check_rows(graph, rows)?;
+                if state.unfinished.is_none()
+                    && self
+                        .plan(graph, &state.applied, target, direction)?
+                        .is_empty()
+                {
+                    return Ok(Report::default());
+                }
+                false
             }
-        }
+            Err(_) => !conn.version_table_exists()?,
+        };
         conn.create_version_table()?;
         let mut run_locked = false;
         if !C::BACKEND.backend().transactional_ddl() {
@@ -474,7 +487,13 @@ impl<'m> Migrator<'m> {
             run_locked = true;
         }
         let mut report = Report::default();
-        let result = self.run_locked(conn, graph, target, direction, &mut run_locked, &mut report);
+        let mut result = Ok(());
+        if first_run {
+            result = diesel_history::adopt(conn, graph);
+        }
+        if result.is_ok() {
+            result = self.run_locked(conn, graph, target, direction, &mut run_locked, &mut report);
+        }
         let unlocked = if run_locked {
             conn.unlock_run()
         } else {

@@ -79,6 +79,39 @@ pub struct CountRow {
     pub count: i64,
 }
 
+/// A single `version` column of diesel's version table.
+#[derive(diesel::QueryableByName)]
+#[doc(hidden)]
+pub struct DieselVersionRow {
+    /// The version, as diesel records it.
+    #[diesel(sql_type = Text)]
+    pub version: String,
+}
+
+/// [`VersionTableConnection::diesel_versions`], the same text for every
+/// connection type.
+#[cfg_attr(
+    not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
+    allow(unused_macros)
+)]
+macro_rules! read_diesel_versions {
+    () => {
+        fn diesel_versions(&mut self) -> diesel::QueryResult<Vec<String>> {
+            use crate::revision::DIESEL_VERSION_TABLE;
+            if !self.table_exists(DIESEL_VERSION_TABLE)? {
+                return Ok(Vec::new());
+            }
+            // language=SQL
+            let rows: Vec<crate::runner::DieselVersionRow> = diesel::RunQueryDsl::load(
+                diesel::sql_query(format!("SELECT version FROM {DIESEL_VERSION_TABLE}")),
+                self,
+            )?;
+            Ok(rows.into_iter().map(|row| row.version).collect())
+        }
+    };
+}
+pub(crate) use read_diesel_versions;
+
 /// A single `status` column.
 #[derive(diesel::QueryableByName)]
 #[doc(hidden)]
@@ -102,8 +135,17 @@ pub trait VersionTableConnection: SimpleConnection {
     /// Every row of the version table; an error when it does not exist.
     fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>>;
 
+    /// Whether a table of the connection's default namespace exists.
+    fn table_exists(&mut self, table: &str) -> QueryResult<bool>;
+
     /// Whether the version table exists.
-    fn version_table_exists(&mut self) -> QueryResult<bool>;
+    fn version_table_exists(&mut self) -> QueryResult<bool> {
+        self.table_exists(crate::VERSION_TABLE)
+    }
+
+    /// The versions diesel_migrations recorded as run in
+    /// `__diesel_schema_migrations`; empty when there is no such table.
+    fn diesel_versions(&mut self) -> QueryResult<Vec<String>>;
 
     /// Creates the version table when missing, safely against concurrent
     /// callers.

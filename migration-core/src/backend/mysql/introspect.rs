@@ -139,8 +139,8 @@ mod live {
     use super::super::catalog_rows::ServerRow;
     use super::*;
     use crate::backend::BackendKind;
+    use crate::introspect::BOOKKEEPING_TABLES;
     use crate::introspect::{IntrospectCatalog, IntrospectOptions};
-    use crate::VERSION_TABLE;
 
     /// `template` with `{selected}` filled in for the given columns, and the
     /// values bound in the order they appear.
@@ -153,8 +153,9 @@ mod live {
     ) -> BoxedSqlQuery<'static, Mysql, SqlQuery> {
         let placeholders = |count: usize| vec!["?"; count].join(", ");
         let mut condition = format!(
-            "{schema_column} IN ({}) AND {table_column} <> ?",
-            placeholders(namespaces.len())
+            "{schema_column} IN ({}) AND {table_column} NOT IN ({})",
+            placeholders(namespaces.len()),
+            placeholders(BOOKKEEPING_TABLES.len())
         );
         if !tables.is_empty() {
             condition.push_str(&format!(
@@ -166,7 +167,9 @@ mod live {
         for namespace in namespaces {
             query = query.bind::<Text, _>(namespace.clone());
         }
-        query = query.bind::<Text, _>(VERSION_TABLE);
+        for table in BOOKKEEPING_TABLES {
+            query = query.bind::<Text, _>(table);
+        }
         for table in tables {
             query = query.bind::<Text, _>(table.clone());
         }

@@ -45,10 +45,9 @@ mod live {
     use super::{create_table_sql, table};
     use crate::runner::{database_message, mysql_seconds, LockLimits, SavedSettings};
     use crate::runner::{
-        values_placeholders, CountRow, FailureRow, NewVersion, StatusRow, VersionRow,
-        VersionTableConnection, INSERT_COLUMNS,
+        read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
+        VersionRow, VersionTableConnection, INSERT_COLUMNS,
     };
-    use crate::VERSION_TABLE;
 
     /// The lock's name: one per database, at most 64 characters.
     // language=SQL
@@ -71,13 +70,15 @@ mod live {
             .load(self)
         }
 
-        fn version_table_exists(&mut self) -> QueryResult<bool> {
+        read_diesel_versions!();
+
+        fn table_exists(&mut self, table: &str) -> QueryResult<bool> {
             // https://mariadb.com/kb/en/information-schema-tables-table/
             // language=SQL
             let row: CountRow = sql_query(
                 "SELECT COUNT(*) AS count FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
             )
-            .bind::<Text, _>(VERSION_TABLE)
+            .bind::<Text, _>(table)
             .get_result(self)?;
             Ok(row.count > 0)
         }

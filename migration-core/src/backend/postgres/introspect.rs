@@ -34,7 +34,7 @@ use crate::schema::{
 };
 
 /// The tables every query reads from. Binds: `$1` schemas (`text[]`), `$2`
-/// the version table, `$3` table names (`text[]`, empty for all).
+/// the bookkeeping tables (`text[]`), `$3` table names (`text[]`, empty for all).
 macro_rules! with_selected_tables {
     ($query:literal) => {
         concat!(
@@ -43,7 +43,7 @@ macro_rules! with_selected_tables {
                FROM pg_catalog.pg_class c \
                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition \
-                 AND n.nspname = ANY($1) AND c.relname <> $2 \
+                 AND n.nspname = ANY($1) AND c.relname <> ALL($2) \
                  AND (cardinality($3::text[]) = 0 OR c.relname = ANY($3)) \
              ) ",
             $query
@@ -153,8 +153,8 @@ mod live {
     use super::super::catalog_rows::DefaultSchemaRow;
     use super::*;
     use crate::backend::BackendKind;
+    use crate::introspect::BOOKKEEPING_TABLES;
     use crate::introspect::{IntrospectCatalog, IntrospectOptions};
-    use crate::VERSION_TABLE;
 
     fn selected(
         sql: &'static str,
@@ -164,7 +164,7 @@ mod live {
         sql_query(sql)
             .into_boxed()
             .bind::<Array<Text>, _>(namespaces.to_vec())
-            .bind::<Text, _>(VERSION_TABLE)
+            .bind::<Array<Text>, _>(BOOKKEEPING_TABLES.to_vec())
             .bind::<Array<Text>, _>(tables.to_vec())
     }
 

@@ -48,10 +48,9 @@ mod live {
     use super::{create_table_sql, table, LOCK_KEY};
     use crate::runner::{database_message, postgres_millis, LockLimits, SavedSettings};
     use crate::runner::{
-        values_placeholders, CountRow, FailureRow, NewVersion, StatusRow, VersionRow,
-        VersionTableConnection, INSERT_COLUMNS,
+        read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
+        VersionRow, VersionTableConnection, INSERT_COLUMNS,
     };
-    use crate::VERSION_TABLE;
 
     impl VersionTableConnection for PgConnection {
         fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
@@ -63,13 +62,15 @@ mod live {
             .load(self)
         }
 
-        fn version_table_exists(&mut self) -> QueryResult<bool> {
+        read_diesel_versions!();
+
+        fn table_exists(&mut self, table: &str) -> QueryResult<bool> {
             // https://www.postgresql.org/docs/current/view-pg-tables.html
             // language=SQL
             let row: CountRow = sql_query(
                 "SELECT COUNT(*) AS count FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = $1",
             )
-            .bind::<Text, _>(VERSION_TABLE)
+            .bind::<Text, _>(table)
             .get_result(self)?;
             Ok(row.count > 0)
         }

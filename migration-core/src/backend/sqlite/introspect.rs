@@ -101,9 +101,9 @@ mod live {
 
     use super::*;
     use crate::backend::{Backend, BackendKind, SqliteBackend};
+    use crate::introspect::BOOKKEEPING_TABLES;
     use crate::introspect::{IntrospectCatalog, IntrospectOptions};
     use crate::schema::Schema;
-    use crate::VERSION_TABLE;
 
     /// `template` for namespace `namespace`, its pragma arguments
     /// (`pragma_arguments` of them) and the table filter bound in order.
@@ -115,7 +115,7 @@ mod live {
     ) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
         let mut condition = String::from(
             "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
-             AND m.sql NOT LIKE 'CREATE VIRTUAL%' AND m.name <> ?",
+             AND m.sql NOT LIKE 'CREATE VIRTUAL%' AND m.name NOT IN (?, ?)",
         );
         if !tables.is_empty() {
             condition.push_str(&format!(
@@ -130,7 +130,9 @@ mod live {
         for _ in 0..pragma_arguments {
             query = query.bind::<Text, _>(namespace.to_owned());
         }
-        query = query.bind::<Text, _>(VERSION_TABLE);
+        for table in BOOKKEEPING_TABLES {
+            query = query.bind::<Text, _>(table);
+        }
         for table in tables {
             query = query.bind::<Text, _>(table.clone());
         }

@@ -44,10 +44,9 @@ mod live {
 
     use super::{create_table_sql, table, BUSY_TIMEOUT_MS};
     use crate::runner::{
-        values_placeholders, CountRow, FailureRow, NewVersion, StatusRow, VersionRow,
-        VersionTableConnection, INSERT_COLUMNS,
+        read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
+        VersionRow, VersionTableConnection, INSERT_COLUMNS,
     };
-    use crate::VERSION_TABLE;
 
     /// `PRAGMA busy_timeout`'s answer.
     #[derive(diesel::QueryableByName)]
@@ -77,13 +76,15 @@ mod live {
             .load(self)
         }
 
-        fn version_table_exists(&mut self) -> QueryResult<bool> {
+        read_diesel_versions!();
+
+        fn table_exists(&mut self, table: &str) -> QueryResult<bool> {
             // https://www.sqlite.org/schematab.html
             // language=SQL
             let row: CountRow = sql_query(
                 "SELECT COUNT(*) AS count FROM sqlite_master WHERE type = 'table' AND name = ?",
             )
-            .bind::<Text, _>(VERSION_TABLE)
+            .bind::<Text, _>(table)
             .get_result(self)?;
             Ok(row.count > 0)
         }

@@ -1,0 +1,211 @@
+//! The command line's grammar: Alembic's commands and their options, as clap
+//! derive structs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The whole command line.
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    about = "Schema migrations for diesel applications: Alembic's commands on retort's revision files",
+    disable_help_subcommand = true
+)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// The database: postgres://..., mysql://..., sqlite://FILE or a file path.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    pub(crate) url: Option<String>,
+
+    /// The migrations directory [default: the one the program was built with].
+    #[arg(long, value_name = "DIR", global = true)]
+    pub(crate) migrations: Option<PathBuf>,
+
+    /// Print only errors and the data asked for (no progress or summary lines).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub(crate) quiet: bool,
+
+    /// Print more: the database and directory used, each revision's details.
+    #[arg(short, long, global = true)]
+    pub(crate) verbose: bool,
+}
+
+/// The commands, with Alembic's names and meanings.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Create the migrations directory.
+    Init,
+
+    /// Write a new revision file: empty, or with --autogenerate the changes
+    /// that bring the database to the models.
+    Revision(RevisionArgs),
+
+    /// Apply revisions up to TARGET (head, heads, +N or a revision).
+    Upgrade(UpgradeArgs),
+
+    /// Revert revisions back to TARGET (base, -N or a revision).
+    Downgrade(DowngradeArgs),
+
+    /// Show the revision(s) the database is at.
+    Current,
+
+    /// Show the heads: revisions no other revision follows.
+    Heads,
+
+    /// Show the branch points: revisions followed by more than one revision.
+    Branches,
+
+    /// List revisions, newest first.
+    History(HistoryArgs),
+
+    /// Show one revision: its header and its SQL.
+    Show {
+        /// A revision id or a unique prefix of one (or head).
+        revision: String,
+    },
+
+    /// Write a revision that joins two or more heads.
+    Merge(MergeArgs),
+
+    /// Record REV as where the database is, without running any SQL.
+    Stamp {
+        /// head, heads, base or a revision.
+        revision: String,
+    },
+
+    /// Fail (exit 1) when the models and the database differ, listing the
+    /// operations a new revision would hold.
+    Check(CheckArgs),
+}
+
+/// `revision`.
+#[derive(Debug, Args)]
+pub(crate) struct RevisionArgs {
+    /// What the revision does, in a few words.
+    #[arg(short, long)]
+    pub(crate) message: String,
+
+    /// Fill the revision with the changes that bring the database to the
+    /// models (needs the models and the database).
+    #[arg(long)]
+    pub(crate) autogenerate: bool,
+
+    /// With --autogenerate, write the revision even when nothing differs.
+    #[arg(long, requires = "autogenerate")]
+    pub(crate) empty: bool,
+}
+
+/// `upgrade`.
+#[derive(Debug, Args)]
+pub(crate) struct UpgradeArgs {
+    /// head, heads, +N or a revision; with --sql, FROM:TO is allowed.
+    #[arg(default_value = "head")]
+    pub(crate) target: String,
+
+    /// Print the SQL instead of running it (offline: only the URL's scheme is used).
+    #[arg(long)]
+    pub(crate) sql: bool,
+}
+
+/// `downgrade`.
+#[derive(Debug, Args)]
+pub(crate) struct DowngradeArgs {
+    /// base, -N or a revision; with --sql, FROM:TO is allowed (FROM defaults to head).
+    #[arg(allow_hyphen_values = true)]
+    pub(crate) target: String,
+
+    /// Print the SQL instead of running it (offline: only the URL's scheme is used).
+    #[arg(long)]
+    pub(crate) sql: bool,
+}
+
+/// `history`.
+#[derive(Debug, Args)]
+pub(crate) struct HistoryArgs {
+    /// Only revisions in LOWER:UPPER (each a revision, base, head, current,
+    /// or empty), both ends included.
+    #[arg(short = 'r', long, value_name = "RANGE")]
+    pub(crate) rev_range: Option<String>,
+
+    /// Mark the revisions the database is at (needs the database).
+    #[arg(short = 'i', long)]
+    pub(crate) indicate_current: bool,
+}
+
+/// `merge`.
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// `heads`, or two or more revisions.
+    #[arg(required = true, num_args = 1..)]
+    pub(crate) revisions: Vec<String>,
+
+    /// What the merge is for.
+    #[arg(short, long)]
+    pub(crate) message: String,
+}
+
+/// `check`.
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Also fail when a pending revision holds a destructive operation
+    /// (dropping a table or column, narrowing a type, ...).
+    #[arg(long)]
+    pub(crate) destructive: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn alembic_spellings_parse() {
+        let cli = Cli::try_parse_from(["migrate", "revision", "--autogenerate", "-m", "add email"])
+            .unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Revision(RevisionArgs { autogenerate: true, ref message, .. }) if message == "add email"
+        ));
+        let cli = Cli::try_parse_from(["migrate", "upgrade", "--sql"]).unwrap();
+        assert!(
+            matches!(cli.command, Command::Upgrade(UpgradeArgs { sql: true, ref target }) if target == "head")
+        );
+        let cli = Cli::try_parse_from(["migrate", "downgrade", "-1"]).unwrap();
+        assert!(
+            matches!(cli.command, Command::Downgrade(DowngradeArgs { ref target, .. }) if target == "-1")
+        );
+        let cli = Cli::try_parse_from(["migrate", "current", "-v"]).unwrap();
+        assert!(cli.global.verbose);
+        let cli = Cli::try_parse_from([
+            "migrate",
+            "history",
+            "-r",
+            "base:head",
+            "--indicate-current",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::History(HistoryArgs { indicate_current: true, rev_range: Some(ref range) }) if range == "base:head"
+        ));
+        let cli = Cli::try_parse_from(["migrate", "merge", "heads", "-m", "merge"]).unwrap();
+        assert!(
+            matches!(cli.command, Command::Merge(MergeArgs { ref revisions, .. }) if revisions == &["heads"])
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! `check`: whether the models and the database agree, for CI.
+
+use crate::cli::args::CheckArgs;
+use crate::cli::connect::with_connection;
+use crate::cli::output::{count_label, Tone};
+use crate::cli::{CliError, Context};
+use crate::{DatabaseConnection, Migrations, Migrator, Op, Schema};
+
+/// `check [--destructive]`.
+pub(super) fn check(context: &Context, args: &CheckArgs) -> Result<(), CliError> {
+    let schema = context.schema("check")?;
+    let migrations = context.migrations()?;
+    let mut conn = context.connect("check")?;
+    with_connection!(&mut conn, conn => check_on(context, conn, schema, &migrations, args))
+}
+
+fn check_on<C: DatabaseConnection>(
+    context: &Context,
+    conn: &mut C,
+    schema: &Schema,
+    migrations: &Migrations,
+    args: &CheckArgs,
+) -> Result<(), CliError> {
+    let pending = Migrator::new(migrations).pending(conn)?;
+    if !pending.is_empty() {
+        if !args.destructive {
+            return Err(CliError::NotAtHead { pending });
+        }
+        return check_pending(context, migrations, &pending);
+    }
+    // What autogenerate would write: the models in the database's stored
+    // form, so spellings the database chose are not differences.
+    let diff = crate::autogen::pending_changes(conn, schema)?;
+    if diff.is_empty() {
+        context
+            .out
+            .info("No differences: the models match the database");
+        return Ok(());
+    }
+    context.out.info(&format!(
+        "{} would bring the database to the models:",
+        count_label(diff.ops().len(), "operation")
+    ));
+    for op in diff.ops() {
+        let line = match op.destructive() {
+            Some(why) => format!(
+                "  {} {}",
+                describe(op),
+                context
+                    .out
+                    .paint(Tone::Warn, &format!("(destructive: {why})"))
+            ),
+            None => format!("  {}", describe(op)),
+        };
+        context.out.data(&line);
+    }
+    if context.out.verbose() {
+        for statement in crate::render(&diff, C::BACKEND.backend())? {
+            context.out.detail(&format!("{statement};"));
+        }
+    }
+    Err(CliError::ModelsDiffer {
+        count: diff.ops().len(),
+    })
+}
+
+/// `check --destructive` on a database behind the files: fails when a
+/// pending revision holds a destructive operation, as the
+/// `-- retort:warning` lines autogenerate wrote into it say. The models are
+/// not compared: the database does not have those revisions yet.
+fn check_pending(
+    context: &Context,
+    migrations: &Migrations,
+    pending: &[String],
+) -> Result<(), CliError> {
+    let graph = migrations.graph()?;
+    let mut count = 0;
+    for id in pending {
+        let revision = graph.find(id)?;
+        for warning in revision
+            .warnings()
+            .iter()
+            .filter(|warning| is_destructive(warning))
+        {
+            count += 1;
+            context.out.data(&format!(
+                "  {} ({}): {}",
+                context.out.paint(Tone::Name, revision.id()),
+                revision.file_name(),
+                context.out.paint(Tone::Warn, warning)
+            ));
+        }
+    }
+    if count > 0 {
+        return Err(CliError::DestructivePending { count });
+    }
+    context.out.info(&format!(
+        "{} pending, none destructive; the models are compared once they are applied",
+        count_label(pending.len(), "revision")
+    ));
+    Ok(())
+}
+
+/// Whether an autogenerate warning is about losing data: every warning but
+/// the note that a revision has no down section.
+fn is_destructive(warning: &str) -> bool {
+    !warning.starts_with("no down section")
+}
+
+/// "add column on users": the op's kind in words and the table it works on.
+fn describe(op: &Op) -> String {
+    let debug = format!("{op:?}");
+    let variant = debug
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    let mut kind = String::new();
+    for ch in variant.chars() {
+        if ch.is_uppercase() && !kind.is_empty() {
+            kind.push(' ');
+        }
+        kind.extend(ch.to_lowercase());
+    }
+    match op.table() {
+        Some(table) => format!("{kind} on {table}"),
+        None => kind,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Column, SqlType, Table};
+
+    #[test]
+    fn ops_are_described_in_words() {
+        let op = Op::CreateTable {
+            table: Table::new("users").column(Column::new("id", SqlType::BigInt)),
+        };
+        assert_eq!(describe(&op), "create table on users");
+    }
+}

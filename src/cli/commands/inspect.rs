@@ -1,0 +1,236 @@
+//! The commands that only look: `current`, `heads`, `branches`, `history`
+//! and `show`. Only `current` and `history --indicate-current` need the
+//! database.
+
+use crate::cli::args::HistoryArgs;
+use crate::cli::connect::with_connection;
+use crate::cli::output::{parents_label, Tone};
+use crate::cli::{CliError, Context};
+use crate::{Migrations, Migrator, Revision, RevisionError};
+use retort_core::revision::RevisionGraph;
+
+/// `current [-v]`.
+pub(super) fn current(context: &Context) -> Result<(), CliError> {
+    let migrations = context.migrations()?;
+    let graph = migrations.graph()?;
+    let current = current_revisions(context, &migrations, "current")?;
+    if current.is_empty() {
+        context
+            .out
+            .info("The database is at <base>: no revision is applied");
+    }
+    let heads = graph.heads();
+    for id in &current {
+        let revision = graph.find(id)?;
+        let marks = if heads.contains(&id.as_str()) {
+            " (head)"
+        } else {
+            ""
+        };
+        print_revision(context, revision, marks);
+    }
+    Ok(())
+}
+
+/// `heads`.
+pub(super) fn heads(context: &Context) -> Result<(), CliError> {
+    let migrations = context.migrations()?;
+    let graph = migrations.graph()?;
+    for id in graph.heads() {
+        print_revision(context, graph.find(id)?, " (head)");
+    }
+    Ok(())
+}
+
+/// `branches`: each branch point and the revisions that follow it.
+pub(super) fn branches(context: &Context) -> Result<(), CliError> {
+    let migrations = context.migrations()?;
+    let graph = migrations.graph()?;
+    for revision in graph.revisions() {
+        let children = graph.children(revision.id());
+        if children.len() < 2 {
+            continue;
+        }
+        print_revision(context, revision, " (branchpoint)");
+        for child in children {
+            context.out.data(&format!(
+                "{:width$} -> {}, {}",
+                "",
+                context.out.paint(Tone::Name, child.id()),
+                child.message(),
+                width = revision.id().len()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `history [-r RANGE] [--indicate-current]`, newest first.
+pub(super) fn history(context: &Context, args: &HistoryArgs) -> Result<(), CliError> {
+    let migrations = context.migrations()?;
+    let graph = migrations.graph()?;
+    let needs_current = args.indicate_current
+        || args
+            .rev_range
+            .as_deref()
+            .is_some_and(|range| range.contains("current"));
+    let current = if needs_current {
+        current_revisions(context, &migrations, "history --indicate-current")?
+    } else {
+        Vec::new()
+    };
+    let revisions = match &args.rev_range {
+        None => graph.revisions().iter().collect(),
+        Some(range) => in_range(graph, range, &current)?,
+    };
+    let heads = graph.heads();
+    for revision in revisions.into_iter().rev() {
+        let mut marks = String::new();
+        if heads.contains(&revision.id()) {
+            marks.push_str(" (head)");
+        }
+        if graph.children(revision.id()).len() > 1 {
+            marks.push_str(" (branchpoint)");
+        }
+        if revision.parents().len() > 1 {
+            marks.push_str(" (mergepoint)");
+        }
+        if args.indicate_current && current.iter().any(|id| id == revision.id()) {
+            marks.push_str(" (current)");
+        }
+        if context.out.verbose() {
+            print_revision(context, revision, &marks);
+            context.out.data("");
+        } else {
+            context.out.data(&format!(
+                "{} -> {}{marks}, {}",
+                parents_label(revision.parents()),
+                context.out.paint(Tone::Name, revision.id()),
+                revision.message()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `show REV`: the header and both sections.
+pub(super) fn show(context: &Context, target: &str) -> Result<(), CliError> {
+    let migrations = context.migrations()?;
+    let graph = migrations.graph()?;
+    let revision = match (target, graph.heads().as_slice()) {
+        ("head", [head]) => graph.find(head)?,
+        ("head", []) => {
+            return Err(RevisionError::UnknownTarget {
+                target: target.to_owned(),
+            }
+            .into())
+        }
+        ("head", heads) => {
+            return Err(RevisionError::MultipleHeads {
+                heads: heads.iter().map(|&head| head.to_owned()).collect(),
+            }
+            .into())
+        }
+        _ => graph.find(target)?,
+    };
+    let out = &context.out;
+    out.data(&format!(
+        "Revision ID: {}",
+        out.paint(Tone::Name, revision.id())
+    ));
+    out.data(&format!("Parents: {}", parents_label(revision.parents())));
+    out.data(&format!("Message: {}", revision.message()));
+    out.data(&format!("File: {}", revision.file_name()));
+    out.data(&format!(
+        "Transaction: {}",
+        if revision.is_transactional() {
+            "on"
+        } else {
+            "off"
+        }
+    ));
+    out.data("");
+    out.data("-- up");
+    out.data(revision.up_sql().trim_end());
+    out.data("-- down");
+    match revision.down_sql() {
+        Some(down) => out.data(down.trim_end()),
+        None => out.data("-- (none: this revision cannot be reverted)"),
+    }
+    Ok(())
+}
+
+/// The revisions the database is at.
+fn current_revisions(
+    context: &Context,
+    migrations: &Migrations,
+    command: &'static str,
+) -> Result<Vec<String>, CliError> {
+    let mut conn = context.connect(command)?;
+    let migrator = Migrator::new(migrations);
+    Ok(with_connection!(&mut conn, conn => migrator.current(conn))?)
+}
+
+/// One revision: one line, or with `--verbose` its details.
+fn print_revision(context: &Context, revision: &Revision, marks: &str) {
+    let out = &context.out;
+    out.data(&format!("{}{marks}", out.paint(Tone::Name, revision.id())));
+    if out.verbose() {
+        out.data(&format!("Parents: {}", parents_label(revision.parents())));
+        out.data(&format!("Path: {}", revision.file_name()));
+        out.data(&format!("    {}", revision.message()));
+    } else if !revision.message().is_empty() {
+        // The id alone is what scripts read; the message follows for people.
+        out.info(&format!("    {}", revision.message()));
+    }
+}
+
+/// The revisions `LOWER:UPPER` covers: each end a revision, `base`,
+/// `head`, `heads`, `current` or empty.
+fn in_range<'g>(
+    graph: &'g RevisionGraph,
+    range: &str,
+    current: &[String],
+) -> Result<Vec<&'g Revision>, CliError> {
+    let Some((lower, upper)) = range.split_once(':') else {
+        return Err(CliError::BadRange {
+            range: range.to_owned(),
+        });
+    };
+    let end = |end: &str| -> Result<End, CliError> {
+        Ok(match end.trim() {
+            "" | "heads" | "head" => End::Open,
+            "base" => End::Base,
+            "current" => match current {
+                [] => End::Base,
+                [only] => End::Revision(only.clone()),
+                several => {
+                    return Err(CliError::SeveralCurrent {
+                        current: several.to_vec(),
+                    })
+                }
+            },
+            id => End::Revision(id.to_owned()),
+        })
+    };
+    let (lower, upper) = (end(lower)?, end(upper)?);
+    if upper == End::Base {
+        return Ok(Vec::new());
+    }
+    let bound = |end: &End| match end {
+        End::Revision(id) => Some(id.clone()),
+        End::Open | End::Base => None,
+    };
+    Ok(graph.range(bound(&lower).as_deref(), bound(&upper).as_deref())?)
+}
+
+/// One end of a range.
+#[derive(PartialEq, Eq)]
+enum End {
+    /// No bound.
+    Open,
+    /// Before the first revision.
+    Base,
+    /// A revision id or prefix.
+    Revision(String),
+}

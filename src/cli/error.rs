@@ -1,0 +1,204 @@
+//! What can go wrong on the command line, each with a hint saying what to do.
+
+use crate::{
+    AutogenerateError, BackendKind, IntrospectError, MigrateError, MigrateErrorKind, RevisionError,
+};
+
+/// A command that failed: one sentence, and [`CliError::hint`] for the next
+/// step. Messages never hold a password.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CliError {
+    /// No `--url` and no `DATABASE_URL`.
+    #[error("`{command}` needs a database and none was given")]
+    NoDatabaseUrl {
+        /// The command.
+        command: &'static str,
+    },
+
+    /// The URL names a database this program was built without.
+    #[error("this program was built without {backend} support")]
+    BackendNotCompiled {
+        /// The database the URL names.
+        backend: BackendKind,
+        /// The cargo feature that adds it.
+        feature: &'static str,
+    },
+
+    /// The database could not be reached.
+    #[error("cannot connect to the {backend} database at {url}: {reason}")]
+    Connect {
+        /// The database.
+        backend: BackendKind,
+        /// The URL, password redacted.
+        url: String,
+        /// What the driver said, password redacted.
+        reason: String,
+    },
+
+    /// The command compares or writes models, and none are compiled in.
+    #[error("`{command}` needs the application's models, and this program has none compiled in")]
+    NeedsModels {
+        /// The command.
+        command: &'static str,
+    },
+
+    /// The migrations directory is missing.
+    #[error("the migrations directory {dir} does not exist")]
+    NoMigrationsDirectory {
+        /// The directory.
+        dir: String,
+    },
+
+    /// `init` was asked to create a directory that already holds files.
+    #[error("the migrations directory {dir} already exists and is not empty")]
+    DirectoryNotEmpty {
+        /// The directory.
+        dir: String,
+    },
+
+    /// The migrations directory could not be created or read.
+    #[error("cannot create the migrations directory {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+
+    /// The migration files, their graph, or a target.
+    #[error(transparent)]
+    Revision(#[from] RevisionError),
+
+    /// A run failed.
+    #[error(transparent)]
+    Migrate(#[from] MigrateError),
+
+    /// Reading the database's schema failed.
+    #[error(transparent)]
+    Introspect(#[from] IntrospectError),
+
+    /// Autogenerate refused or failed.
+    #[error(transparent)]
+    Autogenerate(#[from] AutogenerateError),
+
+    /// The changes cannot be written as this database's SQL.
+    #[error(transparent)]
+    Render(#[from] crate::RenderError),
+
+    /// The database is behind the migration files, so comparing it with the
+    /// models would report what those files already do.
+    #[error("the database is not at head: {} revision(s) are pending ({})", .pending.len(), .pending.join(", "))]
+    NotAtHead {
+        /// The pending revisions, in order.
+        pending: Vec<String>,
+    },
+
+    /// `check` found differences between the models and the database.
+    #[error("the models and the database differ: {count} operation(s) are not in any revision")]
+    ModelsDiffer {
+        /// How many operations.
+        count: usize,
+    },
+
+    /// `check --destructive` found destructive operations in pending revisions.
+    #[error("pending revisions hold {count} destructive operation(s)")]
+    DestructivePending {
+        /// How many statements.
+        count: usize,
+    },
+
+    /// `merge` was given fewer than two revisions to join.
+    #[error("`merge` needs two or more revisions to join, and {given} was given")]
+    NothingToMerge {
+        /// What was given, described.
+        given: String,
+    },
+
+    /// `history -r` was given a range that is not `LOWER:UPPER`.
+    #[error("range `{range}` is not LOWER:UPPER")]
+    BadRange {
+        /// The range as given.
+        range: String,
+    },
+
+    /// `current` was used as a range end while the database is at several
+    /// revisions.
+    #[error("the database is at several revisions ({}), so `current` does not name one", .current.join(", "))]
+    SeveralCurrent {
+        /// Where the database is.
+        current: Vec<String>,
+    },
+}
+
+impl CliError {
+    /// What to do next, for people. `program` is how the user runs the
+    /// command (`retort`, `migrate`).
+    pub fn hint(&self, program: &str) -> Option<String> {
+        Some(match self {
+            CliError::NoDatabaseUrl { .. } => {
+                "give --url URL or set DATABASE_URL (postgres://..., mysql://..., or an SQLite file path)".to_owned()
+            }
+            CliError::BackendNotCompiled { feature, .. } => format!(
+                "rebuild with retort's `{feature}` feature (the standalone binary: `cargo install retort-cli --features {feature}`)"
+            ),
+            CliError::Connect { .. } => {
+                "check that the server is running and that the URL's host, port, user and database are right".to_owned()
+            }
+            CliError::NeedsModels { command } => format!(
+                "run it from your application's binary with the models compiled in: put `fn main() {{ retort::cli::main(retort::schema![User, Team], \"migrations\") }}` in src/bin/migrate.rs, then `cargo run --bin migrate -- {command}`"
+            ),
+            CliError::NoMigrationsDirectory { .. } => {
+                format!("create it with `{program} init`, or point at another with --migrations DIR")
+            }
+            CliError::DirectoryNotEmpty { .. } => {
+                "it is ready to use; point at another directory with --migrations DIR to start afresh".to_owned()
+            }
+            CliError::NotAtHead { .. } => format!("apply them first with `{program} upgrade head`"),
+            CliError::ModelsDiffer { .. } => format!(
+                "write them into a revision with `{program} revision --autogenerate -m \"MESSAGE\"`"
+            ),
+            CliError::DestructivePending { .. } => {
+                "review those revisions: keep the data (a rename hint, a copy) or accept the loss knowingly".to_owned()
+            }
+            CliError::NothingToMerge { .. } => {
+                format!("list the heads with `{program} heads`; `merge heads -m MSG` joins them all")
+            }
+            CliError::BadRange { .. } => {
+                "write it like `base:head`, `ae10:` or `:current`".to_owned()
+            }
+            CliError::SeveralCurrent { .. } => "name one of those revisions instead".to_owned(),
+            CliError::Revision(error) => return revision_hint(error, program),
+            CliError::Migrate(error) => match error.kind() {
+                MigrateErrorKind::Revision(error) => return revision_hint(error, program),
+                _ => return None,
+            },
+            CliError::Autogenerate(error) => match error {
+                AutogenerateError::Revision(error) => return revision_hint(error, program),
+                AutogenerateError::NotUpToDate { .. } => {
+                    format!("apply them first with `{program} upgrade head`")
+                }
+                AutogenerateError::MultipleHeads { .. } => {
+                    format!("join them with `{program} merge heads -m \"merge\"`")
+                }
+                _ => return None,
+            },
+            CliError::Io { .. } | CliError::Introspect(_) | CliError::Render(_) => return None,
+        })
+    }
+}
+
+fn revision_hint(error: &RevisionError, program: &str) -> Option<String> {
+    Some(match error {
+        RevisionError::UnknownTarget { .. } | RevisionError::AmbiguousTarget { .. } => {
+            format!("list the revisions with `{program} history`")
+        }
+        RevisionError::MultipleHeads { .. } => {
+            format!("join them with `{program} merge heads -m \"merge\"`")
+        }
+        RevisionError::Malformed { .. } | RevisionError::BadFileName { .. } => {
+            "fix the file (see the migration file format in the README), or move it out of the migrations directory".to_owned()
+        }
+        _ => return None,
+    })
+}

@@ -1,0 +1,231 @@
+//! Alembic's command set, with the application's models compiled in
+//! (feature `cli`).
+//!
+//! A two-line binary in the application's crate:
+//!
+//! ```no_run
+//! // src/bin/migrate.rs
+//! # use retort::{Model, Table};
+//! # struct User; impl Model for User { fn table() -> Table { Table::new("users") } }
+//! # struct Team; impl Model for Team { fn table() -> Table { Table::new("teams") } }
+//! fn main() {
+//!     retort::cli::main(retort::schema![User, Team], "migrations")
+//! }
+//! ```
+//!
+//! ```text
+//! cargo run --bin migrate -- revision --autogenerate -m "add email to users"
+//! cargo run --bin migrate -- upgrade head | downgrade -1 | current | history | heads
+//! cargo run --bin migrate -- merge heads -m "merge" | stamp REV | check | upgrade head --sql
+//! ```
+//!
+//! The database comes from `--url` or `DATABASE_URL`; its scheme picks the
+//! backend (`postgres://`, `mysql://`, `sqlite://FILE` or a plain file
+//! path), which must be compiled in. The standalone `retort` binary (package
+//! `retort-cli`) runs the same code through [`run`] with no models: every
+//! command but `revision --autogenerate` and `check`.
+//!
+//! Exit codes: 0 on success, 1 when a command fails (including `check`
+//! finding differences), 2 for a command line that does not parse.
+
+mod args;
+mod commands;
+mod connect;
+mod error;
+mod output;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use error::CliError;
+
+use crate::{Migrations, Schema};
+use args::Cli;
+use connect::{AnyConnection, DatabaseUrl};
+use output::{one_line, Printer, Verbosity};
+
+/// Runs the command line with `schema` as the models and `migrations_dir`
+/// as the default migrations directory, then exits with the command's exit
+/// code. The whole body of an application's `src/bin/migrate.rs`.
+pub fn main(schema: Schema, migrations_dir: &str) -> ! {
+    let code = run_to_code(Some(schema), migrations_dir, std::env::args_os());
+    std::process::exit(i32::from(code))
+}
+
+/// Runs the command line given as `args` (the program name first, as
+/// `std::env::args_os()` gives it) and returns its exit code. With
+/// `schema: None`, the commands that need models (`revision --autogenerate`,
+/// `check`) fail with a message saying so.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// let migrations = dir.path().join("migrations");
+/// let code = retort::cli::run(None, "migrations", [
+///     "retort".as_ref(), "init".as_ref(), "--migrations".as_ref(), migrations.as_os_str(),
+/// ]);
+/// assert_eq!(code, std::process::ExitCode::SUCCESS);
+/// assert!(migrations.is_dir());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn run<I, T>(schema: Option<Schema>, migrations_dir: &str, args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    ExitCode::from(run_to_code(schema, migrations_dir, args))
+}
+
+fn run_to_code<I, T>(schema: Option<Schema>, migrations_dir: &str, args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let program = args
+        .first()
+        .and_then(|arg0| Path::new(arg0).file_stem())
+        .and_then(|stem| stem.to_str())
+        .unwrap_or("retort")
+        .to_owned();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error, &program),
+    };
+    let verbosity = if cli.global.quiet {
+        Verbosity::Quiet
+    } else if cli.global.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let context = Context {
+        out: Printer::new(verbosity, cli.global.url.clone()),
+        schema,
+        migrations_dir: cli
+            .global
+            .migrations
+            .unwrap_or_else(|| PathBuf::from(migrations_dir)),
+        url: cli.global.url.map(DatabaseUrl::new),
+        program,
+    };
+    match commands::execute(cli.command, &context) {
+        Ok(()) => 0,
+        Err(error) => {
+            let hint = error.hint(&context.program);
+            context.out.error(&error.to_string(), hint.as_deref());
+            1
+        }
+    }
+}
+
+/// Prints clap's verdict: help and version as clap writes them, anything
+/// else as one error line and a hint.
+fn usage_error(error: &clap::Error, program: &str) -> u8 {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = error.print();
+        return if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            2
+        } else {
+            0
+        };
+    }
+    // clap writes the error (over one or more lines), then perhaps a tip,
+    // the usage and a pointer to --help.
+    let rendered = error.render().to_string();
+    let lines: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    let is_after_message = |line: &&str| {
+        line.starts_with("tip:")
+            || line.starts_with("Usage:")
+            || line.starts_with("For more information")
+    };
+    let message: Vec<&str> = lines
+        .iter()
+        .copied()
+        .take_while(|line| !is_after_message(line))
+        .collect();
+    let message = message.join(" ");
+    let message = message.strip_prefix("error:").unwrap_or(&message).trim();
+    let tip = lines.iter().find_map(|line| line.strip_prefix("tip:"));
+    let usage = lines.iter().find_map(|line| line.strip_prefix("Usage:"));
+    let hint = match (tip, usage) {
+        (Some(tip), _) => tip.trim().to_owned(),
+        (None, Some(usage)) => format!("usage: {}; see `{program} --help`", usage.trim()),
+        (None, None) => format!("see `{program} --help` for the commands and their options"),
+    };
+    let out = Printer::new(Verbosity::Normal, None);
+    out.error(&one_line(message), Some(&hint));
+    2
+}
+
+/// What every command works with.
+pub(crate) struct Context {
+    /// The models, when compiled in.
+    schema: Option<Schema>,
+    migrations_dir: PathBuf,
+    url: Option<DatabaseUrl>,
+    /// How the user runs this program, for hints.
+    program: String,
+    out: Printer,
+}
+
+impl Context {
+    /// The models, or the error saying `command` needs them.
+    fn schema(&self, command: &'static str) -> Result<&Schema, CliError> {
+        self.schema
+            .as_ref()
+            .ok_or(CliError::NeedsModels { command })
+    }
+
+    /// The migrations directory, checked to exist.
+    fn migrations_dir(&self) -> Result<&Path, CliError> {
+        if self.migrations_dir.is_dir() {
+            Ok(&self.migrations_dir)
+        } else {
+            Err(CliError::NoMigrationsDirectory {
+                dir: self.migrations_dir.display().to_string(),
+            })
+        }
+    }
+
+    /// Every revision in the migrations directory.
+    fn migrations(&self) -> Result<Migrations, CliError> {
+        let dir = self.migrations_dir()?;
+        let migrations = Migrations::from_dir(dir)?;
+        if self.out.verbose() {
+            let count = migrations.graph()?.revisions().len();
+            self.out.detail(&format!(
+                "migrations: {} ({})",
+                dir.display(),
+                output::count_label(count, "revision")
+            ));
+        }
+        Ok(migrations)
+    }
+
+    /// The database URL, or the error saying `command` needs one.
+    fn url(&self, command: &'static str) -> Result<&DatabaseUrl, CliError> {
+        self.url.as_ref().ok_or(CliError::NoDatabaseUrl { command })
+    }
+
+    /// A connection to the database.
+    fn connect(&self, command: &'static str) -> Result<AnyConnection, CliError> {
+        let url = self.url(command)?;
+        let conn = connect::connect(url)?;
+        self.out
+            .detail(&format!("database: {} at {}", url.backend(), url.shown()));
+        Ok(conn)
+    }
+}

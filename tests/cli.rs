@@ -1,0 +1,415 @@
+//! The command line driven as a user drives it: the `migrate` example (an
+//! application's `src/bin/migrate.rs`, models compiled in) run as a process
+//! against a fresh database on each backend.
+//!
+//! The example is built by `cargo test` / `cargo nextest run` with the `cli`
+//! feature; running this file alone needs `--examples` (or `--example
+//! migrate`) so it is built too.
+
+#![cfg(feature = "cli")]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use support::{backend_tests, TestBackend, TestDatabase};
+
+/// What a test puts in a URL's password to check it is never printed.
+const PASSWORD: &str = "s3cret-pw";
+
+/// The built `migrate` example, next to this test's binary.
+fn migrate_binary() -> PathBuf {
+    let test_binary = std::env::current_exe().expect("the test binary knows its path");
+    let profile_dir = test_binary
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binaries live in <target>/<profile>/deps");
+    let binary = profile_dir
+        .join("examples")
+        .join(format!("migrate{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.is_file(),
+        "{} is not built: run the tests with `--examples` (or `--example migrate`) and the `cli` feature",
+        binary.display()
+    );
+    binary
+}
+
+/// One invocation of the CLI.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn ok(&self) -> &Run {
+        assert_eq!(self.code, 0, "expected success, got:\n{self}");
+        self
+    }
+
+    /// Asserts the run failed with `code`, printing one `error:` line and
+    /// at most one `hint:` line on stderr, and returns the error line.
+    fn failed_with(&self, code: i32) -> &str {
+        assert_eq!(self.code, code, "expected exit code {code}, got:\n{self}");
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert!(
+            matches!(lines.as_slice(), [error] if error.starts_with("error: "))
+                || matches!(lines.as_slice(), [error, hint] if error.starts_with("error: ") && hint.starts_with("hint: ")),
+            "expected one error line and at most a hint, got:\n{self}"
+        );
+        lines[0]
+    }
+
+    fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs `migrate` with the database URL in `DATABASE_URL` and `dir` as the
+/// migrations directory.
+fn migrate(url: &str, dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(migrate_binary())
+        .env("DATABASE_URL", url)
+        .env_remove("NO_COLOR")
+        .arg("--migrations")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("the migrate example runs");
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(
+        !run.all().contains(PASSWORD),
+        "the password was printed:\n{run}"
+    );
+    assert!(
+        !run.all().contains("\x1b["),
+        "colour off a terminal:\n{run}"
+    );
+    run
+}
+
+/// The test database's URL; on PostgreSQL (trust authentication, so any
+/// password is accepted) with a password in it.
+fn url_of<C: TestBackend>(db: &TestDatabase<C>) -> String {
+    if C::NAME != "postgres" {
+        return db.url.clone();
+    }
+    let mut url = url::Url::parse(&db.url).unwrap();
+    url.set_password(Some(PASSWORD)).unwrap();
+    url.to_string()
+}
+
+/// The one revision file in `dir`.
+fn revision_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The revision id in a file name `<stamp>_<id>_<slug>.sql`.
+fn id_of(file: &Path) -> String {
+    let name = file.file_name().unwrap().to_str().unwrap();
+    name.split('_').nth(1).unwrap().to_owned()
+}
+
+/// init -> revision --autogenerate -> upgrade -> check -> downgrade ->
+/// history, reading what a person reads.
+fn full_session<C: TestBackend>(db: &TestDatabase<C>) {
+    let url = url_of(db);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+
+    let init = migrate(&url, &dir, &["init"]);
+    assert!(
+        init.ok()
+            .stdout
+            .contains("Created the migrations directory"),
+        "{init}"
+    );
+    assert!(dir.is_dir());
+
+    let revision = migrate(
+        &url,
+        &dir,
+        &["revision", "--autogenerate", "-m", "create tables"],
+    );
+    revision.ok();
+    let files = revision_files(&dir);
+    assert_eq!(files.len(), 1, "{revision}");
+    let id = id_of(&files[0]);
+    assert!(revision.stdout.contains(&id), "{revision}");
+    let contents = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        contents.contains("users") && contents.contains("teams"),
+        "{contents}"
+    );
+
+    let upgrade = migrate(&url, &dir, &["upgrade"]);
+    upgrade.ok();
+    let step = upgrade
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("upgrade"))
+        .unwrap_or_else(|| panic!("no step line:\n{upgrade}"));
+    assert!(
+        step.contains(&format!("<base> -> {id}"))
+            && step.contains("create tables")
+            && step.ends_with(" ms)"),
+        "{step}"
+    );
+    assert!(
+        upgrade.stdout.contains("Applied 1 revision in ")
+            && upgrade
+                .stdout
+                .contains(&format!("the database is at {id} (head)")),
+        "{upgrade}"
+    );
+
+    let check = migrate(&url, &dir, &["check"]);
+    assert!(check.ok().stdout.contains("No differences"), "{check}");
+
+    let current = migrate(&url, &dir, &["current", "-q"]);
+    assert_eq!(current.ok().stdout, format!("{id} (head)\n"));
+
+    let verbose = migrate(&url, &dir, &["current", "-v"]);
+    if C::NAME == "postgres" {
+        assert!(verbose.ok().stdout.contains(":***@"), "{verbose}");
+    }
+
+    let downgrade = migrate(&url, &dir, &["downgrade", "-1"]);
+    downgrade.ok();
+    assert!(
+        downgrade
+            .stdout
+            .contains(&format!("downgrade {id} -> <base>")),
+        "{downgrade}"
+    );
+    assert!(
+        downgrade.stdout.contains("Reverted 1 revision in "),
+        "{downgrade}"
+    );
+
+    let history = migrate(&url, &dir, &["history", "--indicate-current"]);
+    assert_eq!(
+        history.ok().stdout,
+        format!("<base> -> {id} (head), create tables\n")
+    );
+
+    let offline = migrate(&url, &dir, &["upgrade", "--sql"]);
+    assert!(
+        offline.ok().stdout.contains("retort_migrations"),
+        "{offline}"
+    );
+    assert!(offline.stdout.contains("users"), "{offline}");
+}
+
+/// `check` fails with exit code 1 and lists the operations when the database
+/// has drifted from the models.
+fn check_lists_the_differences<C: TestBackend>(db: &TestDatabase<C>) {
+    let url = url_of(db);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    migrate(&url, &dir, &["init"]).ok();
+    migrate(
+        &url,
+        &dir,
+        &["revision", "--autogenerate", "-m", "create tables"],
+    )
+    .ok();
+
+    let behind = migrate(&url, &dir, &["check"]);
+    let error = behind.failed_with(1);
+    assert!(error.contains("not at head"), "{behind}");
+
+    migrate(&url, &dir, &["upgrade", "head"]).ok();
+    db.connect()
+        .execute("CREATE TABLE drifted (id INTEGER PRIMARY KEY)")
+        .unwrap();
+    let check = migrate(&url, &dir, &["check"]);
+    let error = check.failed_with(1);
+    assert!(error.contains("differ"), "{check}");
+    assert!(check.stdout.contains("drop table on drifted"), "{check}");
+    assert!(check.stdout.contains("destructive"), "{check}");
+
+    // The drift written into a revision: behind it, `check` wants an
+    // upgrade, and `check --destructive` names the destructive operation.
+    let revision = migrate(
+        &url,
+        &dir,
+        &["revision", "--autogenerate", "-m", "drop drifted"],
+    );
+    assert!(
+        revision
+            .ok()
+            .stderr
+            .contains("warning: drops table drifted"),
+        "{revision}"
+    );
+    let behind = migrate(&url, &dir, &["check"]);
+    assert!(behind.failed_with(1).contains("not at head"), "{behind}");
+    let destructive = migrate(&url, &dir, &["check", "--destructive"]);
+    assert!(
+        destructive
+            .failed_with(1)
+            .contains("1 destructive operation"),
+        "{destructive}"
+    );
+    assert!(
+        destructive.stdout.contains("drops table drifted"),
+        "{destructive}"
+    );
+
+    migrate(&url, &dir, &["upgrade", "-q"]).ok();
+    let clean = migrate(&url, &dir, &["check", "--destructive"]);
+    assert!(clean.ok().stdout.contains("No differences"), "{clean}");
+
+    // Nothing to write: no file, unless --empty.
+    let unchanged = migrate(&url, &dir, &["revision", "--autogenerate", "-m", "nothing"]);
+    assert!(unchanged.ok().stdout.contains("No changes"), "{unchanged}");
+    assert_eq!(revision_files(&dir).len(), 2);
+    migrate(
+        &url,
+        &dir,
+        &["revision", "--autogenerate", "--empty", "-m", "nothing"],
+    )
+    .ok();
+    assert_eq!(revision_files(&dir).len(), 3);
+}
+
+/// Unknown command, unknown target, malformed file: one error line, a hint,
+/// a non-zero exit.
+fn bad_input_is_one_clear_line<C: TestBackend>(db: &TestDatabase<C>) {
+    let url = url_of(db);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    migrate(&url, &dir, &["init"]).ok();
+
+    let unknown = migrate(&url, &dir, &["frobnicate"]);
+    assert!(unknown.failed_with(2).contains("frobnicate"), "{unknown}");
+
+    let typo = migrate(&url, &dir, &["upgrde"]);
+    typo.failed_with(2);
+    assert!(
+        typo.stderr.contains("'upgrade'"),
+        "the hint suggests the command:\n{typo}"
+    );
+
+    let no_target = migrate(&url, &dir, &["downgrade"]);
+    assert!(no_target.failed_with(2).contains("<TARGET>"), "{no_target}");
+    assert!(
+        no_target.stderr.contains("hint: usage: migrate downgrade ")
+            && no_target
+                .stderr
+                .ends_with("<TARGET>; see `migrate --help`\n"),
+        "{no_target}"
+    );
+
+    let range = migrate(&url, &dir, &["history", "-r", "nonsense"]);
+    assert!(range.failed_with(1).contains("LOWER:UPPER"), "{range}");
+
+    let target = migrate(&url, &dir, &["upgrade", "abcdef"]);
+    assert!(
+        target.failed_with(1).contains("unknown revision `abcdef`"),
+        "{target}"
+    );
+    assert!(
+        target.stderr.contains("history"),
+        "the hint names `history`:\n{target}"
+    );
+
+    std::fs::write(
+        dir.join("20240101000000_0a1b2c3d4e5f_broken.sql"),
+        "-- retort:revision 0a1b2c3d4e5f\nCREATE TABLE t (id INT);\n-- retort:up\n",
+    )
+    .unwrap();
+    let malformed = migrate(&url, &dir, &["upgrade"]);
+    let error = malformed.failed_with(1);
+    assert!(
+        error.contains("20240101000000_0a1b2c3d4e5f_broken.sql:2"),
+        "{malformed}"
+    );
+
+    let missing = migrate(&url, &work.path().join("nowhere"), &["heads"]);
+    assert!(
+        missing.failed_with(1).contains("does not exist"),
+        "{missing}"
+    );
+    assert!(missing.stderr.contains("init"), "{missing}");
+}
+
+backend_tests!(
+    full_session,
+    check_lists_the_differences,
+    bad_input_is_one_clear_line
+);
+
+/// An unreachable server: one line naming the database (password
+/// redacted), a hint, exit code 1; on every backend compiled in.
+#[test]
+fn unreachable_databases_fail_in_one_line() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    std::fs::create_dir(&dir).unwrap();
+    let mut urls = Vec::new();
+    if cfg!(feature = "sqlite") {
+        let file = work.path().join("no/such/directory/app.db");
+        urls.push(file.display().to_string());
+    }
+    if cfg!(feature = "postgres") {
+        urls.push(format!("postgres://app:{PASSWORD}@127.0.0.1:1/shop"));
+    }
+    if cfg!(feature = "mysql") {
+        urls.push(format!("mysql://app:{PASSWORD}@127.0.0.1:1/shop"));
+    }
+    for url in urls {
+        // `--help` shows that DATABASE_URL is read, never its value.
+        migrate(&url, &dir, &["upgrade", "--help"]).ok();
+        let run = migrate(&url, &dir, &["current"]);
+        let error = run.failed_with(1);
+        assert!(error.contains("cannot connect"), "{url}: {run}");
+        assert!(
+            run.stderr
+                .contains("hint: check that the server is running"),
+            "{run}"
+        );
+    }
+}
+
+/// No URL at all: the error says how to give one.
+#[test]
+fn a_missing_url_is_explained() {
+    let work = tempfile::tempdir().unwrap();
+    let output = Command::new(migrate_binary())
+        .env_remove("DATABASE_URL")
+        .args(["--migrations"])
+        .arg(work.path())
+        .arg("current")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("needs a database") && stderr.contains("DATABASE_URL"),
+        "{stderr}"
+    );
+}
