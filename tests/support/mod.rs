@@ -260,3 +260,33 @@ impl TestBackend for diesel::SqliteConnection {
         Ok(())
     }
 }
+
+/// Renders `diff(from, to)` for `C`'s database and runs it the way the
+/// runner does: on SQLite a table rebuild's leading `PRAGMA foreign_keys =
+/// OFF` before the transaction and the trailing one after it; one
+/// transaction on PostgreSQL and SQLite; statement by statement on MySQL,
+/// whose DDL commits as it goes. Panics naming the failing statement.
+pub fn apply_diff<C: TestBackend>(conn: &mut C, from: &retort::Schema, to: &retort::Schema) {
+    let diff = retort::diff(from, to);
+    let statements = retort::render(&diff, C::BACKEND.backend())
+        .unwrap_or_else(|error| panic!("rendering {diff:?}: {error}"));
+    let (before, body, after) = retort::render::sqlite_pragmas(&statements);
+    let run = |conn: &mut C, statements: &[String]| {
+        for statement in statements {
+            if let Err(error) = conn.execute(statement) {
+                panic!("{statement}\nfailed: {error}\nin {statements:#?}");
+            }
+        }
+    };
+    run(conn, before);
+    if C::BACKEND == retort::BackendKind::Mysql {
+        run(conn, body);
+    } else {
+        conn.transaction(|conn| {
+            run(conn, body);
+            diesel::QueryResult::Ok(())
+        })
+        .unwrap_or_else(|error| panic!("committing {body:#?}: {error}"));
+    }
+    run(conn, after);
+}
