@@ -9,6 +9,8 @@
 
 mod internals;
 mod model;
+#[cfg(test)]
+mod never_panics;
 mod sql_enum;
 
 use proc_macro::TokenStream;
