@@ -144,7 +144,7 @@ fn pool_refuses<C: DatabaseConnection>(shown: &mut Shown, what: &str, url: &str)
     let config = shown.pool_config(url);
     shown.debug(&format!("{what}: PoolConfig"), &config);
     match config.build::<C>() {
-        Ok(pool) => panic!("{what}: a pool was built for {}", retort::redact_url(url)),
+        Ok(_) => panic!("{what}: a pool was built for {}", retort::redact_url(url)),
         Err(error) => shown.error(&format!("{what}: PoolConfig::build"), &error),
     }
 }
