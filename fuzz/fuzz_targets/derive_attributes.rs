@@ -7,6 +7,8 @@
 
 #![no_main]
 
+#[path = "../../migration-derive/src/fuzz_body.rs"]
+mod fuzz_body;
 #[path = "../../migration-derive/src/internals/mod.rs"]
 mod internals;
 #[path = "../../migration-derive/src/model.rs"]
@@ -24,15 +26,5 @@ fuzz_target!(|data: &[u8]| {
     let outer = lines.next().unwrap_or_default();
     let inner = lines.next().unwrap_or_default();
     let ty = lines.next().filter(|ty| !ty.trim().is_empty()).unwrap_or("i64");
-    let structure = format!(
-        "#[model({outer})] struct Fuzzed {{ #[model(primary_key)] id: i64, #[model({inner})] field: {ty}, other: Option<String> }}"
-    );
-    if let Ok(input) = syn::parse_str::<syn::DeriveInput>(&structure) {
-        let _ = model::expand_derive_model(&input);
-    }
-    let enumeration =
-        format!("#[sql_enum({outer})] enum Fuzzed {{ #[sql_enum({inner})] First, Second }}");
-    if let Ok(input) = syn::parse_str::<syn::DeriveInput>(&enumeration) {
-        let _ = sql_enum::expand_derive_sql_enum(&input);
-    }
+    fuzz_body::expand_both(outer, inner, ty);
 });

@@ -7,6 +7,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(test)]
+mod fuzz_body;
 mod internals;
 mod model;
 #[cfg(test)]

@@ -5,10 +5,8 @@
 //! here too).
 
 use proptest::prelude::*;
-use syn::DeriveInput;
 
-use crate::model::expand_derive_model;
-use crate::sql_enum::expand_derive_sql_enum;
+use crate::fuzz_body::expand_both;
 
 const KEYS: &[&str] = &[
     "table",
@@ -76,21 +74,6 @@ fn field_type() -> impl Strategy<Value = &'static str> {
             "&'static str",
         ][..],
     )
-}
-
-/// The fuzz target's body: one struct and one enum with these attributes.
-fn expand_both(outer: &str, inner: &str, ty: &str) {
-    let structure = format!(
-        "#[model({outer})] struct Fuzzed {{ #[model(primary_key)] id: i64, #[model({inner})] field: {ty}, other: Option<String> }}"
-    );
-    if let Ok(input) = syn::parse_str::<DeriveInput>(&structure) {
-        let _ = expand_derive_model(&input);
-    }
-    let enumeration =
-        format!("#[sql_enum({outer})] enum Fuzzed {{ #[sql_enum({inner})] First, Second }}");
-    if let Ok(input) = syn::parse_str::<DeriveInput>(&enumeration) {
-        let _ = expand_derive_sql_enum(&input);
-    }
 }
 
 proptest! {
