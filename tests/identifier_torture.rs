@@ -213,17 +213,11 @@ fn names_over_the_limit_are_refused() {
     }
 }
 
-fn hostile_names_round_trip<C: TestBackend>(db: &TestDatabase<C>) {
-    let kind = C::BACKEND;
-    let mut conn = db.connect();
-    let empty = Schema::new(Vec::new());
+/// The tortured schema, and the same with the referenced table (reserved
+/// word to unicode with quotes and backticks) and a reserved-word column
+/// renamed.
+fn created_and_renamed(kind: BackendKind) -> (Schema, Schema) {
     let created = tortured(kind, "order", "select");
-
-    apply_diff(&mut conn, &empty, &created);
-    expect_database_is(&mut conn, &created, "after creating");
-
-    // Rename the referenced table (reserved word to unicode with a quote)
-    // and a reserved-word column.
     let renamed_table = "Örder \"Items\" `✓`";
     let mut renamed = tortured(kind, renamed_table, "from");
     renamed.tables[0].renamed_from = Some("order".into());
@@ -238,6 +232,18 @@ fn hostile_names_round_trip<C: TestBackend>(db: &TestDatabase<C>) {
     renamed.tables[0].indexes = created.tables[0].indexes.clone();
     renamed.tables[1].foreign_keys[0].name = created.tables[1].foreign_keys[0].name.clone();
     renamed.tables[0].uniques[0].name = created.tables[0].uniques[0].name.clone();
+    (created, renamed)
+}
+
+fn hostile_names_round_trip<C: TestBackend>(db: &TestDatabase<C>) {
+    let kind = C::BACKEND;
+    let mut conn = db.connect();
+    let empty = Schema::new(Vec::new());
+    let (created, renamed) = created_and_renamed(kind);
+
+    apply_diff(&mut conn, &empty, &created);
+    expect_database_is(&mut conn, &created, "after creating");
+
     let plan = retort::diff(&created, &renamed);
     assert!(
         plan.ops()
@@ -250,6 +256,74 @@ fn hostile_names_round_trip<C: TestBackend>(db: &TestDatabase<C>) {
 
     apply_diff(&mut conn, &renamed, &empty);
     expect_database_is(&mut conn, &empty, "after dropping");
+}
+
+/// The same changes as revision files run by the runner: the statement
+/// splitter must keep `;`, `--`, quotes and backticks inside quoted names,
+/// and `retort::testing`'s stairway and model check must hold.
+fn hostile_names_through_revision_files<C: TestBackend>(db: &TestDatabase<C>) {
+    let kind = C::BACKEND;
+    let (created, renamed) = created_and_renamed(kind);
+    let empty = Schema::new(Vec::new());
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    write_revision(dir.path(), 1, "a1a1a1a1a1a1", None, kind, &empty, &created);
+    write_revision(
+        dir.path(),
+        2,
+        "b2b2b2b2b2b2",
+        Some("a1a1a1a1a1a1"),
+        kind,
+        &created,
+        &renamed,
+    );
+    let migrations = retort::Migrations::from_dir(dir.path()).expect("the revisions parse");
+    if kind == BackendKind::Sqlite {
+        let rename = &migrations.graph().expect("a graph").revisions()[1];
+        assert!(
+            rename
+                .up_sql()
+                .starts_with(retort::render::SQLITE_FOREIGN_KEYS_OFF),
+            "on SQLite the rename rebuilds the referencing table, so the runner must run \
+             the rebuild's pragmas outside its transaction: {}",
+            rename.up_sql()
+        );
+    }
+
+    retort::testing::assert_up_down_consistency(&mut db.connect(), &migrations);
+    support::run::<C>(|fresh| {
+        retort::testing::assert_models_match_migrations(&mut fresh.connect(), &migrations, &renamed)
+    });
+}
+
+/// Writes the revision taking `from` to `to`, with its reverse as down.
+fn write_revision(
+    dir: &std::path::Path,
+    at: u32,
+    id: &str,
+    parent: Option<&str>,
+    kind: BackendKind,
+    from: &Schema,
+    to: &Schema,
+) {
+    let sql = |diff: &retort::Diff| {
+        let statements = retort::render(diff, kind.backend()).expect("the change renders");
+        statements
+            .iter()
+            .map(|statement| format!("{statement};\n"))
+            .collect::<String>()
+    };
+    let up = retort::diff(from, to);
+    let contents = format!(
+        "-- retort:revision {id}\n{}-- retort:message hostile names\n-- retort:up\n{}-- retort:down\n{}",
+        parent.map(|parent| format!("-- retort:parents {parent}\n")).unwrap_or_default(),
+        sql(&up),
+        sql(&up.reverse()),
+    );
+    std::fs::write(
+        dir.join(format!("2024010100000{at}_{id}_hostile.sql")),
+        contents,
+    )
+    .expect("the revision file is written");
 }
 
 /// The live database reads back as `expected`: the diff is empty both ways.
@@ -265,4 +339,7 @@ fn expect_database_is<C: TestBackend>(conn: &mut C, expected: &Schema, when: &st
     assert!(retort::diff(expected, &live).is_empty());
 }
 
-backend_tests!(hostile_names_round_trip);
+backend_tests!(
+    hostile_names_round_trip,
+    hostile_names_through_revision_files
+);

@@ -57,6 +57,7 @@ pub use store::{
 /// commits do not dominate.
 const BATCH: usize = 100;
 
+use crate::render::{SQLITE_FOREIGN_KEYS_OFF, SQLITE_FOREIGN_KEYS_ON};
 use crate::revision::{split_statements, Migrations, Revision, RevisionGraph};
 use crate::DatabaseConnection;
 
@@ -442,14 +443,30 @@ impl<'m> Migrator<'m> {
                 next += 1;
                 continue;
             }
-            let batch: Vec<&Revision> = plan[next..]
-                .iter()
-                .take_while(|&&at| in_transaction(at))
-                .take(BATCH)
-                .map(|&at| graph.at(at))
-                .collect();
+            // A SQLite table rebuild runs alone, its foreign keys turned off
+            // before the transaction and on after it (see `render`).
+            let rebuild = rebuilds_sqlite_table::<C>(graph.at(plan[next]), direction);
+            let batch: Vec<&Revision> = if rebuild {
+                vec![graph.at(plan[next])]
+            } else {
+                plan[next..]
+                    .iter()
+                    .take_while(|&&at| {
+                        in_transaction(at) && !rebuilds_sqlite_table::<C>(graph.at(at), direction)
+                    })
+                    .take(BATCH)
+                    .map(|&at| graph.at(at))
+                    .collect()
+            };
             next += batch.len();
-            match run_batch(conn, &batch, direction) {
+            if rebuild {
+                conn.batch_execute(SQLITE_FOREIGN_KEYS_OFF)?;
+            }
+            let outcome = run_batch(conn, &batch, direction);
+            if rebuild {
+                conn.batch_execute(SQLITE_FOREIGN_KEYS_ON)?;
+            }
+            match outcome {
                 Ok(steps) => steps.into_iter().for_each(|done| report.push(done)),
                 Err(BatchError::Statement { at, error }) => {
                     // The batch was rolled back with the failing revision:
@@ -468,6 +485,13 @@ impl<'m> Migrator<'m> {
         }
         Ok(())
     }
+}
+
+/// Whether a revision's section is a SQLite table rebuild, which must run
+/// with foreign keys off, and SQLite ignores that pragma in a transaction.
+fn rebuilds_sqlite_table<C: DatabaseConnection>(revision: &Revision, direction: Direction) -> bool {
+    C::BACKEND == crate::BackendKind::Sqlite
+        && section(revision, direction).contains(SQLITE_FOREIGN_KEYS_OFF)
 }
 
 /// The SQL a revision runs in a direction.
