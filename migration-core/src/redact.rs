@@ -111,9 +111,9 @@ fn redact_parsed(mut parsed: Url) -> String {
 }
 
 /// Every secret `url` holds, as it may appear in a driver's message: the
-/// password (raw and percent-decoded) and any secret parameter. A URL the
-/// `url` crate rejects is read leniently: the text between the first `:`
-/// after `scheme://` and the last `@` before the host.
+/// password (as written, as the `url` crate reads it, and percent-decoded)
+/// and any secret parameter. The password as written is read leniently, so
+/// a URL the `url` crate rejects still gives it up.
 fn secrets_of(url: &str) -> Vec<String> {
     if looks_like_keyword_string(url) {
         return url
@@ -125,25 +125,22 @@ fn secrets_of(url: &str) -> Vec<String> {
             .collect();
     }
     let mut secrets = Vec::new();
-    match Url::parse(url) {
-        Ok(parsed) => {
-            secrets.extend(
-                parsed
-                    .query_pairs()
-                    .filter(|(key, _)| is_secret_key(key))
-                    .map(|(_, value)| value.into_owned()),
-            );
-            if let Some(raw) = parsed.password() {
-                secrets.push(percent_decoded(raw));
-                secrets.push(raw.to_owned());
-            }
+    if let Ok(parsed) = Url::parse(url) {
+        secrets.extend(
+            parsed
+                .query_pairs()
+                .filter(|(key, _)| is_secret_key(key))
+                .map(|(_, value)| value.into_owned()),
+        );
+        if let Some(raw) = parsed.password() {
+            secrets.push(percent_decoded(raw));
+            secrets.push(raw.to_owned());
         }
-        Err(_) => {
-            for raw in lenient_passwords(url) {
-                secrets.push(percent_decoded(raw));
-                secrets.push(raw.to_owned());
-            }
-        }
+    }
+    // The password as written, which the parsed form may have re-encoded.
+    for raw in lenient_passwords(url) {
+        secrets.push(percent_decoded(raw));
+        secrets.push(raw.to_owned());
     }
     // Longest first, so a password is never half-replaced through a shorter
     // secret it contains.
@@ -151,31 +148,58 @@ fn secrets_of(url: &str) -> Vec<String> {
     secrets
 }
 
-/// The password of a URL that does not parse, and, when it holds an `@`,
-/// each shorter reading of it (an unencoded `@` makes the split ambiguous).
+/// The password as written in a URL, parseable or not, read as leniently as
+/// a driver might: the userinfo ends at the last `@` before the first `/` (libpq's
+/// reading), before the first `/`, `?` or `#`, or anywhere; and when the
+/// password holds an `@`, each shorter reading of it too.
 fn lenient_passwords(url: &str) -> Vec<&str> {
     let Some((_, rest)) = url.split_once("://") else {
         return Vec::new();
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let Some(userinfo_end) = rest[..authority_end].rfind('@') else {
-        return Vec::new();
-    };
-    let Some((_, password)) = rest[..userinfo_end].split_once(':') else {
-        return Vec::new();
-    };
-    let mut readings: Vec<&str> = password
-        .match_indices('@')
-        .map(|(at, _)| &password[..at])
-        .collect();
-    readings.push(password);
+    let ends = [
+        rest.find('/').unwrap_or(rest.len()),
+        rest.find(['/', '?', '#']).unwrap_or(rest.len()),
+        rest.len(),
+    ];
+    let mut readings = Vec::new();
+    for end in ends {
+        let Some(userinfo_end) = rest[..end].rfind('@') else {
+            continue;
+        };
+        let Some((_, password)) = rest[..userinfo_end].split_once(':') else {
+            continue;
+        };
+        readings.extend(password.match_indices('@').map(|(at, _)| &password[..at]));
+        readings.push(password);
+    }
     readings
 }
 
+/// `%XX` escapes decoded (`+` stays `+`: this is a URL's userinfo, not a
+/// form).
 fn percent_decoded(raw: &str) -> String {
-    url::form_urlencoded::parse(format!("p={raw}").as_bytes())
-        .next()
-        .map_or_else(|| raw.to_owned(), |(_, decoded)| decoded.into_owned())
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = (bytes[at] == b'%')
+            .then(|| bytes.get(at + 1..at + 3))
+            .flatten()
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            None => {
+                decoded.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 #[cfg(test)]
@@ -246,6 +270,21 @@ mod tests {
         assert!(shown.contains("IPv6 host address"), "{shown}");
         let bare = format!("postgres://app:{SECRET}@h@[bad");
         assert!(!redact_password_in(&format!("bad {SECRET}"), &bare).contains(SECRET));
+    }
+
+    /// Passwords the property test in `tests/never_panics.rs` found shown
+    /// alone in a driver's message: a `?` that ends the authority for the
+    /// `url` crate but not for libpq, a `+` that form decoding turns into a
+    /// space, and a bad escape the `url` crate re-encodes.
+    #[test]
+    fn passwords_as_written_are_found() {
+        for password in ["Zq7?", "Zq7+{", "Zq7[%A0"] {
+            let url = format!("postgres://app:{password}@127.0.0.1");
+            let message = format!("invalid token: \"{password}\"");
+            let shown = redact_password_in(&message, &url);
+            assert!(!shown.contains(password), "{url}: {shown}");
+            assert!(!redact_url(&url).contains(password), "{url}");
+        }
     }
 
     #[test]

@@ -80,3 +80,31 @@ proptest! {
         read_targets(&from, &to);
     }
 }
+
+/// A password of any printable characters, marked so it cannot be mistaken
+/// for another part of the URL.
+fn password() -> impl Strategy<Value = String> {
+    "[!-~]{0,10}".prop_map(|rest| format!("Zq7{rest}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Whatever the password holds (`@`, `/`, `#`, `%`, quotes), neither the
+    /// redacted URL nor a driver message that echoes the URL shows it.
+    #[test]
+    fn no_url_shows_its_password(
+        scheme in prop::sample::select(&["postgres", "postgresql", "mysql", "sqlite"][..]),
+        password in password(),
+        host in prop::sample::select(&["127.0.0.1", "db.internal:5432", "[::1]:3306", "[bad", ""][..]),
+        rest in prop::sample::select(&["", "/shop", "/shop?sslmode=require", "/db#frag"][..]),
+    ) {
+        let url = format!("{scheme}://app:{password}@{host}{rest}");
+        let shown = retort_core::redact_url(&url);
+        prop_assert!(!shown.contains(&password), "{url} shown as {shown}");
+        let message = retort_core::redact_password_in(&format!("cannot connect: \"{url}\""), &url);
+        prop_assert!(!message.contains(&password), "{url} in a message: {message}");
+        let token = retort_core::redact_password_in(&format!("invalid token: \"{password}\""), &url);
+        prop_assert!(!token.contains(&password), "{url}, password alone: {token}");
+    }
+}
