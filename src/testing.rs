@@ -114,6 +114,10 @@ pub fn assert_upgrade_from_base<C: DatabaseConnection>(conn: &mut C, migrations:
 /// upgrading to head, `retort::diff(&introspect(conn)?, models)` is empty,
 /// so autogenerate would write nothing (Alembic's `check`).
 ///
+/// The comparison is the diff's, against what introspection reads back, so
+/// each database's reading applies (the introspection notes of its backend
+/// list them): MySQL, for one, reads every primary key back unnamed.
+///
 /// # Panics
 ///
 /// When the upgrade fails (several heads included), introspection fails, or
