@@ -12,7 +12,7 @@ use retort::{
     BackendKind, Column, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema, SqlType, Table,
     UniqueConstraint,
 };
-use support::{apply_diff, backend_tests, TestBackend, TestDatabase};
+use support::{apply_diff, backend_tests, write_revision, TestBackend, TestDatabase};
 
 /// Names that need quoting on every database.
 const HOSTILE_COLUMNS: &[&str] = &[
@@ -266,10 +266,9 @@ fn hostile_names_through_revision_files<C: TestBackend>(db: &TestDatabase<C>) {
     let (created, renamed) = created_and_renamed(kind);
     let empty = Schema::new(Vec::new());
     let dir = tempfile::tempdir().expect("a temporary directory");
-    write_revision(dir.path(), 1, "a1a1a1a1a1a1", None, kind, &empty, &created);
+    write_revision(dir.path(), "a1a1a1a1a1a1", None, kind, &empty, &created);
     write_revision(
         dir.path(),
-        2,
         "b2b2b2b2b2b2",
         Some("a1a1a1a1a1a1"),
         kind,
@@ -293,37 +292,6 @@ fn hostile_names_through_revision_files<C: TestBackend>(db: &TestDatabase<C>) {
     support::run::<C>(|fresh| {
         retort::testing::assert_models_match_migrations(&mut fresh.connect(), &migrations, &renamed)
     });
-}
-
-/// Writes the revision taking `from` to `to`, with its reverse as down.
-fn write_revision(
-    dir: &std::path::Path,
-    at: u32,
-    id: &str,
-    parent: Option<&str>,
-    kind: BackendKind,
-    from: &Schema,
-    to: &Schema,
-) {
-    let sql = |diff: &retort::Diff| {
-        let statements = retort::render(diff, kind.backend()).expect("the change renders");
-        statements
-            .iter()
-            .map(|statement| format!("{statement};\n"))
-            .collect::<String>()
-    };
-    let up = retort::diff(from, to);
-    let contents = format!(
-        "-- retort:revision {id}\n{}-- retort:message hostile names\n-- retort:up\n{}-- retort:down\n{}",
-        parent.map(|parent| format!("-- retort:parents {parent}\n")).unwrap_or_default(),
-        sql(&up),
-        sql(&up.reverse()),
-    );
-    std::fs::write(
-        dir.join(format!("2024010100000{at}_{id}_hostile.sql")),
-        contents,
-    )
-    .expect("the revision file is written");
 }
 
 /// The live database reads back as `expected`: the diff is empty both ways.

@@ -290,3 +290,38 @@ pub fn apply_diff<C: TestBackend>(conn: &mut C, from: &retort::Schema, to: &reto
     }
     run(conn, after);
 }
+
+/// Writes the revision `id` (after `parent`) taking `from` to `to` on
+/// `kind`'s database, with the reverse as its down section, into `dir`:
+/// what autogenerate writes. Files sort by their position in the chain.
+pub fn write_revision(
+    dir: &std::path::Path,
+    id: &str,
+    parent: Option<&str>,
+    kind: retort::BackendKind,
+    from: &retort::Schema,
+    to: &retort::Schema,
+) {
+    let sql = |diff: &retort::Diff| {
+        let statements = retort::render(diff, kind.backend())
+            .unwrap_or_else(|error| panic!("rendering {diff:?}: {error}"));
+        statements
+            .iter()
+            .map(|statement| format!("{statement};\n"))
+            .collect::<String>()
+    };
+    let up = retort::diff(from, to);
+    let parents = parent
+        .map(|parent| format!("-- retort:parents {parent}\n"))
+        .unwrap_or_default();
+    let contents = format!(
+        "-- retort:revision {id}\n{parents}-- retort:message written by a test\n\
+         -- retort:up\n{}-- retort:down\n{}",
+        sql(&up),
+        sql(&up.reverse()),
+    );
+    let position = std::fs::read_dir(dir).map_or(0, |entries| entries.count()) + 1;
+    let file = dir.join(format!("20240101{position:06}_{id}_test.sql"));
+    std::fs::write(&file, contents)
+        .unwrap_or_else(|error| panic!("writing {}: {error}", file.display()));
+}
