@@ -29,6 +29,8 @@
 //!   build needs no system library and no server.
 //! - `postgres`: PostgreSQL (links libpq).
 //! - `mysql`: MySQL and MariaDB (links libmysqlclient or libmariadb).
+//! - `testing`: the `retort::testing` module, assertions for your own tests that the
+//!   migrations are sound.
 
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -57,6 +59,9 @@ pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection};
 pub use retort_derive::embed_migrations;
 
 pub mod build;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 
 pub use retort_core::schema::{naming, ColumnType};
 

@@ -38,12 +38,35 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// Removes every occurrence of the password found in `url` from `text` (an
-/// error message from a driver, which may echo its connection string).
+/// error message from a driver, which may echo its connection string, as
+/// libpq does for a URL it cannot parse). The URL itself, if echoed whole,
+/// is replaced by its [`redact_url`] form.
+///
+/// ```
+/// use retort_core::redact_password_in;
+///
+/// let url = "postgres://app:hunter2@[bad/db";
+/// let message = format!("missing \"]\" in URI: \"{url}\"");
+/// assert!(!redact_password_in(&message, url).contains("hunter2"));
+/// ```
 pub fn redact_password_in(text: &str, url: &str) -> String {
-    match password_of(url) {
-        Some(password) if !password.is_empty() => text.replace(&password, REDACTED),
-        _ => text.to_owned(),
+    let mut shown = if url.is_empty() {
+        text.to_owned()
+    } else {
+        text.replace(url, &redact_url(url))
+    };
+    for password in secrets_of(url) {
+        if !password.is_empty() {
+            shown = shown.replace(&password, REDACTED);
+        }
     }
+    shown
+}
+
+/// Whether a URL query parameter or libpq keyword holds a secret:
+/// `password`, and libpq's `sslpassword` (the client key's passphrase).
+fn is_secret_key(key: &str) -> bool {
+    key.to_ascii_lowercase().ends_with("password")
 }
 
 fn looks_like_keyword_string(text: &str) -> bool {
@@ -57,7 +80,7 @@ fn looks_like_keyword_string(text: &str) -> bool {
 fn redact_keyword_string(text: &str) -> String {
     text.split_whitespace()
         .map(|pair| match pair.split_once('=') {
-            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}={REDACTED}"),
+            Some((key, _)) if is_secret_key(key) => format!("{key}={REDACTED}"),
             _ => pair.to_owned(),
         })
         .collect::<Vec<_>>()
@@ -69,14 +92,12 @@ fn redact_parsed(mut parsed: Url) -> String {
         // Only URLs that cannot have a password refuse this, and they have none.
         let _ = parsed.set_password(Some(REDACTED));
     }
-    let has_secret_parameter = parsed
-        .query_pairs()
-        .any(|(key, _)| key.eq_ignore_ascii_case("password"));
+    let has_secret_parameter = parsed.query_pairs().any(|(key, _)| is_secret_key(&key));
     if has_secret_parameter {
         let pairs: Vec<(String, String)> = parsed
             .query_pairs()
             .map(|(key, value)| {
-                let value = if key.eq_ignore_ascii_case("password") {
+                let value = if is_secret_key(&key) {
                     REDACTED.to_owned()
                 } else {
                     value.into_owned()
@@ -89,25 +110,96 @@ fn redact_parsed(mut parsed: Url) -> String {
     parsed.to_string().replace("%2A%2A%2A", REDACTED)
 }
 
-fn password_of(url: &str) -> Option<String> {
+/// Every secret `url` holds, as it may appear in a driver's message: the
+/// password (as written, as the `url` crate reads it, and percent-decoded)
+/// and any secret parameter. The password as written is read leniently, so
+/// a URL the `url` crate rejects still gives it up.
+fn secrets_of(url: &str) -> Vec<String> {
     if looks_like_keyword_string(url) {
-        return url.split_whitespace().find_map(|pair| {
-            let (key, value) = pair.split_once('=')?;
-            key.eq_ignore_ascii_case("password")
-                .then(|| value.to_owned())
-        });
+        return url
+            .split_whitespace()
+            .filter_map(|pair| {
+                let (key, value) = pair.split_once('=')?;
+                is_secret_key(key).then(|| value.to_owned())
+            })
+            .collect();
     }
-    let parsed = Url::parse(url).ok()?;
-    let from_query = parsed
-        .query_pairs()
-        .find(|(key, _)| key.eq_ignore_ascii_case("password"))
-        .map(|(_, value)| value.into_owned());
-    let from_userinfo = parsed.password().map(|raw| {
-        url::form_urlencoded::parse(format!("p={raw}").as_bytes())
-            .next()
-            .map_or_else(|| raw.to_owned(), |(_, decoded)| decoded.into_owned())
-    });
-    from_userinfo.or(from_query)
+    let mut secrets = Vec::new();
+    if let Ok(parsed) = Url::parse(url) {
+        secrets.extend(
+            parsed
+                .query_pairs()
+                .filter(|(key, _)| is_secret_key(key))
+                .map(|(_, value)| value.into_owned()),
+        );
+        if let Some(raw) = parsed.password() {
+            secrets.push(percent_decoded(raw));
+            secrets.push(raw.to_owned());
+        }
+    }
+    // The password as written, which the parsed form may have re-encoded.
+    for raw in lenient_passwords(url) {
+        secrets.push(percent_decoded(raw));
+        secrets.push(raw.to_owned());
+    }
+    // Longest first, so a password is never half-replaced through a shorter
+    // secret it contains.
+    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+    secrets
+}
+
+/// The password as written in a URL, parseable or not, read as leniently as
+/// a driver might: the userinfo ends at the last `@` before the first `/` (libpq's
+/// reading), before the first `/`, `?` or `#`, or anywhere; and when the
+/// password holds an `@`, each shorter reading of it too.
+fn lenient_passwords(url: &str) -> Vec<&str> {
+    let Some((_, rest)) = url.split_once("://") else {
+        return Vec::new();
+    };
+    let ends = [
+        rest.find('/').unwrap_or(rest.len()),
+        rest.find(['/', '?', '#']).unwrap_or(rest.len()),
+        rest.len(),
+    ];
+    let mut readings = Vec::new();
+    for end in ends {
+        let Some(userinfo_end) = rest[..end].rfind('@') else {
+            continue;
+        };
+        let Some((_, password)) = rest[..userinfo_end].split_once(':') else {
+            continue;
+        };
+        readings.extend(password.match_indices('@').map(|(at, _)| &password[..at]));
+        readings.push(password);
+    }
+    readings
+}
+
+/// `%XX` escapes decoded (`+` stays `+`: this is a URL's userinfo, not a
+/// form).
+fn percent_decoded(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = (bytes[at] == b'%')
+            .then(|| bytes.get(at + 1..at + 3))
+            .flatten()
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            None => {
+                decoded.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 #[cfg(test)]
@@ -166,6 +258,45 @@ mod tests {
             redact_password_in(&message, &url),
             "could not connect with password ***"
         );
+    }
+
+    #[test]
+    fn unparseable_urls_echoed_by_the_driver_lose_the_password() {
+        // libpq quotes the whole URI when it cannot parse it.
+        let url = format!("postgres://app:{SECRET}@[bad/db");
+        let message = format!("end of string reached when looking for matching \"]\" in IPv6 host address in URI: \"{url}\"");
+        let shown = redact_password_in(&message, &url);
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(shown.contains("IPv6 host address"), "{shown}");
+        let bare = format!("postgres://app:{SECRET}@h@[bad");
+        assert!(!redact_password_in(&format!("bad {SECRET}"), &bare).contains(SECRET));
+    }
+
+    /// Passwords the property test in `tests/never_panics.rs` found shown
+    /// alone in a driver's message: a `?` that ends the authority for the
+    /// `url` crate but not for libpq, a `+` that form decoding turns into a
+    /// space, and a bad escape the `url` crate re-encodes.
+    #[test]
+    fn passwords_as_written_are_found() {
+        for password in ["Zq7?", "Zq7+{", "Zq7[%A0"] {
+            let url = format!("postgres://app:{password}@127.0.0.1");
+            let message = format!("invalid token: \"{password}\"");
+            let shown = redact_password_in(&message, &url);
+            assert!(!shown.contains(password), "{url}: {shown}");
+            assert!(!redact_url(&url).contains(password), "{url}");
+        }
+    }
+
+    #[test]
+    fn ssl_passwords_are_secrets_too() {
+        let url = format!("postgres://app@h/db?sslmode=require&sslpassword={SECRET}");
+        let shown = redact_url(&url);
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(shown.contains("sslpassword=***"), "{shown}");
+        assert!(!redact_password_in(&format!("key {SECRET}"), &url).contains(SECRET));
+        let keywords = format!("host=h sslpassword={SECRET}");
+        assert_eq!(redact_url(&keywords), "host=h sslpassword=***");
+        assert!(!redact_password_in(&format!("key {SECRET}"), &keywords).contains(SECRET));
     }
 
     #[test]

@@ -7,8 +7,12 @@
 
 #![warn(missing_docs)]
 
+#[cfg(test)]
+mod fuzz_body;
 mod internals;
 mod model;
+#[cfg(test)]
+mod never_panics;
 mod sql_enum;
 
 use proc_macro::TokenStream;

@@ -278,3 +278,68 @@ impl TestBackend for diesel::SqliteConnection {
         Ok(())
     }
 }
+
+/// Renders `diff(from, to)` for `C`'s database and runs it the way the
+/// runner does: on SQLite a table rebuild's leading `PRAGMA foreign_keys =
+/// OFF` before the transaction and the trailing one after it; one
+/// transaction on PostgreSQL and SQLite; statement by statement on MySQL,
+/// whose DDL commits as it goes. Panics naming the failing statement.
+pub fn apply_diff<C: TestBackend>(conn: &mut C, from: &retort::Schema, to: &retort::Schema) {
+    let diff = retort::diff(from, to);
+    let statements = retort::render(&diff, C::BACKEND.backend())
+        .unwrap_or_else(|error| panic!("rendering {diff:?}: {error}"));
+    let (before, body, after) = retort::render::sqlite_pragmas(&statements);
+    let run = |conn: &mut C, statements: &[String]| {
+        for statement in statements {
+            if let Err(error) = conn.execute(statement) {
+                panic!("{statement}\nfailed: {error}\nin {statements:#?}");
+            }
+        }
+    };
+    run(conn, before);
+    if C::BACKEND == retort::BackendKind::Mysql {
+        run(conn, body);
+    } else {
+        conn.transaction(|conn| {
+            run(conn, body);
+            diesel::QueryResult::Ok(())
+        })
+        .unwrap_or_else(|error| panic!("committing {body:#?}: {error}"));
+    }
+    run(conn, after);
+}
+
+/// Writes the revision `id` (after `parent`) taking `from` to `to` on
+/// `kind`'s database, with the reverse as its down section, into `dir`:
+/// what autogenerate writes. Files sort by their position in the chain.
+pub fn write_revision(
+    dir: &std::path::Path,
+    id: &str,
+    parent: Option<&str>,
+    kind: retort::BackendKind,
+    from: &retort::Schema,
+    to: &retort::Schema,
+) {
+    let sql = |diff: &retort::Diff| {
+        let statements = retort::render(diff, kind.backend())
+            .unwrap_or_else(|error| panic!("rendering {diff:?}: {error}"));
+        statements
+            .iter()
+            .map(|statement| format!("{statement};\n"))
+            .collect::<String>()
+    };
+    let up = retort::diff(from, to);
+    let parents = parent
+        .map(|parent| format!("-- retort:parents {parent}\n"))
+        .unwrap_or_default();
+    let contents = format!(
+        "-- retort:revision {id}\n{parents}-- retort:message written by a test\n\
+         -- retort:up\n{}-- retort:down\n{}",
+        sql(&up),
+        sql(&up.reverse()),
+    );
+    let position = std::fs::read_dir(dir).map_or(0, |entries| entries.count()) + 1;
+    let file = dir.join(format!("20240101{position:06}_{id}_test.sql"));
+    std::fs::write(&file, contents)
+        .unwrap_or_else(|error| panic!("writing {}: {error}", file.display()));
+}

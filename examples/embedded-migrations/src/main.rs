@@ -32,7 +32,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 #[cfg(test)]
 mod tests {
+    use diesel::{Connection, SqliteConnection};
+    use retort::testing::{
+        assert_single_head, assert_up_down_consistency, assert_upgrade_from_base,
+    };
+
     use super::MIGRATIONS;
+
+    fn memory() -> SqliteConnection {
+        SqliteConnection::establish(":memory:").expect("SQLite opens a database in memory")
+    }
+
+    #[test]
+    fn migrations_have_a_single_head() {
+        assert_single_head(&MIGRATIONS);
+    }
+
+    #[test]
+    fn migrations_upgrade_from_base() {
+        assert_upgrade_from_base(&mut memory(), &MIGRATIONS);
+    }
+
+    /// Each revision up, down and up again; every down restores the schema.
+    #[test]
+    fn every_down_undoes_its_up() {
+        assert_up_down_consistency(&mut memory(), &MIGRATIONS);
+    }
 
     /// The binary embeds every file now in `migrations/`: a file added since
     /// the last build would be missing here without the build script.

@@ -35,9 +35,23 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
     /// included, reaches the database unchanged.
     fn quote_identifier(&self, identifier: &str) -> String;
 
-    /// The longest identifier the database keeps, in bytes; longer names are
-    /// truncated (PostgreSQL) or refused (MySQL).
+    /// The longest identifier the database keeps, as
+    /// [`Backend::identifier_length`] counts; longer names are truncated
+    /// (PostgreSQL) or refused (MySQL).
     fn max_identifier_length(&self) -> usize;
+
+    /// An identifier's length as the database's limit counts it: bytes
+    /// (PostgreSQL), or characters (MySQL).
+    fn identifier_length(&self, identifier: &str) -> usize {
+        identifier.len()
+    }
+
+    /// Whether foreign keys must spell out `ON DELETE NO ACTION ON UPDATE NO
+    /// ACTION` to read back as written: MariaDB reports an omitted action as
+    /// `RESTRICT`.
+    fn spells_out_default_referential_actions(&self) -> bool {
+        false
+    }
 
     /// How this database spells a column type in DDL. Introspection reads
     /// each spelling back as the type it came from.

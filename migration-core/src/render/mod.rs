@@ -61,6 +61,7 @@ pub(crate) use sql::*;
 
 use crate::backend::Backend;
 use crate::diff::Diff;
+use crate::schema::Schema;
 
 /// The statement a SQLite script with a table rebuild starts with; the
 /// runner executes it before `BEGIN`.
@@ -75,8 +76,10 @@ pub const SQLITE_FOREIGN_KEYS_ON: &str = "PRAGMA foreign_keys = ON";
 /// # Errors
 ///
 /// [`RenderError`] when the database cannot express an op: a constraint to
-/// drop that has no name, a partial index on MySQL.
+/// drop that has no name, a partial index on MySQL, a name longer than the
+/// database keeps.
 pub fn render(diff: &Diff, backend: &dyn Backend) -> Result<Vec<String>, RenderError> {
+    check_identifier_lengths(&diff.to, backend)?;
     backend.render_diff(diff)
 }
 
@@ -118,7 +121,74 @@ pub fn render(diff: &Diff, backend: &dyn Backend) -> Result<Vec<String>, RenderE
 /// As [`render`], and a foreign key or check to add without a name (its
 /// validation must name it).
 pub fn render_online(diff: &Diff, backend: &dyn Backend) -> Result<Vec<RenderedStep>, RenderError> {
+    check_identifier_lengths(&diff.to, backend)?;
     backend.render_online(diff)
+}
+
+/// Refuses a name longer than `backend` keeps: PostgreSQL would cut it
+/// silently, and the next diff would see another table (or column, or
+/// constraint) than the model's, and drop it.
+fn check_identifier_lengths(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderError> {
+    let max = backend.max_identifier_length();
+    let unit = if backend.identifier_length("é") == 1 {
+        "characters"
+    } else {
+        "bytes"
+    };
+    for table in &schema.tables {
+        let mut names: Vec<(&'static str, &str)> = vec![("table", table.name.as_str())];
+        names.extend(
+            table
+                .columns
+                .iter()
+                .map(|column| ("column", column.name.as_str())),
+        );
+        names.extend(
+            table
+                .primary_key
+                .iter()
+                .filter_map(|key| Some(("primary key", key.name.as_deref()?))),
+        );
+        names.extend(
+            table
+                .indexes
+                .iter()
+                .map(|index| ("index", index.name.as_str())),
+        );
+        names.extend(
+            table
+                .uniques
+                .iter()
+                .filter_map(|unique| Some(("unique constraint", unique.name.as_deref()?))),
+        );
+        names.extend(
+            table
+                .foreign_keys
+                .iter()
+                .filter_map(|key| Some(("foreign key", key.name.as_deref()?))),
+        );
+        names.extend(
+            table
+                .checks
+                .iter()
+                .filter_map(|check| Some(("check constraint", check.name.as_deref()?))),
+        );
+        for (kind, name) in names {
+            let length = backend.identifier_length(name);
+            if length > max {
+                return Err(RenderError::IdentifierTooLong {
+                    kind,
+                    name: name.to_owned(),
+                    table: table.name.clone(),
+                    length,
+                    unit,
+                    max,
+                    backend: backend.kind().display_name(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Splits a rendered script into the statements to run before the
@@ -151,6 +221,25 @@ pub enum RenderError {
         table: String,
         /// What kind of constraint (`unique constraint`, `foreign key`, ...).
         kind: &'static str,
+        /// The database's name.
+        backend: &'static str,
+    },
+    /// A name is longer than the database keeps (PostgreSQL: 63 bytes,
+    /// MySQL: 64 characters).
+    #[error("{kind} name `{name}` (table {table}) is {length} {unit} long, but {backend} keeps at most {max}: shorten it in the model (`retort::naming` shortens generated names)")]
+    IdentifierTooLong {
+        /// What the name names (`table`, `column`, `index`, ...).
+        kind: &'static str,
+        /// The name.
+        name: String,
+        /// The table it belongs to (the name itself for a table).
+        table: String,
+        /// Its length, as the database counts it.
+        length: usize,
+        /// What the length counts: `bytes` or `characters`.
+        unit: &'static str,
+        /// The database's limit.
+        max: usize,
         /// The database's name.
         backend: &'static str,
     },

@@ -61,11 +61,12 @@ pub(crate) fn foreign_key_clause(backend: &dyn Backend, foreign_key: &ForeignKey
         ),
         column_list(backend, &foreign_key.referenced_columns)
     );
-    if foreign_key.on_delete != Default::default() {
+    let spell_defaults = backend.spells_out_default_referential_actions();
+    if spell_defaults || foreign_key.on_delete != Default::default() {
         clause.push_str(" ON DELETE ");
         clause.push_str(foreign_key.on_delete.as_sql());
     }
-    if foreign_key.on_update != Default::default() {
+    if spell_defaults || foreign_key.on_update != Default::default() {
         clause.push_str(" ON UPDATE ");
         clause.push_str(foreign_key.on_update.as_sql());
     }

@@ -38,6 +38,14 @@ impl Backend for MysqlBackend {
         64
     }
 
+    fn identifier_length(&self, identifier: &str) -> usize {
+        identifier.chars().count()
+    }
+
+    fn spells_out_default_referential_actions(&self) -> bool {
+        true
+    }
+
     fn type_sql(&self, ty: &SqlType) -> String {
         match ty {
             SqlType::SmallInt => "SMALLINT".into(),
