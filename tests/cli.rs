@@ -413,3 +413,66 @@ fn a_missing_url_is_explained() {
         "{stderr}"
     );
 }
+
+/// `revision --autogenerate --online` writes lock-friendly steps that
+/// `check --online` passes; a hand-written blocking revision fails it with
+/// the rule, the line and the safe alternative.
+#[cfg(feature = "postgres")]
+#[test]
+fn online_revisions_and_the_lint() {
+    support::run::<diesel::PgConnection>(|db| {
+        let url = url_of(db);
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("migrations");
+        migrate(&url, &dir, &["init"]).ok();
+        migrate(
+            &url,
+            &dir,
+            &["revision", "--autogenerate", "-m", "create tables"],
+        )
+        .ok();
+        migrate(&url, &dir, &["upgrade"]).ok();
+
+        // The index the models want goes missing: online, it comes back
+        // concurrently, outside a transaction.
+        db.connect()
+            .execute(r#"DROP INDEX "ix_users_team_id""#)
+            .unwrap();
+        migrate(
+            &url,
+            &dir,
+            &["revision", "--autogenerate", "--online", "-m", "index"],
+        )
+        .ok();
+        let newest = revision_files(&dir)
+            .iter()
+            .map(|file| std::fs::read_to_string(file).unwrap())
+            .find(|text| text.contains("-- retort:message index"))
+            .expect("the online revision");
+        assert!(newest.contains("-- retort:transaction off"), "{newest}");
+        assert!(newest.contains("CREATE INDEX CONCURRENTLY"), "{newest}");
+        let clean = migrate(&url, &dir, &["check", "--online"]);
+        assert!(clean.ok().stdout.contains("none blocks"), "{clean}");
+        migrate(&url, &dir, &["upgrade"]).ok();
+        migrate(&url, &dir, &["check"]).ok();
+
+        let heads = migrate(&url, &dir, &["heads"]).ok().stdout.clone();
+        let head = heads.split_whitespace().next().unwrap().to_owned();
+        let mut blocking = retort::NewRevision::new(vec![head], "blocking index")
+            .up([r#"CREATE INDEX "ix_teams_name" ON "teams" ("name")"#]);
+        blocking.down = Some(vec![r#"DROP INDEX "ix_teams_name""#.into()]);
+        let file = blocking.write(&dir).unwrap();
+        let found = migrate(&url, &dir, &["check", "--online"]);
+        let error = found.failed_with(1).to_owned();
+        assert!(error.contains("block"), "{found}");
+        assert!(
+            found.stdout.contains("create-index-without-concurrently")
+                && found.stdout.contains(&format!(
+                    "{}:5:",
+                    file.file_name().unwrap().to_str().unwrap()
+                ))
+                && found.stdout.contains("CONCURRENTLY"),
+            "{found}"
+        );
+    });
+}

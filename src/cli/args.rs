@@ -102,6 +102,12 @@ pub(crate) struct RevisionArgs {
     /// With --autogenerate, write the revision even when nothing differs.
     #[arg(long, requires = "autogenerate")]
     pub(crate) empty: bool,
+
+    /// With --autogenerate, write lock-friendly steps (PostgreSQL: indexes
+    /// built CONCURRENTLY, constraints NOT VALID then validated), one
+    /// revision per step.
+    #[arg(long, requires = "autogenerate")]
+    pub(crate) online: bool,
 }
 
 /// `upgrade`.
@@ -160,6 +166,12 @@ pub(crate) struct CheckArgs {
     /// (dropping a table or column, narrowing a type, ...).
     #[arg(long)]
     pub(crate) destructive: bool,
+
+    /// Instead, lint the pending revisions for statements that block the
+    /// application (a lock held for a table scan or rewrite) and name the
+    /// safe alternative; PostgreSQL's rules (needs no models).
+    #[arg(long, conflicts_with = "destructive")]
+    pub(crate) online: bool,
 }
 
 #[cfg(test)]

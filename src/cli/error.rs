@@ -108,6 +108,15 @@ pub enum CliError {
         count: usize,
     },
 
+    /// `check --online` found statements that block the application.
+    #[error(
+        "pending revisions hold {count} statement(s) that block the application while they run"
+    )]
+    LockingStatements {
+        /// How many findings.
+        count: usize,
+    },
+
     /// `merge` was given fewer than two revisions to join.
     #[error("`merge` needs two or more revisions to join, and {given} was given")]
     NothingToMerge {
@@ -161,6 +170,9 @@ impl CliError {
             CliError::DestructivePending { .. } => {
                 "review those revisions: keep the data (a rename hint, a copy) or accept the loss knowingly".to_owned()
             }
+            CliError::LockingStatements { .. } => format!(
+                "rewrite them as each finding says, or autogenerate with `{program} revision --autogenerate --online`"
+            ),
             CliError::NothingToMerge { .. } => {
                 format!("list the heads with `{program} heads`; `merge heads -m MSG` joins them all")
             }

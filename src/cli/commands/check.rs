@@ -6,8 +6,13 @@ use crate::cli::output::{count_label, Tone};
 use crate::cli::{CliError, Context};
 use crate::{DatabaseConnection, Migrations, Migrator, Op, Schema};
 
-/// `check [--destructive]`.
+/// `check [--destructive | --online]`.
 pub(super) fn check(context: &Context, args: &CheckArgs) -> Result<(), CliError> {
+    if args.online {
+        let migrations = context.migrations()?;
+        let mut conn = context.connect("check --online")?;
+        return with_connection!(&mut conn, conn => lint_pending(context, conn, &migrations));
+    }
     let schema = context.schema("check")?;
     let migrations = context.migrations()?;
     let mut conn = context.connect("check")?;
@@ -96,6 +101,38 @@ fn check_pending(
     }
     context.out.info(&format!(
         "{} pending, none destructive; the models are compared once they are applied",
+        count_label(pending.len(), "revision")
+    ));
+    Ok(())
+}
+
+/// `check --online`: the lint's findings on every pending revision.
+fn lint_pending<C: DatabaseConnection>(
+    context: &Context,
+    conn: &mut C,
+    migrations: &Migrations,
+) -> Result<(), CliError> {
+    if C::BACKEND != crate::BackendKind::Postgres {
+        context.out.info(&format!(
+            "the lint's rules are PostgreSQL's; nothing to check on {}",
+            C::BACKEND.display_name()
+        ));
+        return Ok(());
+    }
+    let pending = Migrator::new(migrations).pending(conn)?;
+    let graph = migrations.graph()?;
+    let mut count = 0;
+    for id in &pending {
+        for finding in crate::lint(graph.find(id)?) {
+            count += 1;
+            context.out.data(&finding.to_string());
+        }
+    }
+    if count > 0 {
+        return Err(CliError::LockingStatements { count });
+    }
+    context.out.info(&format!(
+        "{} pending, none blocks the application",
         count_label(pending.len(), "revision")
     ));
     Ok(())

@@ -49,8 +49,13 @@ fn autogenerate(context: &Context, args: &RevisionArgs) -> Result<(), CliError> 
     let schema = context.schema(COMMAND)?;
     let dir = context.migrations_dir()?;
     let mut conn = context.connect(COMMAND)?;
-    let written =
-        with_connection!(&mut conn, conn => crate::autogenerate(conn, schema, dir, &args.message))?;
+    let written = with_connection!(&mut conn, conn => crate::autogenerate_with(
+        conn,
+        schema,
+        dir,
+        &args.message,
+        &crate::AutogenerateOptions::new().online(args.online),
+    ))?;
     match written {
         Some(path) => report_written(context, &path),
         None if args.empty => {
