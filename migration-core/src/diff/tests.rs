@@ -83,6 +83,54 @@ fn a_column_hint_gives_a_rename_that_keeps_the_values() {
 }
 
 #[test]
+fn renaming_a_key_column_keeps_the_key() {
+    let mut renamed = users();
+    renamed.columns[0] = Column::new("user_id", SqlType::BigInt)
+        .identity()
+        .renamed_from("id");
+    renamed.primary_key = Some(PrimaryKey {
+        name: Some("pk_users".into()),
+        columns: vec!["user_id".into()],
+    });
+    let up = diff(
+        &Schema::new(vec![users()]),
+        &Schema::new(vec![renamed.clone()]),
+    );
+    assert_eq!(kinds(&up), ["RenameColumn users"], "{up:?}");
+    // Renamed and renamed again under another key name: a new key.
+    renamed.primary_key = Some(PrimaryKey {
+        name: Some("pk_people".into()),
+        columns: vec!["user_id".into()],
+    });
+    let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![renamed]));
+    assert_eq!(
+        kinds(&up),
+        [
+            "DropPrimaryKey users",
+            "RenameColumn users",
+            "AddPrimaryKey users"
+        ]
+    );
+}
+
+#[test]
+fn the_reverse_adds_dropped_columns_back_in_their_order() {
+    let mut fewer = users();
+    fewer.columns.truncate(1);
+    let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![fewer]));
+    let down = up.reverse();
+    let added: Vec<&str> = down
+        .ops()
+        .iter()
+        .filter_map(|op| match op {
+            Op::AddColumn { column, .. } => Some(column.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(added, ["email", "name"]);
+}
+
+#[test]
 fn a_hint_already_applied_changes_nothing() {
     let mut renamed = users();
     renamed.columns[2].renamed_from = Some("old_name".into());
@@ -383,6 +431,26 @@ fn an_index_that_may_serve_a_foreign_key_goes_only_after_the_key() {
             "AddForeignKey members"
         ]
     );
+    // An index that comes where none served the key: its reverse drops it.
+    let up = diff(
+        &Schema::new(vec![members(false), teams()]),
+        &Schema::new(vec![members(true), teams()]),
+    );
+    assert_eq!(
+        kinds(&up.reverse()),
+        [
+            "DropForeignKey members",
+            "DropIndex members",
+            "AddForeignKey members"
+        ]
+    );
+    // Where another index serves the key already, the key stays.
+    let served = |table: Table| table.index(Index::on_columns("ix_members_team_only", ["team_id"]));
+    let up = diff(
+        &Schema::new(vec![served(members(false)), teams()]),
+        &Schema::new(vec![served(members(true)), teams()]),
+    );
+    assert_eq!(kinds(&up), ["CreateIndex members"]);
 }
 
 #[test]
