@@ -64,6 +64,13 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
         true
     }
 
+    /// Whether a foreign key must spell out `ON DELETE NO ACTION` and `ON
+    /// UPDATE NO ACTION`: MySQL reads a key declared without actions back
+    /// as `RESTRICT`, and one declared `NO ACTION` as `NO ACTION`.
+    fn spells_out_no_action(&self) -> bool {
+        false
+    }
+
     /// Quotes a possibly namespaced name: `"audit"."log"`.
     fn quote_qualified(&self, schema: Option<&str>, name: &str) -> String {
         match schema {

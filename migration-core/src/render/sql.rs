@@ -61,11 +61,12 @@ pub(crate) fn foreign_key_clause(backend: &dyn Backend, foreign_key: &ForeignKey
         ),
         column_list(backend, &foreign_key.referenced_columns)
     );
-    if foreign_key.on_delete != Default::default() {
+    let spelled_out = backend.spells_out_no_action();
+    if spelled_out || foreign_key.on_delete != Default::default() {
         clause.push_str(" ON DELETE ");
         clause.push_str(foreign_key.on_delete.as_sql());
     }
-    if foreign_key.on_update != Default::default() {
+    if spelled_out || foreign_key.on_update != Default::default() {
         clause.push_str(" ON UPDATE ");
         clause.push_str(foreign_key.on_update.as_sql());
     }

@@ -7,7 +7,7 @@ mod normalize;
 mod version_table;
 
 use super::{quote_with, with_precision, Backend, BackendKind};
-use crate::diff::Op;
+use crate::diff::{Diff, Op};
 use crate::render::RenderError;
 use crate::schema::SqlType;
 
@@ -22,6 +22,10 @@ impl Backend for MysqlBackend {
 
     fn transactional_ddl(&self) -> bool {
         false
+    }
+
+    fn spells_out_no_action(&self) -> bool {
+        true
     }
 
     fn kind(&self) -> BackendKind {
@@ -74,6 +78,10 @@ impl Backend for MysqlBackend {
 
     fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
         ddl::render_op(self, op, out)
+    }
+
+    fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
+        ddl::render_diff(self, diff)
     }
 
     fn string_literal(&self, value: &str) -> String {

@@ -34,10 +34,13 @@
 //! `CURRENT_TIMESTAMP` — and so does `current_timestamp(6)` on retort's time
 //! types, which all have microseconds (MariaDB gives a `CURRENT_TIMESTAMP`
 //! default the column's precision; other precisions are kept:
-//! `CURRENT_TIMESTAMP(3)`), and
+//! `CURRENT_TIMESTAMP(3)`); a time literal on those types loses the zeros
+//! MariaDB pads its fraction with (`'12:00:00.000000'` → `'12:00:00'`); and
 //! on a boolean column `1`/`0` read as `true`/`false`.
 
-use crate::introspect::text::{canonical_default, literal_list, TypeSpelling};
+use crate::introspect::text::{
+    canonical_default, literal_list, quote_literal, unquote_literal, TypeSpelling,
+};
 use crate::schema::SqlType;
 
 /// Reads a type as `COLUMN_TYPE` (or a DDL spelling) gives it. An enum comes
@@ -108,17 +111,75 @@ pub(super) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> 
     if let Some(arguments) = lowered.strip_prefix("current_timestamp") {
         // retort's time types all have microseconds, and MariaDB gives the
         // default the column's precision: `(6)` on them says nothing.
-        let fractional = matches!(
-            ty,
-            SqlType::Time | SqlType::Timestamp | SqlType::TimestampTz
-        );
+        let fractional = fractional_seconds(ty);
         return Some(match arguments {
             "" | "()" => "CURRENT_TIMESTAMP".to_owned(),
             "(6)" if fractional => "CURRENT_TIMESTAMP".to_owned(),
             precision => format!("CURRENT_TIMESTAMP{precision}"),
         });
     }
+    let requoted = doubled_quotes(reported);
+    let reported = requoted.as_str();
+    if fractional_seconds(ty) {
+        if let Some(literal) = unquote_literal(reported) {
+            return canonical_default(ty, &quote_literal(without_zero_fraction(&literal)));
+        }
+    }
     canonical_default(ty, reported)
+}
+
+/// A string literal with its quotes doubled, as a model writes it: MariaDB
+/// prints the default of a `TEXT` or `BLOB` column with backslash-escaped
+/// quotes (`'it\'s'`), other defaults with doubled ones (`'it''s'`). Other
+/// backslash escapes are kept as they are; anything but one literal is
+/// returned unchanged.
+fn doubled_quotes(reported: &str) -> String {
+    let Some(inner) = reported
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix('\''))
+    else {
+        return reported.to_owned();
+    };
+    let mut literal = String::with_capacity(reported.len());
+    literal.push('\'');
+    let mut chars = inner.chars();
+    while let Some(ch) = chars.next() {
+        match (ch, chars.clone().next()) {
+            ('\\', Some('\'')) => {
+                chars.next();
+                literal.push_str("''");
+            }
+            ('\\', Some(next)) => {
+                chars.next();
+                literal.push(ch);
+                literal.push(next);
+            }
+            _ => literal.push(ch),
+        }
+    }
+    literal.push('\'');
+    literal
+}
+
+/// Whether retort gives the type microseconds (`TIME(6)`, `DATETIME(6)`,
+/// `TIMESTAMP(6)`).
+fn fractional_seconds(ty: &SqlType) -> bool {
+    matches!(
+        ty,
+        SqlType::Time | SqlType::Timestamp | SqlType::TimestampTz
+    )
+}
+
+/// A time literal without the zeros MariaDB pads its fraction with to the
+/// column's precision: `12:00:00.000000` → `12:00:00`, `12:00:00.500000` →
+/// `12:00:00.5`.
+fn without_zero_fraction(literal: &str) -> &str {
+    match literal.rsplit_once('.') {
+        Some((_, fraction)) if fraction.bytes().all(|digit| digit.is_ascii_digit()) => {
+            literal.trim_end_matches('0').trim_end_matches('.')
+        }
+        _ => literal,
+    }
 }
 
 #[cfg(test)]
@@ -229,6 +290,30 @@ mod tests {
         assert_eq!(
             normalize_default(&SqlType::TimestampTz, "current_timestamp(6)").as_deref(),
             Some("CURRENT_TIMESTAMP")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Time, "'12:00:00.000000'").as_deref(),
+            Some("'12:00:00'"),
+            "MariaDB pads a time default to the column's microseconds"
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Timestamp, "'2024-01-01 00:00:00.500000'").as_deref(),
+            Some("'2024-01-01 00:00:00.5'")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Varchar(20), "'1.000000'").as_deref(),
+            Some("'1.000000'"),
+            "only time types are padded"
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Text, r"'it\'s'").as_deref(),
+            Some("'it''s'"),
+            "MariaDB escapes the quote in a TEXT column's default"
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Text, r"'a\\b'").as_deref(),
+            Some(r"'a\\b'"),
+            "other escapes stay as a MySQL model writes them"
         );
         let datetime_3 = SqlType::Custom("datetime(3)".into());
         assert_eq!(
