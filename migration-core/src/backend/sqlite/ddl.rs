@@ -17,15 +17,18 @@ const GUARD: &str = "retort_rebuild_guard";
 /// `"c" TYPE [PRIMARY KEY AUTOINCREMENT] [NOT NULL] [DEFAULT x] [CHECK (enum)]`.
 fn column_definition(backend: &SqliteBackend, table: &Table, column: &Column) -> String {
     let name = backend.quote_identifier(&column.name);
-    let rowid_alias = column.identity
-        && table
-            .primary_key
-            .as_ref()
-            .is_some_and(|key| key.columns.len() == 1 && key.columns[0] == column.name);
-    let mut sql = if rowid_alias {
+    let rowid_key = table
+        .primary_key
+        .as_ref()
+        .filter(|key| column.identity && key.columns.len() == 1 && key.columns[0] == column.name);
+    let mut sql = if let Some(key) = rowid_key {
         // Only a column declared exactly `INTEGER PRIMARY KEY` aliases the
-        // rowid, and only such a column may be AUTOINCREMENT.
-        format!("{name} INTEGER PRIMARY KEY AUTOINCREMENT")
+        // rowid, and only such a column may be AUTOINCREMENT. The key keeps
+        // its name at the column.
+        format!(
+            "{name} INTEGER {}PRIMARY KEY AUTOINCREMENT",
+            render::constraint_name(backend, key.name.as_deref())
+        )
     } else {
         format!("{name} {}", backend.type_sql(&column.ty))
     };
