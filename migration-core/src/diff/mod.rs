@@ -339,10 +339,13 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
         for (old, new) in &pair.columns {
             let mut old = without_hint(old);
             old.name.clone_from(&new.name);
-            // Identity changes run on their own, before and after the keys.
-            old.identity = false;
+            // Identity changes run on their own, before and after the keys;
+            // a column that stays generated says so (MySQL's MODIFY COLUMN
+            // repeats AUTO_INCREMENT or drops it).
+            let generated = old.identity && new.identity;
+            old.identity = generated;
             let new = Column {
-                identity: false,
+                identity: generated,
                 ..without_hint(new)
             };
             if !ColumnChanges::between(&old, &new).is_empty() {

@@ -131,6 +131,20 @@ fn the_reverse_adds_dropped_columns_back_in_their_order() {
 }
 
 #[test]
+fn a_column_that_stays_generated_is_altered_as_generated() {
+    let mut commented = users();
+    commented.columns[0].comment = Some("the key".into());
+    let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![commented]));
+    match up.ops() {
+        [Op::AlterColumn { old, new, .. }] => {
+            assert!(old.identity && new.identity, "{up:?}");
+            assert!(!up.ops()[0].column_changes().identity);
+        }
+        ops => panic!("one AlterColumn expected, got {ops:?}"),
+    }
+}
+
+#[test]
 fn a_hint_already_applied_changes_nothing() {
     let mut renamed = users();
     renamed.columns[2].renamed_from = Some("old_name".into());
