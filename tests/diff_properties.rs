@@ -496,17 +496,17 @@ impl Builder {
             });
         }
         for &(first, second) in &raw.uniques {
-            if let Some(columns) = key_columns(kind, &table, first, second) {
+            if let Some(columns) = key_columns(kind, &table, first, second, &[]) {
                 self.add_unique(&mut table, columns);
             }
         }
         for &(first, second, unique) in &raw.indexes {
-            if let Some(columns) = key_columns(kind, &table, first, second) {
+            if let Some(columns) = key_columns(kind, &table, first, second, &[]) {
                 self.add_index(&mut table, columns, unique);
             }
         }
         for &pick in &raw.checks {
-            self.add_check(&mut table, pick);
+            self.add_check(&mut table, pick, &[]);
         }
         if raw.comment && kind != BackendKind::Sqlite {
             table.comment = Some(self.comment());
@@ -545,11 +545,11 @@ impl Builder {
         });
     }
 
-    fn add_check(&mut self, table: &mut Table, pick: u8) {
+    fn add_check(&mut self, table: &mut Table, pick: u8, excluded: &[String]) {
         let candidates: Vec<String> = table
             .columns
             .iter()
-            .filter(|column| checkable(column))
+            .filter(|column| checkable(column) && !excluded.contains(&column.name))
             // MariaDB refuses a check on a column a foreign key may change
             // (ON UPDATE CASCADE, SET NULL).
             .filter(|column| {
@@ -801,8 +801,13 @@ impl Builder {
                 // A NOT NULL column B adds needs its default: A's rows have
                 // no value for it.
                 let added = origin(a, table, &table.columns[item % count]).is_none();
+                // (Nor a default for every row under a unique key or check:
+                // see `same_in_every_row`.)
+                let constrained_new = added
+                    && origin_table(a, table).is_some()
+                    && constrained(kind, table, &table.columns[item % count].name);
                 let column = &mut b.tables[at].columns[item % count];
-                if column.identity {
+                if column.identity || constrained_new {
                     return;
                 }
                 let mut choices: Vec<Option<String>> = default_choices(kind, &column.ty)
@@ -818,8 +823,9 @@ impl Builder {
                 }
             }
             6 => {
+                let excluded = same_in_every_row(a, &b.tables[at]);
                 let table = &mut b.tables[at];
-                if let Some(columns) = key_columns(kind, table, edit.item, choice) {
+                if let Some(columns) = key_columns(kind, table, edit.item, choice, &excluded) {
                     self.add_index(table, columns, choice % 3 == 0);
                 }
             }
@@ -831,8 +837,9 @@ impl Builder {
                 }
             }
             8 => {
+                let excluded = same_in_every_row(a, &b.tables[at]);
                 let table = &mut b.tables[at];
-                if let Some(columns) = key_columns(kind, table, edit.item, choice) {
+                if let Some(columns) = key_columns(kind, table, edit.item, choice, &excluded) {
                     self.add_unique(table, columns);
                 }
             }
@@ -854,7 +861,10 @@ impl Builder {
                     table.foreign_keys.remove(at);
                 }
             }
-            12 => self.add_check(&mut b.tables[at], choice),
+            12 => {
+                let excluded = same_in_every_row(a, &b.tables[at]);
+                self.add_check(&mut b.tables[at], choice, &excluded);
+            }
             13 => {
                 let table = &mut b.tables[at];
                 if !table.checks.is_empty() {
@@ -1020,14 +1030,34 @@ impl Builder {
     }
 }
 
+/// The columns B adds to a table of A that get their default in every
+/// row: no unique key or check (`-1` fails `>= 0`) goes on them.
+fn same_in_every_row(a: &Schema, table: &Table) -> Vec<String> {
+    if origin_table(a, table).is_none() {
+        return Vec::new();
+    }
+    table
+        .columns
+        .iter()
+        .filter(|column| column.default.is_some() && origin(a, table, column).is_none())
+        .map(|column| column.name.clone())
+        .collect()
+}
+
 /// One or two key-typed columns of the table, picked by `first` and
-/// `second` (`second` may pick none).
-fn key_columns(kind: BackendKind, table: &Table, first: u8, second: u8) -> Option<Vec<String>> {
+/// `second` (`second` may pick none), none of them `excluded`.
+fn key_columns(
+    kind: BackendKind,
+    table: &Table,
+    first: u8,
+    second: u8,
+    excluded: &[String],
+) -> Option<Vec<String>> {
     let keyable = key_types(kind);
     let candidates: Vec<&str> = table
         .columns
         .iter()
-        .filter(|column| keyable.contains(&column.ty))
+        .filter(|column| keyable.contains(&column.ty) && !excluded.contains(&column.name))
         .map(|column| column.name.as_str())
         .collect();
     if candidates.is_empty() {
