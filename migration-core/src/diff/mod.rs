@@ -28,7 +28,9 @@
 //!    then the indexes, uniques, checks and primary keys that go away are
 //!    dropped;
 //! 3. tables, then columns, are dropped (referencing tables first; a
-//!    table's last column first, so the reverse adds them back in order);
+//!    table's last column first, so the reverse adds them back in order;
+//!    of a table whose columns are all replaced, the first one after the
+//!    new ones are added);
 //! 4. tables, then columns, are renamed (so everything after names them by
 //!    their new names);
 //! 5. tables are created (referenced tables first, foreign keys that would
@@ -261,15 +263,25 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
         });
     }
     // Last column first, so that the reverse adds them back in their order.
+    // A table whose columns are all replaced keeps its first one until the
+    // new ones are added: MySQL cannot drop a table's last column.
+    let mut last_drops: Vec<Option<Column>> = Vec::with_capacity(tables.kept.len());
     for pair in &tables.kept {
-        for column in pair.from.columns.iter().rev() {
+        let replaced = pair.columns.is_empty() && !pair.to.columns.is_empty();
+        let mut last = None;
+        for (at, column) in pair.from.columns.iter().enumerate().rev() {
             if !pair.columns.iter().any(|(old, _)| old.name == column.name) {
+                if replaced && at == 0 {
+                    last = Some(column.clone());
+                    continue;
+                }
                 ops.push(Op::DropColumn {
                     table: TableName::of(pair.from),
                     column: column.clone(),
                 });
             }
         }
+        last_drops.push(last);
     }
 
     // 4. Renames.
@@ -315,7 +327,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             table: without_hints(table),
         });
     }
-    for pair in &tables.kept {
+    for (at, pair) in tables.kept.iter().enumerate() {
         let name = TableName::of(pair.to);
         for column in &pair.to.columns {
             if !pair.columns.iter().any(|(_, new)| new.name == column.name) {
@@ -335,6 +347,12 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
                     column: without_hint(column),
                 });
             }
+        }
+        if let Some(column) = last_drops[at].take() {
+            ops.push(Op::DropColumn {
+                table: name.clone(),
+                column,
+            });
         }
         for (old, new) in &pair.columns {
             let mut old = without_hint(old);

@@ -145,6 +145,21 @@ fn a_column_that_stays_generated_is_altered_as_generated() {
 }
 
 #[test]
+fn a_table_whose_columns_are_all_replaced_is_never_left_without_one() {
+    let before = Table::new("notes").column(Column::new("body", SqlType::Text));
+    let after = Table::new("notes").column(Column::new("text", SqlType::Varchar(10)));
+    let up = diff(
+        &Schema::new(vec![before.clone()]),
+        &Schema::new(vec![after.clone()]),
+    );
+    assert_eq!(kinds(&up), ["AddColumn notes", "DropColumn notes"]);
+    assert_eq!(
+        kinds(&up.reverse()),
+        ["AddColumn notes", "DropColumn notes"]
+    );
+}
+
+#[test]
 fn a_hint_already_applied_changes_nothing() {
     let mut renamed = users();
     renamed.columns[2].renamed_from = Some("old_name".into());
