@@ -721,9 +721,10 @@ impl Builder {
                             // with rows: it must accept NULL or have a
                             // default, and be in no unique key or check,
                             // which that one value in every row may fail.
-                            && (column.nullable || column.default.is_some())
-                            && !origin(a, table, column).is_some_and(|(table, column)| {
-                                constrained(kind, table, &column.name)
+                            // (As it is in A, which the reverse adds back.)
+                            && origin(a, table, column).is_some_and(|(table, column)| {
+                                (column.nullable || column.default.is_some())
+                                    && !constrained(kind, table, &column.name)
                             })
                     })
                     .map(|column| column.name.clone())
