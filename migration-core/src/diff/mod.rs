@@ -27,7 +27,10 @@
 //!    are dropped; columns stop being generated (identity, `AUTO_INCREMENT`);
 //!    then the indexes, uniques, checks and primary keys that go away are
 //!    dropped;
-//! 3. tables, then columns, are dropped (referencing tables first);
+//! 3. tables, then columns, are dropped (referencing tables first; a
+//!    table's last column first, so the reverse adds them back in order;
+//!    of a table whose columns are all replaced, the first one after the
+//!    new ones are added);
 //! 4. tables, then columns, are renamed (so everything after names them by
 //!    their new names);
 //! 5. tables are created (referenced tables first, foreign keys that would
@@ -60,7 +63,7 @@ mod order;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::schema::{Column, ForeignKey, Schema, SqlType, Table};
+use crate::schema::{Column, ForeignKey, PrimaryKey, Schema, SqlType, Table};
 
 pub use op::{ColumnChanges, EnumColumn, Op, TableName};
 
@@ -243,7 +246,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
                 check: check.clone(),
             });
         }
-        if pair.from.primary_key != pair.to.primary_key {
+        if pair.primary_key_changes() {
             if let Some(primary_key) = &pair.from.primary_key {
                 ops.push(Op::DropPrimaryKey {
                     table: name.clone(),
@@ -259,15 +262,26 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             table: table.clone(),
         });
     }
+    // Last column first, so that the reverse adds them back in their order.
+    // A table whose columns are all replaced keeps its first one until the
+    // new ones are added: MySQL cannot drop a table's last column.
+    let mut last_drops: Vec<Option<Column>> = Vec::with_capacity(tables.kept.len());
     for pair in &tables.kept {
-        for column in &pair.from.columns {
+        let replaced = pair.columns.is_empty() && !pair.to.columns.is_empty();
+        let mut last = None;
+        for (at, column) in pair.from.columns.iter().enumerate().rev() {
             if !pair.columns.iter().any(|(old, _)| old.name == column.name) {
+                if replaced && at == 0 {
+                    last = Some(column.clone());
+                    continue;
+                }
                 ops.push(Op::DropColumn {
                     table: TableName::of(pair.from),
                     column: column.clone(),
                 });
             }
         }
+        last_drops.push(last);
     }
 
     // 4. Renames.
@@ -313,7 +327,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             table: without_hints(table),
         });
     }
-    for pair in &tables.kept {
+    for (at, pair) in tables.kept.iter().enumerate() {
         let name = TableName::of(pair.to);
         for column in &pair.to.columns {
             if !pair.columns.iter().any(|(_, new)| new.name == column.name) {
@@ -334,13 +348,22 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
                 });
             }
         }
+        if let Some(column) = last_drops[at].take() {
+            ops.push(Op::DropColumn {
+                table: name.clone(),
+                column,
+            });
+        }
         for (old, new) in &pair.columns {
             let mut old = without_hint(old);
             old.name.clone_from(&new.name);
-            // Identity changes run on their own, before and after the keys.
-            old.identity = false;
+            // Identity changes run on their own, before and after the keys;
+            // a column that stays generated says so (MySQL's MODIFY COLUMN
+            // repeats AUTO_INCREMENT or drops it).
+            let generated = old.identity && new.identity;
+            old.identity = generated;
             let new = Column {
-                identity: false,
+                identity: generated,
                 ..without_hint(new)
             };
             if !ColumnChanges::between(&old, &new).is_empty() {
@@ -365,7 +388,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     // 6. Keys, checks and indexes added, then foreign keys.
     for pair in &tables.kept {
         let name = TableName::of(pair.to);
-        if pair.from.primary_key != pair.to.primary_key {
+        if pair.primary_key_changes() {
             if let Some(primary_key) = &pair.to.primary_key {
                 ops.push(Op::AddPrimaryKey {
                     table: name.clone(),
@@ -456,6 +479,29 @@ struct KeptTable<'a> {
     columns: Vec<(&'a Column, &'a Column)>,
 }
 
+impl KeptTable<'_> {
+    /// Whether the primary key is another one: other columns (a renamed
+    /// column is still the same column) or another name. A key that only
+    /// follows a column's rename stays, which MySQL needs when that column
+    /// is `AUTO_INCREMENT` (it must be in a key at all times).
+    fn primary_key_changes(&self) -> bool {
+        let renamed = self.from.primary_key.as_ref().map(|key| PrimaryKey {
+            name: key.name.clone(),
+            columns: key
+                .columns
+                .iter()
+                .map(|column| {
+                    self.columns
+                        .iter()
+                        .find(|(old, _)| old.name == *column)
+                        .map_or_else(|| column.clone(), |(_, new)| new.name.clone())
+                })
+                .collect(),
+        });
+        renamed != self.to.primary_key
+    }
+}
+
 struct MatchedTables<'a> {
     kept: Vec<KeptTable<'a>>,
     created: Vec<&'a Table>,
@@ -531,7 +577,7 @@ fn match_columns<'a>(from: &'a Table, to: &'a Table) -> Vec<(&'a Column, &'a Col
 fn unstable_key_tables(tables: &MatchedTables<'_>) -> BTreeSet<TableName> {
     let mut unstable = BTreeSet::new();
     for pair in &tables.kept {
-        let keys_change = pair.from.primary_key != pair.to.primary_key
+        let keys_change = pair.primary_key_changes()
             || !removed(&pair.from.uniques, &pair.to.uniques).is_empty()
             || !removed(&pair.to.uniques, &pair.from.uniques).is_empty()
             || unique_indexes(pair.from) != unique_indexes(pair.to)
@@ -554,7 +600,8 @@ fn unique_indexes(table: &Table) -> Vec<&crate::schema::Index> {
 /// and added again: they point at a table whose keys change, their own
 /// columns change type, or an index or unique constraint that goes away
 /// could be serving them (MySQL refuses to drop an index a foreign key
-/// uses).
+/// uses). So could one that comes, when no index served them before: the
+/// reverse drops it, and InnoDB dropped the key's own index when it came.
 fn disturbed_foreign_keys<'a>(
     pair: &KeptTable<'a>,
     unstable: &BTreeSet<TableName>,
@@ -574,6 +621,15 @@ fn disturbed_foreign_keys<'a>(
             .into_iter()
             .map(|unique| unique.columns.iter().map(String::as_str).collect()),
     );
+    let coming: Vec<Vec<&str>> = removed(&pair.to.indexes, &pair.from.indexes)
+        .into_iter()
+        .map(|index| index.column_names().collect())
+        .chain(
+            removed(&pair.to.uniques, &pair.from.uniques)
+                .into_iter()
+                .map(|unique| unique.columns.iter().map(String::as_str).collect()),
+        )
+        .collect();
     pair.from
         .foreign_keys
         .iter()
@@ -587,8 +643,39 @@ fn disturbed_foreign_keys<'a>(
             unstable.contains(&target)
                 || columns.iter().any(|column| retyped.contains(column))
                 || going.iter().any(|index| index.starts_with(&columns))
+                || (coming.iter().any(|index| index.starts_with(&columns))
+                    && !has_index_starting_with(pair.from, &foreign_key.columns))
         })
         .collect()
+}
+
+/// Whether an index of the table (its primary key and unique constraints
+/// included) starts with these columns, so that InnoDB can use it for a
+/// foreign key on them instead of making one of its own.
+pub(crate) fn has_index_starting_with(table: &Table, columns: &[String]) -> bool {
+    let starts_with = |key: &[String]| key.starts_with(columns);
+    let index_columns = |index: &crate::schema::Index| -> Vec<String> {
+        index
+            .parts
+            .iter()
+            .map_while(|part| match part {
+                crate::schema::IndexPart::Column(column) => Some(column.clone()),
+                crate::schema::IndexPart::Expression(_) => None,
+            })
+            .collect()
+    };
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|key| starts_with(&key.columns))
+        || table
+            .uniques
+            .iter()
+            .any(|unique| starts_with(&unique.columns))
+        || table
+            .indexes
+            .iter()
+            .any(|index| starts_with(&index_columns(index)))
 }
 
 /// The elements of `old` that `new` does not have, as multisets.

@@ -83,6 +83,83 @@ fn a_column_hint_gives_a_rename_that_keeps_the_values() {
 }
 
 #[test]
+fn renaming_a_key_column_keeps_the_key() {
+    let mut renamed = users();
+    renamed.columns[0] = Column::new("user_id", SqlType::BigInt)
+        .identity()
+        .renamed_from("id");
+    renamed.primary_key = Some(PrimaryKey {
+        name: Some("pk_users".into()),
+        columns: vec!["user_id".into()],
+    });
+    let up = diff(
+        &Schema::new(vec![users()]),
+        &Schema::new(vec![renamed.clone()]),
+    );
+    assert_eq!(kinds(&up), ["RenameColumn users"], "{up:?}");
+    // Renamed and renamed again under another key name: a new key.
+    renamed.primary_key = Some(PrimaryKey {
+        name: Some("pk_people".into()),
+        columns: vec!["user_id".into()],
+    });
+    let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![renamed]));
+    assert_eq!(
+        kinds(&up),
+        [
+            "DropPrimaryKey users",
+            "RenameColumn users",
+            "AddPrimaryKey users"
+        ]
+    );
+}
+
+#[test]
+fn the_reverse_adds_dropped_columns_back_in_their_order() {
+    let mut fewer = users();
+    fewer.columns.truncate(1);
+    let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![fewer]));
+    let down = up.reverse();
+    let added: Vec<&str> = down
+        .ops()
+        .iter()
+        .filter_map(|op| match op {
+            Op::AddColumn { column, .. } => Some(column.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(added, ["email", "name"]);
+}
+
+#[test]
+fn a_column_that_stays_generated_is_altered_as_generated() {
+    let mut commented = users();
+    commented.columns[0].comment = Some("the key".into());
+    let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![commented]));
+    match up.ops() {
+        [Op::AlterColumn { old, new, .. }] => {
+            assert!(old.identity && new.identity, "{up:?}");
+            assert!(!up.ops()[0].column_changes().identity);
+        }
+        ops => panic!("one AlterColumn expected, got {ops:?}"),
+    }
+}
+
+#[test]
+fn a_table_whose_columns_are_all_replaced_is_never_left_without_one() {
+    let before = Table::new("notes").column(Column::new("body", SqlType::Text));
+    let after = Table::new("notes").column(Column::new("text", SqlType::Varchar(10)));
+    let up = diff(
+        &Schema::new(vec![before.clone()]),
+        &Schema::new(vec![after.clone()]),
+    );
+    assert_eq!(kinds(&up), ["AddColumn notes", "DropColumn notes"]);
+    assert_eq!(
+        kinds(&up.reverse()),
+        ["AddColumn notes", "DropColumn notes"]
+    );
+}
+
+#[test]
 fn a_hint_already_applied_changes_nothing() {
     let mut renamed = users();
     renamed.columns[2].renamed_from = Some("old_name".into());
@@ -383,6 +460,26 @@ fn an_index_that_may_serve_a_foreign_key_goes_only_after_the_key() {
             "AddForeignKey members"
         ]
     );
+    // An index that comes where none served the key: its reverse drops it.
+    let up = diff(
+        &Schema::new(vec![members(false), teams()]),
+        &Schema::new(vec![members(true), teams()]),
+    );
+    assert_eq!(
+        kinds(&up.reverse()),
+        [
+            "DropForeignKey members",
+            "DropIndex members",
+            "AddForeignKey members"
+        ]
+    );
+    // Where another index serves the key already, the key stays.
+    let served = |table: Table| table.index(Index::on_columns("ix_members_team_only", ["team_id"]));
+    let up = diff(
+        &Schema::new(vec![served(members(false)), teams()]),
+        &Schema::new(vec![served(members(true)), teams()]),
+    );
+    assert_eq!(kinds(&up), ["CreateIndex members"]);
 }
 
 #[test]

@@ -269,6 +269,20 @@ fn scenarios() -> Vec<(&'static str, Schema, Schema)> {
             changed(|users| column(users, "mood").ty = SqlType::Text),
         ),
         (
+            "alter the default of an enum column",
+            base(),
+            changed(|users| column(users, "mood").default = Some("'sad'".into())),
+        ),
+        (
+            // InnoDB gave the key an index of its own: it goes too.
+            "drop a foreign key no index serves",
+            changed(|users| users.indexes.clear()),
+            changed(|users| {
+                users.indexes.clear();
+                users.foreign_keys.clear();
+            }),
+        ),
+        (
             "reserved words",
             Schema::default(),
             Schema::new(vec![

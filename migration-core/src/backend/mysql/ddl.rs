@@ -3,9 +3,9 @@
 
 use super::MysqlBackend;
 use crate::backend::Backend;
-use crate::diff::{Op, TableName};
+use crate::diff::{has_index_starting_with, Diff, Op, TableName};
 use crate::render::{self, RenderError};
-use crate::schema::{Column, Table};
+use crate::schema::{Column, Index, Table};
 
 /// A MySQL string literal: quotes doubled and backslashes escaped, since
 /// MySQL reads `\` as an escape in string literals (unless
@@ -76,7 +76,7 @@ fn create_table(
 fn create_index(
     backend: &MysqlBackend,
     table: &TableName,
-    index: &crate::schema::Index,
+    index: &Index,
 ) -> Result<String, RenderError> {
     if index.predicate.is_some() {
         return Err(RenderError::Unsupported {
@@ -85,6 +85,27 @@ fn create_index(
         });
     }
     Ok(render::create_index(backend, table, index))
+}
+
+/// Every op's statements in turn; after a foreign key is dropped, the index
+/// InnoDB made for it too. InnoDB gives a foreign key whose columns no index
+/// starts with an index of its own, named after the key, and keeps that
+/// index when the key is dropped: left behind, it would read back as an
+/// index the model does not have.
+pub(super) fn render_diff(backend: &MysqlBackend, diff: &Diff) -> Result<Vec<String>, RenderError> {
+    let mut out = Vec::new();
+    for op in diff.ops() {
+        render_op(backend, op, &mut out)?;
+        if let Op::DropForeignKey { table, foreign_key } = op {
+            let before = diff.from.table_in(table.schema.as_deref(), &table.name);
+            let made_by_innodb =
+                before.is_some_and(|before| !has_index_starting_with(before, &foreign_key.columns));
+            if let Some(name) = foreign_key.name.as_deref().filter(|_| made_by_innodb) {
+                out.push(drop_index(backend, table, name));
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub(super) fn render_op(

@@ -20,7 +20,8 @@
 //!   default, which behaves as `NO ACTION`); actions declared explicitly read
 //!   back as declared.
 //! - MariaDB's `JSON` columns (`longtext` with a `json_valid` check named
-//!   after the column) read as `Json`, without that check.
+//!   after the column, or after its name before a rename) read as `Json`,
+//!   without that check.
 //! - Functional index parts are read on MySQL 8 (`EXPRESSION`); MariaDB has
 //!   none. Prefix lengths are not modeled.
 
@@ -429,20 +430,16 @@ fn discover_index(table: &mut Table, parts: &[IndexRow]) {
 }
 
 /// One check; MariaDB's `json_valid` check on a `longtext` column makes it
-/// a JSON column instead.
+/// a JSON column instead. The check is named after the column, or after its
+/// old name: MariaDB keeps the check's name when the column is renamed.
 fn discover_check(table: &mut Table, check: &CheckRow) {
-    let json_check = format!("json_valid(`{}`)", check.constraint_name.replace('`', "``"));
-    if check.expression == json_check {
-        if let Some(column) = table
-            .columns
-            .iter_mut()
-            .find(|column| column.name == check.constraint_name)
-        {
-            if column.ty == SqlType::Custom("longtext".into()) {
-                column.ty = SqlType::Json;
-                return;
-            }
-        }
+    let json_column = table.columns.iter_mut().find(|column| {
+        column.ty == SqlType::Custom("longtext".into())
+            && check.expression == format!("json_valid(`{}`)", column.name.replace('`', "``"))
+    });
+    if let Some(column) = json_column {
+        column.ty = SqlType::Json;
+        return;
     }
     table.checks.push(CheckConstraint {
         name: Some(check.constraint_name.clone()),
@@ -547,7 +544,8 @@ mod tests {
                 CheckRow {
                     schema_name: "app".into(),
                     table_name: "c".into(),
-                    constraint_name: "doc".into(),
+                    // Renamed from `document`: the check keeps its name.
+                    constraint_name: "document".into(),
                     expression: "json_valid(`doc`)".into(),
                 },
                 CheckRow {

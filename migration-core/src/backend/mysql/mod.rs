@@ -8,7 +8,7 @@ mod online;
 mod version_table;
 
 use super::{quote_with, stored_form, with_precision, Backend, BackendKind};
-use crate::diff::Op;
+use crate::diff::{Diff, Op};
 use crate::render::RenderError;
 use crate::schema::{Schema, SqlType};
 
@@ -90,6 +90,10 @@ impl Backend for MysqlBackend {
         diff: &crate::diff::Diff,
     ) -> Result<Vec<crate::render::RenderedStep>, RenderError> {
         online::render_online(self, diff)
+    }
+
+    fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
+        ddl::render_diff(self, diff)
     }
 
     fn string_literal(&self, value: &str) -> String {

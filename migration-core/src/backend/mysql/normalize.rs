@@ -36,11 +36,14 @@
 //! default the column's precision; other precisions are kept:
 //! `CURRENT_TIMESTAMP(3)`), and
 //! on a boolean column `1`/`0` read as `true`/`false`. String literals read
-//! in the standard form, quotes doubled (`'it''s'` for MariaDB's
-//! `'it\'s'`), and a time literal loses the zero microseconds MySQL adds on
-//! retort's time types (`'12:30:00'` for `'12:30:00.000000'`).
+//! with doubled quotes (`'it''s'` for MariaDB's `'it\'s'`), other
+//! backslash escapes as written, and a time literal on retort's time types
+//! loses the zeros MySQL pads its fraction with (`'12:30:00'` for
+//! `'12:30:00.000000'`).
 
-use crate::introspect::text::{canonical_default, literal_list, quote_literal, TypeSpelling};
+use crate::introspect::text::{
+    canonical_default, literal_list, quote_literal, unquote_literal, TypeSpelling,
+};
 use crate::schema::SqlType;
 
 /// Reads a type as `COLUMN_TYPE` (or a DDL spelling) gives it. An enum comes
@@ -111,69 +114,76 @@ pub(super) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> 
     if let Some(arguments) = lowered.strip_prefix("current_timestamp") {
         // retort's time types all have microseconds, and MariaDB gives the
         // default the column's precision: `(6)` on them says nothing.
-        let fractional = matches!(
-            ty,
-            SqlType::Time | SqlType::Timestamp | SqlType::TimestampTz
-        );
+        let fractional = fractional_seconds(ty);
         return Some(match arguments {
             "" | "()" => "CURRENT_TIMESTAMP".to_owned(),
             "(6)" if fractional => "CURRENT_TIMESTAMP".to_owned(),
             precision => format!("CURRENT_TIMESTAMP{precision}"),
         });
     }
-    let reported = match mysql_literal(reported) {
-        Some(value) => quote_literal(without_zero_fraction(ty, &value)),
-        None => reported.to_owned(),
-    };
-    canonical_default(ty, &reported)
+    let reported = doubled_quotes(reported);
+    match unquote_literal(&reported) {
+        Some(value) => canonical_default(ty, &quote_literal(without_zero_fraction(ty, &value))),
+        None => canonical_default(ty, &reported),
+    }
 }
 
-/// The value of a MySQL string literal, whose quotes may be escaped either
-/// way (`'it\'s'`, `'it''s'`) and which may hold backslash escapes;
-/// `None` when `text` is not exactly one literal.
-fn mysql_literal(text: &str) -> Option<String> {
-    let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
-    let mut value = String::with_capacity(inner.len());
+/// A string literal with its quotes doubled, as a model writes it: MariaDB
+/// prints the default of a `TEXT` or `BLOB` column with backslash-escaped
+/// quotes (`'it\'s'`), other defaults with doubled ones (`'it''s'`). Other
+/// backslash escapes are kept as they are (the default stays MySQL's SQL);
+/// anything but one literal is returned unchanged.
+fn doubled_quotes(reported: &str) -> String {
+    let Some(inner) = reported
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix('\''))
+    else {
+        return reported.to_owned();
+    };
+    let mut literal = String::with_capacity(reported.len());
+    literal.push('\'');
     let mut chars = inner.chars();
     while let Some(ch) = chars.next() {
-        match ch {
-            '\\' => value.push(match chars.next()? {
-                'n' => '\n',
-                't' => '\t',
-                'r' => '\r',
-                '0' => '\0',
-                'Z' => '\x1a',
-                'b' => '\x08',
-                other => other,
-            }),
-            '\'' => {
-                // Inside a literal a quote is doubled.
-                if chars.next()? != '\'' {
-                    return None;
-                }
-                value.push('\'');
+        match (ch, chars.clone().next()) {
+            ('\\', Some('\'')) => {
+                chars.next();
+                literal.push_str("''");
             }
-            other => value.push(other),
+            ('\\', Some(next)) => {
+                chars.next();
+                literal.push(ch);
+                literal.push(next);
+            }
+            _ => literal.push(ch),
         }
     }
-    Some(value)
+    literal.push('\'');
+    literal
 }
 
-/// A time literal without the zero microseconds MySQL adds to a default on
-/// a column that has them (`'12:30:00.000000'` is `'12:30:00'`).
+/// A time literal without the zeros MySQL pads its fraction with to the
+/// column's precision on retort's time types: `'12:00:00.000000'` is
+/// `'12:00:00'`, `'12:00:00.500000'` is `'12:00:00.5'`.
 fn without_zero_fraction<'v>(ty: &SqlType, value: &'v str) -> &'v str {
-    let timed = matches!(
-        ty,
-        SqlType::Time | SqlType::Timestamp | SqlType::TimestampTz
-    );
     match value.rsplit_once('.') {
-        Some((whole, fraction))
-            if timed && !fraction.is_empty() && fraction.bytes().all(|b| b == b'0') =>
+        Some((_, fraction))
+            if fractional_seconds(ty)
+                && !fraction.is_empty()
+                && fraction.bytes().all(|digit| digit.is_ascii_digit()) =>
         {
-            whole
+            value.trim_end_matches('0').trim_end_matches('.')
         }
         _ => value,
     }
+}
+
+/// Whether retort gives the type microseconds (`TIME(6)`, `DATETIME(6)`,
+/// `TIMESTAMP(6)`).
+fn fractional_seconds(ty: &SqlType) -> bool {
+    matches!(
+        ty,
+        SqlType::Time | SqlType::Timestamp | SqlType::TimestampTz
+    )
 }
 
 #[cfg(test)]
@@ -269,16 +279,12 @@ mod tests {
             Some("'it''s'")
         );
         assert_eq!(
-            normalize_default(&SqlType::Text, r"'a\\b\n'").as_deref(),
-            Some("'a\\b\n'")
-        );
-        assert_eq!(
             normalize_default(&SqlType::Time, "'12:30:00.000000'").as_deref(),
             Some("'12:30:00'")
         );
         assert_eq!(
             normalize_default(&SqlType::Time, "'12:30:00.250000'").as_deref(),
-            Some("'12:30:00.250000'")
+            Some("'12:30:00.25'")
         );
         assert_eq!(
             normalize_default(&SqlType::Text, "'1.000'").as_deref(),
@@ -312,6 +318,30 @@ mod tests {
         assert_eq!(
             normalize_default(&SqlType::TimestampTz, "current_timestamp(6)").as_deref(),
             Some("CURRENT_TIMESTAMP")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Time, "'12:00:00.000000'").as_deref(),
+            Some("'12:00:00'"),
+            "MariaDB pads a time default to the column's microseconds"
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Timestamp, "'2024-01-01 00:00:00.500000'").as_deref(),
+            Some("'2024-01-01 00:00:00.5'")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Varchar(20), "'1.000000'").as_deref(),
+            Some("'1.000000'"),
+            "only time types are padded"
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Text, r"'it\'s'").as_deref(),
+            Some("'it''s'"),
+            "MariaDB escapes the quote in a TEXT column's default"
+        );
+        assert_eq!(
+            normalize_default(&SqlType::Text, r"'a\\b'").as_deref(),
+            Some(r"'a\\b'"),
+            "other escapes stay as a MySQL model writes them"
         );
         let datetime_3 = SqlType::Custom("datetime(3)".into());
         assert_eq!(

@@ -149,8 +149,8 @@ fn alter_column(
         if let Some(default) = &new.default {
             out.push(alter(format!("SET DEFAULT {default}")));
         }
-    } else if old.default != new.default && !same_enum {
-        // (Between two versions of one enum, the enum op sets the default.)
+    } else if old.default != new.default && !(same_enum && old.ty != new.ty) {
+        // (When one enum's values change, the enum op sets the default.)
         match &new.default {
             Some(default) => out.push(alter(format!("SET DEFAULT {default}"))),
             None => out.push(alter("DROP DEFAULT".into())),
