@@ -18,12 +18,15 @@
 //!
 //! PostgreSQL comes from `RETORT_BENCH_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`). Ratios are printed at
-//! the end.
+//! the end. `RETORT_BENCH_REVISIONS=20` generates 20 revisions instead of
+//! 1000 (group `apply_20`), as `scripts/bench --quick` does.
+
+mod support;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use diesel_migrations::{
@@ -31,7 +34,14 @@ use diesel_migrations::{
 };
 use retort::Migrations;
 
-const REVISIONS: usize = 1000;
+/// How many revisions are generated: `RETORT_BENCH_REVISIONS`, by default
+/// 1000.
+fn revision_count() -> usize {
+    std::env::var("RETORT_BENCH_REVISIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000)
+}
 
 fn admin_url() -> String {
     std::env::var("RETORT_BENCH_PG_URL")
@@ -90,14 +100,14 @@ fn leak(text: String) -> &'static str {
     Box::leak(text.into_boxed_str())
 }
 
-/// Writes 1000 revisions in both tools' layouts under `dir` and returns
+/// Writes `count` revisions in both tools' layouts under `dir` and returns
 /// them as read back.
-fn generate(dir: &Path) -> Vec<Generated> {
+fn generate(dir: &Path, count: usize) -> Vec<Generated> {
     let retort_dir = dir.join("retort");
     std::fs::create_dir_all(&retort_dir).unwrap();
     let mut parent = String::new();
-    let mut generated = Vec::with_capacity(REVISIONS);
-    for n in 0..REVISIONS {
+    let mut generated = Vec::with_capacity(count);
+    for n in 0..count {
         let id = format!("{:012x}", 0xbe00_0000_0000_u64 + n as u64);
         let up = format!(
             "CREATE TABLE t_{n} (\n    id BIGINT PRIMARY KEY,\n    name VARCHAR(255) NOT NULL,\n    created_at TIMESTAMPTZ NOT NULL DEFAULT now()\n);\n"
@@ -164,9 +174,21 @@ fn time_on_fresh_databases(
     total
 }
 
+/// Where criterion writes its estimates: `CRITERION_HOME`, else
+/// `$CARGO_TARGET_DIR/criterion`, else `target/criterion` (as criterion
+/// itself chooses, short of asking `cargo metadata`).
+fn criterion_home() -> std::path::PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return home.into();
+    }
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| "target".into(), std::path::PathBuf::from)
+        .join("criterion")
+}
+
 fn mean_ns(c: &Criterion, group: &str, id: &str) -> Option<f64> {
     let _ = c;
-    let path = Path::new("target/criterion")
+    let path = criterion_home()
         .join(group)
         .join(id)
         .join("new/estimates.json");
@@ -184,15 +206,19 @@ fn bench(c: &mut Criterion) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let generated = generate(dir.path());
+    let revisions = revision_count();
+    let generated = generate(dir.path(), revisions);
     let retort_set = retort_migrations(&generated);
     let diesel_set = diesel_migrations_of(&generated);
     // Reading the generated directory back must give the same revisions.
     let from_dir = Migrations::from_dir(dir.path().join("retort")).unwrap();
-    assert_eq!(from_dir.graph().unwrap().revisions().len(), REVISIONS);
+    assert_eq!(from_dir.graph().unwrap().revisions().len(), revisions);
 
-    let mut apply = c.benchmark_group("apply_1000");
-    apply.sample_size(10);
+    let apply_group = format!("apply_{revisions}");
+    let mut apply = c.benchmark_group(&apply_group);
+    // Each iteration takes a fresh database: ten of them, not criterion's
+    // 1 + 2 + ... + 10.
+    apply.sample_size(10).sampling_mode(SamplingMode::Flat);
     apply.bench_function("raw_ddl_floor", |b| {
         b.iter_custom(|iterations| {
             time_on_fresh_databases("raw", iterations, |conn| {
@@ -206,7 +232,7 @@ fn bench(c: &mut Criterion) {
         b.iter_custom(|iterations| {
             time_on_fresh_databases("retort", iterations, |conn| {
                 let report = retort::migrate_to_head(conn, &retort_set).unwrap();
-                assert_eq!(report.steps().len(), REVISIONS);
+                assert_eq!(report.steps().len(), revisions);
             })
         })
     });
@@ -216,27 +242,46 @@ fn bench(c: &mut Criterion) {
                 let applied = conn
                     .run_pending_migrations(diesel_set_ref(diesel_set))
                     .unwrap();
-                assert_eq!(applied.len(), REVISIONS);
+                assert_eq!(applied.len(), revisions);
             })
         })
     });
     apply.finish();
 
-    let mut noop = c.benchmark_group("noop_startup");
+    // Both databases hold every revision; one no-op call each is counted
+    // before the timings.
     let retort_db = Scratch::new("retort_noop");
     let mut retort_conn = retort_db.connect();
     retort::migrate_to_head(&mut retort_conn, &retort_set).unwrap();
+    let diesel_db = Scratch::new("diesel_noop");
+    let mut diesel_conn = diesel_db.connect();
+    diesel_conn
+        .run_pending_migrations(diesel_set_ref(diesel_set))
+        .unwrap();
+    let retort_queries = {
+        let count = support::count_queries(&mut retort_conn);
+        retort::migrate_to_head(&mut retort_conn, &retort_set).unwrap();
+        support::take(&count)
+    };
+    let diesel_queries = {
+        let count = support::count_queries(&mut diesel_conn);
+        diesel_conn
+            .run_pending_migrations(diesel_set_ref(diesel_set))
+            .unwrap();
+        support::take(&count)
+    };
+    println!("noop_startup: retort {retort_queries} queries, diesel_migrations {diesel_queries}");
+    support::record_fact(&format!(
+        r#"{{"row":"startup","retort_queries":{retort_queries},"diesel_queries":{diesel_queries}}}"#
+    ));
+
+    let mut noop = c.benchmark_group("noop_startup");
     noop.bench_function("retort_migrate_to_head", |b| {
         b.iter(|| {
             let report = retort::migrate_to_head(&mut retort_conn, &retort_set).unwrap();
             assert!(report.is_empty());
         })
     });
-    let diesel_db = Scratch::new("diesel_noop");
-    let mut diesel_conn = diesel_db.connect();
-    diesel_conn
-        .run_pending_migrations(diesel_set_ref(diesel_set))
-        .unwrap();
     noop.bench_function("diesel_run_pending_migrations", |b| {
         b.iter(|| {
             let applied = diesel_conn
@@ -270,7 +315,7 @@ fn bench(c: &mut Criterion) {
         }));
     }
     let (raw, ours, theirs) = (median(raw), median(ours), median(theirs));
-    println!("\ninterleaved, median of {rounds} rounds of applying {REVISIONS} revisions:");
+    println!("\ninterleaved, median of {rounds} rounds of applying {revisions} revisions:");
     println!(
         "  raw DDL floor {:.0} ms, retort {:.0} ms, diesel_migrations {:.0} ms",
         raw * 1e3,
@@ -293,9 +338,9 @@ fn bench(c: &mut Criterion) {
         _ => println!("{group}: no estimates for {a} and {b}"),
     };
     println!("\nratios (means of this run):");
-    ratio("apply_1000", "retort_migrate_to_head", "raw_ddl_floor");
+    ratio(&apply_group, "retort_migrate_to_head", "raw_ddl_floor");
     ratio(
-        "apply_1000",
+        &apply_group,
         "retort_migrate_to_head",
         "diesel_run_pending_migrations",
     );
