@@ -2,8 +2,10 @@
 //!
 //! - `apply_1000`: applying all of them to an empty database with
 //!   `migrate_to_head`, against the same DDL executed raw on one connection
-//!   (the floor: no bookkeeping at all) and against diesel_migrations'
-//!   `run_pending_migrations`;
+//!   (the floor: no bookkeeping at all), statement by statement as
+//!   autocommits (`raw_ddl_floor`) and inside one transaction
+//!   (`raw_ddl_one_transaction`, which is how retort applies consecutive
+//!   revisions), and against diesel_migrations' `run_pending_migrations`;
 //! - `noop_startup`: the start-up call when everything is applied, against
 //!   diesel_migrations.
 //!
@@ -28,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
+use diesel::{Connection, PgConnection, QueryResult};
 use diesel_migrations::{
     EmbeddedMigration, EmbeddedMigrations, EmbeddedName, MigrationHarness, TomlMetadataWrapper,
 };
@@ -157,6 +159,24 @@ fn diesel_migrations_of(generated: &[Generated]) -> &'static [EmbeddedMigration]
     Box::leak(migrations.into_boxed_slice())
 }
 
+/// The floor: every revision's DDL, one autocommit each.
+fn raw_ddl(conn: &mut PgConnection, generated: &[Generated]) {
+    for g in generated {
+        conn.batch_execute(g.up).unwrap();
+    }
+}
+
+/// The floor for applying in one transaction, as retort does.
+fn raw_ddl_in_one_transaction(conn: &mut PgConnection, generated: &[Generated]) {
+    conn.transaction(|conn| {
+        for g in generated {
+            conn.batch_execute(g.up)?;
+        }
+        QueryResult::Ok(())
+    })
+    .unwrap();
+}
+
 /// Times `apply` on a fresh database per iteration.
 fn time_on_fresh_databases(
     tag: &str,
@@ -221,10 +241,13 @@ fn bench(c: &mut Criterion) {
     apply.sample_size(10).sampling_mode(SamplingMode::Flat);
     apply.bench_function("raw_ddl_floor", |b| {
         b.iter_custom(|iterations| {
-            time_on_fresh_databases("raw", iterations, |conn| {
-                for g in &generated {
-                    conn.batch_execute(g.up).unwrap();
-                }
+            time_on_fresh_databases("raw", iterations, |conn| raw_ddl(conn, &generated))
+        })
+    });
+    apply.bench_function("raw_ddl_one_transaction", |b| {
+        b.iter_custom(|iterations| {
+            time_on_fresh_databases("raw_tx", iterations, |conn| {
+                raw_ddl_in_one_transaction(conn, &generated)
             })
         })
     });
@@ -299,12 +322,14 @@ fn bench(c: &mut Criterion) {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(5);
-    let (mut raw, mut ours, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut raw, mut raw_tx, mut ours, mut theirs) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         raw.push(time_on_fresh_databases("raw", 1, |conn| {
-            for g in &generated {
-                conn.batch_execute(g.up).unwrap();
-            }
+            raw_ddl(conn, &generated)
+        }));
+        raw_tx.push(time_on_fresh_databases("raw_tx", 1, |conn| {
+            raw_ddl_in_one_transaction(conn, &generated)
         }));
         ours.push(time_on_fresh_databases("retort", 1, |conn| {
             retort::migrate_to_head(conn, &retort_set).unwrap();
@@ -314,19 +339,24 @@ fn bench(c: &mut Criterion) {
                 .unwrap();
         }));
     }
-    let (raw, ours, theirs) = (median(raw), median(ours), median(theirs));
-    println!("\ninterleaved, median of {rounds} rounds of applying {revisions} revisions:");
-    println!(
-        "  raw DDL floor {:.0} ms, retort {:.0} ms, diesel_migrations {:.0} ms",
-        raw * 1e3,
-        ours * 1e3,
-        theirs * 1e3
-    );
-    println!(
-        "  retort / raw floor = {:.3}, retort / diesel_migrations = {:.3}",
-        ours / raw,
-        ours / theirs
-    );
+    if rounds > 0 {
+        let (raw, raw_tx) = (median(raw), median(raw_tx));
+        let (ours, theirs) = (median(ours), median(theirs));
+        println!("\ninterleaved, median of {rounds} rounds of applying {revisions} revisions:");
+        println!(
+            "  raw DDL floor {:.0} ms (in one transaction {:.0} ms), retort {:.0} ms, diesel_migrations {:.0} ms",
+            raw * 1e3,
+            raw_tx * 1e3,
+            ours * 1e3,
+            theirs * 1e3
+        );
+        println!(
+            "  retort / raw floor = {:.3} (in one transaction {:.3}), retort / diesel_migrations = {:.3}",
+            ours / raw,
+            ours / raw_tx,
+            ours / theirs
+        );
+    }
 
     let ratio = |group: &str, a: &str, b: &str| match (mean_ns(c, group, a), mean_ns(c, group, b)) {
         (Some(a_ns), Some(b_ns)) => println!(
@@ -339,6 +369,11 @@ fn bench(c: &mut Criterion) {
     };
     println!("\nratios (means of this run):");
     ratio(&apply_group, "retort_migrate_to_head", "raw_ddl_floor");
+    ratio(
+        &apply_group,
+        "retort_migrate_to_head",
+        "raw_ddl_one_transaction",
+    );
     ratio(
         &apply_group,
         "retort_migrate_to_head",

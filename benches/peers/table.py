@@ -47,7 +47,11 @@ def seconds(value):
         return f"{value:.2f} s"
     if value >= 1e-3:
         return f"{value * 1e3:.1f} ms"
-    return f"{value * 1e6:.0f} µs"
+    if value >= 1e-5:
+        return f"{value * 1e6:.0f} µs"
+    if value >= 1e-6:
+        return f"{value * 1e6:.1f} µs"
+    return f"{value * 1e9:.0f} ns"
 
 
 def rate(value):
@@ -185,7 +189,16 @@ def main():
     group = f"apply_{revisions}"
     ours = rust.get(f"{group}/retort_migrate_to_head")
     row = f"apply {revisions} from empty"
-    table.time_row(row, "migrate_to_head", "raw DDL floor", ours, rust.get(f"{group}/raw_ddl_floor"))
+    table.time_row(
+        row, "migrate_to_head", "raw DDL floor", ours, rust.get(f"{group}/raw_ddl_floor")
+    )
+    table.time_row(
+        row,
+        "migrate_to_head",
+        "raw DDL floor, one transaction",
+        ours,
+        rust.get(f"{group}/raw_ddl_one_transaction"),
+    )
     table.time_row(
         row,
         "migrate_to_head",
@@ -237,6 +250,15 @@ def main():
             always,
             sqlalchemy.get("sqlalchemy_queuepool_pre_ping"),
         )
+
+    row = "pool's own cost per checkout (SQLite :memory:, 1 thread)"
+    table.time_row(
+        row,
+        "IfIdleFor(1s)",
+        "r2d2 no check",
+        rust.get("pool_checkout_only/retort_if_idle_for_1s"),
+        rust.get("pool_checkout_only/r2d2_no_check"),
+    )
 
     table.print()
     print()
