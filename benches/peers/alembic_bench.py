@@ -246,9 +246,14 @@ def bench_revisions(results, revisions, apply_samples, noop_samples):
         write_revisions(scripts, revisions)
 
         times = []
-        for sample in range(apply_samples + 1):
-            with server_database("PostgreSQL", f"apply{sample}") as url:
-                engine = sa.create_engine(url)
+        with server_database("PostgreSQL", "apply") as url:
+            # A new connection per sample, as benches/runner.rs has.
+            engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+            for sample in range(apply_samples + 1):
+                with engine.connect() as conn:
+                    # Emptied as benches/runner.rs empties its database.
+                    conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+                    conn.commit()
                 with engine.connect() as conn:
                     started = time.perf_counter()
                     upgrade_head(scripts, conn)
@@ -257,10 +262,10 @@ def bench_revisions(results, revisions, apply_samples, noop_samples):
                         "SELECT count(*) FROM pg_tables"
                         " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
                     ).scalar()
-                engine.dispose()
-            assert applied == revisions, f"alembic applied {applied} of {revisions}"
-            if sample > 0:  # the first one warms the bytecode cache
-                times.append(elapsed)
+                assert applied == revisions, f"alembic applied {applied} of {revisions}"
+                if sample > 0:  # the first one warms the bytecode cache
+                    times.append(elapsed)
+            engine.dispose()
         results.add(
             row="apply",
             tool="alembic_upgrade_head",
