@@ -1,9 +1,21 @@
-//! Introspection of 10, 100 and 1000 tables (10 columns, an index, a unique
-//! constraint and a foreign key each) on each backend compiled in and
-//! reachable, read in bulk by `retort::introspect`, against the
-//! table-by-table alternative (one `introspect_with` per table name, the way
-//! per-table reflection reads) measured in the same run at 10 and 100
-//! tables.
+//! Introspection of 10, 100, 500 and 1000 tables (10 columns, an index, a
+//! unique constraint and a foreign key each) on each backend compiled in and
+//! reachable:
+//!
+//! - `bulk`: `retort::introspect` alone;
+//! - `introspect_diff`: what autogenerate costs when nothing changed,
+//!   `introspect` then `diff` against the models' schema (the schema read
+//!   once before, so the diff is empty, as Alembic's `compare_metadata`
+//!   against matching metadata is);
+//! - `per_table`: the table-by-table alternative (one `introspect_with` per
+//!   table name, the way per-table reflection reads), at 10 and 100 tables
+//!   (at 10 only with `RETORT_BENCH_QUICK`).
+//!
+//! Each size also prints the number of queries one introspection issues
+//! (counted with diesel's instrumentation on a second connection, outside
+//! the timings) and, when `RETORT_BENCH_FACTS` names a file, appends it
+//! there as a JSON line for `scripts/bench`. `RETORT_BENCH_QUICK=1` measures
+//! 10 and 100 tables only.
 //!
 //! ```sh
 //! cargo bench --bench introspect --all-features -- --warm-up-time 1 --measurement-time 3
@@ -14,6 +26,8 @@
 //! (default `mysql://root@127.0.0.1:3306/test`); an unreachable one is
 //! skipped with a message. Each size gets a fresh database, dropped at the end.
 
+mod support;
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -21,9 +35,21 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use diesel::connection::SimpleConnection;
 use retort::{Backend, DatabaseConnection, IntrospectOptions, SqlType};
 
-const SIZES: [usize; 3] = [10, 100, 1000];
-/// Table-by-table reading is only measured up to this many tables.
-const PER_TABLE_UP_TO: usize = 100;
+/// Table counts measured; `RETORT_BENCH_QUICK` keeps the first two.
+const SIZES: [usize; 4] = [10, 100, 500, 1000];
+/// Table-by-table reading is only measured up to this many tables (10 with
+/// `RETORT_BENCH_QUICK`).
+fn per_table_up_to() -> usize {
+    if quick() {
+        10
+    } else {
+        100
+    }
+}
+
+fn quick() -> bool {
+    std::env::var_os("RETORT_BENCH_QUICK").is_some()
+}
 
 /// DDL for `count` tables, each with 10 columns, an index, a unique
 /// constraint and a foreign key to `t0000`.
@@ -125,6 +151,31 @@ fn server_database<C: DatabaseConnection>(
     })
 }
 
+fn sizes() -> &'static [usize] {
+    if quick() {
+        &SIZES[..2]
+    } else {
+        &SIZES
+    }
+}
+
+/// The number of queries one `introspect` issues on a connection of its
+/// own.
+fn count_introspect_queries<C: DatabaseConnection>(url: &str) -> Result<usize, String> {
+    let mut conn = C::establish(url).map_err(|error| error.to_string())?;
+    let count = support::count_queries(&mut conn);
+    retort::introspect(&mut conn).map_err(|error| error.to_string())?;
+    Ok(support::take(&count))
+}
+
+/// Prints a query count and hands it to `scripts/bench`.
+fn record_query_count(kind: retort::BackendKind, size: usize, queries: usize) {
+    println!("introspect/{kind}: {queries} queries at {size} tables");
+    support::record_fact(&format!(
+        r#"{{"row":"autogenerate","backend":"{kind}","tables":{size},"queries":{queries}}}"#
+    ));
+}
+
 fn bench_backend<C: DatabaseConnection>(
     c: &mut Criterion,
     make_database: impl Fn(usize) -> Result<BenchDatabase, String>,
@@ -133,7 +184,7 @@ fn bench_backend<C: DatabaseConnection>(
     let backend = kind.backend();
     let mut group = c.benchmark_group(format!("introspect/{kind}"));
     group.sample_size(10);
-    for size in SIZES {
+    for &size in sizes() {
         let database = match make_database(size) {
             Ok(database) => database,
             Err(reason) => {
@@ -152,6 +203,10 @@ fn bench_backend<C: DatabaseConnection>(
             eprintln!("skipped {kind} at {size} tables: {error}");
             return;
         }
+        match count_introspect_queries::<C>(&database.url) {
+            Ok(queries) => record_query_count(kind, size, queries),
+            Err(error) => eprintln!("{kind}: cannot count queries: {error}"),
+        }
         group.bench_with_input(BenchmarkId::new("bulk", size), &size, |b, _| {
             b.iter(|| {
                 let schema = retort::introspect(&mut conn).expect("introspect");
@@ -159,7 +214,16 @@ fn bench_backend<C: DatabaseConnection>(
                 black_box(schema)
             })
         });
-        if size <= PER_TABLE_UP_TO {
+        let models = retort::introspect(&mut conn).expect("introspect");
+        group.bench_with_input(BenchmarkId::new("introspect_diff", size), &size, |b, _| {
+            b.iter(|| {
+                let live = retort::introspect(&mut conn).expect("introspect");
+                let diff = retort::diff(&live, &models);
+                assert!(diff.is_empty(), "{kind}: {diff:?}");
+                black_box(diff)
+            })
+        });
+        if size <= per_table_up_to() {
             let names: Vec<String> = (0..size).map(|at| format!("t{at:04}")).collect();
             group.bench_with_input(BenchmarkId::new("per_table", size), &size, |b, _| {
                 b.iter(|| {
@@ -178,8 +242,31 @@ fn bench_backend<C: DatabaseConnection>(
     group.finish();
 }
 
+/// Hands the compiled-in SQLite's version to `scripts/bench`'s facts.
+#[cfg(feature = "sqlite")]
+fn record_sqlite_version() {
+    use diesel::{Connection, RunQueryDsl};
+    let version = diesel::SqliteConnection::establish(":memory:")
+        .map_err(|error| error.to_string())
+        .and_then(|mut conn| {
+            diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+                "sqlite_version()",
+            ))
+            .get_result::<String>(&mut conn)
+            .map_err(|error| error.to_string())
+        });
+    match version {
+        Ok(version) => support::record_fact(&format!(
+            r#"{{"fact":"SQLite (retort, bundled)","value":"{version}"}}"#
+        )),
+        Err(error) => eprintln!("cannot read the SQLite version: {error}"),
+    }
+}
+
 fn introspection(c: &mut Criterion) {
     let run = std::process::id();
+    #[cfg(feature = "sqlite")]
+    record_sqlite_version();
     #[cfg(feature = "postgres")]
     {
         let admin = std::env::var("RETORT_TEST_PG_URL")

@@ -2,8 +2,10 @@
 //!
 //! - `apply_1000`: applying all of them to an empty database with
 //!   `migrate_to_head`, against the same DDL executed raw on one connection
-//!   (the floor: no bookkeeping at all) and against diesel_migrations'
-//!   `run_pending_migrations`;
+//!   (the floor: no bookkeeping at all), statement by statement as
+//!   autocommits (`raw_ddl_floor`) and inside one transaction
+//!   (`raw_ddl_one_transaction`, which is how retort applies consecutive
+//!   revisions), and against diesel_migrations' `run_pending_migrations`;
 //! - `noop_startup`: the start-up call when everything is applied, against
 //!   diesel_migrations.
 //!
@@ -18,20 +20,30 @@
 //!
 //! PostgreSQL comes from `RETORT_BENCH_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`). Ratios are printed at
-//! the end.
+//! the end. `RETORT_BENCH_REVISIONS=20` generates 20 revisions instead of
+//! 1000 (group `apply_20`), as `scripts/bench --quick` does.
+
+mod support;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
+use diesel::{Connection, PgConnection, QueryResult};
 use diesel_migrations::{
     EmbeddedMigration, EmbeddedMigrations, EmbeddedName, MigrationHarness, TomlMetadataWrapper,
 };
 use retort::Migrations;
 
-const REVISIONS: usize = 1000;
+/// How many revisions are generated: `RETORT_BENCH_REVISIONS`, by default
+/// 1000.
+fn revision_count() -> usize {
+    std::env::var("RETORT_BENCH_REVISIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000)
+}
 
 fn admin_url() -> String {
     std::env::var("RETORT_BENCH_PG_URL")
@@ -44,7 +56,7 @@ fn url_for(database: &str) -> String {
     url.to_string()
 }
 
-/// A database created for one measurement and dropped after it.
+/// A database created for one contender and dropped after it.
 struct Scratch {
     name: String,
 }
@@ -64,6 +76,15 @@ impl Scratch {
 
     fn connect(&self) -> PgConnection {
         PgConnection::establish(&url_for(&self.name)).expect("connect to the bench database")
+    }
+
+    /// Empties the database again: a new `public` schema, cheaper than a new
+    /// database (PostgreSQL checkpoints at every `DROP DATABASE`).
+    fn empty(&self) {
+        // language=SQL
+        self.connect()
+            .batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            .expect("empty the bench database");
     }
 }
 
@@ -90,14 +111,14 @@ fn leak(text: String) -> &'static str {
     Box::leak(text.into_boxed_str())
 }
 
-/// Writes 1000 revisions in both tools' layouts under `dir` and returns
+/// Writes `count` revisions in both tools' layouts under `dir` and returns
 /// them as read back.
-fn generate(dir: &Path) -> Vec<Generated> {
+fn generate(dir: &Path, count: usize) -> Vec<Generated> {
     let retort_dir = dir.join("retort");
     std::fs::create_dir_all(&retort_dir).unwrap();
     let mut parent = String::new();
-    let mut generated = Vec::with_capacity(REVISIONS);
-    for n in 0..REVISIONS {
+    let mut generated = Vec::with_capacity(count);
+    for n in 0..count {
         let id = format!("{:012x}", 0xbe00_0000_0000_u64 + n as u64);
         let up = format!(
             "CREATE TABLE t_{n} (\n    id BIGINT PRIMARY KEY,\n    name VARCHAR(255) NOT NULL,\n    created_at TIMESTAMPTZ NOT NULL DEFAULT now()\n);\n"
@@ -147,15 +168,34 @@ fn diesel_migrations_of(generated: &[Generated]) -> &'static [EmbeddedMigration]
     Box::leak(migrations.into_boxed_slice())
 }
 
-/// Times `apply` on a fresh database per iteration.
-fn time_on_fresh_databases(
-    tag: &str,
+/// The floor: every revision's DDL, one autocommit each.
+fn raw_ddl(conn: &mut PgConnection, generated: &[Generated]) {
+    for g in generated {
+        conn.batch_execute(g.up).unwrap();
+    }
+}
+
+/// The floor for applying in one transaction, as retort does.
+fn raw_ddl_in_one_transaction(conn: &mut PgConnection, generated: &[Generated]) {
+    conn.transaction(|conn| {
+        for g in generated {
+            conn.batch_execute(g.up)?;
+        }
+        QueryResult::Ok(())
+    })
+    .unwrap();
+}
+
+/// Times `apply` on an emptied database and a new connection per
+/// iteration.
+fn time_on_empty_database(
+    scratch: &Scratch,
     iterations: u64,
     mut apply: impl FnMut(&mut PgConnection),
 ) -> Duration {
     let mut total = Duration::ZERO;
     for _ in 0..iterations {
-        let scratch = Scratch::new(tag);
+        scratch.empty();
         let mut conn = scratch.connect();
         let started = Instant::now();
         apply(&mut conn);
@@ -164,9 +204,21 @@ fn time_on_fresh_databases(
     total
 }
 
+/// Where criterion writes its estimates: `CRITERION_HOME`, else
+/// `$CARGO_TARGET_DIR/criterion`, else `target/criterion` (as criterion
+/// itself chooses, short of asking `cargo metadata`).
+fn criterion_home() -> std::path::PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return home.into();
+    }
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| "target".into(), std::path::PathBuf::from)
+        .join("criterion")
+}
+
 fn mean_ns(c: &Criterion, group: &str, id: &str) -> Option<f64> {
     let _ = c;
-    let path = Path::new("target/criterion")
+    let path = criterion_home()
         .join(group)
         .join(id)
         .join("new/estimates.json");
@@ -184,59 +236,87 @@ fn bench(c: &mut Criterion) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let generated = generate(dir.path());
+    let revisions = revision_count();
+    let generated = generate(dir.path(), revisions);
     let retort_set = retort_migrations(&generated);
     let diesel_set = diesel_migrations_of(&generated);
     // Reading the generated directory back must give the same revisions.
     let from_dir = Migrations::from_dir(dir.path().join("retort")).unwrap();
-    assert_eq!(from_dir.graph().unwrap().revisions().len(), REVISIONS);
+    assert_eq!(from_dir.graph().unwrap().revisions().len(), revisions);
 
-    let mut apply = c.benchmark_group("apply_1000");
-    apply.sample_size(10);
+    let apply_group = format!("apply_{revisions}");
+    let mut apply = c.benchmark_group(&apply_group);
+    // Each iteration empties a database: ten of them, not criterion's
+    // 1 + 2 + ... + 10.
+    apply.sample_size(10).sampling_mode(SamplingMode::Flat);
+    let (raw_db, raw_tx_db) = (Scratch::new("raw"), Scratch::new("raw_tx"));
+    let (retort_apply_db, diesel_apply_db) = (Scratch::new("retort"), Scratch::new("diesel"));
     apply.bench_function("raw_ddl_floor", |b| {
         b.iter_custom(|iterations| {
-            time_on_fresh_databases("raw", iterations, |conn| {
-                for g in &generated {
-                    conn.batch_execute(g.up).unwrap();
-                }
+            time_on_empty_database(&raw_db, iterations, |conn| raw_ddl(conn, &generated))
+        })
+    });
+    apply.bench_function("raw_ddl_one_transaction", |b| {
+        b.iter_custom(|iterations| {
+            time_on_empty_database(&raw_tx_db, iterations, |conn| {
+                raw_ddl_in_one_transaction(conn, &generated)
             })
         })
     });
     apply.bench_function("retort_migrate_to_head", |b| {
         b.iter_custom(|iterations| {
-            time_on_fresh_databases("retort", iterations, |conn| {
+            time_on_empty_database(&retort_apply_db, iterations, |conn| {
                 let report = retort::migrate_to_head(conn, &retort_set).unwrap();
-                assert_eq!(report.steps().len(), REVISIONS);
+                assert_eq!(report.steps().len(), revisions);
             })
         })
     });
     apply.bench_function("diesel_run_pending_migrations", |b| {
         b.iter_custom(|iterations| {
-            time_on_fresh_databases("diesel", iterations, |conn| {
+            time_on_empty_database(&diesel_apply_db, iterations, |conn| {
                 let applied = conn
                     .run_pending_migrations(diesel_set_ref(diesel_set))
                     .unwrap();
-                assert_eq!(applied.len(), REVISIONS);
+                assert_eq!(applied.len(), revisions);
             })
         })
     });
     apply.finish();
 
-    let mut noop = c.benchmark_group("noop_startup");
+    // Both databases hold every revision; one no-op call each is counted
+    // before the timings.
     let retort_db = Scratch::new("retort_noop");
     let mut retort_conn = retort_db.connect();
     retort::migrate_to_head(&mut retort_conn, &retort_set).unwrap();
+    let diesel_db = Scratch::new("diesel_noop");
+    let mut diesel_conn = diesel_db.connect();
+    diesel_conn
+        .run_pending_migrations(diesel_set_ref(diesel_set))
+        .unwrap();
+    let retort_queries = {
+        let count = support::count_queries(&mut retort_conn);
+        retort::migrate_to_head(&mut retort_conn, &retort_set).unwrap();
+        support::take(&count)
+    };
+    let diesel_queries = {
+        let count = support::count_queries(&mut diesel_conn);
+        diesel_conn
+            .run_pending_migrations(diesel_set_ref(diesel_set))
+            .unwrap();
+        support::take(&count)
+    };
+    println!("noop_startup: retort {retort_queries} queries, diesel_migrations {diesel_queries}");
+    support::record_fact(&format!(
+        r#"{{"row":"startup","retort_queries":{retort_queries},"diesel_queries":{diesel_queries}}}"#
+    ));
+
+    let mut noop = c.benchmark_group("noop_startup");
     noop.bench_function("retort_migrate_to_head", |b| {
         b.iter(|| {
             let report = retort::migrate_to_head(&mut retort_conn, &retort_set).unwrap();
             assert!(report.is_empty());
         })
     });
-    let diesel_db = Scratch::new("diesel_noop");
-    let mut diesel_conn = diesel_db.connect();
-    diesel_conn
-        .run_pending_migrations(diesel_set_ref(diesel_set))
-        .unwrap();
     noop.bench_function("diesel_run_pending_migrations", |b| {
         b.iter(|| {
             let applied = diesel_conn
@@ -254,34 +334,41 @@ fn bench(c: &mut Criterion) {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(5);
-    let (mut raw, mut ours, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut raw, mut raw_tx, mut ours, mut theirs) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
-        raw.push(time_on_fresh_databases("raw", 1, |conn| {
-            for g in &generated {
-                conn.batch_execute(g.up).unwrap();
-            }
+        raw.push(time_on_empty_database(&raw_db, 1, |conn| {
+            raw_ddl(conn, &generated)
         }));
-        ours.push(time_on_fresh_databases("retort", 1, |conn| {
+        raw_tx.push(time_on_empty_database(&raw_tx_db, 1, |conn| {
+            raw_ddl_in_one_transaction(conn, &generated)
+        }));
+        ours.push(time_on_empty_database(&retort_apply_db, 1, |conn| {
             retort::migrate_to_head(conn, &retort_set).unwrap();
         }));
-        theirs.push(time_on_fresh_databases("diesel", 1, |conn| {
+        theirs.push(time_on_empty_database(&diesel_apply_db, 1, |conn| {
             conn.run_pending_migrations(diesel_set_ref(diesel_set))
                 .unwrap();
         }));
     }
-    let (raw, ours, theirs) = (median(raw), median(ours), median(theirs));
-    println!("\ninterleaved, median of {rounds} rounds of applying {REVISIONS} revisions:");
-    println!(
-        "  raw DDL floor {:.0} ms, retort {:.0} ms, diesel_migrations {:.0} ms",
-        raw * 1e3,
-        ours * 1e3,
-        theirs * 1e3
-    );
-    println!(
-        "  retort / raw floor = {:.3}, retort / diesel_migrations = {:.3}",
-        ours / raw,
-        ours / theirs
-    );
+    if rounds > 0 {
+        let (raw, raw_tx) = (median(raw), median(raw_tx));
+        let (ours, theirs) = (median(ours), median(theirs));
+        println!("\ninterleaved, median of {rounds} rounds of applying {revisions} revisions:");
+        println!(
+            "  raw DDL floor {:.0} ms (in one transaction {:.0} ms), retort {:.0} ms, diesel_migrations {:.0} ms",
+            raw * 1e3,
+            raw_tx * 1e3,
+            ours * 1e3,
+            theirs * 1e3
+        );
+        println!(
+            "  retort / raw floor = {:.3} (in one transaction {:.3}), retort / diesel_migrations = {:.3}",
+            ours / raw,
+            ours / raw_tx,
+            ours / theirs
+        );
+    }
 
     let ratio = |group: &str, a: &str, b: &str| match (mean_ns(c, group, a), mean_ns(c, group, b)) {
         (Some(a_ns), Some(b_ns)) => println!(
@@ -293,9 +380,14 @@ fn bench(c: &mut Criterion) {
         _ => println!("{group}: no estimates for {a} and {b}"),
     };
     println!("\nratios (means of this run):");
-    ratio("apply_1000", "retort_migrate_to_head", "raw_ddl_floor");
+    ratio(&apply_group, "retort_migrate_to_head", "raw_ddl_floor");
     ratio(
-        "apply_1000",
+        &apply_group,
+        "retort_migrate_to_head",
+        "raw_ddl_one_transaction",
+    );
+    ratio(
+        &apply_group,
         "retort_migrate_to_head",
         "diesel_run_pending_migrations",
     );
