@@ -52,6 +52,7 @@ impl RetryPolicy {
 }
 
 /// A duration as PostgreSQL reads a setting in milliseconds (`0`: off).
+#[cfg(any(feature = "postgres", test))]
 pub(crate) fn postgres_millis(limit: Option<Duration>) -> String {
     limit.map_or_else(
         || "0".to_owned(),
@@ -61,6 +62,7 @@ pub(crate) fn postgres_millis(limit: Option<Duration>) -> String {
 
 /// A duration as MySQL reads `lock_wait_timeout`: whole seconds, at least 1
 /// (`None`: a year, MySQL's maximum).
+#[cfg(any(feature = "mysql", test))]
 pub(crate) fn mysql_seconds(limit: Option<Duration>) -> u64 {
     const YEAR: u64 = 31_536_000;
     limit.map_or(YEAR, |limit| {

@@ -59,11 +59,15 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 pub use error::{MigrateError, MigrateErrorKind, Result};
+#[cfg(feature = "mysql")]
+pub(crate) use lock_limits::mysql_seconds;
+#[cfg(feature = "postgres")]
+pub(crate) use lock_limits::postgres_millis;
 use lock_limits::{locked_object, RetryPolicy};
-pub(crate) use lock_limits::{mysql_seconds, postgres_millis};
 #[doc(hidden)]
 pub use lock_limits::{LockLimits, SavedSettings};
 pub use report::{Direction, Report, ReportStep};
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 pub(crate) use store::database_message;
 pub(crate) use store::{read_diesel_versions, values_placeholders, INSERT_COLUMNS};
 #[doc(hidden)]

@@ -237,6 +237,7 @@ pub trait VersionTableConnection: SimpleConnection {
 }
 
 /// The message of a database error, if it is one.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 pub(crate) fn database_message(error: &diesel::result::Error) -> Option<&str> {
     match error {
         diesel::result::Error::DatabaseError(_, information) => Some(information.message()),

@@ -1,6 +1,6 @@
 //! PostgreSQL's version table, migration lock and transactions.
 //!
-//! The lock is an advisory lock on [`LOCK_KEY`], scoped to the database.
+//! The lock is an advisory lock on `LOCK_KEY`, scoped to the database.
 //! Revisions take it with `pg_advisory_xact_lock` inside their transaction,
 //! so it is released with the commit and works behind PgBouncer's
 //! transaction pooling. Only `-- retort:transaction off` revisions take the
@@ -12,6 +12,7 @@ use crate::backend::Backend;
 use crate::VERSION_TABLE;
 
 /// The advisory lock key: "retortmg" in ASCII.
+#[cfg(feature = "postgres")]
 pub(crate) const LOCK_KEY: i64 = 0x7265_746f_7274_6d67;
 
 fn table() -> String {

@@ -9,6 +9,7 @@ use crate::backend::Backend;
 use crate::VERSION_TABLE;
 
 /// The busy timeout set on connections that have none, in milliseconds.
+#[cfg(feature = "sqlite")]
 pub(crate) const BUSY_TIMEOUT_MS: i64 = 30_000;
 
 fn table() -> String {
