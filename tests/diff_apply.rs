@@ -8,47 +8,14 @@ use retort::{
     diff, render, BackendKind, CheckConstraint, Column, ForeignKey, Index, PrimaryKey,
     ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
-use support::{backend_tests, TestBackend, TestDatabase};
-
-/// Runs rendered statements the way the runner does: on SQLite the leading
-/// `PRAGMA foreign_keys = OFF` before the transaction and the trailing one
-/// after it; one transaction on PostgreSQL and SQLite; one by one on MySQL,
-/// whose DDL commits as it goes.
-fn apply<C: TestBackend>(conn: &mut C, statements: &[String]) {
-    if let Err(error) = try_apply(conn, statements) {
-        panic!("applying {statements:#?} failed: {error}");
-    }
-}
-
-fn try_apply<C: TestBackend>(conn: &mut C, statements: &[String]) -> diesel::QueryResult<()> {
-    let (before, body, after) = render::sqlite_pragmas(statements);
-    for statement in before {
-        conn.execute(statement)?;
-    }
-    let run = |conn: &mut C| -> diesel::QueryResult<()> {
-        for statement in body {
-            conn.execute(statement)
-                .inspect_err(|_| eprintln!("failed: {statement}"))?;
-        }
-        Ok(())
-    };
-    let result = if C::BACKEND == BackendKind::Mysql {
-        run(conn)
-    } else {
-        conn.transaction(run)
-    };
-    for statement in after {
-        conn.execute(statement)?;
-    }
-    result
-}
+use support::{apply_statements, backend_tests, try_apply_statements, TestBackend, TestDatabase};
 
 /// Renders `diff(from, to)` for the connection's database and applies it.
 fn migrate<C: TestBackend>(conn: &mut C, from: &Schema, to: &Schema) -> retort::Diff {
     let up = diff(from, to);
     let statements = render(&up, C::BACKEND.backend())
         .unwrap_or_else(|error| panic!("rendering {up:?}: {error}"));
-    apply(conn, &statements);
+    apply_statements(conn, &statements);
     up
 }
 
@@ -240,7 +207,7 @@ fn changes_keep_every_value<C: TestBackend>(db: &TestDatabase<C>) {
     // Down: rows that only fit B go first.
     conn.execute("DELETE FROM users WHERE id = 3")
         .expect("delete the row only B allows");
-    apply(
+    apply_statements(
         &mut conn,
         &render(&up.reverse(), C::BACKEND.backend()).expect("the reverse renders"),
     );
@@ -341,7 +308,7 @@ fn reserved_words_work_as_names<C: TestBackend>(db: &TestDatabase<C>) {
         "renamed tables and columns kept their values"
     );
 
-    apply(
+    apply_statements(
         &mut conn,
         &render(&up.reverse(), backend).expect("the reverse renders"),
     );
@@ -377,7 +344,7 @@ fn narrowing_fails_rather_than_truncating<C: TestBackend>(db: &TestDatabase<C>) 
     let narrow = diff(&table(SqlType::Varchar(20)), &table(SqlType::Varchar(3)));
     assert!(narrow.is_destructive(), "narrowing is flagged");
     let statements = render(&narrow, C::BACKEND.backend()).expect("renders");
-    let applied = try_apply(&mut conn, &statements);
+    let applied = try_apply_statements(&mut conn, &statements);
     if C::BACKEND == BackendKind::Sqlite {
         // SQLite does not enforce lengths: the rebuild keeps the value.
         applied.expect("SQLite keeps every value");

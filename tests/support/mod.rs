@@ -288,25 +288,43 @@ pub fn apply_diff<C: TestBackend>(conn: &mut C, from: &retort::Schema, to: &reto
     let diff = retort::diff(from, to);
     let statements = retort::render(&diff, C::BACKEND.backend())
         .unwrap_or_else(|error| panic!("rendering {diff:?}: {error}"));
-    let (before, body, after) = retort::render::sqlite_pragmas(&statements);
-    let run = |conn: &mut C, statements: &[String]| {
-        for statement in statements {
-            if let Err(error) = conn.execute(statement) {
-                panic!("{statement}\nfailed: {error}\nin {statements:#?}");
-            }
-        }
-    };
-    run(conn, before);
-    if C::BACKEND == retort::BackendKind::Mysql {
-        run(conn, body);
-    } else {
-        conn.transaction(|conn| {
-            run(conn, body);
-            diesel::QueryResult::Ok(())
-        })
-        .unwrap_or_else(|error| panic!("committing {body:#?}: {error}"));
+    apply_statements(conn, &statements);
+}
+
+/// Runs rendered statements as the runner does (see [`apply_diff`]);
+/// panics with the error, having printed the failing statement.
+pub fn apply_statements<C: TestBackend>(conn: &mut C, statements: &[String]) {
+    if let Err(error) = try_apply_statements(conn, statements) {
+        panic!("applying {statements:#?} failed: {error}");
     }
-    run(conn, after);
+}
+
+/// [`apply_statements`] returning the error instead, for tests of a change
+/// that must fail; the failing statement is printed.
+pub fn try_apply_statements<C: TestBackend>(
+    conn: &mut C,
+    statements: &[String],
+) -> diesel::QueryResult<()> {
+    let (before, body, after) = retort::render::sqlite_pragmas(statements);
+    for statement in before {
+        conn.execute(statement)?;
+    }
+    let run = |conn: &mut C| -> diesel::QueryResult<()> {
+        for statement in body {
+            conn.execute(statement)
+                .inspect_err(|_| eprintln!("failed: {statement}"))?;
+        }
+        Ok(())
+    };
+    let result = if C::BACKEND == retort::BackendKind::Mysql {
+        run(conn)
+    } else {
+        conn.transaction(run)
+    };
+    for statement in after {
+        conn.execute(statement)?;
+    }
+    result
 }
 
 /// Writes the revision `id` (after `parent`) taking `from` to `to` on
