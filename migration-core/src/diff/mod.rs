@@ -143,6 +143,29 @@ impl Diff {
         self.ops.iter().any(|op| op.destructive().is_some())
     }
 
+    /// This diff with `first` run before its ops and `last` after them:
+    /// what a renderer adds that only its database needs.
+    pub(crate) fn wrapped(&self, first: Vec<Op>, last: Vec<Op>) -> Diff {
+        let shift = first.len();
+        let mut ops = first;
+        ops.extend(self.ops.iter().cloned());
+        ops.extend(last);
+        let warnings = self
+            .warnings
+            .iter()
+            .map(|warning| DiffWarning {
+                op: warning.op.map(|at| at + shift),
+                ..warning.clone()
+            })
+            .collect();
+        Diff {
+            ops,
+            warnings,
+            from: self.from.clone(),
+            to: self.to.clone(),
+        }
+    }
+
     /// The diff that undoes this one: the down migration.
     pub fn reverse(&self) -> Diff {
         let ops: Vec<Op> = self.ops.iter().rev().map(Op::reverse).collect();
@@ -597,11 +620,9 @@ fn unique_indexes(table: &Table) -> Vec<&crate::schema::Index> {
 }
 
 /// Foreign keys of a kept table that stay as they are but must be dropped
-/// and added again: they point at a table whose keys change, their own
-/// columns change type, or an index or unique constraint that goes away
-/// could be serving them (MySQL refuses to drop an index a foreign key
-/// uses). So could one that comes, when no index served them before: the
-/// reverse drops it, and InnoDB dropped the key's own index when it came.
+/// and added again: they point at a table whose keys change, or their own
+/// columns change type. (MySQL also needs this around an index that could
+/// be serving a key and goes away; its renderer adds that.)
 fn disturbed_foreign_keys<'a>(
     pair: &KeptTable<'a>,
     unstable: &BTreeSet<TableName>,
@@ -612,24 +633,6 @@ fn disturbed_foreign_keys<'a>(
         .filter(|(old, new)| old.ty != new.ty)
         .map(|(old, _)| old.name.as_str())
         .collect();
-    let mut going: Vec<Vec<&str>> = removed(&pair.from.indexes, &pair.to.indexes)
-        .into_iter()
-        .map(|index| index.column_names().collect())
-        .collect();
-    going.extend(
-        removed(&pair.from.uniques, &pair.to.uniques)
-            .into_iter()
-            .map(|unique| unique.columns.iter().map(String::as_str).collect()),
-    );
-    let coming: Vec<Vec<&str>> = removed(&pair.to.indexes, &pair.from.indexes)
-        .into_iter()
-        .map(|index| index.column_names().collect())
-        .chain(
-            removed(&pair.to.uniques, &pair.from.uniques)
-                .into_iter()
-                .map(|unique| unique.columns.iter().map(String::as_str).collect()),
-        )
-        .collect();
     pair.from
         .foreign_keys
         .iter()
@@ -639,47 +642,17 @@ fn disturbed_foreign_keys<'a>(
                 schema: foreign_key.referenced_schema.clone(),
                 name: foreign_key.referenced_table.clone(),
             };
-            let columns: Vec<&str> = foreign_key.columns.iter().map(String::as_str).collect();
             unstable.contains(&target)
-                || columns.iter().any(|column| retyped.contains(column))
-                || going.iter().any(|index| index.starts_with(&columns))
-                || (coming.iter().any(|index| index.starts_with(&columns))
-                    && !has_index_starting_with(pair.from, &foreign_key.columns))
+                || foreign_key
+                    .columns
+                    .iter()
+                    .any(|column| retyped.contains(&column.as_str()))
         })
         .collect()
 }
 
-/// Whether an index of the table (its primary key and unique constraints
-/// included) starts with these columns, so that InnoDB can use it for a
-/// foreign key on them instead of making one of its own.
-pub(crate) fn has_index_starting_with(table: &Table, columns: &[String]) -> bool {
-    let starts_with = |key: &[String]| key.starts_with(columns);
-    let index_columns = |index: &crate::schema::Index| -> Vec<String> {
-        index
-            .parts
-            .iter()
-            .map_while(|part| match part {
-                crate::schema::IndexPart::Column(column) => Some(column.clone()),
-                crate::schema::IndexPart::Expression(_) => None,
-            })
-            .collect()
-    };
-    table
-        .primary_key
-        .as_ref()
-        .is_some_and(|key| starts_with(&key.columns))
-        || table
-            .uniques
-            .iter()
-            .any(|unique| starts_with(&unique.columns))
-        || table
-            .indexes
-            .iter()
-            .any(|index| starts_with(&index_columns(index)))
-}
-
 /// The elements of `old` that `new` does not have, as multisets.
-fn removed<'a, T: PartialEq>(old: &'a [T], new: &[T]) -> Vec<&'a T> {
+pub(crate) fn removed<'a, T: PartialEq>(old: &'a [T], new: &[T]) -> Vec<&'a T> {
     let mut unmatched: Vec<&T> = new.iter().collect();
     old.iter()
         .filter(

@@ -208,6 +208,12 @@ fn scenarios() -> Vec<(&'static str, Schema, Schema)> {
         ),
         ("drop index", base(), changed(|users| users.indexes.clear())),
         (
+            // The foreign key on those columns stays as it is.
+            "index on a foreign key's columns",
+            changed(|users| users.indexes.clear()),
+            base(),
+        ),
+        (
             "add unique",
             base(),
             changed(|users| {

@@ -1,9 +1,10 @@
 //! MySQL and MariaDB DDL: inline enums and comments, `MODIFY COLUMN` with
 //! every attribute of the column, `AUTO_INCREMENT`.
 
+use super::foreign_key_indexes::{index_left_behind, lift_foreign_keys_off_going_indexes};
 use super::MysqlBackend;
 use crate::backend::Backend;
-use crate::diff::{has_index_starting_with, Diff, Op, TableName};
+use crate::diff::{Diff, Op, TableName};
 use crate::render::{self, RenderError};
 use crate::schema::{Column, Index, Table};
 
@@ -87,25 +88,34 @@ fn create_index(
     Ok(render::create_index(backend, table, index))
 }
 
-/// Every op's statements in turn; after a foreign key is dropped, the index
-/// InnoDB made for it too. InnoDB gives a foreign key whose columns no index
-/// starts with an index of its own, named after the key, and keeps that
-/// index when the key is dropped: left behind, it would read back as an
-/// index the model does not have.
+/// Every op's statements in turn, with what InnoDB needs around them (see
+/// [`foreign_key_indexes`](super::foreign_key_indexes)).
 pub(super) fn render_diff(backend: &MysqlBackend, diff: &Diff) -> Result<Vec<String>, RenderError> {
+    let diff = lift_foreign_keys_off_going_indexes(diff);
     let mut out = Vec::new();
     for op in diff.ops() {
-        render_op(backend, op, &mut out)?;
-        if let Op::DropForeignKey { table, foreign_key } = op {
-            let before = diff.from.table_in(table.schema.as_deref(), &table.name);
-            let made_by_innodb =
-                before.is_some_and(|before| !has_index_starting_with(before, &foreign_key.columns));
-            if let Some(name) = foreign_key.name.as_deref().filter(|_| made_by_innodb) {
-                out.push(drop_index(backend, table, name));
-            }
-        }
+        render_op_of(backend, &diff, op, &mut out)?;
     }
     Ok(out)
+}
+
+/// An op's statements as part of `diff`: after a foreign key is dropped,
+/// the index InnoDB made for it too.
+pub(super) fn render_op_of(
+    backend: &MysqlBackend,
+    diff: &Diff,
+    op: &Op,
+    out: &mut Vec<String>,
+) -> Result<(), RenderError> {
+    render_op(backend, op, out)?;
+    if let Some((table, name)) = index_left_behind(diff, op) {
+        out.push(render::alter_table(
+            backend,
+            table,
+            &format!("DROP INDEX {}", backend.quote_identifier(name)),
+        ));
+    }
+    Ok(())
 }
 
 pub(super) fn render_op(

@@ -2,6 +2,7 @@
 
 mod catalog_rows;
 mod ddl;
+mod foreign_key_indexes;
 mod introspect;
 mod normalize;
 mod online;

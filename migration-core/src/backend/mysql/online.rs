@@ -3,7 +3,8 @@
 //! (instead of copying the table under a lock) where it cannot; a change
 //! only a table copy can make is written as offline, with a warning.
 
-use super::MysqlBackend;
+use super::foreign_key_indexes::lift_foreign_keys_off_going_indexes;
+use super::{ddl, MysqlBackend};
 use crate::backend::Backend;
 use crate::diff::{Diff, Op};
 use crate::render::{self, RenderError, RenderedStep};
@@ -47,10 +48,10 @@ fn online(op: &Op) -> Online {
     }
 }
 
-/// The statements of `op` asking for its online algorithm.
-fn statements(backend: &MysqlBackend, op: &Op) -> Result<Vec<String>, RenderError> {
+/// The statements of `op`, part of `diff`, asking for its online algorithm.
+fn statements(backend: &MysqlBackend, diff: &Diff, op: &Op) -> Result<Vec<String>, RenderError> {
     let mut out = Vec::new();
-    backend.render_op(op, &mut out)?;
+    ddl::render_op_of(backend, diff, op, &mut out)?;
     let (alter, index) = match online(op) {
         Online::Instant => (", ALGORITHM=INSTANT", " ALGORITHM=INSTANT"),
         Online::InPlace => (
@@ -100,8 +101,9 @@ pub(super) fn render_online(
         down: Some(Vec::new()),
         warnings: Vec::new(),
     };
-    for op in diff.ops() {
-        step.up.extend(statements(backend, op)?);
+    let up = lift_foreign_keys_off_going_indexes(diff);
+    for op in up.ops() {
+        step.up.extend(statements(backend, &up, op)?);
         if let Online::Copies(what) = online(op) {
             step.warnings.push(format!(
                 "{what} may copy the table{}, blocking writes to it until the copy ends: on a big table run it with an online schema change tool (gh-ost, pt-online-schema-change)",
@@ -109,9 +111,11 @@ pub(super) fn render_online(
             ));
         }
     }
+    let reverse = diff.reverse();
+    let reverse = lift_foreign_keys_off_going_indexes(&reverse);
     let mut down = Vec::new();
-    for op in diff.reverse().ops() {
-        match statements(backend, op) {
+    for op in reverse.ops() {
+        match statements(backend, &reverse, op) {
             Ok(statements) => down.extend(statements),
             Err(error) => {
                 step.warnings.push(format!("no down section: {error}"));
