@@ -4,9 +4,11 @@
 //!
 //! - `bulk`: `retort::introspect` alone;
 //! - `introspect_diff`: what autogenerate costs when nothing changed,
-//!   `introspect` then `diff` against the models' schema (the schema read
-//!   once before, so the diff is empty, as Alembic's `compare_metadata`
-//!   against matching metadata is);
+//!   `retort::autogen::pending_changes` (introspect, both sides in the
+//!   database's stored form, then `diff`) against the models' schema (the
+//!   schema read once before, so the diff is empty, as Alembic's
+//!   `compare_metadata` against matching metadata is);
+//! - `diff_alone`: `diff` of that schema against itself, no database;
 //! - `per_table`: the table-by-table alternative (one `introspect_with` per
 //!   table name, the way per-table reflection reads), at 10 and 100 tables
 //!   (at 10 only with `RETORT_BENCH_QUICK`).
@@ -217,8 +219,15 @@ fn bench_backend<C: DatabaseConnection>(
         let models = retort::introspect(&mut conn).expect("introspect");
         group.bench_with_input(BenchmarkId::new("introspect_diff", size), &size, |b, _| {
             b.iter(|| {
-                let live = retort::introspect(&mut conn).expect("introspect");
-                let diff = retort::diff(&live, &models);
+                let diff =
+                    retort::autogen::pending_changes(&mut conn, &models).expect("introspect");
+                assert!(diff.is_empty(), "{kind}: {diff:?}");
+                black_box(diff)
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("diff_alone", size), &size, |b, _| {
+            b.iter(|| {
+                let diff = retort::diff(&models, &models);
                 assert!(diff.is_empty(), "{kind}: {diff:?}");
                 black_box(diff)
             })

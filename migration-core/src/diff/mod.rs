@@ -107,7 +107,7 @@ pub struct Diff {
     ops: Vec<Op>,
     warnings: Vec<DiffWarning>,
     /// The schema the ops start from (renderers that rebuild whole tables
-    /// read the tables from here and from `to`).
+    /// read the tables from here and from `to`); empty when there is no op.
     pub(crate) from: Schema,
     pub(crate) to: Schema,
 }
@@ -378,6 +378,14 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             });
         }
         for (old, new) in &pair.columns {
+            // (Identity changes are not this op's; see below.)
+            let changes = ColumnChanges {
+                identity: false,
+                ..ColumnChanges::between(old, new)
+            };
+            if changes.is_empty() {
+                continue;
+            }
             let mut old = without_hint(old);
             old.name.clone_from(&new.name);
             // Identity changes run on their own, before and after the keys;
@@ -389,13 +397,11 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
                 identity: generated,
                 ..without_hint(new)
             };
-            if !ColumnChanges::between(&old, &new).is_empty() {
-                ops.push(Op::AlterColumn {
-                    table: name.clone(),
-                    old,
-                    new,
-                });
-            }
+            ops.push(Op::AlterColumn {
+                table: name.clone(),
+                old,
+                new,
+            });
         }
     }
     for pair in &tables.kept {
@@ -486,11 +492,19 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     }
 
     let warnings = warnings_for(&ops, conflicts);
+    // Renderers read the schemas only to render ops: with none, the
+    // schemas (thousands of tables, for an application that is up to date)
+    // are not copied.
+    let (from, to) = if ops.is_empty() {
+        (Schema::default(), Schema::default())
+    } else {
+        (from.clone(), to.clone())
+    };
     Diff {
         ops,
         warnings,
-        from: from.clone(),
-        to: to.clone(),
+        from,
+        to,
     }
 }
 
