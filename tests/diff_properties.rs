@@ -30,7 +30,7 @@ use retort::{
     diff, render, BackendKind, CheckConstraint, Column, ForeignKey, Index, IndexPart, PrimaryKey,
     ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
-use support::{backend_tests, TestBackend, TestDatabase};
+use support::{backend_tests, try_apply_statements, TestBackend, TestDatabase};
 
 // ---------------------------------------------------------------------------
 // Raw material: small numbers that the builders below turn into schemas.
@@ -1439,40 +1439,6 @@ impl PropertyBackend for diesel::SqliteConnection {
     }
 }
 
-/// Runs rendered statements the way the runner does: on SQLite the leading
-/// `PRAGMA foreign_keys = OFF` before the transaction and the trailing one
-/// after it; one transaction on PostgreSQL and SQLite; one by one on MySQL,
-/// whose DDL commits as it goes.
-fn apply<C: PropertyBackend>(conn: &mut C, statements: &[String]) -> Result<(), String> {
-    let (before, body, after) = render::sqlite_pragmas(statements);
-    let run_all = |conn: &mut C, statements: &[String]| -> Result<(), String> {
-        for statement in statements {
-            conn.execute(statement)
-                .map_err(|error| format!("{statement}: {error}"))?;
-        }
-        Ok(())
-    };
-    run_all(conn, before)?;
-    let result = if C::BACKEND == BackendKind::Mysql {
-        run_all(conn, body)
-    } else {
-        let mut failure = None;
-        let committed = conn.transaction::<_, diesel::result::Error, _>(|conn| {
-            run_all(conn, body).map_err(|error| {
-                failure = Some(error);
-                diesel::result::Error::RollbackTransaction
-            })
-        });
-        match (committed, failure) {
-            (Ok(()), _) => Ok(()),
-            (Err(_), Some(error)) => Err(error),
-            (Err(error), None) => Err(format!("the transaction: {error}")),
-        }
-    };
-    run_all(conn, after)?;
-    result
-}
-
 /// Renders `diff(from, to)` and applies it; returns the diff.
 fn migrate<C: PropertyBackend>(
     conn: &mut C,
@@ -1492,7 +1458,7 @@ fn run_diff<C: PropertyBackend>(
 ) -> Result<(), TestCaseError> {
     let statements = render(diff, C::BACKEND.backend())
         .map_err(|error| fail(format!("{step}: rendering {diff:#?}: {error}")))?;
-    apply(conn, &statements).map_err(|error| {
+    try_apply_statements(conn, &statements).map_err(|error| {
         fail(format!(
             "{step}: applying {statements:#?} failed: {error}\nops: {:#?}",
             diff.ops()

@@ -9,28 +9,14 @@ use retort::{
     diff, render, BackendKind, CheckConstraint, Column, ForeignKey, Index, IndexPart, PrimaryKey,
     ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
-use support::{backend_tests, TestBackend, TestDatabase};
+use support::{backend_tests, try_apply_statements, TestBackend, TestDatabase};
 
-/// Runs statements as the runner does (see `tests/diff_apply.rs`).
+/// Runs statements as the runner does; panics naming the step and the
+/// failing statement.
 fn apply<C: TestBackend>(conn: &mut C, what: &str, statements: &[String]) {
-    let (before, body, after) = render::sqlite_pragmas(statements);
-    let mut run = |statements: &[String]| {
-        for statement in statements {
-            if let Err(error) = conn.execute(statement) {
-                panic!("{what}: {statement}: {error}\nin {statements:#?}");
-            }
-        }
-    };
-    run(before);
-    if C::BACKEND == BackendKind::Mysql {
-        run(body);
-    } else {
-        let mut all = vec!["BEGIN".to_owned()];
-        all.extend_from_slice(body);
-        all.push("COMMIT".to_owned());
-        run(&all);
+    if let Err(failed) = try_apply_statements(conn, statements) {
+        panic!("{what}: {failed}\nin {statements:#?}");
     }
-    run(after);
 }
 
 fn mood(values: &[&str]) -> SqlType {

@@ -292,38 +292,63 @@ pub fn apply_diff<C: TestBackend>(conn: &mut C, from: &retort::Schema, to: &reto
 }
 
 /// Runs rendered statements as the runner does (see [`apply_diff`]);
-/// panics with the error, having printed the failing statement.
+/// panics naming the failing statement.
 pub fn apply_statements<C: TestBackend>(conn: &mut C, statements: &[String]) {
-    if let Err(error) = try_apply_statements(conn, statements) {
-        panic!("applying {statements:#?} failed: {error}");
+    if let Err(failed) = try_apply_statements(conn, statements) {
+        panic!("applying {statements:#?} failed at {failed}");
     }
 }
 
-/// [`apply_statements`] returning the error instead, for tests of a change
-/// that must fail; the failing statement is printed.
+/// A statement the database refused, with its error.
+#[derive(Debug)]
+pub struct FailedStatement {
+    pub statement: String,
+    pub error: diesel::result::Error,
+}
+
+impl std::fmt::Display for FailedStatement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.statement, self.error)
+    }
+}
+
+/// [`apply_statements`] returning the failure instead, for tests of a
+/// change that must fail; a transaction that fails is rolled back.
 pub fn try_apply_statements<C: TestBackend>(
     conn: &mut C,
     statements: &[String],
-) -> diesel::QueryResult<()> {
+) -> Result<(), FailedStatement> {
     let (before, body, after) = retort::render::sqlite_pragmas(statements);
-    for statement in before {
-        conn.execute(statement)?;
-    }
-    let run = |conn: &mut C| -> diesel::QueryResult<()> {
-        for statement in body {
-            conn.execute(statement)
-                .inspect_err(|_| eprintln!("failed: {statement}"))?;
+    let run = |conn: &mut C, statements: &[String]| -> Result<(), FailedStatement> {
+        for statement in statements {
+            conn.execute(statement).map_err(|error| FailedStatement {
+                statement: statement.clone(),
+                error,
+            })?;
         }
         Ok(())
     };
+    run(conn, before)?;
     let result = if C::BACKEND == retort::BackendKind::Mysql {
-        run(conn)
+        run(conn, body)
     } else {
-        conn.transaction(run)
+        let mut failed = None;
+        let committed = conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            run(conn, body).map_err(|failure| {
+                failed = Some(failure);
+                diesel::result::Error::RollbackTransaction
+            })
+        });
+        match (committed, failed) {
+            (Ok(()), _) => Ok(()),
+            (Err(_), Some(failure)) => Err(failure),
+            (Err(error), None) => Err(FailedStatement {
+                statement: "COMMIT".into(),
+                error,
+            }),
+        }
     };
-    for statement in after {
-        conn.execute(statement)?;
-    }
+    run(conn, after)?;
     result
 }
 
