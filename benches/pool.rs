@@ -19,14 +19,15 @@
 //! Criterion measures one contender after the other, so on a shared machine
 //! a change of load between two of them moves their ratio.
 //! `RETORT_BENCH_ROUNDS=N` measures the same rows interleaved instead:
-//! within each group every contender runs for half a second in turn (a
-//! tenth with `RETORT_BENCH_QUICK`), N rounds, and the bench prints each
-//! one's median and range of operations per second, and the ratios, both of
-//! the medians and round by round. The medians also go to
-//! `RETORT_BENCH_FACTS` for `scripts/bench`'s table.
+//! within each group every contender runs in turn for
+//! `RETORT_BENCH_PERIOD_MS` (200 ms unless set; 50 ms with
+//! `RETORT_BENCH_QUICK`), N rounds, and the bench prints each one's median
+//! and range of operations per second, and the ratios, both of the medians
+//! and round by round (two contenders measured moments apart). The medians
+//! also go to `RETORT_BENCH_FACTS` for `scripts/bench`'s table.
 //!
 //! ```text
-//! RETORT_BENCH_ROUNDS=10 cargo bench --bench pool --features postgres
+//! RETORT_BENCH_ROUNDS=30 cargo bench --bench pool --features postgres
 //! ```
 
 mod support;
@@ -235,17 +236,28 @@ fn checkout_only(c: &mut Criterion) {
     bench_group(c, CHECKOUT_ONLY_GROUP, 1, &checkout_only_contenders());
 }
 
+/// How long each contender runs per round: `RETORT_BENCH_PERIOD_MS`
+/// milliseconds, by default 200 (50 with `RETORT_BENCH_QUICK`).
+fn period() -> Duration {
+    let default = if std::env::var_os("RETORT_BENCH_QUICK").is_some() {
+        50
+    } else {
+        200
+    };
+    let millis = std::env::var("RETORT_BENCH_PERIOD_MS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default);
+    Duration::from_millis(millis)
+}
+
 /// Measures `contenders` on `threads` threads in `rounds` interleaved
 /// rounds, prints their medians and each retort pool's ratios to each r2d2
 /// pool, and records each median for `scripts/bench`.
 fn interleaved_group(group: &str, threads: usize, rounds: usize, contenders: &[Contender]) {
     use support::rounds::{interleave, median, range, ratios};
 
-    let period = if std::env::var_os("RETORT_BENCH_QUICK").is_some() {
-        Duration::from_millis(100)
-    } else {
-        Duration::from_millis(500)
-    };
+    let period = period();
     let mut runs: Vec<_> = contenders
         .iter()
         .map(|(_, operation)| move || throughput(threads, period, operation))
