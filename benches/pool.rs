@@ -24,10 +24,13 @@
 //! `RETORT_BENCH_QUICK`), N rounds, and the bench prints each one's median
 //! and range of operations per second, and the ratios, both of the medians
 //! and round by round (two contenders measured moments apart). The medians
-//! also go to `RETORT_BENCH_FACTS` for `scripts/bench`'s table.
+//! also go to `RETORT_BENCH_FACTS` for `scripts/bench`'s table. Criterion's
+//! options do not apply then; an argument names the groups to measure, as
+//! criterion's filter does.
 //!
 //! ```text
 //! RETORT_BENCH_ROUNDS=30 cargo bench --bench pool --features postgres
+//! RETORT_BENCH_ROUNDS=30 cargo bench --bench pool --features postgres -- threads_16
 //! ```
 
 mod support;
@@ -299,13 +302,33 @@ fn interleaved_group(group: &str, threads: usize, rounds: usize, contenders: &[C
     }
 }
 
+/// Whether the command line selects `group` for the interleaved rounds: as
+/// with criterion's filter, when some argument that is not an option is
+/// part of its name, or when there is none.
+fn selected(group: &str) -> bool {
+    let mut filters = std::env::args()
+        .skip(1)
+        .filter(|argument| !argument.starts_with('-'))
+        .peekable();
+    filters.peek().is_none() || filters.any(|filter| group.contains(&filter))
+}
+
 fn interleaved(rounds: usize) {
-    let (contenders, if_idle) = select_contenders();
-    for threads in THREADS {
-        interleaved_group(&select_group(threads), threads, rounds, &contenders);
+    let groups: Vec<_> = THREADS
+        .into_iter()
+        .map(|threads| (select_group(threads), threads))
+        .filter(|(group, _)| selected(group))
+        .collect();
+    if !groups.is_empty() {
+        let (contenders, if_idle) = select_contenders();
+        for (group, threads) in groups {
+            interleaved_group(&group, threads, rounds, &contenders);
+        }
+        print_metrics(&if_idle);
     }
-    print_metrics(&if_idle);
-    interleaved_group(CHECKOUT_ONLY_GROUP, 1, rounds, &checkout_only_contenders());
+    if selected(CHECKOUT_ONLY_GROUP) {
+        interleaved_group(CHECKOUT_ONLY_GROUP, 1, rounds, &checkout_only_contenders());
+    }
 }
 
 criterion_group!(benches, checkout_and_select, checkout_only);
