@@ -161,6 +161,11 @@ pub(crate) struct Tracked<C> {
     disconnected: Arc<AtomicBool>,
     /// When it was last returned (or opened).
     pub(crate) idle_since: Instant,
+    /// When it last passed `is_valid`, its pre-ping included. r2d2 calls
+    /// `is_valid` at every checkout, so this is where the latest checkout
+    /// ended, and `Pool::get` times the checkout from it instead of reading
+    /// the clock again (each read costs about a tenth of a checkout).
+    pub(crate) checked_at: Instant,
     /// Whether it still counts in [`Shared::open`].
     counted: bool,
     shared: Arc<Shared>,
@@ -346,6 +351,7 @@ impl<C: DatabaseConnection> ManageConnection for Manager<C> {
             verified_at: now,
             disconnected,
             idle_since: now,
+            checked_at: now,
             counted: true,
             shared: Arc::clone(&self.shared),
         }))
@@ -383,6 +389,9 @@ impl<C: DatabaseConnection> ManageConnection for Manager<C> {
                 return Err(ManagerError::redacted(&error.to_string(), &self.url));
             }
             conn.verified_at = now;
+            conn.checked_at = Instant::now();
+        } else {
+            conn.checked_at = now;
         }
         Ok(())
     }
