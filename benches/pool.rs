@@ -15,16 +15,49 @@
 //! costs per checkout and return, without a database round trip (one
 //! in-memory SQLite connection, one thread): retort's bookkeeping (pre-ping
 //! decision, recycle check, metrics, overflow check) against r2d2's.
+//!
+//! Criterion measures one contender after the other, so on a shared machine
+//! a change of load between two of them moves their ratio.
+//! `RETORT_BENCH_ROUNDS=N` measures the same rows interleaved instead:
+//! within each group every contender runs in turn for
+//! `RETORT_BENCH_PERIOD_MS` (200 ms unless set; 50 ms with
+//! `RETORT_BENCH_QUICK`), N rounds, and the bench prints each one's median
+//! and range of operations per second, and the ratios, both of the medians
+//! and round by round (two contenders measured moments apart). The medians
+//! also go to `RETORT_BENCH_FACTS` for `scripts/bench`'s table. Criterion's
+//! options do not apply then; an argument names the groups to measure, as
+//! criterion's filter does.
+//!
+//! ```text
+//! RETORT_BENCH_ROUNDS=30 cargo bench --bench pool --features postgres
+//! RETORT_BENCH_ROUNDS=30 cargo bench --bench pool --features postgres -- threads_16
+//! ```
 
+mod support;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use diesel::r2d2::ConnectionManager;
-use diesel::{PgConnection, RunQueryDsl};
+use diesel::{PgConnection, RunQueryDsl, SqliteConnection};
 use retort::pool::{PoolConfig, PrePing};
 
 const POOL_SIZE: u32 = 8;
+
+const THREADS: [usize; 3] = [1, 4, 16];
+
+/// The `checkout_and_select` group for `threads` threads.
+fn select_group(threads: usize) -> String {
+    format!("pool_checkout_select1/threads_{threads}")
+}
+
+const CHECKOUT_ONLY_GROUP: &str = "pool_checkout_only";
+
+/// One contender: its benchmark id and one operation.
+type Contender = (&'static str, Box<dyn Fn() + Sync>);
 
 fn url() -> String {
     std::env::var("RETORT_BENCH_PG_URL")
@@ -35,24 +68,6 @@ fn select_one(conn: &mut PgConnection) {
     diesel::sql_query("SELECT 1")
         .execute(conn)
         .expect("SELECT 1");
-}
-
-/// Runs `iters` operations spread over `threads` threads and returns the
-/// wall time, scaled to exactly `iters` operations.
-fn run_on_threads(threads: u64, iters: u64, operation: &(dyn Fn() + Sync)) -> Duration {
-    let per_thread = iters.div_ceil(threads).max(1);
-    let start = Instant::now();
-    thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                for _ in 0..per_thread {
-                    operation();
-                }
-            });
-        }
-    });
-    let elapsed = start.elapsed();
-    elapsed.mul_f64(iters as f64 / (per_thread * threads) as f64)
 }
 
 fn retort_pool(pre_ping: PrePing) -> retort::pool::Pool<PgConnection> {
@@ -76,60 +91,37 @@ fn r2d2_pool(test_on_check_out: bool) -> r2d2::Pool<ConnectionManager<PgConnecti
         .expect("r2d2 pool")
 }
 
-fn checkout_and_select(c: &mut Criterion) {
+/// The four PostgreSQL pools, each with a checkout + `SELECT 1`, and the
+/// `IfIdleFor` pool again for its metrics.
+fn select_contenders() -> (Vec<Contender>, retort::pool::Pool<PgConnection>) {
     let if_idle = retort_pool(PrePing::IfIdleFor(Duration::from_secs(1)));
     let always = retort_pool(PrePing::Always);
     let r2d2_checked = r2d2_pool(true);
     let r2d2_unchecked = r2d2_pool(false);
-
-    for threads in [1_u64, 4, 16] {
-        let mut group = c.benchmark_group(format!("pool_checkout_select1/threads_{threads}"));
-        group.throughput(Throughput::Elements(1));
-        group.bench_function(BenchmarkId::from_parameter("retort_if_idle_for_1s"), |b| {
-            b.iter_custom(|iters| {
-                run_on_threads(threads, iters, &|| {
-                    select_one(&mut if_idle.get().expect("checkout"))
-                })
-            })
-        });
-        group.bench_function(BenchmarkId::from_parameter("retort_always"), |b| {
-            b.iter_custom(|iters| {
-                run_on_threads(threads, iters, &|| {
-                    select_one(&mut always.get().expect("checkout"))
-                })
-            })
-        });
-        group.bench_function(BenchmarkId::from_parameter("r2d2_test_on_check_out"), |b| {
-            b.iter_custom(|iters| {
-                run_on_threads(threads, iters, &|| {
-                    select_one(&mut r2d2_checked.get().expect("checkout"))
-                })
-            })
-        });
-        group.bench_function(BenchmarkId::from_parameter("r2d2_no_check"), |b| {
-            b.iter_custom(|iters| {
-                run_on_threads(threads, iters, &|| {
-                    select_one(&mut r2d2_unchecked.get().expect("checkout"))
-                })
-            })
-        });
-        group.finish();
-    }
-
-    let if_idle_metrics = if_idle.metrics();
-    eprintln!(
-        "retort IfIdleFor(1s): {} checkouts, {} pings, {} waits, checkout p50 {:?}, p99 {:?}",
-        if_idle_metrics.checkouts,
-        if_idle_metrics.pings,
-        if_idle_metrics.waits,
-        if_idle_metrics.checkout_latency.p50(),
-        if_idle_metrics.checkout_latency.p99()
-    );
+    let watched = if_idle.clone();
+    let contenders: Vec<Contender> = vec![
+        (
+            "retort_if_idle_for_1s",
+            Box::new(move || select_one(&mut if_idle.get().expect("checkout"))),
+        ),
+        (
+            "retort_always",
+            Box::new(move || select_one(&mut always.get().expect("checkout"))),
+        ),
+        (
+            "r2d2_test_on_check_out",
+            Box::new(move || select_one(&mut r2d2_checked.get().expect("checkout"))),
+        ),
+        (
+            "r2d2_no_check",
+            Box::new(move || select_one(&mut r2d2_unchecked.get().expect("checkout"))),
+        ),
+    ];
+    (contenders, watched)
 }
 
-fn checkout_only(c: &mut Criterion) {
-    use diesel::SqliteConnection;
-
+/// The two one-connection SQLite pools, each with a checkout and return.
+fn checkout_only_contenders() -> Vec<Contender> {
     let retort = PoolConfig::new(":memory:")
         .pool_size(1)
         .max_overflow(0)
@@ -141,16 +133,212 @@ fn checkout_only(c: &mut Criterion) {
         .test_on_check_out(false)
         .build(ConnectionManager::<SqliteConnection>::new(":memory:"))
         .expect("r2d2 pool");
-    let mut group = c.benchmark_group("pool_checkout_only");
+    vec![
+        (
+            "retort_if_idle_for_1s",
+            Box::new(move || drop(retort.get().expect("checkout"))),
+        ),
+        (
+            "r2d2_no_check",
+            Box::new(move || drop(plain.get().expect("checkout"))),
+        ),
+    ]
+}
+
+fn print_metrics(pool: &retort::pool::Pool<PgConnection>) {
+    let metrics = pool.metrics();
+    eprintln!(
+        "retort IfIdleFor(1s): {} checkouts, {} pings, {} waits, checkout p50 {:?}, p99 {:?}",
+        metrics.checkouts,
+        metrics.pings,
+        metrics.waits,
+        metrics.checkout_latency.p50(),
+        metrics.checkout_latency.p99()
+    );
+}
+
+/// Runs `iters` operations spread over `threads` threads and returns the
+/// wall time, scaled to exactly `iters` operations.
+fn run_on_threads(threads: usize, iters: u64, operation: &(dyn Fn() + Sync)) -> Duration {
+    if threads == 1 {
+        // No thread to spawn: criterion times this call as a whole.
+        let start = Instant::now();
+        for _ in 0..iters {
+            operation();
+        }
+        return start.elapsed();
+    }
+    let threads = threads as u64;
+    let per_thread = iters.div_ceil(threads).max(1);
+    let start = Instant::now();
+    thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                for _ in 0..per_thread {
+                    operation();
+                }
+            });
+        }
+    });
+    let elapsed = start.elapsed();
+    elapsed.mul_f64(iters as f64 / (per_thread * threads) as f64)
+}
+
+/// Operations per second of `operation` repeated on `threads` threads for
+/// about `period`: the threads start together and stop at a flag, so the
+/// clock is read twice per measurement, not per operation.
+fn throughput(threads: usize, period: Duration, operation: &(dyn Fn() + Sync)) -> f64 {
+    let stop = AtomicBool::new(false);
+    let start_line = Barrier::new(threads + 1);
+    thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    start_line.wait();
+                    let mut done = 0_u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        operation();
+                        done += 1;
+                    }
+                    done
+                })
+            })
+            .collect();
+        start_line.wait();
+        let start = Instant::now();
+        thread::sleep(period);
+        stop.store(true, Ordering::Relaxed);
+        let done: u64 = workers
+            .into_iter()
+            .map(|worker| worker.join().expect("bench thread"))
+            .sum();
+        done as f64 / start.elapsed().as_secs_f64()
+    })
+}
+
+fn bench_group(c: &mut Criterion, group: &str, threads: usize, contenders: &[Contender]) {
+    let mut group = c.benchmark_group(group);
     group.throughput(Throughput::Elements(1));
-    group.bench_function("retort_if_idle_for_1s", |b| {
-        b.iter(|| drop(retort.get().expect("checkout")))
-    });
-    group.bench_function("r2d2_no_check", |b| {
-        b.iter(|| drop(plain.get().expect("checkout")))
-    });
+    for (name, operation) in contenders {
+        group.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter_custom(|iters| run_on_threads(threads, iters, operation))
+        });
+    }
     group.finish();
 }
 
+fn checkout_and_select(c: &mut Criterion) {
+    let (contenders, if_idle) = select_contenders();
+    for threads in THREADS {
+        bench_group(c, &select_group(threads), threads, &contenders);
+    }
+    print_metrics(&if_idle);
+}
+
+fn checkout_only(c: &mut Criterion) {
+    bench_group(c, CHECKOUT_ONLY_GROUP, 1, &checkout_only_contenders());
+}
+
+/// How long each contender runs per round: `RETORT_BENCH_PERIOD_MS`
+/// milliseconds, by default 200 (50 with `RETORT_BENCH_QUICK`).
+fn period() -> Duration {
+    let default = if std::env::var_os("RETORT_BENCH_QUICK").is_some() {
+        50
+    } else {
+        200
+    };
+    let millis = std::env::var("RETORT_BENCH_PERIOD_MS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default);
+    Duration::from_millis(millis)
+}
+
+/// Measures `contenders` on `threads` threads in `rounds` interleaved
+/// rounds, prints their medians and each retort pool's ratios to each r2d2
+/// pool, and records each median for `scripts/bench`.
+fn interleaved_group(group: &str, threads: usize, rounds: usize, contenders: &[Contender]) {
+    use support::rounds::{interleave, median, range, ratios};
+
+    let period = period();
+    let mut runs: Vec<_> = contenders
+        .iter()
+        .map(|(_, operation)| move || throughput(threads, period, operation))
+        .collect();
+    let mut runs: Vec<&mut dyn FnMut() -> f64> = runs
+        .iter_mut()
+        .map(|run| run as &mut dyn FnMut() -> f64)
+        .collect();
+    let measured = interleave(rounds, &mut runs);
+
+    println!("{group}: median (range) of {rounds} rounds of {period:?} each");
+    for ((name, _), ops) in contenders.iter().zip(&measured) {
+        let (low, high) = range(ops);
+        println!(
+            "  {name:<24} {:>9.0} ops/s ({low:.0}–{high:.0}), {:.0} ns per operation",
+            median(ops),
+            1e9 / median(ops)
+        );
+        support::record_fact(&format!(
+            r#"{{"row":"pool","full_id":"{group}/{name}","median_s":{},"rounds":{rounds}}}"#,
+            1.0 / median(ops)
+        ));
+    }
+    let named = |prefix: &'static str| {
+        (0..contenders.len()).filter(move |&at| contenders[at].0.starts_with(prefix))
+    };
+    for ours in named("retort_") {
+        for theirs in named("r2d2_") {
+            let per_round = ratios(&measured[ours], &measured[theirs]);
+            let (low, high) = range(&per_round);
+            println!(
+                "  {} / {}: {:.3} (medians), round by round {:.3} ({low:.3}–{high:.3})",
+                contenders[ours].0,
+                contenders[theirs].0,
+                median(&measured[ours]) / median(&measured[theirs]),
+                median(&per_round),
+            );
+        }
+    }
+}
+
+/// Whether the command line selects `group` for the interleaved rounds: as
+/// with criterion's filter, when some argument that is not an option is
+/// part of its name, or when there is none.
+fn selected(group: &str) -> bool {
+    let mut filters = std::env::args()
+        .skip(1)
+        .filter(|argument| !argument.starts_with('-'))
+        .peekable();
+    filters.peek().is_none() || filters.any(|filter| group.contains(&filter))
+}
+
+fn interleaved(rounds: usize) {
+    let groups: Vec<_> = THREADS
+        .into_iter()
+        .map(|threads| (select_group(threads), threads))
+        .filter(|(group, _)| selected(group))
+        .collect();
+    if !groups.is_empty() {
+        let (contenders, if_idle) = select_contenders();
+        for (group, threads) in groups {
+            interleaved_group(&group, threads, rounds, &contenders);
+        }
+        print_metrics(&if_idle);
+    }
+    if selected(CHECKOUT_ONLY_GROUP) {
+        interleaved_group(CHECKOUT_ONLY_GROUP, 1, rounds, &checkout_only_contenders());
+    }
+}
+
 criterion_group!(benches, checkout_and_select, checkout_only);
-criterion_main!(benches);
+
+fn main() {
+    match support::rounds::from_env(0) {
+        0 => {
+            benches();
+            Criterion::default().configure_from_args().final_summary();
+        }
+        rounds => interleaved(rounds),
+    }
+}

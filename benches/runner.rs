@@ -330,30 +330,37 @@ fn bench(c: &mut Criterion) {
     // The machine may be shared: criterion measures one contender after the
     // other, so load that comes and goes skews their ratio. Interleave them
     // too, round by round, and compare medians.
-    let rounds = std::env::var("RETORT_BENCH_ROUNDS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(5);
-    let (mut raw, mut raw_tx, mut ours, mut theirs) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..rounds {
-        raw.push(time_on_empty_database(&raw_db, 1, |conn| {
-            raw_ddl(conn, &generated)
-        }));
-        raw_tx.push(time_on_empty_database(&raw_tx_db, 1, |conn| {
-            raw_ddl_in_one_transaction(conn, &generated)
-        }));
-        ours.push(time_on_empty_database(&retort_apply_db, 1, |conn| {
-            retort::migrate_to_head(conn, &retort_set).unwrap();
-        }));
-        theirs.push(time_on_empty_database(&diesel_apply_db, 1, |conn| {
-            conn.run_pending_migrations(diesel_set_ref(diesel_set))
-                .unwrap();
-        }));
-    }
+    let rounds = support::rounds::from_env(5);
+    let seconds = |duration: Duration| duration.as_secs_f64();
+    let measured = support::rounds::interleave(
+        rounds,
+        &mut [
+            &mut || {
+                seconds(time_on_empty_database(&raw_db, 1, |conn| {
+                    raw_ddl(conn, &generated)
+                }))
+            },
+            &mut || {
+                seconds(time_on_empty_database(&raw_tx_db, 1, |conn| {
+                    raw_ddl_in_one_transaction(conn, &generated)
+                }))
+            },
+            &mut || {
+                seconds(time_on_empty_database(&retort_apply_db, 1, |conn| {
+                    retort::migrate_to_head(conn, &retort_set).unwrap();
+                }))
+            },
+            &mut || {
+                seconds(time_on_empty_database(&diesel_apply_db, 1, |conn| {
+                    conn.run_pending_migrations(diesel_set_ref(diesel_set))
+                        .unwrap();
+                }))
+            },
+        ],
+    );
     if rounds > 0 {
-        let (raw, raw_tx) = (median(raw), median(raw_tx));
-        let (ours, theirs) = (median(ours), median(theirs));
+        let [raw, raw_tx, ours, theirs] =
+            [0, 1, 2, 3].map(|at| support::rounds::median(&measured[at]));
         println!("\ninterleaved, median of {rounds} rounds of applying {revisions} revisions:");
         println!(
             "  raw DDL floor {:.0} ms (in one transaction {:.0} ms), retort {:.0} ms, diesel_migrations {:.0} ms",
@@ -399,13 +406,6 @@ fn bench(c: &mut Criterion) {
     if let Some(ns) = mean_ns(c, "noop_startup", "retort_migrate_to_head") {
         println!("noop_startup: retort_migrate_to_head = {:.3} ms", ns / 1e6);
     }
-}
-
-fn median(mut times: Vec<Duration>) -> f64 {
-    times.sort();
-    times
-        .get(times.len() / 2)
-        .map_or(f64::NAN, Duration::as_secs_f64)
 }
 
 /// diesel takes its migration source by value: a new (free) wrapper around

@@ -3,7 +3,10 @@
 Joins criterion's estimates for the Rust side (benches/introspect.rs,
 benches/runner.rs, benches/pool.rs; the median of each benchmark's samples)
 with the JSON lines of benches/peers/alembic_bench.py and the query counts
-the Rust benches append to their facts file.
+the Rust benches append to their facts file. Where the facts file holds a
+median of interleaved rounds for a benchmark (benches/pool.rs with
+RETORT_BENCH_ROUNDS, as scripts/bench runs it), that median replaces
+criterion's.
 
     python benches/peers/table.py --criterion DIR --rust-facts FILE --peers FILE [--quick]
 
@@ -32,6 +35,14 @@ def criterion_medians(home):
         median_ns = json.loads(estimates.read_text())["median"]["point_estimate"]
         medians[full_id] = median_ns / 1e9
     return medians
+
+
+def interleaved_medians(facts_lines):
+    """{full_id: median in seconds} of the benchmarks measured in interleaved
+    rounds, and the number of rounds."""
+    lines = [f for f in facts_lines if f.get("row") == "pool"]
+    rounds = {f["rounds"] for f in lines}
+    return {f["full_id"]: f["median_s"] for f in lines}, rounds
 
 
 def json_lines(path):
@@ -122,6 +133,8 @@ def main():
 
     rust = criterion_medians(args.criterion)
     rust_facts = json_lines(args.rust_facts)
+    interleaved, pool_rounds = interleaved_medians(rust_facts)
+    rust.update(interleaved)
     peers = json_lines(args.peers)
     revisions = int(os.environ.get("RETORT_BENCH_REVISIONS", "1000"))
     sizes = (10, 100) if args.quick else (10, 100, 500, 1000)
@@ -263,6 +276,9 @@ def main():
     table.print()
     print()
     print("median: of this run's samples; (N q): queries one call issues;")
+    if pool_rounds:
+        rounds = "/".join(str(n) for n in sorted(pool_rounds))
+        print(f"retort's pool rows: median of {rounds} rounds in which the pools take turns;")
     print("ratio: peer time / retort time, or retort ops/s / peer ops/s (> 1: retort ahead)")
     print()
     print("retort alone, introspect (bulk) / table by table:")

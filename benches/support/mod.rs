@@ -1,5 +1,11 @@
-//! What the benches share: counting a connection's queries, and handing
-//! figures that criterion does not keep (query counts) to `scripts/bench`.
+//! What the benches share: counting a connection's queries, handing
+//! figures that criterion does not keep (query counts, interleaved medians)
+//! to `scripts/bench`, and measuring contenders round by round ([`rounds`]).
+
+// Each bench compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
+pub mod rounds;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -120,7 +120,8 @@ impl<C: DatabaseConnection> Pool<C> {
                 }
             }
         };
-        let waited = start.elapsed();
+        // r2d2 has just called `Manager::is_valid`, which noted the time.
+        let waited = inner.checked_at.saturating_duration_since(start);
         // Also counts the checkout: `checkouts` is the histogram's count.
         counters.latency.record(waited);
         let connection_id = inner.id;
