@@ -41,8 +41,10 @@ pub use retort_core::autogen::{
 };
 /// The diff (`retort::diff(&from, &to)`) and its module (`retort::diff::TableName`, ...).
 pub use retort_core::diff::{self, diff, Diff, DiffWarning, Op};
-/// The online-migration lint (`retort::lint(&revision)`) and its findings.
-pub use retort_core::lint::{self, lint, LintFinding};
+/// The online-migration lint (`retort::lint(&revision)` on PostgreSQL,
+/// `retort::lint_for(BackendKind::Mysql, &revision)` for any database) and
+/// its findings.
+pub use retort_core::lint::{self, lint, lint_for, LintFinding};
 /// Rendering a diff as one database's SQL (`retort::render(&diff, backend)`).
 pub use retort_core::render::{self, render, RenderError};
 /// Migration files, the revision graph, and diesel migration folders.

@@ -484,3 +484,99 @@ fn online_revisions_and_the_lint() {
         );
     });
 }
+
+/// On MySQL, `revision --autogenerate --online` asks for an online
+/// algorithm and `check --online` passes it; a hand-written revision that
+/// changes a column's type without one fails with the MySQL rule, the line
+/// and the safe alternative, as on PostgreSQL.
+#[cfg(feature = "mysql")]
+#[test]
+fn online_revisions_and_the_mysql_lint() {
+    support::run::<diesel::MysqlConnection>(|db| {
+        let url = url_of(db);
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("migrations");
+        migrate(&url, &dir, &["init"]).ok();
+        migrate(
+            &url,
+            &dir,
+            &["revision", "--autogenerate", "-m", "create tables"],
+        )
+        .ok();
+        let created = migrate(&url, &dir, &["check", "--online"]);
+        assert!(
+            created
+                .ok()
+                .stdout
+                .contains("1 revision pending, none blocks"),
+            "a revision creating its tables blocks nobody: {created}"
+        );
+        migrate(&url, &dir, &["upgrade"]).ok();
+
+        // The column the models want goes missing: online, it comes back
+        // instantly.
+        db.connect()
+            .execute("ALTER TABLE `users` DROP COLUMN `display_name`")
+            .unwrap();
+        migrate(
+            &url,
+            &dir,
+            &["revision", "--autogenerate", "--online", "-m", "column"],
+        )
+        .ok();
+        let added = revision_files(&dir)
+            .iter()
+            .map(|file| std::fs::read_to_string(file).unwrap())
+            .find(|text| text.contains("-- retort:message column"))
+            .expect("the online revision");
+        assert!(added.contains("ALGORITHM=INSTANT"), "{added}");
+        let clean = migrate(&url, &dir, &["check", "--online"]);
+        assert!(clean.ok().stdout.contains("none blocks"), "{clean}");
+        migrate(&url, &dir, &["upgrade"]).ok();
+        migrate(&url, &dir, &["check"]).ok();
+
+        let heads = migrate(&url, &dir, &["heads"]).ok().stdout.clone();
+        let head = heads.split_whitespace().next().unwrap().to_owned();
+        let mut copying = retort::NewRevision::new(vec![head], "copying change")
+            .up(["ALTER TABLE `teams` MODIFY COLUMN `name` VARCHAR(200) NOT NULL"]);
+        copying.down = Some(vec![
+            "ALTER TABLE `teams` MODIFY COLUMN `name` VARCHAR(100) NOT NULL".into(),
+        ]);
+        let file = copying.write(&dir).unwrap();
+        let found = migrate(&url, &dir, &["check", "--online"]);
+        let error = found.failed_with(1).to_owned();
+        assert!(error.contains("block"), "{found}");
+        assert!(
+            found.stdout.contains("[column-type-change]")
+                && found.stdout.contains(&format!(
+                    "{}:5:",
+                    file.file_name().unwrap().to_str().unwrap()
+                ))
+                && found.stdout.contains("ALGORITHM=INPLACE, LOCK=NONE"),
+            "{found}"
+        );
+    });
+}
+
+/// SQLite has no online DDL: `check --online` says there is nothing to
+/// check, and passes.
+#[cfg(feature = "sqlite")]
+#[test]
+fn the_lint_has_nothing_to_check_on_sqlite() {
+    support::run::<diesel::SqliteConnection>(|db| {
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("migrations");
+        migrate(&db.url, &dir, &["init"]).ok();
+        migrate(
+            &db.url,
+            &dir,
+            &["revision", "--autogenerate", "-m", "create tables"],
+        )
+        .ok();
+        let run = migrate(&db.url, &dir, &["check", "--online"]);
+        assert!(
+            run.ok().all().contains("no online DDL") && run.all().contains("nothing to check"),
+            "{run}"
+        );
+    });
+}

@@ -40,7 +40,7 @@ pub use diff::{diff, Diff, DiffWarning, Op};
 #[doc(hidden)]
 pub use introspect::IntrospectCatalog;
 pub use introspect::{introspect, introspect_with, IntrospectError, IntrospectOptions};
-pub use lint::{lint, LintFinding};
+pub use lint::{lint, lint_for, LintFinding};
 pub use redact::{redact_password_in, redact_url, REDACTED};
 pub use render::{render, RenderError};
 pub use revision::Migrations;

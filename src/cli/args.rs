@@ -168,8 +168,9 @@ pub(crate) struct CheckArgs {
     pub(crate) destructive: bool,
 
     /// Instead, lint the pending revisions for statements that block the
-    /// application (a lock held for a table scan or rewrite) and name the
-    /// safe alternative; PostgreSQL's rules (needs no models).
+    /// application (a lock held for a table scan, rewrite or copy) and name
+    /// the safe alternative, with the rules of the connected database:
+    /// PostgreSQL's or MySQL's (SQLite has none). Needs no models.
     #[arg(long, conflicts_with = "destructive")]
     pub(crate) online: bool,
 }

@@ -1,6 +1,6 @@
-//! A lint for revisions that would block a busy PostgreSQL database: the
-//! statements that take a lock the application's queries wait behind, or
-//! rewrite a table, each with the rule, its line and the safe alternative.
+//! A lint for revisions that would block a busy database: the statements
+//! that take a lock the application's queries wait behind, or rewrite a
+//! table, each with the rule, its line and the safe alternative.
 //!
 //! ```
 //! use retort_core::lint::lint;
@@ -18,22 +18,42 @@
 //! # Ok::<(), retort_core::revision::RevisionError>(())
 //! ```
 //!
-//! The rules are PostgreSQL's (see [`RULE_IDS`]) and calibrated against
+//! [`lint`] applies PostgreSQL's rules (see [`RULE_IDS`]), calibrated against
 //! [squawk](https://squawkhq.com): on the same SQL, every statement squawk
 //! flags for a lock or a rewrite is flagged here too (a test checks it on a
 //! corpus). Deliberate differences: statements on a table created earlier
 //! in the same revision are not flagged (it has no rows, so nothing waits),
 //! and `SET NOT NULL` is flagged unless the revision validated a constraint
 //! on that table first, which squawk does not check.
+//!
+//! [`lint_for`] picks the rules of the database the revision is written
+//! for: PostgreSQL's, MySQL's and MariaDB's (see [`MYSQL_RULE_IDS`]: changes
+//! InnoDB can only make by copying the table, and statements that leave
+//! the algorithm to the server), or none for SQLite.
+//!
+//! ```
+//! use retort_core::lint::lint_sql_for;
+//! use retort_core::BackendKind;
+//!
+//! let sql = "ALTER TABLE `items` MODIFY COLUMN `sku` BIGINT NOT NULL;\n\
+//!            ALTER TABLE `items` ADD COLUMN `note` TEXT NULL, ALGORITHM=INSTANT;\n";
+//! let findings = lint_sql_for(BackendKind::Mysql, "f.sql", sql, 1, true);
+//! assert_eq!(findings.len(), 1);
+//! assert_eq!(findings[0].rule, "column-type-change");
+//! assert!(findings[0].safe_alternative.contains("ALGORITHM=INPLACE, LOCK=NONE"));
+//! ```
 
+mod mysql;
+mod postgres;
 mod rules;
 mod statement;
 
 use std::fmt;
 
+use crate::backend::BackendKind;
 use crate::revision::Revision;
-pub(crate) use rules::is_volatile_default;
-use rules::{Clause, Context, RULES};
+pub(crate) use postgres::is_volatile_default;
+use rules::{Clause, Context, Rule};
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -92,7 +112,7 @@ impl fmt::Display for LintFinding {
     }
 }
 
-/// The id of every rule.
+/// The id of every PostgreSQL rule.
 pub const RULE_IDS: &[&str] = &[
     "concurrently-in-transaction",
     "create-index-without-concurrently",
@@ -107,10 +127,53 @@ pub const RULE_IDS: &[&str] = &[
     "volatile-default",
 ];
 
+/// The id of every MySQL and MariaDB rule.
+pub const MYSQL_RULE_IDS: &[&str] = &[
+    "column-type-change",
+    "foreign-key-with-checks-on",
+    "add-check-constraint",
+    "drop-primary-key",
+    "table-rebuild",
+    "alter-table-without-online-algorithm",
+    "create-index-without-online-algorithm",
+];
+
+/// The ids of the rules [`lint_for`] applies on `kind`: none on SQLite.
+pub fn rule_ids(kind: BackendKind) -> &'static [&'static str] {
+    match kind {
+        BackendKind::Postgres => RULE_IDS,
+        BackendKind::Mysql => MYSQL_RULE_IDS,
+        BackendKind::Sqlite => &[],
+    }
+}
+
+/// The rules for `kind`, in the order of [`rule_ids`].
+fn rules(kind: BackendKind) -> &'static [Rule] {
+    match kind {
+        BackendKind::Postgres => postgres::RULES,
+        BackendKind::Mysql => mysql::RULES,
+        BackendKind::Sqlite => &[],
+    }
+}
+
 /// The findings on a revision's up section, in file order: PostgreSQL's
-/// rules, applied to the SQL as written.
+/// rules, applied to the SQL as written. Same as
+/// `lint_for(BackendKind::Postgres, revision)`.
 pub fn lint(revision: &Revision) -> Vec<LintFinding> {
-    lint_sql(
+    lint_for(BackendKind::Postgres, revision)
+}
+
+/// The findings on a revision's up section written for database `kind`, in
+/// file order:
+///
+/// - PostgreSQL: the rules of [`lint`].
+/// - MySQL and MariaDB: [`MYSQL_RULE_IDS`].
+/// - SQLite: none. SQLite has one writer and no online DDL: every change
+///   holds the database's write lock until it commits, whatever it is
+///   written as, so there is no lock-friendlier statement to point to.
+pub fn lint_for(kind: BackendKind, revision: &Revision) -> Vec<LintFinding> {
+    lint_sql_for(
+        kind,
         revision.file_name(),
         revision.up_sql(),
         revision.up_line(),
@@ -118,11 +181,28 @@ pub fn lint(revision: &Revision) -> Vec<LintFinding> {
     )
 }
 
-/// The findings on SQL not (yet) in a revision file: `first_line` is the
-/// file line `sql` starts on, `transactional` whether it runs in a
-/// transaction.
+/// The findings on PostgreSQL SQL not (yet) in a revision file:
+/// `first_line` is the file line `sql` starts on, `transactional` whether
+/// it runs in a transaction.
 pub fn lint_sql(file: &str, sql: &str, first_line: usize, transactional: bool) -> Vec<LintFinding> {
-    let statements = statement::statements(sql, first_line);
+    lint_sql_for(BackendKind::Postgres, file, sql, first_line, transactional)
+}
+
+/// The findings on SQL for database `kind` not (yet) in a revision file,
+/// as [`lint_for`] gives them: `first_line` is the file line `sql` starts
+/// on, `transactional` whether it runs in a transaction.
+pub fn lint_sql_for(
+    kind: BackendKind,
+    file: &str,
+    sql: &str,
+    first_line: usize,
+    transactional: bool,
+) -> Vec<LintFinding> {
+    let rules = rules(kind);
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    let statements = statement::statements(sql, first_line, kind);
     let context = Context {
         transactional,
         statements: &statements,
@@ -144,7 +224,7 @@ pub fn lint_sql(file: &str, sql: &str, first_line: usize, transactional: bool) -
                 table: Some(table.as_str()),
             }));
         }
-        for rule in RULES {
+        for rule in rules {
             if clauses.iter().any(|clause| (rule.flags)(clause, &context)) {
                 findings.push(LintFinding {
                     rule: rule.id,

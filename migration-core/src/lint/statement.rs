@@ -1,5 +1,6 @@
-//! Just enough of PostgreSQL's lexer for the lint: statements as tokens
-//! with the line each starts on, and `ALTER TABLE` split into its actions.
+//! Just enough of PostgreSQL's and MySQL's lexers for the lint: statements
+//! as tokens with the line each starts on, and `ALTER TABLE` split into its
+//! actions.
 
 use crate::backend::BackendKind;
 use crate::revision::split_statements;
@@ -9,7 +10,7 @@ use crate::revision::split_statements;
 pub(crate) enum Kind {
     /// A keyword or unquoted name.
     Word,
-    /// A `"quoted"` name.
+    /// A quoted name: `"name"` on PostgreSQL, `` `name` `` on MySQL.
     Quoted,
     /// A string or number literal.
     Literal,
@@ -22,6 +23,10 @@ pub(crate) enum Kind {
 pub(crate) struct Token {
     pub(crate) kind: Kind,
     pub(crate) text: String,
+    /// Whether the name compares as written: a quoted name on PostgreSQL,
+    /// any name on MySQL (whose table names are case-sensitive where
+    /// `lower_case_table_names` is 0, Linux's default).
+    pub(crate) exact: bool,
 }
 
 impl Token {
@@ -35,12 +40,14 @@ impl Token {
         self.kind == Kind::Punct && self.text.len() == 1 && self.text.starts_with(ch)
     }
 
-    /// A name's spelling for comparisons: quoted names as written, others
-    /// folded to lower case, as PostgreSQL does.
+    /// A name's spelling for comparisons: as written where the database
+    /// compares it so, otherwise folded to lower case, as PostgreSQL folds
+    /// unquoted names.
     pub(crate) fn name(&self) -> String {
-        match self.kind {
-            Kind::Quoted => self.text.clone(),
-            _ => self.text.to_ascii_lowercase(),
+        if self.exact {
+            self.text.clone()
+        } else {
+            self.text.to_ascii_lowercase()
         }
     }
 }
@@ -67,11 +74,17 @@ impl Statement {
     }
 
     /// For `ALTER TABLE`, the table's name and each action's tokens.
+    /// MySQL's `ALTER ONLINE TABLE` and `ALTER IGNORE TABLE` count too.
     pub(crate) fn alter_table(&self) -> Option<(String, Vec<&[Token]>)> {
-        if !self.starts_with(&["ALTER", "TABLE"]) {
+        let table = 1 + usize::from(
+            self.tokens
+                .get(1)
+                .is_some_and(|token| token.is("ONLINE") || token.is("IGNORE")),
+        );
+        if !self.starts_with(&["ALTER"]) || !self.tokens.get(table)?.is("TABLE") {
             return None;
         }
-        let mut at = 2;
+        let mut at = table + 1;
         while self
             .tokens
             .get(at)
@@ -153,7 +166,7 @@ pub(crate) fn constraint_name(tokens: &[Token]) -> Option<String> {
 }
 
 /// A possibly schema-qualified name starting at `at`, and where it ends.
-fn qualified_name(tokens: &[Token], at: usize) -> Option<(String, usize)> {
+pub(crate) fn qualified_name(tokens: &[Token], at: usize) -> Option<(String, usize)> {
     let mut parts = Vec::new();
     let mut at = at;
     loop {
@@ -172,16 +185,16 @@ fn qualified_name(tokens: &[Token], at: usize) -> Option<(String, usize)> {
     Some((parts.join("."), at))
 }
 
-/// The statements of an up section whose first line is file line
-/// `first_line`.
-pub(crate) fn statements(sql: &str, first_line: usize) -> Vec<Statement> {
+/// The statements of an up section, in `kind`'s dialect, whose first line
+/// is file line `first_line`.
+pub(crate) fn statements(sql: &str, first_line: usize, kind: BackendKind) -> Vec<Statement> {
     let mut cursor = 0;
     let mut out = Vec::new();
-    for text in split_statements(sql, BackendKind::Postgres) {
+    for text in split_statements(sql, kind) {
         let start = sql[cursor..].find(&text).map_or(cursor, |at| cursor + at);
         cursor = start + text.len();
         let line = first_line + sql[..start].matches('\n').count();
-        let (tokens, offset) = tokenize(&text);
+        let (tokens, offset) = tokenize(&text, kind);
         out.push(Statement {
             line: line + offset,
             text,
@@ -191,23 +204,29 @@ pub(crate) fn statements(sql: &str, first_line: usize) -> Vec<Statement> {
     out
 }
 
-/// The tokens of one statement, and how many lines into it the first one
-/// is (after leading comments).
-fn tokenize(text: &str) -> (Vec<Token>, usize) {
+/// The tokens of one statement in `kind`'s dialect, and how many lines
+/// into it the first one is (after leading comments). MySQL's differences:
+/// `` `quoted` `` names, `"..."` strings, backslash escapes in strings, `#`
+/// comments, and `/*! ... */` comments whose text the server runs (so the
+/// lint reads it too).
+fn tokenize(text: &str, kind: BackendKind) -> (Vec<Token>, usize) {
+    let mysql = kind == BackendKind::Mysql;
     let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();
     let mut first_line = None;
     let mut line = 0;
     let mut at = 0;
+    let mut in_executable_comment = false;
     fn push(
         tokens: &mut Vec<Token>,
         first_line: &mut Option<usize>,
         line: usize,
         kind: Kind,
         text: String,
+        exact: bool,
     ) {
         first_line.get_or_insert(line);
-        tokens.push(Token { kind, text });
+        tokens.push(Token { kind, text, exact });
     }
     while at < chars.len() {
         let ch = chars[at];
@@ -217,10 +236,19 @@ fn tokenize(text: &str) -> (Vec<Token>, usize) {
             at += 1;
         } else if ch.is_whitespace() {
             at += 1;
-        } else if ch == '-' && next == Some('-') {
+        } else if (ch == '-' && next == Some('-')) || (mysql && ch == '#') {
             while at < chars.len() && chars[at] != '\n' {
                 at += 1;
             }
+        } else if in_executable_comment && ch == '*' && next == Some('/') {
+            in_executable_comment = false;
+            at += 2;
+        } else if let Some(opening) = mysql
+            .then(|| executable_comment_opening(&chars[at..]))
+            .flatten()
+        {
+            in_executable_comment = true;
+            at += opening;
         } else if ch == '/' && next == Some('*') {
             at += 2;
             while at < chars.len() && !(chars[at] == '*' && chars.get(at + 1) == Some(&'/')) {
@@ -228,11 +256,15 @@ fn tokenize(text: &str) -> (Vec<Token>, usize) {
                 at += 1;
             }
             at += 2;
-        } else if ch == '\'' || ch == '"' {
+        } else if ch == '\'' || ch == '"' || (mysql && ch == '`') {
+            let backslash = mysql && ch != '`';
             let start = at + 1;
             at += 1;
             while at < chars.len() {
-                if chars[at] == ch && chars.get(at + 1) == Some(&ch) {
+                if backslash && chars[at] == '\\' {
+                    line += usize::from(chars.get(at + 1) == Some(&'\n'));
+                    at += 2;
+                } else if chars[at] == ch && chars.get(at + 1) == Some(&ch) {
                     at += 2;
                 } else if chars[at] == ch {
                     break;
@@ -243,13 +275,21 @@ fn tokenize(text: &str) -> (Vec<Token>, usize) {
             }
             let body: String = chars[start..at.min(chars.len())].iter().collect();
             at += 1;
-            let kind = if ch == '"' {
-                Kind::Quoted
+            let quoted_name = if mysql { ch == '`' } else { ch == '"' };
+            let (kind, body) = if quoted_name {
+                // The name itself: a doubled quote stands for one.
+                (
+                    Kind::Quoted,
+                    body.replace(&format!("{ch}{ch}"), &ch.to_string()),
+                )
             } else {
-                Kind::Literal
+                (Kind::Literal, body)
             };
-            push(&mut tokens, &mut first_line, line, kind, body);
-        } else if ch == '$' && (next == Some('$') || next.is_some_and(char::is_alphabetic)) {
+            push(&mut tokens, &mut first_line, line, kind, body, true);
+        } else if !mysql
+            && ch == '$'
+            && (next == Some('$') || next.is_some_and(char::is_alphabetic))
+        {
             let tag_end = chars[at + 1..].iter().position(|&c| c == '$');
             let Some(tag_end) = tag_end.map(|offset| at + 1 + offset) else {
                 at += 1;
@@ -266,6 +306,7 @@ fn tokenize(text: &str) -> (Vec<Token>, usize) {
                 line,
                 Kind::Literal,
                 String::new(),
+                true,
             );
         } else if ch.is_alphanumeric() || ch == '_' {
             let start = at;
@@ -280,7 +321,7 @@ fn tokenize(text: &str) -> (Vec<Token>, usize) {
             } else {
                 Kind::Word
             };
-            push(&mut tokens, &mut first_line, line, kind, word);
+            push(&mut tokens, &mut first_line, line, kind, word, mysql);
         } else {
             push(
                 &mut tokens,
@@ -288,11 +329,28 @@ fn tokenize(text: &str) -> (Vec<Token>, usize) {
                 line,
                 Kind::Punct,
                 ch.to_string(),
+                true,
             );
             at += 1;
         }
     }
     (tokens, first_line.unwrap_or(0))
+}
+
+/// The length of a MySQL executable comment's opening (`/*!`, MariaDB's
+/// `/*M!`, and the server version after it) at the start of `chars`.
+fn executable_comment_opening(chars: &[char]) -> Option<usize> {
+    let bang = match chars {
+        ['/', '*', '!', ..] => 3,
+        ['/', '*', 'M', '!', ..] => 4,
+        _ => return None,
+    };
+    Some(
+        bang + chars[bang..]
+            .iter()
+            .take_while(|ch| ch.is_ascii_digit())
+            .count(),
+    )
 }
 
 #[cfg(test)]
@@ -302,7 +360,7 @@ mod tests {
     #[test]
     fn statements_know_their_line_and_tokens() {
         let sql = "-- first\nCREATE INDEX ix ON \"Items\" (a);\n\n/* two\nlines */ ALTER TABLE public.items\n  ADD COLUMN b TEXT DEFAULT 'x;y', ADD CONSTRAINT c CHECK (b <> '');\n";
-        let statements = statements(sql, 10);
+        let statements = statements(sql, 10, BackendKind::Postgres);
         assert_eq!(statements.len(), 2);
         assert_eq!(statements[0].line, 11);
         assert_eq!(statements[0].table_after_on().as_deref(), Some("Items"));
@@ -311,5 +369,24 @@ mod tests {
         assert_eq!(table, "public.items");
         assert_eq!(actions.len(), 2);
         assert_eq!(constraint_name(actions[1]).as_deref(), Some("c"));
+    }
+
+    #[test]
+    fn mysql_statements_know_their_line_and_tokens() {
+        let sql = "# first\nCREATE INDEX ix ON `Items` (a);\n\nALTER ONLINE TABLE `db`.`it``s`\n  ADD COLUMN b TEXT DEFAULT 'x\\';y', ADD CONSTRAINT c CHECK (b <> \"\");\n";
+        let statements = statements(sql, 10, BackendKind::Mysql);
+        assert_eq!(statements.len(), 2);
+        assert_eq!(statements[0].line, 11);
+        assert_eq!(statements[0].table_after_on().as_deref(), Some("Items"));
+        assert_eq!(statements[1].line, 13);
+        let (table, actions) = statements[1].alter_table().unwrap();
+        assert_eq!(table, "db.it`s");
+        assert_eq!(actions.len(), 2);
+        assert_eq!(constraint_name(actions[1]).as_deref(), Some("c"));
+        // Unquoted names keep their case on MySQL, and fold on PostgreSQL.
+        let create =
+            |kind| super::statements("CREATE TABLE Items (a INT)", 1, kind)[0].created_table();
+        assert_eq!(create(BackendKind::Mysql).as_deref(), Some("Items"));
+        assert_eq!(create(BackendKind::Postgres).as_deref(), Some("items"));
     }
 }

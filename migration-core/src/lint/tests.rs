@@ -10,8 +10,16 @@ fn rules(sql: &str, transactional: bool) -> Vec<(usize, &'static str)> {
 
 #[test]
 fn every_rule_is_listed_once() {
-    let ids: Vec<&str> = RULES.iter().map(|rule| rule.id).collect();
-    assert_eq!(ids, RULE_IDS);
+    for kind in BackendKind::ALL {
+        let ids: Vec<&str> = super::rules(kind).iter().map(|rule| rule.id).collect();
+        assert_eq!(ids, rule_ids(kind), "{kind:?}");
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "{kind:?}: an id used twice");
+    }
+    assert_eq!(rule_ids(BackendKind::Postgres), RULE_IDS);
+    assert_eq!(rule_ids(BackendKind::Mysql), MYSQL_RULE_IDS);
 }
 
 #[test]
@@ -203,4 +211,304 @@ fn findings_name_the_file_line_lock_and_alternative() {
         "{shown}"
     );
     assert!(shown.contains("expand and contract"), "{shown}");
+}
+
+/// The MySQL rules flagging each statement of `sql`.
+fn mysql_rules(sql: &str) -> Vec<(usize, &'static str)> {
+    lint_sql_for(BackendKind::Mysql, "f.sql", sql, 1, true)
+        .into_iter()
+        .map(|finding| (finding.line, finding.rule))
+        .collect()
+}
+
+#[test]
+fn each_mysql_rule_flags_its_statement_and_not_the_safe_one() {
+    let cases: &[(&str, Option<&str>)] = &[
+        // A column's type: without an algorithm, a copy.
+        (
+            "ALTER TABLE `t` MODIFY COLUMN `a` BIGINT NOT NULL",
+            Some("column-type-change"),
+        ),
+        (
+            "ALTER TABLE t CHANGE a b BIGINT NOT NULL",
+            Some("column-type-change"),
+        ),
+        (
+            "ALTER TABLE t MODIFY a INT NOT NULL AUTO_INCREMENT",
+            Some("column-type-change"),
+        ),
+        (
+            "ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4",
+            Some("column-type-change"),
+        ),
+        (
+            "ALTER TABLE `t` MODIFY COLUMN `a` INT NULL, ALGORITHM=INPLACE, LOCK=NONE",
+            None,
+        ),
+        ("ALTER TABLE t MODIFY a INT NULL, LOCK=NONE", None),
+        ("ALTER TABLE t MODIFY a INT NULL, ALGORITHM=INSTANT", None),
+        // A foreign key, unless the session stopped checking them.
+        (
+            "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES u (id)",
+            Some("foreign-key-with-checks-on"),
+        ),
+        (
+            "ALTER TABLE t ADD CONSTRAINT FOREIGN KEY (a) REFERENCES u (id), ALGORITHM=INPLACE, LOCK=NONE",
+            Some("foreign-key-with-checks-on"),
+        ),
+        (
+            "ALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id)",
+            Some("foreign-key-with-checks-on"),
+        ),
+        (
+            "ALTER TABLE t ADD COLUMN a BIGINT REFERENCES u (id), ALGORITHM=INSTANT",
+            Some("foreign-key-with-checks-on"),
+        ),
+        // A check constraint, whatever the statement asks for.
+        (
+            "ALTER TABLE t ADD CONSTRAINT ck CHECK (a > 0)",
+            Some("add-check-constraint"),
+        ),
+        (
+            "ALTER TABLE t ADD CHECK (a > 0), ALGORITHM=INPLACE, LOCK=NONE",
+            Some("add-check-constraint"),
+        ),
+        (
+            "ALTER TABLE t ADD COLUMN a INT CHECK (a > 0), ALGORITHM=INSTANT",
+            Some("add-check-constraint"),
+        ),
+        ("ALTER TABLE t DROP CONSTRAINT ck", None),
+        ("ALTER TABLE t DROP CHECK ck", None),
+        // A primary key dropped on its own; dropped and added together is
+        // an in-place rebuild.
+        ("ALTER TABLE t DROP PRIMARY KEY", Some("drop-primary-key")),
+        (
+            "ALTER TABLE t DROP PRIMARY KEY, ALGORITHM=INPLACE, LOCK=NONE",
+            Some("drop-primary-key"),
+        ),
+        ("DROP INDEX `PRIMARY` ON t", Some("drop-primary-key")),
+        (
+            "ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, a), ALGORITHM=INPLACE, LOCK=NONE",
+            None,
+        ),
+        (
+            "ALTER TABLE t ADD PRIMARY KEY (id), ALGORITHM=INPLACE, LOCK=NONE",
+            None,
+        ),
+        // Rebuilds.
+        ("OPTIMIZE TABLE t", Some("table-rebuild")),
+        ("OPTIMIZE NO_WRITE_TO_BINLOG TABLE a, b", Some("table-rebuild")),
+        ("ALTER TABLE t FORCE", Some("table-rebuild")),
+        (
+            "ALTER TABLE t ENGINE=InnoDB, ALGORITHM=INPLACE, LOCK=NONE",
+            Some("table-rebuild"),
+        ),
+        (
+            "ALTER TABLE t COMMENT = 'x' ENGINE = InnoDB",
+            Some("table-rebuild"),
+        ),
+        ("ALTER TABLE t ADD COLUMN engine INT, ALGORITHM=INSTANT", None),
+        // Leaving the algorithm to the server.
+        (
+            "ALTER TABLE t ADD COLUMN a INT NULL",
+            Some("alter-table-without-online-algorithm"),
+        ),
+        (
+            "ALTER TABLE t DROP COLUMN a, ALGORITHM=INPLACE",
+            Some("alter-table-without-online-algorithm"),
+        ),
+        (
+            "ALTER TABLE t ADD INDEX ix (a), ALGORITHM=COPY",
+            Some("alter-table-without-online-algorithm"),
+        ),
+        (
+            "ALTER TABLE t ADD UNIQUE KEY uq (a), LOCK=SHARED",
+            Some("alter-table-without-online-algorithm"),
+        ),
+        (
+            "ALTER TABLE t ADD PRIMARY KEY (id)",
+            Some("alter-table-without-online-algorithm"),
+        ),
+        ("ALTER TABLE t ADD COLUMN a INT NULL, ALGORITHM=INSTANT", None),
+        (
+            "ALTER TABLE t DROP COLUMN a, ALGORITHM = INPLACE, LOCK = NONE",
+            None,
+        ),
+        ("ALTER ONLINE TABLE t ADD INDEX ix (a)", None),
+        (
+            "CREATE INDEX ix ON t (a)",
+            Some("create-index-without-online-algorithm"),
+        ),
+        (
+            "CREATE UNIQUE INDEX ix ON t (a) ALGORITHM=INPLACE",
+            Some("create-index-without-online-algorithm"),
+        ),
+        ("CREATE INDEX ix ON t (a) ALGORITHM=INPLACE LOCK=NONE", None),
+        (
+            "CREATE UNIQUE INDEX `ix` ON `t` ((lower(email))) ALGORITHM=INPLACE LOCK=NONE",
+            None,
+        ),
+        // Metadata only: never copied, whatever the statement asks for.
+        ("RENAME TABLE `t` TO `u`", None),
+        ("ALTER TABLE t RENAME TO u", None),
+        ("ALTER TABLE t RENAME COLUMN a TO b", None),
+        ("ALTER TABLE t RENAME INDEX a TO b", None),
+        ("ALTER TABLE t COMMENT = 'people'", None),
+        ("ALTER TABLE t ALTER COLUMN a SET DEFAULT 1", None),
+        ("ALTER TABLE t ALTER a DROP DEFAULT", None),
+        ("ALTER TABLE t DROP INDEX ix", None),
+        ("DROP INDEX ix ON t", None),
+        ("ALTER TABLE t DROP FOREIGN KEY fk", None),
+        // Not DDL on an existing table.
+        ("CREATE TABLE t (a INT, INDEX (a), CHECK (a > 0))", None),
+        ("DROP TABLE t", None),
+        ("INSERT INTO t VALUES ('ALTER TABLE t FORCE')", None),
+        ("COMMENT ON TABLE t IS 'x'", None),
+    ];
+    for (sql, rule) in cases {
+        let found: Vec<&str> = mysql_rules(sql).into_iter().map(|(_, rule)| rule).collect();
+        assert_eq!(found, rule.iter().copied().collect::<Vec<_>>(), "{sql}");
+    }
+}
+
+#[test]
+fn mysql_foreign_keys_with_checks_off_need_only_the_algorithm() {
+    let sql = "SET foreign_key_checks = 0;\nALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES u (id), ALGORITHM=INPLACE, LOCK=NONE;\nALTER TABLE t ADD CONSTRAINT fk2 FOREIGN KEY (b) REFERENCES u (id);\nSET foreign_key_checks = 1;\nALTER TABLE t ADD CONSTRAINT fk3 FOREIGN KEY (c) REFERENCES u (id), ALGORITHM=INPLACE, LOCK=NONE;\n";
+    assert_eq!(
+        mysql_rules(sql),
+        [
+            (3, "alter-table-without-online-algorithm"),
+            (5, "foreign-key-with-checks-on")
+        ]
+    );
+    let sql = "SET @@SESSION.FOREIGN_KEY_CHECKS := OFF;\nALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id), LOCK=NONE;\n";
+    assert_eq!(mysql_rules(sql), []);
+    // A statement that is only a comment, even one the server would run
+    // (mysqldump's spelling), is not a statement the runner sends.
+    let sql = "/*!40014 SET FOREIGN_KEY_CHECKS=0 */;\nALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id), LOCK=NONE;\n";
+    assert_eq!(mysql_rules(sql), [(2, "foreign-key-with-checks-on")]);
+    let sql = "SET GLOBAL foreign_key_checks = 0;\nALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id), LOCK=NONE;\n";
+    assert_eq!(mysql_rules(sql), [(2, "foreign-key-with-checks-on")]);
+}
+
+#[test]
+fn mysql_statements_on_a_table_created_in_the_revision_are_not_flagged() {
+    let sql = "CREATE TABLE `t` (`id` BIGINT, `a` INT);\nCREATE INDEX ix ON t (a);\nALTER TABLE `t` ADD CONSTRAINT ck CHECK (a > 0), MODIFY `a` BIGINT;\nALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id), DROP PRIMARY KEY;\nOPTIMIZE TABLE t;\nALTER TABLE t ADD COLUMN b INT;\nALTER TABLE `T` ADD COLUMN b INT;\n";
+    // MySQL's table names are case-sensitive (Linux's default).
+    assert_eq!(
+        mysql_rules(sql),
+        [(7, "alter-table-without-online-algorithm")]
+    );
+}
+
+#[test]
+fn a_mysql_statement_that_copies_is_flagged_once_for_the_copy() {
+    // The copy is what matters; asking for an algorithm would make the
+    // server refuse the statement, so that is not reported as well.
+    let sql =
+        "ALTER TABLE t ADD COLUMN b INT,\n  ADD CONSTRAINT ck CHECK (b > 0), MODIFY a BIGINT;";
+    assert_eq!(
+        mysql_rules(sql),
+        [(1, "column-type-change"), (1, "add-check-constraint")]
+    );
+}
+
+#[test]
+fn mysql_statements_are_read_in_mysql_s_dialect() {
+    // Backslash escapes, `#` comments, backquoted and double-quoted
+    // literals hide nothing and invent nothing.
+    let sql = "# ALTER TABLE t FORCE;\nINSERT INTO t VALUES ('it\\'s; ALTER TABLE t FORCE', \"OPTIMIZE TABLE t\");\nALTER TABLE `odd``name` ADD COLUMN `a` INT;\n";
+    assert_eq!(
+        mysql_rules(sql),
+        [(3, "alter-table-without-online-algorithm")]
+    );
+    let findings = lint_sql_for(BackendKind::Mysql, "f.sql", sql, 1, true);
+    assert_eq!(
+        findings[0].statement,
+        "ALTER TABLE `odd``name` ADD COLUMN `a` INT"
+    );
+    // The text of a `/*! ... */` comment is SQL the server runs.
+    let sql = "ALTER TABLE t ADD COLUMN a INT /*!50600 , ALGORITHM=INPLACE, LOCK=NONE */;\nALTER TABLE t ADD COLUMN b INT /* , LOCK=NONE */;\n";
+    assert_eq!(
+        mysql_rules(sql),
+        [(2, "alter-table-without-online-algorithm")]
+    );
+}
+
+#[test]
+fn sqlite_has_no_rules() {
+    assert!(rule_ids(BackendKind::Sqlite).is_empty());
+    assert_eq!(
+        lint_sql_for(
+            BackendKind::Sqlite,
+            "f.sql",
+            "CREATE INDEX ix ON t (a)",
+            1,
+            true
+        ),
+        []
+    );
+}
+
+#[test]
+fn lint_is_the_postgres_lint() {
+    let revision = crate::revision::parse_revision(
+        "20240101000000_a1b2c3d4e5f6_x.sql",
+        "-- retort:revision a1b2c3d4e5f6\n-- retort:up\nCREATE INDEX ix ON t (a);\nALTER TABLE t ALTER COLUMN a TYPE BIGINT;\n",
+    )
+    .unwrap();
+    assert_eq!(lint(&revision), lint_for(BackendKind::Postgres, &revision));
+    let mysql: Vec<&str> = lint_for(BackendKind::Mysql, &revision)
+        .iter()
+        .map(|finding| finding.rule)
+        .collect();
+    assert_eq!(
+        mysql,
+        [
+            "create-index-without-online-algorithm",
+            "alter-table-without-online-algorithm"
+        ]
+    );
+}
+
+#[test]
+fn mysql_findings_name_the_file_line_lock_and_alternative() {
+    let revision = crate::revision::parse_revision(
+        "20240101000000_a1b2c3d4e5f6_x.sql",
+        "-- retort:revision a1b2c3d4e5f6\n-- retort:up\nALTER TABLE `t` ADD COLUMN `a` INT NULL, ALGORITHM=INSTANT;\n\nALTER TABLE `t` MODIFY COLUMN `b` BIGINT NOT NULL;\n",
+    )
+    .unwrap();
+    let findings = lint_for(BackendKind::Mysql, &revision);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let finding = &findings[0];
+    assert_eq!(finding.line, 5);
+    assert!(finding.rewrites_table);
+    assert!(finding.lock.contains("ALGORITHM=COPY"), "{}", finding.lock);
+    let shown = finding.to_string();
+    assert!(
+        shown.starts_with("20240101000000_a1b2c3d4e5f6_x.sql:5: warning [column-type-change]"),
+        "{shown}"
+    );
+    assert!(shown.contains("ALGORITHM=INPLACE, LOCK=NONE"), "{shown}");
+}
+
+#[test]
+fn the_mysql_rules_that_rewrite_the_table_are_the_copies_and_rebuilds() {
+    // `alter-table-without-online-algorithm` stands back for these, since
+    // the statement copies or rebuilds whatever it asks for.
+    let rewriting: Vec<&str> = super::rules(BackendKind::Mysql)
+        .iter()
+        .filter(|rule| rule.rewrites_table)
+        .map(|rule| rule.id)
+        .collect();
+    assert_eq!(
+        rewriting,
+        [
+            "column-type-change",
+            "foreign-key-with-checks-on",
+            "add-check-constraint",
+            "drop-primary-key",
+            "table-rebuild"
+        ]
+    );
 }

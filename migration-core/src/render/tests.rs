@@ -483,3 +483,65 @@ fn online_steps_keep_the_offline_statements_apart_from_the_lock_safe_rewrites() 
         }
     }
 }
+
+/// The MySQL lint rule that flags the statement each online warning is
+/// about: (words of the warning, rule).
+const MYSQL_WARNED_RULES: &[(&str, &str)] = &[
+    ("changing a column's type", "column-type-change"),
+    ("adding or removing AUTO_INCREMENT", "column-type-change"),
+    ("adding a foreign key", "foreign-key-with-checks-on"),
+    ("adding a check constraint", "add-check-constraint"),
+    ("dropping a primary key", "drop-primary-key"),
+];
+
+#[test]
+fn mysql_online_steps_pass_the_mysql_lint_but_for_what_they_warn_about() {
+    // Every statement the lint flags is one the step warns copies the
+    // table, and every such warning is about a statement the lint flags.
+    let mut warned = 0;
+    for (name, from, to) in scenarios() {
+        let Ok(steps) = super::render_online(&diff(&from, &to), BackendKind::Mysql.backend())
+        else {
+            continue;
+        };
+        for step in &steps {
+            let sql: String = step
+                .up
+                .iter()
+                .map(|statement| format!("{statement};\n"))
+                .collect();
+            let findings =
+                crate::lint::lint_sql_for(BackendKind::Mysql, "x.sql", &sql, 1, step.transactional);
+            let copies: Vec<&String> = step
+                .warnings
+                .iter()
+                .filter(|warning| !warning.starts_with("no down section"))
+                .collect();
+            let explained = |rule: &str| {
+                copies.iter().any(|warning| {
+                    MYSQL_WARNED_RULES
+                        .iter()
+                        .any(|(words, warned)| *warned == rule && warning.contains(words))
+                })
+            };
+            for finding in &findings {
+                assert!(
+                    explained(finding.rule),
+                    "{name}: the lint flags a statement the step does not warn about: {finding}\nwarnings: {copies:#?}"
+                );
+            }
+            for warning in &copies {
+                warned += 1;
+                let (_, rule) = MYSQL_WARNED_RULES
+                    .iter()
+                    .find(|(words, _)| warning.contains(words))
+                    .unwrap_or_else(|| panic!("{name}: a warning with no rule: {warning}"));
+                assert!(
+                    findings.iter().any(|finding| finding.rule == *rule),
+                    "{name}: the step warns `{warning}` and the lint does not flag it ({rule}):\n{sql}"
+                );
+            }
+        }
+    }
+    assert!(warned > 0, "some scenario copies a table");
+}
