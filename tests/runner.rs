@@ -792,7 +792,38 @@ fn the_mysql_lock_times_out_with_a_clear_error<C: RunnerBackend>(db: &TestDataba
     );
 }
 
+/// MySQL runs the text of `/*! ... */` comments, and so does the runner:
+/// a mysqldump-style revision that turns foreign-key checks off to create
+/// a table before the one it references applies.
+fn mysql_runs_executable_comments<C: RunnerBackend>(db: &TestDatabase<C>) {
+    if C::BACKEND != BackendKind::Mysql {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_revision(
+        dir.path(),
+        1,
+        "d1d1d1d1d1d1",
+        None,
+        "/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;\n\
+         CREATE TABLE child (id INT PRIMARY KEY, parent_id INT, \
+         CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES parent (id));\n\
+         CREATE TABLE parent (id INT PRIMARY KEY);\n\
+         /*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;",
+        "DROP TABLE child;\nDROP TABLE parent;",
+    );
+    let migrations = Migrations::from_dir(dir.path()).unwrap();
+    let mut conn = db.connect();
+    retort::migrate_to_head(&mut conn, &migrations).unwrap();
+    assert_eq!(
+        conn.count("SELECT @@FOREIGN_KEY_CHECKS AS count"),
+        1,
+        "the dump's last comment turned the checks back on"
+    );
+}
+
 backend_tests!(
+    mysql_runs_executable_comments,
     a_revision_without_a_transaction,
     the_mysql_lock_times_out_with_a_clear_error,
     linear_round_trip,

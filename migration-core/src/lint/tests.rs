@@ -383,9 +383,11 @@ fn mysql_foreign_keys_with_checks_off_need_only_the_algorithm() {
     );
     let sql = "SET @@SESSION.FOREIGN_KEY_CHECKS := OFF;\nALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id), LOCK=NONE;\n";
     assert_eq!(mysql_rules(sql), []);
-    // A statement that is only a comment, even one the server would run
-    // (mysqldump's spelling), is not a statement the runner sends.
+    // A comment the server runs (mysqldump's spelling) is a statement the
+    // runner sends; a plain comment is not.
     let sql = "/*!40014 SET FOREIGN_KEY_CHECKS=0 */;\nALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id), LOCK=NONE;\n";
+    assert_eq!(mysql_rules(sql), []);
+    let sql = "/* SET FOREIGN_KEY_CHECKS=0 */;\nALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id), LOCK=NONE;\n";
     assert_eq!(mysql_rules(sql), [(2, "foreign-key-with-checks-on")]);
     let sql = "SET GLOBAL foreign_key_checks = 0;\nALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id), LOCK=NONE;\n";
     assert_eq!(mysql_rules(sql), [(2, "foreign-key-with-checks-on")]);

@@ -22,7 +22,15 @@ pub fn split_statements(sql: &str, kind: BackendKind) -> Vec<String> {
         match byte {
             b'-' if next == Some(b'-') => at = line_end(bytes, at),
             b'#' if kind == BackendKind::Mysql => at = line_end(bytes, at),
-            b'/' if next == Some(b'*') => at = block_comment_end(bytes, at, kind),
+            b'/' if next == Some(b'*') => {
+                // MySQL runs the text of `/*! ... */` (and MariaDB of
+                // `/*M! ... */`): mysqldump's `/*!40014 SET ... */;` is a
+                // statement.
+                if kind == BackendKind::Mysql && is_executable_comment(&bytes[at..]) {
+                    has_code = true;
+                }
+                at = block_comment_end(bytes, at, kind);
+            }
             b'\'' => {
                 let backslash = kind == BackendKind::Mysql || escape_string_prefix(bytes, at);
                 at = quoted_end(bytes, at, b'\'', backslash);
@@ -60,6 +68,12 @@ pub fn split_statements(sql: &str, kind: BackendKind) -> Vec<String> {
         statements.push(sql[start..].trim().to_owned());
     }
     statements
+}
+
+/// Whether the block comment `comment` starts is one MySQL or MariaDB
+/// executes: `/*!`, `/*M!`.
+fn is_executable_comment(comment: &[u8]) -> bool {
+    comment.starts_with(b"/*!") || comment.starts_with(b"/*M!")
 }
 
 /// Whether the quote at `at` opens a PostgreSQL `E'...'` string, where
@@ -162,6 +176,24 @@ mod tests {
                 BackendKind::Sqlite
             ),
             ["CREATE TABLE a (id INT)", "INSERT INTO a VALUES (1)"]
+        );
+    }
+
+    #[test]
+    fn mysql_runs_executable_comments_as_statements() {
+        let dump = "/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;\n/*M!100616 SET NOTE_VERBOSITY=0 */;\n/* a note */;\nCREATE TABLE t (id INT);";
+        assert_eq!(
+            split(dump, BackendKind::Mysql),
+            [
+                "/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */",
+                "/*M!100616 SET NOTE_VERBOSITY=0 */",
+                "CREATE TABLE t (id INT)",
+            ]
+        );
+        // Elsewhere such a comment is a comment.
+        assert_eq!(
+            split("/*!40014 SET x = 1 */;\nSELECT 1;", BackendKind::Postgres),
+            ["SELECT 1"]
         );
     }
 
