@@ -89,6 +89,9 @@ pub(crate) struct ConstraintRow {
     /// The table's `pg_class.oid`.
     #[diesel(sql_type = BigInt)]
     pub(crate) table_oid: i64,
+    /// The constraint's own `oid`: constraints are listed in its order.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) oid: i64,
     #[diesel(sql_type = Text)]
     pub(crate) constraint_name: String,
     /// `contype`: `p`, `u`, `f` or `c`.
@@ -131,6 +134,9 @@ pub(crate) struct IndexRow {
     /// The table's `pg_class.oid`.
     #[diesel(sql_type = BigInt)]
     pub(crate) table_oid: i64,
+    /// `indexrelid`: indexes are listed in its order.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) oid: i64,
     #[diesel(sql_type = Text)]
     pub(crate) index_name: String,
     #[diesel(sql_type = Bool)]
