@@ -10,7 +10,8 @@
 //! position (`attnum`), and the last stage names them from the columns
 //! already read, instead of each query looking every name up in
 //! `pg_attribute` (at 1000 tables those lookups were most of the
-//! constraint and index queries' time). Normalization rules are in
+//! constraint and index queries' time). Those queries return rows in no
+//! order; the last stage sorts them. Normalization rules are in
 //! `normalize.rs`. Decisions:
 //!
 //! - Identity: `GENERATED ... AS IDENTITY` columns and serial columns (a
@@ -86,9 +87,8 @@ const USER_TYPES: &str = "\
     ORDER BY t.oid, e.enumsortorder";
 
 /// The constraints of the tables read, in no order. Binds: `$1` their oids
-/// (`int8[]`).
-/// A foreign key to a table that is not read brings its columns' names,
-/// since the columns query does not read that table.
+/// (`int8[]`). A foreign key to a table that is not read brings its
+/// columns' names, since the columns query does not read that table.
 // language=SQL
 const CONSTRAINTS: &str = "\
     SELECT con.conrelid::int8 AS table_oid, con.oid::int8 AS oid, \
@@ -115,9 +115,9 @@ const CONSTRAINTS: &str = "\
       AND con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0";
 
 /// The indexes of the tables read that back no constraint, in no order.
-/// Binds: `$1` their oids (`int8[]`). `indkey` is an `int2vector` (its key part first,
-/// then `INCLUDE` columns); expression parts' text is read only for indexes
-/// that have one.
+/// Binds: `$1` their oids (`int8[]`). `indkey` is an `int2vector` (its key
+/// part first, then `INCLUDE` columns); expression parts' text is read only
+/// for indexes that have one.
 // language=SQL
 const INDEXES: &str = "\
     SELECT i.indrelid::int8 AS table_oid, i.indexrelid::int8 AS oid, \
