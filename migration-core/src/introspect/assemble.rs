@@ -29,20 +29,41 @@ impl SchemaBuilder {
         (namespace != self.default_namespace).then(|| namespace.to_owned())
     }
 
-    /// Adds an empty table.
-    pub(crate) fn add_table(&mut self, namespace: &str, name: &str, comment: Option<String>) {
+    /// Adds an empty table and returns where it is, for [`table_at_mut`].
+    ///
+    /// [`table_at_mut`]: Self::table_at_mut
+    pub(crate) fn add_table(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        comment: Option<String>,
+    ) -> usize {
         let mut table = Table::new(name);
         table.schema = self.namespace(namespace);
         table.comment = comment.filter(|comment| !comment.is_empty());
+        let at = self.tables.len();
         self.by_name
-            .insert((namespace.to_owned(), name.to_owned()), self.tables.len());
+            .insert((namespace.to_owned(), name.to_owned()), at);
         self.tables.push(table);
+        at
     }
 
     /// The table, if it was added: rows of tables the filter left out (or
     /// that are not tables) are dropped by the caller.
     pub(crate) fn table_mut(&mut self, namespace: &str, name: &str) -> Option<&mut Table> {
         let at = *self.by_name.get(&(namespace.to_owned(), name.to_owned()))?;
+        self.tables.get_mut(at)
+    }
+
+    /// The table [`add_table`](Self::add_table) put at `at`: a backend that
+    /// knows its tables by a number of its own (PostgreSQL's oids) keeps
+    /// where each went instead of looking names up.
+    pub(crate) fn table_at(&self, at: usize) -> Option<&Table> {
+        self.tables.get(at)
+    }
+
+    /// As [`table_at`](Self::table_at), to change the table.
+    pub(crate) fn table_at_mut(&mut self, at: usize) -> Option<&mut Table> {
         self.tables.get_mut(at)
     }
 
