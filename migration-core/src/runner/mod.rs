@@ -133,7 +133,13 @@ pub struct Migrator<'m> {
 /// run left unfinished.
 struct DatabaseState {
     applied: Vec<bool>,
-    unfinished: Option<VersionRow>,
+    unfinished: Option<UnfinishedRow>,
+}
+
+/// A version row whose status is not `applied`.
+struct UnfinishedRow {
+    revision: String,
+    status: String,
 }
 
 impl<'m> Migrator<'m> {
@@ -418,8 +424,14 @@ impl<'m> Migrator<'m> {
     fn check_rows(&self, graph: &RevisionGraph, rows: Vec<VersionRow>) -> Result<DatabaseState> {
         let mut applied = vec![false; graph.revisions().len()];
         let mut unfinished = None;
-        for row in rows {
-            let Some(at) = graph.position(&row.revision) else {
+        for (index, row) in rows.into_iter().enumerate() {
+            // Rows usually come back in the order they were inserted, which
+            // is mostly the graph's: try that before hashing the id.
+            let at = match graph.revisions().get(index) {
+                Some(revision) if revision.id == row.revision => Some(index),
+                _ => graph.position(&row.revision),
+            };
+            let Some(at) = at else {
                 if self.allow_missing {
                     continue;
                 }
@@ -436,10 +448,16 @@ impl<'m> Migrator<'m> {
                 }
                 .into());
             }
-            if row.status == STATUS_APPLIED {
-                applied[at] = true;
-            } else if unfinished.is_none() {
-                unfinished = Some(row);
+            match row.status {
+                None => applied[at] = true,
+                Some(status) => {
+                    if unfinished.is_none() {
+                        unfinished = Some(UnfinishedRow {
+                            revision: row.revision,
+                            status,
+                        });
+                    }
+                }
             }
         }
         Ok(DatabaseState {
@@ -980,7 +998,7 @@ fn run_batch_in_transaction<'r, C: DatabaseConnection>(
 }
 
 /// The error for a row an earlier run left unfinished.
-fn unfinished(row: VersionRow, failure: FailureRow) -> MigrateErrorKind {
+fn unfinished(row: UnfinishedRow, failure: FailureRow) -> MigrateErrorKind {
     MigrateErrorKind::Unfinished {
         revision: row.revision,
         state: row.status,

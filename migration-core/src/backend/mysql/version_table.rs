@@ -46,7 +46,7 @@ mod live {
     use crate::runner::{database_message, mysql_seconds, LockLimits, SavedSettings};
     use crate::runner::{
         read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
-        VersionRow, VersionTableConnection, INSERT_COLUMNS,
+        VersionRow, VersionTableConnection, INSERT_COLUMNS, STATUS_APPLIED,
     };
 
     /// The lock's name: one per database, at most 64 characters.
@@ -62,11 +62,14 @@ mod live {
 
     impl VersionTableConnection for MysqlConnection {
         fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
+            // Compared as bytes: the column's collation may ignore case and
+            // trailing spaces.
             // language=SQL
             sql_query(format!(
-                "SELECT revision, checksum, status FROM {}",
+                "SELECT revision, checksum, CASE WHEN CAST(status AS BINARY) = ? THEN NULL ELSE status END AS status FROM {}",
                 table()
             ))
+            .bind::<Text, _>(STATUS_APPLIED)
             .load(self)
         }
 

@@ -50,16 +50,17 @@ mod live {
     use crate::runner::{database_message, postgres_millis, LockLimits, SavedSettings};
     use crate::runner::{
         read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
-        VersionRow, VersionTableConnection, INSERT_COLUMNS,
+        VersionRow, VersionTableConnection, INSERT_COLUMNS, STATUS_APPLIED,
     };
 
     impl VersionTableConnection for PgConnection {
         fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
             // language=SQL
             sql_query(format!(
-                "SELECT revision, checksum, status FROM {}",
+                "SELECT revision, checksum, NULLIF(status, $1) AS status FROM {}",
                 table()
             ))
+            .bind::<Text, _>(STATUS_APPLIED)
             .load(self)
         }
 

@@ -46,7 +46,7 @@ mod live {
     use super::{create_table_sql, table, BUSY_TIMEOUT_MS};
     use crate::runner::{
         read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
-        VersionRow, VersionTableConnection, INSERT_COLUMNS,
+        VersionRow, VersionTableConnection, INSERT_COLUMNS, STATUS_APPLIED,
     };
 
     /// `PRAGMA busy_timeout`'s answer.
@@ -71,9 +71,10 @@ mod live {
         fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
             // language=SQL
             sql_query(format!(
-                "SELECT revision, checksum, status FROM {}",
+                "SELECT revision, checksum, NULLIF(status, ?) AS status FROM {}",
                 table()
             ))
+            .bind::<Text, _>(STATUS_APPLIED)
             .load(self)
         }
 
