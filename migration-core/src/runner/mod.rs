@@ -54,6 +54,7 @@ mod lock_limits;
 mod offline;
 mod report;
 mod store;
+mod version_text;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -76,6 +77,8 @@ pub use store::{
     VersionTableConnection, STATUS_APPLIED, STATUS_FAILED, STATUS_REVERTING, STATUS_REVERT_FAILED,
     STATUS_RUNNING,
 };
+#[doc(hidden)]
+pub use version_text::VersionText;
 
 /// The most revisions one transaction applies (PostgreSQL, SQLite): few
 /// enough to stay clear of PostgreSQL's lock table, many enough that
@@ -428,22 +431,22 @@ impl<'m> Migrator<'m> {
             // Rows usually come back in the order they were inserted, which
             // is mostly the graph's: try that before hashing the id.
             let at = match graph.revisions().get(index) {
-                Some(revision) if revision.id == row.revision => Some(index),
-                _ => graph.position(&row.revision),
+                Some(revision) if row.revision == *revision.id => Some(index),
+                _ => graph.position(row.revision.as_str()),
             };
             let Some(at) = at else {
                 if self.allow_missing {
                     continue;
                 }
                 return Err(MigrateErrorKind::Missing {
-                    revision: row.revision,
+                    revision: row.revision.to_string(),
                 }
                 .into());
             };
             let revision = graph.at(at);
-            if row.checksum != revision.checksum && !self.allow_edited {
+            if row.checksum != *revision.checksum && !self.allow_edited {
                 return Err(MigrateErrorKind::Edited {
-                    revision: row.revision,
+                    revision: revision.id.clone(),
                     file: revision.file_name.clone(),
                 }
                 .into());
@@ -453,7 +456,7 @@ impl<'m> Migrator<'m> {
                 Some(status) => {
                     if unfinished.is_none() {
                         unfinished = Some(UnfinishedRow {
-                            revision: row.revision,
+                            revision: revision.id.clone(),
                             status,
                         });
                     }
@@ -926,7 +929,7 @@ fn run_batch_in_transaction<'r, C: DatabaseConnection>(
         let recorded: HashSet<String> = conn
             .read_versions()?
             .into_iter()
-            .map(|row| row.revision)
+            .map(|row| row.revision.to_string())
             .collect();
         let mut steps = Vec::with_capacity(batch.len());
         let mut rows = Vec::with_capacity(batch.len());

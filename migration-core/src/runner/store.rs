@@ -11,6 +11,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::QueryResult;
 
 use super::lock_limits::{LockLimits, SavedSettings};
+use super::version_text::VersionText;
 
 /// `status` of a revision whose statements all ran.
 pub const STATUS_APPLIED: &str = "applied";
@@ -29,18 +30,19 @@ pub const STATUS_REVERT_FAILED: &str = "revert_failed";
 ///
 /// The status of an applied revision, nearly every row, comes back as
 /// `NULL` (`NULLIF(status, 'applied')`, compared byte for byte): one value
-/// fewer per row for the server to send and the client to decode and
-/// allocate, a good part of what a no-op start-up costs with a long
+/// fewer per row for the server to send and the client to decode, and the
+/// id and checksum are read without allocating ([`VersionText`]). Those
+/// per-row costs are most of what a no-op start-up costs with a long
 /// history.
 #[derive(Clone, Debug, PartialEq, Eq, diesel::QueryableByName)]
 #[doc(hidden)]
 pub struct VersionRow {
     /// The revision id.
     #[diesel(sql_type = Text)]
-    pub revision: String,
+    pub revision: VersionText,
     /// SHA-256 of its up section when it was applied.
     #[diesel(sql_type = Text)]
-    pub checksum: String,
+    pub checksum: VersionText,
     /// `None` when the status is [`STATUS_APPLIED`]; otherwise the status
     /// as recorded (one of the other `STATUS_*` constants).
     #[diesel(sql_type = Nullable<Text>)]
