@@ -3,8 +3,14 @@
 //!
 //! # How a run stays safe
 //!
-//! - **Start-up with nothing to do** reads the version table once and
-//!   returns: one query (two on SQLite, which also checks its busy timeout).
+//! - **Start-up with nothing to do** reads the version table once, without
+//!   the lock, checks every row against the files (id, checksum, status)
+//!   and returns: one query (two on SQLite, which also checks its busy
+//!   timeout). With something to do (a pending revision, a row left
+//!   unfinished) the run takes the lock and reads again under it before
+//!   acting. A long history costs per row, so the read carries little per
+//!   row: the status of applied rows comes back as `NULL`, and ids and
+//!   checksums decode without allocating.
 //! - **PostgreSQL and SQLite**: revisions run in transactions together with
 //!   their version rows, holding the migration lock
 //!   (`pg_advisory_xact_lock`, a transaction-level lock that also works
