@@ -22,6 +22,18 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`). Ratios are printed at
 //! the end. `RETORT_BENCH_REVISIONS=20` generates 20 revisions instead of
 //! 1000 (group `apply_20`), as `scripts/bench --quick` does.
+//!
+//! Besides criterion's groups, which time one contender after the other,
+//! both contenders are also timed alternately and compared by medians, so
+//! load that comes and goes on a shared machine hits both alike:
+//! `RETORT_BENCH_ROUNDS` rounds of applying every revision (default 5; each
+//! takes seconds) and `RETORT_BENCH_NOOP_ROUNDS` no-op start-up calls each
+//! (default 500; well under a second). 0 skips them. To time only the
+//! start-up call:
+//!
+//! ```sh
+//! RETORT_BENCH_ROUNDS=0 cargo bench --bench runner --features postgres -- noop_startup
+//! ```
 
 mod support;
 
@@ -326,6 +338,34 @@ fn bench(c: &mut Criterion) {
         })
     });
     noop.finish();
+
+    // Criterion times one contender after the other; on a shared machine
+    // the load can change between them. Alternate single calls as well and
+    // compare medians.
+    let noop_rounds = std::env::var("RETORT_BENCH_NOOP_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(500);
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..noop_rounds {
+        let started = Instant::now();
+        retort::migrate_to_head(&mut retort_conn, &retort_set).unwrap();
+        ours.push(started.elapsed());
+        let started = Instant::now();
+        diesel_conn
+            .run_pending_migrations(diesel_set_ref(diesel_set))
+            .unwrap();
+        theirs.push(started.elapsed());
+    }
+    if noop_rounds > 0 {
+        let (ours, theirs) = (median(ours), median(theirs));
+        println!(
+            "\nnoop_startup interleaved, median of {noop_rounds} calls each: retort {:.3} ms, diesel_migrations {:.3} ms, retort / diesel_migrations = {:.3}",
+            ours * 1e3,
+            theirs * 1e3,
+            ours / theirs
+        );
+    }
 
     // The machine may be shared: criterion measures one contender after the
     // other, so load that comes and goes skews their ratio. Interleave them

@@ -514,6 +514,100 @@ fn edited_and_vanished_revisions<C: RunnerBackend>(db: &TestDatabase<C>) {
     assert_eq!(tolerant.current(&mut conn).unwrap(), ["b2b2b2b2b2b2"]);
 }
 
+/// The version table changed behind the runner's back: the start-up call,
+/// which reads it without the lock when nothing is pending, still reports
+/// each change exactly as a full run does, on every backend. Comparisons are
+/// byte for byte, whatever the column's collation (MySQL's ignore case and
+/// trailing spaces).
+fn tampered_version_rows_are_caught_at_start_up<C: RunnerBackend>(db: &TestDatabase<C>) {
+    const B: &str = "b2b2b2b2b2b2";
+    const C3: &str = "c3c3c3c3c3c3";
+    let migrations = fixture("linear");
+    let mut conn = db.connect();
+    retort::migrate_to_head(&mut conn, &migrations).unwrap();
+    let start_up = |conn: &mut C| retort::migrate_to_head(conn, &migrations);
+    let b_checksum = migrations
+        .graph()
+        .unwrap()
+        .find(B)
+        .unwrap()
+        .checksum()
+        .to_owned();
+    let set = |conn: &mut C, assignments: &str, revision: &str| {
+        conn.execute(&format!(
+            "UPDATE retort_migrations SET {assignments} WHERE revision = '{revision}'"
+        ))
+        .unwrap();
+    };
+
+    // A recorded checksum edited: another value, or the same in capitals.
+    for checksum in ["0".repeat(64), b_checksum.to_uppercase()] {
+        set(&mut conn, &format!("checksum = '{checksum}'"), B);
+        let error = start_up(&mut conn).unwrap_err();
+        assert!(
+            matches!(error.kind(), MigrateErrorKind::Edited { revision, file }
+                if revision == B && file == "20240101000002_b2b2b2b2b2b2_add_user_name.sql"),
+            "{checksum}: {error}"
+        );
+    }
+    set(&mut conn, &format!("checksum = '{b_checksum}'"), B);
+    assert!(start_up(&mut conn).unwrap().is_empty());
+
+    // A status other than `applied`, down to its case and spaces: the run
+    // refuses as after a failure (MySQL's `failed` state).
+    for status in ["failed", "APPLIED", "applied "] {
+        set(
+            &mut conn,
+            &format!(
+                "status = '{status}', failed_statement = 'CREATE TABLE posts', failure = 'boom'"
+            ),
+            C3,
+        );
+        let error = start_up(&mut conn).unwrap_err();
+        assert!(
+            matches!(error.kind(), MigrateErrorKind::Unfinished { revision, state, statement, failure }
+                if revision == C3 && state == status
+                    && statement.as_deref() == Some("CREATE TABLE posts")
+                    && failure.as_deref() == Some("boom")),
+            "{status:?}: {error}"
+        );
+    }
+    set(
+        &mut conn,
+        "status = 'applied', failed_statement = NULL, failure = NULL",
+        C3,
+    );
+    assert!(start_up(&mut conn).unwrap().is_empty());
+
+    // A row for a revision no file declares.
+    conn.execute(
+        "INSERT INTO retort_migrations (revision, parents, message, checksum) \
+         VALUES ('ffffffffffff', 'c3c3c3c3c3c3', 'unknown', 'x')",
+    )
+    .unwrap();
+    let error = start_up(&mut conn).unwrap_err();
+    assert!(
+        matches!(error.kind(), MigrateErrorKind::Missing { revision } if revision == "ffffffffffff"),
+        "{error}"
+    );
+    conn.execute("DELETE FROM retort_migrations WHERE revision = 'ffffffffffff'")
+        .unwrap();
+    assert!(start_up(&mut conn).unwrap().is_empty());
+
+    // A row deleted: the revision counts as not applied and runs again,
+    // which fails on the table it created.
+    conn.execute(&format!(
+        "DELETE FROM retort_migrations WHERE revision = '{C3}'"
+    ))
+    .unwrap();
+    let error = start_up(&mut conn).unwrap_err();
+    assert!(
+        matches!(error.kind(), MigrateErrorKind::StatementFailed { revision, index: 1, .. }
+            if revision == C3),
+        "{error}"
+    );
+}
+
 /// Start-up with nothing to do costs one query (two on SQLite, which also
 /// checks its busy timeout).
 fn a_no_op_start_up_is_one_query<C: RunnerBackend>(db: &TestDatabase<C>) {
@@ -830,6 +924,7 @@ backend_tests!(
     branches_and_merges,
     failure_at_the_second_statement,
     edited_and_vanished_revisions,
+    tampered_version_rows_are_caught_at_start_up,
     a_no_op_start_up_is_one_query,
     concurrent_starters,
     killed_in_the_middle_of_a_revision,

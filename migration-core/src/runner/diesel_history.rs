@@ -55,7 +55,7 @@ pub(super) fn adopt<C: DatabaseConnection>(conn: &mut C, graph: &RevisionGraph) 
         let recorded: HashSet<String> = conn
             .read_versions()?
             .into_iter()
-            .map(|row| row.revision)
+            .map(|row| row.revision.to_string())
             .collect();
         let revisions: Vec<_> = run
             .iter()

@@ -3,8 +3,14 @@
 //!
 //! # How a run stays safe
 //!
-//! - **Start-up with nothing to do** reads the version table once and
-//!   returns: one query (two on SQLite, which also checks its busy timeout).
+//! - **Start-up with nothing to do** reads the version table once, without
+//!   the lock, checks every row against the files (id, checksum, status)
+//!   and returns: one query (two on SQLite, which also checks its busy
+//!   timeout). With something to do (a pending revision, a row left
+//!   unfinished) the run takes the lock and reads again under it before
+//!   acting. A long history costs per row, so the read carries little per
+//!   row: the status of applied rows comes back as `NULL`, and ids and
+//!   checksums decode without allocating.
 //! - **PostgreSQL and SQLite**: revisions run in transactions together with
 //!   their version rows, holding the migration lock
 //!   (`pg_advisory_xact_lock`, a transaction-level lock that also works
@@ -54,6 +60,7 @@ mod lock_limits;
 mod offline;
 mod report;
 mod store;
+mod version_text;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -76,6 +83,8 @@ pub use store::{
     VersionTableConnection, STATUS_APPLIED, STATUS_FAILED, STATUS_REVERTING, STATUS_REVERT_FAILED,
     STATUS_RUNNING,
 };
+#[doc(hidden)]
+pub use version_text::VersionText;
 
 /// The most revisions one transaction applies (PostgreSQL, SQLite): few
 /// enough to stay clear of PostgreSQL's lock table, many enough that
@@ -133,7 +142,13 @@ pub struct Migrator<'m> {
 /// run left unfinished.
 struct DatabaseState {
     applied: Vec<bool>,
-    unfinished: Option<VersionRow>,
+    unfinished: Option<UnfinishedRow>,
+}
+
+/// A version row whose status is not `applied`.
+struct UnfinishedRow {
+    revision: String,
+    status: String,
 }
 
 impl<'m> Migrator<'m> {
@@ -418,28 +433,40 @@ impl<'m> Migrator<'m> {
     fn check_rows(&self, graph: &RevisionGraph, rows: Vec<VersionRow>) -> Result<DatabaseState> {
         let mut applied = vec![false; graph.revisions().len()];
         let mut unfinished = None;
-        for row in rows {
-            let Some(at) = graph.position(&row.revision) else {
+        for (index, row) in rows.into_iter().enumerate() {
+            // Rows usually come back in the order they were inserted, which
+            // is mostly the graph's: try that before hashing the id.
+            let at = match graph.revisions().get(index) {
+                Some(revision) if row.revision == *revision.id => Some(index),
+                _ => graph.position(row.revision.as_str()),
+            };
+            let Some(at) = at else {
                 if self.allow_missing {
                     continue;
                 }
                 return Err(MigrateErrorKind::Missing {
-                    revision: row.revision,
+                    revision: row.revision.to_string(),
                 }
                 .into());
             };
             let revision = graph.at(at);
-            if row.checksum != revision.checksum && !self.allow_edited {
+            if row.checksum != *revision.checksum && !self.allow_edited {
                 return Err(MigrateErrorKind::Edited {
-                    revision: row.revision,
+                    revision: revision.id.clone(),
                     file: revision.file_name.clone(),
                 }
                 .into());
             }
-            if row.status == STATUS_APPLIED {
-                applied[at] = true;
-            } else if unfinished.is_none() {
-                unfinished = Some(row);
+            match row.status {
+                None => applied[at] = true,
+                Some(status) => {
+                    if unfinished.is_none() {
+                        unfinished = Some(UnfinishedRow {
+                            revision: revision.id.clone(),
+                            status,
+                        });
+                    }
+                }
             }
         }
         Ok(DatabaseState {
@@ -908,7 +935,7 @@ fn run_batch_in_transaction<'r, C: DatabaseConnection>(
         let recorded: HashSet<String> = conn
             .read_versions()?
             .into_iter()
-            .map(|row| row.revision)
+            .map(|row| row.revision.to_string())
             .collect();
         let mut steps = Vec::with_capacity(batch.len());
         let mut rows = Vec::with_capacity(batch.len());
@@ -980,7 +1007,7 @@ fn run_batch_in_transaction<'r, C: DatabaseConnection>(
 }
 
 /// The error for a row an earlier run left unfinished.
-fn unfinished(row: VersionRow, failure: FailureRow) -> MigrateErrorKind {
+fn unfinished(row: UnfinishedRow, failure: FailureRow) -> MigrateErrorKind {
     MigrateErrorKind::Unfinished {
         revision: row.revision,
         state: row.status,

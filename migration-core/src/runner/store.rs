@@ -11,6 +11,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::QueryResult;
 
 use super::lock_limits::{LockLimits, SavedSettings};
+use super::version_text::VersionText;
 
 /// `status` of a revision whose statements all ran.
 pub const STATUS_APPLIED: &str = "applied";
@@ -26,18 +27,26 @@ pub const STATUS_REVERT_FAILED: &str = "revert_failed";
 
 /// One row of the version table, as the runner reads it at every start:
 /// only what deciding whether there is work needs.
+///
+/// The status of an applied revision, nearly every row, comes back as
+/// `NULL` (`NULLIF(status, 'applied')`, compared byte for byte): one value
+/// fewer per row for the server to send and the client to decode, and the
+/// id and checksum are read without allocating ([`VersionText`]). Those
+/// per-row costs are most of what a no-op start-up costs with a long
+/// history.
 #[derive(Clone, Debug, PartialEq, Eq, diesel::QueryableByName)]
 #[doc(hidden)]
 pub struct VersionRow {
     /// The revision id.
     #[diesel(sql_type = Text)]
-    pub revision: String,
+    pub revision: VersionText,
     /// SHA-256 of its up section when it was applied.
     #[diesel(sql_type = Text)]
-    pub checksum: String,
-    /// One of the `STATUS_*` constants.
-    #[diesel(sql_type = Text)]
-    pub status: String,
+    pub checksum: VersionText,
+    /// `None` when the status is [`STATUS_APPLIED`]; otherwise the status
+    /// as recorded (one of the other `STATUS_*` constants).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub status: Option<String>,
 }
 
 /// What an unfinished row says about its failure.
@@ -132,7 +141,8 @@ pub trait VersionTableConnection: SimpleConnection {
         Ok(())
     }
 
-    /// Every row of the version table; an error when it does not exist.
+    /// Every row of the version table, with the status of applied rows as
+    /// `None` (see [`VersionRow`]); an error when it does not exist.
     fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>>;
 
     /// Whether a table of the connection's default namespace exists.

@@ -46,7 +46,7 @@ mod live {
     use crate::runner::{database_message, mysql_seconds, LockLimits, SavedSettings};
     use crate::runner::{
         read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
-        VersionRow, VersionTableConnection, INSERT_COLUMNS,
+        VersionRow, VersionTableConnection, VersionText, INSERT_COLUMNS, STATUS_APPLIED,
     };
 
     /// The lock's name: one per database, at most 64 characters.
@@ -60,13 +60,24 @@ mod live {
         taken: Option<i64>,
     }
 
+    /// Ids and checksums as the start-up read decodes them: checked as
+    /// UTF-8 like a `String`, without allocating one.
+    impl diesel::deserialize::FromSql<Text, diesel::mysql::Mysql> for VersionText {
+        fn from_sql(value: diesel::mysql::MysqlValue<'_>) -> diesel::deserialize::Result<Self> {
+            Ok(VersionText::new(std::str::from_utf8(value.as_bytes())?))
+        }
+    }
+
     impl VersionTableConnection for MysqlConnection {
         fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
+            // Compared as bytes: the column's collation may ignore case and
+            // trailing spaces.
             // language=SQL
             sql_query(format!(
-                "SELECT revision, checksum, status FROM {}",
+                "SELECT revision, checksum, CASE WHEN CAST(status AS BINARY) = ? THEN NULL ELSE status END AS status FROM {}",
                 table()
             ))
+            .bind::<Text, _>(STATUS_APPLIED)
             .load(self)
         }
 

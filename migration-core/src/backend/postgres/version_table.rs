@@ -50,16 +50,25 @@ mod live {
     use crate::runner::{database_message, postgres_millis, LockLimits, SavedSettings};
     use crate::runner::{
         read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
-        VersionRow, VersionTableConnection, INSERT_COLUMNS,
+        VersionRow, VersionTableConnection, VersionText, INSERT_COLUMNS, STATUS_APPLIED,
     };
+
+    /// Ids and checksums as the start-up read decodes them: checked as
+    /// UTF-8 like a `String`, without allocating one.
+    impl diesel::deserialize::FromSql<Text, diesel::pg::Pg> for VersionText {
+        fn from_sql(value: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+            Ok(VersionText::new(std::str::from_utf8(value.as_bytes())?))
+        }
+    }
 
     impl VersionTableConnection for PgConnection {
         fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
             // language=SQL
             sql_query(format!(
-                "SELECT revision, checksum, status FROM {}",
+                "SELECT revision, checksum, NULLIF(status, $1) AS status FROM {}",
                 table()
             ))
+            .bind::<Text, _>(STATUS_APPLIED)
             .load(self)
         }
 

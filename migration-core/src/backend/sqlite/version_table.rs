@@ -46,7 +46,7 @@ mod live {
     use super::{create_table_sql, table, BUSY_TIMEOUT_MS};
     use crate::runner::{
         read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
-        VersionRow, VersionTableConnection, INSERT_COLUMNS,
+        VersionRow, VersionTableConnection, VersionText, INSERT_COLUMNS, STATUS_APPLIED,
     };
 
     /// `PRAGMA busy_timeout`'s answer.
@@ -54,6 +54,16 @@ mod live {
     struct BusyTimeoutRow {
         #[diesel(sql_type = BigInt)]
         timeout: i64,
+    }
+
+    /// Ids and checksums as the start-up read decodes them: checked as
+    /// UTF-8 like a `String`, without allocating one.
+    impl diesel::deserialize::FromSql<Text, diesel::sqlite::Sqlite> for VersionText {
+        fn from_sql(
+            mut value: diesel::sqlite::SqliteValue<'_, '_, '_>,
+        ) -> diesel::deserialize::Result<Self> {
+            Ok(VersionText::new(value.read_text()))
+        }
     }
 
     impl VersionTableConnection for SqliteConnection {
@@ -71,9 +81,10 @@ mod live {
         fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
             // language=SQL
             sql_query(format!(
-                "SELECT revision, checksum, status FROM {}",
+                "SELECT revision, checksum, NULLIF(status, ?) AS status FROM {}",
                 table()
             ))
+            .bind::<Text, _>(STATUS_APPLIED)
             .load(self)
         }
 
