@@ -346,19 +346,25 @@ fn bench(c: &mut Criterion) {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(500);
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-    for _ in 0..noop_rounds {
-        let started = Instant::now();
-        retort::migrate_to_head(&mut retort_conn, &retort_set).unwrap();
-        ours.push(started.elapsed());
-        let started = Instant::now();
-        diesel_conn
-            .run_pending_migrations(diesel_set_ref(diesel_set))
-            .unwrap();
-        theirs.push(started.elapsed());
-    }
+    let measured = support::rounds::interleave(
+        noop_rounds,
+        &mut [
+            &mut || {
+                let started = Instant::now();
+                retort::migrate_to_head(&mut retort_conn, &retort_set).unwrap();
+                started.elapsed().as_secs_f64()
+            },
+            &mut || {
+                let started = Instant::now();
+                diesel_conn
+                    .run_pending_migrations(diesel_set_ref(diesel_set))
+                    .unwrap();
+                started.elapsed().as_secs_f64()
+            },
+        ],
+    );
     if noop_rounds > 0 {
-        let (ours, theirs) = (median(ours), median(theirs));
+        let [ours, theirs] = [0, 1].map(|at| support::rounds::median(&measured[at]));
         println!(
             "\nnoop_startup interleaved, median of {noop_rounds} calls each: retort {:.3} ms, diesel_migrations {:.3} ms, retort / diesel_migrations = {:.3}",
             ours * 1e3,
