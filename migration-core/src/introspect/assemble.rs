@@ -58,11 +58,15 @@ impl SchemaBuilder {
     /// The table [`add_table`](Self::add_table) put at `at`: a backend that
     /// knows its tables by a number of its own (PostgreSQL's oids) keeps
     /// where each went instead of looking names up.
+    // Only PostgreSQL's introspection, compiled with its feature, uses it.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) fn table_at(&self, at: usize) -> Option<&Table> {
         self.tables.get(at)
     }
 
     /// As [`table_at`](Self::table_at), to change the table.
+    // Only PostgreSQL's introspection, compiled with its feature, uses it.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) fn table_at_mut(&mut self, at: usize) -> Option<&mut Table> {
         self.tables.get_mut(at)
     }

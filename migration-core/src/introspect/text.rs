@@ -191,6 +191,8 @@ fn shortest_number(number: &str) -> &str {
 }
 
 /// Strips one pair of parentheses around the whole of `text`, if there is one.
+// Only PostgreSQL's introspection, compiled with its feature, uses it.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(crate) fn strip_outer_parens(text: &str) -> &str {
     let trimmed = text.trim();
     if trimmed.starts_with('(') && matching_paren(trimmed, 0) == Some(trimmed.len() - 1) {

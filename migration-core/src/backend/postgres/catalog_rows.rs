@@ -1,8 +1,6 @@
 //! Raw rows of PostgreSQL's catalog, as the introspection queries return
 //! them: one struct per query, no interpretation.
 
-#![cfg_attr(not(feature = "postgres"), allow(dead_code))]
-
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, SmallInt, Text};
 use diesel::QueryableByName;
 

@@ -26,8 +26,6 @@
 //! - A check's expression is `pg_get_expr`'s pretty text without the outer
 //!   parentheses (`price > 0::numeric`).
 
-#![cfg_attr(not(feature = "postgres"), allow(dead_code))]
-
 use std::collections::HashMap;
 
 use super::catalog_rows::{ColumnRow, ConstraintRow, IndexRow, TableRow, UserTypeRow};

@@ -1,7 +1,11 @@
 //! PostgreSQL.
 
+// Reading the catalogs needs diesel's PostgreSQL types (arrays of key
+// column positions), which only its `postgres` feature has.
+#[cfg(feature = "postgres")]
 mod catalog_rows;
 mod ddl;
+#[cfg(feature = "postgres")]
 mod introspect;
 mod normalize;
 mod online;

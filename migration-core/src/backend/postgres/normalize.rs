@@ -74,6 +74,8 @@ pub(super) fn parse_type(reported: &str) -> SqlType {
 }
 
 /// Whether a default makes the column a serial one.
+// Only PostgreSQL's introspection, compiled with its feature, uses it.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(super) fn is_serial_default(reported: &str) -> bool {
     reported.trim_start().starts_with("nextval(")
 }
