@@ -69,7 +69,7 @@ pub(super) fn index_left_behind<'a>(diff: &Diff, op: &'a Op) -> Option<(&'a Tabl
 /// Whether an index of the table (its primary key and unique constraints
 /// included) starts with these columns, so that InnoDB can use it for a
 /// foreign key on them instead of making one of its own.
-pub(crate) fn has_index_starting_with(table: &Table, columns: &[String]) -> bool {
+fn has_index_starting_with(table: &Table, columns: &[String]) -> bool {
     serving_keys(table, &[], &[]).any(|key| key.starts_with(columns))
 }
 
