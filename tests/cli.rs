@@ -417,6 +417,30 @@ fn a_missing_url_is_explained() {
 /// `revision --autogenerate --online` writes lock-friendly steps that
 /// `check --online` passes; a hand-written blocking revision fails it with
 /// the rule, the line and the safe alternative.
+/// Writes a revision after the head whose up section is `up` (its one
+/// statement on line 5) and asserts that `check --online` fails naming
+/// `rule`, `file:5:` and the safe alternative (`fix`).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn assert_the_lint_flags(url: &str, dir: &Path, (up, down): (&str, &str), rule: &str, fix: &str) {
+    let heads = migrate(url, dir, &["heads"]).ok().stdout.clone();
+    let head = heads.split_whitespace().next().unwrap().to_owned();
+    let mut blocking = retort::NewRevision::new(vec![head], "blocking change").up([up]);
+    blocking.down = Some(vec![down.into()]);
+    let file = blocking.write(dir).unwrap();
+    let found = migrate(url, dir, &["check", "--online"]);
+    let error = found.failed_with(1).to_owned();
+    assert!(error.contains("block"), "{found}");
+    assert!(
+        found.stdout.contains(rule)
+            && found.stdout.contains(&format!(
+                "{}:5:",
+                file.file_name().unwrap().to_str().unwrap()
+            ))
+            && found.stdout.contains(fix),
+        "{found}"
+    );
+}
+
 #[cfg(feature = "postgres")]
 #[test]
 fn online_revisions_and_the_lint() {
@@ -464,23 +488,15 @@ fn online_revisions_and_the_lint() {
         migrate(&url, &dir, &["upgrade"]).ok();
         migrate(&url, &dir, &["check"]).ok();
 
-        let heads = migrate(&url, &dir, &["heads"]).ok().stdout.clone();
-        let head = heads.split_whitespace().next().unwrap().to_owned();
-        let mut blocking = retort::NewRevision::new(vec![head], "blocking index")
-            .up([r#"CREATE INDEX "ix_teams_name" ON "teams" ("name")"#]);
-        blocking.down = Some(vec![r#"DROP INDEX "ix_teams_name""#.into()]);
-        let file = blocking.write(&dir).unwrap();
-        let found = migrate(&url, &dir, &["check", "--online"]);
-        let error = found.failed_with(1).to_owned();
-        assert!(error.contains("block"), "{found}");
-        assert!(
-            found.stdout.contains("create-index-without-concurrently")
-                && found.stdout.contains(&format!(
-                    "{}:5:",
-                    file.file_name().unwrap().to_str().unwrap()
-                ))
-                && found.stdout.contains("CONCURRENTLY"),
-            "{found}"
+        assert_the_lint_flags(
+            &url,
+            &dir,
+            (
+                r#"CREATE INDEX "ix_teams_name" ON "teams" ("name")"#,
+                r#"DROP INDEX "ix_teams_name""#,
+            ),
+            "create-index-without-concurrently",
+            "CONCURRENTLY",
         );
     });
 }
@@ -535,25 +551,15 @@ fn online_revisions_and_the_mysql_lint() {
         migrate(&url, &dir, &["upgrade"]).ok();
         migrate(&url, &dir, &["check"]).ok();
 
-        let heads = migrate(&url, &dir, &["heads"]).ok().stdout.clone();
-        let head = heads.split_whitespace().next().unwrap().to_owned();
-        let mut copying = retort::NewRevision::new(vec![head], "copying change")
-            .up(["ALTER TABLE `teams` MODIFY COLUMN `name` VARCHAR(200) NOT NULL"]);
-        copying.down = Some(vec![
-            "ALTER TABLE `teams` MODIFY COLUMN `name` VARCHAR(100) NOT NULL".into(),
-        ]);
-        let file = copying.write(&dir).unwrap();
-        let found = migrate(&url, &dir, &["check", "--online"]);
-        let error = found.failed_with(1).to_owned();
-        assert!(error.contains("block"), "{found}");
-        assert!(
-            found.stdout.contains("[column-type-change]")
-                && found.stdout.contains(&format!(
-                    "{}:5:",
-                    file.file_name().unwrap().to_str().unwrap()
-                ))
-                && found.stdout.contains("ALGORITHM=INPLACE, LOCK=NONE"),
-            "{found}"
+        assert_the_lint_flags(
+            &url,
+            &dir,
+            (
+                "ALTER TABLE `teams` MODIFY COLUMN `name` VARCHAR(200) NOT NULL",
+                "ALTER TABLE `teams` MODIFY COLUMN `name` VARCHAR(100) NOT NULL",
+            ),
+            "[column-type-change]",
+            "ALGORITHM=INPLACE, LOCK=NONE",
         );
     });
 }
