@@ -6,7 +6,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent};
@@ -608,6 +608,66 @@ fn tampered_version_rows_are_caught_at_start_up<C: RunnerBackend>(db: &TestDatab
     );
 }
 
+/// Every step is logged through `tracing` as Alembic words it, with its
+/// time: "Running upgrade a -> b, message (12 ms)".
+fn each_step_is_logged<C: RunnerBackend>(db: &TestDatabase<C>) {
+    let migrations = fixture("linear");
+    let migrator = Migrator::new(&migrations);
+    let mut conn = db.connect();
+    let logs = logged_while(|| {
+        retort::migrate_to_head(&mut conn, &migrations).unwrap();
+        migrator.downgrade(&mut conn, "-1").unwrap();
+    });
+    let steps: Vec<&str> = logs
+        .lines()
+        .filter_map(|line| line.split_once("Running ").map(|(_, step)| step))
+        .collect();
+    let expected = [
+        "upgrade <base> -> a1a1a1a1a1a1, create users (",
+        "upgrade a1a1a1a1a1a1 -> b2b2b2b2b2b2, add name to users (",
+        "upgrade b2b2b2b2b2b2 -> c3c3c3c3c3c3, create posts (",
+        "downgrade c3c3c3c3c3c3 -> b2b2b2b2b2b2, create posts (",
+    ];
+    assert_eq!(steps.len(), expected.len(), "{logs}");
+    for (step, expected) in steps.iter().zip(expected) {
+        let millis = step
+            .strip_prefix(expected)
+            .and_then(|rest| rest.strip_suffix(" ms)"));
+        assert!(
+            millis.is_some_and(|millis| millis.parse::<u64>().is_ok()),
+            "`{step}` is not `{expected}N ms)`"
+        );
+    }
+}
+
+/// What `f` logged through `tracing` on this thread, at INFO and above.
+fn logged_while(f: impl FnOnce()) -> String {
+    let logs = Arc::new(Mutex::new(Vec::new()));
+    let writer = Arc::clone(&logs);
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || SharedBuffer(Arc::clone(&writer)))
+        .finish();
+    tracing::subscriber::with_default(subscriber, f);
+    let bytes = logs.lock().unwrap();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// A `tracing` writer appending to a shared buffer.
+struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Start-up with nothing to do costs one query (two on SQLite, which also
 /// checks its busy timeout).
 fn a_no_op_start_up_is_one_query<C: RunnerBackend>(db: &TestDatabase<C>) {
@@ -926,6 +986,7 @@ backend_tests!(
     edited_and_vanished_revisions,
     tampered_version_rows_are_caught_at_start_up,
     a_no_op_start_up_is_one_query,
+    each_step_is_logged,
     concurrent_starters,
     killed_in_the_middle_of_a_revision,
     offline_sql_matches_the_runner,
