@@ -107,6 +107,7 @@ pub(crate) mod text;
 
 /// The bookkeeping tables introspection never reports: retort's version
 /// table and diesel_migrations'.
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 pub(crate) const BOOKKEEPING_TABLES: [&str; 2] =
     [crate::VERSION_TABLE, crate::revision::DIESEL_VERSION_TABLE];
 

@@ -76,6 +76,7 @@ pub use lock_limits::{LockLimits, SavedSettings};
 pub use report::{Direction, Report, ReportStep};
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 pub(crate) use store::database_message;
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 pub(crate) use store::{read_diesel_versions, values_placeholders, INSERT_COLUMNS};
 #[doc(hidden)]
 pub use store::{

@@ -99,10 +99,7 @@ pub struct DieselVersionRow {
 
 /// [`VersionTableConnection::diesel_versions`], the same text for every
 /// connection type.
-#[cfg_attr(
-    not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
-    allow(unused_macros)
-)]
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 macro_rules! read_diesel_versions {
     () => {
         fn diesel_versions(&mut self) -> diesel::QueryResult<Vec<String>> {
@@ -119,6 +116,7 @@ macro_rules! read_diesel_versions {
         }
     };
 }
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 pub(crate) use read_diesel_versions;
 
 /// A single `status` column.
@@ -256,11 +254,13 @@ pub(crate) fn database_message(error: &diesel::result::Error) -> Option<&str> {
 }
 
 /// The columns [`NewVersion`] fills, in bind order.
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 pub(crate) const INSERT_COLUMNS: &str =
     "revision, parents, message, checksum, execution_ms, status";
 
 /// `(?, ?, ...), (?, ...)` for `rows` rows of [`INSERT_COLUMNS`]; numbered
 /// `$1, $2, ...` for PostgreSQL.
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 pub(crate) fn values_placeholders(rows: usize, numbered: bool) -> String {
     const COLUMNS: usize = 6;
     let mut sql = String::with_capacity(rows * COLUMNS * 5);
@@ -285,7 +285,7 @@ pub(crate) fn values_placeholders(rows: usize, numbered: bool) -> String {
     sql
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "postgres", feature = "mysql", feature = "sqlite")))]
 mod tests {
     use super::values_placeholders;
 
