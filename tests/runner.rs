@@ -1,17 +1,20 @@
 //! The runner against real databases: targets, round trips, failures,
 //! integrity, concurrent starters, killed processes and offline SQL.
 
+#[path = "support/logs.rs"]
+mod logs;
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::sql_types::{BigInt, Text};
 use diesel::{sql_query, Connection, RunQueryDsl};
+use logs::logged_while;
 use retort::{BackendKind, Direction, MigrateErrorKind, Migrations, Migrator, RevisionError};
 use support::{backend_tests, TestBackend, TestDatabase};
 
@@ -637,34 +640,6 @@ fn each_step_is_logged<C: RunnerBackend>(db: &TestDatabase<C>) {
             millis.is_some_and(|millis| millis.parse::<u64>().is_ok()),
             "`{step}` is not `{expected}N ms)`"
         );
-    }
-}
-
-/// What `f` logged through `tracing` on this thread, at INFO and above.
-fn logged_while(f: impl FnOnce()) -> String {
-    let logs = Arc::new(Mutex::new(Vec::new()));
-    let writer = Arc::clone(&logs);
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_ansi(false)
-        .with_writer(move || SharedBuffer(Arc::clone(&writer)))
-        .finish();
-    tracing::subscriber::with_default(subscriber, f);
-    let bytes = logs.lock().unwrap();
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-/// A `tracing` writer appending to a shared buffer.
-struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for SharedBuffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

@@ -12,14 +12,16 @@
 // SQLite URLs hold no password.
 #![cfg(any(feature = "postgres", feature = "mysql"))]
 
+#[path = "support/logs.rs"]
+mod logs;
 mod support;
 
 use std::fmt::{Debug, Display};
-use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use diesel::Connection;
+use logs::LogBuffer;
 use retort::pool::{PoolConfig, PoolEvent};
 use retort::{DatabaseConnection, Migrations, Migrator};
 
@@ -28,15 +30,15 @@ const PASSWORD: &str = "Zq7canaryPw";
 
 /// Everything logged through `tracing` (and, bridged, through `log`) by any
 /// test in this process.
-fn captured_logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+fn captured_logs() -> &'static LogBuffer {
+    static LOGS: OnceLock<LogBuffer> = OnceLock::new();
     LOGS.get_or_init(|| {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let writer = Arc::clone(&logs);
+        let logs = LogBuffer::default();
+        let writer = logs.clone();
         tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)
             .with_ansi(false)
-            .with_writer(move || LogWriter(Arc::clone(&writer)))
+            .with_writer(move || writer.clone())
             .try_init()
             .expect("the only subscriber of this test binary");
         logs
@@ -46,22 +48,6 @@ fn captured_logs() -> &'static Arc<Mutex<Vec<u8>>> {
 /// r2d2 and other dependencies log through `log`; the subscriber bridges it.
 fn log_bridge_check() {
     tracing_log::log::info!("log records are bridged");
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// What a test showed: every error's `Display` and `Debug`, every pool event.
@@ -103,12 +89,7 @@ impl Shown {
     fn assert_no_password(self, expected_errors: usize) {
         tracing::info!(target: "retort", "capture is live");
         log_bridge_check();
-        let logs = String::from_utf8_lossy(
-            &captured_logs()
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()),
-        )
-        .into_owned();
+        let logs = captured_logs().text();
         let events = self
             .events
             .lock()
