@@ -60,6 +60,8 @@ mod lock_limits;
 mod offline;
 mod report;
 mod store;
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+mod version_sql;
 mod version_text;
 
 use std::collections::HashSet;
@@ -76,14 +78,14 @@ pub use lock_limits::{LockLimits, SavedSettings};
 pub use report::{Direction, Report, ReportStep};
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 pub(crate) use store::database_message;
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-pub(crate) use store::{read_diesel_versions, values_placeholders, INSERT_COLUMNS};
 #[doc(hidden)]
 pub use store::{
     CountRow, DieselVersionRow, FailureRow, NewVersion, StatusRow, VersionRow,
     VersionTableConnection, STATUS_APPLIED, STATUS_FAILED, STATUS_REVERTING, STATUS_REVERT_FAILED,
     STATUS_RUNNING,
 };
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+pub(crate) use version_sql::{read_diesel_versions, values_placeholders, INSERT_COLUMNS};
 #[doc(hidden)]
 pub use version_text::VersionText;
 

@@ -97,28 +97,6 @@ pub struct DieselVersionRow {
     pub version: String,
 }
 
-/// [`VersionTableConnection::diesel_versions`], the same text for every
-/// connection type.
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-macro_rules! read_diesel_versions {
-    () => {
-        fn diesel_versions(&mut self) -> diesel::QueryResult<Vec<String>> {
-            use crate::revision::DIESEL_VERSION_TABLE;
-            if !self.table_exists(DIESEL_VERSION_TABLE)? {
-                return Ok(Vec::new());
-            }
-            // language=SQL
-            let rows: Vec<crate::runner::DieselVersionRow> = diesel::RunQueryDsl::load(
-                diesel::sql_query(format!("SELECT version FROM {DIESEL_VERSION_TABLE}")),
-                self,
-            )?;
-            Ok(rows.into_iter().map(|row| row.version).collect())
-        }
-    };
-}
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-pub(crate) use read_diesel_versions;
-
 /// A single `status` column.
 #[derive(diesel::QueryableByName)]
 #[doc(hidden)]
@@ -250,54 +228,5 @@ pub(crate) fn database_message(error: &diesel::result::Error) -> Option<&str> {
     match error {
         diesel::result::Error::DatabaseError(_, information) => Some(information.message()),
         _ => None,
-    }
-}
-
-/// The columns [`NewVersion`] fills, in bind order.
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-pub(crate) const INSERT_COLUMNS: &str =
-    "revision, parents, message, checksum, execution_ms, status";
-
-/// `(?, ?, ...), (?, ...)` for `rows` rows of [`INSERT_COLUMNS`]; numbered
-/// `$1, $2, ...` for PostgreSQL.
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-pub(crate) fn values_placeholders(rows: usize, numbered: bool) -> String {
-    const COLUMNS: usize = 6;
-    let mut sql = String::with_capacity(rows * COLUMNS * 5);
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for column in 0..COLUMNS {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            if numbered {
-                sql.push('$');
-                sql.push_str(&(row * COLUMNS + column + 1).to_string());
-            } else {
-                sql.push('?');
-            }
-        }
-        sql.push(')');
-    }
-    sql
-}
-
-#[cfg(all(test, any(feature = "postgres", feature = "mysql", feature = "sqlite")))]
-mod tests {
-    use super::values_placeholders;
-
-    #[test]
-    fn placeholders_for_several_rows() {
-        assert_eq!(
-            values_placeholders(2, false),
-            "(?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)"
-        );
-        assert_eq!(
-            values_placeholders(2, true),
-            "($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)"
-        );
     }
 }
