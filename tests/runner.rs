@@ -48,8 +48,19 @@ trait RunnerBackend: TestBackend {
     fn columns(&mut self) -> Vec<ColumnRow>;
     /// Whether another connection is inside the slow statement.
     fn someone_is_sleeping(&mut self) -> bool;
+    /// The database's own command-line client, reading a script from its
+    /// standard input.
+    fn cli(db: &TestDatabase<Self>) -> Command;
     /// Applies a script with the database's own command-line client.
-    fn apply_with_cli(db: &TestDatabase<Self>, script: &Path);
+    fn apply_with_cli(db: &TestDatabase<Self>, script: &Path) {
+        let output = run_cli(Self::cli(db), script);
+        assert!(
+            output.status.success(),
+            "{} failed: {}",
+            Self::NAME,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     /// Whether a table exists.
     fn has_table(&mut self, table: &str) -> bool;
 }
@@ -65,17 +76,13 @@ macro_rules! count_by_sql_query {
     };
 }
 
-fn run_cli(mut command: Command, script: &Path) {
+/// Runs a database's client with a script as its standard input.
+fn run_cli(mut command: Command, script: &Path) -> std::process::Output {
     let file = std::fs::File::open(script).unwrap();
-    let output = command
+    command
         .stdin(file)
         .output()
-        .expect("the database's command-line client runs");
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .expect("the database's command-line client runs")
 }
 
 #[cfg(feature = "postgres")]
@@ -103,10 +110,12 @@ impl RunnerBackend for diesel::PgConnection {
         ) > 0
     }
 
-    fn apply_with_cli(db: &TestDatabase<Self>, script: &Path) {
+    fn cli(db: &TestDatabase<Self>) -> Command {
+        // As the script's header says to apply it: the script itself asks
+        // psql to stop at the first error.
         let mut command = Command::new("psql");
-        command.args(["-v", "ON_ERROR_STOP=1", "-q", "-d", &db.url]);
-        run_cli(command, script);
+        command.args(["-q", "-d", &db.url]);
+        command
     }
 
     fn has_table(&mut self, table: &str) -> bool {
@@ -141,7 +150,7 @@ impl RunnerBackend for diesel::MysqlConnection {
         ) > 0
     }
 
-    fn apply_with_cli(db: &TestDatabase<Self>, script: &Path) {
+    fn cli(db: &TestDatabase<Self>) -> Command {
         let url = url::Url::parse(&db.url).unwrap();
         let mut command = Command::new("mariadb");
         command
@@ -152,7 +161,7 @@ impl RunnerBackend for diesel::MysqlConnection {
         if let Some(password) = url.password() {
             command.env("MYSQL_PWD", password);
         }
-        run_cli(command, script);
+        command
     }
 
     fn has_table(&mut self, table: &str) -> bool {
@@ -199,10 +208,13 @@ impl RunnerBackend for diesel::SqliteConnection {
         sleeping
     }
 
-    fn apply_with_cli(db: &TestDatabase<Self>, script: &Path) {
+    fn cli(db: &TestDatabase<Self>) -> Command {
+        // As the script's header says to apply it, on a connection that
+        // enforces foreign keys: the script itself asks the shell to stop
+        // at the first error.
         let mut command = Command::new("sqlite3");
-        command.args(["-bail", &db.url]);
-        run_cli(command, script);
+        command.args(["-cmd", "PRAGMA foreign_keys = ON", &db.url]);
+        command
     }
 
     fn has_table(&mut self, table: &str) -> bool {
@@ -852,6 +864,156 @@ fn offline_sql_matches_the_runner<C: RunnerBackend>(db: &TestDatabase<C>) {
     assert!(!by_hand.has_table("users"));
 }
 
+/// The shop the offline-script tests migrate: orders cascade from users,
+/// so a table rebuild of `users` with foreign keys on would delete them.
+/// (The fields are read only by the derive.)
+#[allow(dead_code)]
+mod shop_before {
+    use retort::Model;
+
+    #[derive(Model)]
+    #[model(table = "users")]
+    pub struct User {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(max_length = 50)]
+        pub name: String,
+    }
+
+    #[derive(Model)]
+    #[model(table = "orders")]
+    pub struct Order {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(references = "users.id", on_delete = "cascade")]
+        pub user_id: i64,
+    }
+}
+
+/// The shop after a check on `users.name`: SQLite rebuilds `users` for it.
+#[allow(dead_code)]
+mod shop_after {
+    use retort::Model;
+
+    #[derive(Model)]
+    #[model(table = "users")]
+    pub struct User {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(max_length = 50, check = "name <> 'al'")]
+        pub name: String,
+    }
+
+    pub use super::shop_before::Order;
+}
+
+/// Offline scripts applied the way their header says, with the database's
+/// own client (foreign keys on, for SQLite): a table rebuild keeps every
+/// row and is recorded; a statement that fails stops the script, leaves
+/// every row and the schema as they were, and records nothing (MySQL: the
+/// revision stays `running`, and the runner refuses to go on).
+fn offline_scripts_stop_at_the_first_error<C: RunnerBackend>(db: &TestDatabase<C>) {
+    let dir = tempfile::tempdir().unwrap();
+    let before = retort::schema![shop_before::User, shop_before::Order];
+    let after = retort::schema![shop_after::User, shop_after::Order];
+    let mut conn = db.connect();
+    retort::autogenerate(&mut conn, &before, dir.path(), "shop").unwrap();
+    retort::migrate_to_head(&mut conn, &Migrations::from_dir(dir.path()).unwrap()).unwrap();
+    retort::autogenerate(&mut conn, &after, dir.path(), "names are long").unwrap();
+    let migrations = Migrations::from_dir(dir.path()).unwrap();
+    let migrator = Migrator::new(&migrations);
+    let first = migrator.history().unwrap().last().unwrap().id().to_owned();
+    let second = migrator.heads()[0].clone();
+    assert_ne!(first, second);
+    let script = tempfile::NamedTempFile::new().unwrap();
+
+    for short_name in [false, true] {
+        let Ok(other) = C::create_database() else {
+            panic!("a second {} database", C::NAME)
+        };
+        std::fs::write(
+            script.path(),
+            migrator.sql(C::BACKEND, "base", &first).unwrap(),
+        )
+        .unwrap();
+        C::apply_with_cli(&other, script.path());
+        let mut by_hand = other.connect();
+        let names = if short_name {
+            "('alice'), ('carol'), ('dave'), ('al')"
+        } else {
+            "('alice'), ('carol'), ('dave')"
+        };
+        by_hand
+            .execute(&format!("INSERT INTO users (name) VALUES {names}"))
+            .unwrap();
+        by_hand
+            .execute("INSERT INTO orders (user_id) VALUES (1), (1), (2), (3), (3)")
+            .unwrap();
+        let users = if short_name { 4 } else { 3 };
+
+        std::fs::write(
+            script.path(),
+            migrator.sql(C::BACKEND, &first, &second).unwrap(),
+        )
+        .unwrap();
+        let output = run_cli(C::cli(&other), script.path());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(by_hand.count("SELECT COUNT(*) AS count FROM users"), users);
+        assert_eq!(by_hand.count("SELECT COUNT(*) AS count FROM orders"), 5);
+        assert_eq!(
+            by_hand.count(
+                "SELECT COUNT(*) AS count FROM orders JOIN users ON users.id = orders.user_id"
+            ),
+            5,
+            "every order keeps its user"
+        );
+        if !short_name {
+            assert!(output.status.success(), "{}: {stderr}", C::NAME);
+            assert_eq!(
+                migrator.current(&mut by_hand).unwrap(),
+                std::slice::from_ref(&second)
+            );
+            let drift = retort::autogen::pending_changes(&mut by_hand, &after).unwrap();
+            assert!(
+                drift.is_empty(),
+                "the schema is the recorded head's: {drift:?}"
+            );
+            assert!(retort::migrate_to_head(&mut by_hand, &migrations)
+                .unwrap()
+                .is_empty());
+            continue;
+        }
+        assert!(!output.status.success(), "the client reports the failure");
+        assert!(
+            stderr.contains("ck_users_name"),
+            "the client names the check that failed: {stderr}"
+        );
+        let drift = retort::autogen::pending_changes(&mut by_hand, &before).unwrap();
+        assert!(
+            drift.is_empty(),
+            "nothing of the failed revision is left: {drift:?}"
+        );
+        if C::BACKEND == BackendKind::Mysql {
+            let error = retort::migrate_to_head(&mut by_hand, &migrations).unwrap_err();
+            assert!(
+                matches!(error.kind(), MigrateErrorKind::Unfinished { revision, .. } if *revision == second),
+                "{error}"
+            );
+        } else {
+            assert_eq!(
+                migrator.current(&mut by_hand).unwrap(),
+                std::slice::from_ref(&first)
+            );
+            assert_eq!(
+                by_hand.count(&format!(
+                    "SELECT COUNT(*) AS count FROM retort_migrations WHERE revision = '{second}'"
+                )),
+                0
+            );
+        }
+    }
+}
+
 /// A `-- retort:transaction off` revision (PostgreSQL's `CREATE INDEX
 /// CONCURRENTLY`, which refuses to run in a transaction) applies and is
 /// recorded like any other.
@@ -965,6 +1127,7 @@ backend_tests!(
     concurrent_starters,
     killed_in_the_middle_of_a_revision,
     offline_sql_matches_the_runner,
+    offline_scripts_stop_at_the_first_error,
 );
 
 /// The child process's body: runs `migrate_to_head` and prints what it

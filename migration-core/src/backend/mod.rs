@@ -89,6 +89,13 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
     /// [`VERSION_TABLE`](crate::VERSION_TABLE).
     fn version_table_sql(&self) -> String;
 
+    /// The lines an offline script (`upgrade --sql`) starts with after its
+    /// title: as comments, how to apply it with this database's client so
+    /// that it stops at the first error and what a failure leaves behind;
+    /// then the client directive that makes it stop, where the client has
+    /// one. Ends with a newline.
+    fn script_preamble(&self) -> &'static str;
+
     /// Whether DDL runs inside transactions and rolls back with them (not on
     /// MySQL, which commits each DDL statement at once).
     fn transactional_ddl(&self) -> bool {

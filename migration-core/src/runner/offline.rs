@@ -1,11 +1,34 @@
 //! Offline SQL: the script a DBA applies by hand instead of running the
 //! migrator (`upgrade head --sql`).
+//!
+//! A script must be as safe as the online run when it is applied the way
+//! people apply scripts, with the database's own client:
+//!
+//! - **It stops at the first error.** Every script starts with the line that
+//!   tells its client so (`.bail on` for the `sqlite3` shell, `\set
+//!   ON_ERROR_STOP on` for `psql`); a tool that does not know the line
+//!   refuses the script at it, before anything runs. The `mysql` client has
+//!   no such line: it stops at the first error in batch mode (`mysql DB <
+//!   script.sql`), the way the header says to run it, and goes on under
+//!   `--force` or `source`, which the header warns against.
+//! - **A revision that fails records nothing** where DDL is transactional:
+//!   its statements and its version row commit together, and the client
+//!   that stops leaves the transaction uncommitted.
+//! - **Where DDL is not transactional** (MySQL, `-- retort:transaction
+//!   off`), the revision's row is written as `running` before its first
+//!   statement and marked `applied` after its last, as the online runner
+//!   does, so a revision that stopped part-way is recorded as unfinished and
+//!   the runner refuses to go on until someone repairs it.
+//! - **SQLite table rebuilds** switch foreign keys off before `BEGIN` and
+//!   back on after `COMMIT` (SQLite ignores the pragma inside a
+//!   transaction); the rebuild's own guard checks both ends and runs
+//!   `PRAGMA foreign_key_check` before the commit.
 
 use std::fmt::Write as _;
 
-use super::store::STATUS_APPLIED;
+use super::store::{STATUS_APPLIED, STATUS_RUNNING};
 use crate::backend::Backend;
-use crate::revision::{split_statements, RevisionError, RevisionGraph, Target};
+use crate::revision::{split_statements, Revision, RevisionError, RevisionGraph, Target};
 use crate::VERSION_TABLE;
 
 /// The script taking a database from `from` to `to`, in either direction.
@@ -28,18 +51,59 @@ pub(crate) fn script(
         graph.upgrade_plan(&applied, to)?
     };
 
-    let kind = backend.kind();
-    let table = backend.quote_identifier(VERSION_TABLE);
-    let mut out = String::new();
-    // Writing to a String cannot fail.
-    let _ = writeln!(out, "-- retort migration script for {kind}: {from} -> {to}");
-    let _ = writeln!(
-        out,
-        "-- Review it, then apply it with your database's client.\n"
-    );
-    let _ = writeln!(out, "{};\n", backend.version_table_sql());
+    let mut script = Script {
+        backend,
+        out: String::new(),
+    };
+    script.header(from, to);
     for at in plan {
-        let revision = graph.at(at);
+        script.revision(graph.at(at), downgrade);
+        applied[at] = !downgrade;
+    }
+    Ok(script.out)
+}
+
+/// A script being written for one backend.
+struct Script<'b> {
+    backend: &'b dyn Backend,
+    out: String,
+}
+
+impl Script<'_> {
+    /// Appends one line. Writing to a `String` cannot fail.
+    fn line(&mut self, line: &str) {
+        let _ = writeln!(self.out, "{line}");
+    }
+
+    /// Appends one statement with its terminator, on a line of its own
+    /// when the statement ends in a comment that would swallow it.
+    fn statement(&mut self, statement: &str) {
+        let ends_in_comment = statement
+            .lines()
+            .last()
+            .is_some_and(|line| line.contains("--") || line.contains('#'));
+        let terminator = if ends_in_comment { "\n;" } else { ";" };
+        let _ = writeln!(self.out, "{statement}{terminator}");
+    }
+
+    /// What the script is, how to apply it so that it stops at the first
+    /// error, the client directive that makes it stop, and the version
+    /// table.
+    fn header(&mut self, from: &str, to: &str) {
+        let kind = self.backend.kind();
+        self.line(&format!(
+            "-- retort migration script for {kind}: {from} -> {to}"
+        ));
+        self.out.push_str(self.backend.script_preamble());
+        self.line("");
+        let create = self.backend.version_table_sql();
+        self.statement(&create);
+        self.line("");
+    }
+
+    /// One revision: its heading, its statements and its version-row
+    /// change, in a transaction where the backend and the revision allow.
+    fn revision(&mut self, revision: &Revision, downgrade: bool) {
         let parents = if revision.parents.is_empty() {
             "<base>".to_owned()
         } else {
@@ -62,49 +126,91 @@ pub(crate) fn script(
                 ),
             )
         };
-        let _ = writeln!(out, "{heading}");
-        let transaction = backend.transactional_ddl() && revision.transactional;
-        if transaction {
-            // language=SQL
-            let _ = writeln!(out, "BEGIN;");
-        }
-        for statement in split_statements(sql, kind) {
-            let ends_in_comment = statement
-                .lines()
-                .last()
-                .is_some_and(|line| line.contains("--") || line.contains('#'));
-            let _ = writeln!(
-                out,
-                "{statement}{}",
-                if ends_in_comment { "\n;" } else { ";" }
-            );
-        }
-        let literal = |value: &str| backend.string_literal(value);
-        if downgrade {
-            // language=SQL
-            let _ = writeln!(
-                out,
-                "DELETE FROM {table} WHERE revision = {};",
-                literal(&revision.id)
-            );
+        self.line(&heading);
+        let statements = split_statements(sql, self.backend.kind());
+        if self.backend.transactional_ddl() && revision.transactional {
+            self.in_transaction(revision, &statements, downgrade);
         } else {
-            // language=SQL
-            let _ = writeln!(
-                out,
-                "INSERT INTO {table} (revision, parents, message, checksum, execution_ms, status) VALUES ({}, {}, {}, {}, 0, {});",
-                literal(&revision.id),
-                literal(&revision.parents.join(" ")),
-                literal(&revision.message),
-                literal(&revision.checksum),
-                literal(STATUS_APPLIED),
-            );
+            self.outside_transaction(revision, &statements, downgrade);
         }
-        if transaction {
-            // language=SQL
-            let _ = writeln!(out, "COMMIT;");
-        }
-        out.push('\n');
-        applied[at] = !downgrade;
+        self.line("");
     }
-    Ok(out)
+
+    /// A revision committed together with its version row. A SQLite
+    /// rebuild's foreign-key pragmas go before `BEGIN` and after `COMMIT`.
+    fn in_transaction(&mut self, revision: &Revision, statements: &[String], downgrade: bool) {
+        let (before, body, after) = crate::render::sqlite_pragmas(statements);
+        for statement in before {
+            self.statement(statement);
+        }
+        // language=SQL
+        self.statement("BEGIN");
+        for statement in body {
+            self.statement(statement);
+        }
+        if downgrade {
+            self.delete_row(revision);
+        } else {
+            self.insert_row(revision, STATUS_APPLIED);
+        }
+        // language=SQL
+        self.statement("COMMIT");
+        for statement in after {
+            self.statement(statement);
+        }
+    }
+
+    /// A revision whose statements commit one by one: recorded as running
+    /// before the first, so one that stops part-way says so.
+    fn outside_transaction(&mut self, revision: &Revision, statements: &[String], downgrade: bool) {
+        if downgrade {
+            self.set_status(revision, super::store::STATUS_REVERTING);
+        } else {
+            self.insert_row(revision, STATUS_RUNNING);
+        }
+        for statement in statements {
+            self.statement(statement);
+        }
+        if downgrade {
+            self.delete_row(revision);
+        } else {
+            self.set_status(revision, STATUS_APPLIED);
+        }
+    }
+
+    fn insert_row(&mut self, revision: &Revision, status: &str) {
+        let table = self.backend.quote_identifier(VERSION_TABLE);
+        let literal = |value: &str| self.backend.string_literal(value);
+        // language=SQL
+        let insert = format!(
+            "INSERT INTO {table} (revision, parents, message, checksum, execution_ms, status) VALUES ({}, {}, {}, {}, 0, {})",
+            literal(&revision.id),
+            literal(&revision.parents.join(" ")),
+            literal(&revision.message),
+            literal(&revision.checksum),
+            literal(status),
+        );
+        self.statement(&insert);
+    }
+
+    fn set_status(&mut self, revision: &Revision, status: &str) {
+        let table = self.backend.quote_identifier(VERSION_TABLE);
+        // language=SQL
+        let update = format!(
+            "UPDATE {table} SET status = {} WHERE revision = {}",
+            self.backend.string_literal(status),
+            self.backend.string_literal(&revision.id),
+        );
+        self.statement(&update);
+    }
+
+    fn delete_row(&mut self, revision: &Revision) {
+        let table = self.backend.quote_identifier(VERSION_TABLE);
+        // language=SQL
+        let delete = format!(
+            "DELETE FROM {table} WHERE revision = {}",
+            self.backend.string_literal(&revision.id)
+        );
+        self.statement(&delete);
+    }
 }

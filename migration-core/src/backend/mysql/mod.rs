@@ -18,6 +18,18 @@ use crate::schema::{Schema, SqlType};
 pub struct MysqlBackend;
 
 impl Backend for MysqlBackend {
+    fn script_preamble(&self) -> &'static str {
+        r#"-- Review it, then apply it with the mysql client in batch mode:
+--   mysql DATABASE < script.sql
+-- In batch mode the client stops at the first error. Never apply it with
+-- --force or with `source`, which go on after an error. MySQL commits each
+-- DDL statement at once, so each revision is recorded as 'running' before its
+-- first statement and 'applied' after its last: one that stopped part-way
+-- stays 'running', and retort refuses to go on until it is repaired by hand
+-- and recorded with `stamp`.
+"#
+    }
+
     fn version_table_sql(&self) -> String {
         version_table::create_table_sql()
     }

@@ -21,6 +21,20 @@ use crate::schema::SqlType;
 pub struct PostgresBackend;
 
 impl Backend for PostgresBackend {
+    fn script_preamble(&self) -> &'static str {
+        r#"-- Review it, then apply it with psql:
+--   psql -d DATABASE_URL -f script.sql
+-- The `\set ON_ERROR_STOP on` line below makes psql stop at the first error
+-- (without it psql goes on to the next statement); a tool that does not know
+-- the line refuses the script there, before anything runs. Each revision
+-- commits with its version row, so one that fails records nothing and the
+-- revisions before it stay applied; a `transaction off` revision is recorded
+-- as 'running' before its first statement, so one that stopped part-way
+-- says so.
+\set ON_ERROR_STOP on
+"#
+    }
+
     fn version_table_sql(&self) -> String {
         version_table::create_table_sql()
     }

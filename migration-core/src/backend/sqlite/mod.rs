@@ -17,6 +17,18 @@ use crate::schema::{Schema, SqlType};
 pub struct SqliteBackend;
 
 impl Backend for SqliteBackend {
+    fn script_preamble(&self) -> &'static str {
+        r#"-- Review it, then apply it with the sqlite3 shell:
+--   sqlite3 app.db < script.sql
+-- The `.bail on` line below makes the shell stop at the first error (without
+-- it the shell goes on to the next statement); a tool that does not know the
+-- line refuses the script there, before anything runs. Each revision commits
+-- with its version row, so one that fails records nothing and the revisions
+-- before it stay applied.
+.bail on
+"#
+    }
+
     fn version_table_sql(&self) -> String {
         version_table::create_table_sql()
     }
