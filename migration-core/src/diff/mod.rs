@@ -63,7 +63,7 @@ mod order;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::schema::{Column, ForeignKey, PrimaryKey, Schema, SqlType, Table};
+use crate::schema::{Column, ForeignKey, IndexPart, PrimaryKey, Schema, SqlType, Table};
 
 pub use op::{ColumnChanges, EnumColumn, Op, TableName};
 
@@ -205,6 +205,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     }
 
     let unstable = unstable_key_tables(&tables);
+    let key_changes = key_changes(&tables);
     let create_plan = order::plan(&tables.created, &unstable);
     let drop_plan = order::plan(&tables.dropped, &unstable);
 
@@ -224,7 +225,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
                 foreign_key: foreign_key.clone(),
             });
         }
-        for foreign_key in disturbed_foreign_keys(pair, &unstable) {
+        for foreign_key in disturbed_foreign_keys(pair, &key_changes) {
             ops.push(Op::DropForeignKey {
                 table: name.clone(),
                 foreign_key: foreign_key.clone(),
@@ -609,8 +610,9 @@ fn match_columns<'a>(from: &'a Table, to: &'a Table) -> Vec<(&'a Column, &'a Col
 }
 
 /// Tables (by their names on either side) whose primary key, uniques or
-/// unique indexes change, or whose referenced columns change type: foreign
-/// keys pointing at them are dropped first and added again last.
+/// unique indexes change, or whose columns change type: the foreign keys
+/// that tables created or dropped by the diff have onto them are added
+/// after the table's new keys, and dropped before its old keys go.
 fn unstable_key_tables(tables: &MatchedTables<'_>) -> BTreeSet<TableName> {
     let mut unstable = BTreeSet::new();
     for pair in &tables.kept {
@@ -633,13 +635,92 @@ fn unique_indexes(table: &Table) -> Vec<&crate::schema::Index> {
     indexes
 }
 
+/// What changes under the foreign keys that point at one kept table.
+#[derive(Default)]
+struct KeyChanges<'a> {
+    /// The column sets of its keys (primary key, uniques, unique indexes)
+    /// that go away or change: a foreign key relies on the key on exactly
+    /// its referenced columns, and PostgreSQL and MySQL refuse to drop that
+    /// key while the foreign key exists.
+    going: Vec<Vec<&'a str>>,
+    /// Its columns (by their old names) whose type changes: the foreign
+    /// keys on them must be declared again for the new type.
+    retyped: Vec<&'a str>,
+}
+
+impl KeyChanges<'_> {
+    /// Whether a foreign key onto these columns must be dropped first and
+    /// added again last.
+    fn disturb(&self, referenced_columns: &[String]) -> bool {
+        let mut columns: Vec<&str> = referenced_columns.iter().map(String::as_str).collect();
+        columns.sort_unstable();
+        self.going.contains(&columns)
+            || referenced_columns
+                .iter()
+                .any(|column| self.retyped.contains(&column.as_str()))
+    }
+}
+
+/// For each kept table (by its names on either side), what changes under
+/// the foreign keys that point at it. Keys only added change nothing under
+/// them.
+fn key_changes<'a>(tables: &MatchedTables<'a>) -> BTreeMap<TableName, KeyChanges<'a>> {
+    let sorted = |mut columns: Vec<&'a str>| {
+        columns.sort_unstable();
+        columns
+    };
+    let mut changes = BTreeMap::new();
+    for pair in &tables.kept {
+        let mut going = Vec::new();
+        if pair.primary_key_changes() {
+            if let Some(key) = &pair.from.primary_key {
+                going.push(sorted(key.columns.iter().map(String::as_str).collect()));
+            }
+        }
+        for unique in removed(&pair.from.uniques, &pair.to.uniques) {
+            going.push(sorted(unique.columns.iter().map(String::as_str).collect()));
+        }
+        let (from_indexes, to_indexes) = (unique_indexes(pair.from), unique_indexes(pair.to));
+        for index in removed(&from_indexes, &to_indexes) {
+            let columns = index.parts.iter().filter_map(|part| match part {
+                IndexPart::Column(column) => Some(column.as_str()),
+                IndexPart::Expression(_) => None,
+            });
+            going.push(sorted(columns.collect()));
+        }
+        let retyped: Vec<&str> = pair
+            .columns
+            .iter()
+            .filter(|(old, new)| old.ty != new.ty)
+            .map(|(old, _)| old.name.as_str())
+            .collect();
+        if going.is_empty() && retyped.is_empty() {
+            continue;
+        }
+        let changed = KeyChanges { going, retyped };
+        if TableName::of(pair.to) != TableName::of(pair.from) {
+            changes.insert(
+                TableName::of(pair.to),
+                KeyChanges {
+                    going: changed.going.clone(),
+                    retyped: changed.retyped.clone(),
+                },
+            );
+        }
+        changes.insert(TableName::of(pair.from), changed);
+    }
+    changes
+}
+
 /// Foreign keys of a kept table that stay as they are but must be dropped
-/// and added again: they point at a table whose keys change, or their own
-/// columns change type. (MySQL also needs this around an index that could
-/// be serving a key and goes away; its renderer adds that.)
+/// and added again: the key they rely on goes away or changes, or their
+/// own or referenced columns change type. A key added to the referenced
+/// table disturbs nothing. (MySQL also needs this around an index on the
+/// key's own columns that goes away; its renderer adds that. SQLite
+/// renders a key dropped and added again unchanged as nothing.)
 fn disturbed_foreign_keys<'a>(
     pair: &KeptTable<'a>,
-    unstable: &BTreeSet<TableName>,
+    changes: &BTreeMap<TableName, KeyChanges<'_>>,
 ) -> Vec<&'a ForeignKey> {
     let retyped: Vec<&str> = pair
         .columns
@@ -656,7 +737,9 @@ fn disturbed_foreign_keys<'a>(
                 schema: foreign_key.referenced_schema.clone(),
                 name: foreign_key.referenced_table.clone(),
             };
-            unstable.contains(&target)
+            changes
+                .get(&target)
+                .is_some_and(|changes| changes.disturb(&foreign_key.referenced_columns))
                 || foreign_key
                     .columns
                     .iter()

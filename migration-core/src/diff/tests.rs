@@ -283,13 +283,12 @@ fn foreign_keys_are_dropped_before_what_they_depend_on_and_added_last() {
 }
 
 #[test]
-fn a_changed_key_drops_and_re_adds_the_foreign_keys_that_point_at_it() {
+fn a_key_added_to_a_referenced_table_leaves_its_foreign_keys_alone() {
     let members = Table::new("members")
         .column(Column::new("id", SqlType::BigInt))
         .column(Column::new("team_id", SqlType::BigInt))
         .foreign_key(references("fk_members_team", "team_id", "teams"));
-    let mut wider = teams();
-    wider = wider.unique(UniqueConstraint {
+    let wider = teams().unique(UniqueConstraint {
         name: Some("uq_teams_id".into()),
         columns: vec!["id".into()],
     });
@@ -297,11 +296,31 @@ fn a_changed_key_drops_and_re_adds_the_foreign_keys_that_point_at_it() {
         &Schema::new(vec![members.clone(), teams()]),
         &Schema::new(vec![members, wider]),
     );
+    assert_eq!(kinds(&up), ["AddUnique teams"]);
+    assert_eq!(kinds(&up.reverse()), ["DropUnique teams"]);
+}
+
+#[test]
+fn a_key_that_foreign_keys_rely_on_going_drops_and_re_adds_them() {
+    let members = Table::new("members")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("team_id", SqlType::BigInt))
+        .foreign_key(references("fk_members_team", "team_id", "teams"));
+    let mut renamed_key = teams();
+    renamed_key.primary_key = Some(PrimaryKey {
+        name: Some("pk_teams_by_id".into()),
+        columns: vec!["id".into()],
+    });
+    let up = diff(
+        &Schema::new(vec![members.clone(), teams()]),
+        &Schema::new(vec![members, renamed_key]),
+    );
     assert_eq!(
         kinds(&up),
         [
             "DropForeignKey members",
-            "AddUnique teams",
+            "DropPrimaryKey teams",
+            "AddPrimaryKey teams",
             "AddForeignKey members"
         ]
     );
