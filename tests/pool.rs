@@ -526,6 +526,32 @@ mod sqlite {
         });
     }
 
+    /// A file SQLite cannot open fails the build at once with SQLite's
+    /// reason, not after the pool's whole `timeout`.
+    #[test]
+    fn a_file_that_cannot_be_opened_fails_the_build_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("no-such-directory").join("app.db");
+        let patient = Duration::from_secs(120);
+        let start = std::time::Instant::now();
+        let error = PoolConfig::new(url.to_string_lossy())
+            .timeout(patient)
+            .build::<SqliteConnection>()
+            .map(drop)
+            .unwrap_err();
+        assert!(
+            start.elapsed() < patient / 4,
+            "waited {:?}",
+            start.elapsed()
+        );
+        assert!(
+            error
+                .to_string()
+                .contains("Unable to open the database file"),
+            "{error}"
+        );
+    }
+
     #[test]
     fn an_in_memory_database_keeps_its_journal() {
         let pool = PoolConfig::new(":memory:")

@@ -399,9 +399,77 @@ fn no_error_or_debug_output_shows_the_password<C: Server>(db: &TestDatabase<C>) 
     }
 }
 
+/// A pool that cannot open its first connection (a database that does not
+/// exist, a user the server refuses, a closed port, an `on_connect`
+/// statement that fails) reports the server's error at once, not after
+/// waiting its whole `timeout` as r2d2 would: a service fails its start-up
+/// with the reason instead of hanging.
+fn build_fails_at_once_with_the_servers_error<C: Server>(db: &TestDatabase<C>) {
+    let patient = Duration::from_secs(120);
+    let url = |edit: &dyn Fn(&mut url::Url)| {
+        let mut parsed = url::Url::parse(&db.url).expect("test URL");
+        edit(&mut parsed);
+        parsed.to_string()
+    };
+    let cases: [(&str, String, &[&str]); 3] = [
+        (
+            "a database that does not exist",
+            url(&|url| url.set_path("/retort_no_such_database")),
+            &["retort_no_such_database"],
+        ),
+        (
+            "a user the server refuses",
+            url(&|url| {
+                url.set_username("retort_no_such_user").expect("user");
+                url.set_password(Some(SECRET)).expect("password");
+            }),
+            &["retort_no_such_user"],
+        ),
+        (
+            "a closed port",
+            url(&|url| url.set_port(Some(1)).expect("port")),
+            &["refused", "Can't connect"],
+        ),
+    ];
+    for (what, url, server_says) in cases {
+        let start = Instant::now();
+        let error = PoolConfig::new(&url)
+            .timeout(patient)
+            .build::<C>()
+            .map(drop)
+            .expect_err(what);
+        let elapsed = start.elapsed();
+        assert!(
+            elapsed < patient / 4,
+            "{what}: build waited {elapsed:?} of its {patient:?} timeout"
+        );
+        let message = error.to_string();
+        assert!(
+            matches!(error, PoolError::Connect { .. }),
+            "{what}: {error:?}"
+        );
+        assert!(
+            server_says.iter().any(|said| message.contains(said)),
+            "{what}: the server's reason is in {message}"
+        );
+        assert_no_secret(what, &message);
+    }
+    let error = PoolConfig::new(&db.url)
+        .timeout(patient)
+        .on_connect("SELECT * FROM retort_no_such_table")
+        .build::<C>()
+        .map(drop)
+        .expect_err("a failing on_connect statement");
+    assert!(
+        error.to_string().contains("retort_no_such_table"),
+        "{error}"
+    );
+}
+
 server_tests!(
     killed_sessions_are_replaced_before_the_application_sees_them,
     killed_sessions_cost_a_busy_pool_one_failed_query,
     an_unreachable_server_fails_within_timeout_and_recovers_when_back,
     no_error_or_debug_output_shows_the_password,
+    build_fails_at_once_with_the_servers_error,
 );

@@ -188,11 +188,18 @@ impl PoolConfig {
     /// unreachable database is reported here rather than at the first
     /// request. Further connections are opened as they are needed.
     ///
+    /// The first connection is tried once: a database that does not exist,
+    /// credentials the server refuses, a closed port or a failing
+    /// `on_connect` statement return the server's error at once (r2d2 alone
+    /// would keep trying until `timeout` and then say only that it timed
+    /// out). Only a server that does not answer at all makes it wait, at
+    /// most `timeout`.
+    ///
     /// # Errors
     ///
     /// [`PoolError::Config`] if `pool_size`, `timeout` or `idle_timeout` is
-    /// zero; [`PoolError::Connect`] if the first connection cannot be opened
-    /// within `timeout`.
+    /// zero; [`PoolError::Connect`] if the first connection cannot be opened,
+    /// with the database's reason.
     pub fn build<C: DatabaseConnection>(self) -> Result<Pool<C>, PoolError> {
         Pool::new(self)
     }

@@ -26,13 +26,15 @@ pub enum PoolError {
     /// No connection could be opened within `timeout`: the database is
     /// unreachable, refused the credentials, or an `on_connect` statement
     /// failed.
-    #[error("cannot connect to {url} within {timeout:?}: {message}")]
+    #[error("cannot connect to {url} (tried for {timeout:?}): {message}")]
     Connect {
         /// The database URL, with any password replaced by `***`.
         url: String,
         /// The database's or driver's message, with the password removed.
         message: String,
-        /// How long the checkout waited.
+        /// How long the pool tried: the whole `timeout` for a checkout; for
+        /// [`PoolConfig::build`](crate::PoolConfig::build), which returns
+        /// the database's first refusal, usually much less.
         timeout: Duration,
     },
     /// The configuration cannot make a working pool.

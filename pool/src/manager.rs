@@ -29,6 +29,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use crate::error::ManagerError;
 use crate::events::{CloseReason, Listeners, PoolEvent};
 use crate::metrics::{bump, Counters};
+use crate::PoolError;
 use crate::{DatabaseConnection, PrePing};
 
 /// What every connection and every checkout of one pool share.
@@ -304,16 +305,52 @@ impl<C: DatabaseConnection> Manager<C> {
     }
 
     fn open(&self) -> Result<C, ManagerError> {
-        let mut conn: C = self
-            .inner
-            .connect()
-            .map_err(|error| ManagerError::redacted(&error.to_string(), &self.url))?;
-        for (label, sql) in &self.setup {
-            conn.batch_execute(sql).map_err(|error| {
-                ManagerError::redacted(&format!("{label} failed: {error}"), &self.url)
-            })?;
-        }
-        Ok(conn)
+        open(&self.url, &self.setup)
+    }
+}
+
+/// A new connection to `url` with the `(label, SQL)` setup statements run
+/// on it; errors have the password removed.
+fn open<C: DatabaseConnection>(url: &str, setup: &[(String, String)]) -> Result<C, ManagerError> {
+    let mut conn =
+        C::establish(url).map_err(|error| ManagerError::redacted(&error.to_string(), url))?;
+    for (label, sql) in setup {
+        conn.batch_execute(sql)
+            .map_err(|error| ManagerError::redacted(&format!("{label} failed: {error}"), url))?;
+    }
+    Ok(conn)
+}
+
+impl<C: DatabaseConnection> Manager<C> {
+    /// Opens one connection (and runs the setup statements on it) on a
+    /// thread of its own, waiting at most `timeout`, then closes it: a
+    /// wrong URL or password, a database that does not exist or a closed
+    /// port fails here at once with the server's error, where r2d2 would
+    /// keep trying until `timeout` and then report only that it timed out.
+    pub(crate) fn probe(&self, timeout: Duration) -> Result<(), PoolError> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        let url = self.url.clone();
+        let setup = self.setup.clone();
+        let started = Instant::now();
+        // The thread outlives a timed-out wait only as long as the driver
+        // keeps trying; what it sends then is dropped.
+        std::thread::Builder::new()
+            .name("retort-pool-probe".into())
+            .spawn(move || {
+                let _ = sender.send(open::<C>(&url, &setup).map(drop));
+            })
+            .map_err(|error| PoolError::Config(format!("cannot start a thread: {error}")))?;
+        let message = match receiver.recv_timeout(timeout) {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(error)) => error.message,
+            Err(_) => format!("no answer within {timeout:?}"),
+        };
+        bump(&self.shared.counters.connect_failures);
+        Err(PoolError::Connect {
+            url: self.shared.redacted_url.clone(),
+            message,
+            timeout: started.elapsed(),
+        })
     }
 }
 

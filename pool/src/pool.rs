@@ -69,6 +69,7 @@ impl<C: DatabaseConnection> Pool<C> {
             config.listeners,
         ));
         let manager = Manager::new(config.url, setup, Arc::clone(&shared));
+        manager.probe(shared.timeout)?;
         let inner = r2d2::Pool::builder()
             .max_size(shared.max_size())
             // Connections open on demand, as in SQLAlchemy; keeping r2d2 from
@@ -86,7 +87,7 @@ impl<C: DatabaseConnection> Pool<C> {
             .error_handler(Box::new(r2d2::NopErrorHandler))
             .build_unchecked(manager);
         let pool = Self { inner, shared };
-        // Open the first connection now, so a wrong URL fails here.
+        // Keep a first connection open, as the probe showed one can be.
         pool.inner
             .get_timeout(pool.shared.timeout)
             .map_err(|_| pool.timeout_error())?;
