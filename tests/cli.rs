@@ -13,28 +13,10 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use support::{backend_tests, TestBackend, TestDatabase};
+use support::{backend_tests, migrate_binary, TestBackend, TestDatabase};
 
 /// What a test puts in a URL's password to check it is never printed.
 const PASSWORD: &str = "s3cret-pw";
-
-/// The built `migrate` example, next to this test's binary.
-fn migrate_binary() -> PathBuf {
-    let test_binary = std::env::current_exe().expect("the test binary knows its path");
-    let profile_dir = test_binary
-        .parent()
-        .and_then(Path::parent)
-        .expect("test binaries live in <target>/<profile>/deps");
-    let binary = profile_dir
-        .join("examples")
-        .join(format!("migrate{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.is_file(),
-        "{} is not built: run the tests with `--examples` (or `--example migrate`) and the `cli` feature",
-        binary.display()
-    );
-    binary
-}
 
 /// One invocation of the CLI.
 struct Run {

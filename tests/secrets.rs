@@ -210,6 +210,113 @@ fn malformed_urls(scheme: &str) -> Vec<String> {
     ]
 }
 
+/// Passwords as people write them into URLs, unencoded: distinctive pieces
+/// (`Zq` and five more characters) joined by the characters URL parsers cut
+/// at or choke on. Returns the password and its pieces: no output may show
+/// any piece, whatever a driver made of the URL.
+fn unencoded_password() -> impl proptest::strategy::Strategy<Value = (String, Vec<String>)> {
+    use proptest::prelude::*;
+    let separator = prop::sample::select(vec![
+        "@", ":", "/", "?", "#", "%", "%4", "%zz", "+", " ", "[", "]", "&", "=", ";", "'", "\"",
+        "\\", "é", "@@", ":@",
+    ]);
+    (
+        "Zq[a-z0-9]{5}",
+        prop::collection::vec((separator, "Zq[a-z0-9]{5}"), 0..3),
+    )
+        .prop_map(|(first, rest)| {
+            let mut password = first.clone();
+            let mut pieces = vec![first];
+            for (separator, piece) in rest {
+                password.push_str(separator);
+                password.push_str(&piece);
+                pieces.push(piece);
+            }
+            (password, pieces)
+        })
+}
+
+/// Every URL shape the property test writes a password into: against a
+/// closed port, and against the real server as a user it refuses.
+fn urls_holding(
+    password: &str,
+    scheme: &str,
+    server: &url::Url,
+    refused_user: &str,
+) -> Vec<String> {
+    let host = server.host_str().unwrap_or("127.0.0.1");
+    let port = server.port().unwrap_or(1);
+    vec![
+        format!("{scheme}://app:{password}@127.0.0.1:1/db"),
+        format!("{scheme}://{refused_user}:{password}@{host}:{port}/db"),
+        format!("{scheme}://{refused_user}:{password}@{host}:{port}"),
+    ]
+}
+
+/// Runs every driver's error path on URLs holding generated passwords (the
+/// pool's `build`, and the `migrate` command line as a process) and fails
+/// on any piece of a password in an error, `Debug` output, log line, or
+/// what the command printed.
+fn no_piece_of_any_password_is_shown<C: DatabaseConnection>(
+    scheme: &str,
+    admin_url: &str,
+    refused_user: &str,
+) {
+    let _logs = captured_logs();
+    let server = url::Url::parse(admin_url).expect("the admin URL parses");
+    let config = proptest::test_runner::Config {
+        cases: 24,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    };
+    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let outcome = runner.run(&unencoded_password(), |(password, pieces)| {
+        let logged_before = captured_logs().text().len();
+        let mut texts = Vec::new();
+        for url in urls_holding(&password, scheme, &server, refused_user) {
+            let pool = PoolConfig::new(&url)
+                .timeout(Duration::from_secs(5))
+                .build::<C>();
+            match pool {
+                Ok(_) => texts.push(format!("a pool was built for {}", retort::redact_url(&url))),
+                Err(error) => {
+                    texts.push(error.to_string());
+                    texts.push(format!("{error:?}"));
+                }
+            }
+            #[cfg(feature = "cli")]
+            {
+                let output = std::process::Command::new(support::migrate_binary())
+                    .env("DATABASE_URL", &url)
+                    .arg("--migrations")
+                    .arg(concat!(
+                        env!("CARGO_MANIFEST_DIR"),
+                        "/tests/fixtures/migrations/linear"
+                    ))
+                    .arg("current")
+                    .output()
+                    .expect("the migrate example runs");
+                proptest::prop_assert!(!output.status.success(), "current succeeded on {url}");
+                texts.push(String::from_utf8_lossy(&output.stdout).into_owned());
+                texts.push(String::from_utf8_lossy(&output.stderr).into_owned());
+            }
+        }
+        texts.push(captured_logs().text()[logged_before..].to_owned());
+        for piece in &pieces {
+            for text in &texts {
+                proptest::prop_assert!(
+                    !text.contains(piece.as_str()),
+                    "{piece} of the password {password:?} is shown: {text}"
+                );
+            }
+        }
+        Ok(())
+    });
+    if let Err(failure) = outcome {
+        panic!("{failure}");
+    }
+}
+
 #[cfg(feature = "postgres")]
 mod postgres {
     use diesel::connection::SimpleConnection;
@@ -313,6 +420,18 @@ mod postgres {
         shown.error("Pool::get after the kill", &after);
 
         shown.assert_no_password(20);
+    }
+
+    #[test]
+    fn no_piece_of_any_unencoded_password_is_shown() {
+        if Role::new().is_none() {
+            return;
+        }
+        no_piece_of_any_password_is_shown::<PgConnection>(
+            "postgres",
+            &admin_url(),
+            "retort_no_such_role",
+        );
     }
 }
 
@@ -443,5 +562,14 @@ mod mysql {
         drop(held);
 
         shown.assert_no_password(20);
+    }
+
+    #[test]
+    fn no_piece_of_any_unencoded_password_is_shown() {
+        if User::new().is_none() {
+            return;
+        }
+        // root has no password: any password is refused.
+        no_piece_of_any_password_is_shown::<MysqlConnection>("mysql", &admin_url(), "root");
     }
 }

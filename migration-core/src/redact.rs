@@ -23,6 +23,14 @@ pub const REDACTED: &str = "***";
 /// assert_eq!(redact_url("host=db password=hunter2"), "host=db password=***");
 /// ```
 pub fn redact_url(url: &str) -> String {
+    let shown = redact_url_syntax(url);
+    // A password the parser read otherwise than its author meant (an
+    // unencoded `@` or `/` in it) may have ended up as the host or the path.
+    without_secrets(shown, url)
+}
+
+/// [`redact_url`] by the URL's syntax alone.
+fn redact_url_syntax(url: &str) -> String {
     if looks_like_keyword_string(url) {
         return redact_keyword_string(url);
     }
@@ -50,17 +58,22 @@ pub fn redact_url(url: &str) -> String {
 /// assert!(!redact_password_in(&message, url).contains("hunter2"));
 /// ```
 pub fn redact_password_in(text: &str, url: &str) -> String {
-    let mut shown = if url.is_empty() {
+    let shown = if url.is_empty() {
         text.to_owned()
     } else {
         text.replace(url, &redact_url(url))
     };
-    for password in secrets_of(url) {
-        if !password.is_empty() {
-            shown = shown.replace(&password, REDACTED);
+    without_secrets(shown, url)
+}
+
+/// `text` with every secret of `url` replaced by [`REDACTED`].
+fn without_secrets(mut text: String, url: &str) -> String {
+    for secret in secrets_of(url) {
+        if !secret.is_empty() && secret != REDACTED {
+            text = text.replace(&secret, REDACTED);
         }
     }
-    shown
+    text
 }
 
 /// Whether a URL query parameter or libpq keyword holds a secret:
@@ -142,16 +155,41 @@ fn secrets_of(url: &str) -> Vec<String> {
         secrets.push(percent_decoded(raw));
         secrets.push(raw.to_owned());
     }
+    // Its pieces: a driver that reads the URL another way shows them as a
+    // host, a port or a database (libpq ends the userinfo at the first `@`,
+    // so `app:p@ss@host` gives the host `ss@host`).
+    let pieces: Vec<String> = secrets
+        .iter()
+        .flat_map(|secret| secret.split(is_url_delimiter))
+        .filter(|piece| piece.chars().count() >= MIN_PIECE)
+        .map(str::to_owned)
+        .collect();
+    secrets.extend(pieces);
     // Longest first, so a password is never half-replaced through a shorter
     // secret it contains.
-    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+    secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    secrets.dedup();
     secrets
 }
 
+/// The shortest piece of a password that is searched for on its own: a
+/// shorter one could be any word of a message.
+const MIN_PIECE: usize = 3;
+
+/// The characters at which a URL parser may cut a password it reads
+/// another way than intended.
+fn is_url_delimiter(ch: char) -> bool {
+    matches!(
+        ch,
+        '@' | ':' | '/' | '?' | '#' | '[' | ']' | '&' | '=' | ';' | ','
+    ) || ch.is_whitespace()
+}
+
 /// The password as written in a URL, parseable or not, read as leniently as
-/// a driver might: the userinfo ends at the last `@` before the first `/` (libpq's
-/// reading), before the first `/`, `?` or `#`, or anywhere; and when the
-/// password holds an `@`, each shorter reading of it too.
+/// a driver might: the userinfo ends at the last `@` before the first `/`,
+/// before the first `/`, `?` or `#`, or anywhere; and when the password
+/// holds an `@`, each shorter reading of it too (libpq ends it at the first
+/// `@`).
 fn lenient_passwords(url: &str) -> Vec<&str> {
     let Some((_, rest)) = url.split_once("://") else {
         return Vec::new();
@@ -297,6 +335,26 @@ mod tests {
         let keywords = format!("host=h sslpassword={SECRET}");
         assert_eq!(redact_url(&keywords), "host=h sslpassword=***");
         assert!(!redact_password_in(&format!("key {SECRET}"), &keywords).contains(SECRET));
+    }
+
+    /// libpq ends the userinfo at the first `@`, so the rest of a password
+    /// holding an unencoded `@` (or a `:` after it) comes back as the host
+    /// or the port.
+    #[test]
+    fn pieces_a_driver_reads_as_a_host_or_port_are_found() {
+        let url = "postgres://app:Zq7@canary@127.0.0.1/x";
+        let message = "could not translate host name \"canary@127.0.0.1\" to address";
+        let shown = redact_password_in(message, url);
+        assert!(!shown.contains("canary"), "{shown}");
+        assert!(shown.contains("127.0.0.1"), "{shown}");
+        let url = "postgres://app:Zq7@pass:word9@127.0.0.1:5999/x";
+        let message =
+            "invalid integer value \"word9@127.0.0.1:5999\" for connection option \"port\"";
+        let shown = redact_password_in(message, url);
+        assert!(
+            !shown.contains("word9") && !shown.contains("pass"),
+            "{shown}"
+        );
     }
 
     #[test]

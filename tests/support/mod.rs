@@ -106,6 +106,27 @@ macro_rules! execute_by_sql_query {
     };
 }
 
+/// The built `migrate` example (an application's `src/bin/migrate.rs`,
+/// `retort::cli::main` with models compiled in), next to the running test
+/// binary. `cargo nextest run` and `cargo test` build it with the `cli`
+/// feature; running one test file alone needs `--examples`.
+pub fn migrate_binary() -> std::path::PathBuf {
+    let test_binary = std::env::current_exe().expect("the test binary knows its path");
+    let profile_dir = test_binary
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("test binaries live in <target>/<profile>/deps");
+    let binary = profile_dir
+        .join("examples")
+        .join(format!("migrate{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.is_file(),
+        "{} is not built: run the tests with `--examples` (or `--example migrate`) and the `cli` feature",
+        binary.display()
+    );
+    binary
+}
+
 /// A name no other test, process or run uses.
 pub fn unique_name() -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
