@@ -59,6 +59,7 @@
 
 mod op;
 mod order;
+mod words;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

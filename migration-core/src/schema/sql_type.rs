@@ -68,3 +68,47 @@ impl SqlType {
         matches!(self, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt)
     }
 }
+
+/// The type in words a reader of any database knows: `BIGINT`,
+/// `VARCHAR(255)`, `NUMERIC(10, 2)`, an enum by its name and values, a
+/// custom type as the database spells it.
+///
+/// ```
+/// use retort_core::schema::SqlType;
+///
+/// assert_eq!(SqlType::Varchar(255).to_string(), "VARCHAR(255)");
+/// assert_eq!(SqlType::Numeric { precision: Some(10), scale: Some(2) }.to_string(), "NUMERIC(10, 2)");
+/// ```
+impl std::fmt::Display for SqlType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SqlType::SmallInt => f.write_str("SMALLINT"),
+            SqlType::Integer => f.write_str("INTEGER"),
+            SqlType::BigInt => f.write_str("BIGINT"),
+            SqlType::Real => f.write_str("REAL"),
+            SqlType::Double => f.write_str("DOUBLE PRECISION"),
+            SqlType::Numeric {
+                precision: Some(precision),
+                scale: Some(scale),
+            } => write!(f, "NUMERIC({precision}, {scale})"),
+            SqlType::Numeric {
+                precision: Some(precision),
+                scale: None,
+            } => write!(f, "NUMERIC({precision})"),
+            SqlType::Numeric { .. } => f.write_str("NUMERIC"),
+            SqlType::Boolean => f.write_str("BOOLEAN"),
+            SqlType::Text => f.write_str("TEXT"),
+            SqlType::Varchar(length) => write!(f, "VARCHAR({length})"),
+            SqlType::Char(length) => write!(f, "CHAR({length})"),
+            SqlType::Binary => f.write_str("BINARY"),
+            SqlType::Date => f.write_str("DATE"),
+            SqlType::Time => f.write_str("TIME"),
+            SqlType::Timestamp => f.write_str("TIMESTAMP"),
+            SqlType::TimestampTz => f.write_str("TIMESTAMP WITH TIME ZONE"),
+            SqlType::Uuid => f.write_str("UUID"),
+            SqlType::Json => f.write_str("JSON"),
+            SqlType::Enum { name, values } => write!(f, "enum {name} ({})", values.join(", ")),
+            SqlType::Custom(spelled) => f.write_str(spelled),
+        }
+    }
+}
