@@ -51,6 +51,7 @@ pub use retort_core::render::{self, render, RenderError};
 pub use retort_core::revision::{self, Migrations, NewRevision, Revision, RevisionError};
 pub use retort_core::runner::{
     migrate_to_head, Direction, MigrateError, MigrateErrorKind, Migrator, Report, ReportStep,
+    StampReport, UnfinishedRevision,
 };
 pub use retort_core::schema::{
     CheckConstraint, Column, ForeignKey, Index, IndexPart, Model, PrimaryKey, ReferentialAction,

@@ -87,7 +87,7 @@ pub fn assert_single_head(migrations: &Migrations) {
         [] => panic!("assert_single_head: the migrations have no revision, so no head"),
         heads => panic!(
             "assert_single_head: the migrations have {} heads: {}; \
-             merge them with `migrate merge heads -m \"merge\"` (a revision whose parents are all of them)",
+             join them with a merge revision (`merge heads`), whose parents are all of them",
             heads.len(),
             heads.join(", ")
         ),

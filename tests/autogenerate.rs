@@ -232,7 +232,7 @@ fn a_database_behind_its_migrations_is_refused<C: TestBackend>(db: &TestDatabase
     );
     let message = error.to_string();
     assert!(
-        message.contains(&id) && message.contains("upgrade head"),
+        message.contains(&id) && message.contains("upgrade the database to head"),
         "{message}"
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

@@ -227,11 +227,22 @@ fn check_lists_the_differences<C: TestBackend>(db: &TestDatabase<C>) {
     db.connect()
         .execute("CREATE TABLE drifted (id INTEGER PRIMARY KEY)")
         .unwrap();
+    db.connect()
+        .execute("ALTER TABLE users ADD COLUMN time_zone VARCHAR(40)")
+        .unwrap();
     let check = migrate(&url, &dir, &["check"]);
     let error = check.failed_with(1);
-    assert!(error.contains("differ"), "{check}");
-    assert!(check.stdout.contains("drop table on drifted"), "{check}");
+    assert!(error.contains("differ: 2 operation(s)"), "{check}");
+    // Every object by name, as Alembic's check lists them.
+    assert!(check.stdout.contains("  drop table drifted "), "{check}");
+    assert!(
+        check.stdout.contains("  drop column users.time_zone "),
+        "{check}"
+    );
     assert!(check.stdout.contains("destructive"), "{check}");
+    db.connect()
+        .execute("ALTER TABLE users DROP COLUMN time_zone")
+        .unwrap();
 
     // The drift written into a revision: behind it, `check` wants an
     // upgrade, and `check --destructive` names the destructive operation.
@@ -339,11 +350,131 @@ fn bad_input_is_one_clear_line<C: TestBackend>(db: &TestDatabase<C>) {
     assert!(missing.stderr.contains("init"), "{missing}");
 }
 
+/// An applied revision whose file was edited, or that lost its file: the
+/// run refuses with a hint naming the flag, the flag lets it go on, and
+/// `stamp` says that it re-recorded the checksum or removed the row.
+fn edited_and_missing_revisions_can_be_accepted<C: TestBackend>(db: &TestDatabase<C>) {
+    let url = url_of(db);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    migrate(&url, &dir, &["init"]).ok();
+    migrate(&url, &dir, &["revision", "--autogenerate", "-m", "tables"]).ok();
+    migrate(&url, &dir, &["revision", "-m", "nothing yet"]).ok();
+    migrate(&url, &dir, &["upgrade"]).ok();
+    // Both files may carry the same second in their names: tell them apart
+    // by their message.
+    let mut files = revision_files(&dir);
+    files.sort_by_key(|file| {
+        std::fs::read_to_string(file)
+            .unwrap()
+            .contains("nothing yet")
+    });
+    let (first, second) = (id_of(&files[0]), id_of(&files[1]));
+
+    let edited = std::fs::read_to_string(&files[0]).unwrap().replacen(
+        "-- retort:up\n",
+        "-- retort:up\n-- reviewed again\n",
+        1,
+    );
+    std::fs::write(&files[0], edited).unwrap();
+    let refused = migrate(&url, &dir, &["current"]);
+    assert!(refused.failed_with(1).contains("has changed"), "{refused}");
+    assert!(
+        refused
+            .stderr
+            .contains("hint: to accept the edit, run with --allow-edited"),
+        "{refused}"
+    );
+    migrate(&url, &dir, &["current", "--allow-edited"]).ok();
+    let stamp = migrate(&url, &dir, &["stamp", "head"]);
+    assert!(
+        stamp
+            .ok()
+            .stdout
+            .contains(&format!("Re-recorded the checksum of revision {first}")),
+        "{stamp}"
+    );
+    migrate(&url, &dir, &["current"]).ok();
+
+    std::fs::remove_file(&files[1]).unwrap();
+    let refused = migrate(&url, &dir, &["current"]);
+    assert!(
+        refused
+            .failed_with(1)
+            .contains("no migration file declares it"),
+        "{refused}"
+    );
+    assert!(refused.stderr.contains("--allow-missing"), "{refused}");
+    let current = migrate(&url, &dir, &["--allow-missing", "current", "-q"]);
+    assert_eq!(current.ok().stdout, format!("{first} (head)\n"));
+    let stamp = migrate(&url, &dir, &["stamp", "head"]);
+    assert!(
+        stamp
+            .ok()
+            .stdout
+            .contains(&format!("Removed revision {second} from the version table")),
+        "{stamp}"
+    );
+    migrate(&url, &dir, &["current"]).ok();
+}
+
 backend_tests!(
     full_session,
     check_lists_the_differences,
-    bad_input_is_one_clear_line
+    bad_input_is_one_clear_line,
+    edited_and_missing_revisions_can_be_accepted
 );
+
+/// A revision MySQL left failed part-way: `upgrade` names the statement
+/// and says what to do with this program's command; `current` and `history`
+/// show the revision as failed with the statement and the error.
+#[cfg(feature = "mysql")]
+#[test]
+fn a_failed_mysql_revision_is_shown_with_its_statement() {
+    support::run::<diesel::MysqlConnection>(|db| {
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("migrations");
+        migrate(&db.url, &dir, &["init"]).ok();
+        let revision = "f1f1f1f1f1f1";
+        std::fs::write(
+            dir.join(format!("20240101000000_{revision}_twice.sql")),
+            format!("-- retort:revision {revision}\n-- retort:message twice\n-- retort:up\nCREATE TABLE twice (id INT);\nCREATE TABLE twice (id INT);\n-- retort:down\nDROP TABLE twice;\n"),
+        )
+        .unwrap();
+        let upgrade = migrate(&db.url, &dir, &["upgrade"]);
+        assert!(
+            upgrade.failed_with(1).contains("failed at statement 2"),
+            "{upgrade}"
+        );
+        assert!(
+            upgrade.stderr.contains(&format!("hint: `migrate current` shows the statement that failed; once the database is repaired, run `migrate stamp {revision}`")),
+            "{upgrade}"
+        );
+
+        let current = migrate(&db.url, &dir, &["current"]);
+        let shown = &current.ok().stdout;
+        assert!(shown.contains(&format!("{revision} (failed)")), "{current}");
+        assert!(
+            shown.contains("failed at: CREATE TABLE twice (id INT)"),
+            "{current}"
+        );
+        assert!(
+            shown.contains("error: ") && shown.contains("already exists"),
+            "{current}"
+        );
+
+        let history = migrate(&db.url, &dir, &["history", "--indicate-current"]);
+        let shown = &history.ok().stdout;
+        assert!(
+            shown.contains(&format!("<base> -> {revision} (head) (failed), twice")),
+            "{history}"
+        );
+        assert!(
+            shown.contains("failed at: CREATE TABLE twice (id INT)"),
+            "{history}"
+        );
+    });
+}
 
 /// An unreachable server: one line naming the database (password
 /// redacted), a hint, exit code 1; on every backend compiled in.

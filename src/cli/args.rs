@@ -37,6 +37,15 @@ pub(crate) struct GlobalArgs {
     /// Print more: the database and directory used, each revision's details.
     #[arg(short, long, global = true)]
     pub(crate) verbose: bool,
+
+    /// Accept applied revisions whose file changed since (`stamp` then
+    /// re-records their checksums).
+    #[arg(long, global = true)]
+    pub(crate) allow_edited: bool,
+
+    /// Accept applied revisions that no file declares any more.
+    #[arg(long, global = true)]
+    pub(crate) allow_missing: bool,
 }
 
 /// The commands, with Alembic's names and meanings.

@@ -183,6 +183,20 @@ impl CliError {
             CliError::Revision(error) => return revision_hint(error, program),
             CliError::Migrate(error) => match error.kind() {
                 MigrateErrorKind::Revision(error) => return revision_hint(error, program),
+                MigrateErrorKind::Edited { revision, .. } => format!(
+                    "to accept the edit, run with --allow-edited, or `{program} --allow-edited stamp {revision}` to re-record its checksum"
+                ),
+                MigrateErrorKind::Missing { .. } => {
+                    "to go on without its file, run with --allow-missing".to_owned()
+                }
+                MigrateErrorKind::Unfinished { revision, .. }
+                | MigrateErrorKind::StatementFailed {
+                    revision,
+                    rolled_back: false,
+                    ..
+                } => format!(
+                    "`{program} current` shows the statement that failed; once the database is repaired, run `{program} stamp {revision}` if its changes are all in place, or stamp its parent if you undid them"
+                ),
                 _ => return None,
             },
             CliError::Autogenerate(error) => match error {

@@ -42,7 +42,7 @@ use clap::Parser;
 
 pub use error::CliError;
 
-use crate::{Migrations, Schema};
+use crate::{Migrations, Migrator, Schema};
 use args::Cli;
 use connect::{AnyConnection, DatabaseUrl};
 use output::{one_line, Printer, Verbosity};
@@ -109,6 +109,8 @@ where
             .migrations
             .unwrap_or_else(|| PathBuf::from(migrations_dir)),
         url: cli.global.url.map(DatabaseUrl::new),
+        allow_edited: cli.global.allow_edited,
+        allow_missing: cli.global.allow_missing,
         program,
     };
     match commands::execute(cli.command, &context) {
@@ -176,6 +178,10 @@ pub(crate) struct Context {
     schema: Option<Schema>,
     migrations_dir: PathBuf,
     url: Option<DatabaseUrl>,
+    /// `--allow-edited`.
+    allow_edited: bool,
+    /// `--allow-missing`.
+    allow_missing: bool,
     /// How the user runs this program, for hints.
     program: String,
     out: Printer,
@@ -213,6 +219,13 @@ impl Context {
             ));
         }
         Ok(migrations)
+    }
+
+    /// A migrator over `migrations` with the command line's options.
+    fn migrator<'m>(&self, migrations: &'m Migrations) -> Migrator<'m> {
+        Migrator::new(migrations)
+            .allow_edited_revisions(self.allow_edited)
+            .allow_missing_revisions(self.allow_missing)
     }
 
     /// The database URL, or the error saying `command` needs one.

@@ -212,6 +212,8 @@ fn branches_and_merges<C: TestBackend>(db: &TestDatabase<C>) {
             .contains("hint: join them with `retort merge heads"),
         "{upgrade}"
     );
+    // The message names this program's commands, never another's.
+    assert!(!upgrade.stderr.contains("migrate"), "{upgrade}");
 
     let revision = retort(url, &dir, &["revision", "-m", "after both"]);
     assert_eq!(

@@ -16,7 +16,7 @@ pub enum AutogenerateError {
 
     /// The migrations have several heads, so a new revision would not know
     /// which one to follow.
-    #[error("the migrations in {dir} have {} heads ({}): merge them first with `migrate merge heads -m \"merge\"`, then autogenerate", .heads.len(), .heads.join(", "))]
+    #[error("the migrations in {dir} have {} heads ({}): join them with a merge revision first (`merge heads`), then autogenerate", .heads.len(), .heads.join(", "))]
     MultipleHeads {
         /// The migrations directory.
         dir: String,
@@ -26,7 +26,7 @@ pub enum AutogenerateError {
 
     /// The database lacks revisions of the directory: a diff against it
     /// would write their changes a second time.
-    #[error("the database is not up to date with {dir}: revision(s) {} are not applied; run `migrate upgrade head` first, then autogenerate", .pending.join(", "))]
+    #[error("the database is not up to date with {dir}: revision(s) {} are not applied; upgrade the database to head first, then autogenerate", .pending.join(", "))]
     NotUpToDate {
         /// The migrations directory.
         dir: String,

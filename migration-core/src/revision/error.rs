@@ -109,7 +109,7 @@ pub enum RevisionError {
     },
 
     /// `head` was asked for but the graph has several.
-    #[error("the migrations have {} heads ({}): merge them with `migrate merge heads -m \"merge\"`, or upgrade to `heads` to apply every branch", .heads.len(), .heads.join(", "))]
+    #[error("the migrations have {} heads ({}): join them with a merge revision (`merge heads`), or upgrade to `heads` to apply every branch", .heads.len(), .heads.join(", "))]
     MultipleHeads {
         /// Every head.
         heads: Vec<String>,

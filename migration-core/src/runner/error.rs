@@ -73,10 +73,10 @@ impl<E: Into<MigrateErrorKind>> From<E> for MigrateError {
 
 /// How to get past a revision MySQL left half-applied; shared by the
 /// messages that need it.
-const RESOLVE: &str = "repair the database by hand, then run `stamp` with this revision if its changes are now all in place (or with its parent if you undid them), and run again";
+const RESOLVE: &str = "repair the database by hand, then stamp this revision if its changes are now all in place (or its parent if you undid them), and run again";
 
 /// The state after a lock failure part-way outside a transaction.
-const RESOLVE_LOCK: &str = "the statements before it took effect (they ran outside a transaction) and the revision is recorded as failed: repair the database by hand, then run `stamp` with this revision if its changes are now all in place (or with its parent if you undid them)";
+const RESOLVE_LOCK: &str = "the statements before it took effect (they ran outside a transaction) and the revision is recorded as failed: repair the database by hand, then stamp this revision if its changes are now all in place (or its parent if you undid them)";
 
 /// What went wrong in a run.
 #[derive(Debug, thiserror::Error)]
@@ -93,7 +93,7 @@ pub enum MigrateErrorKind {
     /// A statement of a revision failed. Where the revision ran in a
     /// transaction it was rolled back; otherwise it is recorded as failed
     /// and later runs refuse until it is resolved.
-    #[error("revision {revision} ({file}) failed at statement {index}: {source}; {}; the statement: {statement}", if *.rolled_back { "it was rolled back and the database is as it was before it" } else { "the statements before it took effect (this database commits DDL at once) and the revision is recorded as failed: repair the database by hand, then run `stamp` with this revision if its changes are now all in place (or with its parent if you undid them), and run again" })]
+    #[error("revision {revision} ({file}) failed at statement {index}: {source}; {}; the statement: {statement}", if *.rolled_back { "it was rolled back and the database is as it was before it" } else { "the statements before it took effect (this database commits DDL at once) and the revision is recorded as failed: repair the database by hand, then stamp this revision if its changes are now all in place (or its parent if you undid them), and run again" })]
     StatementFailed {
         /// The revision.
         revision: String,
@@ -127,7 +127,7 @@ pub enum MigrateErrorKind {
     },
 
     /// An applied revision's file has changed since.
-    #[error("revision {revision} was applied but its file {file} has changed since (its checksum differs): restore the file and put the change in a new revision, or allow it with `Migrator::allow_edited_revisions(true)`")]
+    #[error("revision {revision} was applied but its file {file} has changed since (its checksum differs): restore the file and put the change in a new revision, or allow edited revisions (`Migrator::allow_edited_revisions`); stamping re-records its checksum")]
     Edited {
         /// The revision.
         revision: String,
@@ -136,7 +136,7 @@ pub enum MigrateErrorKind {
     },
 
     /// An applied revision has no file any more.
-    #[error("revision {revision} is applied to the database but no migration file declares it: restore its file, or allow it with `Migrator::allow_missing_revisions(true)`")]
+    #[error("revision {revision} is applied to the database but no migration file declares it: restore its file, or allow missing revisions (`Migrator::allow_missing_revisions`)")]
     Missing {
         /// The revision.
         revision: String,

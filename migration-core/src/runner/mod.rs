@@ -75,7 +75,7 @@ pub(crate) use lock_limits::postgres_millis;
 use lock_limits::{locked_object, RetryPolicy};
 #[doc(hidden)]
 pub use lock_limits::{LockLimits, SavedSettings};
-pub use report::{Direction, Report, ReportStep};
+pub use report::{Direction, Report, ReportStep, StampReport, UnfinishedRevision};
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 pub(crate) use store::database_message;
 #[doc(hidden)]
@@ -332,15 +332,45 @@ impl<'m> Migrator<'m> {
         self.run(conn, target, Direction::Downgrade)
     }
 
+    /// The revision an earlier run left part-way, if any (MySQL, or a
+    /// `-- retort:transaction off` revision), with the statement that failed
+    /// or was running and the database's error: what `current` shows next
+    /// to where the database is.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Migrator::current`].
+    pub fn unfinished<C: DatabaseConnection>(
+        &self,
+        conn: &mut C,
+    ) -> Result<Option<UnfinishedRevision>> {
+        let graph = self.graph()?;
+        let Some(row) = self.read_state(conn, graph)?.unfinished else {
+            return Ok(None);
+        };
+        let failure = conn.version_failure(&row.revision)?;
+        Ok(Some(UnfinishedRevision {
+            revision: row.revision,
+            status: row.status,
+            statement: failure.failed_statement,
+            error: failure.failure,
+        }))
+    }
+
     /// Records `target` (`head`, `heads`, `base`, a revision) as where the
     /// database is, without running any SQL: afterwards exactly the target
     /// and its ancestors are recorded as applied. Also the way past a
     /// revision MySQL left failed, once the database is repaired by hand.
     ///
+    /// Stamping records each revision's checksum as its file has it now:
+    /// an applied revision whose file was edited is accepted from then on,
+    /// and rows of revisions no file declares are removed. The
+    /// [`StampReport`] names both, and each is logged as a warning.
+    ///
     /// # Errors
     ///
     /// An unknown target, or the database refused the version table.
-    pub fn stamp<C: DatabaseConnection>(&self, conn: &mut C, target: &str) -> Result<()> {
+    pub fn stamp<C: DatabaseConnection>(&self, conn: &mut C, target: &str) -> Result<StampReport> {
         let graph = self.graph()?;
         let marks = graph.stamp_set(target)?;
         conn.prepare_connection()?;
@@ -349,9 +379,19 @@ impl<'m> Migrator<'m> {
         if run_lock {
             self.lock_run(conn)?;
         }
-        let result = (|| -> Result<()> {
+        let result = (|| -> Result<StampReport> {
             conn.begin_locked()?;
+            let mut report = StampReport::default();
             let written = (|| -> diesel::QueryResult<()> {
+                for row in conn.read_versions()? {
+                    match graph.position(row.revision.as_str()) {
+                        None => report.forgotten.push(row.revision.to_string()),
+                        Some(at) if marks[at] && row.checksum != *graph.at(at).checksum => {
+                            report.re_recorded.push(row.revision.to_string());
+                        }
+                        Some(_) => {}
+                    }
+                }
                 conn.delete_all_versions()?;
                 for at in (0..marks.len()).filter(|&at| marks[at]) {
                     let revision = graph.at(at);
@@ -374,7 +414,19 @@ impl<'m> Migrator<'m> {
                 }
             }
             tracing::info!("Stamped {target}");
-            Ok(())
+            for revision in &report.re_recorded {
+                tracing::warn!(
+                    revision = %revision,
+                    "Stamp re-recorded the checksum of revision {revision}, whose file was edited after it was applied"
+                );
+            }
+            for revision in &report.forgotten {
+                tracing::warn!(
+                    revision = %revision,
+                    "Stamp removed the row of revision {revision}, which no migration file declares"
+                );
+            }
+            Ok(report)
         })();
         if run_lock {
             conn.unlock_run()?;

@@ -1,4 +1,5 @@
-//! What a run did.
+//! What a run did, what a stamp changed, and a revision a run left
+//! unfinished.
 
 use std::time::Duration;
 
@@ -56,4 +57,34 @@ impl Report {
     pub(crate) fn push(&mut self, step: ReportStep) {
         self.steps.push(step);
     }
+}
+
+/// What [`Migrator::stamp`](super::Migrator::stamp) changed besides where
+/// the database is recorded to be.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StampReport {
+    /// Applied revisions whose file had changed since: their recorded
+    /// checksum was replaced with the file's, so the edit is accepted from
+    /// now on.
+    pub re_recorded: Vec<String>,
+    /// Revisions recorded as applied that no file declares: their rows
+    /// were removed.
+    pub forgotten: Vec<String>,
+}
+
+/// A revision an earlier run left part-way (MySQL, or `-- retort:transaction
+/// off`): the runner refuses to go on until it is repaired and stamped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnfinishedRevision {
+    /// The revision id.
+    pub revision: String,
+    /// Its status in the version table: `failed` or `revert_failed` after a
+    /// statement failed, `running` or `reverting` when the process died.
+    pub status: String,
+    /// The statement that failed, or that was running.
+    pub statement: Option<String>,
+    /// The database's error for that statement, when it failed.
+    pub error: Option<String>,
 }

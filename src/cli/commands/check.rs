@@ -4,7 +4,7 @@ use crate::cli::args::CheckArgs;
 use crate::cli::connect::with_connection;
 use crate::cli::output::{count_label, Tone};
 use crate::cli::{CliError, Context};
-use crate::{DatabaseConnection, Migrations, Migrator, Op, Schema};
+use crate::{DatabaseConnection, Migrations, Schema};
 
 /// `check [--destructive | --online]`.
 pub(super) fn check(context: &Context, args: &CheckArgs) -> Result<(), CliError> {
@@ -26,7 +26,7 @@ fn check_on<C: DatabaseConnection>(
     migrations: &Migrations,
     args: &CheckArgs,
 ) -> Result<(), CliError> {
-    let pending = Migrator::new(migrations).pending(conn)?;
+    let pending = context.migrator(migrations).pending(conn)?;
     if !pending.is_empty() {
         if !args.destructive {
             return Err(CliError::NotAtHead { pending });
@@ -49,13 +49,12 @@ fn check_on<C: DatabaseConnection>(
     for op in diff.ops() {
         let line = match op.destructive() {
             Some(why) => format!(
-                "  {} {}",
-                describe(op),
+                "  {op} {}",
                 context
                     .out
                     .paint(Tone::Warn, &format!("(destructive: {why})"))
             ),
-            None => format!("  {}", describe(op)),
+            None => format!("  {op}"),
         };
         context.out.data(&line);
     }
@@ -120,7 +119,7 @@ fn lint_pending<C: DatabaseConnection>(
         ));
         return Ok(());
     }
-    let pending = Migrator::new(migrations).pending(conn)?;
+    let pending = context.migrator(migrations).pending(conn)?;
     let graph = migrations.graph()?;
     let mut count = 0;
     for id in &pending {
@@ -143,38 +142,4 @@ fn lint_pending<C: DatabaseConnection>(
 /// the note that a revision has no down section.
 fn is_destructive(warning: &str) -> bool {
     !warning.starts_with("no down section")
-}
-
-/// "add column on users": the op's kind in words and the table it works on.
-fn describe(op: &Op) -> String {
-    let debug = format!("{op:?}");
-    let variant = debug
-        .split(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or_default();
-    let mut kind = String::new();
-    for ch in variant.chars() {
-        if ch.is_uppercase() && !kind.is_empty() {
-            kind.push(' ');
-        }
-        kind.extend(ch.to_lowercase());
-    }
-    match op.table() {
-        Some(table) => format!("{kind} on {table}"),
-        None => kind,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{Column, SqlType, Table};
-
-    #[test]
-    fn ops_are_described_in_words() {
-        let op = Op::CreateTable {
-            table: Table::new("users").column(Column::new("id", SqlType::BigInt)),
-        };
-        assert_eq!(describe(&op), "create table on users");
-    }
 }

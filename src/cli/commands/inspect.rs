@@ -6,15 +6,16 @@ use crate::cli::args::HistoryArgs;
 use crate::cli::connect::with_connection;
 use crate::cli::output::{parents_label, Tone};
 use crate::cli::{CliError, Context};
-use crate::{Migrations, Migrator, Revision, RevisionError};
+use crate::{DatabaseConnection, Migrations, Revision, RevisionError, UnfinishedRevision};
 use retort_core::revision::RevisionGraph;
 
-/// `current [-v]`.
+/// `current [-v]`: where the database is, and a revision an earlier run
+/// left part-way with the statement that failed.
 pub(super) fn current(context: &Context) -> Result<(), CliError> {
     let migrations = context.migrations()?;
     let graph = migrations.graph()?;
-    let current = current_revisions(context, &migrations, "current")?;
-    if current.is_empty() {
+    let (current, unfinished) = current_revisions(context, &migrations, "current")?;
+    if current.is_empty() && unfinished.is_none() {
         context
             .out
             .info("The database is at <base>: no revision is applied");
@@ -29,7 +30,36 @@ pub(super) fn current(context: &Context) -> Result<(), CliError> {
         };
         print_revision(context, revision, marks);
     }
+    if let Some(unfinished) = &unfinished {
+        let revision = graph.find(&unfinished.revision)?;
+        print_revision(context, revision, &format!(" ({})", unfinished.status));
+        print_unfinished(context, unfinished);
+    }
     Ok(())
+}
+
+/// The statement a revision failed at (or was running), and the error.
+fn print_unfinished(context: &Context, unfinished: &UnfinishedRevision) {
+    let out = &context.out;
+    if let Some(statement) = &unfinished.statement {
+        let verb = if unfinished.error.is_some() {
+            "failed at"
+        } else {
+            "stopped in"
+        };
+        out.data(&format!(
+            "    {}: {}",
+            out.paint(Tone::Warn, verb),
+            statement.trim()
+        ));
+    }
+    if let Some(error) = &unfinished.error {
+        out.data(&format!(
+            "    {}: {}",
+            out.paint(Tone::Warn, "error"),
+            error.trim()
+        ));
+    }
 }
 
 /// `heads`.
@@ -74,10 +104,10 @@ pub(super) fn history(context: &Context, args: &HistoryArgs) -> Result<(), CliEr
             .rev_range
             .as_deref()
             .is_some_and(|range| range.contains("current"));
-    let current = if needs_current {
+    let (current, unfinished) = if needs_current {
         current_revisions(context, &migrations, "history --indicate-current")?
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
     let revisions = match &args.rev_range {
         None => graph.revisions().iter().collect(),
@@ -98,6 +128,12 @@ pub(super) fn history(context: &Context, args: &HistoryArgs) -> Result<(), CliEr
         if args.indicate_current && current.iter().any(|id| id == revision.id()) {
             marks.push_str(" (current)");
         }
+        let unfinished = unfinished
+            .as_ref()
+            .filter(|unfinished| unfinished.revision == revision.id());
+        if let Some(unfinished) = unfinished {
+            marks.push_str(&format!(" ({})", unfinished.status));
+        }
         if context.out.verbose() {
             print_revision(context, revision, &marks);
             context.out.data("");
@@ -108,6 +144,9 @@ pub(super) fn history(context: &Context, args: &HistoryArgs) -> Result<(), CliEr
                 context.out.paint(Tone::Name, revision.id()),
                 revision.message()
             ));
+        }
+        if let Some(unfinished) = unfinished {
+            print_unfinished(context, unfinished);
         }
     }
     Ok(())
@@ -160,15 +199,24 @@ pub(super) fn show(context: &Context, target: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The revisions the database is at.
+/// The revisions the database is at, and the one an earlier run left
+/// part-way, if any.
 fn current_revisions(
     context: &Context,
     migrations: &Migrations,
     command: &'static str,
-) -> Result<Vec<String>, CliError> {
+) -> Result<(Vec<String>, Option<UnfinishedRevision>), CliError> {
     let mut conn = context.connect(command)?;
-    let migrator = Migrator::new(migrations);
-    Ok(with_connection!(&mut conn, conn => migrator.current(conn))?)
+    with_connection!(&mut conn, conn => current_on(context, conn, migrations))
+}
+
+fn current_on<C: DatabaseConnection>(
+    context: &Context,
+    conn: &mut C,
+    migrations: &Migrations,
+) -> Result<(Vec<String>, Option<UnfinishedRevision>), CliError> {
+    let migrator = context.migrator(migrations);
+    Ok((migrator.current(conn)?, migrator.unfinished(conn)?))
 }
 
 /// One revision: one line, or with `--verbose` its details.

@@ -30,8 +30,20 @@ pub(super) fn stamp(context: &Context, target: &str) -> Result<(), CliError> {
     let migrations = context.migrations()?;
     let mut conn = context.connect("stamp")?;
     with_connection!(&mut conn, conn => {
-        let migrator = Migrator::new(&migrations);
-        migrator.stamp(conn, target)?;
+        let migrator = context.migrator(&migrations);
+        let report = migrator.stamp(conn, target)?;
+        for revision in &report.re_recorded {
+            context.out.info(&format!(
+                "Re-recorded the checksum of revision {}: its file was edited after it was applied, and the edit is accepted from now on",
+                context.out.paint(Tone::Name, revision)
+            ));
+        }
+        for revision in &report.forgotten {
+            context.out.info(&format!(
+                "Removed revision {} from the version table: no migration file declares it",
+                context.out.paint(Tone::Name, revision)
+            ));
+        }
         let at = position(context, &migrator, &migrator.current(conn)?);
         context.out.info(&format!("Stamped {target}: the database is recorded at {at}, no SQL was run"));
         Ok(())
@@ -49,7 +61,7 @@ fn offline_sql(
     let migrations = context.migrations()?;
     let backend = context.url(command)?.backend();
     let (from, to) = target.split_once(':').unwrap_or((default_from, target));
-    let script = Migrator::new(&migrations).sql(backend, from, to)?;
+    let script = context.migrator(&migrations).sql(backend, from, to)?;
     context.out.data(script.trim_end());
     Ok(())
 }
@@ -72,7 +84,7 @@ fn run_on<C: DatabaseConnection>(
     direction: Direction,
     target: &str,
 ) -> Result<(), CliError> {
-    let migrator = Migrator::new(migrations);
+    let migrator = context.migrator(migrations);
     let started = Instant::now();
     let result = match direction {
         Direction::Upgrade => migrator.upgrade(conn, target),
