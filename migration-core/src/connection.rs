@@ -31,7 +31,7 @@ pub trait DatabaseConnection:
     + Send
     + sealed::Sealed
     + crate::introspect::IntrospectCatalog
-    + crate::runner::VersionTableConnection
+    + crate::backend::VersionTableConnection
     + 'static
 {
     /// The database behind this connection.

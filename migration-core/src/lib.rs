@@ -29,12 +29,8 @@ pub mod revision;
 pub mod runner;
 pub mod schema;
 
-/// The table where the runner records applied revisions. Introspection never
-/// reports it, and the diff never touches it.
-pub const VERSION_TABLE: &str = "retort_migrations";
-
 pub use autogen::{autogenerate, autogenerate_with, AutogenerateError, AutogenerateOptions};
-pub use backend::{Backend, BackendKind};
+pub use backend::{Backend, BackendKind, VERSION_TABLE};
 pub use connection::DatabaseConnection;
 pub use diff::{diff, Diff, DiffWarning, Op};
 #[doc(hidden)]

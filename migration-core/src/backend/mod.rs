@@ -10,10 +10,16 @@
 //! written for any database; talking to one needs its feature (`postgres`,
 //! `mysql`, `sqlite`).
 
+mod lock_limits;
 mod mysql;
 mod postgres;
+pub(crate) mod spelling;
 mod sqlite;
 mod stored_form;
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+mod version_sql;
+mod version_table;
+mod version_text;
 
 use std::fmt;
 
@@ -21,9 +27,30 @@ use crate::diff::{Diff, Op};
 use crate::render::RenderError;
 use crate::schema::{Schema, SqlType};
 
+#[cfg(feature = "mysql")]
+pub(crate) use lock_limits::mysql_seconds;
+#[cfg(feature = "postgres")]
+pub(crate) use lock_limits::postgres_millis;
+pub(crate) use lock_limits::LockLimits;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) use lock_limits::SavedSettings;
 pub use mysql::MysqlBackend;
 pub use postgres::PostgresBackend;
 pub use sqlite::SqliteBackend;
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+pub(crate) use version_sql::{
+    read_diesel_versions, values_placeholders, CountRow, DieselVersionRow, StatusRow,
+    INSERT_COLUMNS,
+};
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) use version_table::database_message;
+pub(crate) use version_table::{
+    FailureRow, NewVersion, VersionRow, VersionTableConnection, STATUS_APPLIED, STATUS_FAILED,
+    STATUS_REVERTING, STATUS_REVERT_FAILED, STATUS_RUNNING,
+};
+pub use version_table::{DIESEL_VERSION_TABLE, VERSION_TABLE};
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+pub(crate) use version_text::VersionText;
 
 /// One database's dialect. Shared SQL lives in default methods; required
 /// methods are the places where dialects really differ.
@@ -86,7 +113,7 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
     }
 
     /// `CREATE TABLE IF NOT EXISTS` for the runner's version table,
-    /// [`VERSION_TABLE`](crate::VERSION_TABLE).
+    /// [`VERSION_TABLE`].
     fn version_table_sql(&self) -> String;
 
     /// The lines an offline script (`upgrade --sql`) starts with after its

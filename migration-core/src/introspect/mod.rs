@@ -103,17 +103,17 @@
 pub(crate) mod assemble;
 mod error;
 mod options;
-pub(crate) mod text;
 
 /// The bookkeeping tables introspection never reports: retort's version
 /// table and diesel_migrations'.
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-pub(crate) const BOOKKEEPING_TABLES: [&str; 2] =
-    [crate::VERSION_TABLE, crate::revision::DIESEL_VERSION_TABLE];
+pub(crate) const BOOKKEEPING_TABLES: [&str; 2] = [VERSION_TABLE, DIESEL_VERSION_TABLE];
 
 pub use error::{IntrospectError, Result};
 pub use options::IntrospectOptions;
 
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+use crate::backend::{DIESEL_VERSION_TABLE, VERSION_TABLE};
 use crate::schema::Schema;
 use crate::DatabaseConnection;
 

@@ -19,8 +19,7 @@ use sha2::{Digest, Sha256};
 use super::error::RevisionError;
 use super::file::{checksum, Revision, REVISION_ID_LENGTH};
 
-/// The table where diesel_migrations records the versions it ran.
-pub const DIESEL_VERSION_TABLE: &str = "__diesel_schema_migrations";
+pub use crate::backend::DIESEL_VERSION_TABLE;
 
 /// The files of one diesel migration folder.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -11,8 +11,8 @@
 
 use std::collections::HashSet;
 
-use super::store::{NewVersion, STATUS_APPLIED};
 use super::Result;
+use crate::backend::{NewVersion, STATUS_APPLIED};
 use crate::revision::RevisionGraph;
 use crate::DatabaseConnection;
 

@@ -180,14 +180,16 @@ pub enum MigrateErrorKind {
 
 fn describe_state(state: &str) -> &'static str {
     match state {
-        super::store::STATUS_FAILED => "failed part-way in an earlier run",
-        super::store::STATUS_RUNNING => {
+        crate::backend::STATUS_FAILED => "failed part-way in an earlier run",
+        crate::backend::STATUS_RUNNING => {
             "was interrupted in an earlier run (the process died or lost its connection)"
         }
-        super::store::STATUS_REVERT_FAILED => {
+        crate::backend::STATUS_REVERT_FAILED => {
             "failed part-way while being reverted in an earlier run"
         }
-        super::store::STATUS_REVERTING => "was interrupted while being reverted in an earlier run",
+        crate::backend::STATUS_REVERTING => {
+            "was interrupted while being reverted in an earlier run"
+        }
         _ => "is in an unknown state in the version table",
     }
 }

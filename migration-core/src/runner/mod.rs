@@ -56,38 +56,21 @@
 
 mod diesel_history;
 mod error;
-mod lock_limits;
 mod offline;
 mod report;
-mod store;
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-mod version_sql;
-mod version_text;
+mod retry;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 pub use error::{MigrateError, MigrateErrorKind, Result};
-#[cfg(feature = "mysql")]
-pub(crate) use lock_limits::mysql_seconds;
-#[cfg(feature = "postgres")]
-pub(crate) use lock_limits::postgres_millis;
-use lock_limits::{locked_object, RetryPolicy};
-#[doc(hidden)]
-pub use lock_limits::{LockLimits, SavedSettings};
 pub use report::{Direction, Report, ReportStep, StampReport, UnfinishedRevision};
-#[cfg(any(feature = "postgres", feature = "mysql"))]
-pub(crate) use store::database_message;
-#[doc(hidden)]
-pub use store::{
-    CountRow, DieselVersionRow, FailureRow, NewVersion, StatusRow, VersionRow,
-    VersionTableConnection, STATUS_APPLIED, STATUS_FAILED, STATUS_REVERTING, STATUS_REVERT_FAILED,
-    STATUS_RUNNING,
+use retry::{locked_object, RetryPolicy};
+
+use crate::backend::{
+    FailureRow, LockLimits, NewVersion, VersionRow, STATUS_APPLIED, STATUS_FAILED,
+    STATUS_REVERTING, STATUS_REVERT_FAILED, STATUS_RUNNING,
 };
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-pub(crate) use version_sql::{read_diesel_versions, values_placeholders, INSERT_COLUMNS};
-#[doc(hidden)]
-pub use version_text::VersionText;
 
 /// The most revisions one transaction applies (PostgreSQL, SQLite): few
 /// enough to stay clear of PostgreSQL's lock table, many enough that

@@ -26,10 +26,8 @@
 
 use std::fmt::Write as _;
 
-use super::store::{STATUS_APPLIED, STATUS_RUNNING};
-use crate::backend::Backend;
+use crate::backend::{Backend, STATUS_APPLIED, STATUS_REVERTING, STATUS_RUNNING, VERSION_TABLE};
 use crate::revision::{split_statements, Revision, RevisionError, RevisionGraph, Target};
-use crate::VERSION_TABLE;
 
 /// The script taking a database from `from` to `to`, in either direction.
 pub(crate) fn script(
@@ -164,7 +162,7 @@ impl Script<'_> {
     /// before the first, so one that stops part-way says so.
     fn outside_transaction(&mut self, revision: &Revision, statements: &[String], downgrade: bool) {
         if downgrade {
-            self.set_status(revision, super::store::STATUS_REVERTING);
+            self.set_status(revision, STATUS_REVERTING);
         } else {
             self.insert_row(revision, STATUS_RUNNING);
         }

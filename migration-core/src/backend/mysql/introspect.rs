@@ -33,8 +33,8 @@ use super::catalog_rows::{
     CheckRow, ColumnRow, ForeignKeyActionRow, ForeignKeyRow, IndexRow, TableRow,
 };
 use super::normalize::{normalize_default, parse_type};
+use crate::backend::spelling::quote_literal;
 use crate::introspect::assemble::{action_by_name, SchemaBuilder};
-use crate::introspect::text::quote_literal;
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
     CheckConstraint, Column, ForeignKey, Index, IndexPart, PrimaryKey, Schema, SqlType, Table,

@@ -41,7 +41,7 @@
 //! loses the zeros MySQL pads its fraction with (`'12:30:00'` for
 //! `'12:30:00.000000'`).
 
-use crate::introspect::text::{
+use crate::backend::spelling::{
     canonical_default, literal_list, quote_literal, unquote_literal, TypeSpelling,
 };
 use crate::schema::SqlType;

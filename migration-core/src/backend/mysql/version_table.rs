@@ -9,7 +9,7 @@
 
 use super::MysqlBackend;
 use crate::backend::Backend;
-use crate::VERSION_TABLE;
+use crate::backend::VERSION_TABLE;
 
 fn table() -> String {
     MysqlBackend.quote_identifier(VERSION_TABLE)
@@ -43,8 +43,8 @@ mod live {
     use diesel::{sql_query, MysqlConnection, OptionalExtension, QueryResult, RunQueryDsl};
 
     use super::{create_table_sql, table};
-    use crate::runner::{database_message, mysql_seconds, LockLimits, SavedSettings};
-    use crate::runner::{
+    use crate::backend::{database_message, mysql_seconds, LockLimits, SavedSettings};
+    use crate::backend::{
         read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
         VersionRow, VersionTableConnection, VersionText, INSERT_COLUMNS, STATUS_APPLIED,
     };

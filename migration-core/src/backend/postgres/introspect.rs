@@ -30,8 +30,8 @@ use std::collections::HashMap;
 
 use super::catalog_rows::{ColumnRow, ConstraintRow, IndexRow, TableRow, UserTypeRow};
 use super::normalize::{is_serial_default, normalize_default, parse_type};
+use crate::backend::spelling::strip_outer_parens;
 use crate::introspect::assemble::SchemaBuilder;
-use crate::introspect::text::strip_outer_parens;
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
     CheckConstraint, Column, ForeignKey, Index, IndexPart, PrimaryKey, ReferentialAction, Schema,

@@ -27,7 +27,7 @@
 //! `'-1'::integer` → `-1`). Other expressions (`now()`, `CURRENT_TIMESTAMP`)
 //! are kept as PostgreSQL prints them.
 
-use crate::introspect::text::{canonical_default, literal_before_casts, TypeSpelling};
+use crate::backend::spelling::{canonical_default, literal_before_casts, TypeSpelling};
 use crate::schema::SqlType;
 
 /// Reads a type as `format_type` (or a DDL spelling) gives it.

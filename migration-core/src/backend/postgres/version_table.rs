@@ -9,7 +9,7 @@
 
 use super::PostgresBackend;
 use crate::backend::Backend;
-use crate::VERSION_TABLE;
+use crate::backend::VERSION_TABLE;
 
 /// The advisory lock key: "retortmg" in ASCII.
 #[cfg(feature = "postgres")]
@@ -47,8 +47,8 @@ mod live {
     use diesel::{sql_query, OptionalExtension, PgConnection, QueryResult, RunQueryDsl};
 
     use super::{create_table_sql, table, LOCK_KEY};
-    use crate::runner::{database_message, postgres_millis, LockLimits, SavedSettings};
-    use crate::runner::{
+    use crate::backend::{database_message, postgres_millis, LockLimits, SavedSettings};
+    use crate::backend::{
         read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
         VersionRow, VersionTableConnection, VersionText, INSERT_COLUMNS, STATUS_APPLIED,
     };

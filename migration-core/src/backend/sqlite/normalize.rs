@@ -17,7 +17,7 @@
 //! (`NULL` is no default; on a boolean column `TRUE`/`1` read as `true` and
 //! `FALSE`/`0` as `false`; quoted numbers on numeric columns read bare).
 
-use crate::introspect::text::{canonical_default, TypeSpelling};
+use crate::backend::spelling::{canonical_default, TypeSpelling};
 use crate::schema::SqlType;
 
 /// Reads a declared type.

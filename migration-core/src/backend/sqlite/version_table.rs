@@ -6,7 +6,7 @@
 
 use super::SqliteBackend;
 use crate::backend::Backend;
-use crate::VERSION_TABLE;
+use crate::backend::VERSION_TABLE;
 
 /// The busy timeout set on connections that have none, in milliseconds.
 #[cfg(feature = "sqlite")]
@@ -44,7 +44,7 @@ mod live {
     use diesel::{sql_query, OptionalExtension, QueryResult, RunQueryDsl, SqliteConnection};
 
     use super::{create_table_sql, table, BUSY_TIMEOUT_MS};
-    use crate::runner::{
+    use crate::backend::{
         read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
         VersionRow, VersionTableConnection, VersionText, INSERT_COLUMNS, STATUS_APPLIED,
     };

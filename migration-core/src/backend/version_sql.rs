@@ -2,17 +2,43 @@
 //! diesel_migrations' versions and the rows of a multi-row insert. Compiled
 //! only with a backend feature, since nothing else uses it.
 
-/// [`VersionTableConnection::diesel_versions`](super::VersionTableConnection::diesel_versions),
+use diesel::sql_types::{BigInt, Text};
+
+/// A single count, for existence checks.
+#[derive(diesel::QueryableByName)]
+pub struct CountRow {
+    /// The count.
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+}
+
+/// A single `version` column of diesel's version table.
+#[derive(diesel::QueryableByName)]
+pub struct DieselVersionRow {
+    /// The version, as diesel records it.
+    #[diesel(sql_type = Text)]
+    pub version: String,
+}
+
+/// A single `status` column.
+#[derive(diesel::QueryableByName)]
+pub struct StatusRow {
+    /// The status.
+    #[diesel(sql_type = Text)]
+    pub status: String,
+}
+
+/// [`VersionTableConnection::diesel_versions`](super::version_table::VersionTableConnection::diesel_versions),
 /// the same text for every connection type.
 macro_rules! read_diesel_versions {
     () => {
         fn diesel_versions(&mut self) -> diesel::QueryResult<Vec<String>> {
-            use crate::revision::DIESEL_VERSION_TABLE;
+            use crate::backend::DIESEL_VERSION_TABLE;
             if !self.table_exists(DIESEL_VERSION_TABLE)? {
                 return Ok(Vec::new());
             }
             // language=SQL
-            let rows: Vec<crate::runner::DieselVersionRow> = diesel::RunQueryDsl::load(
+            let rows: Vec<crate::backend::DieselVersionRow> = diesel::RunQueryDsl::load(
                 diesel::sql_query(format!("SELECT version FROM {DIESEL_VERSION_TABLE}")),
                 self,
             )?;
@@ -22,7 +48,7 @@ macro_rules! read_diesel_versions {
 }
 pub(crate) use read_diesel_versions;
 
-/// The columns [`NewVersion`](super::NewVersion) fills, in bind order.
+/// The columns [`NewVersion`](super::version_table::NewVersion) fills, in bind order.
 pub(crate) const INSERT_COLUMNS: &str =
     "revision, parents, message, checksum, execution_ms, status";
 

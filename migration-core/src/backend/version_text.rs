@@ -14,7 +14,6 @@ const INLINE: usize = 64;
 
 /// A text value of a version row, compared byte for byte.
 #[derive(Clone, PartialEq, Eq)]
-#[doc(hidden)]
 pub struct VersionText(Repr);
 
 #[derive(Clone, PartialEq, Eq)]

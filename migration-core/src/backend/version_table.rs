@@ -1,17 +1,24 @@
-//! What the runner needs from each database: the version table, the
-//! migration lock and transactions. Each backend implements
-//! [`VersionTableConnection`] for its diesel connection in
-//! `backend/<db>/version_table.rs`; ordering, checksums and targets are
-//! generic code above it.
+//! The version table and what the runner needs from each database to keep
+//! it: the table's statements, the migration lock and transactions. Each
+//! backend implements [`VersionTableConnection`] for its diesel connection
+//! in `backend/<db>/version_table.rs`; ordering, checksums and targets are
+//! generic code in the runner.
 
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sql_types::{Nullable, Text};
 use diesel::QueryResult;
 
 use super::lock_limits::{LockLimits, SavedSettings};
 use super::version_text::VersionText;
+
+/// The table where the runner records applied revisions. Introspection never
+/// reports it, and the diff never touches it.
+pub const VERSION_TABLE: &str = "retort_migrations";
+
+/// The table where diesel_migrations records the versions it ran.
+pub const DIESEL_VERSION_TABLE: &str = "__diesel_schema_migrations";
 
 /// `status` of a revision whose statements all ran.
 pub const STATUS_APPLIED: &str = "applied";
@@ -35,7 +42,6 @@ pub const STATUS_REVERT_FAILED: &str = "revert_failed";
 /// per-row costs are most of what a no-op start-up costs with a long
 /// history.
 #[derive(Clone, Debug, PartialEq, Eq, diesel::QueryableByName)]
-#[doc(hidden)]
 pub struct VersionRow {
     /// The revision id.
     #[diesel(sql_type = Text)]
@@ -51,7 +57,6 @@ pub struct VersionRow {
 
 /// What an unfinished row says about its failure.
 #[derive(Clone, Debug, Default, PartialEq, Eq, diesel::QueryableByName)]
-#[doc(hidden)]
 pub struct FailureRow {
     /// The statement that failed or was running, outside a transaction.
     #[diesel(sql_type = Nullable<Text>)]
@@ -63,7 +68,6 @@ pub struct FailureRow {
 
 /// A row to insert into the version table.
 #[derive(Clone, Copy, Debug)]
-#[doc(hidden)]
 pub struct NewVersion<'a> {
     /// The revision id.
     pub revision: &'a str,
@@ -79,37 +83,9 @@ pub struct NewVersion<'a> {
     pub status: &'a str,
 }
 
-/// A single count, for existence checks.
-#[derive(diesel::QueryableByName)]
-#[doc(hidden)]
-pub struct CountRow {
-    /// The count.
-    #[diesel(sql_type = BigInt)]
-    pub count: i64,
-}
-
-/// A single `version` column of diesel's version table.
-#[derive(diesel::QueryableByName)]
-#[doc(hidden)]
-pub struct DieselVersionRow {
-    /// The version, as diesel records it.
-    #[diesel(sql_type = Text)]
-    pub version: String,
-}
-
-/// A single `status` column.
-#[derive(diesel::QueryableByName)]
-#[doc(hidden)]
-pub struct StatusRow {
-    /// The status.
-    #[diesel(sql_type = Text)]
-    pub status: String,
-}
-
 /// The runner's per-database operations on a live connection. Implemented
 /// for `PgConnection`, `MysqlConnection` and `SqliteConnection`; a supertrait
 /// of [`DatabaseConnection`](crate::DatabaseConnection).
-#[doc(hidden)]
 pub trait VersionTableConnection: SimpleConnection {
     /// Readies the connection for a run (SQLite: a busy timeout when none is
     /// set, so concurrent starters wait instead of failing).
@@ -126,7 +102,7 @@ pub trait VersionTableConnection: SimpleConnection {
 
     /// Whether the version table exists.
     fn version_table_exists(&mut self) -> QueryResult<bool> {
-        self.table_exists(crate::VERSION_TABLE)
+        self.table_exists(VERSION_TABLE)
     }
 
     /// The versions diesel_migrations recorded as run in
