@@ -10,11 +10,12 @@
 //! written for any database; talking to one needs its feature (`postgres`,
 //! `mysql`, `sqlite`).
 
+pub(crate) mod lexer;
 mod lock_limits;
-mod mysql;
-mod postgres;
+pub(crate) mod mysql;
+pub(crate) mod postgres;
 pub(crate) mod spelling;
-mod sqlite;
+pub(crate) mod sqlite;
 mod stored_form;
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 mod version_sql;
@@ -23,8 +24,6 @@ mod version_text;
 
 use std::fmt;
 
-use crate::diff::{Diff, Op};
-use crate::render::RenderError;
 use crate::schema::{Schema, SqlType};
 
 #[cfg(feature = "mysql")]
@@ -147,60 +146,6 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
     fn string_literal(&self, value: &str) -> String {
         quote_with('\'', value)
     }
-
-    /// Appends the statements that carry out one op. Renderers call
-    /// [`Backend::render_diff`]; this is its default's step.
-    ///
-    /// # Errors
-    ///
-    /// [`RenderError`] when the database cannot express the op.
-    #[doc(hidden)]
-    fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError>;
-
-    /// The statements that carry out a diff in this dialect, in order: by
-    /// default each op's in turn. Use [`crate::render::render`].
-    ///
-    /// # Errors
-    ///
-    /// [`RenderError`] when the database cannot express an op.
-    #[doc(hidden)]
-    fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
-        let mut statements = Vec::new();
-        for op in diff.ops() {
-            self.render_op(op, &mut statements)?;
-        }
-        Ok(statements)
-    }
-
-    /// The steps of an online migration of a diff in this dialect; by
-    /// default one transactional step. Use [`crate::render::render_online`].
-    ///
-    /// # Errors
-    ///
-    /// [`RenderError`] when the database cannot express an op.
-    #[doc(hidden)]
-    fn render_online(&self, diff: &Diff) -> Result<Vec<crate::render::RenderedStep>, RenderError> {
-        render_online_as_one_step(self, diff)
-    }
-}
-
-/// `Backend::render_online`'s default: one transactional step holding what
-/// [`Backend::render_diff`] writes.
-fn render_online_as_one_step(
-    backend: &(impl Backend + ?Sized),
-    diff: &Diff,
-) -> Result<Vec<crate::render::RenderedStep>, RenderError> {
-    let up = backend.render_diff(diff)?;
-    let (down, warnings) = match backend.render_diff(&diff.reverse()) {
-        Ok(down) => (Some(down), Vec::new()),
-        Err(error) => (None, vec![format!("no down section: {error}")]),
-    };
-    Ok(vec![crate::render::RenderedStep {
-        transactional: true,
-        up,
-        down,
-        warnings,
-    }])
 }
 
 /// Wraps `identifier` in `quote`, doubling any `quote` inside it: the quoting

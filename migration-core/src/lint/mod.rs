@@ -52,7 +52,6 @@ use std::fmt;
 
 use crate::backend::BackendKind;
 use crate::revision::Revision;
-pub(crate) use postgres::is_volatile_default;
 use rules::{Clause, Context, Rule};
 
 /// How serious a finding is.

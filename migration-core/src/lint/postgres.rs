@@ -4,7 +4,7 @@
 use super::rules::{adds_to_existing_table, Clause, Context, Rule};
 use super::statement::{constraint_name, has, has_sequence, starts_with, Kind, Statement, Token};
 use super::Severity;
-use crate::backend::BackendKind;
+use crate::backend::postgres::is_stable_function;
 
 /// The `VALIDATE CONSTRAINT` actions of the revision: (position, table,
 /// constraint).
@@ -295,29 +295,6 @@ fn column_type_change(clause: &Clause<'_>, context: &Context<'_>) -> bool {
         && !context.created_before(table, clause.at)
 }
 
-/// Functions a default may call without making every row's value differ
-/// (stable or immutable in PostgreSQL): such a default is stored once.
-const NON_VOLATILE: &[&str] = &[
-    "now",
-    "current_timestamp",
-    "current_date",
-    "current_time",
-    "localtimestamp",
-    "localtime",
-    "transaction_timestamp",
-    "statement_timestamp",
-    "lower",
-    "upper",
-    "coalesce",
-    "concat",
-    "array",
-    "jsonb_build_object",
-    "json_build_object",
-    "to_jsonb",
-    "make_interval",
-    "interval",
-];
-
 fn volatile_default(clause: &Clause<'_>, context: &Context<'_>) -> bool {
     let tokens = clause.tokens;
     if !adds_to_existing_table(clause, context) || !adds_column(tokens) {
@@ -346,16 +323,6 @@ fn volatile_default(clause: &Clause<'_>, context: &Context<'_>) -> bool {
 /// Whether tokens call a function not known to be stable or immutable.
 fn calls_volatile(tokens: &[Token]) -> bool {
     tokens.windows(2).any(|pair| {
-        pair[0].kind == Kind::Word
-            && pair[1].is_punct('(')
-            && !NON_VOLATILE.contains(&pair[0].text.to_ascii_lowercase().as_str())
+        pair[0].kind == Kind::Word && pair[1].is_punct('(') && !is_stable_function(&pair[0].text)
     })
-}
-
-/// Whether a column default (an SQL expression) gives every row its own
-/// value, so adding the column with it rewrites the table.
-pub(crate) fn is_volatile_default(expression: &str) -> bool {
-    super::statement::statements(expression, 1, BackendKind::Postgres)
-        .first()
-        .is_some_and(|statement| calls_volatile(&statement.tokens))
 }

@@ -1,9 +1,8 @@
-//! Just enough of PostgreSQL's and MySQL's lexers for the lint: statements
-//! as tokens with the line each starts on, and `ALTER TABLE` split into its
-//! actions.
+//! Statements as the lint reads them: the backend lexer's tokens with the
+//! line each statement starts on, and `ALTER TABLE` split into its actions.
 
+use crate::backend::lexer::{self, unquote_name, TokenKind};
 use crate::backend::BackendKind;
-use crate::revision::split_statements;
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -186,171 +185,69 @@ pub(crate) fn qualified_name(tokens: &[Token], at: usize) -> Option<(String, usi
 }
 
 /// The statements of an up section, in `kind`'s dialect, whose first line
-/// is file line `first_line`.
+/// is file line `first_line`, as the backend's lexer reads them. MySQL's
+/// differences: `` `quoted` `` names, `"..."` strings, backslash escapes in
+/// strings, `#` comments, and `/*! ... */` comments whose text the server
+/// runs (so the lint reads it too).
 pub(crate) fn statements(sql: &str, first_line: usize, kind: BackendKind) -> Vec<Statement> {
-    let mut cursor = 0;
-    let mut out = Vec::new();
-    for text in split_statements(sql, kind) {
-        let start = sql[cursor..].find(&text).map_or(cursor, |at| cursor + at);
-        cursor = start + text.len();
-        let line = first_line + sql[..start].matches('\n').count();
-        let (tokens, offset) = tokenize(&text, kind);
-        out.push(Statement {
-            line: line + offset,
-            text,
-            tokens,
-        });
-    }
-    out
+    lexer::statements(sql, kind)
+        .into_iter()
+        .map(|statement| {
+            let tokens: Vec<Token> = statement
+                .tokens
+                .iter()
+                .filter_map(|token| lint_token(sql, token, kind))
+                .collect();
+            let first = statement
+                .tokens
+                .iter()
+                .find(|token| {
+                    !matches!(
+                        token.kind,
+                        TokenKind::ExecutableStart | TokenKind::ExecutableEnd
+                    )
+                })
+                .map_or(statement.start, |token| token.start);
+            Statement {
+                text: statement.text(sql).to_owned(),
+                line: first_line + sql[..first].matches('\n').count(),
+                tokens,
+            }
+        })
+        .collect()
 }
 
-/// The tokens of one statement in `kind`'s dialect, and how many lines
-/// into it the first one is (after leading comments). MySQL's differences:
-/// `` `quoted` `` names, `"..."` strings, backslash escapes in strings, `#`
-/// comments, and `/*! ... */` comments whose text the server runs (so the
-/// lint reads it too).
-fn tokenize(text: &str, kind: BackendKind) -> (Vec<Token>, usize) {
-    let mysql = kind == BackendKind::Mysql;
-    let chars: Vec<char> = text.chars().collect();
-    let mut tokens = Vec::new();
-    let mut first_line = None;
-    let mut line = 0;
-    let mut at = 0;
-    let mut in_executable_comment = false;
-    fn push(
-        tokens: &mut Vec<Token>,
-        first_line: &mut Option<usize>,
-        line: usize,
-        kind: Kind,
-        text: String,
-        exact: bool,
-    ) {
-        first_line.get_or_insert(line);
-        tokens.push(Token { kind, text, exact });
-    }
-    while at < chars.len() {
-        let ch = chars[at];
-        let next = chars.get(at + 1).copied();
-        if ch == '\n' {
-            line += 1;
-            at += 1;
-        } else if ch.is_whitespace() {
-            at += 1;
-        } else if (ch == '-' && next == Some('-')) || (mysql && ch == '#') {
-            while at < chars.len() && chars[at] != '\n' {
-                at += 1;
-            }
-        } else if in_executable_comment && ch == '*' && next == Some('/') {
-            in_executable_comment = false;
-            at += 2;
-        } else if let Some(opening) = mysql
-            .then(|| executable_comment_opening(&chars[at..]))
-            .flatten()
-        {
-            in_executable_comment = true;
-            at += opening;
-        } else if ch == '/' && next == Some('*') {
-            at += 2;
-            while at < chars.len() && !(chars[at] == '*' && chars.get(at + 1) == Some(&'/')) {
-                line += usize::from(chars[at] == '\n');
-                at += 1;
-            }
-            at += 2;
-        } else if ch == '\'' || ch == '"' || (mysql && ch == '`') {
-            let backslash = mysql && ch != '`';
-            let start = at + 1;
-            at += 1;
-            while at < chars.len() {
-                if backslash && chars[at] == '\\' {
-                    line += usize::from(chars.get(at + 1) == Some(&'\n'));
-                    at += 2;
-                } else if chars[at] == ch && chars.get(at + 1) == Some(&ch) {
-                    at += 2;
-                } else if chars[at] == ch {
-                    break;
-                } else {
-                    line += usize::from(chars[at] == '\n');
-                    at += 1;
-                }
-            }
-            let body: String = chars[start..at.min(chars.len())].iter().collect();
-            at += 1;
-            let quoted_name = if mysql { ch == '`' } else { ch == '"' };
-            let (kind, body) = if quoted_name {
-                // The name itself: a doubled quote stands for one.
-                (
-                    Kind::Quoted,
-                    body.replace(&format!("{ch}{ch}"), &ch.to_string()),
-                )
-            } else {
-                (Kind::Literal, body)
-            };
-            push(&mut tokens, &mut first_line, line, kind, body, true);
-        } else if !mysql
-            && ch == '$'
-            && (next == Some('$') || next.is_some_and(char::is_alphabetic))
-        {
-            let tag_end = chars[at + 1..].iter().position(|&c| c == '$');
-            let Some(tag_end) = tag_end.map(|offset| at + 1 + offset) else {
-                at += 1;
-                continue;
-            };
-            let tag: String = chars[at..=tag_end].iter().collect();
-            let rest: String = chars[tag_end + 1..].iter().collect();
-            let body_end = rest.find(&tag).map_or(rest.len(), |end| end + tag.len());
-            line += rest[..body_end].matches('\n').count();
-            at = tag_end + 1 + rest[..body_end].chars().count();
-            push(
-                &mut tokens,
-                &mut first_line,
-                line,
-                Kind::Literal,
-                String::new(),
-                true,
-            );
-        } else if ch.is_alphanumeric() || ch == '_' {
-            let start = at;
-            while at < chars.len()
-                && (chars[at].is_alphanumeric() || matches!(chars[at], '_' | '$'))
-            {
-                at += 1;
-            }
-            let word: String = chars[start..at].iter().collect();
-            let kind = if ch.is_ascii_digit() {
-                Kind::Literal
-            } else {
-                Kind::Word
-            };
-            push(&mut tokens, &mut first_line, line, kind, word, mysql);
-        } else {
-            push(
-                &mut tokens,
-                &mut first_line,
-                line,
-                Kind::Punct,
-                ch.to_string(),
-                true,
-            );
-            at += 1;
-        }
-    }
-    (tokens, first_line.unwrap_or(0))
-}
-
-/// The length of a MySQL executable comment's opening (`/*!`, MariaDB's
-/// `/*M!`, and the server version after it) at the start of `chars`.
-fn executable_comment_opening(chars: &[char]) -> Option<usize> {
-    let bang = match chars {
-        ['/', '*', '!', ..] => 3,
-        ['/', '*', 'M', '!', ..] => 4,
-        _ => return None,
+/// A lexer token as the lint reads it: quoted names unquoted, strings
+/// without their quotes, the markers of MySQL's executable comments left
+/// out.
+fn lint_token(sql: &str, token: &lexer::Token, kind: BackendKind) -> Option<Token> {
+    let text = token.text(sql);
+    let (kind, text, exact) = match token.kind {
+        TokenKind::Word => (Kind::Word, text.to_owned(), kind == BackendKind::Mysql),
+        TokenKind::QuotedName => (Kind::Quoted, unquote_name(text), true),
+        TokenKind::String => (Kind::Literal, string_body(text).to_owned(), true),
+        // A function body: nothing the lint reads.
+        TokenKind::DollarString => (Kind::Literal, String::new(), true),
+        TokenKind::Number => (Kind::Literal, text.to_owned(), true),
+        TokenKind::Punct => (Kind::Punct, text.to_owned(), true),
+        TokenKind::ExecutableStart | TokenKind::ExecutableEnd => return None,
     };
-    Some(
-        bang + chars[bang..]
-            .iter()
-            .take_while(|ch| ch.is_ascii_digit())
-            .count(),
-    )
+    Some(Token { kind, text, exact })
+}
+
+/// A string literal's text between its quotes (after PostgreSQL's `E`
+/// prefix), as written: escapes are not read.
+fn string_body(literal: &str) -> &str {
+    let literal = literal.strip_prefix(['E', 'e']).unwrap_or(literal);
+    let mut chars = literal.chars();
+    let Some(quote) = chars.next() else {
+        return literal;
+    };
+    let body = chars.as_str();
+    match body.strip_suffix(quote) {
+        Some(closed) if !body.is_empty() => closed,
+        _ => body,
+    }
 }
 
 #[cfg(test)]

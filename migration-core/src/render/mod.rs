@@ -52,16 +52,61 @@
 //!   Triggers are not part of the schema model: a rebuild refuses to run on
 //!   a table that has triggers rather than drop them silently.
 
+mod mysql;
 mod online;
+mod postgres;
 mod sql;
+mod sqlite;
 
 pub use online::RenderedStep;
 pub(crate) use online::{plain, steps, Phase};
 pub(crate) use sql::*;
 
-use crate::backend::Backend;
-use crate::diff::Diff;
+use crate::backend::{Backend, BackendKind, MysqlBackend, PostgresBackend, SqliteBackend};
+use crate::diff::{Diff, Op};
 use crate::schema::Schema;
+
+/// How one database writes a diff: implemented on each backend's dialect
+/// (`PostgresBackend`, ...) in this module's `postgres`, `mysql` and
+/// `sqlite`. By default a diff is each op's statements in turn, and its
+/// online migration one transactional step.
+pub(crate) trait Ddl: Backend {
+    /// Appends the statements that carry out one op.
+    fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError>;
+
+    /// The statements that carry out a diff, in order.
+    fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
+        let mut statements = Vec::new();
+        for op in diff.ops() {
+            self.render_op(op, &mut statements)?;
+        }
+        Ok(statements)
+    }
+
+    /// The steps of an online migration of a diff.
+    fn render_online(&self, diff: &Diff) -> Result<Vec<RenderedStep>, RenderError> {
+        let up = self.render_diff(diff)?;
+        let (down, warnings) = match self.render_diff(&diff.reverse()) {
+            Ok(down) => (Some(down), Vec::new()),
+            Err(error) => (None, vec![format!("no down section: {error}")]),
+        };
+        Ok(vec![RenderedStep {
+            transactional: true,
+            up,
+            down,
+            warnings,
+        }])
+    }
+}
+
+/// The DDL of the database `kind`.
+fn ddl(kind: BackendKind) -> &'static dyn Ddl {
+    match kind {
+        BackendKind::Postgres => &PostgresBackend,
+        BackendKind::Mysql => &MysqlBackend,
+        BackendKind::Sqlite => &SqliteBackend,
+    }
+}
 
 /// The statement a SQLite script with a table rebuild starts with; the
 /// runner executes it before `BEGIN`.
@@ -80,7 +125,7 @@ pub const SQLITE_FOREIGN_KEYS_ON: &str = "PRAGMA foreign_keys = ON";
 /// database keeps.
 pub fn render(diff: &Diff, backend: &dyn Backend) -> Result<Vec<String>, RenderError> {
     check_identifier_lengths(&diff.to, backend)?;
-    backend.render_diff(diff)
+    ddl(backend.kind()).render_diff(diff)
 }
 
 /// A diff as the ordered steps of an online migration, each one revision:
@@ -122,7 +167,7 @@ pub fn render(diff: &Diff, backend: &dyn Backend) -> Result<Vec<String>, RenderE
 /// validation must name it).
 pub fn render_online(diff: &Diff, backend: &dyn Backend) -> Result<Vec<RenderedStep>, RenderError> {
     check_identifier_lengths(&diff.to, backend)?;
-    backend.render_online(diff)
+    ddl(backend.kind()).render_online(diff)
 }
 
 /// Refuses a name longer than `backend` keeps: PostgreSQL would cut it

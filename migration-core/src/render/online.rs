@@ -7,10 +7,9 @@
 //! must see an earlier one committed (`VALIDATE CONSTRAINT` after `ADD ...
 //! NOT VALID`) starts a new step.
 
-use crate::backend::Backend;
 use crate::diff::{Diff, Op};
 
-use super::RenderError;
+use super::{Ddl, RenderError};
 
 /// One step of an online migration: one revision file.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -78,7 +77,7 @@ impl Phase {
 
 /// An op rendered as it is offline, with its reverse: what online
 /// rendering falls back to for changes that lock nothing for long.
-pub(crate) fn plain(backend: &dyn Backend, op: &Op) -> Result<Phase, RenderError> {
+pub(crate) fn plain(backend: &dyn Ddl, op: &Op) -> Result<Phase, RenderError> {
     let mut up = Vec::new();
     backend.render_op(op, &mut up)?;
     let mut down = Vec::new();

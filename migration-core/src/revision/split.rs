@@ -1,163 +1,20 @@
 //! Splits a revision's SQL into statements, so each can run (and fail) on its
 //! own and MySQL can record which statement failed.
 //!
-//! The splitter knows just enough SQL lexing to find the semicolons that end
-//! statements: quoted strings and identifiers, `--` and `/* */` comments
-//! (nested on PostgreSQL), MySQL's `#` comments and backslash escapes, and
-//! PostgreSQL's dollar quoting (`$$ ... $$`, `$body$ ... $body$`).
+//! The statements end at the semicolons the backend's SQL lexer finds
+//! outside quoted strings and identifiers, comments (nested on PostgreSQL),
+//! MySQL's executable comments and PostgreSQL's dollar quotes (`$$ ... $$`,
+//! `$body$ ... $body$`).
 
-use crate::backend::BackendKind;
+use crate::backend::{lexer, BackendKind};
 
 /// The statements in `sql`, in order, without their terminating semicolons.
 /// Text that holds only whitespace and comments is not a statement.
 pub fn split_statements(sql: &str, kind: BackendKind) -> Vec<String> {
-    let bytes = sql.as_bytes();
-    let mut statements = Vec::new();
-    let mut start = 0;
-    let mut has_code = false;
-    let mut at = 0;
-    while at < bytes.len() {
-        let byte = bytes[at];
-        let next = bytes.get(at + 1).copied();
-        match byte {
-            b'-' if next == Some(b'-') => at = line_end(bytes, at),
-            b'#' if kind == BackendKind::Mysql => at = line_end(bytes, at),
-            b'/' if next == Some(b'*') => {
-                // MySQL runs the text of `/*! ... */` (and MariaDB of
-                // `/*M! ... */`): mysqldump's `/*!40014 SET ... */;` is a
-                // statement.
-                if kind == BackendKind::Mysql && is_executable_comment(&bytes[at..]) {
-                    has_code = true;
-                }
-                at = block_comment_end(bytes, at, kind);
-            }
-            b'\'' => {
-                let backslash = kind == BackendKind::Mysql || escape_string_prefix(bytes, at);
-                at = quoted_end(bytes, at, b'\'', backslash);
-                has_code = true;
-            }
-            b'"' => {
-                at = quoted_end(bytes, at, b'"', kind == BackendKind::Mysql);
-                has_code = true;
-            }
-            b'`' if kind != BackendKind::Postgres => {
-                at = quoted_end(bytes, at, b'`', false);
-                has_code = true;
-            }
-            b'$' if kind == BackendKind::Postgres => {
-                at = dollar_quoted_end(bytes, at);
-                has_code = true;
-            }
-            b';' => {
-                if has_code {
-                    statements.push(sql[start..at].trim().to_owned());
-                }
-                at += 1;
-                start = at;
-                has_code = false;
-            }
-            _ => {
-                if !byte.is_ascii_whitespace() {
-                    has_code = true;
-                }
-                at += 1;
-            }
-        }
-    }
-    if has_code {
-        statements.push(sql[start..].trim().to_owned());
-    }
-    statements
-}
-
-/// Whether the block comment `comment` starts is one MySQL or MariaDB
-/// executes: `/*!`, `/*M!`.
-fn is_executable_comment(comment: &[u8]) -> bool {
-    comment.starts_with(b"/*!") || comment.starts_with(b"/*M!")
-}
-
-/// Whether the quote at `at` opens a PostgreSQL `E'...'` string, where
-/// backslash escapes apply.
-fn escape_string_prefix(bytes: &[u8], at: usize) -> bool {
-    at > 0
-        && matches!(bytes[at - 1], b'e' | b'E')
-        && (at < 2 || !(bytes[at - 2].is_ascii_alphanumeric() || bytes[at - 2] == b'_'))
-}
-
-/// The index just past the end of the line that starts a comment at `at`.
-fn line_end(bytes: &[u8], at: usize) -> usize {
-    bytes[at..]
+    lexer::statements(sql, kind)
         .iter()
-        .position(|&byte| byte == b'\n')
-        .map_or(bytes.len(), |offset| at + offset + 1)
-}
-
-/// The index just past the `*/` closing the comment opened at `at`; block
-/// comments nest on PostgreSQL only.
-fn block_comment_end(bytes: &[u8], at: usize, kind: BackendKind) -> usize {
-    let mut depth = 0usize;
-    let mut index = at;
-    while index < bytes.len() {
-        if bytes[index] == b'/' && bytes.get(index + 1) == Some(&b'*') {
-            if depth == 0 || kind == BackendKind::Postgres {
-                depth += 1;
-            }
-            index += 2;
-        } else if bytes[index] == b'*' && bytes.get(index + 1) == Some(&b'/') {
-            depth -= 1;
-            index += 2;
-            if depth == 0 {
-                return index;
-            }
-        } else {
-            index += 1;
-        }
-    }
-    bytes.len()
-}
-
-/// The index just past the quote closing the quoted text opened at `at`.
-/// A doubled quote stands for itself; with `backslash`, `\` escapes the next
-/// character.
-fn quoted_end(bytes: &[u8], at: usize, quote: u8, backslash: bool) -> usize {
-    let mut index = at + 1;
-    while index < bytes.len() {
-        let byte = bytes[index];
-        if backslash && byte == b'\\' {
-            index += 2;
-        } else if byte == quote {
-            if bytes.get(index + 1) == Some(&quote) {
-                index += 2;
-            } else {
-                return index + 1;
-            }
-        } else {
-            index += 1;
-        }
-    }
-    bytes.len()
-}
-
-/// The index just past a PostgreSQL dollar-quoted string opened at `at`, or
-/// `at + 1` when the `$` does not open one (a parameter such as `$1`).
-fn dollar_quoted_end(bytes: &[u8], at: usize) -> usize {
-    let tag_end = bytes[at + 1..]
-        .iter()
-        .position(|&byte| !(byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80))
-        .map(|offset| at + 1 + offset);
-    let Some(tag_end) = tag_end else {
-        return bytes.len();
-    };
-    let opens = bytes[tag_end] == b'$' && !bytes.get(at + 1).is_some_and(u8::is_ascii_digit);
-    if !opens {
-        return at + 1;
-    }
-    let tag = &bytes[at..=tag_end];
-    let body = tag_end + 1;
-    bytes[body..]
-        .windows(tag.len())
-        .position(|window| window == tag)
-        .map_or(bytes.len(), |offset| body + offset + tag.len())
+        .map(|statement| statement.text(sql).to_owned())
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,16 +1,11 @@
 //! MySQL and MariaDB.
 
 mod catalog_rows;
-mod ddl;
-mod foreign_key_indexes;
 mod introspect;
 mod normalize;
-mod online;
 mod version_table;
 
 use super::{quote_with, stored_form, with_precision, Backend, BackendKind};
-use crate::diff::{Diff, Op};
-use crate::render::RenderError;
 use crate::schema::{Schema, SqlType};
 
 /// The MySQL and MariaDB dialect.
@@ -84,33 +79,16 @@ impl Backend for MysqlBackend {
             SqlType::Json => "JSON".into(),
             // MySQL enums are inline: the type's name does not survive.
             SqlType::Enum { values, .. } => {
-                let quoted: Vec<String> = values
-                    .iter()
-                    .map(|value| ddl::string_literal(value))
-                    .collect();
+                let quoted: Vec<String> =
+                    values.iter().map(|value| string_literal(value)).collect();
                 format!("ENUM({})", quoted.join(", "))
             }
             SqlType::Custom(spelled) => spelled.clone(),
         }
     }
 
-    fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
-        ddl::render_op(self, op, out)
-    }
-
-    fn render_online(
-        &self,
-        diff: &crate::diff::Diff,
-    ) -> Result<Vec<crate::render::RenderedStep>, RenderError> {
-        online::render_online(self, diff)
-    }
-
-    fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
-        ddl::render_diff(self, diff)
-    }
-
     fn string_literal(&self, value: &str) -> String {
-        ddl::string_literal(value)
+        string_literal(value)
     }
 
     fn parse_type(&self, reported: &str) -> SqlType {
@@ -146,4 +124,22 @@ impl Backend for MysqlBackend {
         }
         stored
     }
+}
+
+/// A MySQL string literal: quotes doubled and backslashes escaped, since
+/// MySQL reads `\` as an escape in string literals (unless
+/// `NO_BACKSLASH_ESCAPES`, where `\\` would be two backslashes: retort
+/// expects the default SQL mode here).
+pub(crate) fn string_literal(value: &str) -> String {
+    let mut literal = String::with_capacity(value.len() + 2);
+    literal.push('\'');
+    for ch in value.chars() {
+        match ch {
+            '\'' => literal.push_str("''"),
+            '\\' => literal.push_str("\\\\"),
+            ch => literal.push(ch),
+        }
+    }
+    literal.push('\'');
+    literal
 }

@@ -268,7 +268,7 @@ mod live {
 
 #[cfg(test)]
 mod tests {
-    use super::super::ddl::string_literal;
+    use super::super::string_literal;
 
     #[test]
     fn literals_escape_quotes_and_backslashes() {

@@ -4,17 +4,15 @@
 // column positions), which only its `postgres` feature has.
 #[cfg(feature = "postgres")]
 mod catalog_rows;
-mod ddl;
 #[cfg(feature = "postgres")]
 mod introspect;
 mod normalize;
-mod online;
 mod version_table;
+mod volatile;
 
 use super::{quote_with, with_precision, Backend, BackendKind};
-use crate::diff::Op;
-use crate::render::RenderError;
 use crate::schema::SqlType;
+pub(crate) use volatile::{is_stable_function, is_volatile_default};
 
 /// The PostgreSQL dialect.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -76,17 +74,6 @@ impl Backend for PostgresBackend {
             SqlType::Enum { name, .. } => self.quote_identifier(name),
             SqlType::Custom(spelled) => spelled.clone(),
         }
-    }
-
-    fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
-        ddl::render_op(self, op, out)
-    }
-
-    fn render_online(
-        &self,
-        diff: &crate::diff::Diff,
-    ) -> Result<Vec<crate::render::RenderedStep>, RenderError> {
-        online::render_online(self, diff)
     }
 
     fn parse_type(&self, reported: &str) -> SqlType {

@@ -3,10 +3,12 @@
 //! constraints, `AUTOINCREMENT`, `WITHOUT ROWID`, and the text of index
 //! expressions and partial-index predicates.
 //!
-//! A small tokenizer that knows SQLite's quoting (`"x"`, `[x]`, `` `x` ``,
-//! `'text'`) and comments; what it does not understand it skips, so a
-//! statement it cannot follow yields fewer names, never an error.
+//! The backend's lexer reads SQLite's quoting (`"x"`, `[x]`, `` `x` ``,
+//! `'text'`) and comments; what this reader does not understand it skips,
+//! so a statement it cannot follow yields fewer names, never an error.
 
+use crate::backend::lexer::{self, unquote_name, TokenKind};
+use crate::backend::BackendKind;
 use crate::schema::CheckConstraint;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,76 +33,26 @@ struct Token {
     end: usize,
 }
 
+/// The statement's tokens as the backend's lexer reads SQLite's SQL.
 fn tokenize(sql: &str) -> Vec<Token> {
-    let bytes = sql.as_bytes();
-    let mut tokens = Vec::new();
-    let mut at = 0;
-    while at < bytes.len() {
-        let start = at;
-        let byte = bytes[at];
-        let (kind, end) = match byte {
-            b if b.is_ascii_whitespace() => {
-                at += 1;
-                continue;
+    lexer::tokens(sql, BackendKind::Sqlite)
+        .map(|token| {
+            let kind = match token.kind {
+                TokenKind::Word => Kind::Word,
+                TokenKind::QuotedName => Kind::Quoted,
+                TokenKind::String => Kind::String,
+                TokenKind::Punct if token.is_punct(sql, '(') => Kind::Open,
+                TokenKind::Punct if token.is_punct(sql, ')') => Kind::Close,
+                TokenKind::Punct if token.is_punct(sql, ',') => Kind::Comma,
+                _ => Kind::Other,
+            };
+            Token {
+                kind,
+                start: token.start,
+                end: token.end,
             }
-            b'-' if bytes.get(at + 1) == Some(&b'-') => {
-                at = sql[at..]
-                    .find('\n')
-                    .map_or(bytes.len(), |offset| at + offset + 1);
-                continue;
-            }
-            b'/' if bytes.get(at + 1) == Some(&b'*') => {
-                at = sql[at + 2..]
-                    .find("*/")
-                    .map_or(bytes.len(), |offset| at + 2 + offset + 2);
-                continue;
-            }
-            b'\'' => (Kind::String, quoted_end(bytes, at, b'\'')),
-            b'"' => (Kind::Quoted, quoted_end(bytes, at, b'"')),
-            b'`' => (Kind::Quoted, quoted_end(bytes, at, b'`')),
-            b'[' => (
-                Kind::Quoted,
-                sql[at..]
-                    .find(']')
-                    .map_or(bytes.len(), |offset| at + offset + 1),
-            ),
-            b'(' => (Kind::Open, at + 1),
-            b')' => (Kind::Close, at + 1),
-            b',' => (Kind::Comma, at + 1),
-            b if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 => {
-                let mut end = at;
-                while end < bytes.len()
-                    && (bytes[end].is_ascii_alphanumeric()
-                        || bytes[end] == b'_'
-                        || bytes[end] == b'$'
-                        || bytes[end] >= 0x80)
-                {
-                    end += 1;
-                }
-                (Kind::Word, end)
-            }
-            _ => (Kind::Other, at + 1),
-        };
-        tokens.push(Token { kind, start, end });
-        at = end;
-    }
-    tokens
-}
-
-/// The end of a quoted token starting at `start`, doubled quotes skipped.
-fn quoted_end(bytes: &[u8], start: usize, quote: u8) -> usize {
-    let mut at = start + 1;
-    while at < bytes.len() {
-        if bytes[at] == quote {
-            if bytes.get(at + 1) == Some(&quote) {
-                at += 2;
-                continue;
-            }
-            return at + 1;
-        }
-        at += 1;
-    }
-    bytes.len()
+        })
+        .collect()
 }
 
 /// A cursor over one statement's tokens.
@@ -133,7 +85,7 @@ impl<'a> Tokens<'a> {
         let text = self.text(token);
         match token.kind {
             Kind::Word => Some(text.to_owned()),
-            Kind::Quoted | Kind::String => Some(unquote_identifier(text)),
+            Kind::Quoted | Kind::String => Some(unquote_name(text)),
             _ => None,
         }
     }
@@ -194,19 +146,6 @@ impl<'a> Tokens<'a> {
             .into_iter()
             .filter_map(|(start, _)| self.identifier(start))
             .collect()
-    }
-}
-
-/// `"a""b"` → `a"b`, `[x]` → `x`, `` `x` `` → `x`.
-pub(crate) fn unquote_identifier(text: &str) -> String {
-    let mut chars = text.chars();
-    match (chars.next(), text.chars().last()) {
-        (Some('['), Some(']')) => text[1..text.len() - 1].to_owned(),
-        (Some(q @ ('"' | '`' | '\'')), Some(last)) if last == q && text.len() >= 2 => {
-            let doubled: String = [q, q].iter().collect();
-            text[1..text.len() - 1].replace(&doubled, &q.to_string())
-        }
-        _ => text.to_owned(),
     }
 }
 
@@ -449,7 +388,7 @@ pub(crate) fn enum_check(expression: &str) -> Option<(String, Vec<String>)> {
         .map(|(start, end)| {
             let token = tokens.tokens[start];
             (end == start + 1 && token.kind == Kind::String)
-                .then(|| unquote_identifier(tokens.text(token)))
+                .then(|| unquote_name(tokens.text(token)))
         })
         .collect::<Option<Vec<String>>>()?;
     Some((column, values))

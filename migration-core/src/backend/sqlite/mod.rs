@@ -2,15 +2,12 @@
 
 mod catalog_rows;
 mod create_sql;
-mod ddl;
 mod introspect;
 mod normalize;
 mod version_table;
 
 use super::{quote_with, stored_form, with_precision, Backend, BackendKind};
-use crate::diff::{Diff, Op};
-use crate::render::RenderError;
-use crate::schema::{Schema, SqlType};
+use crate::schema::{Schema, SqlType, Table};
 
 /// The SQLite dialect.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -74,14 +71,6 @@ impl Backend for SqliteBackend {
         }
     }
 
-    fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
-        ddl::render_op(self, op, out)
-    }
-
-    fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
-        ddl::render_diff(self, diff)
-    }
-
     fn parse_type(&self, reported: &str) -> SqlType {
         normalize::parse_type(reported)
     }
@@ -98,7 +87,7 @@ impl Backend for SqliteBackend {
         stored_form::without_comments(&mut stored);
         stored_form::enums_named_after_columns(&mut stored);
         for table in &mut stored.tables {
-            let rowid_alias = ddl::rowid_alias(table).map(str::to_owned);
+            let rowid_alias = rowid_alias(table).map(str::to_owned);
             for column in &mut table.columns {
                 if Some(&column.name) == rowid_alias.as_ref() {
                     column.ty = SqlType::Integer;
@@ -108,5 +97,21 @@ impl Backend for SqliteBackend {
             }
         }
         stored
+    }
+}
+
+/// The identity column that is the table's whole primary key: the column
+/// declared `INTEGER PRIMARY KEY AUTOINCREMENT`, an alias of the rowid.
+pub(crate) fn rowid_alias(table: &Table) -> Option<&str> {
+    let key = table.primary_key.as_ref()?;
+    match key.columns.as_slice() {
+        [only]
+            if table
+                .find_column(only)
+                .is_some_and(|column| column.identity) =>
+        {
+            Some(only.as_str())
+        }
+        _ => None,
     }
 }

@@ -175,7 +175,7 @@ fn kept_tables(diff: &Diff) -> Vec<(&Table, &Table)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::mysql::MysqlBackend;
+    use crate::backend::MysqlBackend;
     use crate::diff::diff;
     use crate::render::render;
     use crate::schema::{Column, Index, PrimaryKey, ReferentialAction, Schema, SqlType};

@@ -78,7 +78,7 @@ fn phases(
                 && column
                     .default
                     .as_deref()
-                    .is_some_and(crate::lint::is_volatile_default) =>
+                    .is_some_and(crate::backend::postgres::is_volatile_default) =>
         {
             vec![plain(backend, op)?.warn(format!(
                 "adding {table}.{} with the volatile default {} rewrites {table} under ACCESS EXCLUSIVE (reads and writes wait): on a big table add it without a default, SET DEFAULT for new rows, and backfill the rest in batches",

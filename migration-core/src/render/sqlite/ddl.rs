@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::SqliteBackend;
+use crate::backend::sqlite::rowid_alias;
 use crate::backend::Backend;
 use crate::diff::{Diff, Op, TableName};
 use crate::render::{self, RenderError, SQLITE_FOREIGN_KEYS_OFF, SQLITE_FOREIGN_KEYS_ON};
@@ -50,22 +51,6 @@ fn column_definition(backend: &SqliteBackend, table: &Table, column: &Column) ->
 /// Whether the table's primary key is declared on its identity column.
 fn has_rowid_alias(table: &Table) -> bool {
     rowid_alias(table).is_some()
-}
-
-/// The identity column that is the table's whole primary key: the column
-/// declared `INTEGER PRIMARY KEY AUTOINCREMENT`, an alias of the rowid.
-pub(super) fn rowid_alias(table: &Table) -> Option<&str> {
-    let key = table.primary_key.as_ref()?;
-    match key.columns.as_slice() {
-        [only]
-            if table
-                .find_column(only)
-                .is_some_and(|column| column.identity) =>
-        {
-            Some(only.as_str())
-        }
-        _ => None,
-    }
 }
 
 fn create_table(backend: &SqliteBackend, name: &TableName, table: &Table, out: &mut Vec<String>) {

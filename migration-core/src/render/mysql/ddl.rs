@@ -8,24 +8,6 @@ use crate::diff::{Diff, Op, TableName};
 use crate::render::{self, RenderError};
 use crate::schema::{Column, Index, Table};
 
-/// A MySQL string literal: quotes doubled and backslashes escaped, since
-/// MySQL reads `\` as an escape in string literals (unless
-/// `NO_BACKSLASH_ESCAPES`, where `\\` would be two backslashes: retort
-/// expects the default SQL mode here).
-pub(crate) fn string_literal(value: &str) -> String {
-    let mut literal = String::with_capacity(value.len() + 2);
-    literal.push('\'');
-    for ch in value.chars() {
-        match ch {
-            '\'' => literal.push_str("''"),
-            '\\' => literal.push_str("\\\\"),
-            ch => literal.push(ch),
-        }
-    }
-    literal.push('\'');
-    literal
-}
-
 /// `` `name` TYPE NOT NULL|NULL [DEFAULT x] [AUTO_INCREMENT] [COMMENT '...'] ``:
 /// everything `MODIFY COLUMN` must repeat.
 fn column_definition(backend: &MysqlBackend, column: &Column) -> String {

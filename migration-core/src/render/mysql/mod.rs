@@ -1,0 +1,23 @@
+//! MySQL's and MariaDB's DDL and online `ALTER TABLE`s.
+
+mod ddl;
+mod foreign_key_indexes;
+mod online;
+
+use super::{Ddl, RenderError, RenderedStep};
+use crate::backend::MysqlBackend;
+use crate::diff::{Diff, Op};
+
+impl Ddl for MysqlBackend {
+    fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
+        ddl::render_op(self, op, out)
+    }
+
+    fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
+        ddl::render_diff(self, diff)
+    }
+
+    fn render_online(&self, diff: &Diff) -> Result<Vec<RenderedStep>, RenderError> {
+        online::render_online(self, diff)
+    }
+}

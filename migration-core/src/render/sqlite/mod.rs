@@ -1,0 +1,18 @@
+//! SQLite's DDL: changes in place where SQLite can, table rebuilds where it
+//! cannot.
+
+mod ddl;
+
+use super::{Ddl, RenderError};
+use crate::backend::SqliteBackend;
+use crate::diff::{Diff, Op};
+
+impl Ddl for SqliteBackend {
+    fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
+        ddl::render_op(self, op, out)
+    }
+
+    fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
+        ddl::render_diff(self, diff)
+    }
+}
