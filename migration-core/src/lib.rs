@@ -19,7 +19,6 @@
 
 pub mod autogen;
 pub mod backend;
-mod connection;
 pub mod diff;
 pub mod introspect;
 pub mod lint;
@@ -30,11 +29,8 @@ pub mod runner;
 pub mod schema;
 
 pub use autogen::{autogenerate, autogenerate_with, AutogenerateError, AutogenerateOptions};
-pub use backend::{Backend, BackendKind, VERSION_TABLE};
-pub use connection::DatabaseConnection;
+pub use backend::{Backend, BackendKind, DatabaseConnection, VERSION_TABLE};
 pub use diff::{diff, Diff, DiffWarning, Op};
-#[doc(hidden)]
-pub use introspect::IntrospectCatalog;
 pub use introspect::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use lint::{lint, lint_for, LintFinding};
 pub use redact::{redact_password_in, redact_url, REDACTED};

@@ -56,13 +56,13 @@ use std::path::{Path, PathBuf};
 
 pub use error::AutogenerateError;
 
+use crate::backend::DatabaseConnection;
 use crate::diff::{diff, Diff};
 use crate::introspect::{introspect, introspect_with, IntrospectOptions};
 use crate::render::render;
 use crate::revision::{Migrations, NewRevision};
 use crate::runner::Migrator;
 use crate::schema::Schema;
-use crate::DatabaseConnection;
 
 /// `Result` with [`AutogenerateError`].
 pub type Result<T, E = AutogenerateError> = std::result::Result<T, E>;

@@ -1,15 +1,21 @@
-//! What differs between databases, one module per backend.
+//! What differs between databases, one module per backend: the bottom
+//! layer, which knows the schema model and nothing above it.
 //!
-//! A backend knows everything particular to its database and nothing else:
-//! how it quotes identifiers, how long they may be, how it spells each type,
-//! its DDL, its catalog queries and its lock for concurrent runners. Code
-//! outside this module asks the [`Backend`] trait instead of matching on the
-//! database. Adding a database means adding one module that implements it.
+//! A backend knows its database's dialect and nothing else: how it quotes
+//! identifiers, how long they may be, how it spells each type and reads it
+//! back, how its SQL is lexed, its catalog queries, its version-table
+//! statements and its lock for concurrent runners. Code outside this module
+//! asks the [`Backend`] trait instead of matching on the database. The
+//! layers above add one file per database where they need one: the DDL in
+//! `render/<db>/`, turning catalog rows into the model in
+//! `introspect/<db>`. Adding a database means adding those modules.
 //!
 //! The SQL side of every backend is always compiled, so offline SQL can be
 //! written for any database; talking to one needs its feature (`postgres`,
 //! `mysql`, `sqlite`).
 
+pub(crate) mod catalog;
+mod connection;
 pub(crate) mod lexer;
 mod lock_limits;
 pub(crate) mod mysql;
@@ -26,6 +32,7 @@ use std::fmt;
 
 use crate::schema::{Schema, SqlType};
 
+pub use connection::DatabaseConnection;
 #[cfg(feature = "mysql")]
 pub(crate) use lock_limits::mysql_seconds;
 #[cfg(feature = "postgres")]
@@ -43,9 +50,11 @@ pub(crate) use version_sql::{
 };
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 pub(crate) use version_table::database_message;
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+pub(crate) use version_table::VersionTableConnection;
 pub(crate) use version_table::{
-    FailureRow, NewVersion, VersionRow, VersionTableConnection, STATUS_APPLIED, STATUS_FAILED,
-    STATUS_REVERTING, STATUS_REVERT_FAILED, STATUS_RUNNING,
+    FailureRow, NewVersion, VersionRow, STATUS_APPLIED, STATUS_FAILED, STATUS_REVERTING,
+    STATUS_REVERT_FAILED, STATUS_RUNNING,
 };
 pub use version_table::{DIESEL_VERSION_TABLE, VERSION_TABLE};
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]

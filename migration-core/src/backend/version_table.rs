@@ -85,7 +85,7 @@ pub struct NewVersion<'a> {
 
 /// The runner's per-database operations on a live connection. Implemented
 /// for `PgConnection`, `MysqlConnection` and `SqliteConnection`; a supertrait
-/// of [`DatabaseConnection`](crate::DatabaseConnection).
+/// of [`DatabaseConnection`](super::DatabaseConnection).
 pub trait VersionTableConnection: SimpleConnection {
     /// Readies the connection for a run (SQLite: a busy timeout when none is
     /// set, so concurrent starters wait instead of failing).

@@ -43,21 +43,3 @@ pub enum IntrospectError {
         value: String,
     },
 }
-
-impl IntrospectError {
-    /// Wraps a failed catalog query.
-    #[cfg_attr(
-        not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
-        allow(dead_code)
-    )]
-    pub(crate) fn query(
-        backend: BackendKind,
-        what: &'static str,
-    ) -> impl FnOnce(diesel::result::Error) -> IntrospectError {
-        move |source| IntrospectError::Query {
-            backend,
-            what,
-            source,
-        }
-    }
-}

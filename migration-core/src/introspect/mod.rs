@@ -102,20 +102,18 @@
 
 pub(crate) mod assemble;
 mod error;
+mod mysql;
 mod options;
-
-/// The bookkeeping tables introspection never reports: retort's version
-/// table and diesel_migrations'.
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-pub(crate) const BOOKKEEPING_TABLES: [&str; 2] = [VERSION_TABLE, DIESEL_VERSION_TABLE];
+#[cfg(feature = "postgres")]
+mod postgres;
+mod sqlite;
 
 pub use error::{IntrospectError, Result};
 pub use options::IntrospectOptions;
 
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-use crate::backend::{DIESEL_VERSION_TABLE, VERSION_TABLE};
+use crate::backend::catalog::CatalogError;
+use crate::backend::DatabaseConnection;
 use crate::schema::Schema;
-use crate::DatabaseConnection;
 
 /// Reads every table of the connection's default namespace (PostgreSQL's
 /// `current_schema()`, MySQL's current database, SQLite's `main`).
@@ -146,14 +144,22 @@ pub fn introspect_with<C: DatabaseConnection>(
     conn: &mut C,
     options: &IntrospectOptions,
 ) -> Result<Schema> {
-    conn.introspect_catalog(options)
-}
-
-/// Reading one database's catalog: implemented for each diesel connection
-/// next to its backend, and a supertrait of
-/// [`DatabaseConnection`](crate::DatabaseConnection).
-#[doc(hidden)]
-pub trait IntrospectCatalog {
-    /// Reads the tables `options` choose, with a fixed number of queries.
-    fn introspect_catalog(&mut self, options: &IntrospectOptions) -> Result<Schema>;
+    let read = conn
+        .read_catalog(&options.namespaces, &options.tables)
+        .map_err(|error| match error {
+            CatalogError::Query { what, source } => IntrospectError::Query {
+                backend: C::BACKEND,
+                what,
+                source,
+            },
+            CatalogError::NoDefaultNamespace => IntrospectError::NoDefaultNamespace,
+        })?;
+    match read {
+        #[cfg(feature = "postgres")]
+        crate::backend::catalog::Catalog::Postgres(rows) => postgres::build_schema(rows),
+        #[cfg(feature = "mysql")]
+        crate::backend::catalog::Catalog::Mysql(rows) => mysql::build_schema(rows),
+        #[cfg(feature = "sqlite")]
+        crate::backend::catalog::Catalog::Sqlite(namespaces) => sqlite::build_schema(namespaces),
+    }
 }

@@ -1,4 +1,7 @@
 use super::*;
+use crate::diff::diff;
+use crate::render::tests::scenarios;
+use crate::render::{render, render_online};
 
 /// The rules flagging each statement of `sql`, run in a transaction or not.
 fn rules(sql: &str, transactional: bool) -> Vec<(usize, &'static str)> {
@@ -513,4 +516,95 @@ fn the_mysql_rules_that_rewrite_the_table_are_the_copies_and_rebuilds() {
             "table-rebuild"
         ]
     );
+}
+
+// Online rendering and the lint agree: what one rewrites or warns about,
+// the other flags, over every change the render tests render.
+
+#[test]
+fn online_steps_keep_the_offline_statements_apart_from_the_lock_safe_rewrites() {
+    // Every offline statement that is not lock-risky survives unchanged in
+    // the online steps: online rendering only rewrites the risky ones.
+    for (name, from, to) in scenarios() {
+        let changes = diff(&from, &to);
+        let Ok(steps) = render_online(&changes, BackendKind::Postgres.backend()) else {
+            continue;
+        };
+        let online: Vec<&String> = steps.iter().flat_map(|step| &step.up).collect();
+        for statement in render(&changes, BackendKind::Postgres.backend()).unwrap_or_default() {
+            let risky = lint_sql("x.sql", &statement, 1, false)
+                .iter()
+                .any(|finding| {
+                    finding.rule != "column-type-change" && finding.rule != "volatile-default"
+                });
+            if !risky {
+                assert!(
+                    online
+                        .iter()
+                        .any(|online| online.ends_with(statement.as_str())),
+                    "{name}: {statement} is missing from the online steps"
+                );
+            }
+        }
+    }
+}
+
+/// The MySQL lint rule that flags the statement each online warning is
+/// about: (words of the warning, rule).
+const MYSQL_WARNED_RULES: &[(&str, &str)] = &[
+    ("changing a column's type", "column-type-change"),
+    ("adding or removing AUTO_INCREMENT", "column-type-change"),
+    ("adding a foreign key", "foreign-key-with-checks-on"),
+    ("adding a check constraint", "add-check-constraint"),
+    ("dropping a primary key", "drop-primary-key"),
+];
+
+#[test]
+fn mysql_online_steps_pass_the_mysql_lint_but_for_what_they_warn_about() {
+    // Every statement the lint flags is one the step warns copies the
+    // table, and every such warning is about a statement the lint flags.
+    let mut warned = 0;
+    for (name, from, to) in scenarios() {
+        let Ok(steps) = render_online(&diff(&from, &to), BackendKind::Mysql.backend()) else {
+            continue;
+        };
+        for step in &steps {
+            let sql: String = step
+                .up
+                .iter()
+                .map(|statement| format!("{statement};\n"))
+                .collect();
+            let findings = lint_sql_for(BackendKind::Mysql, "x.sql", &sql, 1, step.transactional);
+            let copies: Vec<&String> = step
+                .warnings
+                .iter()
+                .filter(|warning| !warning.starts_with("no down section"))
+                .collect();
+            let explained = |rule: &str| {
+                copies.iter().any(|warning| {
+                    MYSQL_WARNED_RULES
+                        .iter()
+                        .any(|(words, warned)| *warned == rule && warning.contains(words))
+                })
+            };
+            for finding in &findings {
+                assert!(
+                    explained(finding.rule),
+                    "{name}: the lint flags a statement the step does not warn about: {finding}\nwarnings: {copies:#?}"
+                );
+            }
+            for warning in &copies {
+                warned += 1;
+                let (_, rule) = MYSQL_WARNED_RULES
+                    .iter()
+                    .find(|(words, _)| warning.contains(words))
+                    .unwrap_or_else(|| panic!("{name}: a warning with no rule: {warning}"));
+                assert!(
+                    findings.iter().any(|finding| finding.rule == *rule),
+                    "{name}: the step warns `{warning}` and the lint does not flag it ({rule}):\n{sql}"
+                );
+            }
+        }
+    }
+    assert!(warned > 0, "some scenario copies a table");
 }

@@ -299,4 +299,4 @@ pub enum RenderError {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -84,7 +84,8 @@ fn column<'a>(table: &'a mut Table, name: &str) -> &'a mut Column {
         .expect("the scenario names a column of the table")
 }
 
-fn scenarios() -> Vec<(&'static str, Schema, Schema)> {
+/// Each change to render, as the schemas before and after it.
+pub(crate) fn scenarios() -> Vec<(&'static str, Schema, Schema)> {
     vec![
         ("create tables", Schema::default(), base()),
         (
@@ -454,94 +455,4 @@ fn postgres_online_steps_for_every_op() {
 #[test]
 fn mysql_online_steps_for_every_op() {
     insta::assert_snapshot!(online_golden(BackendKind::Mysql));
-}
-
-#[test]
-fn online_steps_keep_the_offline_statements_apart_from_the_lock_safe_rewrites() {
-    // Every offline statement that is not lock-risky survives unchanged in
-    // the online steps: online rendering only rewrites the risky ones.
-    for (name, from, to) in scenarios() {
-        let changes = diff(&from, &to);
-        let Ok(steps) = super::render_online(&changes, BackendKind::Postgres.backend()) else {
-            continue;
-        };
-        let online: Vec<&String> = steps.iter().flat_map(|step| &step.up).collect();
-        for statement in render(&changes, BackendKind::Postgres.backend()).unwrap_or_default() {
-            let risky = crate::lint::lint_sql("x.sql", &statement, 1, false)
-                .iter()
-                .any(|finding| {
-                    finding.rule != "column-type-change" && finding.rule != "volatile-default"
-                });
-            if !risky {
-                assert!(
-                    online
-                        .iter()
-                        .any(|online| online.ends_with(statement.as_str())),
-                    "{name}: {statement} is missing from the online steps"
-                );
-            }
-        }
-    }
-}
-
-/// The MySQL lint rule that flags the statement each online warning is
-/// about: (words of the warning, rule).
-const MYSQL_WARNED_RULES: &[(&str, &str)] = &[
-    ("changing a column's type", "column-type-change"),
-    ("adding or removing AUTO_INCREMENT", "column-type-change"),
-    ("adding a foreign key", "foreign-key-with-checks-on"),
-    ("adding a check constraint", "add-check-constraint"),
-    ("dropping a primary key", "drop-primary-key"),
-];
-
-#[test]
-fn mysql_online_steps_pass_the_mysql_lint_but_for_what_they_warn_about() {
-    // Every statement the lint flags is one the step warns copies the
-    // table, and every such warning is about a statement the lint flags.
-    let mut warned = 0;
-    for (name, from, to) in scenarios() {
-        let Ok(steps) = super::render_online(&diff(&from, &to), BackendKind::Mysql.backend())
-        else {
-            continue;
-        };
-        for step in &steps {
-            let sql: String = step
-                .up
-                .iter()
-                .map(|statement| format!("{statement};\n"))
-                .collect();
-            let findings =
-                crate::lint::lint_sql_for(BackendKind::Mysql, "x.sql", &sql, 1, step.transactional);
-            let copies: Vec<&String> = step
-                .warnings
-                .iter()
-                .filter(|warning| !warning.starts_with("no down section"))
-                .collect();
-            let explained = |rule: &str| {
-                copies.iter().any(|warning| {
-                    MYSQL_WARNED_RULES
-                        .iter()
-                        .any(|(words, warned)| *warned == rule && warning.contains(words))
-                })
-            };
-            for finding in &findings {
-                assert!(
-                    explained(finding.rule),
-                    "{name}: the lint flags a statement the step does not warn about: {finding}\nwarnings: {copies:#?}"
-                );
-            }
-            for warning in &copies {
-                warned += 1;
-                let (_, rule) = MYSQL_WARNED_RULES
-                    .iter()
-                    .find(|(words, _)| warning.contains(words))
-                    .unwrap_or_else(|| panic!("{name}: a warning with no rule: {warning}"));
-                assert!(
-                    findings.iter().any(|finding| finding.rule == *rule),
-                    "{name}: the step warns `{warning}` and the lint does not flag it ({rule}):\n{sql}"
-                );
-            }
-        }
-    }
-    assert!(warned > 0, "some scenario copies a table");
 }

@@ -12,9 +12,9 @@
 use std::collections::HashSet;
 
 use super::Result;
+use crate::backend::DatabaseConnection;
 use crate::backend::{NewVersion, STATUS_APPLIED};
 use crate::revision::RevisionGraph;
-use crate::DatabaseConnection;
 
 /// The positions of the diesel revisions that diesel recorded as run. No
 /// query when the graph has no diesel revision.

@@ -77,8 +77,8 @@ use crate::backend::{
 /// commits do not dominate.
 const BATCH: usize = 100;
 
+use crate::backend::DatabaseConnection;
 use crate::revision::{split_statements, Migrations, Revision, RevisionGraph};
-use crate::DatabaseConnection;
 
 /// Applies every pending revision up to the single head: the call for
 /// application start-up. Does one query when there is nothing to do.

@@ -1,8 +1,7 @@
 //! MySQL and MariaDB.
 
-mod catalog_rows;
-mod introspect;
-mod normalize;
+pub(crate) mod catalog;
+pub(crate) mod normalize;
 mod version_table;
 
 use super::{quote_with, stored_form, with_precision, Backend, BackendKind};

@@ -48,7 +48,7 @@ use crate::schema::SqlType;
 
 /// Reads a type as `COLUMN_TYPE` (or a DDL spelling) gives it. An enum comes
 /// back with an empty name, for the introspector to fill in.
-pub(super) fn parse_type(reported: &str) -> SqlType {
+pub(crate) fn parse_type(reported: &str) -> SqlType {
     let spelled = TypeSpelling::parse(reported);
     let custom = || SqlType::Custom(reported.trim().to_owned());
     if !spelled.suffix.is_empty() {
@@ -108,7 +108,7 @@ pub(super) fn parse_type(reported: &str) -> SqlType {
 }
 
 /// Normalizes a default as MariaDB prints `COLUMN_DEFAULT`.
-pub(super) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> {
+pub(crate) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> {
     let reported = reported.trim();
     let lowered = reported.to_ascii_lowercase();
     if let Some(arguments) = lowered.strip_prefix("current_timestamp") {

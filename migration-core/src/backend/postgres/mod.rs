@@ -3,10 +3,8 @@
 // Reading the catalogs needs diesel's PostgreSQL types (arrays of key
 // column positions), which only its `postgres` feature has.
 #[cfg(feature = "postgres")]
-mod catalog_rows;
-#[cfg(feature = "postgres")]
-mod introspect;
-mod normalize;
+pub(crate) mod catalog;
+pub(crate) mod normalize;
 mod version_table;
 mod volatile;
 

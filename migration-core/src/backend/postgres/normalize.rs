@@ -31,7 +31,7 @@ use crate::backend::spelling::{canonical_default, literal_before_casts, TypeSpel
 use crate::schema::SqlType;
 
 /// Reads a type as `format_type` (or a DDL spelling) gives it.
-pub(super) fn parse_type(reported: &str) -> SqlType {
+pub(crate) fn parse_type(reported: &str) -> SqlType {
     let spelled = TypeSpelling::parse(reported);
     let custom = || SqlType::Custom(reported.trim().to_owned());
     match &spelled.arguments {
@@ -76,12 +76,12 @@ pub(super) fn parse_type(reported: &str) -> SqlType {
 /// Whether a default makes the column a serial one.
 // Only PostgreSQL's introspection, compiled with its feature, uses it.
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-pub(super) fn is_serial_default(reported: &str) -> bool {
+pub(crate) fn is_serial_default(reported: &str) -> bool {
     reported.trim_start().starts_with("nextval(")
 }
 
 /// Normalizes a default as `pg_get_expr` prints it.
-pub(super) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> {
+pub(crate) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> {
     let reported = reported.trim();
     let without_casts = literal_before_casts(reported).unwrap_or(reported);
     let without_casts = if without_casts.to_ascii_uppercase().starts_with("NULL::") {

@@ -1,9 +1,7 @@
 //! SQLite.
 
-mod catalog_rows;
-mod create_sql;
-mod introspect;
-mod normalize;
+pub(crate) mod catalog;
+pub(crate) mod normalize;
 mod version_table;
 
 use super::{quote_with, stored_form, with_precision, Backend, BackendKind};

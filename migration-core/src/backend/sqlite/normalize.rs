@@ -21,7 +21,7 @@ use crate::backend::spelling::{canonical_default, TypeSpelling};
 use crate::schema::SqlType;
 
 /// Reads a declared type.
-pub(super) fn parse_type(declared: &str) -> SqlType {
+pub(crate) fn parse_type(declared: &str) -> SqlType {
     let spelled = TypeSpelling::parse(declared);
     let custom = || SqlType::Custom(declared.trim().to_owned());
     if !spelled.suffix.is_empty() {
@@ -68,7 +68,7 @@ pub(super) fn parse_type(declared: &str) -> SqlType {
 }
 
 /// Normalizes a default as written in the DDL.
-pub(super) fn normalize_default(ty: &SqlType, written: &str) -> Option<String> {
+pub(crate) fn normalize_default(ty: &SqlType, written: &str) -> Option<String> {
     canonical_default(ty, written)
 }
 

@@ -1,18 +1,8 @@
-//! Reading PostgreSQL's catalog: five bulk queries on `pg_catalog` (plus one
-//! for the default schema), whatever the number of tables, then pure
-//! functions from their rows to the model.
-//!
-//! The tables query chooses the tables: ordinary and partitioned tables
-//! (`relkind` `r`, `p`) that are not partitions, in the chosen schemas,
-//! named as the filter asks, never the version table. The column, constraint
-//! and index queries then read by those tables' oids, bound as one array, so
-//! the choice is made once. Constraints and indexes name their columns by
-//! position (`attnum`), and the last stage names them from the columns
-//! already read, instead of each query looking every name up in
-//! `pg_attribute` (at 1000 tables those lookups were most of the
-//! constraint and index queries' time). Those queries return rows in no
-//! order; the last stage sorts them. Normalization rules are in
-//! `normalize.rs`. Decisions:
+//! PostgreSQL's catalog rows (read in `backend/postgres/catalog.rs`) as the
+//! model: pure functions, no I/O. Constraints and indexes name their
+//! columns by position (`attnum`); this stage names them from the columns
+//! already read, and sorts what the queries return in no order.
+//! Normalization rules are in `backend/postgres/normalize.rs`. Decisions:
 //!
 //! - Identity: `GENERATED ... AS IDENTITY` columns and serial columns (a
 //!   `nextval(...)` default) read as `identity: true` with no default.
@@ -28,8 +18,10 @@
 
 use std::collections::HashMap;
 
-use super::catalog_rows::{ColumnRow, ConstraintRow, IndexRow, TableRow, UserTypeRow};
-use super::normalize::{is_serial_default, normalize_default, parse_type};
+use crate::backend::postgres::catalog::{
+    CatalogRows, ColumnRow, ConstraintRow, IndexRow, UserTypeRow,
+};
+use crate::backend::postgres::normalize::{is_serial_default, normalize_default, parse_type};
 use crate::backend::spelling::strip_outer_parens;
 use crate::introspect::assemble::SchemaBuilder;
 use crate::introspect::{IntrospectError, Result};
@@ -37,177 +29,6 @@ use crate::schema::{
     CheckConstraint, Column, ForeignKey, Index, IndexPart, PrimaryKey, ReferentialAction, Schema,
     SqlType, UniqueConstraint,
 };
-
-// language=SQL
-const DEFAULT_SCHEMA: &str = "SELECT current_schema()::text AS name";
-
-/// The tables to read. Binds: `$1` schemas (`text[]`), `$2` the bookkeeping
-/// tables (`text[]`), `$3` table names (`text[]`, empty for all).
-// language=SQL
-const TABLES: &str = "\
-    SELECT c.oid::int8 AS oid, n.nspname::text AS schema_name, c.relname::text AS table_name, \
-           d.description AS comment \
-    FROM pg_catalog.pg_class c \
-    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-    LEFT JOIN pg_catalog.pg_description d \
-      ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 \
-    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition \
-      AND n.nspname = ANY($1) AND c.relname <> ALL($2) \
-      AND (cardinality($3::text[]) = 0 OR c.relname = ANY($3)) \
-    ORDER BY n.nspname, c.relname";
-
-/// The columns of the tables read, in no order. Binds: `$1` their oids
-/// (`int8[]`).
-// language=SQL
-const COLUMNS: &str = "\
-    SELECT a.attrelid::int8 AS table_oid, a.attnum AS position, a.attname::text AS column_name, \
-           pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name, \
-           a.atttypid::int8 AS type_oid, a.attnotnull AS not_null, \
-           a.attidentity::text AS identity, a.attgenerated::text AS generated, \
-           pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expr, \
-           ds.description AS comment \
-    FROM pg_catalog.pg_attribute a \
-    LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-    LEFT JOIN pg_catalog.pg_description ds \
-      ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::regclass \
-     AND ds.objsubid = a.attnum \
-    WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped";
-
-/// Every enum's values and every domain, whatever its schema: few rows, and
-/// a column's type may live in a schema that is not read.
-// language=SQL
-const USER_TYPES: &str = "\
-    SELECT t.oid::int8 AS type_oid, t.typtype::text AS kind, t.typname::text AS name, \
-           e.enumlabel::text AS label \
-    FROM pg_catalog.pg_type t \
-    LEFT JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid \
-    WHERE t.typtype IN ('e', 'd') \
-    ORDER BY t.oid, e.enumsortorder";
-
-/// The constraints of the tables read, in no order. Binds: `$1` their oids
-/// (`int8[]`). A foreign key to a table that is not read brings its
-/// columns' names, since the columns query does not read that table.
-// language=SQL
-const CONSTRAINTS: &str = "\
-    SELECT con.conrelid::int8 AS table_oid, con.oid::int8 AS oid, \
-           con.conname::text AS constraint_name, \
-           con.contype::text AS kind, con.conkey AS positions, \
-           con.confrelid::int8 AS referenced_oid, \
-           rn.nspname::text AS referenced_schema, rc.relname::text AS referenced_table, \
-           con.confkey AS referenced_positions, \
-           CASE WHEN con.contype = 'f' AND NOT con.confrelid = ANY($1::oid[]) THEN \
-             ARRAY(SELECT ra.attname::text \
-                   FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord) \
-                   JOIN pg_catalog.pg_attribute ra \
-                     ON ra.attrelid = con.confrelid AND ra.attnum = k.attnum \
-                   ORDER BY k.ord) \
-           END AS referenced_columns, \
-           con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete, \
-           CASE WHEN con.contype = 'c' \
-                THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) END \
-             AS check_expression \
-    FROM pg_catalog.pg_constraint con \
-    LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
-    LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
-    WHERE con.conrelid = ANY($1::oid[]) \
-      AND con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0";
-
-/// The indexes of the tables read that back no constraint, in no order.
-/// Binds: `$1` their oids (`int8[]`). `indkey` is an `int2vector` (its key
-/// part first, then `INCLUDE` columns); expression parts' text is read only
-/// for indexes that have one.
-// language=SQL
-const INDEXES: &str = "\
-    SELECT i.indrelid::int8 AS table_oid, i.indexrelid::int8 AS oid, \
-           ic.relname::text AS index_name, \
-           i.indisunique AS is_unique, k.positions, \
-           CASE WHEN 0 = ANY(k.positions) THEN \
-             ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, part, true) \
-                   FROM generate_series(1, i.indnkeyatts::int4) AS part ORDER BY part) \
-           END AS definitions, \
-           pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate \
-    FROM pg_catalog.pg_index i \
-    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
-    CROSS JOIN LATERAL (SELECT (i.indkey::int2[])[0:i.indnkeyatts - 1] AS positions) AS k \
-    WHERE i.indrelid = ANY($1::oid[]) \
-      AND NOT EXISTS ( \
-        SELECT 1 FROM pg_catalog.pg_constraint con \
-        WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
-          AND con.contype IN ('p', 'u', 'x'))";
-
-/// Everything the queries returned, ready for [`build_schema`].
-#[derive(Debug, Default)]
-pub(crate) struct CatalogRows {
-    pub(crate) default_schema: String,
-    pub(crate) tables: Vec<TableRow>,
-    pub(crate) columns: Vec<ColumnRow>,
-    pub(crate) user_types: Vec<UserTypeRow>,
-    pub(crate) constraints: Vec<ConstraintRow>,
-    pub(crate) indexes: Vec<IndexRow>,
-}
-
-#[cfg(feature = "postgres")]
-mod live {
-    use diesel::pg::Pg;
-    use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-    use diesel::sql_types::{Array, BigInt, Text};
-    use diesel::{sql_query, RunQueryDsl};
-
-    use super::super::catalog_rows::{DefaultSchemaRow, TableRow};
-    use super::*;
-    use crate::backend::BackendKind;
-    use crate::introspect::BOOKKEEPING_TABLES;
-    use crate::introspect::{IntrospectCatalog, IntrospectOptions};
-
-    /// A query on the tables read, by their oids.
-    fn of_tables(sql: &'static str, tables: &[TableRow]) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
-        let oids: Vec<i64> = tables.iter().map(|table| table.oid).collect();
-        sql_query(sql).into_boxed().bind::<Array<BigInt>, _>(oids)
-    }
-
-    impl IntrospectCatalog for diesel::PgConnection {
-        fn introspect_catalog(&mut self, options: &IntrospectOptions) -> Result<Schema> {
-            let failed = |what| IntrospectError::query(BackendKind::Postgres, what);
-            let default_schema = sql_query(DEFAULT_SCHEMA)
-                .get_result::<DefaultSchemaRow>(self)
-                .map_err(failed("the default schema"))?
-                .name;
-            let default_schema = match (default_schema, options.namespaces.is_empty()) {
-                (Some(name), _) => name,
-                (None, true) => return Err(IntrospectError::NoDefaultNamespace),
-                (None, false) => String::new(),
-            };
-            let namespaces = if options.namespaces.is_empty() {
-                vec![default_schema.clone()]
-            } else {
-                options.namespaces.clone()
-            };
-            let tables: Vec<TableRow> = sql_query(TABLES)
-                .bind::<Array<Text>, _>(namespaces)
-                .bind::<Array<Text>, _>(BOOKKEEPING_TABLES.to_vec())
-                .bind::<Array<Text>, _>(options.tables.clone())
-                .load(self)
-                .map_err(failed("tables"))?;
-            let rows = CatalogRows {
-                columns: of_tables(COLUMNS, &tables)
-                    .load(self)
-                    .map_err(failed("columns"))?,
-                user_types: sql_query(USER_TYPES)
-                    .load(self)
-                    .map_err(failed("enum and domain types"))?,
-                constraints: of_tables(CONSTRAINTS, &tables)
-                    .load(self)
-                    .map_err(failed("constraints"))?,
-                indexes: of_tables(INDEXES, &tables)
-                    .load(self)
-                    .map_err(failed("indexes"))?,
-                tables,
-                default_schema,
-            };
-            build_schema(rows)
-        }
-    }
-}
 
 /// Where a table read went in the [`SchemaBuilder`], and its columns'
 /// positions (`attnum`s) in the order of its columns.
@@ -492,6 +313,7 @@ fn referential_action(code: &str) -> Option<ReferentialAction> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::postgres::catalog::TableRow;
     use crate::schema::Table;
 
     /// A made-up oid per table name.

@@ -1,6 +1,6 @@
 //! The diesel connections retort works through.
 
-use crate::backend::BackendKind;
+use super::BackendKind;
 
 mod sealed {
     /// Keeps [`DatabaseConnection`](super::DatabaseConnection) implemented
@@ -18,10 +18,12 @@ mod sealed {
 /// types, so `&mut *pool.get()?` can be passed wherever a connection is
 /// wanted.
 ///
-/// Each area that talks to a database (introspection, the runner's version
-/// table and lock) defines a `#[doc(hidden)]` capability trait, implements it
-/// for the three connection types next to its backend code, and adds it here
-/// as a supertrait, so generic code above needs only this one bound.
+/// What retort does on a live database is in the backend: reading the
+/// catalog (`backend/catalog.rs`) and keeping the version table
+/// under the migration lock (`backend/version_table.rs`).
+/// Each is a crate-private capability trait, implemented for the three
+/// connection types in `backend/<db>/` and a supertrait here, so generic
+/// code above needs only this one bound and users cannot call them.
 ///
 /// Every such connection can be pooled (`R2D2Connection`, `Send`), so code
 /// generic over `C: DatabaseConnection` can build a `retort::pool::Pool<C>`.
@@ -30,8 +32,8 @@ pub trait DatabaseConnection:
     + diesel::r2d2::R2D2Connection
     + Send
     + sealed::Sealed
-    + crate::introspect::IntrospectCatalog
-    + crate::backend::VersionTableConnection
+    + super::catalog::ReadCatalog
+    + super::version_table::VersionTableConnection
     + 'static
 {
     /// The database behind this connection.

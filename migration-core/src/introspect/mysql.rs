@@ -1,9 +1,7 @@
-//! Reading MySQL's and MariaDB's catalog: six bulk queries on
-//! `information_schema` filtered by schema (plus one for the current database
-//! and the server's version), whatever the number of tables, then pure
-//! functions from their rows to the model.
+//! MySQL's and MariaDB's catalog rows (read in `backend/mysql/catalog.rs`)
+//! as the model: pure functions, no I/O.
 //!
-//! Normalization rules are in `normalize.rs`. Decisions:
+//! Normalization rules are in `backend/mysql/normalize.rs`. Decisions:
 //!
 //! - The primary key is always named `PRIMARY` by MySQL: it reads back with
 //!   `name: None`. Other constraint and index names read back as they are.
@@ -29,10 +27,10 @@
 
 use std::collections::HashMap;
 
-use super::catalog_rows::{
-    CheckRow, ColumnRow, ForeignKeyActionRow, ForeignKeyRow, IndexRow, TableRow,
+use crate::backend::mysql::catalog::{
+    CatalogRows, CheckRow, ColumnRow, ForeignKeyActionRow, IndexRow,
 };
-use super::normalize::{normalize_default, parse_type};
+use crate::backend::mysql::normalize::{normalize_default, parse_type};
 use crate::backend::spelling::quote_literal;
 use crate::introspect::assemble::{action_by_name, SchemaBuilder};
 use crate::introspect::{IntrospectError, Result};
@@ -40,214 +38,6 @@ use crate::schema::{
     CheckConstraint, Column, ForeignKey, Index, IndexPart, PrimaryKey, Schema, SqlType, Table,
     UniqueConstraint,
 };
-
-// Each query reads the tables chosen by `{selected}`, which the introspector
-// replaces with `<schema column> IN (?, ...) AND <table column> <> ?` and,
-// when names are given, `AND <table column> IN (?, ...)`.
-
-// language=SQL
-const SERVER: &str = "SELECT DATABASE() AS `database`, VERSION() AS version";
-
-// language=SQL
-const TABLES: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
-            TABLE_COMMENT AS comment \
-     FROM information_schema.TABLES \
-     WHERE TABLE_TYPE = 'BASE TABLE' AND {selected} \
-     ORDER BY TABLE_SCHEMA, TABLE_NAME";
-
-// language=SQL
-const COLUMNS: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
-            COLUMN_NAME AS column_name, COLUMN_TYPE AS column_type, \
-            IS_NULLABLE AS is_nullable, COLUMN_DEFAULT AS column_default, \
-            EXTRA AS extra, COLUMN_COMMENT AS comment \
-     FROM information_schema.COLUMNS \
-     WHERE {selected} \
-     ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";
-
-// language=SQL
-const INDEXES_MARIADB: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
-            INDEX_NAME AS index_name, CAST(NON_UNIQUE AS SIGNED) AS non_unique, \
-            COLUMN_NAME AS column_name, NULL AS expression \
-     FROM information_schema.STATISTICS \
-     WHERE {selected} \
-     ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
-
-// language=SQL
-const INDEXES_MYSQL: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
-            INDEX_NAME AS index_name, CAST(NON_UNIQUE AS SIGNED) AS non_unique, \
-            COLUMN_NAME AS column_name, EXPRESSION AS expression \
-     FROM information_schema.STATISTICS \
-     WHERE {selected} \
-     ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
-
-// language=SQL
-const FOREIGN_KEY_COLUMNS: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
-            CONSTRAINT_NAME AS constraint_name, COLUMN_NAME AS column_name, \
-            REFERENCED_TABLE_SCHEMA AS referenced_schema, \
-            REFERENCED_TABLE_NAME AS referenced_table, \
-            REFERENCED_COLUMN_NAME AS referenced_column \
-     FROM information_schema.KEY_COLUMN_USAGE \
-     WHERE REFERENCED_TABLE_NAME IS NOT NULL AND {selected} \
-     ORDER BY TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION";
-
-// Read apart from the columns: MariaDB joins two information_schema tables
-// an order of magnitude slower than it reads both.
-// language=SQL
-const FOREIGN_KEY_ACTIONS: &str =
-    "SELECT CONSTRAINT_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
-            CONSTRAINT_NAME AS constraint_name, \
-            UPDATE_RULE AS on_update, DELETE_RULE AS on_delete \
-     FROM information_schema.REFERENTIAL_CONSTRAINTS \
-     WHERE {selected}";
-
-// language=SQL
-const CHECKS_MARIADB: &str = "SELECT CONSTRAINT_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
-            CONSTRAINT_NAME AS constraint_name, CHECK_CLAUSE AS expression \
-     FROM information_schema.CHECK_CONSTRAINTS \
-     WHERE {selected} \
-     ORDER BY CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME";
-
-// language=SQL
-const CHECKS_MYSQL: &str = "SELECT tc.TABLE_SCHEMA AS schema_name, tc.TABLE_NAME AS table_name, \
-            tc.CONSTRAINT_NAME AS constraint_name, cc.CHECK_CLAUSE AS expression \
-     FROM information_schema.TABLE_CONSTRAINTS tc \
-     JOIN information_schema.CHECK_CONSTRAINTS cc \
-       ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME \
-     WHERE tc.CONSTRAINT_TYPE = 'CHECK' AND {selected} \
-     ORDER BY tc.TABLE_SCHEMA, tc.TABLE_NAME, tc.CONSTRAINT_NAME";
-
-/// Everything the queries returned, ready for [`build_schema`].
-#[derive(Debug, Default)]
-pub(crate) struct CatalogRows {
-    pub(crate) default_schema: String,
-    /// MariaDB prints `COLUMN_DEFAULT` literals quoted; MySQL 8 does not.
-    pub(crate) mariadb: bool,
-    pub(crate) tables: Vec<TableRow>,
-    pub(crate) columns: Vec<ColumnRow>,
-    pub(crate) indexes: Vec<IndexRow>,
-    pub(crate) foreign_keys: Vec<ForeignKeyRow>,
-    pub(crate) foreign_key_actions: Vec<ForeignKeyActionRow>,
-    pub(crate) checks: Vec<CheckRow>,
-}
-
-#[cfg(feature = "mysql")]
-mod live {
-    use diesel::mysql::Mysql;
-    use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-    use diesel::sql_types::Text;
-    use diesel::{sql_query, RunQueryDsl};
-
-    use super::super::catalog_rows::ServerRow;
-    use super::*;
-    use crate::backend::BackendKind;
-    use crate::introspect::BOOKKEEPING_TABLES;
-    use crate::introspect::{IntrospectCatalog, IntrospectOptions};
-
-    /// `template` with `{selected}` filled in for the given columns, and the
-    /// values bound in the order they appear.
-    fn selected(
-        template: &'static str,
-        schema_column: &str,
-        table_column: &str,
-        namespaces: &[String],
-        tables: &[String],
-    ) -> BoxedSqlQuery<'static, Mysql, SqlQuery> {
-        let placeholders = |count: usize| vec!["?"; count].join(", ");
-        let mut condition = format!(
-            "{schema_column} IN ({}) AND {table_column} NOT IN ({})",
-            placeholders(namespaces.len()),
-            placeholders(BOOKKEEPING_TABLES.len())
-        );
-        if !tables.is_empty() {
-            condition.push_str(&format!(
-                " AND {table_column} IN ({})",
-                placeholders(tables.len())
-            ));
-        }
-        let mut query = sql_query(template.replace("{selected}", &condition)).into_boxed();
-        for namespace in namespaces {
-            query = query.bind::<Text, _>(namespace.clone());
-        }
-        for table in BOOKKEEPING_TABLES {
-            query = query.bind::<Text, _>(table);
-        }
-        for table in tables {
-            query = query.bind::<Text, _>(table.clone());
-        }
-        query
-    }
-
-    impl IntrospectCatalog for diesel::MysqlConnection {
-        fn introspect_catalog(&mut self, options: &IntrospectOptions) -> Result<Schema> {
-            let failed = |what| IntrospectError::query(BackendKind::Mysql, what);
-            let server = sql_query(SERVER)
-                .get_result::<ServerRow>(self)
-                .map_err(failed("the current database"))?;
-            let default_schema = match (server.database, options.namespaces.is_empty()) {
-                (Some(name), _) => name,
-                (None, true) => return Err(IntrospectError::NoDefaultNamespace),
-                (None, false) => String::new(),
-            };
-            let mariadb = server.version.contains("MariaDB");
-            let namespaces = if options.namespaces.is_empty() {
-                vec![default_schema.clone()]
-            } else {
-                options.namespaces.clone()
-            };
-            let names = &options.tables;
-            let (indexes, checks, check_schema, check_table) = if mariadb {
-                (
-                    INDEXES_MARIADB,
-                    CHECKS_MARIADB,
-                    "CONSTRAINT_SCHEMA",
-                    "TABLE_NAME",
-                )
-            } else {
-                (
-                    INDEXES_MYSQL,
-                    CHECKS_MYSQL,
-                    "tc.TABLE_SCHEMA",
-                    "tc.TABLE_NAME",
-                )
-            };
-            let rows = CatalogRows {
-                tables: selected(TABLES, "TABLE_SCHEMA", "TABLE_NAME", &namespaces, names)
-                    .load(self)
-                    .map_err(failed("tables"))?,
-                columns: selected(COLUMNS, "TABLE_SCHEMA", "TABLE_NAME", &namespaces, names)
-                    .load(self)
-                    .map_err(failed("columns"))?,
-                indexes: selected(indexes, "TABLE_SCHEMA", "TABLE_NAME", &namespaces, names)
-                    .load(self)
-                    .map_err(failed("indexes"))?,
-                foreign_keys: selected(
-                    FOREIGN_KEY_COLUMNS,
-                    "TABLE_SCHEMA",
-                    "TABLE_NAME",
-                    &namespaces,
-                    names,
-                )
-                .load(self)
-                .map_err(failed("foreign keys"))?,
-                foreign_key_actions: selected(
-                    FOREIGN_KEY_ACTIONS,
-                    "CONSTRAINT_SCHEMA",
-                    "TABLE_NAME",
-                    &namespaces,
-                    names,
-                )
-                .load(self)
-                .map_err(failed("foreign key actions"))?,
-                checks: selected(checks, check_schema, check_table, &namespaces, names)
-                    .load(self)
-                    .map_err(failed("check constraints"))?,
-                default_schema,
-                mariadb,
-            };
-            build_schema(rows)
-        }
-    }
-}
 
 /// The model from the catalog's rows: no I/O.
 pub(crate) fn build_schema(rows: CatalogRows) -> Result<Schema> {
@@ -450,6 +240,7 @@ fn discover_check(table: &mut Table, check: &CheckRow) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::mysql::catalog::{ForeignKeyRow, TableRow};
     use crate::schema::ReferentialAction;
 
     fn column(name: &str, column_type: &str) -> ColumnRow {

@@ -1,11 +1,8 @@
-//! Reading SQLite's schema: four bulk queries per namespace (`main` unless
-//! told otherwise) — `sqlite_schema` joined with the `pragma_table_xinfo`,
-//! `pragma_index_list`/`pragma_index_info` and `pragma_foreign_key_list`
-//! table-valued functions — whatever the number of tables, then pure
-//! functions from their rows (and the `CREATE` statements' text) to the
-//! model.
+//! SQLite's catalog rows (read in `backend/sqlite/catalog.rs`) and the
+//! `CREATE` statements' text (`create_sql.rs`) as the model: pure
+//! functions, no I/O.
 //!
-//! Normalization rules are in `normalize.rs`. Decisions:
+//! Normalization rules are in `backend/sqlite/normalize.rs`. Decisions:
 //!
 //! - Identity: a rowid alias — the single-column `INTEGER PRIMARY KEY` of a
 //!   rowid table, with or without `AUTOINCREMENT` — is `identity: true`:
@@ -33,146 +30,27 @@
 
 use std::collections::HashMap;
 
-use super::catalog_rows::{ColumnRow, ForeignKeyRow, IndexRow, TableRow};
-use super::create_sql::{enum_check, parse_create_index, parse_create_table, CreateTable};
-use super::normalize::{normalize_default, parse_type};
+mod create_sql;
+
+use create_sql::{enum_check, parse_create_index, parse_create_table, CreateTable};
+
+use crate::backend::sqlite::catalog::{CatalogRows, ColumnRow, IndexRow, DEFAULT_NAMESPACE};
+use crate::backend::sqlite::normalize::{normalize_default, parse_type};
 use crate::introspect::assemble::{action_by_name, SchemaBuilder};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    Column, ForeignKey, Index, IndexPart, PrimaryKey, SqlType, Table, UniqueConstraint,
+    Column, ForeignKey, Index, IndexPart, PrimaryKey, Schema, SqlType, Table, UniqueConstraint,
 };
 
-// Each query reads the namespace `{ns}` (a quoted identifier) and the tables
-// chosen by `{selected}`, which the introspector replaces with the filter on
-// `m.name`; the pragma functions take the namespace as a bound value.
-
-// language=SQL
-const TABLES: &str = "SELECT m.name AS table_name, m.sql AS sql \
-     FROM {ns}.sqlite_master m \
-     WHERE m.name NOT IN ( \
-       SELECT t.name FROM pragma_table_list t WHERE t.schema = ? AND t.type = 'shadow') \
-       AND {selected} \
-     ORDER BY m.name";
-
-// language=SQL
-const COLUMNS: &str = "SELECT m.name AS table_name, p.name AS column_name, \
-            p.type AS declared_type, p.\"notnull\" AS not_null, \
-            p.dflt_value AS default_value, p.pk AS pk, p.hidden AS hidden \
-     FROM {ns}.sqlite_master m \
-     JOIN pragma_table_xinfo(m.name, ?) p \
-     WHERE {selected} \
-     ORDER BY m.name, p.cid";
-
-// language=SQL
-const INDEXES: &str = "SELECT m.name AS table_name, il.name AS index_name, \
-            il.\"unique\" AS is_unique, il.origin AS origin, \
-            ii.cid AS column_id, ii.name AS column_name, s.sql AS sql \
-     FROM {ns}.sqlite_master m \
-     JOIN pragma_index_list(m.name, ?) il \
-     JOIN pragma_index_info(il.name, ?) ii \
-     LEFT JOIN {ns}.sqlite_master s ON s.type = 'index' AND s.name = il.name \
-     WHERE {selected} \
-     ORDER BY m.name, il.name, ii.seqno";
-
-// language=SQL
-const FOREIGN_KEYS: &str = "SELECT m.name AS table_name, f.id AS id, \
-            f.\"table\" AS referenced_table, f.\"from\" AS column_name, \
-            f.\"to\" AS referenced_column, f.on_update AS on_update, f.on_delete AS on_delete \
-     FROM {ns}.sqlite_master m \
-     JOIN pragma_foreign_key_list(m.name, ?) f \
-     WHERE {selected} \
-     ORDER BY m.name, f.id, f.seq";
-
-/// The rows of one namespace, ready for [`build_namespace`].
-#[derive(Debug, Default)]
-pub(crate) struct CatalogRows {
-    pub(crate) tables: Vec<TableRow>,
-    pub(crate) columns: Vec<ColumnRow>,
-    pub(crate) indexes: Vec<IndexRow>,
-    pub(crate) foreign_keys: Vec<ForeignKeyRow>,
-}
-
-#[cfg(feature = "sqlite")]
-mod live {
-    use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-    use diesel::sql_types::Text;
-    use diesel::sqlite::Sqlite;
-    use diesel::{sql_query, RunQueryDsl};
-
-    use super::*;
-    use crate::backend::{Backend, BackendKind, SqliteBackend};
-    use crate::introspect::BOOKKEEPING_TABLES;
-    use crate::introspect::{IntrospectCatalog, IntrospectOptions};
-    use crate::schema::Schema;
-
-    /// `template` for namespace `namespace`, its pragma arguments
-    /// (`pragma_arguments` of them) and the table filter bound in order.
-    fn selected(
-        template: &'static str,
-        namespace: &str,
-        pragma_arguments: usize,
-        tables: &[String],
-    ) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
-        let mut condition = String::from(
-            "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
-             AND m.sql NOT LIKE 'CREATE VIRTUAL%' AND m.name NOT IN (?, ?)",
-        );
-        if !tables.is_empty() {
-            condition.push_str(&format!(
-                " AND m.name IN ({})",
-                vec!["?"; tables.len()].join(", ")
-            ));
-        }
-        let sql = template
-            .replace("{ns}", &SqliteBackend.quote_identifier(namespace))
-            .replace("{selected}", &condition);
-        let mut query = sql_query(sql).into_boxed();
-        for _ in 0..pragma_arguments {
-            query = query.bind::<Text, _>(namespace.to_owned());
-        }
-        for table in BOOKKEEPING_TABLES {
-            query = query.bind::<Text, _>(table);
-        }
-        for table in tables {
-            query = query.bind::<Text, _>(table.clone());
-        }
-        query
+/// The model from each namespace's rows: no I/O.
+pub(crate) fn build_schema(namespaces: Vec<CatalogRows>) -> Result<Schema> {
+    let mut schema = SchemaBuilder::new(DEFAULT_NAMESPACE);
+    for rows in namespaces {
+        let namespace = rows.namespace.clone();
+        build_namespace(&mut schema, &namespace, rows)?;
     }
-
-    impl IntrospectCatalog for diesel::SqliteConnection {
-        fn introspect_catalog(&mut self, options: &IntrospectOptions) -> Result<Schema> {
-            let failed = |what| IntrospectError::query(BackendKind::Sqlite, what);
-            let namespaces = if options.namespaces.is_empty() {
-                vec![DEFAULT_NAMESPACE.to_owned()]
-            } else {
-                options.namespaces.clone()
-            };
-            let names = &options.tables;
-            let mut schema = SchemaBuilder::new(DEFAULT_NAMESPACE);
-            for namespace in &namespaces {
-                let rows = CatalogRows {
-                    tables: selected(TABLES, namespace, 1, names)
-                        .load(self)
-                        .map_err(failed("tables"))?,
-                    columns: selected(COLUMNS, namespace, 1, names)
-                        .load(self)
-                        .map_err(failed("columns"))?,
-                    indexes: selected(INDEXES, namespace, 2, names)
-                        .load(self)
-                        .map_err(failed("indexes"))?,
-                    foreign_keys: selected(FOREIGN_KEYS, namespace, 1, names)
-                        .load(self)
-                        .map_err(failed("foreign keys"))?,
-                };
-                build_namespace(&mut schema, namespace, rows)?;
-            }
-            Ok(schema.finish())
-        }
-    }
+    Ok(schema.finish())
 }
-
-/// SQLite's main database, reported as the default namespace.
-pub(crate) const DEFAULT_NAMESPACE: &str = "main";
 
 /// Adds one namespace's tables from its rows: no I/O.
 pub(crate) fn build_namespace(
@@ -379,6 +257,7 @@ fn discover_index(table: &mut Table, parts: &[IndexRow], create: &CreateTable) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::sqlite::catalog::{ForeignKeyRow, TableRow};
     use crate::schema::{CheckConstraint, ReferentialAction, Schema};
 
     fn column(table: &str, name: &str, declared: &str, pk: i32) -> ColumnRow {
@@ -426,6 +305,7 @@ mod tests {
             };
         let ix_sql = r#"CREATE INDEX "ix_track_lower" ON "track" (lower("name"), "album_id") WHERE "album_id" IS NOT NULL"#;
         let rows = CatalogRows {
+            namespace: DEFAULT_NAMESPACE.into(),
             tables: vec![
                 TableRow {
                     table_name: "album".into(),

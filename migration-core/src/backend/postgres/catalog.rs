@@ -1,0 +1,339 @@
+//! PostgreSQL's catalog: five bulk queries on `pg_catalog` (plus one for
+//! the default schema), whatever the number of tables, and the raw rows
+//! they return, one struct per query, no interpretation
+//! (`introspect/postgres.rs` turns them into the model).
+//!
+//! The tables query chooses the tables: ordinary and partitioned tables
+//! (`relkind` `r`, `p`) that are not partitions, in the chosen schemas,
+//! named as the filter asks, never the bookkeeping tables. The column,
+//! constraint and index queries then read by those tables' oids, bound as
+//! one array, so the choice is made once. Constraints and indexes name
+//! their columns by position (`attnum`), not by name: looking every name up
+//! in `pg_attribute` was most of those queries' time at 1000 tables. Those
+//! queries return rows in no order.
+
+use diesel::pg::Pg;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::sql_types::{Array, BigInt, Bool, Nullable, SmallInt, Text};
+use diesel::{sql_query, QueryableByName, RunQueryDsl};
+
+use crate::backend::catalog::{Catalog, CatalogError, ReadCatalog, BOOKKEEPING_TABLES};
+
+/// The connection's default schema.
+/// <https://www.postgresql.org/docs/current/functions-info.html>
+#[derive(Debug, QueryableByName)]
+pub(crate) struct DefaultSchemaRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) name: Option<String>,
+}
+
+/// One table (`pg_class` with `relkind` `r` or `p`).
+/// <https://www.postgresql.org/docs/current/catalog-pg-class.html>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct TableRow {
+    /// `pg_class.oid`, which the other rows refer to the table by.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) oid: i64,
+    #[diesel(sql_type = Text)]
+    pub(crate) schema_name: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) table_name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) comment: Option<String>,
+}
+
+/// One column (`pg_attribute` with its default and comment).
+/// <https://www.postgresql.org/docs/current/catalog-pg-attribute.html>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct ColumnRow {
+    /// The table's `pg_class.oid`.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) table_oid: i64,
+    /// `attnum`, which constraints and indexes refer to the column by.
+    #[diesel(sql_type = SmallInt)]
+    pub(crate) position: i16,
+    #[diesel(sql_type = Text)]
+    pub(crate) column_name: String,
+    /// `format_type(atttypid, atttypmod)`.
+    #[diesel(sql_type = Text)]
+    pub(crate) type_name: String,
+    /// `atttypid`, to find an enum's values or a domain's name among the
+    /// [`UserTypeRow`]s.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) type_oid: i64,
+    #[diesel(sql_type = Bool)]
+    pub(crate) not_null: bool,
+    /// `attidentity`: `a` (ALWAYS), `d` (BY DEFAULT) or empty.
+    #[diesel(sql_type = Text)]
+    pub(crate) identity: String,
+    /// `attgenerated`: `s` for stored generated columns, or empty.
+    #[diesel(sql_type = Text)]
+    pub(crate) generated: String,
+    /// `pg_get_expr(adbin, adrelid)`.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) default_expr: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) comment: Option<String>,
+}
+
+/// One enum value, in sort order, or one domain (`pg_type` with `typtype`
+/// `e` or `d`, joined to `pg_enum`).
+/// <https://www.postgresql.org/docs/current/catalog-pg-type.html>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct UserTypeRow {
+    #[diesel(sql_type = BigInt)]
+    pub(crate) type_oid: i64,
+    /// `typtype`: `e` for enums, `d` for domains.
+    #[diesel(sql_type = Text)]
+    pub(crate) kind: String,
+    /// `typname`, unqualified.
+    #[diesel(sql_type = Text)]
+    pub(crate) name: String,
+    /// The enum value (`None` for a domain).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) label: Option<String>,
+}
+
+/// One constraint (`pg_constraint`). Columns come as positions
+/// (`attnum`s), which the last stage names from the [`ColumnRow`]s.
+/// <https://www.postgresql.org/docs/current/catalog-pg-constraint.html>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct ConstraintRow {
+    /// The table's `pg_class.oid`.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) table_oid: i64,
+    /// The constraint's own `oid`: constraints are listed in its order.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) oid: i64,
+    #[diesel(sql_type = Text)]
+    pub(crate) constraint_name: String,
+    /// `contype`: `p`, `u`, `f` or `c`.
+    #[diesel(sql_type = Text)]
+    pub(crate) kind: String,
+    /// `conkey`, in key order (`None` for a check on no column).
+    #[diesel(sql_type = Nullable<Array<SmallInt>>)]
+    pub(crate) positions: Option<Vec<i16>>,
+    /// `confrelid`: the referenced table (0 unless a foreign key).
+    #[diesel(sql_type = BigInt)]
+    pub(crate) referenced_oid: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) referenced_schema: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) referenced_table: Option<String>,
+    /// `confkey`, in key order.
+    #[diesel(sql_type = Nullable<Array<SmallInt>>)]
+    pub(crate) referenced_positions: Option<Vec<i16>>,
+    /// The referenced columns' names, only when the referenced table is not
+    /// one of those read (its columns are not among the [`ColumnRow`]s).
+    #[diesel(sql_type = Nullable<Array<Text>>)]
+    pub(crate) referenced_columns: Option<Vec<String>>,
+    /// `confupdtype`: `a` no action, `r` restrict, `c` cascade, `n` set
+    /// null, `d` set default.
+    #[diesel(sql_type = Text)]
+    pub(crate) on_update: String,
+    /// `confdeltype`, as `on_update`.
+    #[diesel(sql_type = Text)]
+    pub(crate) on_delete: String,
+    /// `pg_get_expr(conbin, conrelid)` for checks.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) check_expression: Option<String>,
+}
+
+/// One index that backs no constraint (`pg_index`). Key columns come as
+/// positions, which the last stage names from the [`ColumnRow`]s.
+/// <https://www.postgresql.org/docs/current/catalog-pg-index.html>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct IndexRow {
+    /// The table's `pg_class.oid`.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) table_oid: i64,
+    /// `indexrelid`: indexes are listed in its order.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) oid: i64,
+    #[diesel(sql_type = Text)]
+    pub(crate) index_name: String,
+    #[diesel(sql_type = Bool)]
+    pub(crate) is_unique: bool,
+    /// `indkey`'s key part (without `INCLUDE` columns): a column's
+    /// `attnum`, or 0 for an expression part.
+    #[diesel(sql_type = Array<SmallInt>)]
+    pub(crate) positions: Vec<i16>,
+    /// `pg_get_indexdef(indexrelid, part, true)` for every key part, read
+    /// only when some part is an expression: its text is at the same place
+    /// as its 0 in `positions`.
+    #[diesel(sql_type = Nullable<Array<Text>>)]
+    pub(crate) definitions: Option<Vec<String>>,
+    /// `pg_get_expr(indpred, indrelid, true)`: a partial index's predicate.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) predicate: Option<String>,
+}
+
+// language=SQL
+const DEFAULT_SCHEMA: &str = "SELECT current_schema()::text AS name";
+
+/// The tables to read. Binds: `$1` schemas (`text[]`), `$2` the bookkeeping
+/// tables (`text[]`), `$3` table names (`text[]`, empty for all).
+// language=SQL
+const TABLES: &str = "\
+    SELECT c.oid::int8 AS oid, n.nspname::text AS schema_name, c.relname::text AS table_name, \
+           d.description AS comment \
+    FROM pg_catalog.pg_class c \
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+    LEFT JOIN pg_catalog.pg_description d \
+      ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 \
+    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition \
+      AND n.nspname = ANY($1) AND c.relname <> ALL($2) \
+      AND (cardinality($3::text[]) = 0 OR c.relname = ANY($3)) \
+    ORDER BY n.nspname, c.relname";
+
+/// The columns of the tables read, in no order. Binds: `$1` their oids
+/// (`int8[]`).
+// language=SQL
+const COLUMNS: &str = "\
+    SELECT a.attrelid::int8 AS table_oid, a.attnum AS position, a.attname::text AS column_name, \
+           pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name, \
+           a.atttypid::int8 AS type_oid, a.attnotnull AS not_null, \
+           a.attidentity::text AS identity, a.attgenerated::text AS generated, \
+           pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expr, \
+           ds.description AS comment \
+    FROM pg_catalog.pg_attribute a \
+    LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+    LEFT JOIN pg_catalog.pg_description ds \
+      ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::regclass \
+     AND ds.objsubid = a.attnum \
+    WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped";
+
+/// Every enum's values and every domain, whatever its schema: few rows, and
+/// a column's type may live in a schema that is not read.
+// language=SQL
+const USER_TYPES: &str = "\
+    SELECT t.oid::int8 AS type_oid, t.typtype::text AS kind, t.typname::text AS name, \
+           e.enumlabel::text AS label \
+    FROM pg_catalog.pg_type t \
+    LEFT JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid \
+    WHERE t.typtype IN ('e', 'd') \
+    ORDER BY t.oid, e.enumsortorder";
+
+/// The constraints of the tables read, in no order. Binds: `$1` their oids
+/// (`int8[]`). A foreign key to a table that is not read brings its
+/// columns' names, since the columns query does not read that table.
+// language=SQL
+const CONSTRAINTS: &str = "\
+    SELECT con.conrelid::int8 AS table_oid, con.oid::int8 AS oid, \
+           con.conname::text AS constraint_name, \
+           con.contype::text AS kind, con.conkey AS positions, \
+           con.confrelid::int8 AS referenced_oid, \
+           rn.nspname::text AS referenced_schema, rc.relname::text AS referenced_table, \
+           con.confkey AS referenced_positions, \
+           CASE WHEN con.contype = 'f' AND NOT con.confrelid = ANY($1::oid[]) THEN \
+             ARRAY(SELECT ra.attname::text \
+                   FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord) \
+                   JOIN pg_catalog.pg_attribute ra \
+                     ON ra.attrelid = con.confrelid AND ra.attnum = k.attnum \
+                   ORDER BY k.ord) \
+           END AS referenced_columns, \
+           con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete, \
+           CASE WHEN con.contype = 'c' \
+                THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) END \
+             AS check_expression \
+    FROM pg_catalog.pg_constraint con \
+    LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
+    LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
+    WHERE con.conrelid = ANY($1::oid[]) \
+      AND con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0";
+
+/// The indexes of the tables read that back no constraint, in no order.
+/// Binds: `$1` their oids (`int8[]`). `indkey` is an `int2vector` (its key
+/// part first, then `INCLUDE` columns); expression parts' text is read only
+/// for indexes that have one.
+// language=SQL
+const INDEXES: &str = "\
+    SELECT i.indrelid::int8 AS table_oid, i.indexrelid::int8 AS oid, \
+           ic.relname::text AS index_name, \
+           i.indisunique AS is_unique, k.positions, \
+           CASE WHEN 0 = ANY(k.positions) THEN \
+             ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, part, true) \
+                   FROM generate_series(1, i.indnkeyatts::int4) AS part ORDER BY part) \
+           END AS definitions, \
+           pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate \
+    FROM pg_catalog.pg_index i \
+    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+    CROSS JOIN LATERAL (SELECT (i.indkey::int2[])[0:i.indnkeyatts - 1] AS positions) AS k \
+    WHERE i.indrelid = ANY($1::oid[]) \
+      AND NOT EXISTS ( \
+        SELECT 1 FROM pg_catalog.pg_constraint con \
+        WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
+          AND con.contype IN ('p', 'u', 'x'))";
+
+/// Everything the queries returned, ready for introspection's last stage.
+#[derive(Debug, Default)]
+pub struct CatalogRows {
+    pub(crate) default_schema: String,
+    pub(crate) tables: Vec<TableRow>,
+    pub(crate) columns: Vec<ColumnRow>,
+    pub(crate) user_types: Vec<UserTypeRow>,
+    pub(crate) constraints: Vec<ConstraintRow>,
+    pub(crate) indexes: Vec<IndexRow>,
+}
+
+/// Runs the catalog queries for the tables of `namespaces` (the default
+/// schema when empty) named in `tables` (all when empty).
+pub(crate) fn read_catalog(
+    conn: &mut diesel::PgConnection,
+    namespaces: &[String],
+    tables: &[String],
+) -> Result<CatalogRows, CatalogError> {
+    let failed = CatalogError::query;
+    let default_schema = sql_query(DEFAULT_SCHEMA)
+        .get_result::<DefaultSchemaRow>(conn)
+        .map_err(failed("the default schema"))?
+        .name;
+    let default_schema = match (default_schema, namespaces.is_empty()) {
+        (Some(name), _) => name,
+        (None, true) => return Err(CatalogError::NoDefaultNamespace),
+        (None, false) => String::new(),
+    };
+    let namespaces = if namespaces.is_empty() {
+        vec![default_schema.clone()]
+    } else {
+        namespaces.to_vec()
+    };
+    let table_rows: Vec<TableRow> = sql_query(TABLES)
+        .bind::<Array<Text>, _>(namespaces)
+        .bind::<Array<Text>, _>(BOOKKEEPING_TABLES.to_vec())
+        .bind::<Array<Text>, _>(tables.to_vec())
+        .load(conn)
+        .map_err(failed("tables"))?;
+    Ok(CatalogRows {
+        columns: of_tables(COLUMNS, &table_rows)
+            .load(conn)
+            .map_err(failed("columns"))?,
+        user_types: sql_query(USER_TYPES)
+            .load(conn)
+            .map_err(failed("enum and domain types"))?,
+        constraints: of_tables(CONSTRAINTS, &table_rows)
+            .load(conn)
+            .map_err(failed("constraints"))?,
+        indexes: of_tables(INDEXES, &table_rows)
+            .load(conn)
+            .map_err(failed("indexes"))?,
+        tables: table_rows,
+        default_schema,
+    })
+}
+
+/// A query on the tables read, by their oids.
+fn of_tables(sql: &'static str, tables: &[TableRow]) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
+    let oids: Vec<i64> = tables.iter().map(|table| table.oid).collect();
+    sql_query(sql).into_boxed().bind::<Array<BigInt>, _>(oids)
+}
+
+impl ReadCatalog for diesel::PgConnection {
+    fn read_catalog(
+        &mut self,
+        namespaces: &[String],
+        tables: &[String],
+    ) -> Result<Catalog, CatalogError> {
+        read_catalog(self, namespaces, tables).map(Catalog::Postgres)
+    }
+}
