@@ -21,6 +21,8 @@ pub mod autogen;
 pub mod backend;
 pub mod diff;
 pub mod introspect;
+#[cfg(test)]
+mod layers;
 pub mod lint;
 mod redact;
 pub mod render;
