@@ -130,19 +130,26 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
     #[doc(hidden)]
     fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError>;
 
+    /// Whether the `ALTER TABLE` clauses `op` renders may share one
+    /// statement with those of the ops next to it on the same table. None
+    /// do by default.
+    #[doc(hidden)]
+    fn shares_alter_table(&self, op: &Op) -> bool {
+        let _ = op;
+        false
+    }
+
     /// The statements that carry out a diff in this dialect, in order: by
-    /// default each op's in turn. Use [`crate::render::render`].
+    /// default each op's in turn, with the clauses of consecutive ops on
+    /// one table joined into one `ALTER TABLE` where
+    /// [`Backend::shares_alter_table`] allows. Use [`crate::render::render`].
     ///
     /// # Errors
     ///
     /// [`RenderError`] when the database cannot express an op.
     #[doc(hidden)]
     fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
-        let mut statements = Vec::new();
-        for op in diff.ops() {
-            self.render_op(op, &mut statements)?;
-        }
-        Ok(statements)
+        crate::render::one_alter_per_table(self, diff.ops(), |op, out| self.render_op(op, out))
     }
 
     /// The steps of an online migration of a diff in this dialect; by

@@ -98,6 +98,16 @@ impl Backend for MysqlBackend {
         ddl::render_op(self, op, out)
     }
 
+    /// Every `ALTER TABLE` clause but a table's rename and the foreign
+    /// keys, which InnoDB handles apart (a key dropped and added again
+    /// under its name in one statement is refused).
+    fn shares_alter_table(&self, op: &Op) -> bool {
+        !matches!(
+            op,
+            Op::RenameTable { .. } | Op::AddForeignKey { .. } | Op::DropForeignKey { .. }
+        )
+    }
+
     fn render_online(
         &self,
         diff: &crate::diff::Diff,

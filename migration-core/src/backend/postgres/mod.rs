@@ -82,6 +82,12 @@ impl Backend for PostgresBackend {
         ddl::render_op(self, op, out)
     }
 
+    /// Every `ALTER TABLE` action but the renames, which PostgreSQL only
+    /// takes alone.
+    fn shares_alter_table(&self, op: &Op) -> bool {
+        !matches!(op, Op::RenameTable { .. } | Op::RenameColumn { .. })
+    }
+
     fn render_online(
         &self,
         diff: &crate::diff::Diff,
