@@ -211,6 +211,10 @@ pub mod __private {
 /// ```
 pub mod pool {
     pub use retort_pool::*;
+
+    /// Re-exported here as it was before the pool stood on its own: a pool
+    /// takes any [`PoolConnection`], which every `DatabaseConnection` is.
+    pub use retort_core::DatabaseConnection;
 }
 
 /// Builds a [`Schema`] from model types.
