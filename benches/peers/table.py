@@ -264,6 +264,15 @@ def main():
             sqlalchemy.get("sqlalchemy_queuepool_pre_ping"),
         )
 
+    alter = next((f for f in rust_facts if f.get("row") == "alter"), {})
+    table.time_row(
+        f"5 column changes, MySQL, {alter.get('rows', 0):,} rows",
+        "one ALTER TABLE",
+        "5 ALTER TABLE statements",
+        alter.get("combined_s"),
+        alter.get("separate_s"),
+    )
+
     row = "pool's own cost per checkout (SQLite :memory:, 1 thread)"
     table.time_row(
         row,

@@ -11,9 +11,9 @@
 mod fuzz_body;
 #[path = "../../migration-derive/src/internals/mod.rs"]
 mod internals;
-#[path = "../../migration-derive/src/model.rs"]
+#[path = "../../migration-derive/src/model/mod.rs"]
 mod model;
-#[path = "../../migration-derive/src/sql_enum.rs"]
+#[path = "../../migration-derive/src/sql_enum/mod.rs"]
 mod sql_enum;
 
 use libfuzzer_sys::fuzz_target;

@@ -24,7 +24,6 @@ pub mod introspect;
 #[cfg(test)]
 mod layers;
 pub mod lint;
-mod redact;
 pub mod render;
 pub mod revision;
 pub mod runner;
@@ -35,8 +34,8 @@ pub use backend::{Backend, BackendKind, DatabaseConnection, VERSION_TABLE};
 pub use diff::{diff, Diff, DiffWarning, Op};
 pub use introspect::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use lint::{lint, lint_for, LintFinding};
-pub use redact::{redact_password_in, redact_url, REDACTED};
 pub use render::{render, RenderError};
+pub use retort_redact::{redact_password_in, redact_url, REDACTED};
 pub use revision::Migrations;
 pub use runner::{migrate_to_head, MigrateError, Migrator, Report};
 pub use schema::Model;

@@ -74,13 +74,20 @@ pub(crate) trait Ddl: Backend {
     /// Appends the statements that carry out one op.
     fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError>;
 
-    /// The statements that carry out a diff, in order.
+    /// Whether the `ALTER TABLE` clauses `op` renders may share one
+    /// statement with those of the ops next to it on the same table. None
+    /// do by default.
+    fn shares_alter_table(&self, op: &Op) -> bool {
+        let _ = op;
+        false
+    }
+
+    /// The statements that carry out a diff, in order: by default each
+    /// op's in turn, with the clauses of consecutive ops on one table
+    /// joined into one `ALTER TABLE` where [`Ddl::shares_alter_table`]
+    /// allows.
     fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
-        let mut statements = Vec::new();
-        for op in diff.ops() {
-            self.render_op(op, &mut statements)?;
-        }
-        Ok(statements)
+        one_alter_per_table(self, diff.ops(), |op, out| self.render_op(op, out))
     }
 
     /// The steps of an online migration of a diff.
@@ -97,6 +104,20 @@ pub(crate) trait Ddl: Backend {
             warnings,
         }])
     }
+}
+
+/// The statements of one op of a diff alone, in `backend`'s dialect:
+/// what [`render`] writes for it before joining the clauses of consecutive
+/// ops on one table into one `ALTER TABLE`. Names are not checked against
+/// the database's length limit, as [`render`] checks them.
+///
+/// # Errors
+///
+/// [`RenderError`] when the database cannot express the op.
+pub fn render_op(op: &Op, backend: &dyn Backend) -> Result<Vec<String>, RenderError> {
+    let mut statements = Vec::new();
+    ddl(backend.kind()).render_op(op, &mut statements)?;
+    Ok(statements)
 }
 
 /// The DDL of the database `kind`.

@@ -1,13 +1,14 @@
 //! SQL every dialect writes the same way, given its quoting and types.
 
 use crate::backend::Backend;
-use crate::diff::TableName;
+use crate::diff::{Op, TableName};
+use crate::render::RenderError;
 use crate::schema::{
     CheckConstraint, ForeignKey, Index, IndexPart, PrimaryKey, Table, UniqueConstraint,
 };
 
 /// `"schema"."table"`.
-pub(crate) fn table_sql(backend: &dyn Backend, table: &TableName) -> String {
+pub(crate) fn table_sql<B: Backend + ?Sized>(backend: &B, table: &TableName) -> String {
     backend.quote_qualified(table.schema.as_deref(), &table.name)
 }
 
@@ -146,6 +147,70 @@ pub(crate) fn create_index(backend: &dyn Backend, table: &TableName, index: &Ind
 pub(crate) fn alter_table(backend: &dyn Backend, table: &TableName, action: &str) -> String {
     // language=SQL
     format!("ALTER TABLE {} {action}", table_sql(backend, table))
+}
+
+/// Renders `ops` in order with `render_op`, joining into one `ALTER TABLE`
+/// the clauses of consecutive ops on one table that the backend lets share
+/// a statement ([`Backend::shares_alter_table`]) and that render as
+/// `ALTER TABLE` statements of that table only. PostgreSQL then takes the
+/// table's lock once, and MySQL copies a table once, not once per change.
+pub(crate) fn one_alter_per_table<B: super::Ddl + ?Sized>(
+    backend: &B,
+    ops: &[Op],
+    mut render_op: impl FnMut(&Op, &mut Vec<String>) -> Result<(), RenderError>,
+) -> Result<Vec<String>, RenderError> {
+    let mut out = Vec::new();
+    // The table the clauses gathered so far alter, its prefix, the clauses.
+    let mut group: Option<(TableName, String, Vec<String>)> = None;
+    for op in ops {
+        let mut rendered = Vec::new();
+        render_op(op, &mut rendered)?;
+        let shared = op
+            .table()
+            .filter(|_| backend.shares_alter_table(op))
+            .and_then(|table| {
+                // language=SQL
+                let prefix = format!("ALTER TABLE {} ", table_sql(backend, &table));
+                let clauses: Option<Vec<String>> = rendered
+                    .iter()
+                    .map(|statement| statement.strip_prefix(&prefix).map(str::to_owned))
+                    .collect();
+                Some((table, prefix, clauses?))
+            });
+        match shared {
+            Some((table, prefix, clauses)) => match &mut group {
+                Some((grouped, _, gathered)) if *grouped == table => gathered.extend(clauses),
+                _ => {
+                    flush(&mut group, &mut out);
+                    group = Some((table, prefix, clauses));
+                }
+            },
+            None => {
+                flush(&mut group, &mut out);
+                out.extend(rendered);
+            }
+        }
+    }
+    flush(&mut group, &mut out);
+    Ok(out)
+}
+
+/// Writes the gathered clauses as one statement: as rendered when there is
+/// one, each on a line of its own when there are several.
+fn flush(group: &mut Option<(TableName, String, Vec<String>)>, out: &mut Vec<String>) {
+    match group.take() {
+        Some((_, prefix, clauses)) if clauses.len() == 1 => {
+            out.push(format!("{prefix}{}", clauses[0]));
+        }
+        Some((_, prefix, clauses)) if !clauses.is_empty() => {
+            out.push(format!(
+                "{}\n    {}",
+                prefix.trim_end(),
+                clauses.join(",\n    ")
+            ));
+        }
+        _ => {}
+    }
 }
 
 pub(crate) fn drop_table(backend: &dyn Backend, table: &TableName) -> String {

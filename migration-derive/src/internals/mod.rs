@@ -1,10 +1,9 @@
-//! What the derives understand of their input, as serde_derive splits it:
-//! an error context, the attribute keys, parsing, cross-field checks.
+//! What both derives share, as serde_derive splits it: an error context,
+//! the attribute keys, the readers of their values, and the column types
+//! `sql_type` understands. Each derive keeps its own `attr.rs`.
 
-pub mod ast;
-pub mod attr;
-pub mod check;
 pub mod ctxt;
+pub mod keys;
 pub mod sql_type;
 pub mod symbol;
 

@@ -74,11 +74,9 @@ fn create_index(
 /// [`foreign_key_indexes`](super::foreign_key_indexes)).
 pub(super) fn render_diff(backend: &MysqlBackend, diff: &Diff) -> Result<Vec<String>, RenderError> {
     let diff = lift_foreign_keys_off_going_indexes(diff);
-    let mut out = Vec::new();
-    for op in diff.ops() {
-        render_op_of(backend, &diff, op, &mut out)?;
-    }
-    Ok(out)
+    render::one_alter_per_table(backend, diff.ops(), |op, out| {
+        render_op_of(backend, &diff, op, out)
+    })
 }
 
 /// An op's statements as part of `diff`: after a foreign key is dropped,

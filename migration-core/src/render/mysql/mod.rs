@@ -13,6 +13,20 @@ impl Ddl for MysqlBackend {
         ddl::render_op(self, op, out)
     }
 
+    /// Every `ALTER TABLE` clause but renames (the other clauses of a
+    /// statement name columns as they were before it) and foreign keys,
+    /// which InnoDB handles apart (a key dropped and added again under its
+    /// name in one statement is refused).
+    fn shares_alter_table(&self, op: &Op) -> bool {
+        !matches!(
+            op,
+            Op::RenameTable { .. }
+                | Op::RenameColumn { .. }
+                | Op::AddForeignKey { .. }
+                | Op::DropForeignKey { .. }
+        )
+    }
+
     fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
         ddl::render_diff(self, diff)
     }

@@ -12,6 +12,12 @@ impl Ddl for PostgresBackend {
         ddl::render_op(self, op, out)
     }
 
+    /// Every `ALTER TABLE` action but the renames, which PostgreSQL only
+    /// takes alone.
+    fn shares_alter_table(&self, op: &Op) -> bool {
+        !matches!(op, Op::RenameTable { .. } | Op::RenameColumn { .. })
+    }
+
     fn render_online(&self, diff: &Diff) -> Result<Vec<RenderedStep>, RenderError> {
         online::render_online(self, diff)
     }

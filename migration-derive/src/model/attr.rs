@@ -3,28 +3,14 @@
 //! not exist is recorded in the [`Ctxt`] and parsing goes on, so every
 //! problem is reported at once. Rules between keys live in `check`.
 
-use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Expr, Lit, LitBool, LitInt, LitStr, Path, Token};
+use syn::{Attribute, Expr, Lit, LitStr, Path, Token};
 
-use super::ctxt::Ctxt;
-use super::symbol::*;
-
-/// A key as written, with its value.
-pub struct Keyed<T> {
-    /// The key (`max_length`), for errors about the key itself.
-    pub key: Path,
-    /// The value.
-    pub value: T,
-}
-
-/// An integer value and its literal, for errors about the value.
-pub struct Int {
-    pub value: u32,
-    pub lit: LitInt,
-}
+use crate::internals::keys::{ident_text, skip_value, Int, Keyed, Keys};
+use crate::internals::symbol::*;
+use crate::internals::Ctxt;
 
 /// `references = "schema.table.column"`.
 pub struct Reference {
@@ -139,9 +125,10 @@ pub fn container_attrs(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
 }
 
 fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> syn::Result<()> {
+    let keys = Keys::new(cx, MODEL);
     let key = meta.path.clone();
     if key == TABLE {
-        if let Some(lit) = string(cx, &meta, TABLE, "table = \"users\"")? {
+        if let Some(lit) = keys.string(&meta, TABLE, "table = \"users\"")? {
             if lit.value().trim().is_empty() {
                 cx.error_spanned_by(
                     &lit,
@@ -150,35 +137,25 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
                      or leave `table` out to use the struct's name in snake_case",
                 );
             }
-            set_once(cx, &mut out.table, key, lit);
+            keys.set_once(&mut out.table, key, lit);
         }
     } else if key == SCHEMA {
-        if let Some(lit) = string(cx, &meta, SCHEMA, "schema = \"billing\"")? {
-            non_empty(cx, &lit, SCHEMA, "schema = \"billing\"");
-            set_once(cx, &mut out.schema, key, lit);
+        if let Some(lit) = keys.string(&meta, SCHEMA, "schema = \"billing\"")? {
+            keys.non_empty(&lit, SCHEMA, "schema = \"billing\"");
+            keys.set_once(&mut out.schema, key, lit);
         }
     } else if key == RENAMED_FROM {
-        if let Some(lit) = string(cx, &meta, RENAMED_FROM, "renamed_from = \"old_users\"")? {
-            non_empty(cx, &lit, RENAMED_FROM, "renamed_from = \"old_users\"");
-            set_once(cx, &mut out.renamed_from, key, lit);
+        if let Some(lit) = keys.string(&meta, RENAMED_FROM, "renamed_from = \"old_users\"")? {
+            keys.non_empty(&lit, RENAMED_FROM, "renamed_from = \"old_users\"");
+            keys.set_once(&mut out.renamed_from, key, lit);
         }
     } else if key == COMMENT {
-        if let Some(lit) = string(cx, &meta, COMMENT, "comment = \"People who sign in\"")? {
-            set_once(cx, &mut out.comment, key, lit);
+        if let Some(lit) = keys.string(&meta, COMMENT, "comment = \"People who sign in\"")? {
+            keys.set_once(&mut out.comment, key, lit);
         }
     } else if key == CRATE {
-        if let Some(lit) = string(cx, &meta, CRATE, "crate = \"my_app::retort\"")? {
-            match lit.parse::<Path>() {
-                Ok(path) => set_once(cx, &mut out.krate, key, path),
-                Err(_) => cx.error_spanned_by(
-                    &lit,
-                    format!(
-                        "`#[model(crate = {})]` is not a path\n\
-                         = help: the correct format looks like `#[model(crate = \"my_app::retort\")]`",
-                        lit.to_token_stream()
-                    ),
-                ),
-            }
+        if let Some(path) = keys.path(&meta, CRATE, "crate = \"my_app::retort\"")? {
+            keys.set_once(&mut out.krate, key, path);
         }
     } else if key == PRIMARY_KEY {
         const EXAMPLE: &str = "primary_key(columns(\"tenant_id\", \"id\"))";
@@ -197,14 +174,14 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
         meta.parse_nested_meta(|inner| {
             if inner.path == COLUMNS {
                 let list = column_list(cx, &inner, EXAMPLE)?;
-                set_once(cx, &mut columns, inner.path.clone(), list);
+                keys.set_once(&mut columns, inner.path.clone(), list);
                 Ok(())
             } else {
-                unknown_key(cx, &inner, "`#[model(primary_key(...))]`", PRIMARY_KEY_KEYS)
+                keys.unknown_key(&inner, "`#[model(primary_key(...))]`", PRIMARY_KEY_KEYS)
             }
         })?;
         match columns {
-            Some(columns) => set_once(cx, &mut out.primary_key, key, columns.value),
+            Some(columns) => keys.set_once(&mut out.primary_key, key, columns.value),
             None => missing_key(cx, &key, "primary_key(...)", COLUMNS, EXAMPLE),
         }
     } else if key == INDEX {
@@ -218,17 +195,17 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
         meta.parse_nested_meta(|inner| {
             if inner.path == COLUMNS {
                 let list = column_list(cx, &inner, EXAMPLE)?;
-                set_once(cx, &mut columns, inner.path.clone(), list);
+                keys.set_once(&mut columns, inner.path.clone(), list);
             } else if inner.path == NAME {
-                if let Some(lit) = string(cx, &inner, NAME, "name = \"ix_users_by_team\"")? {
-                    non_empty(cx, &lit, NAME, "name = \"ix_users_by_team\"");
-                    set_once(cx, &mut name, inner.path.clone(), lit);
+                if let Some(lit) = keys.string(&inner, NAME, "name = \"ix_users_by_team\"")? {
+                    keys.non_empty(&lit, NAME, "name = \"ix_users_by_team\"");
+                    keys.set_once(&mut name, inner.path.clone(), lit);
                 }
             } else if inner.path == UNIQUE {
-                flag(cx, &inner, UNIQUE)?;
-                set_once(cx, &mut unique, inner.path.clone(), ());
+                keys.flag(&inner, UNIQUE)?;
+                keys.set_once(&mut unique, inner.path.clone(), ());
             } else {
-                return unknown_key(cx, &inner, "`#[model(index(...))]`", INDEX_KEYS);
+                return keys.unknown_key(&inner, "`#[model(index(...))]`", INDEX_KEYS);
             }
             Ok(())
         })?;
@@ -250,14 +227,14 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
         meta.parse_nested_meta(|inner| {
             if inner.path == COLUMNS {
                 let list = column_list(cx, &inner, EXAMPLE)?;
-                set_once(cx, &mut columns, inner.path.clone(), list);
+                keys.set_once(&mut columns, inner.path.clone(), list);
             } else if inner.path == NAME {
-                if let Some(lit) = string(cx, &inner, NAME, "name = \"uq_member\"")? {
-                    non_empty(cx, &lit, NAME, "name = \"uq_member\"");
-                    set_once(cx, &mut name, inner.path.clone(), lit);
+                if let Some(lit) = keys.string(&inner, NAME, "name = \"uq_member\"")? {
+                    keys.non_empty(&lit, NAME, "name = \"uq_member\"");
+                    keys.set_once(&mut name, inner.path.clone(), lit);
                 }
             } else {
-                return unknown_key(cx, &inner, "`#[model(unique(...))]`", UNIQUE_KEYS);
+                return keys.unknown_key(&inner, "`#[model(unique(...))]`", UNIQUE_KEYS);
             }
             Ok(())
         })?;
@@ -277,17 +254,17 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
         let (mut name, mut expr) = (None, None);
         meta.parse_nested_meta(|inner| {
             if inner.path == NAME {
-                if let Some(lit) = string(cx, &inner, NAME, "name = \"positive_price\"")? {
-                    non_empty(cx, &lit, NAME, "name = \"positive_price\"");
-                    set_once(cx, &mut name, inner.path.clone(), lit);
+                if let Some(lit) = keys.string(&inner, NAME, "name = \"positive_price\"")? {
+                    keys.non_empty(&lit, NAME, "name = \"positive_price\"");
+                    keys.set_once(&mut name, inner.path.clone(), lit);
                 }
             } else if inner.path == EXPR {
-                if let Some(lit) = string(cx, &inner, EXPR, "expr = \"price > 0\"")? {
-                    non_empty(cx, &lit, EXPR, "expr = \"price > 0\"");
-                    set_once(cx, &mut expr, inner.path.clone(), lit);
+                if let Some(lit) = keys.string(&inner, EXPR, "expr = \"price > 0\"")? {
+                    keys.non_empty(&lit, EXPR, "expr = \"price > 0\"");
+                    keys.set_once(&mut expr, inner.path.clone(), lit);
                 }
             } else {
-                return unknown_key(cx, &inner, "`#[model(check(...))]`", CHECK_KEYS);
+                return keys.unknown_key(&inner, "`#[model(check(...))]`", CHECK_KEYS);
             }
             Ok(())
         })?;
@@ -312,7 +289,7 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
         );
         return skip_value(&meta);
     } else {
-        return unknown_key(cx, &meta, "`#[model(...)]` on a struct", STRUCT_KEYS);
+        return keys.unknown_key(&meta, "`#[model(...)]` on a struct", STRUCT_KEYS);
     }
     Ok(())
 }
@@ -329,54 +306,55 @@ pub fn field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
 }
 
 fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Result<()> {
+    let keys = Keys::new(cx, MODEL);
     let key = meta.path.clone();
     if key == PRIMARY_KEY {
-        flag(cx, &meta, PRIMARY_KEY)?;
-        set_once(cx, &mut out.primary_key, key, ());
+        keys.flag(&meta, PRIMARY_KEY)?;
+        keys.set_once(&mut out.primary_key, key, ());
     } else if key == UNIQUE {
-        flag(cx, &meta, UNIQUE)?;
-        set_once(cx, &mut out.unique, key, ());
+        keys.flag(&meta, UNIQUE)?;
+        keys.set_once(&mut out.unique, key, ());
     } else if key == INDEX {
-        flag(cx, &meta, INDEX)?;
-        set_once(cx, &mut out.index, key, ());
+        keys.flag(&meta, INDEX)?;
+        keys.set_once(&mut out.index, key, ());
     } else if key == SKIP {
-        flag(cx, &meta, SKIP)?;
-        set_once(cx, &mut out.skip, key, ());
+        keys.flag(&meta, SKIP)?;
+        keys.set_once(&mut out.skip, key, ());
     } else if key == AUTOINCREMENT {
-        if let Some(value) = boolean(cx, &meta, AUTOINCREMENT, "autoincrement = false")? {
-            set_once(cx, &mut out.autoincrement, key, value);
+        if let Some(value) = keys.boolean(&meta, AUTOINCREMENT, "autoincrement = false")? {
+            keys.set_once(&mut out.autoincrement, key, value);
         }
     } else if key == COLUMN {
-        if let Some(lit) = string(cx, &meta, COLUMN, "column = \"email_address\"")? {
-            non_empty(cx, &lit, COLUMN, "column = \"email_address\"");
-            set_once(cx, &mut out.column, key, lit);
+        if let Some(lit) = keys.string(&meta, COLUMN, "column = \"email_address\"")? {
+            keys.non_empty(&lit, COLUMN, "column = \"email_address\"");
+            keys.set_once(&mut out.column, key, lit);
         }
     } else if key == SQL_TYPE {
-        if let Some(lit) = string(cx, &meta, SQL_TYPE, "sql_type = \"varchar(20)\"")? {
-            non_empty(cx, &lit, SQL_TYPE, "sql_type = \"varchar(20)\"");
-            set_once(cx, &mut out.sql_type, key, lit);
+        if let Some(lit) = keys.string(&meta, SQL_TYPE, "sql_type = \"varchar(20)\"")? {
+            keys.non_empty(&lit, SQL_TYPE, "sql_type = \"varchar(20)\"");
+            keys.set_once(&mut out.sql_type, key, lit);
         }
     } else if key == MAX_LENGTH {
-        if let Some(int) = integer(cx, &meta, MAX_LENGTH, "max_length = 255")? {
-            set_once(cx, &mut out.max_length, key, int);
+        if let Some(int) = keys.integer(&meta, MAX_LENGTH, "max_length = 255")? {
+            keys.set_once(&mut out.max_length, key, int);
         }
     } else if key == PRECISION {
-        if let Some(int) = integer(cx, &meta, PRECISION, "precision = 10, scale = 2")? {
-            set_once(cx, &mut out.precision, key, int);
+        if let Some(int) = keys.integer(&meta, PRECISION, "precision = 10, scale = 2")? {
+            keys.set_once(&mut out.precision, key, int);
         }
     } else if key == SCALE {
-        if let Some(int) = integer_or_zero(cx, &meta, SCALE, "precision = 10, scale = 2")? {
-            set_once(cx, &mut out.scale, key, int);
+        if let Some(int) = keys.integer_or_zero(&meta, SCALE, "precision = 10, scale = 2")? {
+            keys.set_once(&mut out.scale, key, int);
         }
     } else if key == DEFAULT {
-        if let Some(lit) = string(cx, &meta, DEFAULT, "default = \"0\"")? {
-            non_empty(cx, &lit, DEFAULT, "default = \"0\"");
-            set_once(cx, &mut out.default, key, lit);
+        if let Some(lit) = keys.string(&meta, DEFAULT, "default = \"0\"")? {
+            keys.non_empty(&lit, DEFAULT, "default = \"0\"");
+            keys.set_once(&mut out.default, key, lit);
         }
     } else if key == REFERENCES {
-        if let Some(lit) = string(cx, &meta, REFERENCES, "references = \"teams.id\"")? {
+        if let Some(lit) = keys.string(&meta, REFERENCES, "references = \"teams.id\"")? {
             if let Some(reference) = reference(cx, lit) {
-                set_once(cx, &mut out.references, key, reference);
+                keys.set_once(&mut out.references, key, reference);
             }
         }
     } else if key == ON_DELETE || key == ON_UPDATE {
@@ -386,29 +364,29 @@ fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Res
             ON_UPDATE
         };
         let example = format!("{symbol} = \"cascade\"");
-        if let Some(lit) = string(cx, &meta, symbol, &example)? {
+        if let Some(lit) = keys.string(&meta, symbol, &example)? {
             if let Some(action) = action(cx, symbol, lit) {
                 let slot = if symbol == ON_DELETE {
                     &mut out.on_delete
                 } else {
                     &mut out.on_update
                 };
-                set_once(cx, slot, key, action);
+                keys.set_once(slot, key, action);
             }
         }
     } else if key == RENAMED_FROM {
-        if let Some(lit) = string(cx, &meta, RENAMED_FROM, "renamed_from = \"old_name\"")? {
-            non_empty(cx, &lit, RENAMED_FROM, "renamed_from = \"old_name\"");
-            set_once(cx, &mut out.renamed_from, key, lit);
+        if let Some(lit) = keys.string(&meta, RENAMED_FROM, "renamed_from = \"old_name\"")? {
+            keys.non_empty(&lit, RENAMED_FROM, "renamed_from = \"old_name\"");
+            keys.set_once(&mut out.renamed_from, key, lit);
         }
     } else if key == CHECK {
-        if let Some(lit) = string(cx, &meta, CHECK, "check = \"price > 0\"")? {
-            non_empty(cx, &lit, CHECK, "check = \"price > 0\"");
-            set_once(cx, &mut out.check, key, lit);
+        if let Some(lit) = keys.string(&meta, CHECK, "check = \"price > 0\"")? {
+            keys.non_empty(&lit, CHECK, "check = \"price > 0\"");
+            keys.set_once(&mut out.check, key, lit);
         }
     } else if key == COMMENT {
-        if let Some(lit) = string(cx, &meta, COMMENT, "comment = \"Shown on the profile\"")? {
-            set_once(cx, &mut out.comment, key, lit);
+        if let Some(lit) = keys.string(&meta, COMMENT, "comment = \"Shown on the profile\"")? {
+            keys.set_once(&mut out.comment, key, lit);
         }
     } else if STRUCT_KEYS.iter().any(|struct_key| key == *struct_key) {
         cx.error_spanned_by(
@@ -423,61 +401,7 @@ fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Res
         );
         return skip_value(&meta);
     } else {
-        return unknown_key(cx, &meta, "`#[model(...)]` on a field", FIELD_KEYS);
-    }
-    Ok(())
-}
-
-/// Records `value` unless the key was already given.
-fn set_once<T>(cx: &Ctxt, slot: &mut Option<Keyed<T>>, key: Path, value: T) {
-    if slot.is_some() {
-        cx.error_spanned_by(
-            &key,
-            format!(
-                "duplicate key: `{}` is given twice in `#[model(...)]`; keep one",
-                ident_text(&key)
-            ),
-        );
-    } else {
-        *slot = Some(Keyed { key, value });
-    }
-}
-
-fn ident_text(path: &Path) -> String {
-    path.get_ident()
-        .map(ToString::to_string)
-        .unwrap_or_else(|| path.to_token_stream().to_string().replace(' ', ""))
-}
-
-/// Reports a key that does not exist, listing the valid ones, and skips its
-/// value so the keys after it are still read.
-fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, place: &str, keys: &[Symbol]) -> syn::Result<()> {
-    let name = ident_text(&meta.path);
-    let suggestion = if matches!(name.as_str(), "nullable" | "null" | "optional") {
-        "\n= help: a column accepts NULL when its field's type is an `Option`".to_owned()
-    } else {
-        closest(&name, keys)
-            .map(|key| format!("\n= help: did you mean `{key}`?"))
-            .unwrap_or_default()
-    };
-    cx.error_spanned_by(
-        &meta.path,
-        format!(
-            "unknown key `{name}` in {place}\n= note: the valid keys are: {}{suggestion}",
-            list(keys)
-        ),
-    );
-    skip_value(meta)
-}
-
-/// Consumes `= value` or `(...)` after a key that is being rejected.
-fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
-    if meta.input.peek(Token![=]) {
-        meta.value()?.parse::<Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        let content;
-        syn::parenthesized!(content in meta.input);
-        content.parse::<TokenStream>()?;
+        return keys.unknown_key(&meta, "`#[model(...)]` on a field", FIELD_KEYS);
     }
     Ok(())
 }
@@ -501,179 +425,6 @@ fn list_needed(cx: &Ctxt, key: &Path, symbol: Symbol, example: &str) {
              or put `#[model({symbol})]` on a field for a single column"
         ),
     );
-}
-
-/// A key that takes no value, such as `primary_key`.
-fn flag(cx: &Ctxt, meta: &ParseNestedMeta, key: Symbol) -> syn::Result<()> {
-    if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
-        let value = if meta.input.peek(Token![=]) {
-            let expr: Expr = meta.value()?.parse()?;
-            format!(" = {}", expr.to_token_stream())
-        } else {
-            let content;
-            syn::parenthesized!(content in meta.input);
-            format!("({})", content.parse::<TokenStream>()?)
-        };
-        cx.error_spanned_by(
-            &meta.path,
-            format!(
-                "`#[model({key}{value})]`: `{key}` takes no value\n\
-                 = help: the correct format looks like `#[model({key})]`"
-            ),
-        );
-    }
-    Ok(())
-}
-
-/// `= "text"`; anything else is reported with the format that works.
-fn string(
-    cx: &Ctxt,
-    meta: &ParseNestedMeta,
-    key: Symbol,
-    example: &str,
-) -> syn::Result<Option<LitStr>> {
-    let Some(expr) = value(cx, meta, key, example)? else {
-        return Ok(None);
-    };
-    match &expr {
-        Expr::Lit(syn::ExprLit {
-            lit: Lit::Str(lit), ..
-        }) => Ok(Some(lit.clone())),
-        _ => {
-            let written = expr.to_token_stream().to_string();
-            cx.error_spanned_by(
-                &expr,
-                format!(
-                    "`#[model({key} = {written})]` expects a string literal\n\
-                     = help: the correct format looks like `#[model({example})]`"
-                ),
-            );
-            Ok(None)
-        }
-    }
-}
-
-/// `= N` with N > 0.
-fn integer(
-    cx: &Ctxt,
-    meta: &ParseNestedMeta,
-    key: Symbol,
-    example: &str,
-) -> syn::Result<Option<Int>> {
-    let int = integer_or_zero(cx, meta, key, example)?;
-    match int {
-        Some(int) if int.value == 0 => {
-            cx.error_spanned_by(
-                &int.lit,
-                format!(
-                    "`#[model({key} = 0)]` must be greater than 0\n\
-                     = help: the correct format looks like `#[model({example})]`"
-                ),
-            );
-            Ok(None)
-        }
-        other => Ok(other),
-    }
-}
-
-/// `= N` with N ≥ 0.
-fn integer_or_zero(
-    cx: &Ctxt,
-    meta: &ParseNestedMeta,
-    key: Symbol,
-    example: &str,
-) -> syn::Result<Option<Int>> {
-    let Some(expr) = value(cx, meta, key, example)? else {
-        return Ok(None);
-    };
-    let written = expr.to_token_stream().to_string();
-    if let Expr::Lit(syn::ExprLit {
-        lit: Lit::Int(lit), ..
-    }) = &expr
-    {
-        if let Ok(value) = lit.base10_parse::<u32>() {
-            return Ok(Some(Int {
-                value,
-                lit: lit.clone(),
-            }));
-        }
-    }
-    cx.error_spanned_by(
-        &expr,
-        format!(
-            "`#[model({key} = {written})]` expects a whole number\n\
-             = help: the correct format looks like `#[model({example})]`"
-        ),
-    );
-    Ok(None)
-}
-
-/// Bare (`true`) or `= true` / `= false`.
-fn boolean(
-    cx: &Ctxt,
-    meta: &ParseNestedMeta,
-    key: Symbol,
-    example: &str,
-) -> syn::Result<Option<bool>> {
-    if !meta.input.peek(Token![=]) && !meta.input.peek(syn::token::Paren) {
-        return Ok(Some(true));
-    }
-    let Some(expr) = value(cx, meta, key, example)? else {
-        return Ok(None);
-    };
-    if let Expr::Lit(syn::ExprLit {
-        lit: Lit::Bool(LitBool { value, .. }),
-        ..
-    }) = &expr
-    {
-        return Ok(Some(*value));
-    }
-    let written = expr.to_token_stream().to_string();
-    cx.error_spanned_by(
-        &expr,
-        format!(
-            "`#[model({key} = {written})]` expects `true` or `false`\n\
-             = help: the correct format looks like `#[model({example})]`"
-        ),
-    );
-    Ok(None)
-}
-
-/// The expression after `=`; a missing `=` is reported with the format.
-fn value(
-    cx: &Ctxt,
-    meta: &ParseNestedMeta,
-    key: Symbol,
-    example: &str,
-) -> syn::Result<Option<Expr>> {
-    if !meta.input.peek(Token![=]) {
-        cx.error_spanned_by(
-            &meta.path,
-            format!(
-                "`#[model({key})]` needs a value\n\
-                 = help: the correct format looks like `#[model({example})]`"
-            ),
-        );
-        skip_value(meta)?;
-        return Ok(None);
-    }
-    let mut expr: Expr = meta.value()?.parse()?;
-    while let Expr::Group(group) = expr {
-        expr = *group.expr;
-    }
-    Ok(Some(expr))
-}
-
-fn non_empty(cx: &Ctxt, lit: &LitStr, key: Symbol, example: &str) {
-    if lit.value().trim().is_empty() {
-        cx.error_spanned_by(
-            lit,
-            format!(
-                "`#[model({key} = \"\")]` is empty\n\
-                 = help: the correct format looks like `#[model({example})]`"
-            ),
-        );
-    }
 }
 
 /// `columns("a", "b")`: at least one column, each a non-empty string.

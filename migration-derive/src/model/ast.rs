@@ -5,7 +5,7 @@ use heck::ToSnakeCase;
 use syn::{Attribute, Data, DeriveInput, Expr, Fields, Ident, Lit, LitStr, Meta, Type};
 
 use super::attr::{self, ContainerAttrs, FieldAttrs};
-use super::ctxt::Ctxt;
+use crate::internals::Ctxt;
 
 /// A struct deriving `Model`.
 pub struct Container<'a> {

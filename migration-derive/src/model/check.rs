@@ -5,7 +5,7 @@
 use quote::ToTokens;
 
 use super::ast::{Container, Field};
-use super::ctxt::Ctxt;
+use crate::internals::Ctxt;
 
 /// PostgreSQL keeps 63 bytes of an identifier and silently cuts the rest.
 const MAX_IDENTIFIER_BYTES: usize = 63;

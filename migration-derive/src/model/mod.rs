@@ -1,14 +1,19 @@
-//! `#[derive(Model)]`: parse, check, then generate `impl Model`. Code
-//! generation only runs on input that passed every check.
+//! `#[derive(Model)]`: parse (`attr`, `ast`), check (`check`), then
+//! generate `impl Model`. Code generation only runs on input that passed
+//! every check.
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Path};
 
-use crate::internals::ast::{Container, Field};
+mod ast;
+mod attr;
+mod check;
+
+use self::ast::{Container, Field};
 use crate::internals::sql_type::{parse_sql_type, SqlTypeSpec};
-use crate::internals::{check, Ctxt};
+use crate::internals::Ctxt;
 
 /// Expands `#[derive(Model)]`.
 pub fn expand_derive_model(input: &DeriveInput) -> syn::Result<TokenStream> {

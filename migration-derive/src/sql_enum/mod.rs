@@ -1,0 +1,142 @@
+//! `#[derive(SqlEnum)]`: a fieldless enum becomes `SqlType::Enum`, and a
+//! `ColumnType` so it can be a model's field type.
+
+use heck::ToSnakeCase;
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::{Data, DeriveInput, Fields, LitStr};
+
+mod attr;
+
+use self::attr::EnumAttrs;
+use crate::internals::Ctxt;
+
+/// Expands `#[derive(SqlEnum)]`.
+pub fn expand_derive_sql_enum(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let cx = Ctxt::new();
+    let checked = parse(&cx, input);
+    cx.check()?;
+    let Some((attrs, values)) = checked else {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "retort-derive bug: the input was rejected without an error",
+        ));
+    };
+    Ok(generate(input, &attrs, &values))
+}
+
+/// The enum's attributes and each variant's SQL value, every problem
+/// recorded in `cx`. `None` when the input is not an enum.
+fn parse(cx: &Ctxt, input: &DeriveInput) -> Option<(EnumAttrs, Vec<String>)> {
+    let attrs = attr::enum_attrs(cx, &input.attrs);
+    if !input.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &input.generics,
+            "`#[derive(SqlEnum)]` cannot be used on a generic enum: its values are fixed",
+        );
+    }
+    let data = match &input.data {
+        Data::Enum(data) => data,
+        Data::Struct(data) => {
+            cx.error_spanned_by(
+                data.struct_token,
+                "`#[derive(SqlEnum)]` can only be used on an enum whose variants have no fields\n\
+                 = help: for a table, use `#[derive(Model)]`",
+            );
+            return None;
+        }
+        Data::Union(data) => {
+            cx.error_spanned_by(
+                data.union_token,
+                "`#[derive(SqlEnum)]` can only be used on an enum whose variants have no fields",
+            );
+            return None;
+        }
+    };
+    if data.variants.is_empty() {
+        cx.error_spanned_by(
+            &input.ident,
+            format!(
+                "`{}` has no variants: an SQL enum needs at least one value",
+                input.ident
+            ),
+        );
+    }
+    let mut values: Vec<(String, Span)> = Vec::new();
+    for variant in &data.variants {
+        if !matches!(variant.fields, Fields::Unit) {
+            cx.error_spanned_by(
+                &variant.fields,
+                format!(
+                    "`#[derive(SqlEnum)]` needs variants without fields, and `{}` has some: \
+                     a column of an SQL enum holds one of its names",
+                    variant.ident
+                ),
+            );
+        }
+        let rename = attr::variant_attrs(cx, &variant.attrs).rename;
+        let (value, span) = match &rename {
+            Some(rename) => (rename.value.value(), rename.value.span()),
+            None => (
+                syn::ext::IdentExt::unraw(&variant.ident)
+                    .to_string()
+                    .to_snake_case(),
+                variant.ident.span(),
+            ),
+        };
+        if values.iter().any(|(other, _)| *other == value) {
+            cx.syn_error(syn::Error::new(
+                span,
+                format!(
+                    "two variants have the SQL value \"{value}\"\n\
+                     = help: give one of them another value with `#[sql_enum(rename = \"...\")]`"
+                ),
+            ));
+        }
+        values.push((value, span));
+    }
+    Some((attrs, values.into_iter().map(|(value, _)| value).collect()))
+}
+
+fn generate(input: &DeriveInput, attrs: &EnumAttrs, values: &[String]) -> TokenStream {
+    let krate = attrs
+        .krate
+        .as_ref()
+        .map(|krate| krate.value.clone())
+        .unwrap_or_else(|| syn::parse_quote!(::retort));
+    let ident = &input.ident;
+    let name = attrs
+        .name
+        .as_ref()
+        .map(|name| LitStr::value(&name.value))
+        .unwrap_or_else(|| syn::ext::IdentExt::unraw(ident).to_string().to_snake_case());
+    quote! {
+        #[automatically_derived]
+        impl #krate::ColumnType for #ident {
+            fn sql_type() -> #krate::__private::SqlType {
+                #krate::__private::enum_type(#name, &[#(#values),*])
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expansion_of_an_sql_enum() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[sql_enum(name = "ticket_state")]
+            enum State {
+                Open,
+                InProgress,
+                #[sql_enum(rename = "done")]
+                Closed,
+            }
+        };
+        let output = expand_derive_sql_enum(&input).expect("test input is valid");
+        let file: syn::File = syn::parse2(output).expect("expansion parses as a file");
+        insta::assert_snapshot!(prettyplease::unparse(&file));
+    }
+}
