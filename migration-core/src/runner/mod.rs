@@ -471,7 +471,11 @@ impl<'m> Migrator<'m> {
             Ok(rows) => self.check_rows(graph, rows),
             Err(error) => {
                 if conn.version_table_exists()? {
-                    return Err(error.into());
+                    // A concurrent run may have created it since the read.
+                    return match conn.read_versions() {
+                        Ok(rows) => self.check_rows(graph, rows),
+                        Err(_) => Err(error.into()),
+                    };
                 }
                 // Never migrated by retort: what diesel ran counts as applied.
                 let mut state = self.check_rows(graph, Vec::new())?;
