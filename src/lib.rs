@@ -48,7 +48,9 @@ pub use retort_core::lint::{self, lint, lint_for, LintFinding};
 /// Rendering a diff as one database's SQL (`retort::render(&diff, backend)`).
 pub use retort_core::render::{self, render, RenderError};
 /// Migration files, the revision graph, and diesel migration folders.
-pub use retort_core::revision::{self, Migrations, NewRevision, Revision, RevisionError};
+pub use retort_core::revision::{
+    self, BackendSql, Migrations, NewRevision, Revision, RevisionError,
+};
 pub use retort_core::runner::{
     migrate_to_head, Direction, MigrateError, MigrateErrorKind, Migrator, Report, ReportStep,
     StampReport, UnfinishedRevision,
@@ -211,6 +213,10 @@ pub mod __private {
 /// ```
 pub mod pool {
     pub use retort_pool::*;
+
+    /// Re-exported here as it was before the pool stood on its own: a pool
+    /// takes any [`PoolConnection`], which every `DatabaseConnection` is.
+    pub use retort_core::DatabaseConnection;
 }
 
 /// Builds a [`Schema`] from model types.

@@ -371,9 +371,10 @@ fn edited_and_missing_revisions_can_be_accepted<C: TestBackend>(db: &TestDatabas
     });
     let (first, second) = (id_of(&files[0]), id_of(&files[1]));
 
+    // A line added at the end of the up section.
     let edited = std::fs::read_to_string(&files[0]).unwrap().replacen(
-        "-- retort:up\n",
-        "-- retort:up\n-- reviewed again\n",
+        "\n-- retort:down",
+        "\n-- reviewed again\n-- retort:down",
         1,
     );
     std::fs::write(&files[0], edited).unwrap();
@@ -418,11 +419,67 @@ fn edited_and_missing_revisions_can_be_accepted<C: TestBackend>(db: &TestDatabas
     migrate(&url, &dir, &["current"]).ok();
 }
 
+/// `revision --autogenerate --backends ...` writes one file with a section
+/// per database, `show` lists them, and the connected database runs its
+/// own; an unknown database is a usage error.
+fn autogenerate_writes_a_section_per_database<C: TestBackend>(db: &TestDatabase<C>) {
+    let url = url_of(db);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    migrate(&url, &dir, &["init"]).ok();
+    let revision = migrate(
+        &url,
+        &dir,
+        &[
+            "revision",
+            "--autogenerate",
+            "--backends",
+            "postgresql,mysql,sqlite",
+            "-m",
+            "tables",
+        ],
+    );
+    revision.ok();
+    let file = std::fs::read_to_string(&revision_files(&dir)[0]).unwrap();
+    for label in ["postgresql", "mysql", "sqlite"] {
+        assert!(file.contains(&format!("-- retort:up {label}\n")), "{file}");
+        assert!(
+            file.contains(&format!("-- retort:down {label}\n")),
+            "{file}"
+        );
+    }
+    let show = migrate(&url, &dir, &["show", "head"]);
+    let connected = C::BACKEND.label();
+    assert!(
+        show.ok()
+            .stdout
+            .contains(&format!("Databases: {connected}, ")),
+        "{show}"
+    );
+    migrate(&url, &dir, &["upgrade"]).ok();
+    migrate(&url, &dir, &["check"]).ok();
+
+    let unknown = migrate(
+        &url,
+        &dir,
+        &[
+            "revision",
+            "--autogenerate",
+            "--backends",
+            "oracle",
+            "-m",
+            "x",
+        ],
+    );
+    assert!(unknown.failed_with(2).contains("`oracle`"), "{unknown}");
+}
+
 backend_tests!(
     full_session,
     check_lists_the_differences,
     bad_input_is_one_clear_line,
-    edited_and_missing_revisions_can_be_accepted
+    edited_and_missing_revisions_can_be_accepted,
+    autogenerate_writes_a_section_per_database
 );
 
 /// A revision MySQL left failed part-way: `upgrade` names the statement

@@ -803,10 +803,13 @@ impl Builder {
                 // no value for it.
                 let added = origin(a, table, &table.columns[item % count]).is_none();
                 // (Nor a default for every row under a unique key or check:
-                // see `same_in_every_row`.)
+                // see `same_in_every_row`; nor under a foreign key, whose
+                // rows would all point at the default's value, which the
+                // referenced table need not hold.)
+                let name = &table.columns[item % count].name;
                 let constrained_new = added
                     && origin_table(a, table).is_some()
-                    && constrained(kind, table, &table.columns[item % count].name);
+                    && (constrained(kind, table, name) || in_foreign_key(b, &table.name, name));
                 let column = &mut b.tables[at].columns[item % count];
                 if column.identity || constrained_new {
                     return;

@@ -205,3 +205,48 @@ fn embedded_errors_are_results_not_panics() {
     assert!(Migrator::new(&BROKEN).heads().is_empty());
     assert!(Migrator::new(&BROKEN).history().is_err());
 }
+
+/// The README's migration file format examples are files retort reads as
+/// the README says: the example with sections for two databases, and the
+/// merge revision.
+#[test]
+fn the_readme_file_format_examples_read_as_described() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split("## The migration file format")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the README has the file format section");
+    let examples: Vec<&str> = section
+        .split("```sql\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .collect();
+    assert_eq!(examples.len(), 2, "{section}");
+
+    let example = retort::revision::parse_revision(
+        "20240101000000_3f2a9c1b7d04_add_email_to_users.sql",
+        examples[0],
+    )
+    .unwrap();
+    assert_eq!(example.parents(), ["0a1b2c3d4e5f"]);
+    assert_eq!(example.message(), "add email to users");
+    assert_eq!(example.warnings().len(), 1);
+    assert_eq!(
+        example.backends(),
+        [BackendKind::Postgres, BackendKind::Sqlite]
+    );
+    assert!(!example.runs_on(BackendKind::Mysql));
+    assert_eq!(
+        example.checksum_for(BackendKind::Postgres),
+        retort::revision::checksum(example.up_sql_for(BackendKind::Postgres).unwrap())
+    );
+
+    let merge =
+        retort::revision::parse_revision("20240101000000_9c1d2e3f4a5b_merge.sql", examples[1])
+            .unwrap();
+    assert_eq!(merge.parents(), ["3f2a9c1b7d04", "7e8f9a0b1c2d"]);
+    assert!(merge.backends().is_empty());
+    assert_eq!(merge.down_sql(), Some(""));
+}

@@ -1014,6 +1014,88 @@ fn offline_scripts_stop_at_the_first_error<C: RunnerBackend>(db: &TestDatabase<C
     }
 }
 
+/// A revision whose file has SQL for other databases only is refused before
+/// anything runs (no version table, not even the revisions before it), with
+/// an error naming it and the databases it has; a database it has a section
+/// for runs that section, and records that section's checksum, so editing
+/// another database's section is not an edit to it.
+fn sections_for_other_databases_are_refused_before_anything_runs<C: RunnerBackend>(
+    db: &TestDatabase<C>,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    write_revision(
+        dir.path(),
+        1,
+        "a1a1a1a1a1a1",
+        None,
+        "CREATE TABLE a (id INTEGER);",
+        "DROP TABLE a;",
+    );
+    let sections = |postgres: &str| {
+        format!(
+            "-- retort:revision b2b2b2b2b2b2\n-- retort:parents a1a1a1a1a1a1\n-- retort:message b\n\
+             -- retort:up postgresql\n{postgres}\n-- retort:down postgresql\nDROP TABLE b;\n\
+             -- retort:up sqlite\nCREATE TABLE b (id INTEGER PRIMARY KEY AUTOINCREMENT);\n-- retort:down sqlite\nDROP TABLE b;\n"
+        )
+    };
+    let second = dir.path().join("20240101000002_b2b2b2b2b2b2_b.sql");
+    std::fs::write(
+        &second,
+        sections("CREATE TABLE b (id BIGSERIAL PRIMARY KEY);"),
+    )
+    .unwrap();
+    let migrations = Migrations::from_dir(dir.path()).unwrap();
+    let mut conn = db.connect();
+
+    if C::BACKEND == BackendKind::Mysql {
+        let error = retort::migrate_to_head(&mut conn, &migrations).unwrap_err();
+        assert!(
+            matches!(
+                error.kind(),
+                MigrateErrorKind::Revision(RevisionError::NoSqlForBackend { revision, has, .. })
+                    if revision == "b2b2b2b2b2b2" && has == &["PostgreSQL", "SQLite"]
+            ),
+            "{error}"
+        );
+        assert!(error.to_string().contains("-- retort:up mysql"), "{error}");
+        assert!(!conn.has_table("retort_migrations"), "nothing was touched");
+        assert!(!conn.has_table("a"), "nothing was touched");
+        assert!(Migrator::new(&migrations)
+            .sql(BackendKind::Mysql, "base", "head")
+            .is_err());
+        return;
+    }
+    let report = retort::migrate_to_head(&mut conn, &migrations).unwrap();
+    assert_eq!(report.revisions(), ["a1a1a1a1a1a1", "b2b2b2b2b2b2"]);
+    assert!(conn.has_table("b"));
+
+    // Another database's section edited: not an edit to this database.
+    let other = if C::BACKEND == BackendKind::Postgres {
+        std::fs::read_to_string(&second)
+            .unwrap()
+            .replace("AUTOINCREMENT);", "AUTOINCREMENT, note TEXT);")
+    } else {
+        sections("CREATE TABLE b (id BIGINT PRIMARY KEY);")
+    };
+    std::fs::write(&second, other).unwrap();
+    let migrations = Migrations::from_dir(dir.path()).unwrap();
+    assert!(retort::migrate_to_head(&mut conn, &migrations)
+        .unwrap()
+        .is_empty());
+    // Its own section edited: an edit.
+    let own = std::fs::read_to_string(&second).unwrap().replace(
+        &format!("-- retort:down {}", C::BACKEND.label()),
+        &format!("SELECT 1;\n-- retort:down {}", C::BACKEND.label()),
+    );
+    std::fs::write(&second, own).unwrap();
+    let migrations = Migrations::from_dir(dir.path()).unwrap();
+    let error = retort::migrate_to_head(&mut conn, &migrations).unwrap_err();
+    assert!(
+        matches!(error.kind(), MigrateErrorKind::Edited { .. }),
+        "{error}"
+    );
+}
+
 /// A `-- retort:transaction off` revision (PostgreSQL's `CREATE INDEX
 /// CONCURRENTLY`, which refuses to run in a transaction) applies and is
 /// recorded like any other.
@@ -1128,6 +1210,7 @@ backend_tests!(
     killed_in_the_middle_of_a_revision,
     offline_sql_matches_the_runner,
     offline_scripts_stop_at_the_first_error,
+    sections_for_other_databases_are_refused_before_anything_runs,
 );
 
 /// The child process's body: runs `migrate_to_head` and prints what it

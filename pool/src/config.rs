@@ -5,9 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::events::{Listeners, PoolEvent};
-use retort_core::DatabaseConnection;
 
-use crate::{Pool, PoolError};
+use crate::{Pool, PoolConnection, PoolError};
 
 /// When a connection is tested with a round trip (`SELECT 1`) before it is
 /// handed out. A connection that fails the test is closed and replaced, so
@@ -200,7 +199,7 @@ impl PoolConfig {
     /// [`PoolError::Config`] if `pool_size`, `timeout` or `idle_timeout` is
     /// zero; [`PoolError::Connect`] if the first connection cannot be opened,
     /// with the database's reason.
-    pub fn build<C: DatabaseConnection>(self) -> Result<Pool<C>, PoolError> {
+    pub fn build<C: PoolConnection>(self) -> Result<Pool<C>, PoolError> {
         Pool::new(self)
     }
 
@@ -248,7 +247,7 @@ fn is_sqlite_memory(url: &str) -> bool {
 impl fmt::Debug for PoolConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PoolConfig")
-            .field("url", &retort_core::redact_url(&self.url))
+            .field("url", &retort_redact::redact_url(&self.url))
             .field("pool_size", &self.pool_size)
             .field("max_overflow", &self.max_overflow)
             .field("timeout", &self.timeout)

@@ -55,7 +55,7 @@ impl ManagerError {
     /// occurrence of `url`'s password is removed.
     pub(crate) fn redacted(message: &str, url: &str) -> Self {
         Self {
-            message: retort_core::redact_password_in(message, url),
+            message: retort_redact::redact_password_in(message, url),
         }
     }
 }

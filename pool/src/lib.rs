@@ -92,8 +92,8 @@
 //! # Passwords
 //!
 //! No error, `Debug` output or event carries the URL's password: URLs are
-//! shown through `retort_core::redact_url`, and driver messages pass through
-//! `retort_core::redact_password_in`.
+//! shown through `retort_redact::redact_url`, and driver messages pass through
+//! `retort_redact::redact_password_in`.
 
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -111,6 +111,25 @@ pub use events::{CloseReason, PoolEvent};
 pub use metrics::{LatencyHistogram, PoolMetrics};
 pub use pool::{Pool, PooledConnection, State};
 
-/// The connections a pool can hold: `PgConnection`, `MysqlConnection` or
-/// `SqliteConnection`, each behind its feature.
-pub use retort_core::DatabaseConnection;
+/// The connections a pool can hold: diesel's `PgConnection`,
+/// `MysqlConnection` and `SqliteConnection` (each behind its feature), and
+/// any other connection r2d2 can manage. SQLite connections get the pool's
+/// SQLite defaults.
+pub trait PoolConnection: diesel::r2d2::R2D2Connection + Send + 'static {}
+
+impl<C: diesel::r2d2::R2D2Connection + Send + 'static> PoolConnection for C {}
+
+/// Whether `C` talks to SQLite.
+pub(crate) fn is_sqlite<C: diesel::Connection>() -> bool
+where
+    C::Backend: 'static,
+{
+    #[cfg(feature = "sqlite")]
+    {
+        std::any::TypeId::of::<C::Backend>() == std::any::TypeId::of::<diesel::sqlite::Sqlite>()
+    }
+    #[cfg(not(feature = "sqlite"))]
+    {
+        false
+    }
+}

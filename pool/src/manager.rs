@@ -30,7 +30,7 @@ use crate::error::ManagerError;
 use crate::events::{CloseReason, Listeners, PoolEvent};
 use crate::metrics::{bump, Counters};
 use crate::PoolError;
-use crate::{DatabaseConnection, PrePing};
+use crate::{PoolConnection, PrePing};
 
 /// What every connection and every checkout of one pool share.
 pub(crate) struct Shared {
@@ -286,7 +286,7 @@ fn is_disconnect(error: &DieselError) -> bool {
 }
 
 /// diesel's `ConnectionManager` with the pool's policy around it.
-pub(crate) struct Manager<C: DatabaseConnection> {
+pub(crate) struct Manager<C: PoolConnection> {
     inner: ConnectionManager<C>,
     url: String,
     /// `(label for errors, SQL)` run on each new connection.
@@ -294,7 +294,7 @@ pub(crate) struct Manager<C: DatabaseConnection> {
     shared: Arc<Shared>,
 }
 
-impl<C: DatabaseConnection> Manager<C> {
+impl<C: PoolConnection> Manager<C> {
     pub(crate) fn new(url: String, setup: Vec<(String, String)>, shared: Arc<Shared>) -> Self {
         Self {
             inner: ConnectionManager::new(url.clone()),
@@ -311,7 +311,7 @@ impl<C: DatabaseConnection> Manager<C> {
 
 /// A new connection to `url` with the `(label, SQL)` setup statements run
 /// on it; errors have the password removed.
-fn open<C: DatabaseConnection>(url: &str, setup: &[(String, String)]) -> Result<C, ManagerError> {
+fn open<C: PoolConnection>(url: &str, setup: &[(String, String)]) -> Result<C, ManagerError> {
     let mut conn =
         C::establish(url).map_err(|error| ManagerError::redacted(&error.to_string(), url))?;
     for (label, sql) in setup {
@@ -321,7 +321,7 @@ fn open<C: DatabaseConnection>(url: &str, setup: &[(String, String)]) -> Result<
     Ok(conn)
 }
 
-impl<C: DatabaseConnection> Manager<C> {
+impl<C: PoolConnection> Manager<C> {
     /// Opens one connection (and runs the setup statements on it) on a
     /// thread of its own, waiting at most `timeout`, then closes it: a
     /// wrong URL or password, a database that does not exist or a closed
@@ -354,7 +354,7 @@ impl<C: DatabaseConnection> Manager<C> {
     }
 }
 
-impl<C: DatabaseConnection> ManageConnection for Manager<C> {
+impl<C: PoolConnection> ManageConnection for Manager<C> {
     type Connection = Box<Tracked<C>>;
     type Error = ManagerError;
 

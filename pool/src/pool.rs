@@ -8,9 +8,8 @@ use std::time::{Duration, Instant};
 use crate::events::PoolEvent;
 use crate::manager::{Manager, Shared, Tracked};
 use crate::metrics::{bump, PoolMetrics};
-use retort_core::DatabaseConnection;
 
-use crate::{PoolConfig, PoolError};
+use crate::{PoolConfig, PoolConnection, PoolError};
 
 /// How often r2d2's helper threads retry opening a connection, at most:
 /// they back off up to half of r2d2's connection timeout, which the pool
@@ -20,12 +19,12 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// A pool of connections of type `C` (`PgConnection`, `MysqlConnection` or
 /// `SqliteConnection`). Cheap to clone: clones share the connections.
-pub struct Pool<C: DatabaseConnection> {
+pub struct Pool<C: PoolConnection> {
     inner: r2d2::Pool<Manager<C>>,
     shared: Arc<Shared>,
 }
 
-impl<C: DatabaseConnection> Clone for Pool<C> {
+impl<C: PoolConnection> Clone for Pool<C> {
     fn clone(&self) -> Self {
         Self {
             inner: self.inner.clone(),
@@ -44,7 +43,7 @@ pub struct State {
     pub idle_connections: u32,
 }
 
-impl<C: DatabaseConnection> Pool<C> {
+impl<C: PoolConnection> Pool<C> {
     pub(crate) fn new(config: PoolConfig) -> Result<Self, PoolError> {
         if config.pool_size == 0 {
             return Err(PoolError::Config("pool_size must be at least 1".into()));
@@ -57,7 +56,7 @@ impl<C: DatabaseConnection> Pool<C> {
                 "idle_timeout must be longer than zero".into(),
             ));
         }
-        let is_sqlite = C::BACKEND == retort_core::BackendKind::Sqlite;
+        let is_sqlite = crate::is_sqlite::<C>();
         let setup = config.setup_statements(is_sqlite);
         let shared = Arc::new(Shared::new(
             config.pool_size,
@@ -65,7 +64,7 @@ impl<C: DatabaseConnection> Pool<C> {
             config.timeout,
             config.pre_ping,
             config.recycle,
-            retort_core::redact_url(&config.url),
+            retort_redact::redact_url(&config.url),
             config.listeners,
         ));
         let manager = Manager::new(config.url, setup, Arc::clone(&shared));
@@ -182,7 +181,7 @@ impl<C: DatabaseConnection> Pool<C> {
     }
 }
 
-impl<C: DatabaseConnection> fmt::Debug for Pool<C> {
+impl<C: PoolConnection> fmt::Debug for Pool<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pool")
             .field("url", &self.shared.redacted_url)
@@ -197,12 +196,12 @@ impl<C: DatabaseConnection> fmt::Debug for Pool<C> {
 /// a `&mut PgConnection` (or `MysqlConnection`, `SqliteConnection`) for
 /// diesel queries and retort's functions. Dropping it returns the
 /// connection; one returned inside a transaction is closed instead.
-pub struct PooledConnection<C: DatabaseConnection> {
+pub struct PooledConnection<C: PoolConnection> {
     inner: r2d2::PooledConnection<Manager<C>>,
     invalidated: bool,
 }
 
-impl<C: DatabaseConnection> PooledConnection<C> {
+impl<C: PoolConnection> PooledConnection<C> {
     /// The connection's id within its pool, as in [`PoolEvent`]s.
     pub fn connection_id(&self) -> u64 {
         self.inner.id
@@ -217,7 +216,7 @@ impl<C: DatabaseConnection> PooledConnection<C> {
     }
 }
 
-impl<C: DatabaseConnection> Deref for PooledConnection<C> {
+impl<C: PoolConnection> Deref for PooledConnection<C> {
     type Target = C;
 
     fn deref(&self) -> &C {
@@ -225,13 +224,13 @@ impl<C: DatabaseConnection> Deref for PooledConnection<C> {
     }
 }
 
-impl<C: DatabaseConnection> DerefMut for PooledConnection<C> {
+impl<C: PoolConnection> DerefMut for PooledConnection<C> {
     fn deref_mut(&mut self) -> &mut C {
         self.inner.connection_mut()
     }
 }
 
-impl<C: DatabaseConnection> Drop for PooledConnection<C> {
+impl<C: PoolConnection> Drop for PooledConnection<C> {
     fn drop(&mut self) {
         let tracked: &mut Tracked<C> = &mut self.inner;
         tracked.idle_since = Instant::now();
@@ -250,7 +249,7 @@ impl<C: DatabaseConnection> Drop for PooledConnection<C> {
     }
 }
 
-impl<C: DatabaseConnection> fmt::Debug for PooledConnection<C> {
+impl<C: PoolConnection> fmt::Debug for PooledConnection<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PooledConnection")
             .field("connection_id", &self.inner.id)

@@ -125,6 +125,25 @@ pub(crate) struct RevisionArgs {
     /// revision per step.
     #[arg(long, requires = "autogenerate")]
     pub(crate) online: bool,
+
+    /// With --autogenerate, also write the change for these databases
+    /// (postgresql, mysql, sqlite), each in sections of its own, besides
+    /// the connected one.
+    #[arg(
+        long,
+        requires = "autogenerate",
+        value_delimiter = ',',
+        value_name = "DATABASES",
+        value_parser = parse_backend
+    )]
+    pub(crate) backends: Vec<crate::BackendKind>,
+}
+
+/// A database's name as revision files write it.
+fn parse_backend(name: &str) -> Result<crate::BackendKind, String> {
+    crate::BackendKind::from_label(name).ok_or_else(|| {
+        format!("`{name}` is not a database retort knows: postgresql, mysql or sqlite")
+    })
 }
 
 /// `upgrade`.

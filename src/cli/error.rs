@@ -263,6 +263,9 @@ fn revision_hint(error: &RevisionError, program: &str) -> Option<String> {
         RevisionError::MultipleHeads { .. } => {
             format!("join them with `{program} merge heads -m \"merge\"`")
         }
+        RevisionError::NoSqlForBackend { revision, label, .. } => format!(
+            "`{program} show {revision}` lists its sections; `{program} revision --autogenerate --backends {label}` writes new revisions with one for {label} too"
+        ),
         RevisionError::Malformed { .. } | RevisionError::BadFileName { .. } => {
             "fix the file (see the migration file format in the README), or move it out of the migrations directory".to_owned()
         }

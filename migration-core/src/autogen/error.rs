@@ -46,4 +46,12 @@ pub enum AutogenerateError {
     /// The database cannot express a change the models ask for.
     #[error(transparent)]
     Render(#[from] RenderError),
+
+    /// Online revisions were asked for with SQL for several databases:
+    /// their steps are particular to the connected database.
+    #[error("online revisions are written for the connected database ({backend}) only: autogenerate the other databases' SQL without --online, or one database at a time")]
+    OnlineForSeveralBackends {
+        /// The connected database.
+        backend: &'static str,
+    },
 }

@@ -59,7 +59,7 @@ pub use error::AutogenerateError;
 use crate::diff::{diff, Diff};
 use crate::introspect::{introspect, introspect_with, IntrospectOptions};
 use crate::render::render;
-use crate::revision::{Migrations, NewRevision};
+use crate::revision::{BackendSql, Migrations, NewRevision};
 use crate::runner::Migrator;
 use crate::schema::Schema;
 use crate::DatabaseConnection;
@@ -72,6 +72,7 @@ pub type Result<T, E = AutogenerateError> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub struct AutogenerateOptions {
     online: bool,
+    backends: Vec<crate::BackendKind>,
 }
 
 impl AutogenerateOptions {
@@ -113,6 +114,27 @@ impl AutogenerateOptions {
         self.online = online;
         self
     }
+
+    /// Also writes the change for these databases, each in sections of its
+    /// own (`-- retort:up sqlite`), after the connected database's: for an
+    /// application that runs on PostgreSQL in production and on SQLite in
+    /// its tests, or that ships to customers on either. The connected
+    /// database is always written, whether listed or not.
+    ///
+    /// The other databases' SQL is the same change in their spelling: the
+    /// connected database's diff is carried back onto the models to give
+    /// them as they were, and each other database diffs that against the
+    /// models as it stores them. What the connected database does not store
+    /// it cannot see change, so autogenerate on the one that stores the
+    /// most: a comment changed is missed when SQLite is connected. Review
+    /// every section. Not with [`online`](Self::online).
+    pub fn backends(
+        mut self,
+        backends: impl IntoIterator<Item = crate::BackendKind>,
+    ) -> AutogenerateOptions {
+        self.backends = backends.into_iter().collect();
+        self
+    }
 }
 
 /// Diffs the database behind `conn` against `target` (the models) and writes
@@ -151,14 +173,45 @@ pub fn autogenerate_with<C: DatabaseConnection>(
 ) -> Result<Option<PathBuf>> {
     let dir = dir.as_ref();
     let parents = head_of_database(conn, dir)?;
-    let changes = pending_changes(conn, target)?;
+    let database = read_namespaces_of(conn, target)?;
+    let changes = changes_for(C::BACKEND, &database, target);
     if changes.is_empty() {
         return Ok(None);
     }
+    let others: Vec<crate::BackendKind> = options
+        .backends
+        .iter()
+        .copied()
+        .filter(|&backend| backend != C::BACKEND)
+        .collect();
     if options.online {
+        if !others.is_empty() {
+            return Err(AutogenerateError::OnlineForSeveralBackends {
+                backend: C::BACKEND.display_name(),
+            });
+        }
         return online_revisions(&changes, C::BACKEND, parents, message, dir);
     }
-    let revision = revision_for(&changes, C::BACKEND, parents, message)?;
+    let mut revision = revision_for(&changes, C::BACKEND, parents, message)?;
+    // The models as they were before the change: the connected database's
+    // diff carried back onto them. The connected database cannot say what
+    // it does not store (MySQL keeps no enum type or key names), so the
+    // other databases' diffs start from these instead.
+    let before = crate::diff::apply(target.clone(), changes.reverse().ops());
+    for backend in others {
+        let changes = changes_for(backend, &before, target);
+        let sql = sql_for(&changes, backend)?;
+        revision.other_backends.push(BackendSql {
+            backend,
+            up: sql.up,
+            down: sql.down,
+        });
+        revision.warnings.extend(
+            sql.warnings
+                .into_iter()
+                .map(|warning| format!("{}: {warning}", backend.label())),
+        );
+    }
     Ok(Some(revision.write(dir)?))
 }
 
@@ -180,7 +233,9 @@ fn online_revisions(
         } else {
             message.to_owned()
         };
-        let mut revision = NewRevision::new(parents, message).up(step.up);
+        let mut revision = NewRevision::new(parents, message)
+            .for_backend(backend)
+            .up(step.up);
         revision.down = step.down;
         revision.transactional = step.transactional;
         if at == 0 {
@@ -205,38 +260,66 @@ fn online_revisions(
 ///
 /// Reading the database failed.
 pub fn pending_changes<C: DatabaseConnection>(conn: &mut C, target: &Schema) -> Result<Diff> {
-    let backend = C::BACKEND.backend();
-    // Both sides in the stored form: it also merges what the database
-    // treats as the same (MySQL's `NO ACTION` and `RESTRICT`).
-    let database = backend.stored_form(&read_namespaces_of(conn, target)?);
-    let mut target = backend.stored_form(target);
-    spelling::adopt_database_spelling(&database, &mut target);
-    Ok(diff(&database, &target))
+    let database = read_namespaces_of(conn, target)?;
+    Ok(changes_for(C::BACKEND, &database, target))
 }
 
-/// The revision file for `changes`, rendered for `backend`.
+/// The diff from `database` to `target` as `backend` stores both.
+fn changes_for(backend: crate::BackendKind, database: &Schema, target: &Schema) -> Diff {
+    let backend = backend.backend();
+    // Both sides in the stored form: it also merges what the database
+    // treats as the same (MySQL's `NO ACTION` and `RESTRICT`).
+    let database = backend.stored_form(database);
+    let mut target = backend.stored_form(target);
+    spelling::adopt_database_spelling(&database, &mut target);
+    diff(&database, &target)
+}
+
+/// The revision file for `changes`, its sections named for `backend`.
 fn revision_for(
     changes: &Diff,
     backend: crate::BackendKind,
     parents: Vec<String>,
     message: &str,
 ) -> Result<NewRevision> {
-    let backend = backend.backend();
-    let up = render(changes, backend)?;
-    let mut revision = NewRevision::new(parents, message).up(up);
+    let sql = sql_for(changes, backend)?;
+    let mut revision = NewRevision::new(parents, message)
+        .for_backend(backend)
+        .up(sql.up);
+    revision.down = sql.down;
     revision.warnings = changes
         .warnings()
         .iter()
         .map(|warning| warning.message.clone())
+        .chain(sql.warnings)
         .collect();
-    match render(&changes.reverse(), backend) {
-        Ok(down) => revision = revision.down(down),
-        Err(error) => {
-            revision.down = None;
-            revision.warnings.push(format!("no down section: {error}"));
-        }
-    }
     Ok(revision)
+}
+
+/// A change's statements for one database.
+struct RenderedSql {
+    up: Vec<String>,
+    /// `None` when the database cannot express the reverse.
+    down: Option<Vec<String>>,
+    /// Why there is no down section, when there is none.
+    warnings: Vec<String>,
+}
+
+/// The up and down statements of `changes` for `backend`.
+fn sql_for(changes: &Diff, backend: crate::BackendKind) -> Result<RenderedSql> {
+    let up = render(changes, backend.backend())?;
+    Ok(match render(&changes.reverse(), backend.backend()) {
+        Ok(down) => RenderedSql {
+            up,
+            down: Some(down),
+            warnings: Vec::new(),
+        },
+        Err(error) => RenderedSql {
+            up,
+            down: None,
+            warnings: vec![format!("no down section: {error}")],
+        },
+    })
 }
 
 /// Checks that the database is at the single head of `dir` and returns that

@@ -249,6 +249,27 @@ impl BackendKind {
         }
     }
 
+    /// The database's name in revision files (`-- retort:up postgresql`)
+    /// and on the command line: `postgresql`, `mysql`, `sqlite`.
+    pub fn label(self) -> &'static str {
+        match self {
+            BackendKind::Postgres => "postgresql",
+            BackendKind::Mysql => "mysql",
+            BackendKind::Sqlite => "sqlite",
+        }
+    }
+
+    /// The database a [`BackendKind::label`] names, also accepting
+    /// `postgres` and `mariadb`, in any letter case.
+    pub fn from_label(label: &str) -> Option<BackendKind> {
+        match label.to_ascii_lowercase().as_str() {
+            "postgresql" | "postgres" => Some(BackendKind::Postgres),
+            "mysql" | "mariadb" => Some(BackendKind::Mysql),
+            "sqlite" => Some(BackendKind::Sqlite),
+            _ => None,
+        }
+    }
+
     /// The database's name for people: `PostgreSQL`, `MySQL`, `SQLite`.
     pub fn display_name(self) -> &'static str {
         match self {

@@ -57,6 +57,7 @@
 //! new values for databases whose enums are inline (MySQL's `ENUM(...)`,
 //! SQLite's `CHECK`). Renderers skip what their database does not need.
 
+mod apply;
 mod op;
 mod order;
 mod words;
@@ -66,6 +67,7 @@ use std::fmt;
 
 use crate::schema::{Column, ForeignKey, IndexPart, PrimaryKey, Schema, SqlType, Table};
 
+pub(crate) use apply::apply;
 pub use op::{ColumnChanges, EnumColumn, Op, TableName};
 
 /// What a diff warns about.

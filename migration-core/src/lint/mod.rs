@@ -171,12 +171,19 @@ pub fn lint(revision: &Revision) -> Vec<LintFinding> {
 /// - SQLite: none. SQLite has one writer and no online DDL: every change
 ///   holds the database's write lock until it commits, whatever it is
 ///   written as, so there is no lock-friendlier statement to point to.
+///
+/// A file with sections for several databases is linted on its section for
+/// `kind`; one with no section for `kind` has no findings.
 pub fn lint_for(kind: BackendKind, revision: &Revision) -> Vec<LintFinding> {
+    let (Some(sql), Some(first_line)) = (revision.up_sql_for(kind), revision.up_line_for(kind))
+    else {
+        return Vec::new();
+    };
     lint_sql_for(
         kind,
         revision.file_name(),
-        revision.up_sql(),
-        revision.up_line(),
+        sql,
+        first_line,
         revision.is_transactional(),
     )
 }

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use super::error::RevisionError;
-use super::file::{checksum, Revision, REVISION_ID_LENGTH};
+use super::file::{Revision, SqlSection, REVISION_ID_LENGTH};
 
 /// The table where diesel_migrations records the versions it ran.
 pub const DIESEL_VERSION_TABLE: &str = "__diesel_schema_migrations";
@@ -125,16 +125,13 @@ pub(crate) fn diesel_revisions(
             .as_deref()
             .is_some_and(runs_outside_transaction);
         revisions.push(Revision {
-            checksum: checksum(&up),
             id,
             parents,
             message,
-            up,
-            down: folder.down,
+            // `up.sql` is all up section, for whatever database diesel ran.
+            sections: vec![SqlSection::any(up, folder.down)],
             transactional,
             warnings: Vec::new(),
-            // `up.sql` is all up section.
-            up_line: 1,
             file_name: folder.name,
             diesel_version: Some(version),
         });

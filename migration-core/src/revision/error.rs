@@ -125,4 +125,23 @@ pub enum RevisionError {
         /// Its file.
         file: String,
     },
+
+    /// A revision to run has no SQL for the connected database: its file
+    /// has sections only for others.
+    #[error(
+        "revision {revision} ({file}) has no SQL for {backend}: it has sections for {} only; add a `-- retort:up {label}` section (autogenerate writes one per database it is asked for), or run it on one of those databases",
+        .has.join(", ")
+    )]
+    NoSqlForBackend {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        file: String,
+        /// The connected database, for people (`PostgreSQL`).
+        backend: String,
+        /// The connected database's section label (`postgresql`).
+        label: String,
+        /// The databases the file has sections for.
+        has: Vec<String>,
+    },
 }

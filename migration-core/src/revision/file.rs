@@ -9,10 +9,17 @@
 //! -- retort:down
 //! ALTER TABLE "users" DROP COLUMN "email";
 //! ```
+//!
+//! The up and down sections may name the database their SQL is written for
+//! (`-- retort:up postgresql`, `-- retort:down postgresql`), and a file may
+//! hold such sections for several databases; a file whose sections name
+//! none runs on any database, as files written before sections had names
+//! do.
 
 use sha2::{Digest, Sha256};
 
 use super::error::RevisionError;
+use crate::backend::BackendKind;
 
 /// The prefix of every directive line.
 pub(super) const DIRECTIVE: &str = "-- retort:";
@@ -37,15 +44,39 @@ pub struct Revision {
     pub(crate) id: String,
     pub(crate) parents: Vec<String>,
     pub(crate) message: String,
+    /// Its SQL: one unnamed section, or one per database it names, in the
+    /// order of the file. Never empty.
+    pub(crate) sections: Vec<SqlSection>,
+    pub(crate) transactional: bool,
+    pub(crate) warnings: Vec<String>,
+    pub(crate) file_name: String,
+    pub(crate) diesel_version: Option<String>,
+}
+
+/// The up and down SQL of a revision for one database, or for any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SqlSection {
+    /// The database it is written for; `None` for any.
+    pub(crate) backend: Option<BackendKind>,
     pub(crate) up: String,
     /// The line of the file the up section starts on, counting from 1.
     pub(crate) up_line: usize,
     pub(crate) down: Option<String>,
-    pub(crate) transactional: bool,
-    pub(crate) warnings: Vec<String>,
-    pub(crate) file_name: String,
+    /// SHA-256 of `up`.
     pub(crate) checksum: String,
-    pub(crate) diesel_version: Option<String>,
+}
+
+impl SqlSection {
+    /// A section for any database.
+    pub(crate) fn any(up: String, down: Option<String>) -> SqlSection {
+        SqlSection {
+            backend: None,
+            checksum: checksum(&up),
+            up,
+            up_line: 1,
+            down,
+        }
+    }
 }
 
 impl Revision {
@@ -65,22 +96,82 @@ impl Revision {
         &self.message
     }
 
-    /// The SQL that applies the revision.
+    /// The SQL that applies the revision: its first up section's, the only
+    /// one unless the file has sections for several databases (see
+    /// [`Revision::up_sql_for`]).
     pub fn up_sql(&self) -> &str {
-        &self.up
+        &self.first().up
     }
 
-    /// The line of its file the up section's SQL starts on, counting from
-    /// 1: line `n` of [`Revision::up_sql`] is line `up_line() + n - 1` of the
-    /// file.
+    /// The line of its file the first up section's SQL starts on, counting
+    /// from 1: line `n` of [`Revision::up_sql`] is line `up_line() + n - 1`
+    /// of the file.
     pub fn up_line(&self) -> usize {
-        self.up_line
+        self.first().up_line
     }
 
-    /// The SQL that reverts it; `None` when the file has no `-- retort:down`
-    /// section, which makes the revision irreversible.
+    /// The SQL that reverts it (its first down section's); `None` when the
+    /// file has no `-- retort:down` section, which makes the revision
+    /// irreversible.
     pub fn down_sql(&self) -> Option<&str> {
-        self.down.as_deref()
+        self.first().down.as_deref()
+    }
+
+    /// The databases the file has SQL for, in its order: empty when its
+    /// sections name none, so that it runs on any.
+    pub fn backends(&self) -> Vec<BackendKind> {
+        self.sections
+            .iter()
+            .filter_map(|section| section.backend)
+            .collect()
+    }
+
+    /// Whether the revision has SQL `backend` can run: a section for it,
+    /// or sections that name no database.
+    pub fn runs_on(&self, backend: BackendKind) -> bool {
+        self.section_for(backend).is_some()
+    }
+
+    /// The SQL that applies the revision on `backend`; `None` when the file
+    /// has no section for it.
+    pub fn up_sql_for(&self, backend: BackendKind) -> Option<&str> {
+        self.section_for(backend).map(|section| section.up.as_str())
+    }
+
+    /// The line of its file the up section for `backend` starts on.
+    pub fn up_line_for(&self, backend: BackendKind) -> Option<usize> {
+        self.section_for(backend).map(|section| section.up_line)
+    }
+
+    /// The SQL that reverts the revision on `backend`; `None` when the file
+    /// has no section for it, or no down section.
+    pub fn down_sql_for(&self, backend: BackendKind) -> Option<&str> {
+        self.section_for(backend)?.down.as_deref()
+    }
+
+    /// The checksum the version table of a `backend` database records: of
+    /// the up section for it (of the first, when it has none).
+    pub fn checksum_for(&self, backend: BackendKind) -> &str {
+        &self.section_for(backend).unwrap_or(self.first()).checksum
+    }
+
+    /// Whether some section has a down section.
+    pub(crate) fn can_be_reverted(&self) -> bool {
+        self.sections.iter().any(|section| section.down.is_some())
+    }
+
+    /// The section `backend` runs: the one that names it, or the one that
+    /// names no database.
+    pub(crate) fn section_for(&self, backend: BackendKind) -> Option<&SqlSection> {
+        self.sections
+            .iter()
+            .find(|section| section.backend.is_none_or(|named| named == backend))
+    }
+
+    fn first(&self) -> &SqlSection {
+        // A revision has at least one section: the parser and every
+        // constructor make one.
+        &self.sections[0]
     }
 
     /// Whether the revision runs inside a transaction (the default; `--
@@ -100,10 +191,12 @@ impl Revision {
         &self.file_name
     }
 
-    /// SHA-256 of the up section, in lowercase hexadecimal: what the version
-    /// table records to notice a file edited after it was applied.
+    /// SHA-256 of the (first) up section, in lowercase hexadecimal: what the
+    /// version table records to notice a file edited after it was applied.
+    /// With sections for several databases, each database records its
+    /// own section's ([`Revision::checksum_for`]).
     pub fn checksum(&self) -> &str {
-        &self.checksum
+        &self.first().checksum
     }
 
     /// For a revision read from a diesel_migrations folder, the version
@@ -135,12 +228,13 @@ pub fn checksum(up: &str) -> String {
         .collect()
 }
 
-/// Where the parser is in a file.
+/// Where the parser is in a file: the header, or the up or down section of
+/// one of `sections`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Section {
     Header,
-    Up,
-    Down,
+    Up(usize),
+    Down(usize),
 }
 
 /// Parses one migration file. `file_name` is the file's name (not its path);
@@ -159,9 +253,7 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
     let mut transactional: Option<bool> = None;
     let mut warnings = Vec::new();
     let mut section = Section::Header;
-    let mut up = String::new();
-    let mut up_line = 1;
-    let mut down: Option<String> = None;
+    let mut sections: Vec<SqlSection> = Vec::new();
 
     for (index, raw_line) in contents.lines().enumerate() {
         let line_number = index + 1;
@@ -249,33 +341,58 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
                     warnings.push(value.to_owned());
                 }
                 UP => {
-                    if section != Section::Header {
+                    let backend =
+                        section_backend(value).map_err(|problem| error(line_number, problem))?;
+                    let named = |backend: Option<BackendKind>| {
+                        backend.map_or_else(String::new, |backend| format!(" {}", backend.label()))
+                    };
+                    if let Some(earlier) = sections.iter().find(|earlier| {
+                        earlier.backend == backend || earlier.backend.is_none() != backend.is_none()
+                    }) {
                         return Err(error(
                             line_number,
-                            format!("`{DIRECTIVE}{UP}` is given twice"),
+                            if earlier.backend == backend {
+                                format!("`{DIRECTIVE}{UP}{}` is given twice", named(backend))
+                            } else {
+                                format!("`{DIRECTIVE}{UP}{}` after `{DIRECTIVE}{UP}{}`: either every section names its database or none does", named(backend), named(earlier.backend))
+                            },
                         ));
                     }
-                    section = Section::Up;
-                    up_line = line_number + 1;
+                    sections.push(SqlSection {
+                        backend,
+                        up: String::new(),
+                        up_line: line_number + 1,
+                        down: None,
+                        checksum: String::new(),
+                    });
+                    section = Section::Up(sections.len() - 1);
                 }
-                DOWN => match section {
-                    Section::Header => {
-                        return Err(error(
-                            line_number,
-                            format!("`{DIRECTIVE}{DOWN}` must come after `{DIRECTIVE}{UP}`"),
-                        ))
-                    }
-                    Section::Down => {
+                DOWN => {
+                    let backend =
+                        section_backend(value).map_err(|problem| error(line_number, problem))?;
+                    let at = match section {
+                        Section::Up(at) | Section::Down(at) if sections[at].backend == backend => {
+                            at
+                        }
+                        _ => {
+                            let named = backend.map_or_else(String::new, |backend| {
+                                format!(" {}", backend.label())
+                            });
+                            return Err(error(
+                                line_number,
+                                format!("`{DIRECTIVE}{DOWN}{named}` must come right after the SQL of `{DIRECTIVE}{UP}{named}`"),
+                            ));
+                        }
+                    };
+                    if sections[at].down.is_some() {
                         return Err(error(
                             line_number,
                             format!("`{DIRECTIVE}{DOWN}` is given twice"),
-                        ))
+                        ));
                     }
-                    Section::Up => {
-                        section = Section::Down;
-                        down = Some(String::new());
-                    }
-                },
+                    sections[at].down = Some(String::new());
+                    section = Section::Down(at);
+                }
                 unknown => {
                     return Err(error(
                         line_number,
@@ -297,12 +414,12 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
                     ));
                 }
             }
-            Section::Up => {
-                up.push_str(raw_line);
-                up.push('\n');
+            Section::Up(at) => {
+                sections[at].up.push_str(raw_line);
+                sections[at].up.push('\n');
             }
-            Section::Down => {
-                if let Some(down) = down.as_mut() {
+            Section::Down(at) => {
+                if let Some(down) = sections[at].down.as_mut() {
                     down.push_str(raw_line);
                     down.push('\n');
                 }
@@ -324,19 +441,33 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
             format!("the file name says revision `{name_revision}` but the file says `{id}`"),
         ));
     }
-    let checksum = checksum(&up);
+    for section in &mut sections {
+        section.checksum = checksum(&section.up);
+    }
     Ok(Revision {
         id,
         parents: parents.unwrap_or_default(),
         message: message.unwrap_or_default(),
-        up,
-        up_line,
-        down,
+        sections,
         transactional: transactional.unwrap_or(true),
         warnings,
         file_name: file_name.to_owned(),
-        checksum,
         diesel_version: None,
+    })
+}
+
+/// The database an up or down directive names after its key: `None` for
+/// none (any database).
+fn section_backend(value: &str) -> Result<Option<BackendKind>, String> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    BackendKind::from_label(value).map(Some).ok_or_else(|| {
+        let labels: Vec<&str> = BackendKind::ALL.iter().map(|kind| kind.label()).collect();
+        format!(
+            "`{value}` is not a database retort knows; an up or down section names one of {}, or none to run on any",
+            labels.join(", ")
+        )
     })
 }
 
@@ -453,6 +584,77 @@ mod tests {
             "-- retort:revision 3f2a9c1b7d04\n-- retort:transaction maybe\n-- retort:up\n",
         );
         assert_eq!((line, problem.contains("`maybe`")), (2, true));
+    }
+
+    #[test]
+    fn sections_for_several_databases() {
+        let revision = parse_revision(
+            NAME,
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:up postgresql\nCREATE TABLE t (id BIGSERIAL);\n-- retort:down postgresql\nDROP TABLE t;\n-- retort:up SQLite\nCREATE TABLE t (id INTEGER);\n",
+        )
+        .unwrap();
+        assert_eq!(
+            revision.backends(),
+            [BackendKind::Postgres, BackendKind::Sqlite]
+        );
+        assert_eq!(
+            revision.up_sql_for(BackendKind::Sqlite),
+            Some("CREATE TABLE t (id INTEGER);\n")
+        );
+        assert_eq!(revision.up_line_for(BackendKind::Sqlite), Some(7));
+        assert_eq!(revision.down_sql_for(BackendKind::Sqlite), None);
+        assert_eq!(
+            revision.down_sql_for(BackendKind::Postgres),
+            Some("DROP TABLE t;\n")
+        );
+        assert!(!revision.runs_on(BackendKind::Mysql));
+        assert_eq!(revision.up_sql_for(BackendKind::Mysql), None);
+        assert_ne!(
+            revision.checksum_for(BackendKind::Postgres),
+            revision.checksum_for(BackendKind::Sqlite)
+        );
+        // A file whose sections name no database runs on every one, with
+        // the checksum it always had.
+        let any = parse_revision(
+            NAME,
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:up\nSELECT 1;\n",
+        )
+        .unwrap();
+        assert!(any.backends().is_empty());
+        assert!(BackendKind::ALL.iter().all(|&kind| any.runs_on(kind)));
+        assert_eq!(
+            any.checksum_for(BackendKind::Mysql),
+            checksum("SELECT 1;\n")
+        );
+    }
+
+    #[test]
+    fn sections_errors_name_the_line() {
+        let (line, problem) =
+            malformed("-- retort:revision 3f2a9c1b7d04\n-- retort:up oracle\nSELECT 1;\n");
+        assert_eq!(line, 2);
+        assert!(problem.contains("postgresql, mysql, sqlite"), "{problem}");
+        let (line, problem) = malformed(
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:up\nSELECT 1;\n-- retort:up sqlite\nSELECT 1;\n",
+        );
+        assert_eq!(line, 4);
+        assert!(
+            problem.contains("either every section names its database or none does"),
+            "{problem}"
+        );
+        let (line, problem) = malformed(
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:up mysql\nSELECT 1;\n-- retort:up mariadb\n",
+        );
+        assert_eq!(line, 4);
+        assert!(problem.contains("given twice"), "{problem}");
+        let (line, problem) = malformed(
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:up mysql\nSELECT 1;\n-- retort:down sqlite\n",
+        );
+        assert_eq!(line, 4);
+        assert!(
+            problem.contains("right after the SQL of `-- retort:up sqlite`"),
+            "{problem}"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::collections::{BinaryHeap, HashMap};
 
 use super::error::RevisionError;
 use super::file::Revision;
+use crate::backend::BackendKind;
 
 /// The revisions of a migrations directory in topological order (parents
 /// before children; files in name order where the graph leaves a choice).
@@ -383,7 +384,7 @@ impl RevisionGraph {
             }
         };
         for &at in &plan {
-            if self.revisions[at].down.is_none() {
+            if !self.revisions[at].can_be_reverted() {
                 return Err(RevisionError::Irreversible {
                     revision: self.revisions[at].id.clone(),
                     file: self.revisions[at].file_name.clone(),
@@ -391,6 +392,40 @@ impl RevisionGraph {
             }
         }
         Ok(plan)
+    }
+
+    /// Checks that every revision of `plan` has SQL `backend` runs, and a
+    /// down section for it when `downgrade`: the runner and the offline
+    /// script refuse a plan this way before they touch anything.
+    pub(crate) fn check_runs_on(
+        &self,
+        plan: &[usize],
+        backend: BackendKind,
+        downgrade: bool,
+    ) -> Result<(), RevisionError> {
+        for &at in plan {
+            let revision = &self.revisions[at];
+            if !revision.runs_on(backend) {
+                return Err(RevisionError::NoSqlForBackend {
+                    revision: revision.id.clone(),
+                    file: revision.file_name.clone(),
+                    backend: backend.display_name().to_owned(),
+                    label: backend.label().to_owned(),
+                    has: revision
+                        .backends()
+                        .iter()
+                        .map(|kind| kind.display_name().to_owned())
+                        .collect(),
+                });
+            }
+            if downgrade && revision.down_sql_for(backend).is_none() {
+                return Err(RevisionError::Irreversible {
+                    revision: revision.id.clone(),
+                    file: revision.file_name.clone(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The applied set a stamp to `target` leaves: the target revisions and

@@ -27,7 +27,7 @@ pub use error::RevisionError;
 pub use file::{checksum, is_revision_id, parse_revision, Revision, REVISION_ID_LENGTH};
 pub use graph::RevisionGraph;
 pub(crate) use graph::Target;
-pub use new::NewRevision;
+pub use new::{BackendSql, NewRevision};
 pub use split::split_statements;
 
 /// The migrations of an application: every revision file, parsed and checked.

@@ -23,6 +23,7 @@ use std::sync::Arc;
 use super::error::RevisionError;
 use super::file::{DIRECTIVE, DOWN, MESSAGE, PARENTS, REVISION, TRANSACTION, UP, WARNING};
 use super::REVISION_ID_LENGTH;
+use crate::backend::BackendKind;
 
 /// The longest slug of the message kept in a file name.
 const SLUG_LENGTH: usize = 40;
@@ -37,11 +38,18 @@ pub struct NewRevision {
     pub parents: Vec<String>,
     /// What the revision does, for people (one line).
     pub message: String,
+    /// The database `up` and `down` are written for: `Some` names it in the
+    /// file (`-- retort:up postgresql`), so no other database runs them;
+    /// `None` writes sections any database runs.
+    pub backend: Option<BackendKind>,
     /// The statements that apply it, without trailing semicolons.
     pub up: Vec<String>,
     /// The statements that revert it; `None` writes no down section, which
     /// makes the revision irreversible.
     pub down: Option<Vec<String>>,
+    /// The same change for further databases, each written in sections of
+    /// its own after the first (which then must name its database).
+    pub other_backends: Vec<BackendSql>,
     /// Whether it runs in a transaction (`false` writes
     /// `-- retort:transaction off`).
     pub transactional: bool,
@@ -53,6 +61,17 @@ pub struct NewRevision {
     pub created: String,
 }
 
+/// A revision's statements for one more database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackendSql {
+    /// The database they are written for.
+    pub backend: BackendKind,
+    /// The statements that apply the revision there.
+    pub up: Vec<String>,
+    /// The statements that revert it there; `None` for none.
+    pub down: Option<Vec<String>>,
+}
+
 impl NewRevision {
     /// An empty, transactional revision with a fresh random id, made now,
     /// with an empty down section.
@@ -61,8 +80,10 @@ impl NewRevision {
             id: random_revision_id(),
             parents,
             message: one_line(&message.into()),
+            backend: None,
             up: Vec::new(),
             down: Some(Vec::new()),
+            other_backends: Vec::new(),
             transactional: true,
             warnings: Vec::new(),
             created: utc_timestamp(time::OffsetDateTime::now_utc()),
@@ -81,6 +102,12 @@ impl NewRevision {
         self
     }
 
+    /// Names the database the statements are written for.
+    pub fn for_backend(mut self, backend: BackendKind) -> NewRevision {
+        self.backend = Some(backend);
+        self
+    }
+
     /// The file name: `<yyyymmddHHMMSS>_<revision>_<slug>.sql`, the slug made
     /// of the message's letters and digits.
     pub fn file_name(&self) -> String {
@@ -95,27 +122,35 @@ impl NewRevision {
     /// The file's text in the revision format.
     pub fn contents(&self) -> String {
         let mut text = String::new();
-        let mut directive = |key: &str, value: &str| {
+        let directive = |text: &mut String, key: &str, value: &str| {
             if value.is_empty() {
                 let _ = writeln!(text, "{DIRECTIVE}{key}");
             } else {
                 let _ = writeln!(text, "{DIRECTIVE}{key} {value}");
             }
         };
-        directive(REVISION, &self.id);
-        directive(PARENTS, &self.parents.join(" "));
-        directive(MESSAGE, &self.message);
+        directive(&mut text, REVISION, &self.id);
+        directive(&mut text, PARENTS, &self.parents.join(" "));
+        directive(&mut text, MESSAGE, &self.message);
         if !self.transactional {
-            directive(TRANSACTION, "off");
+            directive(&mut text, TRANSACTION, "off");
         }
         for warning in &self.warnings {
-            directive(WARNING, &one_line(warning));
+            directive(&mut text, WARNING, &one_line(warning));
         }
-        directive(UP, "");
-        push_statements(&mut text, &self.up);
-        if let Some(down) = &self.down {
-            let _ = writeln!(text, "{DIRECTIVE}{DOWN}");
-            push_statements(&mut text, down);
+        let first = (self.backend, &self.up, &self.down);
+        let others = self
+            .other_backends
+            .iter()
+            .map(|sql| (Some(sql.backend), &sql.up, &sql.down));
+        for (backend, up, down) in std::iter::once(first).chain(others) {
+            let named = backend.map_or("", BackendKind::label);
+            directive(&mut text, UP, named);
+            push_statements(&mut text, up);
+            if let Some(down) = down {
+                directive(&mut text, DOWN, named);
+                push_statements(&mut text, down);
+            }
         }
         text
     }
@@ -125,8 +160,14 @@ impl NewRevision {
     ///
     /// # Errors
     ///
-    /// [`RevisionError::Io`] naming the file when it cannot be created.
+    /// [`RevisionError::Io`] naming the file when it cannot be created;
+    /// [`RevisionError::Malformed`] when the revision would not read back
+    /// (SQL for further databases after a first section that names none).
     pub fn write(&self, dir: impl AsRef<Path>) -> Result<PathBuf, RevisionError> {
+        let contents = self.contents();
+        // What is written must read back: a first section without a
+        // database followed by named ones would not.
+        super::parse_revision(&self.file_name(), &contents)?;
         let path = dir.as_ref().join(self.file_name());
         let io_error = |source: std::io::Error| RevisionError::Io {
             path: path.display().to_string(),
@@ -137,7 +178,7 @@ impl NewRevision {
             .create_new(true)
             .open(&path)
             .map_err(io_error)?;
-        std::io::Write::write_all(&mut file, self.contents().as_bytes()).map_err(io_error)?;
+        std::io::Write::write_all(&mut file, contents.as_bytes()).map_err(io_error)?;
         Ok(path)
     }
 }

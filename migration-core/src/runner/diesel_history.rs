@@ -70,7 +70,7 @@ pub(super) fn adopt<C: DatabaseConnection>(conn: &mut C, graph: &RevisionGraph) 
                 revision: &revision.id,
                 parents,
                 message: &revision.message,
-                checksum: &revision.checksum,
+                checksum: revision.checksum_for(C::BACKEND),
                 execution_ms: 0,
                 status: STATUS_APPLIED,
             })

@@ -95,7 +95,7 @@ pub use version_text::VersionText;
 const BATCH: usize = 100;
 
 use crate::revision::{split_statements, Migrations, Revision, RevisionGraph};
-use crate::DatabaseConnection;
+use crate::{BackendKind, DatabaseConnection};
 
 /// Applies every pending revision up to the single head: the call for
 /// application start-up. Does one query when there is nothing to do.
@@ -386,7 +386,10 @@ impl<'m> Migrator<'m> {
                 for row in conn.read_versions()? {
                     match graph.position(row.revision.as_str()) {
                         None => report.forgotten.push(row.revision.to_string()),
-                        Some(at) if marks[at] && row.checksum != *graph.at(at).checksum => {
+                        Some(at)
+                            if marks[at]
+                                && row.checksum != *graph.at(at).checksum_for(C::BACKEND) =>
+                        {
                             report.re_recorded.push(row.revision.to_string());
                         }
                         Some(_) => {}
@@ -399,7 +402,7 @@ impl<'m> Migrator<'m> {
                         revision: &revision.id,
                         parents: &revision.parents.join(" "),
                         message: &revision.message,
-                        checksum: &revision.checksum,
+                        checksum: revision.checksum_for(C::BACKEND),
                         execution_ms: 0,
                         status: STATUS_APPLIED,
                     })?;
@@ -468,7 +471,7 @@ impl<'m> Migrator<'m> {
     ) -> Result<DatabaseState> {
         conn.prepare_connection()?;
         match conn.read_versions() {
-            Ok(rows) => self.check_rows(graph, rows),
+            Ok(rows) => self.check_rows(graph, rows, C::BACKEND),
             Err(error) => {
                 if conn.version_table_exists()? {
                     // A concurrent run may have created it since the read.
@@ -478,7 +481,7 @@ impl<'m> Migrator<'m> {
                     };
                 }
                 // Never migrated by retort: what diesel ran counts as applied.
-                let mut state = self.check_rows(graph, Vec::new())?;
+                let mut state = self.check_rows(graph, Vec::new(), C::BACKEND)?;
                 for at in diesel_history::run_by_diesel(conn, graph)? {
                     state.applied[at] = true;
                 }
@@ -489,7 +492,12 @@ impl<'m> Migrator<'m> {
 
     /// Checks version rows against the files: vanished and edited revisions,
     /// rows left unfinished.
-    fn check_rows(&self, graph: &RevisionGraph, rows: Vec<VersionRow>) -> Result<DatabaseState> {
+    fn check_rows(
+        &self,
+        graph: &RevisionGraph,
+        rows: Vec<VersionRow>,
+        backend: BackendKind,
+    ) -> Result<DatabaseState> {
         let mut applied = vec![false; graph.revisions().len()];
         let mut unfinished = None;
         for (index, row) in rows.into_iter().enumerate() {
@@ -509,7 +517,7 @@ impl<'m> Migrator<'m> {
                 .into());
             };
             let revision = graph.at(at);
-            if row.checksum != *revision.checksum && !self.allow_edited {
+            if row.checksum != *revision.checksum_for(backend) && !self.allow_edited {
                 return Err(MigrateErrorKind::Edited {
                     revision: revision.id.clone(),
                     file: revision.file_name.clone(),
@@ -534,17 +542,22 @@ impl<'m> Migrator<'m> {
         })
     }
 
+    /// The revisions to run, in order, each checked to have SQL `backend`
+    /// runs in that direction.
     fn plan(
         &self,
         graph: &RevisionGraph,
         applied: &[bool],
         target: &str,
         direction: Direction,
+        backend: BackendKind,
     ) -> Result<Vec<usize>> {
-        Ok(match direction {
+        let plan = match direction {
             Direction::Upgrade => graph.upgrade_plan(applied, target)?,
             Direction::Downgrade => graph.downgrade_plan(applied, target)?,
-        })
+        };
+        graph.check_runs_on(&plan, backend, direction == Direction::Downgrade)?;
+        Ok(plan)
     }
 
     fn run<C: DatabaseConnection>(
@@ -558,17 +571,26 @@ impl<'m> Migrator<'m> {
         // The fast path: one read, nothing to do, no lock.
         let first_run = match conn.read_versions() {
             Ok(rows) => {
-                let state = self.check_rows(graph, rows)?;
+                let state = self.check_rows(graph, rows, C::BACKEND)?;
                 if state.unfinished.is_none()
                     && self
-                        .plan(graph, &state.applied, target, direction)?
+                        .plan(graph, &state.applied, target, direction, C::BACKEND)?
                         .is_empty()
                 {
                     return Ok(Report::default());
                 }
                 false
             }
-            Err(_) => !conn.version_table_exists()?,
+            Err(_) => {
+                let first_run = !conn.version_table_exists()?;
+                if first_run && direction == Direction::Upgrade {
+                    // Refuse a revision without SQL for this database before
+                    // the version table is created.
+                    let none = vec![false; graph.revisions().len()];
+                    self.plan(graph, &none, target, direction, C::BACKEND)?;
+                }
+                first_run
+            }
         };
         conn.create_version_table()?;
         let mut run_locked = false;
@@ -605,8 +627,8 @@ impl<'m> Migrator<'m> {
         run_locked: &mut bool,
         report: &mut Report,
     ) -> Result<()> {
-        let mut state = self.check_rows(graph, conn.read_versions()?)?;
-        let mut plan = self.plan(graph, &state.applied, target, direction)?;
+        let mut state = self.check_rows(graph, conn.read_versions()?, C::BACKEND)?;
+        let mut plan = self.plan(graph, &state.applied, target, direction, C::BACKEND)?;
         let needs_run_lock =
             state.unfinished.is_some() || plan.iter().any(|&at| !graph.at(at).transactional);
         if needs_run_lock && !*run_locked {
@@ -614,8 +636,8 @@ impl<'m> Migrator<'m> {
             // an unfinished row may belong to a process still running it.
             self.lock_run(conn)?;
             *run_locked = true;
-            state = self.check_rows(graph, conn.read_versions()?)?;
-            plan = self.plan(graph, &state.applied, target, direction)?;
+            state = self.check_rows(graph, conn.read_versions()?, C::BACKEND)?;
+            plan = self.plan(graph, &state.applied, target, direction, C::BACKEND)?;
         }
         if let Some(row) = state.unfinished {
             let failure = conn.version_failure(&row.revision)?;
@@ -630,7 +652,8 @@ impl<'m> Migrator<'m> {
         while next < plan.len() {
             if !in_transaction(plan[next]) {
                 let revision = graph.at(plan[next]);
-                let statements = split_statements(section(revision, direction), C::BACKEND);
+                let statements =
+                    split_statements(section(revision, direction, C::BACKEND), C::BACKEND);
                 if let Some(duration) =
                     self.run_outside_transaction(conn, revision, &statements, direction)?
                 {
@@ -754,7 +777,7 @@ impl<'m> Migrator<'m> {
                     revision: &revision.id,
                     parents: &revision.parents.join(" "),
                     message: &revision.message,
-                    checksum: &revision.checksum,
+                    checksum: revision.checksum_for(C::BACKEND),
                     execution_ms: 0,
                     status: STATUS_RUNNING,
                 })?;
@@ -858,12 +881,14 @@ impl<'m> Migrator<'m> {
     }
 }
 
-/// The SQL a revision runs in a direction.
-fn section(revision: &Revision, direction: Direction) -> &str {
+/// The SQL a revision runs on `backend` in a direction (the plan checked
+/// that it has some).
+fn section(revision: &Revision, direction: Direction, backend: BackendKind) -> &str {
     match direction {
-        Direction::Upgrade => revision.up.as_str(),
-        Direction::Downgrade => revision.down.as_deref().unwrap_or_default(),
+        Direction::Upgrade => revision.up_sql_for(backend),
+        Direction::Downgrade => revision.down_sql_for(backend),
     }
+    .unwrap_or_default()
 }
 
 /// Whether a revision's script starts by switching SQLite's foreign keys
@@ -873,7 +898,7 @@ fn needs_foreign_keys_off(
     direction: Direction,
     backend: crate::BackendKind,
 ) -> bool {
-    let statements = split_statements(section(revision, direction), backend);
+    let statements = split_statements(section(revision, direction, backend), backend);
     !crate::render::sqlite_pragmas(&statements).0.is_empty()
 }
 
@@ -959,7 +984,7 @@ fn run_batch<'r, C: DatabaseConnection>(
 ) -> std::result::Result<Vec<ReportStep>, BatchError<'r>> {
     let scripts: Vec<Vec<String>> = batch
         .iter()
-        .map(|revision| split_statements(section(revision, direction), C::BACKEND))
+        .map(|revision| split_statements(section(revision, direction, C::BACKEND), C::BACKEND))
         .collect();
     // Such a revision runs in a batch of its own (see `run_locked`).
     let (before, _, after) = match scripts.as_slice() {
@@ -1040,7 +1065,7 @@ fn run_batch_in_transaction<'r, C: DatabaseConnection>(
                 revision: &revision.id,
                 parents,
                 message: &revision.message,
-                checksum: &revision.checksum,
+                checksum: revision.checksum_for(C::BACKEND),
                 execution_ms: *execution_ms,
                 status: STATUS_APPLIED,
             })

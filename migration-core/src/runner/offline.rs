@@ -50,6 +50,7 @@ pub(crate) fn script(
     } else {
         graph.upgrade_plan(&applied, to)?
     };
+    graph.check_runs_on(&plan, backend.kind(), downgrade)?;
 
     let mut script = Script {
         backend,
@@ -109,9 +110,10 @@ impl Script<'_> {
         } else {
             revision.parents.join(", ")
         };
+        let kind = self.backend.kind();
         let (sql, heading) = if downgrade {
             (
-                revision.down.as_deref().unwrap_or_default(),
+                revision.down_sql_for(kind).unwrap_or_default(),
                 format!(
                     "-- Running downgrade {} -> {parents}, {}",
                     revision.id, revision.message
@@ -119,7 +121,7 @@ impl Script<'_> {
             )
         } else {
             (
-                revision.up.as_str(),
+                revision.up_sql_for(kind).unwrap_or_default(),
                 format!(
                     "-- Running upgrade {parents} -> {}, {}",
                     revision.id, revision.message
@@ -187,7 +189,7 @@ impl Script<'_> {
             literal(&revision.id),
             literal(&revision.parents.join(" ")),
             literal(&revision.message),
-            literal(&revision.checksum),
+            literal(revision.checksum_for(self.backend.kind())),
             literal(status),
         );
         self.statement(&insert);

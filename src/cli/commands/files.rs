@@ -54,7 +54,9 @@ fn autogenerate(context: &Context, args: &RevisionArgs) -> Result<(), CliError> 
         schema,
         dir,
         &args.message,
-        &crate::AutogenerateOptions::new().online(args.online),
+        &crate::AutogenerateOptions::new()
+            .online(args.online)
+            .backends(args.backends.iter().copied()),
     ))?;
     match written {
         Some(path) => report_written(context, &path),

@@ -188,13 +188,41 @@ pub(super) fn show(context: &Context, target: &str) -> Result<(), CliError> {
             "off"
         }
     ));
-    out.data("");
-    out.data("-- up");
-    out.data(revision.up_sql().trim_end());
-    out.data("-- down");
-    match revision.down_sql() {
-        Some(down) => out.data(down.trim_end()),
-        None => out.data("-- (none: this revision cannot be reverted)"),
+    let backends = revision.backends();
+    out.data(&format!(
+        "Databases: {}",
+        if backends.is_empty() {
+            "any".to_owned()
+        } else {
+            backends
+                .iter()
+                .map(|backend| backend.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    ));
+    let sections: Vec<Option<crate::BackendKind>> = if backends.is_empty() {
+        vec![None]
+    } else {
+        backends.into_iter().map(Some).collect()
+    };
+    for backend in sections {
+        let named = backend.map_or(String::new(), |backend| format!(" {}", backend.label()));
+        let (up, down) = match backend {
+            Some(backend) => (
+                revision.up_sql_for(backend).unwrap_or_default(),
+                revision.down_sql_for(backend),
+            ),
+            None => (revision.up_sql(), revision.down_sql()),
+        };
+        out.data("");
+        out.data(&format!("-- up{named}"));
+        out.data(up.trim_end());
+        out.data(&format!("-- down{named}"));
+        match down {
+            Some(down) => out.data(down.trim_end()),
+            None => out.data("-- (none: this revision cannot be reverted)"),
+        }
     }
     Ok(())
 }

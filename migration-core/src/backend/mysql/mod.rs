@@ -98,13 +98,17 @@ impl Backend for MysqlBackend {
         ddl::render_op(self, op, out)
     }
 
-    /// Every `ALTER TABLE` clause but a table's rename and the foreign
-    /// keys, which InnoDB handles apart (a key dropped and added again
-    /// under its name in one statement is refused).
+    /// Every `ALTER TABLE` clause but renames (the other clauses of a
+    /// statement name columns as they were before it) and foreign keys,
+    /// which InnoDB handles apart (a key dropped and added again under its
+    /// name in one statement is refused).
     fn shares_alter_table(&self, op: &Op) -> bool {
         !matches!(
             op,
-            Op::RenameTable { .. } | Op::AddForeignKey { .. } | Op::DropForeignKey { .. }
+            Op::RenameTable { .. }
+                | Op::RenameColumn { .. }
+                | Op::AddForeignKey { .. }
+                | Op::DropForeignKey { .. }
         )
     }
 

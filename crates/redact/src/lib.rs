@@ -1,4 +1,9 @@
-//! Keeping passwords out of errors and logs.
+//! Keeping passwords out of errors and logs: what the engine
+//! (`retort-core`) and the pool (`retort-pool`) both show of a database URL
+//! or a driver's message. A crate of its own so that the pool needs nothing
+//! of the migration engine.
+
+#![warn(missing_docs)]
 
 use url::Url;
 
@@ -14,7 +19,7 @@ pub const REDACTED: &str = "***";
 /// reduced to its scheme.
 ///
 /// ```
-/// use retort_core::redact_url;
+/// use retort_redact::redact_url;
 ///
 /// assert_eq!(
 ///     redact_url("postgres://app:hunter2@db.internal:5432/shop"),
@@ -51,7 +56,7 @@ fn redact_url_syntax(url: &str) -> String {
 /// is replaced by its [`redact_url`] form.
 ///
 /// ```
-/// use retort_core::redact_password_in;
+/// use retort_redact::redact_password_in;
 ///
 /// let url = "postgres://app:hunter2@[bad/db";
 /// let message = format!("missing \"]\" in URI: \"{url}\"");
