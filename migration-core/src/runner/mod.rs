@@ -476,7 +476,7 @@ impl<'m> Migrator<'m> {
                 if conn.version_table_exists()? {
                     // A concurrent run may have created it since the read.
                     return match conn.read_versions() {
-                        Ok(rows) => self.check_rows(graph, rows),
+                        Ok(rows) => self.check_rows(graph, rows, C::BACKEND),
                         Err(_) => Err(error.into()),
                     };
                 }
