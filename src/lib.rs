@@ -63,7 +63,9 @@ pub use retort_core::{introspect, introspect_with, IntrospectError, IntrospectOp
 pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection};
 pub use retort_derive::embed_migrations;
 
+mod any_connection;
 pub mod build;
+pub mod fleet;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

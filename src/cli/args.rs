@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub(crate) use super::fleet::FleetArgs;
+
 /// The whole command line.
 #[derive(Debug, Parser)]
 #[command(
@@ -65,7 +67,10 @@ pub(crate) enum Command {
     Downgrade(DowngradeArgs),
 
     /// Show the revision(s) the database is at.
-    Current,
+    Current {
+        #[command(flatten)]
+        fleet: FleetArgs,
+    },
 
     /// Show the heads: revisions no other revision follows.
     Heads,
@@ -89,6 +94,9 @@ pub(crate) enum Command {
     Stamp {
         /// head, heads, base or a revision.
         revision: String,
+
+        #[command(flatten)]
+        fleet: FleetArgs,
     },
 
     /// Fail (exit 1) when the models and the database differ, listing the
@@ -146,8 +154,11 @@ pub(crate) struct UpgradeArgs {
     pub(crate) target: String,
 
     /// Print the SQL instead of running it (offline: only the URL's scheme is used).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "targets")]
     pub(crate) sql: bool,
+
+    #[command(flatten)]
+    pub(crate) fleet: FleetArgs,
 }
 
 /// `downgrade`.
@@ -158,8 +169,11 @@ pub(crate) struct DowngradeArgs {
     pub(crate) target: String,
 
     /// Print the SQL instead of running it (offline: only the URL's scheme is used).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "targets")]
     pub(crate) sql: bool,
+
+    #[command(flatten)]
+    pub(crate) fleet: FleetArgs,
 }
 
 /// `history`.
@@ -192,7 +206,7 @@ pub(crate) struct MergeArgs {
 pub(crate) struct CheckArgs {
     /// Also fail when a pending revision holds a destructive operation
     /// (dropping a table or column, narrowing a type, ...).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "targets")]
     pub(crate) destructive: bool,
 
     /// Instead, lint the pending revisions for statements that block the
@@ -201,6 +215,9 @@ pub(crate) struct CheckArgs {
     /// PostgreSQL's or MySQL's (SQLite has none). Needs no models.
     #[arg(long, conflicts_with = "destructive")]
     pub(crate) online: bool,
+
+    #[command(flatten)]
+    pub(crate) fleet: FleetArgs,
 }
 
 #[cfg(test)]
@@ -224,7 +241,7 @@ mod tests {
         ));
         let cli = Cli::try_parse_from(["migrate", "upgrade", "--sql"]).unwrap();
         assert!(
-            matches!(cli.command, Command::Upgrade(UpgradeArgs { sql: true, ref target }) if target == "head")
+            matches!(cli.command, Command::Upgrade(UpgradeArgs { sql: true, ref target, .. }) if target == "head")
         );
         let cli = Cli::try_parse_from(["migrate", "downgrade", "-1"]).unwrap();
         assert!(

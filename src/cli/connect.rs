@@ -2,6 +2,8 @@
 //! scheme, and only backends compiled in can be reached.
 
 use super::error::CliError;
+use crate::any_connection::EstablishError;
+pub(crate) use crate::any_connection::{feature_of, with_connection, AnyConnection};
 use crate::BackendKind;
 
 /// A database URL as given, which may hold a password: [`DatabaseUrl::shown`]
@@ -38,43 +40,6 @@ impl std::fmt::Debug for DatabaseUrl {
     }
 }
 
-/// A live connection to one of the compiled-in databases. Code generic over
-/// `C: DatabaseConnection` runs on it through [`with_connection!`].
-pub(crate) enum AnyConnection {
-    /// PostgreSQL.
-    #[cfg(feature = "postgres")]
-    Postgres(diesel::PgConnection),
-    /// MySQL or MariaDB.
-    #[cfg(feature = "mysql")]
-    Mysql(diesel::MysqlConnection),
-    /// SQLite.
-    #[cfg(feature = "sqlite")]
-    Sqlite(diesel::SqliteConnection),
-    /// No backend is compiled in: there is no connection to hold.
-    #[cfg(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")))]
-    #[allow(dead_code)]
-    None(std::convert::Infallible),
-}
-
-/// Runs `$body` with `$conn` bound to the concrete connection inside an
-/// [`AnyConnection`], so the body can call functions generic over
-/// `C: DatabaseConnection`.
-macro_rules! with_connection {
-    ($any:expr, $conn:ident => $body:expr) => {
-        match $any {
-            #[cfg(feature = "postgres")]
-            $crate::cli::connect::AnyConnection::Postgres($conn) => $body,
-            #[cfg(feature = "mysql")]
-            $crate::cli::connect::AnyConnection::Mysql($conn) => $body,
-            #[cfg(feature = "sqlite")]
-            $crate::cli::connect::AnyConnection::Sqlite($conn) => $body,
-            #[cfg(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")))]
-            $crate::cli::connect::AnyConnection::None(never) => match *never {},
-        }
-    };
-}
-pub(crate) use with_connection;
-
 /// Connects to the database `url` names.
 ///
 /// # Errors
@@ -82,36 +47,16 @@ pub(crate) use with_connection;
 /// The backend is not compiled into this program, or the database cannot be
 /// reached (the message is redacted and kept to one line).
 pub(crate) fn connect(url: &DatabaseUrl) -> Result<AnyConnection, CliError> {
-    match url.backend() {
-        #[cfg(feature = "postgres")]
-        BackendKind::Postgres => establish(url).map(AnyConnection::Postgres),
-        #[cfg(feature = "mysql")]
-        BackendKind::Mysql => establish(url).map(AnyConnection::Mysql),
-        #[cfg(feature = "sqlite")]
-        BackendKind::Sqlite => establish(url).map(AnyConnection::Sqlite),
-        #[allow(unreachable_patterns)]
-        backend => Err(CliError::BackendNotCompiled {
+    crate::any_connection::establish(url.raw()).map_err(|error| match error {
+        EstablishError::NotCompiled(backend) => CliError::BackendNotCompiled {
             backend,
             feature: feature_of(backend),
-        }),
-    }
-}
-
-/// The cargo feature that compiles a backend in.
-pub(crate) fn feature_of(backend: BackendKind) -> &'static str {
-    match backend {
-        BackendKind::Postgres => "postgres",
-        BackendKind::Mysql => "mysql",
-        BackendKind::Sqlite => "sqlite",
-    }
-}
-
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-fn establish<C: diesel::Connection>(url: &DatabaseUrl) -> Result<C, CliError> {
-    C::establish(url.raw()).map_err(|error| CliError::Connect {
-        backend: url.backend(),
-        url: url.shown(),
-        reason: retort_core::redact_password_in(&error.to_string(), url.raw()),
+        },
+        EstablishError::Failed(reason) => CliError::Connect {
+            backend: url.backend(),
+            url: url.shown(),
+            reason,
+        },
     })
 }
 

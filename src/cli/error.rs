@@ -131,6 +131,33 @@ pub enum CliError {
         range: String,
     },
 
+    /// The targets file cannot be read, or a line of it is not a target.
+    #[error(transparent)]
+    Targets(#[from] crate::fleet::TargetsError),
+
+    /// A fleet cannot start: a target listed twice, a schema on a database
+    /// that is not PostgreSQL, or migration files wrong for every target.
+    #[error(transparent)]
+    Fleet(#[from] crate::fleet::FleetError),
+
+    /// The targets file lists no target.
+    #[error("the targets file {path} lists no targets")]
+    NoTargets {
+        /// The file.
+        path: String,
+    },
+
+    /// Targets of a fleet did not end where the command wanted them.
+    #[error("{summary}")]
+    FleetFailed {
+        /// How many failed, could not be reached or were not started, of
+        /// how many.
+        summary: String,
+        /// What to do: why the run stopped early, if it did, and how to go
+        /// on.
+        hint: String,
+    },
+
     /// `current` was used as a range end while the database is at several
     /// revisions.
     #[error("the database is at several revisions ({}), so `current` does not name one", .current.join(", "))]
@@ -180,6 +207,20 @@ impl CliError {
                 "write it like `base:head`, `ae10:` or `:current`".to_owned()
             }
             CliError::SeveralCurrent { .. } => "name one of those revisions instead".to_owned(),
+            CliError::NoTargets { .. } => {
+                "list one target a line: a database URL, optionally followed by schema=NAME".to_owned()
+            }
+            CliError::FleetFailed { hint, .. } => hint.clone(),
+            CliError::Fleet(crate::fleet::FleetError::Revision(error)) => {
+                return revision_hint(error, program)
+            }
+            CliError::Fleet(crate::fleet::FleetError::Duplicate { .. }) => {
+                "list each target once".to_owned()
+            }
+            CliError::Fleet(_) => {
+                "list a database that is not PostgreSQL by its URL alone: it is a target of its own".to_owned()
+            }
+            CliError::Targets(_) => return None,
             CliError::Revision(error) => return revision_hint(error, program),
             CliError::Migrate(error) => match error.kind() {
                 MigrateErrorKind::Revision(error) => return revision_hint(error, program),

@@ -32,6 +32,7 @@ mod args;
 mod commands;
 mod connect;
 mod error;
+mod fleet;
 mod output;
 
 use std::ffi::OsString;

@@ -68,6 +68,11 @@ impl Printer {
         }
     }
 
+    /// Whether only data and errors are wanted.
+    pub(crate) fn quiet(&self) -> bool {
+        self.verbosity == Verbosity::Quiet
+    }
+
     /// Whether details are wanted.
     pub(crate) fn verbose(&self) -> bool {
         self.verbosity == Verbosity::Verbose

@@ -248,8 +248,64 @@ fn branches_and_merges<C: TestBackend>(db: &TestDatabase<C>) {
     assert!(report.stdout.contains("Applied 5 revisions"), "{report}");
 }
 
+/// `--targets FILE`: the same commands over several databases, with a
+/// summary, grouped `current`, JSON records; `check` still needs models.
+fn a_fleet_of_databases<C: TestBackend>(db: &TestDatabase<C>) {
+    let other = C::create_database().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    write_migrations(&dir);
+    let file = work.path().join("targets.txt");
+    std::fs::write(
+        &file,
+        format!(
+            "# two tenants
+{}
+{}
+",
+            db.url, other.url
+        ),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+
+    let upgrade = ok(retort(
+        &db.url,
+        &dir,
+        &["upgrade", "--targets", file, "--parallel", "2"],
+    ));
+    assert!(
+        upgrade.stdout.starts_with("2 targets in ") && upgrade.stdout.ends_with(": 2 at head\n"),
+        "{upgrade}"
+    );
+    let current = ok(retort(&db.url, &dir, &["current", "-q", "--targets", file]));
+    assert_eq!(current.stdout, format!("{CHILD} (head): 2 targets\n"));
+
+    let downgrade = ok(retort(
+        &db.url,
+        &dir,
+        &["downgrade", "base", "--targets", file, "--format", "json"],
+    ));
+    let records: Vec<&str> = downgrade.stdout.lines().collect();
+    assert_eq!(records.len(), 2, "{downgrade}");
+    for record in records {
+        assert!(
+            record.contains("\"status\":\"changed\"") && record.contains("\"to\":[]"),
+            "{downgrade}"
+        );
+    }
+
+    let check = retort(&db.url, &dir, &["check", "--targets", file]);
+    assert_eq!(check.code, 1, "{check}");
+    assert!(
+        check.stderr.contains("needs the application's models"),
+        "{check}"
+    );
+}
+
 backend_tests!(
     operator_session,
     model_commands_say_they_need_models,
-    branches_and_merges
+    branches_and_merges,
+    a_fleet_of_databases
 );

@@ -14,8 +14,8 @@
 //! - **PostgreSQL and SQLite**: revisions run in transactions together with
 //!   their version rows, holding the migration lock
 //!   (`pg_advisory_xact_lock`, a transaction-level lock that also works
-//!   behind PgBouncer's transaction pooling; SQLite's `BEGIN IMMEDIATE` with
-//!   a busy timeout). Consecutive revisions share a transaction, up to 100,
+//!   behind PgBouncer's transaction pooling, one per schema holding the
+//!   version table; SQLite's `BEGIN IMMEDIATE` with a busy timeout). Consecutive revisions share a transaction, up to 100,
 //!   so a long history applies at the speed of its DDL. If a statement
 //!   fails, the batch is rolled back, the revisions before the failing one
 //!   are applied again, and the run stops there: the database ends with
@@ -457,7 +457,11 @@ impl<'m> Migrator<'m> {
             Ok(rows) => self.check_rows(graph, rows, C::BACKEND),
             Err(error) => {
                 if conn.version_table_exists()? {
-                    return Err(error.into());
+                    // A concurrent run may have created it since the read.
+                    return match conn.read_versions() {
+                        Ok(rows) => self.check_rows(graph, rows, C::BACKEND),
+                        Err(_) => Err(error.into()),
+                    };
                 }
                 // Never migrated by retort: what diesel ran counts as applied.
                 let mut state = self.check_rows(graph, Vec::new(), C::BACKEND)?;

@@ -11,14 +11,17 @@ use super::{CliError, Context};
 
 /// Runs one command.
 pub(crate) fn execute(command: Command, context: &Context) -> Result<(), CliError> {
+    if let Some(result) = super::fleet::execute(&command, context) {
+        return result;
+    }
     match command {
         Command::Init => files::init(context),
         Command::Revision(args) => files::revision(context, &args),
         Command::Merge(args) => files::merge(context, &args),
         Command::Upgrade(args) => migrate::upgrade(context, &args),
         Command::Downgrade(args) => migrate::downgrade(context, &args),
-        Command::Stamp { revision } => migrate::stamp(context, &revision),
-        Command::Current => inspect::current(context),
+        Command::Stamp { revision, .. } => migrate::stamp(context, &revision),
+        Command::Current { .. } => inspect::current(context),
         Command::Heads => inspect::heads(context),
         Command::Branches => inspect::branches(context),
         Command::History(args) => inspect::history(context, &args),

@@ -1,19 +1,37 @@
 //! PostgreSQL's version table, migration lock and transactions.
 //!
-//! The lock is an advisory lock on `LOCK_KEY`, scoped to the database.
-//! Revisions take it with `pg_advisory_xact_lock` inside their transaction,
-//! so it is released with the commit and works behind PgBouncer's
-//! transaction pooling. Only `-- retort:transaction off` revisions take the
-//! session-level `pg_advisory_lock`, which needs a session-pooled (or
-//! direct) connection.
+//! The lock is an advisory lock scoped to the version table, which lives
+//! in the connection's current schema: `LOCK_KEY` for the table in
+//! `public`, and for a table in any other schema a key hashed from the
+//! schema's name, so tenants' schemas in one database migrate side by side
+//! (as MySQL's lock is named after the database). Revisions take it with
+//! `pg_advisory_xact_lock` inside their transaction, so it is released with
+//! the commit and works behind PgBouncer's transaction pooling. Only
+//! `-- retort:transaction off` revisions take the session-level
+//! `pg_advisory_lock`, which needs a session-pooled (or direct) connection.
 
 use super::PostgresBackend;
 use crate::backend::Backend;
 use crate::backend::VERSION_TABLE;
 
-/// The advisory lock key: "retortmg" in ASCII.
+/// The advisory lock key of the version table in `public`: "retortmg" in
+/// ASCII.
 #[cfg(feature = "postgres")]
 pub(crate) const LOCK_KEY: i64 = 0x7265_746f_7274_6d67;
+
+/// The advisory lock key of the version table in the current schema: the
+/// same key as ever in `public`, so processes of earlier versions still
+/// exclude each other there, and elsewhere the schema's name hashed with
+/// it as the seed (`hashtextextended`, PostgreSQL 11 and later). Two
+/// schemas whose hashes collide merely share a lock.
+#[cfg(feature = "postgres")]
+fn lock_key_sql() -> String {
+    // language=SQL
+    format!(
+        "CASE WHEN current_schema() = 'public' THEN {LOCK_KEY}::bigint \
+         ELSE hashtextextended(coalesce(current_schema(), ''), {LOCK_KEY}) END"
+    )
+}
 
 fn table() -> String {
     PostgresBackend.quote_identifier(VERSION_TABLE)
@@ -46,7 +64,7 @@ mod live {
     use diesel::sql_types::{BigInt, Nullable, Text};
     use diesel::{sql_query, OptionalExtension, PgConnection, QueryResult, RunQueryDsl};
 
-    use super::{create_table_sql, table, LOCK_KEY};
+    use super::{create_table_sql, lock_key_sql, table};
     use crate::backend::{database_message, postgres_millis, LockLimits, SavedSettings};
     use crate::backend::{
         read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
@@ -100,23 +118,26 @@ mod live {
 
         fn lock_run(&mut self, _timeout: Duration) -> QueryResult<bool> {
             // language=SQL
-            self.batch_execute(&format!("SELECT pg_advisory_lock({LOCK_KEY})"))?;
+            self.batch_execute(&format!("SELECT pg_advisory_lock({})", lock_key_sql()))?;
             Ok(true)
         }
 
         fn unlock_run(&mut self) -> QueryResult<()> {
             // language=SQL
-            self.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK_KEY})"))
+            self.batch_execute(&format!("SELECT pg_advisory_unlock({})", lock_key_sql()))
         }
 
         fn run_lock_name(&self) -> &'static str {
-            "pg_advisory_lock(0x7265746f72746d67)"
+            "pg_advisory_lock on the version table's schema (0x7265746f72746d67 in public)"
         }
 
         fn begin_locked(&mut self) -> QueryResult<()> {
             // One round trip for both.
             // language=SQL
-            self.batch_execute(&format!("BEGIN; SELECT pg_advisory_xact_lock({LOCK_KEY})"))
+            self.batch_execute(&format!(
+                "BEGIN; SELECT pg_advisory_xact_lock({})",
+                lock_key_sql()
+            ))
         }
 
         fn version_failure(&mut self, revision: &str) -> QueryResult<FailureRow> {
