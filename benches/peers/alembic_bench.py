@@ -39,7 +39,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 
 PG_ADMIN = os.environ.get(
-    "RETORT_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+    "RETORT_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
 MYSQL_ADMIN = os.environ.get("RETORT_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
 POOL_THREADS = (1, 4, 16)
