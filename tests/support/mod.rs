@@ -25,6 +25,8 @@
 
 #![allow(dead_code, unused_macros, unused_imports)]
 
+pub mod server;
+
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -32,6 +32,10 @@ use std::fmt;
 
 use crate::schema::{Schema, SqlType};
 
+#[cfg(all(feature = "async", feature = "mysql"))]
+pub use connection::AsyncMysqlConnectionWrapper;
+#[cfg(all(feature = "async", feature = "postgres"))]
+pub use connection::AsyncPgConnectionWrapper;
 pub use connection::DatabaseConnection;
 #[cfg(feature = "mysql")]
 pub(crate) use lock_limits::mysql_seconds;

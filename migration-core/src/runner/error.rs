@@ -168,6 +168,11 @@ pub enum MigrateErrorKind {
         source: diesel::result::Error,
     },
 
+    /// No connection to run the migrations on: the pool could not hand one
+    /// out (the database is down, or every connection stayed checked out).
+    #[error("no connection to migrate on: {0}")]
+    Connection(#[source] Box<dyn std::error::Error + Send + Sync>),
+
     /// Another process held the migration lock for longer than the timeout.
     #[error("timed out after {seconds} s waiting for the migration lock {lock} held by another migrating process; raise `Migrator::lock_timeout` if its migrations are long")]
     LockTimeout {
