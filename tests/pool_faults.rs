@@ -11,10 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
 use retort::pool::{PoolConfig, PoolError, PrePing};
 use support::server::Server;
-use support::{TestBackend, TestDatabase};
+use support::TestDatabase;
 
 /// Instantiates a test generic over [`Server`] for PostgreSQL and MySQL.
 macro_rules! server_tests {
