@@ -32,7 +32,11 @@ use crate::{DatabaseConnection, MigrateError, Migrations, Report};
 /// use diesel_async::AsyncPgConnection;
 /// use retort::pool::PoolConfig;
 ///
+/// # /*
 /// static MIGRATIONS: retort::Migrations = retort::embed_migrations!("migrations");
+/// # */
+/// # static MIGRATIONS: retort::Migrations =
+/// #     retort::embed_migrations!("tests/fixtures/migrations/linear");
 ///
 /// let pool = PoolConfig::new("postgres://app@db.internal/shop")
 ///     .build_async::<AsyncPgConnection>()
