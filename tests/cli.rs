@@ -240,6 +240,20 @@ fn check_lists_the_differences<C: TestBackend>(db: &TestDatabase<C>) {
         "{check}"
     );
     assert!(check.stdout.contains("destructive"), "{check}");
+    // Asked for colour into a pipe, the diff reads as one: what it drops
+    // in red, the warning in yellow.
+    let coloured = Command::new(migrate_binary())
+        .env("DATABASE_URL", &url)
+        .args(["--color", "always", "--migrations"])
+        .arg(&dir)
+        .arg("check")
+        .output()
+        .unwrap();
+    let coloured = String::from_utf8_lossy(&coloured.stdout);
+    assert!(
+        coloured.contains("  \x1b[1;31mdrop table drifted\x1b[0m \x1b[33m(destructive"),
+        "{coloured}"
+    );
     db.connect()
         .execute("ALTER TABLE users DROP COLUMN time_zone")
         .unwrap();

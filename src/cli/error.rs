@@ -66,6 +66,15 @@ pub enum CliError {
         source: std::io::Error,
     },
 
+    /// A file the command writes could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+
     /// The migration files, their graph, or a target.
     #[error(transparent)]
     Revision(#[from] RevisionError),
@@ -158,6 +167,11 @@ pub enum CliError {
         hint: String,
     },
 
+    /// The config file, or an environment variable the settings read,
+    /// cannot be used.
+    #[error(transparent)]
+    Config(#[from] super::config::ConfigError),
+
     /// `current` was used as a range end while the database is at several
     /// revisions.
     #[error("the database is at several revisions ({}), so `current` does not name one", .current.join(", "))]
@@ -173,7 +187,16 @@ impl CliError {
     pub fn hint(&self, program: &str) -> Option<String> {
         Some(match self {
             CliError::NoDatabaseUrl { .. } => {
-                "give --url URL or set DATABASE_URL (postgres://..., mysql://..., or an SQLite file path)".to_owned()
+                format!("give --url URL, set DATABASE_URL (or the variable the config file's url_env names), or put url in retort.toml (postgres://..., mysql://..., or an SQLite file path); `{program} config` shows what is in force")
+            }
+            CliError::Config(super::config::ConfigError::UnknownEnvironment { .. }) => {
+                "add it as [environments.NAME] to the config file, or name one it has".to_owned()
+            }
+            CliError::Config(super::config::ConfigError::Variable { name, .. }) => {
+                format!("fix or unset {name}")
+            }
+            CliError::Config(_) => {
+                format!("fix the file (`{program} init` in an empty directory writes a commented example), or name another with --config FILE")
             }
             CliError::BackendNotCompiled { feature, .. } => format!(
                 "rebuild with retort's `{feature}` feature (the standalone binary: `cargo install retort-cli --features {feature}`)"
@@ -250,7 +273,7 @@ impl CliError {
                 }
                 _ => return None,
             },
-            CliError::Io { .. } | CliError::Introspect(_) | CliError::Render(_) => return None,
+            CliError::Io { .. } | CliError::Write { .. } | CliError::Introspect(_) | CliError::Render(_) => return None,
         })
     }
 }

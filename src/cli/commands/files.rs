@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::cli::args::{MergeArgs, RevisionArgs};
 use crate::cli::connect::with_connection;
 use crate::cli::output::Tone;
-use crate::cli::{CliError, Context};
+use crate::cli::{config, CliError, Context};
 use crate::{Migrations, NewRevision, RevisionError};
 
 /// `init`: creates the migrations directory.
@@ -30,7 +30,44 @@ pub(super) fn init(context: &Context) -> Result<(), CliError> {
         dir.display(),
         context.program
     ));
-    Ok(())
+    write_config_file(context, dir)
+}
+
+/// A commented `retort.toml` beside the migrations directory, unless a
+/// config file is already in force (or one of that name is there).
+fn write_config_file(context: &Context, dir: &Path) -> Result<(), CliError> {
+    if let Some(file) = &context.settings.file {
+        context
+            .out
+            .info(&format!("Settings come from {}", file.display()));
+        return Ok(());
+    }
+    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) else {
+        return Ok(());
+    };
+    let path = parent.join(config::FILE_NAME);
+    let contents = config::template(&name.to_string_lossy());
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, contents.as_bytes()));
+    match written {
+        Ok(()) => {
+            context.out.info(&format!(
+                "Wrote {}: the project's settings, each commented; `{} config` shows what is in force",
+                path.display(),
+                context.program
+            ));
+            Ok(())
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(CliError::Write {
+            path: path.display().to_string(),
+            source,
+        }),
+    }
 }
 
 /// `revision -m MSG [--autogenerate] [--empty]`.
@@ -56,7 +93,11 @@ fn autogenerate(context: &Context, args: &RevisionArgs) -> Result<(), CliError> 
         &args.message,
         &crate::AutogenerateOptions::new()
             .online(args.online)
-            .backends(args.backends.iter().copied()),
+            .backends(if args.backends.is_empty() {
+                context.settings.backends.value.iter().copied()
+            } else {
+                args.backends.iter().copied()
+            }),
     ))?;
     match written {
         Some(path) => report_written(context, &path),

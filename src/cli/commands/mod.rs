@@ -16,6 +16,12 @@ pub(crate) fn execute(command: Command, context: &Context) -> Result<(), CliErro
     }
     match command {
         Command::Init => files::init(context),
+        Command::Config => {
+            for line in context.settings.lines() {
+                context.out.data(&line);
+            }
+            Ok(())
+        }
         Command::Revision(args) => files::revision(context, &args),
         Command::Merge(args) => files::merge(context, &args),
         Command::Upgrade(args) => migrate::upgrade(context, &args),
@@ -27,5 +33,7 @@ pub(crate) fn execute(command: Command, context: &Context) -> Result<(), CliErro
         Command::History(args) => inspect::history(context, &args),
         Command::Show { revision } => inspect::show(context, &revision),
         Command::Check(args) => check::check(context, &args),
+        // Answered before the settings are read.
+        Command::Completions { .. } | Command::Man { .. } => Ok(()),
     }
 }
