@@ -129,7 +129,12 @@ pub(crate) enum Command {
     },
 
     /// Show the heads: revisions no other revision follows.
-    Heads,
+    Heads {
+        /// Count dependencies (--depends-on) as parents: a head another
+        /// revision depends on is not shown.
+        #[arg(long)]
+        resolve_dependencies: bool,
+    },
 
     /// Show the branch points: revisions followed by more than one revision.
     Branches,
@@ -145,6 +150,14 @@ pub(crate) enum Command {
 
     /// Write a revision that joins two or more heads.
     Merge(MergeArgs),
+
+    /// Open a revision's file in $VISUAL or $EDITOR, then check it still
+    /// reads.
+    Edit {
+        /// A revision id, a unique prefix, a branch label, LABEL@head or
+        /// head.
+        revision: String,
+    },
 
     /// Record REV as where the database is, without running any SQL.
     Stamp {
@@ -197,6 +210,40 @@ pub(crate) struct RevisionArgs {
     /// revision per step.
     #[arg(long, requires = "autogenerate")]
     pub(crate) online: bool,
+
+    /// The revision the new one follows [default: the single head]; `base`
+    /// starts a new root, LABEL@head follows a branch's head.
+    #[arg(long, value_name = "REV", conflicts_with = "autogenerate")]
+    pub(crate) head: Option<String>,
+
+    /// With --head, let the new revision follow a revision that is not a
+    /// head (a new branch from there).
+    #[arg(long, requires = "head")]
+    pub(crate) splice: bool,
+
+    /// A name for the branch the revision starts: LABEL and LABEL@head
+    /// become targets.
+    #[arg(
+        long,
+        value_name = "LABEL",
+        value_delimiter = ',',
+        conflicts_with = "autogenerate"
+    )]
+    pub(crate) branch_label: Vec<String>,
+
+    /// Revisions to apply before this one without being its parents (a
+    /// dependency on another branch).
+    #[arg(
+        long,
+        value_name = "REV",
+        value_delimiter = ',',
+        conflicts_with = "autogenerate"
+    )]
+    pub(crate) depends_on: Vec<String>,
+
+    /// The revision's id instead of a random one: 12 lowercase hex digits.
+    #[arg(long, value_name = "ID")]
+    pub(crate) rev_id: Option<String>,
 
     /// With --autogenerate, also write the change for these databases
     /// (postgresql, mysql, sqlite), each in sections of its own, besides
@@ -271,6 +318,14 @@ pub(crate) struct MergeArgs {
     /// What the merge is for.
     #[arg(short, long)]
     pub(crate) message: String,
+
+    /// A name for the branch the merge starts.
+    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
+    pub(crate) branch_label: Vec<String>,
+
+    /// The merge's id instead of a random one: 12 lowercase hex digits.
+    #[arg(long, value_name = "ID")]
+    pub(crate) rev_id: Option<String>,
 }
 
 /// `check`.

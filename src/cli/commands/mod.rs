@@ -28,7 +28,10 @@ pub(crate) fn execute(command: Command, context: &Context) -> Result<(), CliErro
         Command::Downgrade(args) => migrate::downgrade(context, &args),
         Command::Stamp { revision, .. } => migrate::stamp(context, &revision),
         Command::Current { .. } => inspect::current(context),
-        Command::Heads => inspect::heads(context),
+        Command::Heads {
+            resolve_dependencies,
+        } => inspect::heads(context, resolve_dependencies),
+        Command::Edit { revision } => files::edit(context, &revision),
         Command::Branches => inspect::branches(context),
         Command::History(args) => inspect::history(context, &args),
         Command::Show { revision } => inspect::show(context, &revision),
