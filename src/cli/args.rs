@@ -223,22 +223,12 @@ pub(crate) struct RevisionArgs {
 
     /// A name for the branch the revision starts: LABEL and LABEL@head
     /// become targets.
-    #[arg(
-        long,
-        value_name = "LABEL",
-        value_delimiter = ',',
-        conflicts_with = "autogenerate"
-    )]
+    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
     pub(crate) branch_label: Vec<String>,
 
     /// Revisions to apply before this one without being its parents (a
     /// dependency on another branch).
-    #[arg(
-        long,
-        value_name = "REV",
-        value_delimiter = ',',
-        conflicts_with = "autogenerate"
-    )]
+    #[arg(long, value_name = "REV", value_delimiter = ',')]
     pub(crate) depends_on: Vec<String>,
 
     /// The revision's id instead of a random one: 12 lowercase hex digits.

@@ -222,7 +222,7 @@ fn labels_heads_and_dependencies<C: TestBackend>(db: &TestDatabase<C>) {
     assert!(
         verbose
             .stdout
-            .starts_with(&format!("{AUDIT_LOG} (head)\nParents: {AUDIT}\nPath: ")),
+            .contains(&format!("\n{AUDIT_LOG} (head)\nParents: {AUDIT}\nPath: ")),
         "{verbose}"
     );
     assert!(
@@ -271,7 +271,7 @@ fn labels_heads_and_dependencies<C: TestBackend>(db: &TestDatabase<C>) {
     let current = retort(url, &dir, &["current", "-q"]).ok();
     let mut at: Vec<&str> = current.stdout.lines().collect();
     at.sort_unstable();
-    assert_eq!(at, [AUDIT, CHILD], "{current}");
+    assert_eq!(at, [CHILD, AUDIT], "{current}");
     retort(url, &dir, &["upgrade", "heads"]).ok();
 }
 
