@@ -17,8 +17,8 @@
 //! cargo bench --bench revisions --features postgres -- --warm-up-time 1 --measurement-time 5
 //! ```
 //!
-//! PostgreSQL comes from `RETORT_BENCH_PG_URL` (default
-//! `postgres://postgres@127.0.0.1:5432/postgres`); `RETORT_BENCH_MANY`
+//! PostgreSQL comes from retort-test-support (`RETORT_TEST_PG_URL`);
+//! `RETORT_BENCH_MANY`
 //! sets the number of revisions (default 10,000; `scripts/bench --quick`
 //! uses 200). Ratios are printed at the end.
 
@@ -28,7 +28,6 @@ use std::path::Path;
 use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use diesel::connection::SimpleConnection;
 use diesel::migration::MigrationSource;
 use diesel::pg::Pg;
 use diesel::{Connection, PgConnection};
@@ -37,6 +36,7 @@ use diesel_migrations::{
     TomlMetadataWrapper,
 };
 use retort::{Migrations, Migrator};
+use retort_test_support::{FreshDatabase, Server};
 
 fn revision_count() -> usize {
     std::env::var("RETORT_BENCH_MANY")
@@ -45,48 +45,22 @@ fn revision_count() -> usize {
         .unwrap_or(10_000)
 }
 
-fn admin_url() -> String {
-    std::env::var("RETORT_BENCH_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-fn url_for(database: &str) -> String {
-    let mut url = url::Url::parse(&admin_url()).expect("RETORT_BENCH_PG_URL is a URL");
-    url.set_path(&format!("/{database}"));
-    url.to_string()
-}
-
-/// A database created for one contender and dropped after it.
+/// A database created for one contender and dropped after it
+/// (retort-test-support's, on the server `RETORT_TEST_PG_URL` names).
 struct Scratch {
-    name: String,
+    database: FreshDatabase,
 }
 
 impl Scratch {
     fn new(tag: &str) -> Scratch {
         let name = format!("retort_bench_many_{tag}_{}", std::process::id());
-        let mut admin = PgConnection::establish(&admin_url()).expect("PostgreSQL is reachable");
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .expect("drop a leftover bench database");
-        admin
-            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
-            .expect("create the bench database");
-        Scratch { name }
+        let database = FreshDatabase::named(Server::Postgres, &name)
+            .unwrap_or_else(|error| panic!("creating the bench database: {error}"));
+        Scratch { database }
     }
 
     fn connect(&self) -> PgConnection {
-        PgConnection::establish(&url_for(&self.name)).expect("connect to the bench database")
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = PgConnection::establish(&admin_url()) {
-            let _ = admin.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-                self.name
-            ));
-        }
+        PgConnection::establish(&self.database.url).expect("connect to the bench database")
     }
 }
 
