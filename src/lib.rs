@@ -187,7 +187,86 @@ pub use retort_derive::SqlEnum;
 /// names. Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use diesel;
+    pub use retort_core::query;
     pub use retort_core::schema::derive_support::*;
+
+    /// Compiles only when a `T` field can hold the values of an `ST`
+    /// column; `#[model(diesel_table)]` names it at the field.
+    pub fn holds_sql_type<T: ?Sized + query::HoldsSqlType<ST>, ST>() {}
+}
+
+/// Querying through the tables `#[model(diesel_table)]` generates: which
+/// diesel SQL type each column has, and which field types hold it. See
+/// [`retort_core::query`] for the table of types.
+///
+/// One description serves the migrations and the queries:
+///
+/// ```
+/// # #[cfg(feature = "sqlite")]
+/// # mod example {
+/// use diesel::prelude::*;
+/// use retort::{Model, SqlEnum};
+///
+/// #[derive(SqlEnum, Debug, PartialEq)]
+/// pub enum Plan {
+///     Free,
+///     Paid,
+/// }
+///
+/// #[derive(Model, Queryable, Selectable, Insertable, Debug, PartialEq)]
+/// #[model(table = "users", diesel_table)]
+/// #[diesel(table_name = users)]
+/// pub struct User {
+///     #[model(primary_key)]
+///     pub id: i64,
+///     #[model(unique, max_length = 255)]
+///     pub email: String,
+///     pub plan: Plan,
+///     pub display_name: Option<String>,
+/// }
+///
+/// pub fn run() -> Result<(), Box<dyn std::error::Error>> {
+///     let mut conn = SqliteConnection::establish(":memory:")?;
+///     // What a migration made from the model would run.
+///     let diff = retort::diff(&retort::Schema::new(Vec::new()), &retort::schema![User]);
+///     for statement in retort::render(&diff, retort::BackendKind::Sqlite.backend())? {
+///         diesel::connection::SimpleConnection::batch_execute(&mut conn, &statement)?;
+///     }
+///
+///     let ada = User { id: 1, email: "ada@example.com".into(), plan: Plan::Paid, display_name: None };
+///     diesel::insert_into(users::table).values(&ada).execute(&mut conn)?;
+///     let paying: Vec<User> = users::table
+///         .filter(users::plan.eq(Plan::Paid))
+///         .select(User::as_select())
+///         .load(&mut conn)?;
+///     assert_eq!(paying, [ada]);
+///     Ok(())
+/// }
+/// # }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # #[cfg(feature = "sqlite")]
+/// # example::run()?;
+/// # Ok(())
+/// # }
+/// ```
+pub mod query {
+    pub use retort_core::query::*;
+}
+
+/// Lets the generated tables of several models appear in one query (a
+/// join, or a subquery): diesel's `allow_tables_to_appear_in_same_query!`
+/// for every pair. Name each table's module (the table's name, or
+/// `diesel_table = "..."`).
+///
+/// ```ignore
+/// retort::diesel_tables!(users, teams, orders);
+/// ```
+#[macro_export]
+macro_rules! diesel_tables {
+    ($($table:ident),+ $(,)?) => {
+        $crate::__private::diesel::allow_tables_to_appear_in_same_query!($($table),+);
+    };
 }
 
 /// The connection pool: r2d2 with SQLAlchemy's pool size, overflow,

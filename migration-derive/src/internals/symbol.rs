@@ -22,6 +22,7 @@ pub const INDEX: Symbol = Symbol("index");
 pub const UNIQUE: Symbol = Symbol("unique");
 pub const CHECK: Symbol = Symbol("check");
 pub const PRIMARY_KEY: Symbol = Symbol("primary_key");
+pub const DIESEL_TABLE: Symbol = Symbol("diesel_table");
 
 pub const COLUMNS: Symbol = Symbol("columns");
 pub const NAME: Symbol = Symbol("name");
@@ -38,6 +39,7 @@ pub const REFERENCES: Symbol = Symbol("references");
 pub const ON_DELETE: Symbol = Symbol("on_delete");
 pub const ON_UPDATE: Symbol = Symbol("on_update");
 pub const SKIP: Symbol = Symbol("skip");
+pub const DIESEL_TYPE: Symbol = Symbol("diesel_type");
 
 pub const RENAME: Symbol = Symbol("rename");
 
@@ -52,6 +54,7 @@ pub const STRUCT_KEYS: &[Symbol] = &[
     UNIQUE,
     CHECK,
     PRIMARY_KEY,
+    DIESEL_TABLE,
 ];
 
 /// The keys of `#[model(...)]` on a field.
@@ -73,6 +76,7 @@ pub const FIELD_KEYS: &[Symbol] = &[
     CHECK,
     COMMENT,
     SKIP,
+    DIESEL_TYPE,
 ];
 
 /// The keys of `#[model(index(...))]` on a struct.

@@ -56,6 +56,8 @@ pub struct ContainerAttrs {
     pub indexes: Vec<TableIndex>,
     pub uniques: Vec<TableUnique>,
     pub checks: Vec<TableCheck>,
+    /// `diesel_table`, with the module's name when one is given.
+    pub diesel_table: Option<Keyed<Option<LitStr>>>,
 }
 
 /// Everything `#[model(...)]` says on a field.
@@ -78,6 +80,7 @@ pub struct FieldAttrs {
     pub check: Option<Keyed<LitStr>>,
     pub comment: Option<Keyed<LitStr>>,
     pub skip: Option<Keyed<()>>,
+    pub diesel_type: Option<Keyed<syn::Type>>,
 }
 
 impl FieldAttrs {
@@ -100,6 +103,7 @@ impl FieldAttrs {
         keys.extend(self.renamed_from.as_ref().map(|k| &k.key));
         keys.extend(self.check.as_ref().map(|k| &k.key));
         keys.extend(self.comment.as_ref().map(|k| &k.key));
+        keys.extend(self.diesel_type.as_ref().map(|k| &k.key));
         keys
     }
 }
@@ -276,6 +280,16 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
             (None, _) => missing_key(cx, &key, "check(...)", NAME, EXAMPLE),
             (_, None) => missing_key(cx, &key, "check(...)", EXPR, EXAMPLE),
         }
+    } else if key == DIESEL_TABLE {
+        if meta.input.peek(Token![=]) {
+            if let Some(lit) = keys.string(&meta, DIESEL_TABLE, "diesel_table = \"users\"")? {
+                keys.non_empty(&lit, DIESEL_TABLE, "diesel_table = \"users\"");
+                keys.set_once(&mut out.diesel_table, key, Some(lit));
+            }
+        } else {
+            keys.flag(&meta, DIESEL_TABLE)?;
+            keys.set_once(&mut out.diesel_table, key, None);
+        }
     } else if FIELD_KEYS.iter().any(|field_key| key == *field_key) {
         cx.error_spanned_by(
             &key,
@@ -387,6 +401,21 @@ fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Res
     } else if key == COMMENT {
         if let Some(lit) = keys.string(&meta, COMMENT, "comment = \"Shown on the profile\"")? {
             keys.set_once(&mut out.comment, key, lit);
+        }
+    } else if key == DIESEL_TYPE {
+        const EXAMPLE: &str = "diesel_type = \"diesel::sql_types::Text\"";
+        if let Some(lit) = keys.string(&meta, DIESEL_TYPE, EXAMPLE)? {
+            match lit.parse::<syn::TypePath>() {
+                Ok(ty) => keys.set_once(&mut out.diesel_type, key, syn::Type::Path(ty)),
+                Err(_) => cx.error_spanned_by(
+                    &lit,
+                    format!(
+                        "`#[model(diesel_type = {})]` is not a type path\n\
+                         = help: the correct format looks like `#[model({EXAMPLE})]`",
+                        lit.to_token_stream()
+                    ),
+                ),
+            }
         }
     } else if STRUCT_KEYS.iter().any(|struct_key| key == *struct_key) {
         cx.error_spanned_by(
