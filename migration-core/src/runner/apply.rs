@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use super::plan::{needs_foreign_keys_off, section};
 use super::record;
 use super::retry::locked_object;
+use super::steps::Steps;
 use super::{Direction, MigrateError, MigrateErrorKind, Migrator, Report, ReportStep, Result};
 use crate::backend::{DatabaseConnection, LockLimits, VersionStatus};
-use crate::revision::{split_statements, Revision, RevisionGraph};
+use crate::revision::{has_backfill, script_statements, Revision, RevisionGraph};
 
 /// The most revisions one transaction applies (PostgreSQL, SQLite): few
 /// enough to stay clear of PostgreSQL's lock table, many enough that
@@ -29,8 +30,11 @@ impl Migrator<'_> {
     ) -> Result<()> {
         let mut state = self.check_rows(graph, conn.read_versions()?, C::BACKEND)?;
         let mut plan = self.plan(graph, &state.applied, target, direction, C::BACKEND)?;
-        let needs_run_lock =
-            state.unfinished.is_some() || plan.iter().any(|&at| !graph.at(at).transactional);
+        let has_backfill = |at: usize| has_backfill(section(graph.at(at), direction, C::BACKEND));
+        let needs_run_lock = state.unfinished.is_some()
+            || plan
+                .iter()
+                .any(|&at| !graph.at(at).transactional || has_backfill(at));
         if needs_run_lock && !*run_locked {
             // Outside-a-transaction work needs the lock that spans the run;
             // an unfinished row may belong to a process still running it.
@@ -44,16 +48,25 @@ impl Migrator<'_> {
             return Err(record::unfinished(row, failure).into());
         }
         let transactional_ddl = C::BACKEND.backend().transactional_ddl();
-        let in_transaction = |at: usize| transactional_ddl && graph.at(at).transactional;
+        let in_transaction =
+            |at: usize| transactional_ddl && graph.at(at).transactional && !has_backfill(at);
         // (position in the plan, failed attempts) of the revision that last
         // could not get its lock.
         let mut lock_failures: (usize, u32) = (usize::MAX, 0);
         let mut next = 0;
         while next < plan.len() {
+            if has_backfill(plan[next]) {
+                let revision = graph.at(plan[next]);
+                if let Some(duration) = self.run_with_progress(conn, revision, direction)? {
+                    report.push(step(revision, direction, duration));
+                }
+                next += 1;
+                continue;
+            }
             if !in_transaction(plan[next]) {
                 let revision = graph.at(plan[next]);
                 let statements =
-                    split_statements(section(revision, direction, C::BACKEND), C::BACKEND);
+                    script_statements(section(revision, direction, C::BACKEND), C::BACKEND);
                 if let Some(duration) =
                     self.run_outside_transaction(conn, revision, &statements, direction)?
                 {
@@ -78,14 +91,14 @@ impl Migrator<'_> {
             };
             let start = next;
             next += batch.len();
-            match run_batch(conn, &batch, direction, &self.limits) {
+            match run_batch(conn, &batch, direction, &self.limits, &self.steps) {
                 Ok(steps) => steps.into_iter().for_each(|done| report.push(done)),
                 Err(BatchError::Statement { at, failure }) => {
                     // The batch was rolled back with the failing revision:
                     // apply the revisions before it again, so the run ends
                     // where it would have with one transaction each.
                     if at > 0 {
-                        run_batch(conn, &batch[..at], direction, &self.limits)
+                        run_batch(conn, &batch[..at], direction, &self.limits, &self.steps)
                             .map_err(BatchError::into_error)?
                             .into_iter()
                             .for_each(|done| report.push(done));
@@ -223,7 +236,7 @@ impl Migrator<'_> {
             if let Err(source) = record::running_statement(conn, revision, running, statement) {
                 return Err((failure(source, false), attempts));
             }
-            match conn.batch_execute(statement) {
+            match self.steps.execute(conn, statement) {
                 Ok(()) => index += 1,
                 Err(source) => {
                     let lock_not_available = conn.lock_not_available(&source);
@@ -322,10 +335,11 @@ fn run_batch<'r, C: DatabaseConnection>(
     batch: &[&'r Revision],
     direction: Direction,
     limits: &LockLimits,
+    steps: &Steps<'_>,
 ) -> std::result::Result<Vec<ReportStep>, BatchError<'r>> {
     let scripts: Vec<Vec<String>> = batch
         .iter()
-        .map(|revision| split_statements(section(revision, direction, C::BACKEND), C::BACKEND))
+        .map(|revision| script_statements(section(revision, direction, C::BACKEND), C::BACKEND))
         .collect();
     // Such a revision runs in a batch of its own (see `run_locked`).
     let (before, _, after) = match scripts.as_slice() {
@@ -335,7 +349,7 @@ fn run_batch<'r, C: DatabaseConnection>(
     for statement in before {
         conn.batch_execute(statement)?;
     }
-    let outcome = run_batch_in_transaction(conn, batch, &scripts, direction, limits);
+    let outcome = run_batch_in_transaction(conn, batch, &scripts, direction, limits, steps);
     for statement in after {
         let restored = conn.batch_execute(statement);
         if outcome.is_ok() {
@@ -353,6 +367,7 @@ fn run_batch_in_transaction<'r, C: DatabaseConnection>(
     scripts: &[Vec<String>],
     direction: Direction,
     limits: &LockLimits,
+    rust_steps: &Steps<'_>,
 ) -> std::result::Result<Vec<ReportStep>, BatchError<'r>> {
     conn.begin_locked()?;
     let outcome = (|| -> std::result::Result<Vec<ReportStep>, BatchError<'r>> {
@@ -376,7 +391,8 @@ fn run_batch_in_transaction<'r, C: DatabaseConnection>(
             let (leading, body, _) = crate::render::sqlite_pragmas(&scripts[at]);
             for (index, statement) in body.iter().enumerate() {
                 let index = index + leading.len();
-                conn.batch_execute(statement)
+                rust_steps
+                    .execute(conn, statement)
                     .map_err(|source| BatchError::Statement {
                         at,
                         failure: StatementFailure {

@@ -55,6 +55,7 @@
 //!   or [`Migrator::allow_missing_revisions`] says otherwise.
 
 mod apply;
+mod backfill;
 mod diesel_history;
 mod error;
 mod offline;
@@ -62,12 +63,16 @@ mod plan;
 mod record;
 mod report;
 mod retry;
+mod steps;
 
 use std::time::Duration;
 
+pub use backfill::BackfillProgress;
 pub use error::{MigrateError, MigrateErrorKind, Result};
 pub use report::{Direction, Report, ReportStep, StampReport, UnfinishedRevision};
 use retry::RetryPolicy;
+use steps::Steps;
+pub use steps::{StepFailed, StepResult};
 
 pub use crate::backend::VersionStatus;
 use crate::backend::{DatabaseConnection, LockLimits};
@@ -106,7 +111,10 @@ pub fn migrate_to_head<C: DatabaseConnection>(
 ///
 /// Targets are `head` (the single head), `heads` (every branch), `base`
 /// (before the first revision), `+N` / `-N` (revisions from where the
-/// database is), or a revision id or unique prefix of one.
+/// database is), a revision id or unique prefix of one, or a revision
+/// followed by `+N` / `-N` (Alembic's relative identifiers: `ae10-1` is the
+/// revision before `ae10`, `ae10+2` the second after it, `head-1` the one
+/// before the head).
 #[derive(Clone, Debug)]
 pub struct Migrator<'m> {
     migrations: &'m Migrations,
@@ -115,6 +123,8 @@ pub struct Migrator<'m> {
     lock_timeout: Duration,
     limits: LockLimits,
     retry: RetryPolicy,
+    steps: Steps<'m>,
+    progress_listener: backfill::ProgressListener<'m>,
 }
 
 impl<'m> Migrator<'m> {
@@ -139,7 +149,64 @@ impl<'m> Migrator<'m> {
                 attempts: 5,
                 first_backoff: Duration::from_secs(1),
             },
+            steps: Steps::default(),
+            progress_listener: backfill::ProgressListener::default(),
         }
+    }
+
+    /// Calls `listener` with the progress of each batched backfill
+    /// (`-- retort:backfill`) as it runs: about every 2 seconds and when
+    /// it is done. The same figures go to `tracing` at `info` level
+    /// whether or not a listener is set; a command line uses this to draw
+    /// a progress bar.
+    pub fn on_backfill_progress(
+        mut self,
+        listener: impl Fn(&BackfillProgress) + Send + Sync + 'm,
+    ) -> Migrator<'m> {
+        self.progress_listener = backfill::ProgressListener(Some(std::sync::Arc::new(listener)));
+        self
+    }
+
+    /// Registers the Rust function that `-- retort:run NAME` lines of
+    /// up or down sections run, at that point: after the SQL before the
+    /// line, before the SQL after it, on the migration's connection and,
+    /// where the revision runs in a transaction (PostgreSQL and SQLite
+    /// unless `-- retort:transaction off`), inside it.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "sqlite")] {
+    /// use diesel::connection::SimpleConnection;
+    /// use diesel::{Connection, SqliteConnection};
+    ///
+    /// let migrations = retort_core::Migrations::from_dir("migrations")?;
+    /// let mut conn = SqliteConnection::establish("app.db")?;
+    /// retort_core::Migrator::new(&migrations)
+    ///     .step("fill_emails", |conn: &mut SqliteConnection| -> retort_core::runner::StepResult {
+    ///         conn.batch_execute("UPDATE users SET email = username || '@example.com'")?;
+    ///         Ok(())
+    ///     })
+    ///     .upgrade(&mut conn, "head")?;
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// A run refuses, before anything runs, a revision that names a step
+    /// nobody registered. A step that returns an error fails its revision
+    /// as a failing statement does: rolled back with it where it runs in a
+    /// transaction, recorded as failed with the step's line and error
+    /// otherwise (MySQL). The step must not commit or roll back the
+    /// transaction it runs in.
+    ///
+    /// The revision's checksum covers the `-- retort:run` line, not the
+    /// function: keeping what a step does stable once its revision has run
+    /// anywhere is the application's part, as it is for the SQL it calls.
+    pub fn step<C, F>(mut self, name: &str, step: F) -> Migrator<'m>
+    where
+        C: DatabaseConnection,
+        F: Fn(&mut C) -> StepResult + Send + Sync + 'm,
+    {
+        self.steps.register(name, step);
+        self
     }
 
     /// How long each statement of a revision may wait for a lock on what it

@@ -3,7 +3,7 @@
 
 use super::{diesel_history, Direction, MigrateErrorKind, Migrator, Result};
 use crate::backend::{BackendKind, DatabaseConnection, VersionRow};
-use crate::revision::{split_statements, Revision, RevisionGraph};
+use crate::revision::{script_statements, step_names, Revision, RevisionGraph};
 
 /// Where a database is: which revisions are applied, and any row an earlier
 /// run left unfinished.
@@ -117,6 +117,21 @@ impl Migrator<'_> {
             Direction::Downgrade => graph.downgrade_plan(applied, target)?,
         };
         graph.check_runs_on(&plan, backend, direction == Direction::Downgrade)?;
+        for &at in &plan {
+            let revision = graph.at(at);
+            if let Some(step) = step_names(section(revision, direction, backend))
+                .into_iter()
+                .find(|name| !self.steps.contains(name))
+            {
+                return Err(MigrateErrorKind::UnregisteredStep {
+                    revision: revision.id.clone(),
+                    file: revision.file_name.clone(),
+                    step: step.to_owned(),
+                    registered: self.steps.names(),
+                }
+                .into());
+            }
+        }
         Ok(plan)
     }
 }
@@ -138,6 +153,6 @@ pub(super) fn needs_foreign_keys_off(
     direction: Direction,
     backend: crate::BackendKind,
 ) -> bool {
-    let statements = split_statements(section(revision, direction, backend), backend);
+    let statements = script_statements(section(revision, direction, backend), backend);
     !crate::render::sqlite_pragmas(&statements).0.is_empty()
 }
