@@ -29,6 +29,10 @@
 //!   build needs no system library and no server.
 //! - `postgres`: PostgreSQL (links libpq).
 //! - `mysql`: MySQL and MariaDB (links libmysqlclient or libmariadb).
+//! - `async`: [`pool::AsyncPool`] for diesel-async connections on tokio,
+//!   and [`migrate_to_head_async`].
+//! - `metrics`: every pool reports through the `metrics` crate (Prometheus
+//!   and other exporters).
 //! - `testing`: the `retort::testing` module, assertions for your own tests that the
 //!   migrations are sound.
 
@@ -39,6 +43,9 @@
 // migrations and the start-up call, autogenerate, introspection, the pool.
 // Everything else is under its module.
 
+#[cfg(feature = "async")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async")))]
+pub use migrate_async::{migrate_to_head_async, AsyncMigrationConnection};
 /// Autogenerate (`retort::autogenerate(&mut conn, &models, "migrations", "message")`);
 /// its options under [`autogen`].
 pub use retort_core::autogen::{self, autogenerate, AutogenerateError};
@@ -67,6 +74,8 @@ pub use retort_derive::embed_migrations;
 mod any_connection;
 pub mod build;
 pub mod fleet;
+#[cfg(feature = "async")]
+mod migrate_async;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
