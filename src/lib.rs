@@ -56,8 +56,8 @@ pub use retort_core::runner::{
     StampReport, UnfinishedRevision,
 };
 pub use retort_core::schema::{
-    CheckConstraint, Column, ForeignKey, Index, IndexPart, Model, PrimaryKey, ReferentialAction,
-    Schema, SqlType, Table, UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions, IndexPart, Model, PrimaryKey,
+    ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
 pub use retort_core::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection};

@@ -542,6 +542,7 @@ impl Builder {
             // constraint: it keeps no difference between the two.
             unique: unique && self.kind != BackendKind::Mysql,
             predicate: None,
+            ..Index::default()
         });
     }
 
