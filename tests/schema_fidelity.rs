@@ -377,3 +377,33 @@ backend_tests!(
     hand_written_no_action_rebuilds_as_no_action,
     indexes_read_back_in_full
 );
+
+/// A model asks for an index's method and operator class.
+#[derive(retort::Model)]
+#[model(
+    table = "articles",
+    index(columns("title"), method = "gin", ops = "gin_trgm_ops"),
+    index(columns("body"), name = "ix_articles_body_ft", method = "fulltext")
+)]
+#[allow(dead_code)]
+struct Article {
+    #[model(primary_key)]
+    id: i64,
+    title: String,
+    body: String,
+}
+
+#[test]
+fn the_derive_asks_for_methods_and_operator_classes() {
+    use retort::Model;
+    let table = Article::table();
+    assert_eq!(
+        table.indexes,
+        [
+            Index::on_columns("ix_articles_title", ["title"])
+                .using("gin")
+                .operator_class("gin_trgm_ops"),
+            Index::on_columns("ix_articles_body_ft", ["body"]).using("fulltext"),
+        ]
+    );
+}
