@@ -6,8 +6,8 @@
 mod support;
 
 use retort::{
-    diff, render, BackendKind, CheckConstraint, Column, ForeignKey, Index, IndexPart, PrimaryKey,
-    ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
+    diff, render::render, BackendKind, CheckConstraint, Column, ForeignKey, Index, IndexPart,
+    PrimaryKey, ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
 use support::{backend_tests, try_apply_statements, TestBackend, TestDatabase};
 

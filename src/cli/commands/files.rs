@@ -6,7 +6,7 @@ use crate::cli::args::{MergeArgs, RevisionArgs};
 use crate::cli::connect::with_connection;
 use crate::cli::output::Tone;
 use crate::cli::{CliError, Context};
-use crate::{Migrations, NewRevision, RevisionError};
+use crate::{revision::NewRevision, revision::RevisionError, Migrations};
 
 /// `init`: creates the migrations directory.
 pub(super) fn init(context: &Context) -> Result<(), CliError> {
@@ -68,12 +68,12 @@ fn autogenerate(context: &Context, args: &RevisionArgs) -> Result<(), CliError> 
     let schema = context.schema(COMMAND)?;
     let dir = context.migrations_dir()?;
     let mut conn = context.connect(COMMAND)?;
-    let written = with_connection!(&mut conn, conn => crate::autogenerate_with(
+    let written = with_connection!(&mut conn, conn => crate::autogen::autogenerate_with(
         conn,
         schema,
         dir,
         &args.message,
-        &crate::AutogenerateOptions::new()
+        &crate::autogen::AutogenerateOptions::new()
             .online(args.online)
             .backends(args.backends.iter().copied()),
     ))?;
