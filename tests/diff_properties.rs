@@ -27,9 +27,8 @@ use diesel::{Connection, QueryableByName, RunQueryDsl};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
 use retort::{
-    diff, render::render, BackendKind, CheckConstraint, Column, ForeignKey, Index,
-    IndexKeyOptions, IndexPart, PrimaryKey, ReferentialAction, Schema, SqlType, Table,
-    UniqueConstraint,
+    diff, render::render, BackendKind, CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions,
+    IndexPart, PrimaryKey, ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
 use support::{backend_tests, try_apply_statements, TestBackend, TestDatabase};
 
