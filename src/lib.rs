@@ -64,8 +64,8 @@ pub use retort_core::revision::{self, Migrations};
 /// error's kinds under [`runner`].
 pub use retort_core::runner::{self, migrate_to_head, MigrateError, Migrator, Report};
 pub use retort_core::schema::{
-    CheckConstraint, Column, ForeignKey, Index, IndexPart, Model, PrimaryKey, ReferentialAction,
-    Schema, SqlType, Table, UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions, IndexPart, Model, PrimaryKey,
+    ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
 pub use retort_core::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use retort_core::{Backend, BackendKind, DatabaseConnection, BACKFILL_TABLE};

@@ -27,6 +27,8 @@ pub const DIESEL_TABLE: Symbol = Symbol("diesel_table");
 pub const COLUMNS: Symbol = Symbol("columns");
 pub const NAME: Symbol = Symbol("name");
 pub const EXPR: Symbol = Symbol("expr");
+pub const METHOD: Symbol = Symbol("method");
+pub const OPS: Symbol = Symbol("ops");
 
 pub const AUTOINCREMENT: Symbol = Symbol("autoincrement");
 pub const COLUMN: Symbol = Symbol("column");
@@ -80,7 +82,7 @@ pub const FIELD_KEYS: &[Symbol] = &[
 ];
 
 /// The keys of `#[model(index(...))]` on a struct.
-pub const INDEX_KEYS: &[Symbol] = &[COLUMNS, NAME, UNIQUE];
+pub const INDEX_KEYS: &[Symbol] = &[COLUMNS, NAME, UNIQUE, METHOD, OPS];
 /// The keys of `#[model(unique(...))]` on a struct.
 pub const UNIQUE_KEYS: &[Symbol] = &[COLUMNS, NAME];
 /// The keys of `#[model(check(...))]` on a struct.

@@ -25,11 +25,16 @@ pub struct Action {
     pub variant: &'static str,
 }
 
-/// `index(columns(..), name = "..", unique)` on a struct.
+/// `index(columns(..), name = "..", unique, method = "..", ops = "..")` on
+/// a struct.
 pub struct TableIndex {
     pub columns: Vec<LitStr>,
     pub name: Option<LitStr>,
     pub unique: bool,
+    /// The access method (`gin`, `fulltext`, ...).
+    pub method: Option<LitStr>,
+    /// The operator class every key part uses (`gin_trgm_ops`).
+    pub ops: Option<LitStr>,
 }
 
 /// `unique(columns(..), name = "..")` on a struct.
@@ -196,6 +201,7 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
             return skip_value(&meta);
         }
         let (mut columns, mut name, mut unique) = (None, None, None);
+        let (mut method, mut ops) = (None, None);
         meta.parse_nested_meta(|inner| {
             if inner.path == COLUMNS {
                 let list = column_list(cx, &inner, EXAMPLE)?;
@@ -204,6 +210,16 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
                 if let Some(lit) = keys.string(&inner, NAME, "name = \"ix_users_by_team\"")? {
                     keys.non_empty(&lit, NAME, "name = \"ix_users_by_team\"");
                     keys.set_once(&mut name, inner.path.clone(), lit);
+                }
+            } else if inner.path == METHOD {
+                if let Some(lit) = keys.string(&inner, METHOD, "method = \"gin\"")? {
+                    keys.non_empty(&lit, METHOD, "method = \"gin\"");
+                    keys.set_once(&mut method, inner.path.clone(), lit);
+                }
+            } else if inner.path == OPS {
+                if let Some(lit) = keys.string(&inner, OPS, "ops = \"gin_trgm_ops\"")? {
+                    keys.non_empty(&lit, OPS, "ops = \"gin_trgm_ops\"");
+                    keys.set_once(&mut ops, inner.path.clone(), lit);
                 }
             } else if inner.path == UNIQUE {
                 keys.flag(&inner, UNIQUE)?;
@@ -218,6 +234,8 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
                 columns: columns.value,
                 name: name.map(|name| name.value),
                 unique: unique.is_some(),
+                method: method.map(|method| method.value),
+                ops: ops.map(|ops| ops.value),
             }),
             None => missing_key(cx, &key, "index(...)", COLUMNS, EXAMPLE),
         }

@@ -122,7 +122,14 @@ fn generate(container: &Container) -> TokenStream {
         let name = option_str(index.name.as_ref().map(|name| name.value()).as_deref());
         let columns = &index.columns;
         let unique = index.unique;
-        indexes.push(quote!(#private::index(#table, #name, &[#(#columns),*], #unique)));
+        let mut built = quote!(#private::index(#table, #name, &[#(#columns),*], #unique));
+        if let Some(method) = &index.method {
+            built = quote!(#built.using(#method));
+        }
+        if let Some(ops) = &index.ops {
+            built = quote!(#built.operator_class(#ops));
+        }
+        indexes.push(built);
     }
     for unique in &attrs.uniques {
         let name = option_str(unique.name.as_ref().map(|name| name.value()).as_deref());
