@@ -761,7 +761,7 @@ fn a_missing_url_is_explained() {
 fn assert_the_lint_flags(url: &str, dir: &Path, (up, down): (&str, &str), rule: &str, fix: &str) {
     let heads = migrate(url, dir, &["heads"]).ok().stdout.clone();
     let head = heads.split_whitespace().next().unwrap().to_owned();
-    let mut blocking = retort::NewRevision::new(vec![head], "blocking change").up([up]);
+    let mut blocking = retort::revision::NewRevision::new(vec![head], "blocking change").up([up]);
     blocking.down = Some(vec![down.into()]);
     let file = blocking.write(dir).unwrap();
     let found = migrate(url, dir, &["check", "--online"]);

@@ -1,7 +1,8 @@
 //! What can go wrong on the command line, each with a hint saying what to do.
 
 use crate::{
-    AutogenerateError, BackendKind, IntrospectError, MigrateError, MigrateErrorKind, RevisionError,
+    revision::RevisionError, runner::MigrateErrorKind, AutogenerateError, BackendKind,
+    IntrospectError, MigrateError,
 };
 
 /// A command that failed: one sentence, and [`CliError::hint`] for the next
@@ -93,7 +94,7 @@ pub enum CliError {
 
     /// The changes cannot be written as this database's SQL.
     #[error(transparent)]
-    Render(#[from] crate::RenderError),
+    Render(#[from] crate::render::RenderError),
 
     /// The database is behind the migration files, so comparing it with the
     /// models would report what those files already do.

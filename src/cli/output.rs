@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use super::args::ColorChoice;
-use crate::{Direction, ReportStep};
+use crate::{runner::Direction, runner::ReportStep};
 
 /// How much to print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

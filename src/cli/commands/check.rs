@@ -61,7 +61,7 @@ fn check_on<C: DatabaseConnection>(
         context.out.data(&line);
     }
     if context.out.verbose() {
-        for statement in crate::render(&diff, C::BACKEND.backend())? {
+        for statement in crate::render::render(&diff, C::BACKEND.backend())? {
             context.out.detail(&format!("{statement};"));
         }
     }
@@ -125,7 +125,7 @@ fn lint_pending<C: DatabaseConnection>(
     let graph = migrations.graph()?;
     let mut count = 0;
     for id in &pending {
-        for finding in crate::lint_for(C::BACKEND, graph.find(id)?) {
+        for finding in crate::lint::lint_for(C::BACKEND, graph.find(id)?) {
             count += 1;
             context.out.data(&finding.to_string());
         }

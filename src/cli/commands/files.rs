@@ -6,7 +6,7 @@ use crate::cli::args::{MergeArgs, RevisionArgs};
 use crate::cli::connect::with_connection;
 use crate::cli::output::Tone;
 use crate::cli::{config, CliError, Context};
-use crate::{Migrations, NewRevision, RevisionError};
+use crate::{revision::NewRevision, revision::RevisionError, Migrations};
 
 /// `init`: creates the migrations directory.
 pub(super) fn init(context: &Context) -> Result<(), CliError> {
@@ -229,7 +229,7 @@ fn autogenerate(context: &Context, args: &RevisionArgs) -> Result<(), CliError> 
             args.rev_id.as_deref(),
         )?;
     }
-    let mut options = crate::AutogenerateOptions::new()
+    let mut options = crate::autogen::AutogenerateOptions::new()
         .online(args.online)
         .backends(if args.backends.is_empty() {
             context.settings.backends.value.iter().copied()
@@ -242,7 +242,7 @@ fn autogenerate(context: &Context, args: &RevisionArgs) -> Result<(), CliError> 
         options = options.revision_id(named.id.clone());
     }
     let mut conn = context.connect(COMMAND)?;
-    let written = with_connection!(&mut conn, conn => crate::autogenerate_with(
+    let written = with_connection!(&mut conn, conn => crate::autogen::autogenerate_with(
         conn,
         schema,
         dir,

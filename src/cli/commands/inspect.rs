@@ -6,7 +6,10 @@ use crate::cli::args::HistoryArgs;
 use crate::cli::connect::with_connection;
 use crate::cli::output::{parents_label, Tone};
 use crate::cli::{CliError, Context};
-use crate::{DatabaseConnection, Migrations, Revision, RevisionError, UnfinishedRevision};
+use crate::{
+    revision::Revision, revision::RevisionError, runner::UnfinishedRevision, DatabaseConnection,
+    Migrations,
+};
 use retort_core::revision::RevisionGraph;
 
 /// `current [-v]`: where the database is, and a revision an earlier run
