@@ -1,11 +1,13 @@
 """Prints `scripts/bench`'s machine facts and its one table.
 
 Joins criterion's estimates for the Rust side (benches/introspect.rs,
-benches/runner.rs, benches/pool.rs; the median of each benchmark's samples)
+benches/runner.rs, benches/pool.rs, benches/async_pool.rs; the median of
+each benchmark's samples)
 with the JSON lines of benches/peers/alembic_bench.py and the query counts
 the Rust benches append to their facts file. Where the facts file holds a
 median of interleaved rounds for a benchmark (benches/pool.rs with
-RETORT_BENCH_ROUNDS, as scripts/bench runs it), that median replaces
+and benches/async_pool.rs with RETORT_BENCH_ROUNDS, as scripts/bench runs
+them), that median replaces
 criterion's.
 
     python benches/peers/table.py --criterion DIR --rust-facts FILE --peers FILE [--quick]
@@ -40,7 +42,7 @@ def criterion_medians(home):
 def interleaved_medians(facts_lines):
     """{full_id: median in seconds} of the benchmarks measured in interleaved
     rounds, and the number of rounds."""
-    lines = [f for f in facts_lines if f.get("row") == "pool"]
+    lines = [f for f in facts_lines if f.get("row") in ("pool", "async_pool")]
     rounds = {f["rounds"] for f in lines}
     return {f["full_id"]: f["median_s"] for f in lines}, rounds
 
@@ -263,6 +265,18 @@ def main():
             always,
             sqlalchemy.get("sqlalchemy_queuepool_pre_ping"),
         )
+
+    for tasks in (16, 64, 256):
+        prefix = f"async_pool_checkout_select1/tasks_{tasks}"
+        row = f"async checkout + SELECT 1, {tasks} tasks"
+        sync = ops(f"{prefix}/retort_sync_spawn_blocking")
+        for peer, name in (
+            ("bb8_test_on_check_out", "bb8 test_on_check_out"),
+            ("bb8_no_check", "bb8 no check"),
+            ("deadpool_verified", "deadpool Verified"),
+            ("deadpool_fast", "deadpool Fast"),
+        ):
+            table.rate_row(row, "Pool in spawn_blocking", name, sync, ops(f"{prefix}/{peer}"))
 
     alter = next((f for f in rust_facts if f.get("row") == "alter"), {})
     table.time_row(
