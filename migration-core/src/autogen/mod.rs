@@ -268,7 +268,7 @@ pub fn pending_changes<C: DatabaseConnection>(conn: &mut C, target: &Schema) -> 
 fn changes_for(backend: crate::BackendKind, database: &Schema, target: &Schema) -> Diff {
     let backend = backend.backend();
     // Both sides in the stored form: it also merges what the database
-    // treats as the same (MySQL's `NO ACTION` and `RESTRICT`).
+    // treats as the same (MySQL's unique indexes and unique constraints).
     let database = backend.stored_form(database);
     let mut target = backend.stored_form(target);
     spelling::adopt_database_spelling(&database, &mut target);

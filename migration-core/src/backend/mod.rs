@@ -110,8 +110,8 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
     /// unchanged models give an empty diff. Hints (`renamed_from`) are kept.
     ///
     /// Applied to a schema read from this database it changes nothing but
-    /// what the database treats as the same (MySQL's `NO ACTION` and
-    /// `RESTRICT`), so both sides of a diff can be put in this form.
+    /// what the database treats as the same (MySQL's unique indexes and
+    /// unique constraints), so both sides of a diff can be put in this form.
     ///
     /// By default each column's type and default take the spelling the
     /// database reads back ([`Backend::parse_type`] of [`Backend::type_sql`],

@@ -53,21 +53,6 @@ pub(crate) fn enums_named_after_columns(schema: &mut Schema) {
     }
 }
 
-/// `NO ACTION` reads back as `RESTRICT`: InnoDB's default, and the same
-/// behaviour there (MySQL).
-pub(crate) fn no_action_as_restrict(schema: &mut Schema) {
-    use crate::schema::ReferentialAction::{NoAction, Restrict};
-    for table in &mut schema.tables {
-        for foreign_key in &mut table.foreign_keys {
-            for action in [&mut foreign_key.on_delete, &mut foreign_key.on_update] {
-                if *action == NoAction {
-                    *action = Restrict;
-                }
-            }
-        }
-    }
-}
-
 /// A unique index on plain columns, without a predicate, reads back as a
 /// unique constraint (MySQL makes no difference between the two).
 pub(crate) fn unique_indexes_as_constraints(schema: &mut Schema) {

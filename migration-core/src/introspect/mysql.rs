@@ -15,8 +15,8 @@
 //! - `AUTO_INCREMENT` columns read as `identity: true` with no default.
 //! - Enums are inline and read back named after their column.
 //! - A foreign key declared without actions reads back `RESTRICT` (InnoDB's
-//!   default, which behaves as `NO ACTION`); actions declared explicitly read
-//!   back as declared.
+//!   default, which behaves as `NO ACTION`); actions declared explicitly,
+//!   `NO ACTION` included, read back as declared and are compared exactly.
 //! - MariaDB's `JSON` columns (`longtext` with a `json_valid` check named
 //!   after the column, or after its name before a rename) read as `Json`,
 //!   without that check.

@@ -99,13 +99,14 @@ impl Backend for MysqlBackend {
     }
 
     /// Besides types and defaults: the primary key's name is always
-    /// `PRIMARY` (read as none), enums are named after their columns, `NO
-    /// ACTION` is `RESTRICT`, unique indexes are unique constraints, and an
-    /// unconstrained `DECIMAL` is `DECIMAL(10, 0)`.
+    /// `PRIMARY` (read as none), enums are named after their columns, unique
+    /// indexes are unique constraints, and an unconstrained `DECIMAL` is
+    /// `DECIMAL(10, 0)`. Referential actions are kept as written: MariaDB
+    /// and MySQL keep an explicit `NO ACTION` apart from `RESTRICT`, and
+    /// retort always spells actions out there.
     fn stored_form(&self, schema: &Schema) -> Schema {
         let mut stored = stored_form::columns_as_read_back(self, schema);
         stored_form::enums_named_after_columns(&mut stored);
-        stored_form::no_action_as_restrict(&mut stored);
         stored_form::unique_indexes_as_constraints(&mut stored);
         for table in &mut stored.tables {
             if let Some(key) = &mut table.primary_key {
