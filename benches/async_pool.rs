@@ -207,12 +207,18 @@ async fn timed<O: Operation>(operation: O, tasks: usize, iters: u64) -> Duration
         .mul_f64(iters as f64 / (per_task * tasks as u64) as f64)
 }
 
+/// Operations per second with this many tasks for about this long.
+type MeasureThroughput = Box<dyn Fn(&Runtime, usize, Duration) -> f64>;
+
+/// The wall time of this many operations spread over this many tasks.
+type MeasureTime = Box<dyn Fn(&Runtime, usize, u64) -> Duration>;
+
 /// One contender: its benchmark id and, type-erased, its two ways of being
 /// measured.
 struct Contender {
     name: &'static str,
-    throughput: Box<dyn Fn(&Runtime, usize, Duration) -> f64>,
-    timed: Box<dyn Fn(&Runtime, usize, u64) -> Duration>,
+    throughput: MeasureThroughput,
+    timed: MeasureTime,
 }
 
 impl Contender {
