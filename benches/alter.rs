@@ -13,7 +13,8 @@
 //! cargo bench --features mysql --bench alter
 //! ```
 //!
-//! Server: `RETORT_TEST_MYSQL_URL` (default `mysql://root@127.0.0.1:3306/test`).
+//! Server: retort-test-support's `RETORT_TEST_MYSQL_URL` (default
+//! `mysql://root@127.0.0.1:3306/test`).
 
 mod support;
 
@@ -23,6 +24,7 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, MysqlConnection};
 use retort::render::render_op;
 use retort::{diff, render, BackendKind, Column, PrimaryKey, Schema, SqlType, Table};
+use retort_test_support::{FreshDatabase, Server};
 use support::rounds::{interleave, median, range};
 
 /// The table before the changes.
@@ -72,30 +74,19 @@ fn execute(conn: &mut MysqlConnection, statements: &[String]) -> f64 {
 }
 
 fn main() {
-    let admin = std::env::var("RETORT_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
     let quick = std::env::var_os("RETORT_BENCH_QUICK").is_some();
     let rows: u64 = if quick { 50_000 } else { 1_000_000 };
     let rounds = support::rounds::from_env(3).max(1);
 
-    let mut server = match MysqlConnection::establish(&admin) {
-        Ok(server) => server,
+    let name = format!("retort_bench_alter_{}", std::process::id());
+    let database = match FreshDatabase::named(Server::Mysql, &name) {
+        Ok(database) => database,
         Err(error) => {
-            eprintln!(
-                "skipped: MySQL unreachable: {}",
-                retort::redact_url(&error.to_string())
-            );
+            eprintln!("skipped: MySQL unavailable: {error}");
             return;
         }
     };
-    let name = format!("retort_bench_alter_{}", std::process::id());
-    // language=SQL
-    server
-        .batch_execute(&format!("CREATE DATABASE `{name}`"))
-        .expect("CREATE DATABASE");
-    let mut url = url::Url::parse(&admin).expect("the server URL parses");
-    url.set_path(&name);
-    let mut conn = MysqlConnection::establish(url.as_str()).expect("the bench database");
+    let mut conn = MysqlConnection::establish(&database.url).expect("the bench database");
 
     let backend = BackendKind::Mysql.backend();
     let (from, to) = (Schema::new(vec![before()]), Schema::new(vec![after()]));
@@ -146,8 +137,5 @@ fn main() {
     ));
 
     drop(conn);
-    // language=SQL
-    if let Err(error) = server.batch_execute(&format!("DROP DATABASE IF EXISTS `{name}`")) {
-        eprintln!("could not drop {name}: {error}");
-    }
+    drop(database);
 }

@@ -10,7 +10,7 @@
 //! cargo bench --bench async_pool --features postgres -- --warm-up-time 1 --measurement-time 3
 //! ```
 //!
-//! The server is `RETORT_BENCH_PG_URL`, by default
+//! The server is retort-test-support's `RETORT_TEST_PG_URL`, by default
 //! `postgres://postgres@127.0.0.1:5432/postgres`. The runtime is tokio's
 //! multi-threaded one with a worker per core.
 //!
@@ -61,9 +61,12 @@ const CHECKOUT_ONLY_GROUP: &str = "async_pool_checkout_only";
 
 type AsyncSqlite = SyncConnectionWrapper<diesel::SqliteConnection>;
 
+/// The server's administrative database, retort-test-support's
+/// `RETORT_TEST_PG_URL` (no table is made: the pools only `SELECT 1`).
 fn url() -> String {
-    std::env::var("RETORT_BENCH_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    retort_test_support::Server::Postgres
+        .admin_url()
+        .expect("PostgreSQL has an administrative URL")
 }
 
 /// One pool and what one task does with it per operation. Each contender

@@ -23,7 +23,7 @@
 //! cargo bench --bench introspect --all-features -- --warm-up-time 1 --measurement-time 3
 //! ```
 //!
-//! Servers: `RETORT_TEST_PG_URL` (default
+//! Servers: retort-test-support's `RETORT_TEST_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) and `RETORT_TEST_MYSQL_URL`
 //! (default `mysql://root@127.0.0.1:3306/test`); an unreachable one is
 //! skipped with a message. Each size gets a fresh database, dropped at the end.
@@ -34,8 +34,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 #[cfg(any(feature = "postgres", feature = "mysql"))]
-use diesel::connection::SimpleConnection;
 use retort::{Backend, DatabaseConnection, IntrospectOptions, SqlType};
+use retort_test_support::{FreshDatabase, Server};
 
 /// Table counts measured; `RETORT_BENCH_QUICK` keeps the first two.
 const SIZES: [usize; 4] = [10, 100, 500, 1000];
@@ -98,60 +98,7 @@ fn tables_ddl(backend: &dyn Backend, count: usize) -> String {
 }
 
 /// A database made for the benchmark, dropped with this value.
-struct BenchDatabase {
-    url: String,
-    drop_sql: Option<(String, String)>,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl Drop for BenchDatabase {
-    fn drop(&mut self) {
-        if let Some((admin_url, sql)) = &self.drop_sql {
-            drop_database(admin_url, sql);
-        }
-    }
-}
-
-fn drop_database(admin_url: &str, sql: &str) {
-    #[cfg(feature = "postgres")]
-    if admin_url.starts_with("postgres") {
-        if let Ok(mut admin) = <diesel::PgConnection as diesel::Connection>::establish(admin_url) {
-            let _ = admin.batch_execute(sql);
-        }
-    }
-    #[cfg(feature = "mysql")]
-    if admin_url.starts_with("mysql") {
-        if let Ok(mut admin) = <diesel::MysqlConnection as diesel::Connection>::establish(admin_url)
-        {
-            let _ = admin.batch_execute(sql);
-        }
-    }
-    let _ = (admin_url, sql);
-}
-
-/// A fresh server database named `name`, or why there is none.
-#[cfg(any(feature = "postgres", feature = "mysql"))]
-fn server_database<C: DatabaseConnection>(
-    admin_url: &str,
-    name: &str,
-    create: String,
-    drop: String,
-) -> Result<BenchDatabase, String> {
-    let mut admin = C::establish(admin_url).map_err(|error| error.to_string())?;
-    admin
-        .batch_execute(&drop)
-        .map_err(|error| error.to_string())?;
-    admin
-        .batch_execute(&create)
-        .map_err(|error| error.to_string())?;
-    let mut url = url::Url::parse(admin_url).map_err(|error| error.to_string())?;
-    url.set_path(&format!("/{name}"));
-    Ok(BenchDatabase {
-        url: url.to_string(),
-        drop_sql: Some((admin_url.to_owned(), drop)),
-        _dir: None,
-    })
-}
+type BenchDatabase = FreshDatabase;
 
 fn sizes() -> &'static [usize] {
     if quick() {
@@ -277,42 +224,16 @@ fn introspection(c: &mut Criterion) {
     #[cfg(feature = "sqlite")]
     record_sqlite_version();
     #[cfg(feature = "postgres")]
-    {
-        let admin = std::env::var("RETORT_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        bench_backend::<diesel::PgConnection>(c, |size| {
-            let name = format!("retort_bench_{run}_{size}");
-            server_database::<diesel::PgConnection>(
-                &admin,
-                &name,
-                format!("CREATE DATABASE \"{name}\""),
-                format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
-            )
-        });
-    }
+    bench_backend::<diesel::PgConnection>(c, |size| {
+        FreshDatabase::named(Server::Postgres, &format!("retort_bench_{run}_{size}"))
+    });
     #[cfg(feature = "mysql")]
-    {
-        let admin = std::env::var("RETORT_TEST_MYSQL_URL")
-            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
-        bench_backend::<diesel::MysqlConnection>(c, |size| {
-            let name = format!("retort_bench_{run}_{size}");
-            server_database::<diesel::MysqlConnection>(
-                &admin,
-                &name,
-                format!("CREATE DATABASE `{name}`"),
-                format!("DROP DATABASE IF EXISTS `{name}`"),
-            )
-        });
-    }
+    bench_backend::<diesel::MysqlConnection>(c, |size| {
+        FreshDatabase::named(Server::Mysql, &format!("retort_bench_{run}_{size}"))
+    });
     #[cfg(feature = "sqlite")]
     bench_backend::<diesel::SqliteConnection>(c, |size| {
-        let dir = tempfile::tempdir().map_err(|error| error.to_string())?;
-        let path = dir.path().join(format!("bench_{size}.db"));
-        Ok(BenchDatabase {
-            url: path.to_string_lossy().into_owned(),
-            drop_sql: None,
-            _dir: Some(dir),
-        })
+        FreshDatabase::named(Server::Sqlite, &format!("bench_{size}"))
     });
     let _ = run;
 }

@@ -8,7 +8,7 @@
 //! cargo bench --bench pool --features postgres -- --warm-up-time 1 --measurement-time 3
 //! ```
 //!
-//! The server is `RETORT_BENCH_PG_URL`, by default
+//! The server is retort-test-support's `RETORT_TEST_PG_URL`, by default
 //! `postgres://postgres@127.0.0.1:5432/postgres`.
 //!
 //! A second group, `pool_checkout_only`, measures what the pool itself
@@ -59,9 +59,12 @@ const CHECKOUT_ONLY_GROUP: &str = "pool_checkout_only";
 /// One contender: its benchmark id and one operation.
 type Contender = (&'static str, Box<dyn Fn() + Sync>);
 
+/// The server's administrative database, retort-test-support's
+/// `RETORT_TEST_PG_URL` (no table is made: the pools only `SELECT 1`).
 fn url() -> String {
-    std::env::var("RETORT_BENCH_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    retort_test_support::Server::Postgres
+        .admin_url()
+        .expect("PostgreSQL has an administrative URL")
 }
 
 fn select_one(conn: &mut PgConnection) {

@@ -18,7 +18,7 @@
 //! cargo bench --bench runner --features postgres -- --warm-up-time 1 --measurement-time 3
 //! ```
 //!
-//! PostgreSQL comes from `RETORT_BENCH_PG_URL` (default
+//! PostgreSQL comes from retort-test-support (`RETORT_TEST_PG_URL`, default
 //! `postgres://postgres@127.0.0.1:5432/postgres`). Ratios are printed at
 //! the end. `RETORT_BENCH_REVISIONS=20` generates 20 revisions instead of
 //! 1000 (group `apply_20`), as `scripts/bench --quick` does.
@@ -47,6 +47,7 @@ use diesel_migrations::{
     EmbeddedMigration, EmbeddedMigrations, EmbeddedName, MigrationHarness, TomlMetadataWrapper,
 };
 use retort::Migrations;
+use retort_test_support::{FreshDatabase, Server};
 
 /// How many revisions are generated: `RETORT_BENCH_REVISIONS`, by default
 /// 1000.
@@ -57,37 +58,29 @@ fn revision_count() -> usize {
         .unwrap_or(1000)
 }
 
+/// PostgreSQL's administrative URL (retort-test-support's
+/// `RETORT_TEST_PG_URL`).
 fn admin_url() -> String {
-    std::env::var("RETORT_BENCH_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-fn url_for(database: &str) -> String {
-    let mut url = url::Url::parse(&admin_url()).expect("RETORT_BENCH_PG_URL is a URL");
-    url.set_path(&format!("/{database}"));
-    url.to_string()
+    Server::Postgres
+        .admin_url()
+        .expect("PostgreSQL has an administrative URL")
 }
 
 /// A database created for one contender and dropped after it.
 struct Scratch {
-    name: String,
+    database: FreshDatabase,
 }
 
 impl Scratch {
     fn new(tag: &str) -> Scratch {
         let name = format!("retort_bench_{tag}_{}", std::process::id());
-        let mut admin = PgConnection::establish(&admin_url()).expect("PostgreSQL is reachable");
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .expect("drop a leftover bench database");
-        admin
-            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
-            .expect("create the bench database");
-        Scratch { name }
+        let database = FreshDatabase::named(Server::Postgres, &name)
+            .unwrap_or_else(|error| panic!("creating the bench database: {error}"));
+        Scratch { database }
     }
 
     fn connect(&self) -> PgConnection {
-        PgConnection::establish(&url_for(&self.name)).expect("connect to the bench database")
+        PgConnection::establish(&self.database.url).expect("connect to the bench database")
     }
 
     /// Empties the database again: a new `public` schema, cheaper than a new
@@ -97,17 +90,6 @@ impl Scratch {
         self.connect()
             .batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
             .expect("empty the bench database");
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = PgConnection::establish(&admin_url()) {
-            let _ = admin.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-                self.name
-            ));
-        }
     }
 }
 

@@ -249,6 +249,11 @@ impl Direct {
             .collect()
     }
 
+    /// What a query selecting one `BIGINT` column named `n` returns.
+    fn count(&mut self, sql: &str) -> i64 {
+        on_direct!(self, conn => conn.select_count(sql))
+    }
+
     fn stamp(&mut self, migrations: &Migrations, revision: &str) {
         on_direct!(self, conn => Migrator::new(migrations).stamp(conn, revision).unwrap());
     }
@@ -502,12 +507,160 @@ fn an_unreachable_target_is_reported_not_fatal(kind: Kind) {
     assert_at_head(&members.targets);
 }
 
+/// `downgrade` and `stamp` over a fleet, run in parallel: each moves every
+/// target, a target at the goal already is unchanged, and `stamp` records
+/// without running SQL (the tables stay as they were).
+fn downgrade_and_stamp_move_every_target(kind: Kind) {
+    let Some(members) = members(kind, 4) else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let migrations = write_migrations(&work.path().join("migrations"));
+    let targets = &members.targets;
+    let fleet = || Fleet::new(Migrator::new(&migrations), targets.clone()).parallel(2);
+    use TargetStatus::*;
+    let first = || Some(vec![FIRST.to_owned()]);
+
+    assert!(fleet().upgrade("head").unwrap().is_success());
+    let down = fleet().downgrade(FIRST).unwrap();
+    assert_eq!(statuses(&down), vec![Changed; 4], "{down:#?}");
+    for report in &down.targets {
+        assert_eq!(report.from, Some(vec![THIRD.to_owned()]), "{report:#?}");
+        assert_eq!(report.to, first(), "{report:#?}");
+        assert_eq!(
+            report.report.revisions(),
+            vec![THIRD, SECOND],
+            "{report:#?}"
+        );
+    }
+    for target in targets {
+        let mut direct = Direct::to(target);
+        assert_eq!(direct.recorded(), vec![1, 0, 0], "{target}");
+        assert!(
+            direct.has_table("items") && !direct.has_table("notes"),
+            "{target}"
+        );
+    }
+    let again = fleet().downgrade(FIRST).unwrap();
+    assert_eq!(statuses(&again), vec![Unchanged; 4], "{again:#?}");
+
+    // Stamped back to base: nothing recorded, the table still there.
+    let stamped = fleet().stamp("base").unwrap();
+    assert_eq!(statuses(&stamped), vec![Changed; 4], "{stamped:#?}");
+    for target in targets {
+        let mut direct = Direct::to(target);
+        assert_eq!(direct.recorded(), vec![0, 0, 0], "{target}");
+        assert!(direct.has_table("items"), "{target}");
+    }
+    let stamped = fleet().stamp(FIRST).unwrap();
+    assert_eq!(statuses(&stamped), vec![Changed; 4], "{stamped:#?}");
+    assert!(stamped.targets.iter().all(|report| report.to == first()));
+    let again = fleet().stamp(FIRST).unwrap();
+    assert_eq!(statuses(&again), vec![Unchanged; 4], "{again:#?}");
+
+    // From the stamp on, upgrading runs only what follows it.
+    let up = fleet().upgrade("head").unwrap();
+    for report in &up.targets {
+        assert_eq!(
+            report.report.revisions(),
+            vec![SECOND, THIRD],
+            "{report:#?}"
+        );
+    }
+    assert_at_head(targets);
+    let base = fleet().downgrade("base").unwrap();
+    assert_eq!(statuses(&base), vec![Changed; 4], "{base:#?}");
+    for target in targets {
+        let mut direct = Direct::to(target);
+        assert_eq!(direct.recorded(), vec![0, 0, 0], "{target}");
+        assert!(!direct.has_table("items"), "{target}");
+    }
+}
+
 fleet_tests!(
     parallel_upgrades_apply_each_revision_once,
+    downgrade_and_stamp_move_every_target,
     a_failure_stops_the_rest_unless_continue_on_error,
     a_failing_canary_stops_everything_after_it,
     an_unreachable_target_is_reported_not_fatal,
 );
+
+/// `parallel(3)` keeps at most three targets of a server at work at once:
+/// each target's one revision waits a moment, then records how many of
+/// the fleet's connections are running a statement on the server.
+fn at_most_parallel_targets_of_a_server_run_at_once(kind: Kind) {
+    let Some(members) = members(kind, 7) else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    std::fs::create_dir_all(&dir).unwrap();
+    let databases: Vec<String> = members
+        .targets
+        .iter()
+        .map(|target| {
+            let url = url::Url::parse(target.url()).unwrap();
+            format!("'{}'", url.path().trim_start_matches('/'))
+        })
+        .collect();
+    let databases = databases.join(", ");
+    let up = match kind {
+        Kind::PostgresSchemas | Kind::PostgresDatabases => format!(
+            "SELECT pg_sleep(0.3);\n\
+             CREATE TABLE seen AS SELECT COUNT(*) AS n FROM pg_stat_activity \
+             WHERE state = 'active' AND datname IN ({databases});\n"
+        ),
+        Kind::Mysql => format!(
+            "DO SLEEP(0.3);\n\
+             CREATE TABLE seen AS SELECT COUNT(*) AS n FROM information_schema.processlist \
+             WHERE command = 'Query' AND db IN ({databases});\n"
+        ),
+        Kind::Sqlite => unreachable!("an SQLite file has no server to count on"),
+    };
+    std::fs::write(
+        dir.join("20240101000000_c1c1c1c1c1c1_count.sql"),
+        format!(
+            "-- retort:revision c1c1c1c1c1c1\n-- retort:up\n{up}-- retort:down\nDROP TABLE seen;\n"
+        ),
+    )
+    .unwrap();
+    let migrations = Migrations::from_dir(&dir).unwrap();
+    let report = Fleet::new(Migrator::new(&migrations), members.targets.clone())
+        .parallel(3)
+        .upgrade("head")
+        .unwrap();
+    assert!(report.is_success(), "{report:#?}");
+    let seen: Vec<i64> = members
+        .targets
+        .iter()
+        .map(|target| Direct::to(target).count("SELECT n FROM seen"))
+        .collect();
+    eprintln!("targets at work at once, as each saw it: {seen:?}");
+    assert!(
+        seen.iter().all(|&n| (1..=3).contains(&n)),
+        "at most 3 targets at once with parallel(3): {seen:?}"
+    );
+}
+
+mod at_most_parallel_targets_of_a_server_run_at_once {
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn postgres_schemas() {
+        super::at_most_parallel_targets_of_a_server_run_at_once(super::Kind::PostgresSchemas);
+    }
+
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn postgres_databases() {
+        super::at_most_parallel_targets_of_a_server_run_at_once(super::Kind::PostgresDatabases);
+    }
+
+    #[cfg(feature = "mysql")]
+    #[test]
+    fn mysql() {
+        super::at_most_parallel_targets_of_a_server_run_at_once(super::Kind::Mysql);
+    }
+}
 
 /// Schema targets keep to their schema: each gets its own version table
 /// and tables, `public`'s own version table is never read as a tenant's, a

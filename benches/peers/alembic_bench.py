@@ -9,6 +9,9 @@ same servers, with the same schema and the same DDL as the Rust benches:
 - start-up (`RETORT_BENCH_REVISIONS`, by default 1000): in-process `alembic.command.upgrade(cfg, "head")` with every
   revision applied (benches/runner.rs, `noop_startup`);
 - apply: the same `upgrade` from an empty database (`apply_N`);
+- fleet: the loop users write over 1,000 tenant schemas and 50 databases,
+  `command.upgrade` per tenant with 20 revisions, from empty and as a no-op
+  (benches/fleet.rs);
 - pool: checkout + `SELECT 1` through a QueuePool (pool_size=8,
   max_overflow=4) with `pool_pre_ping` off and on, from 1, 4 and 16 threads
   (benches/pool.rs).
@@ -28,7 +31,7 @@ import statistics
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import alembic
@@ -39,7 +42,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 
 PG_ADMIN = os.environ.get(
-    "RETORT_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+    "RETORT_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
 MYSQL_ADMIN = os.environ.get("RETORT_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
 POOL_THREADS = (1, 4, 16)
@@ -292,6 +295,100 @@ def bench_revisions(results, revisions, apply_samples, noop_samples):
         )
 
 
+# -- fleet: the loop over tenants ---------------------------------------------
+
+FLEET_REVISIONS = 20
+
+
+def fleet_loop(scripts, tenants):
+    """The loop Alembic users write for a fleet: for each tenant,
+    `command.upgrade` on that tenant's connection (a schema tenant with its
+    schema on the `search_path`, so its `alembic_version` is its own).
+
+    `tenants` is a list of (engine, schema or None)."""
+    for engine, schema in tenants:
+        with engine.connect() as conn:
+            if schema is not None:
+                conn.exec_driver_sql(f'SET search_path TO "{schema}"')
+                conn.commit()
+            upgrade_head(scripts, conn)
+
+
+def bench_fleet(results, schema_count, database_count, noop_samples):
+    """benches/fleet.rs's fleets, through the Alembic loop, one tenant at a
+    time: `schema_count` schemas in one database and `database_count`
+    databases, 20 revisions each, from empty, then as a no-op."""
+    with tempfile.TemporaryDirectory() as scratch:
+        scripts = Path(scratch) / "alembic"
+        write_revisions(scripts, FLEET_REVISIONS)
+
+        def measure(kind, count, tenants, check):
+            # A warm-up on a spare tenant compiles the revision files.
+            started = time.perf_counter()
+            fleet_loop(scripts, tenants)
+            empty_s = time.perf_counter() - started
+            check()
+            noop_s = median_time(lambda: fleet_loop(scripts, tenants), noop_samples, warm_up=0)
+            results.add(
+                row="fleet",
+                tool="alembic_loop",
+                kind=kind,
+                targets=count,
+                revisions=FLEET_REVISIONS,
+                empty_s=empty_s,
+                noop_s=noop_s,
+                rounds=noop_samples,
+            )
+
+        with server_database("PostgreSQL", "fleet_warm_up") as url:
+            engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+            fleet_loop(scripts, [(engine, None)])
+            engine.dispose()
+
+        with server_database("PostgreSQL", "fleet_schemas") as url:
+            engine = sa.create_engine(url)
+            with engine.connect() as conn:
+                conn.exec_driver_sql(
+                    "".join(f"CREATE SCHEMA tenant_{n};" for n in range(schema_count))
+                )
+                conn.commit()
+            tenants = [(engine, f"tenant_{n}") for n in range(schema_count)]
+
+            def check_schemas():
+                with engine.connect() as conn:
+                    tables = conn.exec_driver_sql(
+                        "SELECT count(*) FROM pg_tables WHERE schemaname LIKE 'tenant%%'"
+                        " AND tablename <> 'alembic_version'"
+                    ).scalar()
+                assert tables == schema_count * FLEET_REVISIONS, f"{tables} tables"
+
+            measure("schemas", schema_count, tenants, check_schemas)
+            engine.dispose()
+
+        with ExitStack() as stack:
+            urls = [
+                stack.enter_context(server_database("PostgreSQL", f"fleet_db_{n}"))
+                for n in range(database_count)
+            ]
+            # A database per tenant: an engine each, as an application
+            # keeps one per tenant.
+            engines = [sa.create_engine(url) for url in urls]
+            tenants = [(engine, None) for engine in engines]
+
+            def check_databases():
+                for engine in engines:
+                    with engine.connect() as conn:
+                        tables = conn.exec_driver_sql(
+                            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+                            " AND tablename <> 'alembic_version'"
+                        ).scalar()
+                    assert tables == FLEET_REVISIONS, f"{tables} tables"
+
+            measure("databases", database_count, tenants, check_databases)
+            for engine in engines:
+                engine.dispose()
+
+
 # -- pool --------------------------------------------------------------------
 
 
@@ -364,7 +461,7 @@ def main():
     parser.add_argument(
         "--rows",
         default="facts,autogenerate,revisions,pool",
-        help="comma-separated subset of facts,autogenerate,revisions,pool",
+        help="comma-separated subset of facts,autogenerate,revisions,pool,fleet",
     )
     args = parser.parse_args()
     results = Results(args.out)
@@ -376,10 +473,12 @@ def main():
         sizes = (10, 100)
         samples = lambda size: 1  # noqa: E731
         apply_samples, noop_samples, pool_seconds, pool_samples = 1, 3, 0.3, 1
+        fleet_sizes, fleet_noop_samples = (20, 5), 1
     else:
         sizes = (10, 100, 500, 1000)
         samples = lambda size: 10 if size <= 100 else 5  # noqa: E731
         apply_samples, noop_samples, pool_seconds, pool_samples = 5, 20, 3.0, 5
+        fleet_sizes, fleet_noop_samples = (1000, 50), 1
 
     if "autogenerate" in rows:
         for backend in ("PostgreSQL", "MySQL", "SQLite"):
@@ -388,6 +487,9 @@ def main():
     if "revisions" in rows:
         print(f"alembic upgrade head, {REVISIONS} revisions", flush=True)
         bench_revisions(results, REVISIONS, apply_samples, noop_samples)
+    if "fleet" in rows:
+        print(f"alembic loop over {fleet_sizes[0]} schemas and {fleet_sizes[1]} databases", flush=True)
+        bench_fleet(results, *fleet_sizes, fleet_noop_samples)
     if "pool" in rows:
         print("SQLAlchemy QueuePool", flush=True)
         bench_pool(results, pool_seconds, pool_samples)

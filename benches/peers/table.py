@@ -131,6 +131,7 @@ def main():
     parser.add_argument("--rust-facts")
     parser.add_argument("--peers")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", choices=["fleet"], help="print only these rows")
     args = parser.parse_args()
 
     rust = criterion_medians(args.criterion)
@@ -144,6 +145,10 @@ def main():
     machine_facts(peers + rust_facts)
     print()
     table = Table()
+    if args.only == "fleet":
+        fleet_rows(table, rust_facts, peers)
+        finish(table)
+        return
 
     for backend in ("PostgreSQL", "MySQL", "SQLite"):
         for size in sizes:
@@ -296,6 +301,8 @@ def main():
         rust.get("pool_checkout_only/r2d2_no_check"),
     )
 
+    fleet_rows(table, rust_facts, peers)
+
     table.print()
     print()
     print("median: of this run's samples; (N q): queries one call issues;")
@@ -315,6 +322,38 @@ def main():
                 figure += f" / {seconds(per_table)}"
             figures.append(figure)
         print(f"  {backend}: " + ", ".join(figures))
+    exit_if_missing(table)
+
+
+def fleet_rows(table, rust_facts, peers):
+    """benches/fleet.rs against the Alembic loop, one tenant at a time."""
+    ours = [f for f in rust_facts if f.get("row") == "fleet"]
+    for kind in ("schemas", "databases"):
+        theirs = next(
+            (p for p in peers if p.get("row") == "fleet" and p["kind"] == kind), {}
+        )
+        for phase, label in (("empty_s", "from empty"), ("noop_s", "no-op")):
+            for fact in sorted(
+                (f for f in ours if f["kind"] == kind), key=lambda f: f["parallel"]
+            ):
+                table.time_row(
+                    f"fleet, {fact['targets']:,} {kind} x {fact['revisions']} revisions, {label}",
+                    f"upgrade --parallel {fact['parallel']}",
+                    "Alembic loop, 1 at a time",
+                    fact.get(phase),
+                    theirs.get(phase),
+                )
+
+
+def finish(table):
+    table.print()
+    print()
+    print("fleet: from empty is one run; no-op, the median of the rounds the facts name;")
+    print("ratio: peer time / retort time (> 1: retort ahead)")
+    exit_if_missing(table)
+
+
+def exit_if_missing(table):
     missing = [r for r in table.rows if r[5] is None]
     if missing:
         print(f"{len(missing)} rows lack a measurement (—): see the log above", file=sys.stderr)

@@ -1,12 +1,9 @@
 //! Test support shared by the integration tests: a fresh, uniquely named
 //! database per test on each backend, dropped afterwards, so tests run in
-//! parallel without seeing each other.
-//!
-//! - PostgreSQL: `CREATE DATABASE` through `RETORT_TEST_PG_URL`
-//!   (default `postgres://postgres@127.0.0.1:5432/postgres`).
-//! - MySQL/MariaDB: `CREATE DATABASE` through `RETORT_TEST_MYSQL_URL`
-//!   (default `mysql://root@127.0.0.1:3306/test`).
-//! - SQLite: a file in a temporary directory.
+//! parallel without seeing each other. The databases, the servers' URLs
+//! (`RETORT_TEST_PG_URL`, `RETORT_TEST_MYSQL_URL`) and log capture are the
+//! `retort-test-support` crate's, shared with the benches; this module
+//! types them by diesel connection.
 //!
 //! A server that cannot be reached skips that backend's tests with a printed
 //! reason, unless `RETORT_REQUIRE_BACKENDS` is `all` (as in CI) or names the
@@ -26,22 +23,34 @@
 #![allow(dead_code, unused_macros, unused_imports)]
 
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use retort::DatabaseConnection;
+use retort_test_support::{FreshDatabase, Server};
 
-/// A database that exists for one test and is dropped with this value.
+/// A database that exists for one test and is dropped with this value
+/// (retort-test-support's [`FreshDatabase`], typed by its connection).
 pub struct TestDatabase<C: TestBackend> {
     /// The URL that reaches the fresh database.
     pub url: String,
     /// The database's name (the file name on SQLite).
     pub name: String,
-    admin_url: String,
-    _dir: Option<tempfile::TempDir>,
+    _database: FreshDatabase,
     _connection: PhantomData<fn() -> C>,
+}
+
+impl<C: TestBackend> TestDatabase<C> {
+    /// A fresh database on `C`'s server, or why there is none.
+    fn create() -> Result<TestDatabase<C>, String> {
+        let database = FreshDatabase::create(C::SERVER)?;
+        Ok(TestDatabase {
+            url: database.url.clone(),
+            name: database.name.clone(),
+            _database: database,
+            _connection: PhantomData,
+        })
+    }
 }
 
 impl<C: TestBackend> TestDatabase<C> {
@@ -56,24 +65,18 @@ impl<C: TestBackend> TestDatabase<C> {
     }
 }
 
-impl<C: TestBackend> Drop for TestDatabase<C> {
-    fn drop(&mut self) {
-        if let Err(error) = C::drop_database(&self.admin_url, &self.name) {
-            eprintln!("could not drop test database {}: {error}", self.name);
-        }
-    }
-}
-
 /// A backend the tests can create throwaway databases on.
 pub trait TestBackend: DatabaseConnection + Sized {
     /// The backend's name in `RETORT_REQUIRE_BACKENDS` and skip messages.
     const NAME: &'static str;
 
-    /// Creates a fresh database, or says why the backend is unavailable.
-    fn create_database() -> Result<TestDatabase<Self>, String>;
+    /// The server its fresh databases are made on.
+    const SERVER: Server;
 
-    /// Drops a database made by [`TestBackend::create_database`].
-    fn drop_database(admin_url: &str, name: &str) -> Result<(), String>;
+    /// Creates a fresh database, or says why the backend is unavailable.
+    fn create_database() -> Result<TestDatabase<Self>, String> {
+        TestDatabase::create()
+    }
 
     /// Runs one statement and returns the number of rows it touched.
     fn execute(&mut self, sql: &str) -> diesel::QueryResult<usize>;
@@ -127,28 +130,13 @@ pub fn migrate_binary() -> std::path::PathBuf {
     binary
 }
 
-/// A name no other test, process or run uses.
-pub fn unique_name() -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.subsec_nanos());
-    format!(
-        "retort_test_{}_{}_{nanos}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
-}
+pub use retort_test_support::unique_name;
 
 /// Whether an unreachable backend must fail the test instead of skipping.
 pub fn backend_required(name: &str) -> bool {
-    match std::env::var("RETORT_REQUIRE_BACKENDS") {
-        Ok(required) => required
-            .split(',')
-            .map(str::trim)
-            .any(|wanted| wanted == "all" || wanted == name),
-        Err(_) => false,
-    }
+    [Server::Postgres, Server::Mysql, Server::Sqlite]
+        .into_iter()
+        .any(|server| server.name() == name && retort_test_support::required(server))
 }
 
 /// Runs `test` against a fresh database of backend `C`; skips with a printed
@@ -195,109 +183,28 @@ macro_rules! backend_tests {
 }
 pub(crate) use backend_tests;
 
-/// Replaces the database part of a URL's path.
-fn with_database(admin_url: &str, database: &str) -> Result<String, String> {
-    let mut url = url::Url::parse(admin_url)
-        .map_err(|error| format!("bad URL {}: {error}", retort::redact_url(admin_url)))?;
-    url.set_path(&format!("/{database}"));
-    Ok(url.to_string())
-}
-
-fn admin_connection<C: Connection>(admin_url: &str) -> Result<C, String> {
-    C::establish(admin_url).map_err(|error| format!("{} ({error})", retort::redact_url(admin_url)))
-}
-
 #[cfg(feature = "postgres")]
 impl TestBackend for diesel::PgConnection {
     const NAME: &'static str = "postgres";
+    const SERVER: Server = Server::Postgres;
 
     execute_by_sql_query!();
-
-    fn create_database() -> Result<TestDatabase<Self>, String> {
-        let admin_url = std::env::var("RETORT_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = unique_name();
-        let mut admin: Self = admin_connection(&admin_url)?;
-        admin
-            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
-            .map_err(|error| format!("CREATE DATABASE {name}: {error}"))?;
-        Ok(TestDatabase {
-            url: with_database(&admin_url, &name)?,
-            name,
-            admin_url,
-            _dir: None,
-            _connection: PhantomData,
-        })
-    }
-
-    fn drop_database(admin_url: &str, name: &str) -> Result<(), String> {
-        let mut admin: Self = admin_connection(admin_url)?;
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .map_err(|error| error.to_string())
-    }
 }
 
 #[cfg(feature = "mysql")]
 impl TestBackend for diesel::MysqlConnection {
     const NAME: &'static str = "mysql";
+    const SERVER: Server = Server::Mysql;
 
     execute_by_sql_query!();
-
-    fn create_database() -> Result<TestDatabase<Self>, String> {
-        let admin_url = std::env::var("RETORT_TEST_MYSQL_URL")
-            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
-        let name = unique_name();
-        let mut admin: Self = admin_connection(&admin_url)?;
-        admin
-            .batch_execute(&format!(
-                "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            ))
-            .map_err(|error| format!("CREATE DATABASE {name}: {error}"))?;
-        Ok(TestDatabase {
-            url: with_database(&admin_url, &name)?,
-            name,
-            admin_url,
-            _dir: None,
-            _connection: PhantomData,
-        })
-    }
-
-    fn drop_database(admin_url: &str, name: &str) -> Result<(), String> {
-        let mut admin: Self = admin_connection(admin_url)?;
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS `{name}`"))
-            .map_err(|error| error.to_string())
-    }
 }
 
 #[cfg(feature = "sqlite")]
 impl TestBackend for diesel::SqliteConnection {
     const NAME: &'static str = "sqlite";
+    const SERVER: Server = Server::Sqlite;
 
     execute_by_sql_query!();
-
-    fn create_database() -> Result<TestDatabase<Self>, String> {
-        let dir = tempfile::tempdir().map_err(|error| format!("temporary directory: {error}"))?;
-        let name = format!("{}.db", unique_name());
-        let path = dir.path().join(&name);
-        let url = path
-            .to_str()
-            .ok_or_else(|| format!("temporary path {} is not UTF-8", path.display()))?
-            .to_owned();
-        Ok(TestDatabase {
-            admin_url: url.clone(),
-            url,
-            name,
-            _dir: Some(dir),
-            _connection: PhantomData,
-        })
-    }
-
-    fn drop_database(_admin_url: &str, _name: &str) -> Result<(), String> {
-        // The temporary directory holding the file is removed with it.
-        Ok(())
-    }
 }
 
 /// Renders `diff(from, to)` for `C`'s database and runs it the way the
