@@ -52,15 +52,15 @@ pub use retort_core::revision::{
     self, BackendSql, Migrations, NewRevision, Revision, RevisionError,
 };
 pub use retort_core::runner::{
-    migrate_to_head, Direction, MigrateError, MigrateErrorKind, Migrator, Report, ReportStep,
-    StampReport, UnfinishedRevision,
+    migrate_to_head, BackfillProgress, Direction, MigrateError, MigrateErrorKind, Migrator, Report,
+    ReportStep, StampReport, StepFailed, StepResult, UnfinishedRevision,
 };
 pub use retort_core::schema::{
     CheckConstraint, Column, ForeignKey, Index, IndexPart, Model, PrimaryKey, ReferentialAction,
     Schema, SqlType, Table, UniqueConstraint,
 };
 pub use retort_core::{introspect, introspect_with, IntrospectError, IntrospectOptions};
-pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection};
+pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection, BACKFILL_TABLE};
 pub use retort_derive::embed_migrations;
 
 mod any_connection;

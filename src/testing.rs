@@ -57,7 +57,86 @@ use std::fmt::Write as _;
 
 use retort_core::revision::{Revision, RevisionGraph};
 
-use crate::{diff, introspect, DatabaseConnection, Diff, Migrations, Migrator, Schema};
+use crate::{diff, introspect, DatabaseConnection, Diff, Migrations, Migrator, Report, Schema};
+
+mod database;
+
+pub use database::{TestDatabase, TestDatabaseError};
+
+/// Upgrades the database to just before `revision` (an id or unique
+/// prefix): every revision it descends from is applied, and neither it nor
+/// anything after it. The first step of a data-migration test: upgrade to
+/// before the revision, insert rows as the old schema had them, upgrade to
+/// the revision, and assert on what it made of them.
+///
+/// ```
+/// # #[cfg(feature = "sqlite")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use diesel::connection::SimpleConnection;
+/// use diesel::Connection;
+/// # let dir = std::env::temp_dir().join(format!("retort-upgrade-before-doc-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// # std::fs::write(dir.join("20240101000001_a1a1a1a1a1a1_users.sql"), "-- retort:revision a1a1a1a1a1a1\n\
+/// #     -- retort:up\nCREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT NOT NULL);\n")?;
+/// # std::fs::write(dir.join("20240101000002_b2b2b2b2b2b2_emails.sql"), "-- retort:revision b2b2b2b2b2b2\n\
+/// #     -- retort:parents a1a1a1a1a1a1\n-- retort:up\nALTER TABLE users ADD COLUMN email TEXT;\n\
+/// #     UPDATE users SET email = username || '@example.com';\n")?;
+/// let migrations = retort::Migrations::from_dir(&dir)?;
+/// let db = retort::testing::TestDatabase::create("sqlite://")?;
+/// let mut conn: diesel::SqliteConnection = db.connect()?;
+///
+/// retort::testing::upgrade_before(&mut conn, &migrations, "b2b2b2b2b2b2");
+/// conn.batch_execute("INSERT INTO users (id, username) VALUES (1, 'ada')")?;
+/// retort::Migrator::new(&migrations).upgrade(&mut conn, "b2b2b2b2b2b2")?;
+/// # #[derive(diesel::QueryableByName)]
+/// # struct Email { #[diesel(sql_type = diesel::sql_types::Text)] email: String }
+/// let emails: Vec<Email> = diesel::RunQueryDsl::load(diesel::sql_query("SELECT email FROM users"), &mut conn)?;
+/// assert_eq!(emails[0].email, "ada@example.com");
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "sqlite"))]
+/// # fn main() {}
+/// ```
+///
+/// # Panics
+///
+/// When the files do not parse, `revision` names no revision (or several),
+/// the database already has `revision` applied, or an upgrade fails.
+#[track_caller]
+pub fn upgrade_before<C: DatabaseConnection>(
+    conn: &mut C,
+    migrations: &Migrations,
+    revision: &str,
+) -> Report {
+    const CALL: &str = "upgrade_before";
+    let graph = graph_of(migrations);
+    let found = graph
+        .find(revision)
+        .unwrap_or_else(|error| panic!("{CALL}: {error}"));
+    let migrator = Migrator::new(migrations);
+    let pending = migrator
+        .pending(conn)
+        .unwrap_or_else(|error| panic!("{CALL}: cannot read where the database is: {error}"));
+    if !pending.iter().any(|id| id == found.id()) {
+        panic!(
+            "{CALL}: revision {} is already applied to the database, so it cannot be brought \
+             to before it; give the test a fresh database",
+            found.id()
+        );
+    }
+    let mut report = Report::default();
+    for parent in found.parents() {
+        match migrator.upgrade(conn, parent) {
+            Ok(done) => report.extend(done),
+            Err(error) => panic!(
+                "{CALL}: upgrading to {parent}, a parent of {}, failed: {error}",
+                describe_revision(found)
+            ),
+        }
+    }
+    report
+}
 
 /// Asserts that the migrations have exactly one head: no two branches wait
 /// for a merge, so `migrate_to_head` can run. Needs no database.

@@ -474,13 +474,80 @@ fn autogenerate_writes_a_section_per_database<C: TestBackend>(db: &TestDatabase<
     assert!(unknown.failed_with(2).contains("`oracle`"), "{unknown}");
 }
 
+/// Alembic's targets relative to a revision: `upgrade REV-1` stops before
+/// REV, `downgrade REV-1` reverts REV and what follows.
+fn relative_targets<C: TestBackend>(db: &TestDatabase<C>) {
+    let url = url_of(db);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations/linear");
+    migrate(&url, &dir, &["upgrade", "c3c3-1"]).ok();
+    let current = migrate(&url, &dir, &["current", "-q"]);
+    assert_eq!(current.ok().stdout, "b2b2b2b2b2b2\n");
+    migrate(&url, &dir, &["upgrade", "head"]).ok();
+    migrate(&url, &dir, &["downgrade", "b2b2-1"]).ok();
+    let current = migrate(&url, &dir, &["current", "-q"]);
+    assert_eq!(current.ok().stdout, "a1a1a1a1a1a1\n");
+    let branched = migrate(&url, &dir, &["upgrade", "c3c3+1"]);
+    assert!(branched.failed_with(1).contains("`c3c3+1`"), "{branched}");
+}
+
 backend_tests!(
+    relative_targets,
     full_session,
     check_lists_the_differences,
     bad_input_is_one_clear_line,
     edited_and_missing_revisions_can_be_accepted,
     autogenerate_writes_a_section_per_database
 );
+
+/// `revision --step NAME` writes a data-migration skeleton that reads
+/// back; `upgrade` refuses it until the application registers the step,
+/// and `upgrade --sql` marks the step and warns.
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_step_skeleton_is_refused_until_registered() {
+    support::run::<diesel::SqliteConnection>(|db| {
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("migrations");
+        migrate(&db.url, &dir, &["init"]).ok();
+        let written = migrate(
+            &db.url,
+            &dir,
+            &["revision", "-m", "fill emails", "--step", "fill_emails"],
+        );
+        assert!(
+            written.ok().stdout.contains(".step(\"fill_emails\""),
+            "{written}"
+        );
+        let file = revision_files(&dir).pop().unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("\n-- retort:run fill_emails\n"), "{text}");
+        let refused = migrate(&db.url, &dir, &["upgrade"]);
+        assert!(
+            refused.failed_with(1).contains("`fill_emails`"),
+            "{refused}"
+        );
+        let offline = migrate(&db.url, &dir, &["upgrade", "--sql"]);
+        assert!(
+            offline
+                .ok()
+                .stdout
+                .contains("-- NOT RUN BY THIS SCRIPT: the Rust step `fill_emails` runs here"),
+            "{offline}"
+        );
+        assert!(
+            offline
+                .stderr
+                .contains("warning: the script cannot run 1 Rust step"),
+            "{offline}"
+        );
+        let bad = migrate(
+            &db.url,
+            &dir,
+            &["revision", "-m", "x", "--step", "two words"],
+        );
+        assert!(bad.failed_with(1).contains("`two words`"), "{bad}");
+    });
+}
 
 /// A revision MySQL left failed part-way: `upgrade` names the statement
 /// and says what to do with this program's command; `current` and `history`

@@ -6,11 +6,13 @@
 mod support;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use diesel::Connection;
 use std::path::PathBuf;
 
 use retort::testing::{
     assert_models_match_migrations, assert_single_head, assert_up_down_consistency,
-    assert_upgrade_from_base,
+    assert_upgrade_from_base, upgrade_before,
 };
 use retort::{BackendKind, Column, Migrations, Migrator, PrimaryKey, Schema, SqlType, Table};
 use support::{backend_tests, TestBackend, TestDatabase};
@@ -198,7 +200,85 @@ fn run_on_fresh<C: TestBackend>(test: impl FnOnce(&mut C)) {
     support::run::<C>(|db| test(&mut db.connect()));
 }
 
+/// `upgrade_before` stops right before the revision; targets relative to
+/// a revision move from it; `upgrade_before` on a database past the
+/// revision panics naming it.
+fn upgrade_before_and_relative_targets<C: TestBackend>(db: &TestDatabase<C>) {
+    let migrations = fixture("linear");
+    let migrator = Migrator::new(&migrations);
+    let mut conn = db.connect();
+    let report = upgrade_before(&mut conn, &migrations, "c3c3");
+    assert_eq!(report.revisions(), ["a1a1a1a1a1a1", "b2b2b2b2b2b2"]);
+    assert_eq!(migrator.current(&mut conn).unwrap(), ["b2b2b2b2b2b2"]);
+    migrator.downgrade(&mut conn, "b2b2-1").unwrap();
+    assert_eq!(migrator.current(&mut conn).unwrap(), ["a1a1a1a1a1a1"]);
+    migrator.upgrade(&mut conn, "a1a1+2").unwrap();
+    assert_eq!(migrator.current(&mut conn).unwrap(), ["c3c3c3c3c3c3"]);
+    migrator.downgrade(&mut conn, "head-2").unwrap();
+    assert_eq!(migrator.current(&mut conn).unwrap(), ["a1a1a1a1a1a1"]);
+    let past = panic_message(|| {
+        upgrade_before(&mut conn, &migrations, "a1a1");
+    });
+    assert_mentions(
+        &past,
+        &["upgrade_before", "a1a1a1a1a1a1", "already applied"],
+    );
+    let error = migrator
+        .upgrade(&mut conn, "c3c3+1")
+        .unwrap_err()
+        .to_string();
+    assert_mentions(&error, &["c3c3+1", "go forward"]);
+    // From a fresh database, before the root is base: nothing runs.
+    run_on_fresh::<C>(|fresh| {
+        assert!(upgrade_before(fresh, &migrations, "a1a1").is_empty());
+        assert!(Migrator::new(&migrations)
+            .current(fresh)
+            .unwrap()
+            .is_empty());
+    });
+}
+
+/// `TestDatabase::create` makes a database of its own that takes tables,
+/// a second one does not see them, and `Drop` removes it.
+fn test_database_is_fresh_and_dropped<C: TestBackend>(db: &TestDatabase<C>) {
+    let server = match C::NAME {
+        "sqlite" => "sqlite://".to_owned(),
+        _ => db.url.clone(),
+    };
+    let first = retort::testing::TestDatabase::create(&server).unwrap();
+    let second = retort::testing::TestDatabase::create(&server).unwrap();
+    assert_ne!(first.name(), second.name());
+    assert_eq!(first.backend(), C::BACKEND);
+    let mut conn: C = first.connect().unwrap();
+    conn.batch_execute("CREATE TABLE only_here (id INTEGER)")
+        .unwrap();
+    let mut other: C = second.connect().unwrap();
+    assert!(other.batch_execute("SELECT id FROM only_here").is_err());
+    drop(conn);
+    let url = first.url().to_owned();
+    drop(first);
+    match C::NAME {
+        "sqlite" => assert!(!std::path::Path::new(&url).exists(), "{url} still exists"),
+        _ => assert!(
+            C::establish(&url).is_err(),
+            "{url} still accepts connections"
+        ),
+    }
+    if C::NAME != "sqlite" {
+        let mut bad = url::Url::parse(&db.url).unwrap();
+        bad.set_port(Some(1)).unwrap();
+        bad.set_password(Some("hunter2")).unwrap();
+        let error = retort::testing::TestDatabase::create(bad.as_str())
+            .unwrap_err()
+            .to_string();
+        assert_mentions(&error, &["cannot create test database", ":1"]);
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+}
+
 backend_tests!(
+    upgrade_before_and_relative_targets,
+    test_database_is_fresh_and_dropped,
     upgrade_from_base_passes_and_fails,
     up_down_consistency_passes_on_the_project_migrations,
     up_down_consistency_names_a_down_that_leaves_something_behind,
@@ -211,7 +291,6 @@ backend_tests!(
 #[cfg(feature = "sqlite")]
 #[test]
 fn every_assertion_runs_on_sqlite_in_memory() {
-    use diesel::Connection;
     let memory = || diesel::SqliteConnection::establish(":memory:").unwrap();
     let migrations = example();
     assert_single_head(&migrations);

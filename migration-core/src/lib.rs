@@ -30,7 +30,7 @@ pub mod runner;
 pub mod schema;
 
 pub use autogen::{autogenerate, autogenerate_with, AutogenerateError, AutogenerateOptions};
-pub use backend::{Backend, BackendKind, DatabaseConnection, VERSION_TABLE};
+pub use backend::{Backend, BackendKind, DatabaseConnection, BACKFILL_TABLE, VERSION_TABLE};
 pub use diff::{diff, Diff, DiffWarning, Op};
 pub use introspect::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use lint::{lint, lint_for, LintFinding};

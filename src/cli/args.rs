@@ -60,10 +60,12 @@ pub(crate) enum Command {
     /// that bring the database to the models.
     Revision(RevisionArgs),
 
-    /// Apply revisions up to TARGET (head, heads, +N or a revision).
+    /// Apply revisions up to TARGET (head, heads, +N, a revision, or one
+    /// relative to a revision: REV+N, REV-N).
     Upgrade(UpgradeArgs),
 
-    /// Revert revisions back to TARGET (base, -N or a revision).
+    /// Revert revisions back to TARGET (base, -N, a revision, or one
+    /// relative to a revision: REV-N, REV+N).
     Downgrade(DowngradeArgs),
 
     /// Show the revision(s) the database is at.
@@ -116,6 +118,12 @@ pub(crate) struct RevisionArgs {
     #[arg(long)]
     pub(crate) autogenerate: bool,
 
+    /// Write a data migration: a revision whose up section runs the Rust
+    /// step NAME (`-- retort:run NAME`), which the application registers
+    /// with `Migrator::step`.
+    #[arg(long, value_name = "NAME", conflicts_with = "autogenerate")]
+    pub(crate) step: Option<String>,
+
     /// With --autogenerate, write the revision even when nothing differs.
     #[arg(long, requires = "autogenerate")]
     pub(crate) empty: bool,
@@ -149,7 +157,8 @@ fn parse_backend(name: &str) -> Result<crate::BackendKind, String> {
 /// `upgrade`.
 #[derive(Debug, Args)]
 pub(crate) struct UpgradeArgs {
-    /// head, heads, +N or a revision; with --sql, FROM:TO is allowed.
+    /// head, heads, +N, a revision, or REV+N / REV-N (e.g. ae10-1: the
+    /// revision before ae10); with --sql, FROM:TO is allowed.
     #[arg(default_value = "head")]
     pub(crate) target: String,
 
@@ -164,7 +173,8 @@ pub(crate) struct UpgradeArgs {
 /// `downgrade`.
 #[derive(Debug, Args)]
 pub(crate) struct DowngradeArgs {
-    /// base, -N or a revision; with --sql, FROM:TO is allowed (FROM defaults to head).
+    /// base, -N, a revision, or REV-N / REV+N (e.g. ae10-1: the revision
+    /// before ae10); with --sql, FROM:TO is allowed (FROM defaults to head).
     #[arg(allow_hyphen_values = true)]
     pub(crate) target: String,
 

@@ -84,6 +84,9 @@ pub trait TestBackend: DatabaseConnection + Sized {
     /// The number a query selecting one `BIGINT` column named `n` returns;
     /// panics naming the query when it fails.
     fn select_count(&mut self, sql: &str) -> i64;
+
+    /// [`TestBackend::select_count`] returning the error instead.
+    fn try_count(&mut self, sql: &str) -> diesel::QueryResult<i64>;
 }
 
 /// The one column of a counting query.
@@ -102,9 +105,13 @@ macro_rules! execute_by_sql_query {
         }
 
         fn select_count(&mut self, sql: &str) -> i64 {
-            diesel::RunQueryDsl::get_result::<Counted>(diesel::sql_query(sql), self)
+            self.try_count(sql)
                 .unwrap_or_else(|error| panic!("{sql}: {error}"))
-                .n
+        }
+
+        fn try_count(&mut self, sql: &str) -> diesel::QueryResult<i64> {
+            diesel::RunQueryDsl::get_result::<Counted>(diesel::sql_query(sql), self)
+                .map(|row| row.n)
         }
     };
 }

@@ -6,15 +6,17 @@
 //! applied in the queries. [`introspect`](crate::introspect()) turns the
 //! rows into the schema model without further I/O.
 
+use super::backfill::BACKFILL_TABLE;
 use super::version_table::{DIESEL_VERSION_TABLE, VERSION_TABLE};
 
 /// The bookkeeping tables a catalog read leaves out: retort's version
-/// table and diesel_migrations'.
+/// table and backfill progress, and diesel_migrations' version table.
 #[cfg_attr(
     not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
     allow(dead_code)
 )]
-pub(crate) const BOOKKEEPING_TABLES: [&str; 2] = [VERSION_TABLE, DIESEL_VERSION_TABLE];
+pub(crate) const BOOKKEEPING_TABLES: [&str; 3] =
+    [VERSION_TABLE, BACKFILL_TABLE, DIESEL_VERSION_TABLE];
 
 /// Why a catalog read failed.
 #[derive(Debug)]

@@ -34,6 +34,7 @@ pub trait DatabaseConnection:
     + sealed::Sealed
     + super::catalog::ReadCatalog
     + super::version_table::VersionTableConnection
+    + super::backfill::BackfillConnection
     + 'static
 {
     /// The database behind this connection.

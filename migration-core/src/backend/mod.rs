@@ -14,6 +14,7 @@
 //! written for any database; talking to one needs its feature (`postgres`,
 //! `mysql`, `sqlite`).
 
+mod backfill;
 pub(crate) mod catalog;
 mod connection;
 pub(crate) mod lexer;
@@ -32,6 +33,8 @@ use std::fmt;
 
 use crate::schema::{Schema, SqlType};
 
+pub(crate) use backfill::BackfillRow;
+pub use backfill::{BACKFILL_TABLE, BATCH_PLACEHOLDER};
 pub use connection::DatabaseConnection;
 #[cfg(feature = "mysql")]
 pub(crate) use lock_limits::mysql_seconds;

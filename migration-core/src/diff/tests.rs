@@ -1,5 +1,8 @@
 use super::*;
-use crate::schema::{CheckConstraint, Index, PrimaryKey, ReferentialAction, UniqueConstraint};
+use crate::schema::{
+    CheckConstraint, Column, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema, SqlType,
+    Table, UniqueConstraint,
+};
 
 fn users() -> Table {
     Table::new("users")

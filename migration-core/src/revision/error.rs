@@ -69,7 +69,7 @@ pub enum RevisionError {
     },
 
     /// No revision id starts with the target.
-    #[error("unknown revision `{target}`: no revision id starts with it (targets are head, heads, base, +N, -N, or a revision id or unique prefix)")]
+    #[error("unknown revision `{target}`: no revision id starts with it (targets are head, heads, base, +N, -N, a revision id or unique prefix, or one followed by +N or -N)")]
     UnknownTarget {
         /// The target as given.
         target: String,
@@ -106,6 +106,20 @@ pub enum RevisionError {
         operation: &'static str,
         /// How many there are.
         available: usize,
+    },
+
+    /// A target relative to a revision (`ae10+1`, `ae10-1`) walks past a
+    /// branch point or a merge, where the next step is not one revision.
+    #[error("target `{target}` is not one revision: {revision} has {relation} {}; name the one you mean", .candidates.join(" and "))]
+    BranchedTarget {
+        /// The target as given.
+        target: String,
+        /// The revision where the walk branches.
+        revision: String,
+        /// `children` or `parents`.
+        relation: &'static str,
+        /// Where it could go next.
+        candidates: Vec<String>,
     },
 
     /// `head` was asked for but the graph has several.

@@ -22,7 +22,7 @@ use super::error::RevisionError;
 use crate::backend::BackendKind;
 
 /// The prefix of every directive line.
-pub(super) const DIRECTIVE: &str = "-- retort:";
+pub(crate) const DIRECTIVE: &str = "-- retort:";
 /// Directive keys, as written after [`DIRECTIVE`].
 pub(super) const REVISION: &str = "revision";
 pub(super) const PARENTS: &str = "parents";
@@ -32,8 +32,9 @@ pub(super) const TRANSACTION: &str = "transaction";
 pub(super) const WARNING: &str = "warning";
 pub(super) const UP: &str = "up";
 pub(super) const DOWN: &str = "down";
+use super::script::{check_section, BACKFILL, RUN};
 /// Every key, for the error on an unknown one.
-const KEYS: &str = "revision, parents, message, transaction, warning, up, down";
+const KEYS: &str = "revision, parents, message, transaction, warning, up, down, run, backfill";
 
 /// Length of a revision id: lowercase hexadecimal digits.
 pub const REVISION_ID_LENGTH: usize = 12;
@@ -254,6 +255,8 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
     let mut warnings = Vec::new();
     let mut section = Section::Header;
     let mut sections: Vec<SqlSection> = Vec::new();
+    // (section, the line its down SQL starts on), for errors.
+    let mut down_lines: Vec<(usize, usize)> = Vec::new();
 
     for (index, raw_line) in contents.lines().enumerate() {
         let line_number = index + 1;
@@ -391,7 +394,31 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
                         ));
                     }
                     sections[at].down = Some(String::new());
+                    down_lines.push((at, line_number + 1));
                     section = Section::Down(at);
+                }
+                RUN | BACKFILL => {
+                    // Data-migration lines stay in the section's text, so
+                    // the checksum covers them; they are checked with the
+                    // section below.
+                    match section {
+                        Section::Up(at) => {
+                            sections[at].up.push_str(raw_line);
+                            sections[at].up.push('\n');
+                        }
+                        Section::Down(at) => {
+                            if let Some(down) = sections[at].down.as_mut() {
+                                down.push_str(raw_line);
+                                down.push('\n');
+                            }
+                        }
+                        Section::Header => {
+                            return Err(error(
+                                line_number,
+                                format!("`{DIRECTIVE}{key}` belongs in an up or down section, after `{DIRECTIVE}{UP}` or `{DIRECTIVE}{DOWN}`"),
+                            ))
+                        }
+                    }
                 }
                 unknown => {
                     return Err(error(
@@ -441,8 +468,18 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
             format!("the file name says revision `{name_revision}` but the file says `{id}`"),
         ));
     }
-    for section in &mut sections {
+    for (at, section) in sections.iter_mut().enumerate() {
         section.checksum = checksum(&section.up);
+        let kind = section.backend.unwrap_or(BackendKind::Postgres);
+        check_section(&section.up, kind)
+            .map_err(|(line, problem)| error(section.up_line + line, problem))?;
+        if let Some(down) = &section.down {
+            let start = down_lines
+                .iter()
+                .find(|(of, _)| *of == at)
+                .map_or(section.up_line, |(_, line)| *line);
+            check_section(down, kind).map_err(|(line, problem)| error(start + line, problem))?;
+        }
     }
     Ok(Revision {
         id,
@@ -655,6 +692,38 @@ mod tests {
             problem.contains("right after the SQL of `-- retort:up sqlite`"),
             "{problem}"
         );
+    }
+
+    #[test]
+    fn data_migration_lines_stay_in_the_section_and_its_checksum() {
+        let with_step = parse_revision(
+            NAME,
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:up\nSELECT 1;\n-- retort:run fill\nSELECT 2;\n-- retort:down\n-- retort:run unfill\n",
+        )
+        .unwrap();
+        assert_eq!(
+            with_step.up_sql(),
+            "SELECT 1;\n-- retort:run fill\nSELECT 2;\n"
+        );
+        assert_eq!(with_step.down_sql(), Some("-- retort:run unfill\n"));
+        assert_ne!(with_step.checksum(), checksum("SELECT 1;\nSELECT 2;\n"));
+        let (line, problem) =
+            malformed("-- retort:revision 3f2a9c1b7d04\n-- retort:run fill\n-- retort:up\n");
+        assert_eq!(line, 2);
+        assert!(
+            problem.contains("belongs in an up or down section"),
+            "{problem}"
+        );
+        let (line, problem) = malformed(
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:up\nSELECT 1;\n-- retort:backfill table=t key=a,b\nUPDATE t SET x = 1 WHERE {batch};\n",
+        );
+        assert_eq!(line, 4);
+        assert!(problem.contains("composite key"), "{problem}");
+        let (line, problem) = malformed(
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:up\nSELECT 1;\n-- retort:down\nSELECT 2;\n-- retort:backfill table=t key=id\nUPDATE t SET x = 1;\n",
+        );
+        assert_eq!(line, 6);
+        assert!(problem.contains("{batch}"), "{problem}");
     }
 
     #[test]

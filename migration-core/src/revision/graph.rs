@@ -212,7 +212,7 @@ impl RevisionGraph {
     }
 
     /// Reads a target: `head`, `heads`, `base`, `+N`, `-N`, a full id or a
-    /// unique prefix.
+    /// unique prefix, or one of those revisions followed by `+N` or `-N`.
     pub(crate) fn parse_target(&self, target: &str) -> Result<Target, RevisionError> {
         let trimmed = target.trim();
         match trimmed {
@@ -233,7 +233,79 @@ impl RevisionGraph {
                 })?;
             return Ok(Target::Relative(if sign == '+' { count } else { -count }));
         }
+        if let Some((sign_at, _)) = trimmed
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| *c == '+' || *c == '-')
+        {
+            return self.relative_to_revision(target, &trimmed[..sign_at], &trimmed[sign_at..]);
+        }
         self.resolve_revision(trimmed).map(Target::Revision)
+    }
+
+    /// A target relative to a revision, as Alembic has them: `ae10-1` is
+    /// ae10's parent, `ae10+2` the revision two after it (`head-1` counts
+    /// from the single head). The walk must not branch: a merge has no one
+    /// parent, a branch point no one child. One step back from a root is
+    /// base.
+    fn relative_to_revision(
+        &self,
+        target: &str,
+        base: &str,
+        offset: &str,
+    ) -> Result<Target, RevisionError> {
+        let count: usize = offset[1..]
+            .parse()
+            .ok()
+            .filter(|count| *count > 0)
+            .ok_or_else(|| RevisionError::InvalidTarget {
+                target: target.to_owned(),
+                operation: "move from a revision",
+                expected: "REV+N or REV-N with N a positive whole number (e.g. ae10-1)",
+            })?;
+        let mut at = match base {
+            "head" => self
+                .single_head()?
+                .ok_or_else(|| RevisionError::UnknownTarget {
+                    target: target.to_owned(),
+                })?,
+            _ => self.resolve_revision(base)?,
+        };
+        let forward = offset.starts_with('+');
+        for taken in 0..count {
+            let next = if forward {
+                &self.children[at]
+            } else {
+                &self.parents[at]
+            };
+            at = match next.as_slice() {
+                [only] => *only,
+                [] if !forward && taken + 1 == count => return Ok(Target::Base),
+                [] => {
+                    return Err(RevisionError::RelativeOutOfRange {
+                        target: target.to_owned(),
+                        operation: if forward {
+                            "go forward to"
+                        } else {
+                            "go back to"
+                        },
+                        available: taken + usize::from(!forward),
+                    })
+                }
+                several => {
+                    return Err(RevisionError::BranchedTarget {
+                        target: target.to_owned(),
+                        revision: self.revisions[at].id.clone(),
+                        relation: if forward { "children" } else { "parents" },
+                        candidates: several
+                            .iter()
+                            .map(|&at| self.revisions[at].id.clone())
+                            .collect(),
+                    })
+                }
+            };
+        }
+        Ok(Target::Revision(at))
     }
 
     /// The position of a full id or unique id prefix.
@@ -584,6 +656,71 @@ mod tests {
             graph.parse_target("-0"),
             Err(RevisionError::InvalidTarget { .. })
         ));
+    }
+
+    #[test]
+    fn targets_relative_to_a_revision() {
+        let graph = branched(true);
+        let position = |id: &str| Target::Revision(graph.position(id).unwrap());
+        assert_eq!(graph.parse_target("bbb-1").unwrap(), position(A));
+        assert_eq!(graph.parse_target("bbb+1").unwrap(), position(M));
+        assert_eq!(graph.parse_target("ccc+1").unwrap(), position(M));
+        assert_eq!(graph.parse_target("bbb-2").unwrap(), Target::Base);
+        assert_eq!(graph.parse_target("head-0").ok(), None);
+        match graph.parse_target("aaa+1") {
+            Err(RevisionError::BranchedTarget {
+                revision,
+                candidates,
+                ..
+            }) => {
+                assert_eq!(
+                    (revision.as_str(), candidates),
+                    (A, vec![B.to_owned(), C.to_owned()])
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        let merge = graph.parse_target("abcdef-1").unwrap_err().to_string();
+        assert!(
+            merge.contains("has parents") && merge.contains(B),
+            "{merge}"
+        );
+        assert!(matches!(
+            graph.parse_target("bbb-3"),
+            Err(RevisionError::RelativeOutOfRange { available: 2, .. })
+        ));
+        assert!(matches!(
+            graph.parse_target("abcdef+1"),
+            Err(RevisionError::RelativeOutOfRange { available: 0, .. })
+        ));
+        assert!(matches!(
+            graph.parse_target("bbb-x"),
+            Err(RevisionError::InvalidTarget { .. })
+        ));
+        assert!(matches!(
+            graph.parse_target("fff-1"),
+            Err(RevisionError::UnknownTarget { .. })
+        ));
+        let linear = RevisionGraph::new(vec![revision(A, &[], 1), revision(B, &[A], 2)]).unwrap();
+        assert_eq!(
+            linear.parse_target("head-1").unwrap(),
+            Target::Revision(linear.position(A).unwrap())
+        );
+        // Plans follow: upgrade to the revision before B is A alone, and
+        // downgrade to it reverts B.
+        let none = vec![false; 2];
+        assert_eq!(
+            ids(&linear, &linear.upgrade_plan(&none, "bbb-1").unwrap()),
+            [A]
+        );
+        let both = vec![true; 2];
+        assert_eq!(
+            ids(&linear, &linear.downgrade_plan(&both, "bbb-1").unwrap()),
+            [B]
+        );
+        assert!(linear.downgrade_plan(&both, "aaa-1").unwrap().len() == 2);
+        assert!(graph.parse_target("").is_err());
+        assert!(graph.parse_target("é-1").is_err());
     }
 
     #[test]

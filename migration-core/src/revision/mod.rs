@@ -17,6 +17,7 @@ mod error;
 mod file;
 mod graph;
 mod new;
+mod script;
 mod split;
 
 use std::path::Path;
@@ -28,6 +29,10 @@ pub use file::{checksum, is_revision_id, parse_revision, Revision, REVISION_ID_L
 pub use graph::RevisionGraph;
 pub(crate) use graph::Target;
 pub use new::{BackendSql, NewRevision};
+pub use script::{
+    actions, has_backfill, script_statements, step_name, step_names, Action, Backfill,
+    BATCH_PLACEHOLDER,
+};
 pub use split::split_statements;
 
 /// The migrations of an application: every revision file, parsed and checked.

@@ -184,10 +184,15 @@ impl NewRevision {
 }
 
 /// Each statement followed by `;` on its own line block.
+/// Writes statements, each ended by `;`, and comment lines (such as
+/// `-- retort:run NAME`) as they are.
 fn push_statements(text: &mut String, statements: &[String]) {
     for statement in statements {
         text.push_str(statement.trim_end());
-        text.push_str(";\n");
+        let only_comments = statement
+            .lines()
+            .all(|line| line.trim_start().starts_with("--"));
+        text.push_str(if only_comments { "\n" } else { ";\n" });
     }
 }
 

@@ -168,6 +168,40 @@ pub enum MigrateErrorKind {
         source: diesel::result::Error,
     },
 
+    /// A revision to run has a `-- retort:run NAME` line for a step that
+    /// was not registered with [`Migrator::step`](super::Migrator::step).
+    /// Nothing ran.
+    #[error("revision {revision} ({file}) runs the Rust step `{step}` (`-- retort:run {step}`), which is not registered{}: register it with `Migrator::new(&migrations).step(\"{step}\", |conn| ...)` before upgrading (`migrate_to_head` registers none); nothing was run", if .registered.is_empty() { String::new() } else { format!(" (the registered steps are {})", .registered.join(", ")) })]
+    UnregisteredStep {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        file: String,
+        /// The step's name.
+        step: String,
+        /// The steps that are registered.
+        registered: Vec<String>,
+    },
+
+    /// A statement, step or batch of a revision with a backfill failed.
+    /// What ran before it is committed, and the progress is kept: the next
+    /// run goes on from the action that failed.
+    #[error("revision {revision} ({file}) failed at statement {index}: {source}; the revision has a batched backfill, so it runs in short transactions: what ran before this statement is committed and its progress is kept in {table}; fix the cause and run again to go on from here (the revision is recorded as applied only after its last batch); the statement: {statement}")]
+    DataMigrationFailed {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        file: String,
+        /// Which statement (or step, or backfill) failed, counting from 1.
+        index: usize,
+        /// The statement, or the step's line.
+        statement: String,
+        /// The progress table.
+        table: &'static str,
+        /// The database's error (or the step's).
+        source: diesel::result::Error,
+    },
+
     /// Another process held the migration lock for longer than the timeout.
     #[error("timed out after {seconds} s waiting for the migration lock {lock} held by another migrating process; raise `Migrator::lock_timeout` if its migrations are long")]
     LockTimeout {

@@ -54,18 +54,23 @@
 //!   whose file vanished is an error, unless [`Migrator::allow_edited_revisions`]
 //!   or [`Migrator::allow_missing_revisions`] says otherwise.
 
+mod backfill;
 mod diesel_history;
 mod error;
 mod offline;
 mod report;
 mod retry;
+mod steps;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+pub use backfill::BackfillProgress;
 pub use error::{MigrateError, MigrateErrorKind, Result};
 pub use report::{Direction, Report, ReportStep, StampReport, UnfinishedRevision};
 use retry::{locked_object, RetryPolicy};
+use steps::Steps;
+pub use steps::{StepFailed, StepResult};
 
 use crate::backend::{
     FailureRow, LockLimits, NewVersion, VersionRow, STATUS_APPLIED, STATUS_FAILED,
@@ -78,7 +83,9 @@ use crate::backend::{
 const BATCH: usize = 100;
 
 use crate::backend::{BackendKind, DatabaseConnection};
-use crate::revision::{split_statements, Migrations, Revision, RevisionGraph};
+use crate::revision::{
+    has_backfill, script_statements, step_names, Migrations, Revision, RevisionGraph,
+};
 
 /// Applies every pending revision up to the single head: the call for
 /// application start-up. Does one query when there is nothing to do.
@@ -113,7 +120,10 @@ pub fn migrate_to_head<C: DatabaseConnection>(
 ///
 /// Targets are `head` (the single head), `heads` (every branch), `base`
 /// (before the first revision), `+N` / `-N` (revisions from where the
-/// database is), or a revision id or unique prefix of one.
+/// database is), a revision id or unique prefix of one, or a revision
+/// followed by `+N` / `-N` (Alembic's relative identifiers: `ae10-1` is the
+/// revision before `ae10`, `ae10+2` the second after it, `head-1` the one
+/// before the head).
 #[derive(Clone, Debug)]
 pub struct Migrator<'m> {
     migrations: &'m Migrations,
@@ -122,6 +132,8 @@ pub struct Migrator<'m> {
     lock_timeout: Duration,
     limits: LockLimits,
     retry: RetryPolicy,
+    steps: Steps<'m>,
+    progress_listener: backfill::ProgressListener<'m>,
 }
 
 /// Where a database is: which revisions are applied, and any row an earlier
@@ -159,7 +171,64 @@ impl<'m> Migrator<'m> {
                 attempts: 5,
                 first_backoff: Duration::from_secs(1),
             },
+            steps: Steps::default(),
+            progress_listener: backfill::ProgressListener::default(),
         }
+    }
+
+    /// Calls `listener` with the progress of each batched backfill
+    /// (`-- retort:backfill`) as it runs: about every 2 seconds and when
+    /// it is done. The same figures go to `tracing` at `info` level
+    /// whether or not a listener is set; a command line uses this to draw
+    /// a progress bar.
+    pub fn on_backfill_progress(
+        mut self,
+        listener: impl Fn(&BackfillProgress) + Send + Sync + 'm,
+    ) -> Migrator<'m> {
+        self.progress_listener = backfill::ProgressListener(Some(std::sync::Arc::new(listener)));
+        self
+    }
+
+    /// Registers the Rust function that `-- retort:run NAME` lines of
+    /// up or down sections run, at that point: after the SQL before the
+    /// line, before the SQL after it, on the migration's connection and,
+    /// where the revision runs in a transaction (PostgreSQL and SQLite
+    /// unless `-- retort:transaction off`), inside it.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "sqlite")] {
+    /// use diesel::connection::SimpleConnection;
+    /// use diesel::{Connection, SqliteConnection};
+    ///
+    /// let migrations = retort_core::Migrations::from_dir("migrations")?;
+    /// let mut conn = SqliteConnection::establish("app.db")?;
+    /// retort_core::Migrator::new(&migrations)
+    ///     .step("fill_emails", |conn: &mut SqliteConnection| -> retort_core::runner::StepResult {
+    ///         conn.batch_execute("UPDATE users SET email = username || '@example.com'")?;
+    ///         Ok(())
+    ///     })
+    ///     .upgrade(&mut conn, "head")?;
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// A run refuses, before anything runs, a revision that names a step
+    /// nobody registered. A step that returns an error fails its revision
+    /// as a failing statement does: rolled back with it where it runs in a
+    /// transaction, recorded as failed with the step's line and error
+    /// otherwise (MySQL). The step must not commit or roll back the
+    /// transaction it runs in.
+    ///
+    /// The revision's checksum covers the `-- retort:run` line, not the
+    /// function: keeping what a step does stable once its revision has run
+    /// anywhere is the application's part, as it is for the SQL it calls.
+    pub fn step<C, F>(mut self, name: &str, step: F) -> Migrator<'m>
+    where
+        C: DatabaseConnection,
+        F: Fn(&mut C) -> StepResult + Send + Sync + 'm,
+    {
+        self.steps.register(name, step);
+        self
     }
 
     /// How long each statement of a revision may wait for a lock on what it
@@ -540,6 +609,21 @@ impl<'m> Migrator<'m> {
             Direction::Downgrade => graph.downgrade_plan(applied, target)?,
         };
         graph.check_runs_on(&plan, backend, direction == Direction::Downgrade)?;
+        for &at in &plan {
+            let revision = graph.at(at);
+            if let Some(step) = step_names(section(revision, direction, backend))
+                .into_iter()
+                .find(|name| !self.steps.contains(name))
+            {
+                return Err(MigrateErrorKind::UnregisteredStep {
+                    revision: revision.id.clone(),
+                    file: revision.file_name.clone(),
+                    step: step.to_owned(),
+                    registered: self.steps.names(),
+                }
+                .into());
+            }
+        }
         Ok(plan)
     }
 
@@ -612,8 +696,11 @@ impl<'m> Migrator<'m> {
     ) -> Result<()> {
         let mut state = self.check_rows(graph, conn.read_versions()?, C::BACKEND)?;
         let mut plan = self.plan(graph, &state.applied, target, direction, C::BACKEND)?;
-        let needs_run_lock =
-            state.unfinished.is_some() || plan.iter().any(|&at| !graph.at(at).transactional);
+        let has_backfill = |at: usize| has_backfill(section(graph.at(at), direction, C::BACKEND));
+        let needs_run_lock = state.unfinished.is_some()
+            || plan
+                .iter()
+                .any(|&at| !graph.at(at).transactional || has_backfill(at));
         if needs_run_lock && !*run_locked {
             // Outside-a-transaction work needs the lock that spans the run;
             // an unfinished row may belong to a process still running it.
@@ -627,16 +714,25 @@ impl<'m> Migrator<'m> {
             return Err(unfinished(row, failure).into());
         }
         let transactional_ddl = C::BACKEND.backend().transactional_ddl();
-        let in_transaction = |at: usize| transactional_ddl && graph.at(at).transactional;
+        let in_transaction =
+            |at: usize| transactional_ddl && graph.at(at).transactional && !has_backfill(at);
         // (position in the plan, failed attempts) of the revision that last
         // could not get its lock.
         let mut lock_failures: (usize, u32) = (usize::MAX, 0);
         let mut next = 0;
         while next < plan.len() {
+            if has_backfill(plan[next]) {
+                let revision = graph.at(plan[next]);
+                if let Some(duration) = self.run_with_progress(conn, revision, direction)? {
+                    report.push(step(revision, direction, duration));
+                }
+                next += 1;
+                continue;
+            }
             if !in_transaction(plan[next]) {
                 let revision = graph.at(plan[next]);
                 let statements =
-                    split_statements(section(revision, direction, C::BACKEND), C::BACKEND);
+                    script_statements(section(revision, direction, C::BACKEND), C::BACKEND);
                 if let Some(duration) =
                     self.run_outside_transaction(conn, revision, &statements, direction)?
                 {
@@ -661,14 +757,14 @@ impl<'m> Migrator<'m> {
             };
             let start = next;
             next += batch.len();
-            match run_batch(conn, &batch, direction, &self.limits) {
+            match run_batch(conn, &batch, direction, &self.limits, &self.steps) {
                 Ok(steps) => steps.into_iter().for_each(|done| report.push(done)),
                 Err(BatchError::Statement { at, failure }) => {
                     // The batch was rolled back with the failing revision:
                     // apply the revisions before it again, so the run ends
                     // where it would have with one transaction each.
                     if at > 0 {
-                        run_batch(conn, &batch[..at], direction, &self.limits)
+                        run_batch(conn, &batch[..at], direction, &self.limits, &self.steps)
                             .map_err(BatchError::into_error)?
                             .into_iter()
                             .for_each(|done| report.push(done));
@@ -844,7 +940,7 @@ impl<'m> Migrator<'m> {
             {
                 return Err((failure(source, false), attempts));
             }
-            match conn.batch_execute(statement) {
+            match self.steps.execute(conn, statement) {
                 Ok(()) => index += 1,
                 Err(source) => {
                     let lock_not_available = conn.lock_not_available(&source);
@@ -881,7 +977,7 @@ fn needs_foreign_keys_off(
     direction: Direction,
     backend: crate::BackendKind,
 ) -> bool {
-    let statements = split_statements(section(revision, direction, backend), backend);
+    let statements = script_statements(section(revision, direction, backend), backend);
     !crate::render::sqlite_pragmas(&statements).0.is_empty()
 }
 
@@ -964,10 +1060,11 @@ fn run_batch<'r, C: DatabaseConnection>(
     batch: &[&'r Revision],
     direction: Direction,
     limits: &LockLimits,
+    steps: &Steps<'_>,
 ) -> std::result::Result<Vec<ReportStep>, BatchError<'r>> {
     let scripts: Vec<Vec<String>> = batch
         .iter()
-        .map(|revision| split_statements(section(revision, direction, C::BACKEND), C::BACKEND))
+        .map(|revision| script_statements(section(revision, direction, C::BACKEND), C::BACKEND))
         .collect();
     // Such a revision runs in a batch of its own (see `run_locked`).
     let (before, _, after) = match scripts.as_slice() {
@@ -977,7 +1074,7 @@ fn run_batch<'r, C: DatabaseConnection>(
     for statement in before {
         conn.batch_execute(statement)?;
     }
-    let outcome = run_batch_in_transaction(conn, batch, &scripts, direction, limits);
+    let outcome = run_batch_in_transaction(conn, batch, &scripts, direction, limits, steps);
     for statement in after {
         let restored = conn.batch_execute(statement);
         if outcome.is_ok() {
@@ -995,6 +1092,7 @@ fn run_batch_in_transaction<'r, C: DatabaseConnection>(
     scripts: &[Vec<String>],
     direction: Direction,
     limits: &LockLimits,
+    rust_steps: &Steps<'_>,
 ) -> std::result::Result<Vec<ReportStep>, BatchError<'r>> {
     conn.begin_locked()?;
     let outcome = (|| -> std::result::Result<Vec<ReportStep>, BatchError<'r>> {
@@ -1018,7 +1116,8 @@ fn run_batch_in_transaction<'r, C: DatabaseConnection>(
             let (leading, body, _) = crate::render::sqlite_pragmas(&scripts[at]);
             for (index, statement) in body.iter().enumerate() {
                 let index = index + leading.len();
-                conn.batch_execute(statement)
+                rust_steps
+                    .execute(conn, statement)
                     .map_err(|source| BatchError::Statement {
                         at,
                         failure: StatementFailure {

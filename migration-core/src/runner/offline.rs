@@ -27,7 +27,18 @@
 use std::fmt::Write as _;
 
 use crate::backend::{Backend, STATUS_APPLIED, STATUS_REVERTING, STATUS_RUNNING, VERSION_TABLE};
-use crate::revision::{split_statements, Revision, RevisionError, RevisionGraph, Target};
+use crate::revision::{
+    script_statements, step_name, step_names, Revision, RevisionError, RevisionGraph, Target,
+    BATCH_PLACEHOLDER,
+};
+
+/// How a script marks a Rust step it cannot run, so that a reader (and a
+/// program printing the script) can find it.
+pub(crate) const STEP_NOT_RUN: &str = "-- NOT RUN BY THIS SCRIPT:";
+
+/// How the runner's statement lists carry a backfill (see
+/// [`script_statements`]).
+const BACKFILL_PREFIX: &str = "-- retort:backfill\n";
 
 /// The script taking a database from `from` to `to`, in either direction.
 pub(crate) fn script(
@@ -55,6 +66,35 @@ pub(crate) fn script(
         out: String::new(),
     };
     script.header(from, to);
+    let kind = backend.kind();
+    let steps: Vec<String> = plan
+        .iter()
+        .flat_map(|&at| {
+            let revision = graph.at(at);
+            let sql = if downgrade {
+                revision.down_sql_for(kind)
+            } else {
+                revision.up_sql_for(kind)
+            };
+            step_names(sql.unwrap_or_default())
+                .into_iter()
+                .map(|name| format!("`{name}` ({})", revision.id))
+        })
+        .collect();
+    if !steps.is_empty() {
+        tracing::warn!(
+            "The script cannot run the Rust steps {}: the application must run each where the script says",
+            steps.join(", ")
+        );
+        script.line(&format!(
+            "-- WARNING: this script cannot run the Rust steps {}, which the application",
+            steps.join(", ")
+        ));
+        script.line("-- registers with Migrator::step. Each is marked where it runs: apply the");
+        script.line("-- script up to there, run the step, then apply the rest; or run the");
+        script.line("-- migrator itself (upgrade without --sql).");
+        script.line("");
+    }
     for at in plan {
         script.revision(graph.at(at), downgrade);
         applied[at] = !downgrade;
@@ -77,6 +117,23 @@ impl Script<'_> {
     /// Appends one statement with its terminator, on a line of its own
     /// when the statement ends in a comment that would swallow it.
     fn statement(&mut self, statement: &str) {
+        if let Some(name) = step_name(statement) {
+            self.line(statement);
+            self.line(&format!(
+                "{STEP_NOT_RUN} the Rust step `{name}` runs here; the application must run it (Migrator::step) between the statements before and after this line"
+            ));
+            return;
+        }
+        if let Some(update) = statement.strip_prefix(BACKFILL_PREFIX) {
+            self.line(
+                "-- retort:backfill: offline, this runs as ONE statement over the whole table,",
+            );
+            self.line(
+                "-- holding its row locks to the end; the migrator runs it in short batches.",
+            );
+            self.statement(&update.replacen(BATCH_PLACEHOLDER, "1 = 1", 1));
+            return;
+        }
         let ends_in_comment = statement
             .lines()
             .last()
@@ -127,7 +184,7 @@ impl Script<'_> {
             )
         };
         self.line(&heading);
-        let statements = split_statements(sql, self.backend.kind());
+        let statements = script_statements(sql, self.backend.kind());
         if self.backend.transactional_ddl() && revision.transactional {
             self.in_transaction(revision, &statements, downgrade);
         } else {

@@ -59,6 +59,22 @@ impl Report {
     }
 }
 
+/// Joins the reports of several runs, in order.
+impl Extend<ReportStep> for Report {
+    fn extend<I: IntoIterator<Item = ReportStep>>(&mut self, steps: I) {
+        self.steps.extend(steps);
+    }
+}
+
+impl IntoIterator for Report {
+    type Item = ReportStep;
+    type IntoIter = std::vec::IntoIter<ReportStep>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.steps.into_iter()
+    }
+}
+
 /// What [`Migrator::stamp`](super::Migrator::stamp) changed besides where
 /// the database is recorded to be.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

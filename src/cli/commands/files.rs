@@ -40,7 +40,26 @@ pub(super) fn revision(context: &Context, args: &RevisionArgs) -> Result<(), Cli
     }
     let migrations = context.migrations()?;
     let heads = heads(&migrations)?;
-    write(context, NewRevision::new(heads, args.message.as_str()))
+    let Some(step) = &args.step else {
+        return write(context, NewRevision::new(heads, args.message.as_str()));
+    };
+    let skeleton = NewRevision::new(heads, args.message.as_str())
+        .up([
+            "-- SQL here runs before the step (such as adding the column it fills)".to_owned(),
+            format!("-- retort:run {step}"),
+            "-- SQL here runs after it".to_owned(),
+        ])
+        .down([
+            "-- Reverting runs this section: undo the schema change here, and add a\n\
+             -- `-- retort:run NAME` line for a step that undoes the data, if any"
+                .to_owned(),
+        ]);
+    write(context, skeleton)?;
+    context.out.info(&format!(
+        "Register the step in the application before upgrading: \
+         Migrator::new(&MIGRATIONS).step(\"{step}\", |conn| {{ ... }}).upgrade(&mut conn, \"head\")"
+    ));
+    Ok(())
 }
 
 /// `revision --autogenerate`: the changes from the database to the models.

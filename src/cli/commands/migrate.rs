@@ -63,6 +63,16 @@ fn offline_sql(
     let (from, to) = target.split_once(':').unwrap_or((default_from, target));
     let script = context.migrator(&migrations).sql(backend, from, to)?;
     context.out.data(script.trim_end());
+    let steps = script
+        .lines()
+        .filter(|line| line.starts_with("-- NOT RUN BY THIS SCRIPT:"))
+        .count();
+    if steps > 0 {
+        context.out.warn(&format!(
+            "the script cannot run {}: each is marked `-- NOT RUN BY THIS SCRIPT` where the application must run it",
+            count_label(steps, "Rust step")
+        ));
+    }
     Ok(())
 }
 
@@ -84,7 +94,10 @@ fn run_on<C: DatabaseConnection>(
     direction: Direction,
     target: &str,
 ) -> Result<(), CliError> {
-    let migrator = context.migrator(migrations);
+    let mut migrator = context.migrator(migrations);
+    if !context.out.quiet() && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        migrator = migrator.on_backfill_progress(draw_backfill_progress);
+    }
     let started = Instant::now();
     let result = match direction {
         Direction::Upgrade => migrator.upgrade(conn, target),
@@ -162,4 +175,40 @@ pub(super) fn position(context: &Context, migrator: &Migrator<'_>, current: &[St
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A backfill's progress as one line on the terminal, redrawn in place:
+/// `[#######.............] 35% users: 70000 rows in 70 batches, about 12 s left`.
+fn draw_backfill_progress(progress: &crate::BackfillProgress) {
+    use std::io::Write as _;
+    const WIDTH: usize = 20;
+    let share = match (progress.next_key, progress.remaining) {
+        (None, _) => 1.0,
+        (Some(_), Some(left)) => {
+            let elapsed = progress.elapsed.as_secs_f64();
+            elapsed / (elapsed + left.as_secs_f64()).max(f64::MIN_POSITIVE)
+        }
+        (Some(_), None) => 0.0,
+    };
+    let filled = ((share * WIDTH as f64).round() as usize).min(WIDTH);
+    let left = match (progress.next_key, progress.remaining) {
+        (None, _) => "done".to_owned(),
+        (Some(_), Some(left)) => format!("about {} s left", left.as_secs()),
+        (Some(_), None) => "estimating".to_owned(),
+    };
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(
+        stderr,
+        "\r[{}{}] {:>3.0}% {}: {} rows in {} batches, {left}\x1b[K",
+        "#".repeat(filled),
+        ".".repeat(WIDTH - filled),
+        share * 100.0,
+        progress.table,
+        progress.rows,
+        progress.batches,
+    );
+    if progress.next_key.is_none() {
+        let _ = writeln!(stderr);
+    }
+    let _ = stderr.flush();
 }

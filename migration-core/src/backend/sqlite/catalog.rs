@@ -198,9 +198,10 @@ fn selected(
     pragma_arguments: usize,
     tables: &[String],
 ) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
-    let mut condition = String::from(
+    let mut condition = format!(
         "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
-         AND m.sql NOT LIKE 'CREATE VIRTUAL%' AND m.name NOT IN (?, ?)",
+         AND m.sql NOT LIKE 'CREATE VIRTUAL%' AND m.name NOT IN ({})",
+        vec!["?"; BOOKKEEPING_TABLES.len()].join(", ")
     );
     if !tables.is_empty() {
         condition.push_str(&format!(

@@ -1,4 +1,5 @@
-//! The order tables are created in: referenced tables first.
+//! The order tables are created and dropped in: a topological sort over
+//! their foreign keys, referenced tables first.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,8 +9,8 @@ use crate::schema::{ForeignKey, Table};
 /// Tables in creation order, and the foreign keys that cannot be declared
 /// with their table (they point at a table created later, in a cycle, or at
 /// a kept table whose keys change in the same diff): those are added after
-/// every table exists. Dropping runs the plan backwards.
-pub(super) struct Plan {
+/// every table exists. Dropping runs this order backwards.
+pub(super) struct TableOrder {
     /// The tables, each without its deferred foreign keys.
     pub tables: Vec<Table>,
     /// Foreign keys added separately, by table.
@@ -26,7 +27,7 @@ fn target(foreign_key: &ForeignKey) -> TableName {
 /// Kahn's topological sort over the references between `tables`, taking
 /// tables in the given order when several are ready; in a cycle, the first
 /// remaining table goes first and its forward foreign keys are deferred.
-pub(super) fn plan(tables: &[&Table], unstable: &BTreeSet<TableName>) -> Plan {
+pub(super) fn table_order(tables: &[&Table], unstable: &BTreeSet<TableName>) -> TableOrder {
     let position: BTreeMap<TableName, usize> = tables
         .iter()
         .enumerate()
@@ -51,7 +52,7 @@ pub(super) fn plan(tables: &[&Table], unstable: &BTreeSet<TableName>) -> Plan {
         .collect();
     let mut remaining: BTreeSet<usize> = (0..tables.len()).collect();
     let mut created = vec![false; tables.len()];
-    let mut plan = Plan {
+    let mut order = TableOrder {
         tables: Vec::with_capacity(tables.len()),
         deferred: Vec::new(),
     };
@@ -72,11 +73,11 @@ pub(super) fn plan(tables: &[&Table], unstable: &BTreeSet<TableName>) -> Plan {
             if inline {
                 declared.foreign_keys.push(foreign_key.clone());
             } else {
-                plan.deferred.push((own.clone(), foreign_key.clone()));
+                order.deferred.push((own.clone(), foreign_key.clone()));
             }
         }
         created[next] = true;
-        plan.tables.push(declared);
+        order.tables.push(declared);
         for &dependent in &dependents[next] {
             if !created[dependent] {
                 waiting_for[dependent] -= 1;
@@ -86,5 +87,5 @@ pub(super) fn plan(tables: &[&Table], unstable: &BTreeSet<TableName>) -> Plan {
             }
         }
     }
-    plan
+    order
 }

@@ -1,0 +1,163 @@
+//! Tables: which tables of the two schemas are the same table (by name or
+//! by a `renamed_from` hint), and the ops that drop, rename, create and
+//! comment them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::table_order::TableOrder;
+use super::{columns, DiffWarning, Op, TableName, WarningKind};
+use crate::schema::{Column, PrimaryKey, Schema, Table};
+
+/// A table present on both sides, with its columns matched.
+pub(super) struct KeptTable<'a> {
+    pub from: &'a Table,
+    pub to: &'a Table,
+    /// Matched columns, in the order of `to`.
+    pub columns: Vec<(&'a Column, &'a Column)>,
+}
+
+impl KeptTable<'_> {
+    /// Whether the primary key is another one: other columns (a renamed
+    /// column is still the same column) or another name. A key that only
+    /// follows a column's rename stays, which MySQL needs when that column
+    /// is `AUTO_INCREMENT` (it must be in a key at all times).
+    pub fn primary_key_changes(&self) -> bool {
+        let renamed = self.from.primary_key.as_ref().map(|key| PrimaryKey {
+            name: key.name.clone(),
+            columns: key
+                .columns
+                .iter()
+                .map(|column| {
+                    self.columns
+                        .iter()
+                        .find(|(old, _)| old.name == *column)
+                        .map_or_else(|| column.clone(), |(_, new)| new.name.clone())
+                })
+                .collect(),
+        });
+        renamed != self.to.primary_key
+    }
+}
+
+/// The tables of both sides, sorted into kept, created and dropped.
+pub(super) struct MatchedTables<'a> {
+    pub kept: Vec<KeptTable<'a>>,
+    pub created: Vec<&'a Table>,
+    pub dropped: Vec<&'a Table>,
+}
+
+pub(super) fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> MatchedTables<'a> {
+    let by_name = |schema: &'a Schema| -> BTreeMap<(Option<&'a str>, &'a str), &'a Table> {
+        schema
+            .tables
+            .iter()
+            .map(|table| (table.qualified_name(), table))
+            .collect()
+    };
+    let from_tables = by_name(from);
+    let to_tables = by_name(to);
+    let mut kept = Vec::new();
+    let mut created = Vec::new();
+    let mut taken = BTreeSet::new();
+    for (&(schema, name), &table) in &to_tables {
+        let same = from_tables.get(&(schema, name));
+        let renamed = || {
+            let old = table.renamed_from.as_deref()?;
+            if to_tables.contains_key(&(schema, old)) {
+                return None;
+            }
+            from_tables.get(&(schema, old))
+        };
+        match same.or_else(renamed) {
+            Some(&old) if taken.insert(old.qualified_name()) => kept.push(KeptTable {
+                from: old,
+                to: table,
+                columns: columns::match_columns(old, table),
+            }),
+            _ => created.push(table),
+        }
+    }
+    let dropped: Vec<&Table> = from_tables
+        .iter()
+        .filter(|(name, _)| !taken.contains(*name))
+        .map(|(_, table)| *table)
+        .collect();
+    MatchedTables {
+        kept,
+        created,
+        dropped,
+    }
+}
+
+/// Drops the tables that go away, referencing tables first.
+pub(super) fn drop(ops: &mut Vec<Op>, order: &TableOrder) {
+    for table in order.tables.iter().rev() {
+        ops.push(Op::DropTable {
+            table: table.clone(),
+        });
+    }
+}
+
+/// Renames the kept tables whose name changes.
+pub(super) fn rename(ops: &mut Vec<Op>, tables: &MatchedTables<'_>) {
+    for pair in &tables.kept {
+        if pair.from.name != pair.to.name {
+            ops.push(Op::RenameTable {
+                schema: pair.to.schema.clone(),
+                from: pair.from.name.clone(),
+                to: pair.to.name.clone(),
+            });
+        }
+    }
+}
+
+/// Creates the new tables, referenced tables first; a `renamed_from` hint
+/// that matched nothing is reported.
+pub(super) fn create(
+    ops: &mut Vec<Op>,
+    warnings: &mut Vec<DiffWarning>,
+    from: &Schema,
+    order: &TableOrder,
+) {
+    for table in &order.tables {
+        // (Into an empty database, an old hint is no news.)
+        let hint = table
+            .renamed_from
+            .as_ref()
+            .filter(|_| !from.tables.is_empty());
+        if let Some(old) = hint {
+            warnings.push(DiffWarning {
+                kind: WarningKind::UnmatchedHint,
+                op: Some(ops.len()),
+                message: format!(
+                    "table {} is marked `renamed_from = \"{old}\"`, but there is no table {old}: it is created empty",
+                    TableName::of(table)
+                ),
+            });
+        }
+        ops.push(Op::CreateTable {
+            table: without_hints(table),
+        });
+    }
+}
+
+/// Sets the comments of kept tables whose comment changes.
+pub(super) fn set_comments(ops: &mut Vec<Op>, tables: &MatchedTables<'_>) {
+    for pair in &tables.kept {
+        if pair.from.comment != pair.to.comment {
+            ops.push(Op::SetTableComment {
+                table: TableName::of(pair.to),
+                old: pair.from.comment.clone(),
+                new: pair.to.comment.clone(),
+            });
+        }
+    }
+}
+
+fn without_hints(table: &Table) -> Table {
+    Table {
+        renamed_from: None,
+        columns: table.columns.iter().map(columns::without_hint).collect(),
+        ..table.clone()
+    }
+}
