@@ -16,6 +16,11 @@
 //! in-memory SQLite connection, one thread): retort's bookkeeping (pre-ping
 //! decision, recycle check, metrics, overflow check) against r2d2's.
 //!
+//! A third group, `statement_echo_off`, measures what the pool's statement
+//! watch costs per statement when echo and the slow-statement log are off
+//! (`SELECT 1` on one in-memory SQLite connection, held): a connection
+//! checked out of retort's pool against a bare diesel connection.
+//!
 //! Criterion measures one contender after the other, so on a shared machine
 //! a change of load between two of them moves their ratio.
 //! `RETORT_BENCH_ROUNDS=N` measures the same rows interleaved instead:
@@ -55,6 +60,8 @@ fn select_group(threads: usize) -> String {
 }
 
 const CHECKOUT_ONLY_GROUP: &str = "pool_checkout_only";
+
+const ECHO_OFF_GROUP: &str = "statement_echo_off";
 
 /// One contender: its benchmark id and one operation.
 type Contender = (&'static str, Box<dyn Fn() + Sync>);
@@ -144,6 +151,33 @@ fn checkout_only_contenders() -> Vec<Contender> {
         (
             "r2d2_no_check",
             Box::new(move || drop(plain.get().expect("checkout"))),
+        ),
+    ]
+}
+
+/// `SELECT 1` on a held in-memory SQLite connection: one checked out of
+/// retort's pool (its watch on, echo off), and a bare one.
+fn echo_off_contenders() -> Vec<Contender> {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    use std::sync::Mutex;
+
+    let pool = PoolConfig::new(":memory:")
+        .pool_size(1)
+        .max_overflow(0)
+        .build::<SqliteConnection>()
+        .expect("retort pool");
+    let pooled = Mutex::new(pool.get().expect("checkout"));
+    let bare = Mutex::new(SqliteConnection::establish(":memory:").expect("a connection"));
+    let run = |conn: &mut SqliteConnection| conn.batch_execute("SELECT 1").expect("SELECT 1");
+    vec![
+        (
+            "retort_pooled_echo_off",
+            Box::new(move || run(&mut pooled.lock().expect("the connection"))),
+        ),
+        (
+            "diesel_bare",
+            Box::new(move || run(&mut bare.lock().expect("the connection"))),
         ),
     ]
 }
@@ -242,6 +276,10 @@ fn checkout_only(c: &mut Criterion) {
     bench_group(c, CHECKOUT_ONLY_GROUP, 1, &checkout_only_contenders());
 }
 
+fn echo_off(c: &mut Criterion) {
+    bench_group(c, ECHO_OFF_GROUP, 1, &echo_off_contenders());
+}
+
 /// How long each contender runs per round: `RETORT_BENCH_PERIOD_MS`
 /// milliseconds, by default 200 (50 with `RETORT_BENCH_QUICK`).
 fn period() -> Duration {
@@ -332,9 +370,12 @@ fn interleaved(rounds: usize) {
     if selected(CHECKOUT_ONLY_GROUP) {
         interleaved_group(CHECKOUT_ONLY_GROUP, 1, rounds, &checkout_only_contenders());
     }
+    if selected(ECHO_OFF_GROUP) {
+        interleaved_group(ECHO_OFF_GROUP, 1, rounds, &echo_off_contenders());
+    }
 }
 
-criterion_group!(benches, checkout_and_select, checkout_only);
+criterion_group!(benches, checkout_and_select, checkout_only, echo_off);
 
 fn main() {
     match support::rounds::from_env(0) {

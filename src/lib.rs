@@ -29,12 +29,19 @@
 //!   build needs no system library and no server.
 //! - `postgres`: PostgreSQL (links libpq).
 //! - `mysql`: MySQL and MariaDB (links libmysqlclient or libmariadb).
+//! - `async`: [`pool::AsyncPool`] for diesel-async connections on tokio,
+//!   and [`migrate_to_head_async`].
+//! - `metrics`: every pool reports through the `metrics` crate (Prometheus
+//!   and other exporters).
 //! - `testing`: the `retort::testing` module, assertions for your own tests that the
 //!   migrations are sound.
 
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "async")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async")))]
+pub use migrate_async::{migrate_to_head_async, AsyncMigrationConnection};
 /// Autogenerate (`retort::autogenerate(&mut conn, &models, "migrations", "message")`) and its module.
 pub use retort_core::autogen::{
     self, autogenerate, autogenerate_with, AutogenerateError, AutogenerateOptions,
@@ -66,6 +73,8 @@ pub use retort_derive::embed_migrations;
 mod any_connection;
 pub mod build;
 pub mod fleet;
+#[cfg(feature = "async")]
+mod migrate_async;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

@@ -81,6 +81,10 @@ pub struct PoolConfig {
     pub(crate) on_connect: Vec<String>,
     pub(crate) listeners: Listeners,
     pub(crate) sqlite: SqliteSettings,
+    pub(crate) name: String,
+    pub(crate) echo: bool,
+    pub(crate) echo_binds: bool,
+    pub(crate) slow_statement: Option<Duration>,
 }
 
 impl PoolConfig {
@@ -101,6 +105,10 @@ impl PoolConfig {
             on_connect: Vec::new(),
             listeners: Listeners::default(),
             sqlite: SqliteSettings::default(),
+            name: "default".to_owned(),
+            echo: false,
+            echo_binds: false,
+            slow_statement: None,
         }
     }
 
@@ -183,6 +191,54 @@ impl PoolConfig {
         self
     }
 
+    /// The pool's name: the `pool` label of its metrics (feature `metrics`),
+    /// default `"default"`. Give each pool of a process its own.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Logs every statement through `tracing` at INFO, target
+    /// `retort::sql` ([`SQL_TARGET`](crate::SQL_TARGET)), with its duration
+    /// and the connection's id, as SQLAlchemy's `echo=True`. Bind values are
+    /// left out unless [`echo_binds`](Self::echo_binds) asks for them. Off
+    /// by default; off, it costs nothing per statement.
+    pub fn echo(mut self, enabled: bool) -> Self {
+        self.echo = enabled;
+        self
+    }
+
+    /// Adds bind values to the statements [`echo`](Self::echo) and
+    /// [`slow_statement`](Self::slow_statement) log. Off by default,
+    /// because parameters carry passwords, tokens and personal data.
+    pub fn echo_binds(mut self, enabled: bool) -> Self {
+        self.echo_binds = enabled;
+        self
+    }
+
+    /// Logs statements that take at least `threshold` at WARN, target
+    /// `retort::sql`, whether [`echo`](Self::echo) is on or not.
+    pub fn slow_statement(mut self, threshold: Duration) -> Self {
+        self.slow_statement = Some(threshold);
+        self
+    }
+
+    /// Refuses a configuration that cannot make a working pool.
+    pub(crate) fn validate(&self) -> Result<(), PoolError> {
+        if self.pool_size == 0 {
+            return Err(PoolError::Config("pool_size must be at least 1".into()));
+        }
+        if self.timeout.is_zero() {
+            return Err(PoolError::Config("timeout must be longer than zero".into()));
+        }
+        if self.idle_timeout.is_some_and(|idle| idle.is_zero()) {
+            return Err(PoolError::Config(
+                "idle_timeout must be longer than zero".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Builds the pool and opens its first connection, so a wrong URL or an
     /// unreachable database is reported here rather than at the first
     /// request. Further connections are opened as they are needed.
@@ -201,6 +257,22 @@ impl PoolConfig {
     /// with the database's reason.
     pub fn build<C: PoolConnection>(self) -> Result<Pool<C>, PoolError> {
         Pool::new(self)
+    }
+
+    /// Builds an [`AsyncPool`](crate::AsyncPool) for diesel-async
+    /// connections, with the same settings and the same checks as
+    /// [`build`](Self::build): the first connection is opened here, so a
+    /// wrong URL or an unreachable database is reported at once.
+    ///
+    /// # Errors
+    ///
+    /// As [`build`](Self::build).
+    #[cfg(feature = "async")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "async")))]
+    pub async fn build_async<C: crate::AsyncPoolConnection>(
+        self,
+    ) -> Result<crate::AsyncPool<C>, PoolError> {
+        crate::AsyncPool::new(self).await
     }
 
     /// The statements run on each new connection of backend `C`: the
@@ -257,6 +329,10 @@ impl fmt::Debug for PoolConfig {
             .field("on_connect_statements", &self.on_connect.len())
             .field("listeners", &self.listeners.len())
             .field("sqlite", &self.sqlite)
+            .field("name", &self.name)
+            .field("echo", &self.echo)
+            .field("echo_binds", &self.echo_binds)
+            .field("slow_statement", &self.slow_statement)
             .finish()
     }
 }

@@ -52,6 +52,9 @@ pub enum CloseReason {
     Broken,
     /// It sat idle longer than `idle_timeout`, or the pool was dropped.
     Evicted,
+    /// The application took it out of the pool
+    /// ([`AsyncPooledConnection::detach`](crate::AsyncPooledConnection::detach)).
+    Detached,
 }
 
 /// A registered listener.

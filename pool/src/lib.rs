@@ -98,18 +98,28 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "async")]
+mod async_pool;
 mod config;
 mod error;
 mod events;
 mod manager;
 mod metrics;
 mod pool;
+mod report;
+mod shared;
+mod tracked;
+mod watch;
 
+#[cfg(feature = "async")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async")))]
+pub use async_pool::{AsyncPool, AsyncPoolConnection, AsyncPooledConnection};
 pub use config::{PoolConfig, PrePing};
 pub use error::PoolError;
 pub use events::{CloseReason, PoolEvent};
 pub use metrics::{LatencyHistogram, PoolMetrics};
 pub use pool::{Pool, PooledConnection, State};
+pub use watch::SQL_TARGET;
 
 /// The connections a pool can hold: diesel's `PgConnection`,
 /// `MysqlConnection` and `SqliteConnection` (each behind its feature), and
@@ -119,14 +129,12 @@ pub trait PoolConnection: diesel::r2d2::R2D2Connection + Send + 'static {}
 
 impl<C: diesel::r2d2::R2D2Connection + Send + 'static> PoolConnection for C {}
 
-/// Whether `C` talks to SQLite.
-pub(crate) fn is_sqlite<C: diesel::Connection>() -> bool
-where
-    C::Backend: 'static,
-{
+/// Whether the diesel backend `B` is SQLite.
+#[cfg_attr(not(feature = "sqlite"), allow(clippy::extra_unused_type_parameters))]
+pub(crate) fn is_sqlite<B: 'static>() -> bool {
     #[cfg(feature = "sqlite")]
     {
-        std::any::TypeId::of::<C::Backend>() == std::any::TypeId::of::<diesel::sqlite::Sqlite>()
+        std::any::TypeId::of::<B>() == std::any::TypeId::of::<diesel::sqlite::Sqlite>()
     }
     #[cfg(not(feature = "sqlite"))]
     {

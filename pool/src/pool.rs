@@ -5,9 +5,11 @@ use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::events::PoolEvent;
-use crate::manager::{Manager, Shared, Tracked};
-use crate::metrics::{bump, PoolMetrics};
+use crate::events::CloseReason;
+use crate::manager::Manager;
+use crate::metrics::PoolMetrics;
+use crate::shared::Shared;
+use crate::tracked::Tracked;
 
 use crate::{PoolConfig, PoolConnection, PoolError};
 
@@ -45,28 +47,8 @@ pub struct State {
 
 impl<C: PoolConnection> Pool<C> {
     pub(crate) fn new(config: PoolConfig) -> Result<Self, PoolError> {
-        if config.pool_size == 0 {
-            return Err(PoolError::Config("pool_size must be at least 1".into()));
-        }
-        if config.timeout.is_zero() {
-            return Err(PoolError::Config("timeout must be longer than zero".into()));
-        }
-        if config.idle_timeout.is_some_and(|idle| idle.is_zero()) {
-            return Err(PoolError::Config(
-                "idle_timeout must be longer than zero".into(),
-            ));
-        }
-        let is_sqlite = crate::is_sqlite::<C>();
-        let setup = config.setup_statements(is_sqlite);
-        let shared = Arc::new(Shared::new(
-            config.pool_size,
-            config.max_overflow,
-            config.timeout,
-            config.pre_ping,
-            config.recycle,
-            retort_redact::redact_url(&config.url),
-            config.listeners,
-        ));
+        let shared = Arc::new(Shared::from_config(&config)?);
+        let setup = config.setup_statements(crate::is_sqlite::<C::Backend>());
         let manager = Manager::new(config.url, setup, Arc::clone(&shared));
         manager.probe(shared.timeout)?;
         let inner = r2d2::Pool::builder()
@@ -105,16 +87,15 @@ impl<C: PoolConnection> Pool<C> {
     /// connection could be opened within `timeout`.
     pub fn get(&self) -> Result<PooledConnection<C>, PoolError> {
         let start = Instant::now();
-        let counters = &self.shared.counters;
         let inner = match self.inner.try_get() {
             Some(inner) => inner,
             None => {
-                bump(&counters.waits);
+                let _waiting = self.shared.waiting();
                 let remaining = self.shared.timeout.saturating_sub(start.elapsed());
                 match self.inner.get_timeout(remaining) {
                     Ok(inner) => inner,
                     Err(_) => {
-                        bump(&counters.timeouts);
+                        self.shared.timed_out();
                         return Err(self.timeout_error());
                     }
                 }
@@ -122,13 +103,7 @@ impl<C: PoolConnection> Pool<C> {
         };
         // r2d2 has just called `Manager::is_valid`, which noted the time.
         let waited = inner.checked_at.saturating_duration_since(start);
-        // Also counts the checkout: `checkouts` is the histogram's count.
-        counters.latency.record(waited);
-        let connection_id = inner.id;
-        self.shared.listeners.emit(|| PoolEvent::Checkout {
-            connection_id,
-            waited,
-        });
+        self.shared.checked_out(inner.id, waited);
         Ok(PooledConnection {
             inner,
             invalidated: false,
@@ -159,25 +134,9 @@ impl<C: PoolConnection> Pool<C> {
         self.shared.max_overflow
     }
 
-    /// The error for a checkout that timed out: a connection failure when
-    /// the pool could have opened another connection but the database
-    /// refused, exhaustion otherwise.
+    /// The error for a checkout that timed out.
     fn timeout_error(&self) -> PoolError {
-        let shared = &self.shared;
-        let max_size = shared.max_size();
-        match shared.last_connect_error() {
-            Some(message) if self.inner.state().connections < max_size => PoolError::Connect {
-                url: shared.redacted_url.clone(),
-                message,
-                timeout: shared.timeout,
-            },
-            _ => PoolError::Exhausted {
-                pool_size: shared.pool_size,
-                max_overflow: shared.max_overflow,
-                max_size,
-                timeout: shared.timeout,
-            },
-        }
+        self.shared.timeout_error(self.inner.state().connections)
     }
 }
 
@@ -233,17 +192,12 @@ impl<C: PoolConnection> DerefMut for PooledConnection<C> {
 impl<C: PoolConnection> Drop for PooledConnection<C> {
     fn drop(&mut self) {
         let tracked: &mut Tracked<C> = &mut self.inner;
-        tracked.idle_since = Instant::now();
         if self.invalidated {
-            tracked.close_as_broken();
-        } else if tracked.shared().claim_overflow() {
-            tracked.close_as_overflow();
+            tracked.close(CloseReason::Broken);
+        } else {
+            tracked.close_if_overflow();
         }
-        let connection_id = tracked.id;
-        tracked
-            .shared()
-            .listeners
-            .emit(|| PoolEvent::Checkin { connection_id });
+        tracked.returned();
         // Dropping `inner` next hands the connection to r2d2, which asks
         // `Manager::has_broken` whether to keep it.
     }

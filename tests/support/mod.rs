@@ -22,6 +22,8 @@
 
 #![allow(dead_code, unused_macros, unused_imports)]
 
+pub mod server;
+
 use std::marker::PhantomData;
 
 use diesel::connection::SimpleConnection;

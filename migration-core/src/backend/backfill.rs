@@ -221,9 +221,25 @@ impl_backfill!(
     "$1, $2, $3, $4, $5, $6",
     "BIGINT"
 );
+#[cfg(all(feature = "postgres", feature = "async"))]
+impl_backfill!(
+    super::AsyncPgConnectionWrapper,
+    "$1",
+    "$2",
+    "$1, $2, $3, $4, $5, $6",
+    "BIGINT"
+);
 #[cfg(feature = "mysql")]
 impl_backfill!(
     diesel::MysqlConnection,
+    "?",
+    "?",
+    "?, ?, ?, ?, ?, ?",
+    "SIGNED"
+);
+#[cfg(all(feature = "mysql", feature = "async"))]
+impl_backfill!(
+    super::AsyncMysqlConnectionWrapper,
     "?",
     "?",
     "?, ?, ?, ?, ?, ?",

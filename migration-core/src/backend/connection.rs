@@ -41,21 +41,59 @@ pub trait DatabaseConnection:
     const BACKEND: BackendKind;
 }
 
+/// diesel-async's PostgreSQL connection behind diesel's blocking
+/// `Connection`, for running retort from async code on a blocking thread.
+#[cfg(all(feature = "async", feature = "postgres"))]
+pub type AsyncPgConnectionWrapper =
+    diesel_async::async_connection_wrapper::AsyncConnectionWrapper<diesel_async::AsyncPgConnection>;
+
+/// diesel-async's MySQL connection behind diesel's blocking `Connection`.
+#[cfg(all(feature = "async", feature = "mysql"))]
+pub type AsyncMysqlConnectionWrapper =
+    diesel_async::async_connection_wrapper::AsyncConnectionWrapper<
+        diesel_async::AsyncMysqlConnection,
+    >;
+
+/// Implements a capability trait for every connection to PostgreSQL: the
+/// body is written once, for diesel's `PgConnection` and, with feature
+/// `async`, diesel-async's wrapped connection.
 #[cfg(feature = "postgres")]
-impl sealed::Sealed for diesel::PgConnection {}
-#[cfg(feature = "postgres")]
-#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
-impl DatabaseConnection for diesel::PgConnection {
-    const BACKEND: BackendKind = BackendKind::Postgres;
+macro_rules! for_postgres_connections {
+    (impl $capability:path => $body:tt) => {
+        impl $capability for diesel::PgConnection $body
+        #[cfg(feature = "async")]
+        impl $capability for $crate::backend::AsyncPgConnectionWrapper $body
+    };
+}
+
+/// `for_postgres_connections` for MySQL.
+#[cfg(feature = "mysql")]
+macro_rules! for_mysql_connections {
+    (impl $capability:path => $body:tt) => {
+        impl $capability for diesel::MysqlConnection $body
+        #[cfg(feature = "async")]
+        impl $capability for $crate::backend::AsyncMysqlConnectionWrapper $body
+    };
 }
 
 #[cfg(feature = "mysql")]
-impl sealed::Sealed for diesel::MysqlConnection {}
+pub(crate) use for_mysql_connections;
+#[cfg(feature = "postgres")]
+pub(crate) use for_postgres_connections;
+
+#[cfg(feature = "postgres")]
+for_postgres_connections! { impl sealed::Sealed => {} }
+#[cfg(feature = "postgres")]
+for_postgres_connections! { impl DatabaseConnection => {
+    const BACKEND: BackendKind = BackendKind::Postgres;
+} }
+
 #[cfg(feature = "mysql")]
-#[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
-impl DatabaseConnection for diesel::MysqlConnection {
+for_mysql_connections! { impl sealed::Sealed => {} }
+#[cfg(feature = "mysql")]
+for_mysql_connections! { impl DatabaseConnection => {
     const BACKEND: BackendKind = BackendKind::Mysql;
-}
+} }
 
 #[cfg(feature = "sqlite")]
 impl sealed::Sealed for diesel::SqliteConnection {}

@@ -35,6 +35,10 @@ use crate::schema::{Schema, SqlType};
 
 pub(crate) use backfill::BackfillRow;
 pub use backfill::{BACKFILL_TABLE, BATCH_PLACEHOLDER};
+#[cfg(all(feature = "async", feature = "mysql"))]
+pub use connection::AsyncMysqlConnectionWrapper;
+#[cfg(all(feature = "async", feature = "postgres"))]
+pub use connection::AsyncPgConnectionWrapper;
 pub use connection::DatabaseConnection;
 #[cfg(feature = "mysql")]
 pub(crate) use lock_limits::mysql_seconds;

@@ -168,6 +168,11 @@ pub enum MigrateErrorKind {
         source: diesel::result::Error,
     },
 
+    /// No connection to run the migrations on: the pool could not hand one
+    /// out (the database is down, or every connection stayed checked out).
+    #[error("no connection to migrate on: {0}")]
+    Connection(#[source] Box<dyn std::error::Error + Send + Sync>),
+
     /// A revision to run has a `-- retort:run NAME` line for a step that
     /// was not registered with [`Migrator::step`](super::Migrator::step).
     /// Nothing ran.

@@ -230,7 +230,7 @@ pub struct CatalogRows {
 /// database when empty) named in `tables` (all when empty).
 #[cfg(feature = "mysql")]
 pub(crate) fn read_catalog(
-    conn: &mut diesel::MysqlConnection,
+    conn: &mut impl diesel::connection::LoadConnection<Backend = diesel::mysql::Mysql>,
     namespaces: &[String],
     tables: &[String],
 ) -> Result<CatalogRows, CatalogError> {
@@ -337,7 +337,7 @@ fn selected(
 }
 
 #[cfg(feature = "mysql")]
-impl ReadCatalog for diesel::MysqlConnection {
+crate::backend::connection::for_mysql_connections! { impl ReadCatalog => {
     fn read_catalog(
         &mut self,
         namespaces: &[String],
@@ -345,4 +345,4 @@ impl ReadCatalog for diesel::MysqlConnection {
     ) -> Result<Catalog, CatalogError> {
         read_catalog(self, namespaces, tables).map(Catalog::Mysql)
     }
-}
+} }

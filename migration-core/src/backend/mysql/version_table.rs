@@ -40,7 +40,7 @@ mod live {
 
     use diesel::connection::SimpleConnection;
     use diesel::sql_types::{BigInt, Nullable, Text};
-    use diesel::{sql_query, MysqlConnection, OptionalExtension, QueryResult, RunQueryDsl};
+    use diesel::{sql_query, OptionalExtension, QueryResult, RunQueryDsl};
 
     use super::{create_table_sql, table};
     use crate::backend::{database_message, mysql_seconds, LockLimits, SavedSettings};
@@ -68,7 +68,7 @@ mod live {
         }
     }
 
-    impl VersionTableConnection for MysqlConnection {
+    crate::backend::connection::for_mysql_connections! { impl VersionTableConnection => {
         fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
             // Compared as bytes: the column's collation may ignore case and
             // trailing spaces.
@@ -240,7 +240,7 @@ mod live {
             database_message(error)
                 .is_some_and(|message| message.starts_with("Lock wait timeout exceeded"))
         }
-    }
+    } }
 
     const LOCK_WAIT_TIMEOUT: &str = "lock_wait_timeout";
     const INNODB_LOCK_WAIT_TIMEOUT: &str = "innodb_lock_wait_timeout";
@@ -256,7 +256,11 @@ mod live {
 
     /// Sets how long the session waits for metadata locks (DDL) and row
     /// locks (InnoDB), in seconds.
-    fn set_waits(conn: &mut MysqlConnection, lock_wait: i64, innodb: i64) -> QueryResult<()> {
+    fn set_waits(
+        conn: &mut impl diesel::Connection<Backend = diesel::mysql::Mysql>,
+        lock_wait: i64,
+        innodb: i64,
+    ) -> QueryResult<()> {
         // language=SQL
         sql_query("SET SESSION lock_wait_timeout = ?, SESSION innodb_lock_wait_timeout = ?")
             .bind::<BigInt, _>(lock_wait)

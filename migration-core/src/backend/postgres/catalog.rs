@@ -279,7 +279,7 @@ pub struct CatalogRows {
 /// Runs the catalog queries for the tables of `namespaces` (the default
 /// schema when empty) named in `tables` (all when empty).
 pub(crate) fn read_catalog(
-    conn: &mut diesel::PgConnection,
+    conn: &mut impl diesel::connection::LoadConnection<Backend = diesel::pg::Pg>,
     namespaces: &[String],
     tables: &[String],
 ) -> Result<CatalogRows, CatalogError> {
@@ -328,7 +328,7 @@ fn of_tables(sql: &'static str, tables: &[TableRow]) -> BoxedSqlQuery<'static, P
     sql_query(sql).into_boxed().bind::<Array<BigInt>, _>(oids)
 }
 
-impl ReadCatalog for diesel::PgConnection {
+crate::backend::connection::for_postgres_connections! { impl ReadCatalog => {
     fn read_catalog(
         &mut self,
         namespaces: &[String],
@@ -336,4 +336,4 @@ impl ReadCatalog for diesel::PgConnection {
     ) -> Result<Catalog, CatalogError> {
         read_catalog(self, namespaces, tables).map(Catalog::Postgres)
     }
-}
+} }

@@ -62,7 +62,7 @@ mod live {
 
     use diesel::connection::SimpleConnection;
     use diesel::sql_types::{BigInt, Nullable, Text};
-    use diesel::{sql_query, OptionalExtension, PgConnection, QueryResult, RunQueryDsl};
+    use diesel::{sql_query, OptionalExtension, QueryResult, RunQueryDsl};
 
     use super::{create_table_sql, lock_key_sql, table};
     use crate::backend::{database_message, postgres_millis, LockLimits, SavedSettings};
@@ -79,7 +79,7 @@ mod live {
         }
     }
 
-    impl VersionTableConnection for PgConnection {
+    crate::backend::connection::for_postgres_connections! { impl VersionTableConnection => {
         fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
             // language=SQL
             sql_query(format!(
@@ -268,7 +268,7 @@ mod live {
                     || message.starts_with("could not obtain lock")
             })
         }
-    }
+    } }
 
     const LOCK_TIMEOUT: &str = "lock_timeout";
     const STATEMENT_TIMEOUT: &str = "statement_timeout";
@@ -284,7 +284,7 @@ mod live {
 
     /// Sets both timeouts, for the transaction when `local`.
     fn set_timeouts(
-        conn: &mut PgConnection,
+        conn: &mut impl diesel::Connection<Backend = diesel::pg::Pg>,
         lock_timeout: &str,
         statement_timeout: &str,
         local: bool,
