@@ -1,5 +1,6 @@
 //! Checkout + `SELECT 1` on PostgreSQL from 16, 64 and 256 concurrent tokio
-//! tasks, every pool holding 8 connections: bb8 and deadpool through
+//! tasks, every pool holding 8 connections: retort's `AsyncPool` with
+//! `PrePing::IfIdleFor(1 s)` and `PrePing::Always`, against bb8 and deadpool through
 //! diesel-async's `pooled_connection`, each with its own check on and off
 //! (bb8's `test_on_check_out`, deadpool's `RecyclingMethod::Verified` and
 //! `Fast`), and retort's sync pool (`PrePing::IfIdleFor(1 s)`) through
@@ -7,7 +8,7 @@
 //! pool today. Throughput is in operations per second (criterion's elem/s).
 //!
 //! ```text
-//! cargo bench --bench async_pool --features postgres -- --warm-up-time 1 --measurement-time 3
+//! cargo bench --bench async_pool --features postgres,async -- --warm-up-time 1 --measurement-time 3
 //! ```
 //!
 //! The server is retort-test-support's `RETORT_TEST_PG_URL`, by default
@@ -17,7 +18,8 @@
 //! A second group, `async_pool_checkout_only`, measures what an async pool
 //! itself costs per checkout and return, without a database round trip (one
 //! in-memory SQLite connection behind diesel-async's
-//! `SyncConnectionWrapper`, one task, checks off).
+//! `SyncConnectionWrapper`, one task, checks off; `AsyncPool` with
+//! `IfIdleFor(1 s)`, which never pings a connection in constant use).
 //!
 //! `RETORT_BENCH_ROUNDS=N` measures the rows in interleaved rounds instead
 //! of criterion's one-after-the-other runs, as `benches/pool.rs` does (see
@@ -28,8 +30,8 @@
 //! groups to measure.
 //!
 //! ```text
-//! RETORT_BENCH_ROUNDS=30 cargo bench --bench async_pool --features postgres
-//! RETORT_BENCH_ROUNDS=30 cargo bench --bench async_pool --features postgres -- tasks_256
+//! RETORT_BENCH_ROUNDS=30 cargo bench --bench async_pool --features postgres,async
+//! RETORT_BENCH_ROUNDS=30 cargo bench --bench async_pool --features postgres,async -- tasks_256
 //! ```
 
 mod support;
@@ -45,7 +47,7 @@ use diesel_async::pooled_connection::{
 };
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::AsyncPgConnection;
-use retort::pool::{PoolConfig, PrePing};
+use retort::pool::{AsyncPool, PoolConfig, PrePing};
 use tokio::runtime::Runtime;
 
 const POOL_SIZE: u32 = 8;
@@ -83,6 +85,16 @@ async fn select_one_async(conn: &mut AsyncPgConnection) {
         .execute(conn)
         .await
         .expect("SELECT 1");
+}
+
+/// retort's `AsyncPool`.
+#[derive(Clone)]
+struct RetortSelect(AsyncPool<AsyncPgConnection>);
+
+impl Operation for RetortSelect {
+    async fn run(&self) {
+        select_one_async(&mut self.0.get().await.expect("retort checkout")).await;
+    }
 }
 
 /// bb8 through diesel-async's manager; its check is `test_on_check_out`
@@ -125,6 +137,15 @@ impl Operation for SyncSpawnBlocking {
         })
         .await
         .expect("blocking task");
+    }
+}
+
+#[derive(Clone)]
+struct RetortCheckout(AsyncPool<AsyncSqlite>);
+
+impl Operation for RetortCheckout {
+    async fn run(&self) {
+        drop(self.0.get().await.expect("retort checkout"));
     }
 }
 
@@ -298,6 +319,27 @@ where
     }
 }
 
+/// retort's `AsyncPool` of `size` connections, all opened.
+async fn async_pool<C: retort::pool::AsyncPoolConnection>(
+    url: String,
+    size: u32,
+    pre_ping: PrePing,
+) -> AsyncPool<C> {
+    let pool = PoolConfig::new(url)
+        .pool_size(size)
+        .max_overflow(0)
+        .pre_ping(pre_ping)
+        .build_async::<C>()
+        .await
+        .expect("retort async pool");
+    let mut held = Vec::new();
+    for _ in 0..size {
+        held.push(pool.get().await.expect("retort warm-up"));
+    }
+    drop(held);
+    pool
+}
+
 fn sync_pool(pre_ping: PrePing) -> retort::pool::Pool<diesel::PgConnection> {
     let pool = PoolConfig::new(url())
         .pool_size(POOL_SIZE)
@@ -322,7 +364,16 @@ fn select_contenders(runtime: &Runtime) -> Vec<Contender> {
             tokio::task::spawn_blocking(|| sync_pool(PrePing::IfIdleFor(Duration::from_secs(1))))
                 .await
                 .expect("building the sync pool");
+        let if_idle = PrePing::IfIdleFor(Duration::from_secs(1));
         vec![
+            Contender::new(
+                "retort_if_idle_for_1s",
+                RetortSelect(async_pool(url.clone(), POOL_SIZE, if_idle).await),
+            ),
+            Contender::new(
+                "retort_always",
+                RetortSelect(async_pool(url.clone(), POOL_SIZE, PrePing::Always).await),
+            ),
             Contender::new(
                 "retort_sync_spawn_blocking",
                 SyncSpawnBlocking(spawn_blocking),
@@ -347,7 +398,12 @@ fn checkout_only_contenders(runtime: &Runtime) -> Vec<Contender> {
     runtime.block_on(async {
         let deadpool_fast = deadpool_pool(":memory:".to_owned(), 1, RecyclingMethod::Fast);
         warm_deadpool(&deadpool_fast, 1).await;
+        let if_idle = PrePing::IfIdleFor(Duration::from_secs(1));
         vec![
+            Contender::new(
+                "retort_if_idle_for_1s",
+                RetortCheckout(async_pool(":memory:".to_owned(), 1, if_idle).await),
+            ),
             Contender::new(
                 "bb8_no_check",
                 Bb8Checkout(bb8_pool(":memory:".to_owned(), 1, false).await),

@@ -274,14 +274,27 @@ def main():
     for tasks in (16, 64, 256):
         prefix = f"async_pool_checkout_select1/tasks_{tasks}"
         row = f"async checkout + SELECT 1, {tasks} tasks"
-        sync = ops(f"{prefix}/retort_sync_spawn_blocking")
-        for peer, name in (
-            ("bb8_test_on_check_out", "bb8 test_on_check_out"),
-            ("bb8_no_check", "bb8 no check"),
-            ("deadpool_verified", "deadpool Verified"),
-            ("deadpool_fast", "deadpool Fast"),
-        ):
-            table.rate_row(row, "Pool in spawn_blocking", name, sync, ops(f"{prefix}/{peer}"))
+        if_idle = ops(f"{prefix}/retort_if_idle_for_1s")
+        always = ops(f"{prefix}/retort_always")
+        peers_named = {
+            "bb8_test_on_check_out": "bb8 test_on_check_out",
+            "bb8_no_check": "bb8 no check",
+            "deadpool_verified": "deadpool Verified",
+            "deadpool_fast": "deadpool Fast",
+        }
+        for peer, name in peers_named.items():
+            table.rate_row(row, "AsyncPool IfIdleFor(1s)", name, if_idle, ops(f"{prefix}/{peer}"))
+        for peer in ("bb8_test_on_check_out", "deadpool_verified"):
+            table.rate_row(
+                row, "AsyncPool Always", peers_named[peer], always, ops(f"{prefix}/{peer}")
+            )
+        table.rate_row(
+            row,
+            "AsyncPool IfIdleFor(1s)",
+            "retort Pool in spawn_blocking",
+            if_idle,
+            ops(f"{prefix}/retort_sync_spawn_blocking"),
+        )
 
     alter = next((f for f in rust_facts if f.get("row") == "alter"), {})
     table.time_row(
@@ -300,6 +313,16 @@ def main():
         rust.get("pool_checkout_only/retort_if_idle_for_1s"),
         rust.get("pool_checkout_only/r2d2_no_check"),
     )
+
+    row = "async pool's own cost per checkout (SQLite :memory:, 1 task)"
+    for peer, name in (("bb8_no_check", "bb8 no check"), ("deadpool_fast", "deadpool Fast")):
+        table.time_row(
+            row,
+            "AsyncPool IfIdleFor(1s)",
+            name,
+            rust.get("async_pool_checkout_only/retort_if_idle_for_1s"),
+            rust.get(f"async_pool_checkout_only/{peer}"),
+        )
 
     fleet_rows(table, rust_facts, peers)
 
