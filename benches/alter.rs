@@ -23,7 +23,7 @@ use std::time::Instant;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, MysqlConnection};
 use retort::render::render_op;
-use retort::{diff, render, BackendKind, Column, PrimaryKey, Schema, SqlType, Table};
+use retort::{diff, render::render, BackendKind, Column, PrimaryKey, Schema, SqlType, Table};
 use retort_test_support::{FreshDatabase, Server};
 use support::rounds::{interleave, median, range};
 

@@ -137,7 +137,7 @@ fn bench_backend<C: DatabaseConnection>(
         let database = match make_database(size) {
             Ok(database) => database,
             Err(reason) => {
-                eprintln!("skipped {kind}: {}", retort::redact_url(&reason));
+                eprintln!("skipped {kind}: {}", retort::pool::redact_url(&reason));
                 return;
             }
         };

@@ -225,7 +225,7 @@ fn bench(c: &mut Criterion) {
     if PgConnection::establish(&admin_url()).is_err() {
         eprintln!(
             "skipped: PostgreSQL unreachable at {}",
-            retort::redact_url(&admin_url())
+            retort::pool::redact_url(&admin_url())
         );
         return;
     }

@@ -43,7 +43,7 @@ fn main() -> Result<(), AnyError> {
         Err(error @ PoolError::Connect { .. }) => {
             println!(
                 "skipped: PostgreSQL is unreachable at {}: {error}",
-                retort::redact_url(&url)
+                retort::pool::redact_url(&url)
             );
             return Ok(());
         }

@@ -39,35 +39,36 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+// The root holds what an application writes: models and their schema,
+// migrations and the start-up call, autogenerate, introspection, the pool.
+// Everything else is under its module.
+
 #[cfg(feature = "async")]
 #[cfg_attr(docsrs, doc(cfg(feature = "async")))]
 pub use migrate_async::{migrate_to_head_async, AsyncMigrationConnection};
-/// Autogenerate (`retort::autogenerate(&mut conn, &models, "migrations", "message")`) and its module.
-pub use retort_core::autogen::{
-    self, autogenerate, autogenerate_with, AutogenerateError, AutogenerateOptions,
-};
-/// The diff (`retort::diff(&from, &to)`) and its module (`retort::diff::TableName`, ...).
-pub use retort_core::diff::{self, diff, Diff, DiffWarning, Op};
-/// The online-migration lint (`retort::lint(&revision)` on PostgreSQL,
-/// `retort::lint_for(BackendKind::Mysql, &revision)` for any database) and
-/// its findings.
-pub use retort_core::lint::{self, lint, lint_for, LintFinding};
-/// Rendering a diff as one database's SQL (`retort::render(&diff, backend)`).
-pub use retort_core::render::{self, render, RenderError};
+/// Autogenerate (`retort::autogenerate(&mut conn, &models, "migrations", "message")`);
+/// its options under [`autogen`].
+pub use retort_core::autogen::{self, autogenerate, AutogenerateError};
+/// The diff (`retort::diff(&from, &to)`); its ops and warnings under
+/// [`diff`](mod@diff) (`retort::diff::Op`, ...).
+pub use retort_core::diff::{self, diff, Diff};
+/// The online-migration lint (`retort::lint::lint(&revision)` on PostgreSQL,
+/// `retort::lint::lint_for(BackendKind::Mysql, &revision)` for any database).
+pub use retort_core::lint::{self};
+/// Rendering a diff as one database's SQL
+/// (`retort::render::render(&diff, backend)`).
+pub use retort_core::render::{self};
 /// Migration files, the revision graph, and diesel migration folders.
-pub use retort_core::revision::{
-    self, BackendSql, Migrations, NewRevision, Revision, RevisionError,
-};
-pub use retort_core::runner::{
-    migrate_to_head, BackfillProgress, Direction, MigrateError, MigrateErrorKind, Migrator, Report,
-    ReportStep, StampReport, StepFailed, StepResult, UnfinishedRevision,
-};
+pub use retort_core::revision::{self, Migrations};
+/// Applying and reverting revisions; the reports, Rust steps and the
+/// error's kinds under [`runner`].
+pub use retort_core::runner::{self, migrate_to_head, MigrateError, Migrator, Report};
 pub use retort_core::schema::{
-    CheckConstraint, Column, ForeignKey, Index, IndexPart, Model, PrimaryKey, ReferentialAction,
-    Schema, SqlType, Table, UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions, IndexPart, Model, PrimaryKey,
+    ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
 pub use retort_core::{introspect, introspect_with, IntrospectError, IntrospectOptions};
-pub use retort_core::{redact_url, Backend, BackendKind, DatabaseConnection, BACKFILL_TABLE};
+pub use retort_core::{Backend, BackendKind, DatabaseConnection, BACKFILL_TABLE};
 pub use retort_derive::embed_migrations;
 
 mod any_connection;
@@ -196,7 +197,86 @@ pub use retort_derive::SqlEnum;
 /// names. Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use diesel;
+    pub use retort_core::query;
     pub use retort_core::schema::derive_support::*;
+
+    /// Compiles only when a `T` field can hold the values of an `ST`
+    /// column; `#[model(diesel_table)]` names it at the field.
+    pub fn holds_sql_type<T: ?Sized + query::HoldsSqlType<ST>, ST>() {}
+}
+
+/// Querying through the tables `#[model(diesel_table)]` generates: which
+/// diesel SQL type each column has, and which field types hold it. See
+/// [`retort_core::query`] for the table of types.
+///
+/// One description serves the migrations and the queries:
+///
+/// ```
+/// # #[cfg(feature = "sqlite")]
+/// # mod example {
+/// use diesel::prelude::*;
+/// use retort::{Model, SqlEnum};
+///
+/// #[derive(SqlEnum, Debug, PartialEq)]
+/// pub enum Plan {
+///     Free,
+///     Paid,
+/// }
+///
+/// #[derive(Model, Queryable, Selectable, Insertable, Debug, PartialEq)]
+/// #[model(table = "users", diesel_table)]
+/// #[diesel(table_name = users)]
+/// pub struct User {
+///     #[model(primary_key)]
+///     pub id: i64,
+///     #[model(unique, max_length = 255)]
+///     pub email: String,
+///     pub plan: Plan,
+///     pub display_name: Option<String>,
+/// }
+///
+/// pub fn run() -> Result<(), Box<dyn std::error::Error>> {
+///     let mut conn = SqliteConnection::establish(":memory:")?;
+///     // What a migration made from the model would run.
+///     let diff = retort::diff(&retort::Schema::new(Vec::new()), &retort::schema![User]);
+///     for statement in retort::render(&diff, retort::BackendKind::Sqlite.backend())? {
+///         diesel::connection::SimpleConnection::batch_execute(&mut conn, &statement)?;
+///     }
+///
+///     let ada = User { id: 1, email: "ada@example.com".into(), plan: Plan::Paid, display_name: None };
+///     diesel::insert_into(users::table).values(&ada).execute(&mut conn)?;
+///     let paying: Vec<User> = users::table
+///         .filter(users::plan.eq(Plan::Paid))
+///         .select(User::as_select())
+///         .load(&mut conn)?;
+///     assert_eq!(paying, [ada]);
+///     Ok(())
+/// }
+/// # }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # #[cfg(feature = "sqlite")]
+/// # example::run()?;
+/// # Ok(())
+/// # }
+/// ```
+pub mod query {
+    pub use retort_core::query::*;
+}
+
+/// Lets the generated tables of several models appear in one query (a
+/// join, or a subquery): diesel's `allow_tables_to_appear_in_same_query!`
+/// for every pair. Name each table's module (the table's name, or
+/// `diesel_table = "..."`).
+///
+/// ```ignore
+/// retort::diesel_tables!(users, teams, orders);
+/// ```
+#[macro_export]
+macro_rules! diesel_tables {
+    ($($table:ident),+ $(,)?) => {
+        $crate::__private::diesel::allow_tables_to_appear_in_same_query!($($table),+);
+    };
 }
 
 /// The connection pool: r2d2 with SQLAlchemy's pool size, overflow,
@@ -226,6 +306,9 @@ pub mod pool {
     /// Re-exported here as it was before the pool stood on its own: a pool
     /// takes any [`PoolConnection`], which every `DatabaseConnection` is.
     pub use retort_core::DatabaseConnection;
+
+    /// A database URL with its password replaced, for messages and logs.
+    pub use retort_core::redact_url;
 }
 
 /// Builds a [`Schema`] from model types.
@@ -247,3 +330,118 @@ macro_rules! schema {
 #[cfg(feature = "cli")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli;
+
+// Names that moved from the root to their modules. Each keeps working, with
+// a deprecation warning naming its new place.
+
+/// Moved to [`diff::Op`].
+#[deprecated(note = "moved to `retort::diff::Op`")]
+pub type Op = diff::Op;
+
+/// Moved to [`diff::DiffWarning`].
+#[deprecated(note = "moved to `retort::diff::DiffWarning`")]
+pub type DiffWarning = diff::DiffWarning;
+
+/// Moved to [`lint::LintFinding`].
+#[deprecated(note = "moved to `retort::lint::LintFinding`")]
+pub type LintFinding = lint::LintFinding;
+
+/// Moved to [`render::RenderError`].
+#[deprecated(note = "moved to `retort::render::RenderError`")]
+pub type RenderError = render::RenderError;
+
+/// Moved to [`autogen::AutogenerateOptions`].
+#[deprecated(note = "moved to `retort::autogen::AutogenerateOptions`")]
+pub type AutogenerateOptions = autogen::AutogenerateOptions;
+
+/// Moved to [`revision::BackendSql`].
+#[deprecated(note = "moved to `retort::revision::BackendSql`")]
+pub type BackendSql = revision::BackendSql;
+
+/// Moved to [`revision::NewRevision`].
+#[deprecated(note = "moved to `retort::revision::NewRevision`")]
+pub type NewRevision = revision::NewRevision;
+
+/// Moved to [`revision::Revision`].
+#[deprecated(note = "moved to `retort::revision::Revision`")]
+pub type Revision = revision::Revision;
+
+/// Moved to [`revision::RevisionError`].
+#[deprecated(note = "moved to `retort::revision::RevisionError`")]
+pub type RevisionError = revision::RevisionError;
+
+/// Moved to [`runner::Direction`].
+#[deprecated(note = "moved to `retort::runner::Direction`")]
+pub type Direction = runner::Direction;
+
+/// Moved to [`runner::MigrateErrorKind`].
+#[deprecated(note = "moved to `retort::runner::MigrateErrorKind`")]
+pub type MigrateErrorKind = runner::MigrateErrorKind;
+
+/// Moved to [`runner::ReportStep`].
+#[deprecated(note = "moved to `retort::runner::ReportStep`")]
+pub type ReportStep = runner::ReportStep;
+
+/// Moved to [`runner::StampReport`].
+#[deprecated(note = "moved to `retort::runner::StampReport`")]
+pub type StampReport = runner::StampReport;
+
+/// Moved to [`runner::UnfinishedRevision`].
+#[deprecated(note = "moved to `retort::runner::UnfinishedRevision`")]
+pub type UnfinishedRevision = runner::UnfinishedRevision;
+
+/// Moved to [`runner::BackfillProgress`].
+#[deprecated(note = "moved to `retort::runner::BackfillProgress`")]
+pub type BackfillProgress = runner::BackfillProgress;
+
+/// Moved to [`runner::StepFailed`].
+#[deprecated(note = "moved to `retort::runner::StepFailed`")]
+pub type StepFailed = runner::StepFailed;
+
+/// Moved to [`runner::StepResult`].
+#[deprecated(note = "moved to `retort::runner::StepResult`")]
+pub type StepResult = runner::StepResult;
+
+/// Moved to [`lint::lint`].
+#[deprecated(note = "moved to `retort::lint::lint`")]
+pub fn lint(revision: &revision::Revision) -> Vec<lint::LintFinding> {
+    lint::lint(revision)
+}
+
+/// Moved to [`lint::lint_for`].
+#[deprecated(note = "moved to `retort::lint::lint_for`")]
+pub fn lint_for(kind: BackendKind, revision: &revision::Revision) -> Vec<lint::LintFinding> {
+    lint::lint_for(kind, revision)
+}
+
+/// Moved to [`render::render`].
+///
+/// # Errors
+///
+/// As for [`render::render`].
+#[deprecated(note = "moved to `retort::render::render`")]
+pub fn render(diff: &Diff, backend: &dyn Backend) -> Result<Vec<String>, render::RenderError> {
+    render::render(diff, backend)
+}
+
+/// Moved to [`autogen::autogenerate_with`].
+///
+/// # Errors
+///
+/// As for [`autogen::autogenerate_with`].
+#[deprecated(note = "moved to `retort::autogen::autogenerate_with`")]
+pub fn autogenerate_with<C: DatabaseConnection>(
+    conn: &mut C,
+    target: &Schema,
+    dir: impl AsRef<std::path::Path>,
+    message: &str,
+    options: &autogen::AutogenerateOptions,
+) -> Result<Option<std::path::PathBuf>, AutogenerateError> {
+    autogen::autogenerate_with(conn, target, dir, message, options)
+}
+
+/// Moved to [`pool::redact_url`].
+#[deprecated(note = "moved to `retort::pool::redact_url`")]
+pub fn redact_url(url: &str) -> String {
+    pool::redact_url(url)
+}

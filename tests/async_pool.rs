@@ -689,7 +689,7 @@ async fn a_failing_migration_is_reported<C: AsyncBackend>(db: &TestDatabase<C>) 
     assert!(
         matches!(
             error.kind(),
-            retort::MigrateErrorKind::StatementFailed { .. }
+            retort::runner::MigrateErrorKind::StatementFailed { .. }
         ),
         "{error}"
     );

@@ -265,11 +265,11 @@ fn applies_on<K: TestBackend>(dir: &Path, models: &Schema, written_on: retort::B
         let mut conn = db.connect();
         upgrade(&mut conn, dir);
         let drift = retort::autogen::pending_changes(&mut conn, models).unwrap();
-        let unseen = |op: &retort::Op| {
+        let unseen = |op: &retort::diff::Op| {
             written_on == retort::BackendKind::Sqlite
                 && match op {
-                    retort::Op::SetTableComment { .. } => true,
-                    retort::Op::AlterColumn { old, new, .. } => {
+                    retort::diff::Op::SetTableComment { .. } => true,
+                    retort::diff::Op::AlterColumn { old, new, .. } => {
                         let mut old = old.clone();
                         old.comment.clone_from(&new.comment);
                         old == *new
@@ -292,11 +292,12 @@ fn applies_on<K: TestBackend>(dir: &Path, models: &Schema, written_on: retort::B
 fn one_revision_carries_sql_for_every_database<C: TestBackend>(db: &TestDatabase<C>) {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = db.connect();
-    let options = retort::AutogenerateOptions::new().backends(retort::BackendKind::ALL);
+    let options = retort::autogen::AutogenerateOptions::new().backends(retort::BackendKind::ALL);
     for (models, message) in [(version_1(), "create"), (version_2(), "second version")] {
-        let path = retort::autogenerate_with(&mut conn, &models, dir.path(), message, &options)
-            .unwrap()
-            .unwrap();
+        let path =
+            retort::autogen::autogenerate_with(&mut conn, &models, dir.path(), message, &options)
+                .unwrap()
+                .unwrap();
         let file = std::fs::read_to_string(path).unwrap();
         for kind in retort::BackendKind::ALL {
             assert!(

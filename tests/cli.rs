@@ -240,6 +240,20 @@ fn check_lists_the_differences<C: TestBackend>(db: &TestDatabase<C>) {
         "{check}"
     );
     assert!(check.stdout.contains("destructive"), "{check}");
+    // Asked for colour into a pipe, the diff reads as one: what it drops
+    // in red, the warning in yellow.
+    let coloured = Command::new(migrate_binary())
+        .env("DATABASE_URL", &url)
+        .args(["--color", "always", "--migrations"])
+        .arg(&dir)
+        .arg("check")
+        .output()
+        .unwrap();
+    let coloured = String::from_utf8_lossy(&coloured.stdout);
+    assert!(
+        coloured.contains("  \x1b[1;31mdrop table drifted\x1b[0m \x1b[33m(destructive"),
+        "{coloured}"
+    );
     db.connect()
         .execute("ALTER TABLE users DROP COLUMN time_zone")
         .unwrap();
@@ -474,6 +488,91 @@ fn autogenerate_writes_a_section_per_database<C: TestBackend>(db: &TestDatabase<
     assert!(unknown.failed_with(2).contains("`oracle`"), "{unknown}");
 }
 
+/// `revision --autogenerate` with the id, branch label and dependency
+/// given; `--head` is refused with it (autogenerate follows the database).
+fn autogenerate_takes_an_id_a_label_and_a_dependency<C: TestBackend>(db: &TestDatabase<C>) {
+    let url = url_of(db);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    migrate(&url, &dir, &["init"]).ok();
+    migrate(
+        &url,
+        &dir,
+        &[
+            "revision",
+            "-m",
+            "audit",
+            "--head",
+            "base",
+            "--branch-label",
+            "audit",
+            "--rev-id",
+            "0000000000a1",
+        ],
+    )
+    .ok();
+    migrate(&url, &dir, &["upgrade", "audit"]).ok();
+    let revision = migrate(
+        &url,
+        &dir,
+        &[
+            "revision",
+            "--autogenerate",
+            "-m",
+            "create tables",
+            "--rev-id",
+            "0123456789ab",
+            "--branch-label",
+            "app",
+            "--depends-on",
+            "audit",
+        ],
+    );
+    revision.ok();
+    let files = revision_files(&dir);
+    let file = files
+        .iter()
+        .find(|file| id_of(file) == "0123456789ab")
+        .unwrap_or_else(|| panic!("no file with the id given:\n{revision}"));
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(
+        text.contains("-- retort:parents 0000000000a1\n")
+            && text.contains("-- retort:branch-labels app\n")
+            && text.contains("-- retort:depends-on 0000000000a1\n")
+            && text.contains("users"),
+        "{text}"
+    );
+    let show = migrate(&url, &dir, &["show", "app@head"]);
+    assert!(
+        show.ok().stdout.starts_with("Revision ID: 0123456789ab\n"),
+        "{show}"
+    );
+    let refused = migrate(
+        &url,
+        &dir,
+        &["revision", "--autogenerate", "-m", "x", "--head", "app"],
+    );
+    assert_eq!(refused.code, 2, "{refused}");
+    let taken = migrate(
+        &url,
+        &dir,
+        &[
+            "revision",
+            "--autogenerate",
+            "-m",
+            "x",
+            "--branch-label",
+            "app",
+        ],
+    );
+    assert!(
+        taken
+            .failed_with(1)
+            .contains("branch label `app` is already given"),
+        "{taken}"
+    );
+}
+
 /// Alembic's targets relative to a revision: `upgrade REV-1` stops before
 /// REV, `downgrade REV-1` reverts REV and what follows.
 fn relative_targets<C: TestBackend>(db: &TestDatabase<C>) {
@@ -496,7 +595,8 @@ backend_tests!(
     check_lists_the_differences,
     bad_input_is_one_clear_line,
     edited_and_missing_revisions_can_be_accepted,
-    autogenerate_writes_a_section_per_database
+    autogenerate_writes_a_section_per_database,
+    autogenerate_takes_an_id_a_label_and_a_dependency
 );
 
 /// `revision --step NAME` writes a data-migration skeleton that reads
@@ -661,7 +761,7 @@ fn a_missing_url_is_explained() {
 fn assert_the_lint_flags(url: &str, dir: &Path, (up, down): (&str, &str), rule: &str, fix: &str) {
     let heads = migrate(url, dir, &["heads"]).ok().stdout.clone();
     let head = heads.split_whitespace().next().unwrap().to_owned();
-    let mut blocking = retort::NewRevision::new(vec![head], "blocking change").up([up]);
+    let mut blocking = retort::revision::NewRevision::new(vec![head], "blocking change").up([up]);
     blocking.down = Some(vec![down.into()]);
     let file = blocking.write(dir).unwrap();
     let found = migrate(url, dir, &["check", "--online"]);

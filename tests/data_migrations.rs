@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use retort::{MigrateErrorKind, Migrations, Migrator, StepResult};
+use retort::{runner::MigrateErrorKind, runner::StepResult, Migrations, Migrator};
 use support::{backend_tests, TestBackend, TestDatabase};
 
 const FIRST: &str = "a1a1a1a1a1a1";

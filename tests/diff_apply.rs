@@ -5,7 +5,7 @@
 mod support;
 
 use retort::{
-    diff, render, BackendKind, CheckConstraint, Column, ForeignKey, Index, PrimaryKey,
+    diff, render::render, BackendKind, CheckConstraint, Column, ForeignKey, Index, PrimaryKey,
     ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
 use support::{apply_statements, backend_tests, try_apply_statements, TestBackend, TestDatabase};
@@ -158,7 +158,7 @@ fn changes_keep_every_value<C: TestBackend>(db: &TestDatabase<C>) {
     assert!(up
         .ops()
         .iter()
-        .any(|op| matches!(op, retort::Op::RenameColumn { from, .. } if from == "email")));
+        .any(|op| matches!(op, retort::diff::Op::RenameColumn { from, .. } if from == "email")));
     assert_eq!(
         conn.select_count(
             "SELECT COUNT(*) AS n FROM users WHERE id = 1 AND mail = 'a@x' AND name = 'Ann' \

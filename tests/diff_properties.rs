@@ -27,8 +27,8 @@ use diesel::{Connection, QueryableByName, RunQueryDsl};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
 use retort::{
-    diff, render, BackendKind, CheckConstraint, Column, ForeignKey, Index, IndexPart, PrimaryKey,
-    ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
+    diff, render::render, BackendKind, CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions,
+    IndexPart, PrimaryKey, ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
 use support::{backend_tests, try_apply_statements, TestBackend, TestDatabase};
 
@@ -502,7 +502,7 @@ impl Builder {
         }
         for &(first, second, unique) in &raw.indexes {
             if let Some(columns) = key_columns(kind, &table, first, second, &[]) {
-                self.add_index(&mut table, columns, unique);
+                self.add_index(&mut table, columns, unique, first ^ second);
             }
         }
         for &pick in &raw.checks {
@@ -529,20 +529,66 @@ impl Builder {
         }
     }
 
-    fn add_index(&mut self, table: &mut Table, columns: Vec<String>, unique: bool) {
-        let parts: Vec<IndexPart> = columns.into_iter().map(IndexPart::Column).collect();
+    /// An index on `columns`; `shape` chooses what it asks for beyond
+    /// them, among what the database has: a descending first key, NULLS
+    /// FIRST, a hash index or an `INCLUDE` column (PostgreSQL), a collation
+    /// (SQLite).
+    fn add_index(&mut self, table: &mut Table, columns: Vec<String>, unique: bool, shape: u8) {
+        let parts: Vec<IndexPart> = columns.iter().cloned().map(IndexPart::Column).collect();
         if table.indexes.iter().any(|index| index.parts == parts) {
             return;
         }
         let name = self.fresh("ix_");
-        table.indexes.push(Index {
+        let mut index = Index {
             name,
             parts,
             // MySQL reads every unique index on columns back as a unique
             // constraint: it keeps no difference between the two.
             unique: unique && self.kind != BackendKind::Mysql,
             predicate: None,
-        });
+            ..Index::default()
+        };
+        let descending = IndexKeyOptions {
+            descending: true,
+            ..IndexKeyOptions::default()
+        };
+        let hashable = |column: &str| {
+            table.find_column(column).is_some_and(|column| {
+                column.ty.is_integer() || matches!(column.ty, SqlType::Text | SqlType::Varchar(_))
+            })
+        };
+        index = match (self.kind, shape % 4) {
+            (_, 1) => index.key(0, descending),
+            (BackendKind::Postgres, 2)
+                if !index.unique && columns.len() == 1 && hashable(&columns[0]) =>
+            {
+                index.using("hash")
+            }
+            (BackendKind::Postgres, 2) => index.key(
+                0,
+                IndexKeyOptions {
+                    nulls_first: Some(true),
+                    ..IndexKeyOptions::default()
+                },
+            ),
+            (BackendKind::Postgres, 3) => {
+                let other = table
+                    .columns
+                    .iter()
+                    .map(|column| column.name.clone())
+                    .find(|column| !columns.contains(column));
+                index.include(other)
+            }
+            (BackendKind::Sqlite, 2 | 3) => index.key(
+                0,
+                IndexKeyOptions {
+                    collation: Some("NOCASE".into()),
+                    ..IndexKeyOptions::default()
+                },
+            ),
+            _ => index,
+        };
+        table.indexes.push(index);
     }
 
     fn add_check(&mut self, table: &mut Table, pick: u8, excluded: &[String]) {
@@ -830,7 +876,7 @@ impl Builder {
                 let excluded = same_in_every_row(a, &b.tables[at]);
                 let table = &mut b.tables[at];
                 if let Some(columns) = key_columns(kind, table, edit.item, choice, &excluded) {
-                    self.add_index(table, columns, choice % 3 == 0);
+                    self.add_index(table, columns, choice % 3 == 0, choice / 3);
                 }
             }
             7 => {
@@ -1103,7 +1149,7 @@ fn indexed(table: &Table, column: &str) -> bool {
         || table
             .indexes
             .iter()
-            .any(|index| index.column_names().any(|name| name == column))
+            .any(|index| index.column_names().any(|name| name == column) || named(&index.include))
 }
 
 /// Whether a column is in a unique constraint, a unique index or a check.
@@ -1168,9 +1214,9 @@ fn drop_column(kind: BackendKind, table: &mut Table, name: &str) {
     let named = |columns: &[String]| columns.iter().any(|column| column == name);
     table.columns.retain(|column| column.name != name);
     table.uniques.retain(|unique| !named(&unique.columns));
-    table
-        .indexes
-        .retain(|index| !index.column_names().any(|column| column == name));
+    table.indexes.retain(|index| {
+        !index.column_names().any(|column| column == name) && !named(&index.include)
+    });
     table
         .checks
         .retain(|check| check.expression != check_expression(kind, name));
@@ -1218,6 +1264,7 @@ fn rename_column(kind: BackendKind, a: &Schema, b: &mut Schema, at: usize, old: 
                 *part = IndexPart::Column(new.to_owned());
             }
         }
+        rename(&mut index.include);
     }
     for check in &mut table.checks {
         if check.expression == check_expression(kind, old) {

@@ -197,14 +197,14 @@ fn names_over_the_limit_are_refused() {
                 .column(Column::new("id", SqlType::BigInt))
                 .index(Index::on_columns(&long, ["id"]))]),
         ] {
-            let error = retort::render(
+            let error = retort::render::render(
                 &retort::diff(&Schema::new(Vec::new()), &schema),
                 kind.backend(),
             )
             .expect_err("a name over the limit");
             let message = error.to_string();
             assert!(
-                matches!(error, retort::RenderError::IdentifierTooLong { .. })
+                matches!(error, retort::render::RenderError::IdentifierTooLong { .. })
                     && message.contains(&long)
                     && message.contains("keeps at most"),
                 "{kind}: {message}"
@@ -248,7 +248,7 @@ fn hostile_names_round_trip<C: TestBackend>(db: &TestDatabase<C>) {
     assert!(
         plan.ops()
             .iter()
-            .any(|op| matches!(op, retort::Op::RenameTable { .. })),
+            .any(|op| matches!(op, retort::diff::Op::RenameTable { .. })),
         "a rename, not a drop and create: {plan:#?}"
     );
     apply_diff(&mut conn, &created, &renamed);

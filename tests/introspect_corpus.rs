@@ -465,7 +465,7 @@ mod pagila {
                     "language",
                 ))
                 .foreign_key(original_language)
-                .index(Index::on_columns("film_fulltext_idx", ["fulltext"]))
+                .index(Index::on_columns("film_fulltext_idx", ["fulltext"]).using("gist"))
                 .index(Index::on_columns("idx_fk_language_id", ["language_id"]))
                 .index(Index::on_columns(
                     "idx_fk_original_language_id",

@@ -234,6 +234,7 @@ fn expected_schema(kind: BackendKind) -> Schema {
             ],
             unique: false,
             predicate: Some(predicate.into()),
+            ..Index::default()
         });
     }
     if sqlite {

@@ -115,7 +115,7 @@ fn keeps_every_row<C: Fingerprinted>(
     let wanted = expected(rows);
     assert_eq!(conn.fingerprint(), wanted, "the rows as made");
 
-    let statements = retort::render(&retort::diff(before, after), C::BACKEND.backend())
+    let statements = retort::render::render(&retort::diff(before, after), C::BACKEND.backend())
         .expect("the change renders");
     assert!(
         statements.len() < 20,

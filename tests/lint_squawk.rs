@@ -97,7 +97,7 @@ fn retort_flags_every_statement_squawk_flags_for_locks() {
             .filter(|(_, rule)| LOCK_RULES.contains(&rule.as_str()))
             .map(|(line, _)| *line)
             .collect();
-        let findings = retort::lint(revision);
+        let findings = retort::lint::lint(revision);
         let flagged_by_retort: BTreeSet<usize> =
             findings.iter().map(|finding| finding.line).collect();
         let missed: Vec<&SquawkFinding> = squawked

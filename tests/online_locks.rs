@@ -11,7 +11,7 @@ mod support;
 use std::time::Duration;
 
 use online_support::{write_revision, Blocker, OnlineBackend, WarningCounter};
-use retort::{BackendKind, MigrateErrorKind, Migrations, Migrator};
+use retort::{runner::MigrateErrorKind, BackendKind, Migrations, Migrator};
 use support::{backend_tests, TestDatabase};
 
 fn count<C: OnlineBackend>(conn: &mut C, sql: &str) -> i64 {

@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use online_support::{base_schema, change_kinds, Blocker, OnlineBackend};
-use retort::{AutogenerateOptions, BackendKind, Migrations, Migrator, Schema};
+use retort::{autogen::AutogenerateOptions, BackendKind, Migrations, Migrator, Schema};
 use support::{backend_tests, TestDatabase};
 
 /// How long the blocking transaction holds its lock.
@@ -64,7 +64,7 @@ type Timing = (bool, Instant, Instant);
 fn prepare<C: OnlineBackend>(db: &TestDatabase<C>) {
     let mut conn = db.connect();
     let create = retort::diff(&Schema::default(), &base_schema());
-    for statement in retort::render(&create, C::BACKEND.backend()).unwrap() {
+    for statement in retort::render::render(&create, C::BACKEND.backend()).unwrap() {
         conn.execute(&statement).unwrap();
     }
     let rows = rows();
@@ -123,7 +123,7 @@ fn run<C: OnlineBackend>(target: &Schema, mode: Mode) -> Option<Stalls> {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = db.connect();
     let options = AutogenerateOptions::new().online(mode == Mode::Online);
-    retort::autogenerate_with(&mut conn, target, dir.path(), "change", &options)
+    retort::autogen::autogenerate_with(&mut conn, target, dir.path(), "change", &options)
         .unwrap()
         .expect("the change writes a revision");
     let migrations = Migrations::from_dir(dir.path()).unwrap();

@@ -6,8 +6,8 @@
 mod support;
 
 use retort::{
-    diff, render, BackendKind, CheckConstraint, Column, ForeignKey, Index, IndexPart, PrimaryKey,
-    ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
+    diff, render::render, BackendKind, CheckConstraint, Column, ForeignKey, Index, IndexPart,
+    PrimaryKey, ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
 use support::{backend_tests, try_apply_statements, TestBackend, TestDatabase};
 
@@ -347,12 +347,14 @@ fn expression_and_partial_indexes<C: TestBackend>(db: &TestDatabase<C>) {
         parts: vec![IndexPart::Column("body".into())],
         unique: true,
         predicate: Some("body IS NOT NULL".into()),
+        ..Index::default()
     };
     let expression = Index {
         name: "ix_notes_lower_body".into(),
         parts: vec![IndexPart::Expression("lower(body)".into())],
         unique: false,
         predicate: None,
+        ..Index::default()
     };
     let up = diff(&table(vec![]), &table(vec![partial, expression]));
     match render(&up, backend) {

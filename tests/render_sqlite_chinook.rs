@@ -10,7 +10,11 @@ mod support;
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
-use retort::{diff, render, Column, ForeignKey, Index, PrimaryKey, Schema, SqlType, Table};
+use retort::{
+    diff,
+    render::{self, render},
+    Column, ForeignKey, Index, PrimaryKey, Schema, SqlType, Table,
+};
 
 const CHINOOK: &str = include_str!("fixtures/chinook/Chinook_Sqlite.sql");
 

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use retort::{BackendKind, Migrations, Migrator, RevisionError};
+use retort::{revision::RevisionError, BackendKind, Migrations, Migrator};
 
 static EMBEDDED: Migrations = retort::embed_migrations!("tests/fixtures/migrations/merged");
 

@@ -15,7 +15,10 @@ use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::sql_types::{BigInt, Text};
 use diesel::{sql_query, Connection, RunQueryDsl};
 use logs::logged_while;
-use retort::{BackendKind, Direction, MigrateErrorKind, Migrations, Migrator, RevisionError};
+use retort::{
+    revision::RevisionError, runner::Direction, runner::MigrateErrorKind, BackendKind, Migrations,
+    Migrator,
+};
 use support::{backend_tests, TestBackend, TestDatabase};
 
 /// Set in the environment of a child process started by a test.

@@ -4,9 +4,11 @@
 
 mod support;
 
+use diesel::connection::SimpleConnection;
+
 use retort::{
-    autogen::pending_changes, BackendKind, Column, ForeignKey, PrimaryKey, ReferentialAction,
-    Schema, SqlType, Table,
+    autogen::pending_changes, BackendKind, Column, ForeignKey, Index, IndexKeyOptions, IndexPart,
+    PrimaryKey, ReferentialAction, Schema, SqlType, Table,
 };
 use support::{backend_tests, TestBackend, TestDatabase};
 
@@ -156,7 +158,252 @@ fn hand_written_no_action_rebuilds_as_no_action<C: TestBackend>(db: &TestDatabas
     });
 }
 
+/// Key options with a direction, nulls order and collation.
+fn key(descending: bool, nulls_first: Option<bool>, collation: Option<&str>) -> IndexKeyOptions {
+    IndexKeyOptions {
+        descending,
+        nulls_first,
+        collation: collation.map(Into::into),
+        ..IndexKeyOptions::default()
+    }
+}
+
+/// A table with the indexes each database can express beyond plain
+/// columns: methods, operator classes, collations, order, `INCLUDE`,
+/// `NULLS NOT DISTINCT`.
+fn indexed(kind: BackendKind) -> Schema {
+    let (text, body) = match kind {
+        BackendKind::Mysql => (SqlType::Varchar(100), SqlType::Text),
+        _ => (SqlType::Text, SqlType::Text),
+    };
+    let mut docs = Table::new("docs")
+        .column(Column::new("id", SqlType::Integer).identity())
+        .column(Column::new("title", text))
+        .column(Column::new("body", body))
+        .column(Column::new("rank", SqlType::Integer).nullable())
+        .primary_key(PrimaryKey {
+            name: Some("pk_docs".into()),
+            columns: vec!["id".into()],
+        })
+        .index(
+            Index::on_columns("ix_docs_rank_title", ["rank", "title"])
+                .key(0, key(true, None, None)),
+        );
+    match kind {
+        BackendKind::Postgres => {
+            docs = docs
+                .index(
+                    Index::on_columns("ix_docs_title_pattern", ["title"])
+                        .operator_class("text_pattern_ops"),
+                )
+                .index(
+                    Index::on_columns("ix_docs_title_trgm", ["title"])
+                        .using("gin")
+                        .operator_class("gin_trgm_ops"),
+                )
+                .index(Index::on_columns("ix_docs_rank_hash", ["rank"]).using("hash"))
+                .index(Index::on_columns("ix_docs_id_brin", ["id"]).using("brin"))
+                .index(
+                    Index::on_columns("ix_docs_title_c", ["title", "rank"])
+                        .key(0, key(false, None, Some("C")))
+                        .key(1, key(false, Some(true), None)),
+                )
+                .index(
+                    Index::on_columns("ix_docs_rank_desc_last", ["rank"])
+                        .key(0, key(true, Some(false), None)),
+                )
+                .index(
+                    Index::on_columns("ix_docs_rank_covering", ["rank"])
+                        .unique()
+                        .include(["title"])
+                        .nulls_not_distinct(),
+                )
+                .index(Index {
+                    name: "ix_docs_body_search".into(),
+                    parts: vec![IndexPart::Expression(
+                        "to_tsvector('english'::regconfig, body)".into(),
+                    )],
+                    method: Some("gin".into()),
+                    ..Index::default()
+                });
+        }
+        BackendKind::Mysql => {
+            docs = docs
+                .index(Index::on_columns("ix_docs_body_fulltext", ["body"]).using("fulltext"))
+                .index(
+                    Index::on_columns("ix_docs_title_desc", ["title"])
+                        .unique()
+                        .key(0, key(true, None, None)),
+                );
+        }
+        BackendKind::Sqlite => {
+            docs = docs.index(
+                Index::on_columns("ix_docs_title_nocase", ["title", "rank"])
+                    .key(0, key(false, None, Some("NOCASE")))
+                    .key(1, key(true, None, None)),
+            );
+        }
+    }
+    Schema::new(vec![docs])
+}
+
+/// Indexes with methods, operator classes, collations, order, `INCLUDE`
+/// and `NULLS NOT DISTINCT` are created, read back exactly and compared:
+/// a rebuild gives the same index, and a model asking for the plain
+/// B-tree sees the difference.
+fn indexes_read_back_in_full<C: TestBackend>(db: &TestDatabase<C>) {
+    let kind = C::BACKEND;
+    let mut conn = db.connect();
+    if kind == BackendKind::Postgres {
+        conn.batch_execute("CREATE EXTENSION pg_trgm").unwrap();
+    }
+    let schema = indexed(kind);
+    let dir = tempfile::tempdir().unwrap();
+    let path = retort::autogenerate(&mut conn, &schema, dir.path(), "indexes")
+        .unwrap()
+        .expect("an empty database needs a revision");
+    if let Err(error) = retort::migrate_to_head(
+        &mut conn,
+        &retort::Migrations::from_dir(dir.path()).unwrap(),
+    ) {
+        panic!(
+            "{kind}: {error}\n{}",
+            std::fs::read_to_string(&path).unwrap()
+        );
+    }
+    let read = retort::introspect(&mut conn).unwrap();
+    let sorted = |schema: &Schema| {
+        let mut indexes = schema.table("docs").unwrap().indexes.clone();
+        indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        indexes
+    };
+    assert_eq!(sorted(&read), sorted(&schema), "{kind}: indexes read back");
+    let left = pending_changes(&mut conn, &schema).unwrap();
+    assert!(left.is_empty(), "{kind}: {:#?}", left.ops());
+
+    // Each option is a change: every index made plain differs.
+    for at in 0..schema.tables[0].indexes.len() {
+        let mut plain = schema.clone();
+        let index = &mut plain.tables[0].indexes[at];
+        if index
+            .parts
+            .iter()
+            .any(|part| matches!(part, IndexPart::Expression(_)))
+        {
+            continue;
+        }
+        let name = index.name.clone();
+        *index = Index {
+            unique: index.unique,
+            ..Index::on_columns(
+                name.clone(),
+                index.column_names().map(str::to_owned).collect::<Vec<_>>(),
+            )
+        };
+        assert!(
+            !pending_changes(&mut conn, &plain).unwrap().is_empty(),
+            "{kind}: {name} made plain is a change"
+        );
+    }
+}
+
+/// Pagila-style indexes written by hand read back with their method and
+/// operator class, and a rebuild from what was read makes the same ones.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_hand_written_gin_and_pattern_indexes_rebuild() {
+    support::run::<diesel::PgConnection>(|db| {
+        let mut conn = db.connect();
+        conn.batch_execute(
+            r#"CREATE EXTENSION pg_trgm;
+               CREATE TABLE film (film_id integer PRIMARY KEY, title text NOT NULL, fulltext tsvector);
+               CREATE INDEX film_fulltext_idx ON film USING gist (fulltext);
+               CREATE INDEX idx_title ON film USING btree (title text_pattern_ops);
+               CREATE INDEX idx_title_trgm ON film USING gin (title gin_trgm_ops);
+               CREATE INDEX idx_title_desc ON film (title DESC NULLS LAST);"#,
+        )
+        .unwrap();
+        let schema = retort::introspect(&mut conn).unwrap();
+        let film = schema.table("film").unwrap();
+        let index = |name: &str| film.indexes.iter().find(|i| i.name == name).unwrap();
+        assert_eq!(index("film_fulltext_idx").method.as_deref(), Some("gist"));
+        assert_eq!(
+            index("idx_title").key_options[0].operator_class.as_deref(),
+            Some("text_pattern_ops")
+        );
+        assert_eq!(index("idx_title").method, None);
+        assert_eq!(index("idx_title_trgm").method.as_deref(), Some("gin"));
+        assert_eq!(
+            index("idx_title_desc").key_options,
+            [key(true, Some(false), None)]
+        );
+        support::run::<diesel::PgConnection>(|copy| {
+            let mut copy = copy.connect();
+            copy.batch_execute("CREATE EXTENSION pg_trgm").unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            retort::autogenerate(&mut copy, &schema, dir.path(), "rebuild")
+                .unwrap()
+                .unwrap();
+            retort::migrate_to_head(
+                &mut copy,
+                &retort::Migrations::from_dir(dir.path()).unwrap(),
+            )
+            .unwrap();
+            let definitions = |conn: &mut diesel::PgConnection| {
+                #[derive(diesel::QueryableByName)]
+                struct Definition {
+                    #[diesel(sql_type = diesel::sql_types::Text)]
+                    definition: String,
+                }
+                let rows: Vec<Definition> = diesel::RunQueryDsl::load(
+                    diesel::sql_query(
+                        "SELECT indexdef AS definition FROM pg_indexes \
+                         WHERE tablename = 'film' ORDER BY indexname",
+                    ),
+                    conn,
+                )
+                .unwrap();
+                rows.into_iter()
+                    .map(|row| row.definition)
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(definitions(&mut copy), definitions(&mut conn));
+        });
+    });
+}
+
 backend_tests!(
     referential_actions_stay_as_written,
-    hand_written_no_action_rebuilds_as_no_action
+    hand_written_no_action_rebuilds_as_no_action,
+    indexes_read_back_in_full
 );
+
+/// A model asks for an index's method and operator class.
+#[derive(retort::Model)]
+#[model(
+    table = "articles",
+    index(columns("title"), method = "gin", ops = "gin_trgm_ops"),
+    index(columns("body"), name = "ix_articles_body_ft", method = "fulltext")
+)]
+#[allow(dead_code)]
+struct Article {
+    #[model(primary_key)]
+    id: i64,
+    title: String,
+    body: String,
+}
+
+#[test]
+fn the_derive_asks_for_methods_and_operator_classes() {
+    use retort::Model;
+    let table = Article::table();
+    assert_eq!(
+        table.indexes,
+        [
+            Index::on_columns("ix_articles_title", ["title"])
+                .using("gin")
+                .operator_class("gin_trgm_ops"),
+            Index::on_columns("ix_articles_body_ft", ["body"]).using("fulltext"),
+        ]
+    );
+}

@@ -128,7 +128,10 @@ fn pool_refuses<C: DatabaseConnection>(shown: &mut Shown, what: &str, url: &str)
     let config = shown.pool_config(url);
     shown.debug(&format!("{what}: PoolConfig"), &config);
     match config.build::<C>() {
-        Ok(_) => panic!("{what}: a pool was built for {}", retort::redact_url(url)),
+        Ok(_) => panic!(
+            "{what}: a pool was built for {}",
+            retort::pool::redact_url(url)
+        ),
         Err(error) => shown.error(&format!("{what}: PoolConfig::build"), &error),
     }
 }
@@ -278,7 +281,10 @@ fn no_piece_of_any_password_is_shown<C: DatabaseConnection>(
                 .timeout(Duration::from_secs(5))
                 .build::<C>();
             match pool {
-                Ok(_) => texts.push(format!("a pool was built for {}", retort::redact_url(&url))),
+                Ok(_) => texts.push(format!(
+                    "a pool was built for {}",
+                    retort::pool::redact_url(&url)
+                )),
                 Err(error) => {
                     texts.push(error.to_string());
                     texts.push(format!("{error:?}"));

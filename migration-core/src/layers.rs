@@ -23,6 +23,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("schema", 0),
     ("redact", 0),
     ("backend", 1),
+    ("query", 1),
     ("introspect", 2),
     ("diff", 2),
     ("render", 3),

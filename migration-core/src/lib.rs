@@ -24,6 +24,7 @@ pub mod introspect;
 #[cfg(test)]
 mod layers;
 pub mod lint;
+pub mod query;
 pub mod render;
 pub mod revision;
 pub mod runner;

@@ -41,8 +41,10 @@ use syn::DeriveInput;
 /// | `crate` | `crate = "my_app::retort"` | the path to `retort` in generated code (default: `::retort`) |
 /// | `primary_key` | `primary_key(columns("tenant_id", "id"))` | a composite primary key, named `pk_<table>` |
 /// | `index` | `index(columns("team_id", "email"), name = "ix_by_team", unique)` | an index on columns; `name` (default `ix_<table>_<columns>`) and `unique` are optional |
+/// | | `index(columns("title"), method = "gin", ops = "gin_trgm_ops")` | `method`: the access method (`gin`, `gist`, `hash`, `brin`; MySQL `fulltext`, `spatial`); `ops`: the operator class of every key part |
 /// | `unique` | `unique(columns("team_id", "email"), name = "uq_member")` | a unique constraint (default name `uq_<table>_<columns>`) |
 /// | `check` | `check(name = "positive_price", expr = "price > 0")` | a check constraint, named `ck_<table>_<name>` |
+/// | `diesel_table` | `diesel_table`, `diesel_table = "order_lines"` | also emit the table's `diesel::table!` (below), in a module named after the table or as given |
 ///
 /// Columns listed on the struct are column names (after `column = "..."`).
 ///
@@ -66,10 +68,26 @@ use syn::DeriveInput;
 /// | `check` | `check = "price > 0"` | a check constraint `ck_<table>_<column>` |
 /// | `comment` | `comment = "Shown on the profile"` | the column's comment (default: the field's doc comment) |
 /// | `skip` | `skip` | the field is not a column (no other key may go with it) |
+/// | `diesel_type` | `diesel_type = "diesel::sql_types::Citext"` | with `diesel_table`: the column's diesel SQL type, for a type retort does not know (`Nullable` is added for an `Option`) |
 ///
 /// With `sql_type`, `max_length` or `precision`, the field's Rust type does
 /// not need to implement `ColumnType`, and the column is nullable when that
 /// type is written `Option<...>`.
+///
+/// # Querying: `diesel_table`
+///
+/// `#[model(diesel_table)]` also emits what `diesel print-schema` would
+/// write for the table: a `diesel::table!` module named after the table
+/// (beside the struct), its primary key, one column per field named after
+/// the field (`#[sql_name]` when `column = "..."` differs), each with the
+/// diesel SQL type of its column type (`retort::query` has the table), and
+/// `diesel::joinable!` for each single-column foreign key to another table
+/// (whose module must be in scope: a model beside this one). The struct can
+/// then derive diesel's `Queryable`, `Selectable`, `Insertable` and
+/// `AsChangeset` with `#[diesel(table_name = users)]`, and
+/// `retort::diesel_tables!(users, teams)` lets tables be joined. Each field
+/// must hold its column's values (`retort::query::HoldsSqlType`): an `i32`
+/// field for a `BIGINT` column is a compile error at the field.
 ///
 #[proc_macro_derive(Model, attributes(model))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
@@ -89,6 +107,12 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 /// | `name` | enum | `#[sql_enum(name = "user_status")]` | the type's name (default: the enum's name in snake_case) |
 /// | `crate` | enum | `#[sql_enum(crate = "my_app::retort")]` | the path to `retort` in generated code |
 /// | `rename` | variant | `#[sql_enum(rename = "on-hold")]` | the variant's value (default: its name in snake_case) |
+///
+/// The enum also loads from and stores to its diesel SQL type,
+/// `retort::query::sql_types::Enum<Self>`, so it can be a field of a model
+/// with `diesel_table`: rows load and store it, and `.eq(Status::Active)`
+/// compares with it (also on a nullable column). An `Option` of it is not a
+/// query value: compare with the value, or use `.is_null()`.
 ///
 /// An example that runs is on `retort::SqlEnum`.
 #[proc_macro_derive(SqlEnum, attributes(sql_enum))]

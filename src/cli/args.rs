@@ -24,13 +24,37 @@ pub(crate) struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
-    /// The database: postgres://..., mysql://..., sqlite://FILE or a file path.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    /// The database: postgres://..., mysql://..., sqlite://FILE or a file
+    /// path [default: the variable the config file's url_env names
+    /// (DATABASE_URL), then its url].
+    #[arg(long, global = true)]
     pub(crate) url: Option<String>,
 
-    /// The migrations directory [default: the one the program was built with].
+    /// The migrations directory [default: RETORT_MIGRATIONS, then the config
+    /// file's, then the one the program was built with].
     #[arg(long, value_name = "DIR", global = true)]
     pub(crate) migrations: Option<PathBuf>,
+
+    /// The config file [default: RETORT_CONFIG, then retort.toml or
+    /// Cargo.toml's [package.metadata.retort], from here up].
+    #[arg(long, value_name = "FILE", global = true)]
+    pub(crate) config: Option<PathBuf>,
+
+    /// The config file's named environment ([environments.NAME]) to use
+    /// [default: RETORT_ENV].
+    #[arg(long = "env", value_name = "NAME", global = true)]
+    pub(crate) environment: Option<String>,
+
+    /// How long each statement of a revision waits for a lock before the
+    /// revision is retried: 500ms, 5s, 2m, or off [default:
+    /// RETORT_LOCK_TIMEOUT, then the config file's, then 5s].
+    #[arg(long, value_name = "DURATION", global = true, value_parser = parse_timeout)]
+    pub(crate) lock_timeout: Option<Timeout>,
+
+    /// How long each statement of a revision may run (PostgreSQL), or off
+    /// [default: RETORT_STATEMENT_TIMEOUT, then the config file's, then off].
+    #[arg(long, value_name = "DURATION", global = true, value_parser = parse_timeout)]
+    pub(crate) statement_timeout: Option<Timeout>,
 
     /// Print only errors and the data asked for (no progress or summary lines).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -39,6 +63,11 @@ pub(crate) struct GlobalArgs {
     /// Print more: the database and directory used, each revision's details.
     #[arg(short, long, global = true)]
     pub(crate) verbose: bool,
+
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is
+    /// set), always, or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    pub(crate) color: ColorChoice,
 
     /// Accept applied revisions whose file changed since (`stamp` then
     /// re-records their checksums).
@@ -50,11 +79,38 @@ pub(crate) struct GlobalArgs {
     pub(crate) allow_missing: bool,
 }
 
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// A limit in time, or none (`off`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Timeout(pub(crate) Option<std::time::Duration>);
+
+fn parse_timeout(text: &str) -> Result<Timeout, String> {
+    super::config::parse_duration(text)
+        .map(Timeout)
+        .map_err(|()| format!("`{text}` is not {}", super::config::DURATION_EXPECTED))
+}
+
 /// The commands, with Alembic's names and meanings.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Create the migrations directory.
+    /// Create the migrations directory, and a commented retort.toml beside
+    /// it when no config file is found.
     Init,
+
+    /// Show the settings in force and where each came from (a flag, an
+    /// environment variable, the config file or the default), the URL's
+    /// password hidden.
+    Config,
 
     /// Write a new revision file: empty, or with --autogenerate the changes
     /// that bring the database to the models.
@@ -75,7 +131,12 @@ pub(crate) enum Command {
     },
 
     /// Show the heads: revisions no other revision follows.
-    Heads,
+    Heads {
+        /// Count dependencies (--depends-on) as parents: a head another
+        /// revision depends on is not shown.
+        #[arg(long)]
+        resolve_dependencies: bool,
+    },
 
     /// Show the branch points: revisions followed by more than one revision.
     Branches,
@@ -92,6 +153,14 @@ pub(crate) enum Command {
     /// Write a revision that joins two or more heads.
     Merge(MergeArgs),
 
+    /// Open a revision's file in $VISUAL or $EDITOR, then check it still
+    /// reads.
+    Edit {
+        /// A revision id, a unique prefix, a branch label, LABEL@head or
+        /// head.
+        revision: String,
+    },
+
     /// Record REV as where the database is, without running any SQL.
     Stamp {
         /// head, heads, base or a revision.
@@ -104,6 +173,22 @@ pub(crate) enum Command {
     /// Fail (exit 1) when the models and the database differ, listing the
     /// operations a new revision would hold.
     Check(CheckArgs),
+
+    /// Print a completion script for SHELL: `source <(retort completions
+    /// bash)`, or save it where the shell loads completions from.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the manual page (roff), or write one page per command into DIR.
+    Man {
+        /// Write NAME.1 and NAME-COMMAND.1 for each command into DIR
+        /// instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `revision`.
@@ -133,6 +218,30 @@ pub(crate) struct RevisionArgs {
     /// revision per step.
     #[arg(long, requires = "autogenerate")]
     pub(crate) online: bool,
+
+    /// The revision the new one follows [default: the single head]; `base`
+    /// starts a new root, LABEL@head follows a branch's head.
+    #[arg(long, value_name = "REV", conflicts_with = "autogenerate")]
+    pub(crate) head: Option<String>,
+
+    /// With --head, let the new revision follow a revision that is not a
+    /// head (a new branch from there).
+    #[arg(long, requires = "head")]
+    pub(crate) splice: bool,
+
+    /// A name for the branch the revision starts: LABEL and LABEL@head
+    /// become targets.
+    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
+    pub(crate) branch_label: Vec<String>,
+
+    /// Revisions to apply before this one without being its parents (a
+    /// dependency on another branch).
+    #[arg(long, value_name = "REV", value_delimiter = ',')]
+    pub(crate) depends_on: Vec<String>,
+
+    /// The revision's id instead of a random one: 12 lowercase hex digits.
+    #[arg(long, value_name = "ID")]
+    pub(crate) rev_id: Option<String>,
 
     /// With --autogenerate, also write the change for these databases
     /// (postgresql, mysql, sqlite), each in sections of its own, besides
@@ -209,6 +318,14 @@ pub(crate) struct MergeArgs {
     /// What the merge is for.
     #[arg(short, long)]
     pub(crate) message: String,
+
+    /// A name for the branch the merge starts.
+    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
+    pub(crate) branch_label: Vec<String>,
+
+    /// The merge's id instead of a random one: 12 lowercase hex digits.
+    #[arg(long, value_name = "ID")]
+    pub(crate) rev_id: Option<String>,
 }
 
 /// `check`.

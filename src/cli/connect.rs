@@ -25,7 +25,7 @@ impl DatabaseUrl {
 
     /// The URL with any password replaced by `***`.
     pub(crate) fn shown(&self) -> String {
-        crate::redact_url(&self.raw)
+        crate::pool::redact_url(&self.raw)
     }
 
     /// The database the URL's scheme names.

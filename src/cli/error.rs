@@ -1,7 +1,8 @@
 //! What can go wrong on the command line, each with a hint saying what to do.
 
 use crate::{
-    AutogenerateError, BackendKind, IntrospectError, MigrateError, MigrateErrorKind, RevisionError,
+    revision::RevisionError, runner::MigrateErrorKind, AutogenerateError, BackendKind,
+    IntrospectError, MigrateError,
 };
 
 /// A command that failed: one sentence, and [`CliError::hint`] for the next
@@ -66,6 +67,15 @@ pub enum CliError {
         source: std::io::Error,
     },
 
+    /// A file the command writes could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+
     /// The migration files, their graph, or a target.
     #[error(transparent)]
     Revision(#[from] RevisionError),
@@ -84,7 +94,7 @@ pub enum CliError {
 
     /// The changes cannot be written as this database's SQL.
     #[error(transparent)]
-    Render(#[from] crate::RenderError),
+    Render(#[from] crate::render::RenderError),
 
     /// The database is behind the migration files, so comparing it with the
     /// models would report what those files already do.
@@ -158,6 +168,63 @@ pub enum CliError {
         hint: String,
     },
 
+    /// `revision --head REV` names a revision that is not a head.
+    #[error("revision {revision} is not a head: a new revision after it starts a second branch")]
+    NotAHead {
+        /// The revision.
+        revision: String,
+    },
+
+    /// `--rev-id` is not a revision id.
+    #[error("`{id}` is not a revision id: it must be 12 lowercase hexadecimal digits")]
+    BadRevisionId {
+        /// The id as given.
+        id: String,
+    },
+
+    /// `--rev-id` names a revision that exists.
+    #[error("revision {id} already exists ({file})")]
+    RevisionIdTaken {
+        /// The id.
+        id: String,
+        /// The file declaring it.
+        file: String,
+    },
+
+    /// `--branch-label` is a label another revision gives.
+    #[error("branch label `{label}` is already given by revision {revision}")]
+    BranchLabelTaken {
+        /// The label.
+        label: String,
+        /// The revision giving it.
+        revision: String,
+    },
+
+    /// `--branch-label` cannot name a branch.
+    #[error("{problem}")]
+    BadBranchLabel {
+        /// Why.
+        problem: String,
+    },
+
+    /// `edit` found neither `VISUAL` nor `EDITOR`.
+    #[error("`edit` needs an editor, and neither VISUAL nor EDITOR is set")]
+    NoEditor,
+
+    /// The editor could not be started, or failed.
+    #[error("the editor `{editor}` failed: {reason}")]
+    Editor {
+        /// The editor command.
+        editor: String,
+        /// What went wrong.
+        reason: String,
+    },
+
+    /// The config file, or an environment variable the settings read,
+    /// cannot be used.
+    #[error(transparent)]
+    Config(#[from] super::config::ConfigError),
+
     /// `current` was used as a range end while the database is at several
     /// revisions.
     #[error("the database is at several revisions ({}), so `current` does not name one", .current.join(", "))]
@@ -173,7 +240,30 @@ impl CliError {
     pub fn hint(&self, program: &str) -> Option<String> {
         Some(match self {
             CliError::NoDatabaseUrl { .. } => {
-                "give --url URL or set DATABASE_URL (postgres://..., mysql://..., or an SQLite file path)".to_owned()
+                format!("give --url URL, set DATABASE_URL (or the variable the config file's url_env names), or put url in retort.toml (postgres://..., mysql://..., or an SQLite file path); `{program} config` shows what is in force")
+            }
+            CliError::NotAHead { revision } => format!(
+                "to branch there on purpose, add --splice; to follow the head instead, leave out --head (`{program} heads` lists them; {revision}@head names the one after it)"
+            ),
+            CliError::RevisionIdTaken { .. } | CliError::BadRevisionId { .. } => {
+                "leave out --rev-id for a random one".to_owned()
+            }
+            CliError::BranchLabelTaken { label, .. } => format!(
+                "pick another name; `{label}@head` already names that branch's head"
+            ),
+            CliError::BadBranchLabel { .. } => {
+                "name the branch with letters, digits, `_`, `-` and `.`, like `audit` or `billing-v2`".to_owned()
+            }
+            CliError::NoEditor => "set EDITOR, e.g. `EDITOR=vim`, or `EDITOR=\"code --wait\"`".to_owned(),
+            CliError::Editor { .. } => "check EDITOR; the file is in the migrations directory to edit by hand".to_owned(),
+            CliError::Config(super::config::ConfigError::UnknownEnvironment { .. }) => {
+                "add it as [environments.NAME] to the config file, or name one it has".to_owned()
+            }
+            CliError::Config(super::config::ConfigError::Variable { name, .. }) => {
+                format!("fix or unset {name}")
+            }
+            CliError::Config(_) => {
+                format!("fix the file (`{program} init` in an empty directory writes a commented example), or name another with --config FILE")
             }
             CliError::BackendNotCompiled { feature, .. } => format!(
                 "rebuild with retort's `{feature}` feature (the standalone binary: `cargo install retort-cli --features {feature}`)"
@@ -250,7 +340,7 @@ impl CliError {
                 }
                 _ => return None,
             },
-            CliError::Io { .. } | CliError::Introspect(_) | CliError::Render(_) => return None,
+            CliError::Io { .. } | CliError::Write { .. } | CliError::Introspect(_) | CliError::Render(_) => return None,
         })
     }
 }

@@ -19,7 +19,10 @@
 //! cargo run --bin migrate -- merge heads -m "merge" | stamp REV | check | upgrade head --sql
 //! ```
 //!
-//! The database comes from `--url` or `DATABASE_URL`; its scheme picks the
+//! The database comes from `--url`, `DATABASE_URL` or the config file
+//! (`retort.toml`, or `[package.metadata.retort]` in `Cargo.toml`, found by
+//! walking up from the working directory; `config` shows every setting and
+//! where it came from); its scheme picks the
 //! backend (`postgres://`, `mysql://`, `sqlite://FILE` or a plain file
 //! path), which must be compiled in. The standalone `retort` binary (package
 //! `retort-cli`) runs the same code through [`run`] with no models: every
@@ -30,6 +33,7 @@
 
 mod args;
 mod commands;
+mod config;
 mod connect;
 mod error;
 mod fleet;
@@ -39,12 +43,14 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
+pub use config::ConfigError;
 pub use error::CliError;
 
 use crate::{Migrations, Migrator, Schema};
 use args::Cli;
+use config::Settings;
 use connect::{AnyConnection, DatabaseUrl};
 use output::{one_line, Printer, Verbosity};
 
@@ -102,16 +108,49 @@ where
     } else {
         Verbosity::Normal
     };
+    // What clap itself knows needs no settings, so a broken config file
+    // cannot keep them from working.
+    match &cli.command {
+        args::Command::Completions { shell } => {
+            let mut command = args::Cli::command().name(program.clone());
+            clap_complete::generate(*shell, &mut command, program, &mut std::io::stdout());
+            return 0;
+        }
+        args::Command::Man { dir } => return man_pages(&program, dir.as_deref(), verbosity),
+        _ => {}
+    }
+    let flags = config::Flags {
+        config: cli.global.config,
+        environment: cli.global.environment,
+        url: cli.global.url,
+        migrations: cli.global.migrations,
+        lock_timeout: cli.global.lock_timeout.map(|timeout| timeout.0),
+        statement_timeout: cli.global.statement_timeout.map(|timeout| timeout.0),
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let settings = match Settings::resolve(
+        flags,
+        &|name| std::env::var(name).ok(),
+        &cwd,
+        migrations_dir,
+    ) {
+        Ok(settings) => settings,
+        Err(error) => {
+            let error = CliError::from(error);
+            let out = Printer::new(verbosity, cli.global.color, None);
+            out.error(&error.to_string(), error.hint(&program).as_deref());
+            return 1;
+        }
+    };
+    let url = settings.url.as_ref().map(|url| url.value.clone());
     let context = Context {
-        out: Printer::new(verbosity, cli.global.url.clone()),
+        out: Printer::new(verbosity, cli.global.color, url.clone()),
         schema,
-        migrations_dir: cli
-            .global
-            .migrations
-            .unwrap_or_else(|| PathBuf::from(migrations_dir)),
-        url: cli.global.url.map(DatabaseUrl::new),
+        migrations_dir: settings.migrations.value.clone(),
+        url: url.map(DatabaseUrl::new),
         allow_edited: cli.global.allow_edited,
         allow_missing: cli.global.allow_missing,
+        settings,
         program,
     };
     match commands::execute(cli.command, &context) {
@@ -119,6 +158,40 @@ where
         Err(error) => {
             let hint = error.hint(&context.program);
             context.out.error(&error.to_string(), hint.as_deref());
+            1
+        }
+    }
+}
+
+/// `man`: the manual page on stdout, or one page per command into `dir`.
+fn man_pages(program: &str, dir: Option<&Path>, verbosity: Verbosity) -> u8 {
+    let out = Printer::new(verbosity, args::ColorChoice::Auto, None);
+    let command = args::Cli::command().name(program.to_owned());
+    let written = match dir {
+        None => clap_mangen::Man::new(command).render(&mut std::io::stdout().lock()),
+        Some(dir) => {
+            std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir))
+        }
+    };
+    match (written, dir) {
+        (Ok(()), Some(dir)) => {
+            out.info(&format!(
+                "Wrote the manual pages into {}; read them with `man -l {}/{program}.1`",
+                dir.display(),
+                dir.display()
+            ));
+            0
+        }
+        (Ok(()), None) => 0,
+        (Err(source), _) => {
+            let error = CliError::Write {
+                path: dir.map_or_else(
+                    || "the manual page".to_owned(),
+                    |dir| dir.display().to_string(),
+                ),
+                source,
+            };
+            out.error(&error.to_string(), None);
             1
         }
     }
@@ -168,7 +241,7 @@ fn usage_error(error: &clap::Error, program: &str) -> u8 {
         (None, Some(usage)) => format!("usage: {}; see `{program} --help`", usage.trim()),
         (None, None) => format!("see `{program} --help` for the commands and their options"),
     };
-    let out = Printer::new(Verbosity::Normal, None);
+    let out = Printer::new(Verbosity::Normal, args::ColorChoice::Auto, None);
     out.error(&one_line(message), Some(&hint));
     2
 }
@@ -183,6 +256,8 @@ pub(crate) struct Context {
     allow_edited: bool,
     /// `--allow-missing`.
     allow_missing: bool,
+    /// Every setting and where it came from.
+    settings: Settings,
     /// How the user runs this program, for hints.
     program: String,
     out: Printer,
@@ -227,6 +302,8 @@ impl Context {
         Migrator::new(migrations)
             .allow_edited_revisions(self.allow_edited)
             .allow_missing_revisions(self.allow_missing)
+            .revision_lock_timeout(self.settings.lock_timeout.value)
+            .revision_statement_timeout(self.settings.statement_timeout.value)
     }
 
     /// The database URL, or the error saying `command` needs one.

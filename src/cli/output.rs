@@ -1,13 +1,14 @@
 //! What a person reads: progress lines with timings, a summary, data, and
-//! errors with a hint. Colour only on a terminal (and never with
-//! `NO_COLOR`); `--quiet` keeps only data and errors; nothing printed ever
+//! errors with a hint. Colour as `--color` says: by default only on a
+//! terminal and never with `NO_COLOR`; `--quiet` keeps only data and errors; nothing printed ever
 //! holds the database password (errors and warnings, which may quote a
 //! driver, have it removed once more).
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use crate::{Direction, ReportStep};
+use super::args::ColorChoice;
+use crate::{runner::Direction, runner::ReportStep};
 
 /// How much to print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,12 +59,26 @@ pub(crate) struct Printer {
 }
 
 impl Printer {
-    pub(crate) fn new(verbosity: Verbosity, secret: Option<String>) -> Printer {
-        let colour_allowed = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    pub(crate) fn new(
+        verbosity: Verbosity,
+        colour: ColorChoice,
+        secret: Option<String>,
+    ) -> Printer {
+        let (stdout_colour, stderr_colour) = match colour {
+            ColorChoice::Always => (true, true),
+            ColorChoice::Never => (false, false),
+            ColorChoice::Auto => {
+                let allowed = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+                (
+                    allowed && std::io::stdout().is_terminal(),
+                    allowed && std::io::stderr().is_terminal(),
+                )
+            }
+        };
         Printer {
             verbosity,
-            stdout_colour: colour_allowed && std::io::stdout().is_terminal(),
-            stderr_colour: colour_allowed && std::io::stderr().is_terminal(),
+            stdout_colour,
+            stderr_colour,
             secret,
         }
     }

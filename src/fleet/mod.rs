@@ -66,7 +66,7 @@ use std::time::Instant;
 pub use report::{FleetReport, Progress, StopReason, TargetError, TargetReport, TargetStatus};
 pub use target::{parse_targets, read_targets, Target, TargetsError};
 
-use crate::{Migrator, RevisionError, Schema};
+use crate::{revision::RevisionError, Migrator, Schema};
 use work::{Held, Job, Work};
 
 /// A problem with the whole run, found before any target is started.
@@ -328,7 +328,7 @@ impl<'a, 'm> Fleet<'a, 'm> {
             }
         }
         let graph_problem = self.migrator.history().err().map(|error| error.into_kind());
-        if let Some(crate::MigrateErrorKind::Revision(error)) = graph_problem {
+        if let Some(crate::runner::MigrateErrorKind::Revision(error)) = graph_problem {
             return Err(error.into());
         }
         let heads = self.migrator.heads();

@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::Target;
-use crate::{AutogenerateError, BackendKind, MigrateError, Report, UnfinishedRevision};
+use crate::{runner::UnfinishedRevision, AutogenerateError, BackendKind, MigrateError, Report};
 
 /// How one target ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

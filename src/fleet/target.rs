@@ -53,7 +53,7 @@ impl Target {
 
     /// The URL with any password replaced by `***`.
     pub fn shown_url(&self) -> String {
-        crate::redact_url(&self.url)
+        crate::pool::redact_url(&self.url)
     }
 
     /// The database the URL's scheme names.

@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use diesel::connection::SimpleConnection;
 
 use crate::any_connection::{establish, with_connection, EstablishError};
-use crate::{redact_url, BackendKind, DatabaseConnection};
+use crate::{pool::redact_url, BackendKind, DatabaseConnection};
 
 /// A uniquely named database that exists for one test and is dropped with
 /// this value, so tests run in parallel without seeing each other's rows.

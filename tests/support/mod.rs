@@ -61,7 +61,7 @@ impl<C: TestBackend> TestDatabase<C> {
         C::establish(&self.url).unwrap_or_else(|error| {
             panic!(
                 "cannot connect to test database {}: {error}",
-                retort::redact_url(&self.url)
+                retort::pool::redact_url(&self.url)
             )
         })
     }
@@ -223,7 +223,7 @@ impl TestBackend for diesel::SqliteConnection {
 /// whose DDL commits as it goes. Panics naming the failing statement.
 pub fn apply_diff<C: TestBackend>(conn: &mut C, from: &retort::Schema, to: &retort::Schema) {
     let diff = retort::diff(from, to);
-    let statements = retort::render(&diff, C::BACKEND.backend())
+    let statements = retort::render::render(&diff, C::BACKEND.backend())
         .unwrap_or_else(|error| panic!("rendering {diff:?}: {error}"));
     apply_statements(conn, &statements);
 }
@@ -301,7 +301,7 @@ pub fn write_revision(
     to: &retort::Schema,
 ) {
     let sql = |diff: &retort::Diff| {
-        let statements = retort::render(diff, kind.backend())
+        let statements = retort::render::render(diff, kind.backend())
             .unwrap_or_else(|error| panic!("rendering {diff:?}: {error}"));
         statements
             .iter()

@@ -73,6 +73,9 @@ pub type Result<T, E = AutogenerateError> = std::result::Result<T, E>;
 pub struct AutogenerateOptions {
     online: bool,
     backends: Vec<crate::BackendKind>,
+    revision_id: Option<String>,
+    branch_labels: Vec<String>,
+    depends_on: Vec<String>,
 }
 
 impl AutogenerateOptions {
@@ -137,6 +140,45 @@ impl AutogenerateOptions {
     }
 }
 
+impl AutogenerateOptions {
+    /// Gives the revision this id instead of a random one (12 lowercase
+    /// hex digits; the first step's, with [`online`](Self::online)).
+    pub fn revision_id(mut self, id: impl Into<String>) -> AutogenerateOptions {
+        self.revision_id = Some(id.into());
+        self
+    }
+
+    /// Names the branch the revision starts (`-- retort:branch-labels`;
+    /// on the first step with [`online`](Self::online)).
+    pub fn branch_labels<S: Into<String>>(
+        mut self,
+        labels: impl IntoIterator<Item = S>,
+    ) -> AutogenerateOptions {
+        self.branch_labels = labels.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Revisions (full ids) to apply before this one without being its
+    /// parents (`-- retort:depends-on`; on the first step with
+    /// [`online`](Self::online)).
+    pub fn depends_on<S: Into<String>>(
+        mut self,
+        revisions: impl IntoIterator<Item = S>,
+    ) -> AutogenerateOptions {
+        self.depends_on = revisions.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The id, labels and dependencies asked for, on `revision`.
+    fn name(&self, revision: &mut NewRevision) {
+        if let Some(id) = &self.revision_id {
+            revision.id.clone_from(id);
+        }
+        revision.branch_labels.clone_from(&self.branch_labels);
+        revision.depends_on.clone_from(&self.depends_on);
+    }
+}
+
 /// Diffs the database behind `conn` against `target` (the models) and writes
 /// the difference as a new revision file in `dir`, creating the directory if
 /// it does not exist. Returns the file's path, or `None` (writing nothing)
@@ -190,9 +232,10 @@ pub fn autogenerate_with<C: DatabaseConnection>(
                 backend: C::BACKEND.display_name(),
             });
         }
-        return online_revisions(&changes, C::BACKEND, parents, message, dir);
+        return online_revisions(&changes, C::BACKEND, parents, message, dir, options);
     }
     let mut revision = revision_for(&changes, C::BACKEND, parents, message)?;
+    options.name(&mut revision);
     // The models as they were before the change: the connected database's
     // diff carried back onto them. The connected database cannot say what
     // it does not store (MySQL keeps no enum type or key names), so the
@@ -223,6 +266,7 @@ fn online_revisions(
     mut parents: Vec<String>,
     message: &str,
     dir: &Path,
+    options: &AutogenerateOptions,
 ) -> Result<Option<PathBuf>> {
     let steps = crate::render::render_online(changes, backend.backend())?;
     let count = steps.len();
@@ -239,6 +283,7 @@ fn online_revisions(
         revision.down = step.down;
         revision.transactional = step.transactional;
         if at == 0 {
+            options.name(&mut revision);
             revision.warnings = changes
                 .warnings()
                 .iter()

@@ -59,11 +59,8 @@ pub(crate) use version_sql::{
 pub(crate) use version_table::database_message;
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 pub(crate) use version_table::VersionTableConnection;
-pub(crate) use version_table::{
-    FailureRow, NewVersion, VersionRow, STATUS_APPLIED, STATUS_FAILED, STATUS_REVERTING,
-    STATUS_REVERT_FAILED, STATUS_RUNNING,
-};
-pub use version_table::{DIESEL_VERSION_TABLE, VERSION_TABLE};
+pub(crate) use version_table::{FailureRow, NewVersion, VersionRow};
+pub use version_table::{VersionStatus, DIESEL_VERSION_TABLE, VERSION_TABLE};
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 pub(crate) use version_text::VersionText;
 

@@ -53,8 +53,8 @@ pub(crate) fn enums_named_after_columns(schema: &mut Schema) {
     }
 }
 
-/// A unique index on plain columns, without a predicate, reads back as a
-/// unique constraint (MySQL makes no difference between the two).
+/// A unique B-tree index on plain ascending columns, without a predicate,
+/// reads back as a unique constraint (MySQL makes no difference between the two).
 pub(crate) fn unique_indexes_as_constraints(schema: &mut Schema) {
     use crate::schema::{IndexPart, UniqueConstraint};
     for table in &mut schema.tables {
@@ -63,6 +63,8 @@ pub(crate) fn unique_indexes_as_constraints(schema: &mut Schema) {
             .partition(|index| {
                 index.unique
                     && index.predicate.is_none()
+                    && index.method_name().is_none()
+                    && index.has_default_key_options()
                     && index
                         .parts
                         .iter()

@@ -20,17 +20,59 @@ pub const VERSION_TABLE: &str = "retort_migrations";
 /// The table where diesel_migrations records the versions it ran.
 pub const DIESEL_VERSION_TABLE: &str = "__diesel_schema_migrations";
 
-/// `status` of a revision whose statements all ran.
-pub const STATUS_APPLIED: &str = "applied";
-/// `status` of a revision running outside a transaction (MySQL, or
-/// `-- retort:transaction off`): left behind if the process dies.
-pub const STATUS_RUNNING: &str = "running";
-/// `status` of a revision that failed part-way outside a transaction.
-pub const STATUS_FAILED: &str = "failed";
-/// `status` of a revision being reverted outside a transaction.
-pub const STATUS_REVERTING: &str = "reverting";
-/// `status` of a revision whose revert failed part-way outside a transaction.
-pub const STATUS_REVERT_FAILED: &str = "revert_failed";
+/// Where a revision's row in the version table stands: its `status`
+/// column, stored as the text [`VersionStatus::as_str`] gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VersionStatus {
+    /// Every statement ran (`applied`).
+    Applied,
+    /// Running outside a transaction (MySQL, or `-- retort:transaction
+    /// off`); left behind if the process dies (`running`).
+    Running,
+    /// A statement failed part-way outside a transaction (`failed`).
+    Failed,
+    /// Being reverted outside a transaction (`reverting`).
+    Reverting,
+    /// A statement failed part-way while being reverted outside a
+    /// transaction (`revert_failed`).
+    RevertFailed,
+}
+
+impl VersionStatus {
+    /// Every status, for parsing.
+    const ALL: [VersionStatus; 5] = [
+        VersionStatus::Applied,
+        VersionStatus::Running,
+        VersionStatus::Failed,
+        VersionStatus::Reverting,
+        VersionStatus::RevertFailed,
+    ];
+
+    /// The text stored in the version table.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            VersionStatus::Applied => "applied",
+            VersionStatus::Running => "running",
+            VersionStatus::Failed => "failed",
+            VersionStatus::Reverting => "reverting",
+            VersionStatus::RevertFailed => "revert_failed",
+        }
+    }
+
+    /// The status stored as `text`, if it is one (compared byte for byte).
+    pub fn from_stored(text: &str) -> Option<VersionStatus> {
+        VersionStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for VersionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// One row of the version table, as the runner reads it at every start:
 /// only what deciding whether there is work needs.
@@ -49,8 +91,8 @@ pub struct VersionRow {
     /// SHA-256 of its up section when it was applied.
     #[diesel(sql_type = Text)]
     pub checksum: VersionText,
-    /// `None` when the status is [`STATUS_APPLIED`]; otherwise the status
-    /// as recorded (one of the other `STATUS_*` constants).
+    /// `None` when the status is [`VersionStatus::Applied`]; otherwise the
+    /// status as stored (see [`VersionStatus::from_stored`]).
     #[diesel(sql_type = Nullable<Text>)]
     pub status: Option<String>,
 }
@@ -79,8 +121,8 @@ pub struct NewVersion<'a> {
     pub checksum: &'a str,
     /// How long its statements took, in milliseconds.
     pub execution_ms: i64,
-    /// One of the `STATUS_*` constants.
-    pub status: &'a str,
+    /// Its status.
+    pub status: VersionStatus,
 }
 
 /// The runner's per-database operations on a live connection. Implemented
@@ -158,7 +200,7 @@ pub trait VersionTableConnection: SimpleConnection {
     fn update_version(
         &mut self,
         revision: &str,
-        status: &str,
+        status: VersionStatus,
         execution_ms: i64,
         failed_statement: Option<&str>,
         failure: Option<&str>,
@@ -204,5 +246,29 @@ pub(crate) fn database_message(error: &diesel::result::Error) -> Option<&str> {
     match error {
         diesel::result::Error::DatabaseError(_, information) => Some(information.message()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VersionStatus;
+
+    #[test]
+    fn each_status_is_stored_as_the_text_earlier_versions_wrote_and_read_back() {
+        let stored = [
+            (VersionStatus::Applied, "applied"),
+            (VersionStatus::Running, "running"),
+            (VersionStatus::Failed, "failed"),
+            (VersionStatus::Reverting, "reverting"),
+            (VersionStatus::RevertFailed, "revert_failed"),
+        ];
+        for (status, text) in stored {
+            assert_eq!(status.as_str(), text);
+            assert_eq!(status.to_string(), text);
+            assert_eq!(VersionStatus::from_stored(text), Some(status));
+        }
+        for text in ["APPLIED", "applied ", "", "done"] {
+            assert_eq!(VersionStatus::from_stored(text), None, "{text:?}");
+        }
     }
 }

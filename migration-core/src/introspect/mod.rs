@@ -27,7 +27,9 @@
 //!
 //! Tables, columns in order (type, nullability, default, identity, comment),
 //! primary keys, unique constraints, indexes (column order, uniqueness,
-//! partial-index predicates and expression parts as the database's text),
+//! partial-index predicates and expression parts as the database's text,
+//! the access method, each key part's collation, operator class, direction
+//! and nulls order, `INCLUDE` columns and `NULLS NOT DISTINCT`),
 //! foreign keys (columns, target, `ON DELETE`/`ON UPDATE`, name), check
 //! constraints (name and expression), PostgreSQL enums and MySQL inline
 //! `ENUM`s. Types come back through each backend's
@@ -60,9 +62,11 @@
 //!   and its checks.
 //! - Generated (computed) columns are read as plain columns without a default;
 //!   the generation expression is not modeled.
-//! - Index methods (`gist`, `hash`), sort order, operator classes, MySQL
-//!   prefix lengths and PostgreSQL exclusion constraints are not modeled and
-//!   not reported.
+//! - MySQL prefix lengths, index options (`WITH (fillfactor = ...)`),
+//!   tablespaces and PostgreSQL exclusion constraints are not modeled and
+//!   not reported. An operator class is named unqualified; a collation on
+//!   an index part is reported when it is not the column's own (on SQLite:
+//!   when it is not `BINARY`).
 //!
 //! # Per database
 //!
@@ -78,7 +82,8 @@
 //! - **PostgreSQL**: `GENERATED ... AS IDENTITY` and serial (`nextval(...)`)
 //!   columns are identities. Constraint names read back as they are. Enums
 //!   are `Enum { name, values }` in sort order; `json` (as opposed to
-//!   `jsonb`) is `Custom("json")`.
+//!   `jsonb`) is `Custom("json")`. `timestamp(6)`, `timestamptz(6)` and
+//!   `time(6)` are the plain time types (six digits is the default).
 //! - **MySQL/MariaDB**: `AUTO_INCREMENT` columns are identities. The primary
 //!   key's name (always `PRIMARY`) reads back as `None`. Every unique index
 //!   on plain columns reads back as a unique constraint (MySQL makes no
@@ -86,7 +91,7 @@
 //!   reported. Inline `ENUM`s read back named after their column. `CHAR(36)`
 //!   reads back as `Uuid`; an unconstrained `DECIMAL` as `decimal(10,0)`. A
 //!   foreign key declared without actions reads back `RESTRICT`, InnoDB's
-//!   default. MariaDB's `JSON` (`longtext` with a `json_valid` check) is
+//!   default; `NO ACTION` written out reads back `NO ACTION`. MariaDB's `JSON` (`longtext` with a `json_valid` check) is
 //!   `Json`, without the check. `current_timestamp(6)` on retort's time types
 //!   reads back as `CURRENT_TIMESTAMP`.
 //! - **SQLite**: declared types are kept as written (`NVARCHAR(200)` is

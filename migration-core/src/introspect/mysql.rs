@@ -35,8 +35,8 @@ use crate::backend::spelling::quote_literal;
 use crate::introspect::assemble::{action_by_name, SchemaBuilder};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Index, IndexPart, PrimaryKey, Schema, SqlType, Table,
-    UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey, Schema,
+    SqlType, Table, UniqueConstraint,
 };
 
 /// The model from the catalog's rows: no I/O.
@@ -188,8 +188,20 @@ fn discover_index(table: &mut Table, parts: &[IndexRow]) {
         return;
     }
     let unique = first.non_unique == 0;
+    let method = match first.index_type.to_ascii_uppercase().as_str() {
+        "BTREE" => None,
+        other => Some(other.to_ascii_lowercase()),
+    };
+    let key_options: Vec<IndexKeyOptions> = parts
+        .iter()
+        .map(|part| IndexKeyOptions {
+            descending: part.collation.as_deref() == Some("D"),
+            ..IndexKeyOptions::default()
+        })
+        .collect();
+    let plain = method.is_none() && key_options.iter().all(IndexKeyOptions::is_default);
     if let Some(columns) = &columns {
-        if unique {
+        if unique && plain {
             table.uniques.push(UniqueConstraint {
                 name: Some(first.index_name.clone()),
                 columns: columns.clone(),
@@ -201,7 +213,7 @@ fn discover_index(table: &mut Table, parts: &[IndexRow]) {
                 && (foreign_key.name.as_deref() == Some(first.index_name.as_str())
                     || foreign_key.columns.first() == Some(&first.index_name))
         });
-        if made_for_a_foreign_key {
+        if made_for_a_foreign_key && plain {
             return;
         }
     }
@@ -216,6 +228,13 @@ fn discover_index(table: &mut Table, parts: &[IndexRow]) {
             .collect(),
         unique,
         predicate: None,
+        key_options: if plain || key_options.iter().all(IndexKeyOptions::is_default) {
+            Vec::new()
+        } else {
+            key_options
+        },
+        method,
+        ..Index::default()
     });
 }
 
@@ -264,7 +283,51 @@ mod tests {
             non_unique,
             column_name: Some(column.into()),
             expression: None,
+            index_type: "BTREE".into(),
+            collation: Some("A".into()),
         }
+    }
+
+    /// `FULLTEXT` and `SPATIAL` read as methods, `D` as a descending part;
+    /// a unique index with a descending part stays an index.
+    #[test]
+    fn index_types_and_descending_parts_are_read() {
+        let fulltext = IndexRow {
+            index_type: "FULLTEXT".into(),
+            collation: None,
+            ..index_part("ft_body", 1, "body")
+        };
+        let descending = IndexRow {
+            collation: Some("D".into()),
+            ..index_part("uq_recent", 0, "at")
+        };
+        let rows = CatalogRows {
+            default_schema: "app".into(),
+            tables: vec![TableRow {
+                schema_name: "app".into(),
+                table_name: "c".into(),
+                comment: None,
+            }],
+            columns: vec![column("body", "text"), column("at", "int(11)")],
+            indexes: vec![fulltext, descending],
+            ..CatalogRows::default()
+        };
+        let schema = build_schema(rows).expect("rows are consistent");
+        let table = schema.table("c").expect("c is read");
+        assert!(table.uniques.is_empty());
+        assert_eq!(
+            table.indexes,
+            [
+                Index::on_columns("ft_body", ["body"]).using("fulltext"),
+                Index::on_columns("uq_recent", ["at"]).unique().key(
+                    0,
+                    IndexKeyOptions {
+                        descending: true,
+                        ..IndexKeyOptions::default()
+                    }
+                ),
+            ]
+        );
     }
 
     fn foreign_key(name: &str, column: &str) -> ForeignKeyRow {

@@ -26,8 +26,8 @@ use crate::backend::spelling::strip_outer_parens;
 use crate::introspect::assemble::SchemaBuilder;
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Index, IndexPart, PrimaryKey, ReferentialAction, Schema,
-    SqlType, UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey,
+    ReferentialAction, Schema, SqlType, UniqueConstraint,
 };
 
 /// Where a table read went in the [`SchemaBuilder`], and its columns'
@@ -276,25 +276,51 @@ enum Constraint {
 }
 
 /// One index of the table in `slot`: column parts named from the columns
-/// read, expression parts as `pg_get_indexdef` prints them.
+/// read, expression parts as `pg_get_indexdef` prints them, each with its
+/// collation, operator class and order; the method, `INCLUDE` columns and
+/// `NULLS NOT DISTINCT`.
 fn discover_index(schema: &SchemaBuilder, slot: &TableSlot, row: IndexRow) -> Index {
     let definitions = row.definitions.unwrap_or_default();
-    let parts = row
+    let (parts, key_options): (Vec<IndexPart>, Vec<IndexKeyOptions>) = row
         .positions
         .iter()
         .enumerate()
-        .filter_map(|(at, &position)| match position {
-            0 => Some(IndexPart::Expression(
-                definitions.get(at).cloned().unwrap_or_default(),
-            )),
-            _ => column_name(schema, slot, position).map(IndexPart::Column),
+        .filter_map(|(at, &position)| {
+            let part = match position {
+                0 => IndexPart::Expression(definitions.get(at).cloned().unwrap_or_default()),
+                _ => IndexPart::Column(column_name(schema, slot, position)?),
+            };
+            let named = |names: &[String]| names.get(at).filter(|name| !name.is_empty()).cloned();
+            let option = row.options.get(at).copied().unwrap_or(0);
+            let descending = option & 1 != 0;
+            let nulls_first = option & 2 != 0;
+            let options = IndexKeyOptions {
+                collation: named(&row.collations),
+                operator_class: named(&row.operator_classes),
+                descending,
+                nulls_first: (nulls_first != descending).then_some(nulls_first),
+            };
+            Some((part, options))
         })
-        .collect();
+        .unzip();
+    let key_options = if key_options.iter().all(IndexKeyOptions::is_default) {
+        Vec::new()
+    } else {
+        key_options
+    };
     Index {
         name: row.index_name,
         parts,
         unique: row.is_unique,
         predicate: row.predicate,
+        method: (row.method != "btree").then_some(row.method),
+        key_options,
+        include: row
+            .include_positions
+            .iter()
+            .filter_map(|&position| column_name(schema, slot, position))
+            .collect(),
+        nulls_not_distinct: row.nulls_not_distinct,
     }
 }
 
@@ -434,6 +460,7 @@ mod tests {
                 positions: vec![0, 3],
                 definitions: Some(vec!["lower(title::text)".into(), "length".into()]),
                 predicate: Some("length > 10".into()),
+                ..plain_index_row()
             }],
         };
         let schema = build_schema(rows).expect("rows are consistent");
@@ -485,6 +512,7 @@ mod tests {
                 ],
                 unique: false,
                 predicate: Some("length > 10".into()),
+                ..Index::default()
             });
         assert_eq!(schema, Schema::new(vec![film, log]));
     }
@@ -539,6 +567,7 @@ mod tests {
                 positions: vec![1],
                 definitions: None,
                 predicate: None,
+                ..plain_index_row()
             }],
             ..CatalogRows::default()
         };
@@ -565,6 +594,7 @@ mod tests {
             positions: vec![position],
             definitions: None,
             predicate: None,
+            ..plain_index_row()
         };
         let rows = CatalogRows {
             default_schema: "public".into(),
@@ -588,6 +618,7 @@ mod tests {
             parts: vec![IndexPart::Column(column.into())],
             unique: false,
             predicate: None,
+            ..Index::default()
         };
         let t = Table::new("t")
             .column(Column::new("a", SqlType::Integer))
@@ -614,5 +645,119 @@ mod tests {
         let error = build_schema(rows).expect_err("z is no action");
         assert!(error.to_string().contains("t_fk"), "{error}");
         assert!(error.to_string().contains("on t"), "{error}");
+    }
+
+    /// An index row with the catalog's defaults: a B-tree, ascending keys,
+    /// default operator classes and collations.
+    fn plain_index_row() -> IndexRow {
+        IndexRow {
+            table_oid: 0,
+            oid: 0,
+            index_name: String::new(),
+            is_unique: false,
+            positions: Vec::new(),
+            definitions: None,
+            predicate: None,
+            method: "btree".into(),
+            include_positions: Vec::new(),
+            options: vec![0, 0],
+            operator_classes: vec![String::new(), String::new()],
+            collations: vec![String::new(), String::new()],
+            nulls_not_distinct: false,
+        }
+    }
+
+    /// The method, each part's operator class, collation, direction and
+    /// nulls order, `INCLUDE` columns and `NULLS NOT DISTINCT` are read;
+    /// defaults read as nothing.
+    #[test]
+    fn index_methods_and_key_options_are_read() {
+        let rows = CatalogRows {
+            default_schema: "public".into(),
+            tables: vec![table("public", "t")],
+            columns: vec![
+                column("t", 1, "a", "text"),
+                column("t", 2, "b", "integer"),
+                column("t", 3, "c", "integer"),
+            ],
+            indexes: vec![
+                IndexRow {
+                    table_oid: oid("t"),
+                    index_name: "ix_trgm".into(),
+                    positions: vec![1],
+                    method: "gin".into(),
+                    options: vec![0],
+                    operator_classes: vec!["gin_trgm_ops".into()],
+                    collations: vec![String::new()],
+                    ..plain_index_row()
+                },
+                IndexRow {
+                    table_oid: oid("t"),
+                    oid: 1,
+                    index_name: "ix_sorted".into(),
+                    is_unique: true,
+                    positions: vec![1, 2],
+                    // a: COLLATE "C" DESC NULLS LAST; b: ASC NULLS FIRST.
+                    options: vec![1, 2],
+                    collations: vec!["C".into(), String::new()],
+                    include_positions: vec![3],
+                    nulls_not_distinct: true,
+                    ..plain_index_row()
+                },
+                IndexRow {
+                    table_oid: oid("t"),
+                    oid: 2,
+                    index_name: "ix_plain".into(),
+                    positions: vec![2, 3],
+                    // DESC NULLS FIRST is DESC's default.
+                    options: vec![3, 0],
+                    ..plain_index_row()
+                },
+            ],
+            ..CatalogRows::default()
+        };
+        let schema = build_schema(rows).expect("rows are consistent");
+        let t = schema.table("t").expect("t is read");
+        let by_name = |name: &str| t.indexes.iter().find(|index| index.name == name).unwrap();
+        let trgm = by_name("ix_trgm");
+        assert_eq!(trgm.method.as_deref(), Some("gin"));
+        assert_eq!(
+            trgm.key_options,
+            [IndexKeyOptions {
+                operator_class: Some("gin_trgm_ops".into()),
+                ..IndexKeyOptions::default()
+            }]
+        );
+        let sorted = by_name("ix_sorted");
+        assert_eq!(sorted.method, None);
+        assert_eq!(
+            sorted.key_options,
+            [
+                IndexKeyOptions {
+                    collation: Some("C".into()),
+                    descending: true,
+                    nulls_first: Some(false),
+                    ..IndexKeyOptions::default()
+                },
+                IndexKeyOptions {
+                    nulls_first: Some(true),
+                    ..IndexKeyOptions::default()
+                },
+            ]
+        );
+        assert_eq!(sorted.include, ["c"]);
+        assert!(sorted.nulls_not_distinct && sorted.unique);
+        let plain = by_name("ix_plain");
+        assert_eq!(
+            plain.key_options,
+            [
+                IndexKeyOptions {
+                    descending: true,
+                    ..IndexKeyOptions::default()
+                },
+                IndexKeyOptions::default(),
+            ]
+        );
+        assert!(!plain.has_default_key_options());
     }
 }

@@ -117,30 +117,132 @@ pub(crate) fn create_table(
     )
 }
 
-/// `CREATE [UNIQUE] INDEX "name" ON "table" (parts) [WHERE predicate]`;
-/// expressions are wrapped in parentheses.
-pub(crate) fn create_index(backend: &dyn Backend, table: &TableName, index: &Index) -> String {
-    let parts: Vec<String> = index
-        .parts
-        .iter()
-        .map(|part| match part {
+/// What a database's `CREATE INDEX` can say beyond columns, expressions
+/// and uniqueness. An index asking for more is refused with an error that
+/// names it, never written in a form the database would read differently.
+pub(crate) struct IndexSyntax {
+    /// Where the access method goes: `USING gin` after the table
+    /// (PostgreSQL), a keyword before `INDEX` (MySQL's `FULLTEXT`,
+    /// `SPATIAL`), or nowhere (SQLite).
+    pub(crate) methods: IndexMethods,
+    /// `COLLATE` per key part.
+    pub(crate) collation: bool,
+    /// An operator class per key part.
+    pub(crate) operator_class: bool,
+    /// `NULLS FIRST` / `NULLS LAST`.
+    pub(crate) nulls_order: bool,
+    /// `INCLUDE (...)` and `NULLS NOT DISTINCT`.
+    pub(crate) include_and_nulls_not_distinct: bool,
+    /// `WHERE` (partial indexes).
+    pub(crate) predicate: bool,
+}
+
+/// See [`IndexSyntax::methods`].
+pub(crate) enum IndexMethods {
+    /// `USING <method>` after the table.
+    Using,
+    /// `CREATE <METHOD> INDEX`, for these methods only.
+    Prefix(&'static [&'static str]),
+    /// The default method only.
+    None,
+}
+
+/// `CREATE [UNIQUE] INDEX "name" ON "table" [USING method] (parts)
+/// [INCLUDE (...)] [NULLS NOT DISTINCT] [WHERE predicate]`; expressions are
+/// wrapped in parentheses, each part followed by its collation, operator
+/// class and order.
+///
+/// # Errors
+///
+/// The index asks for something `syntax` cannot say.
+pub(crate) fn create_index(
+    backend: &dyn Backend,
+    syntax: &IndexSyntax,
+    table: &TableName,
+    index: &Index,
+) -> Result<String, RenderError> {
+    let unsupported = |what: &str| RenderError::Unsupported {
+        backend: backend.kind().display_name(),
+        what: format!("create index {} on {table} {what}", index.name),
+    };
+    let method = index.method_name();
+    let (prefix, using) = match (&method, &syntax.methods) {
+        (None, _) => (String::new(), String::new()),
+        (Some(method), IndexMethods::Using) => (String::new(), format!(" USING {method}")),
+        (Some(method), IndexMethods::Prefix(known)) if known.contains(&method.as_str()) => {
+            (format!("{} ", method.to_ascii_uppercase()), String::new())
+        }
+        (Some(method), _) => return Err(unsupported(&format!("using {method}"))),
+    };
+    let mut parts = Vec::with_capacity(index.parts.len());
+    for (at, part) in index.parts.iter().enumerate() {
+        let mut sql = match part {
             IndexPart::Column(column) => backend.quote_identifier(column),
             IndexPart::Expression(expression) => format!("({expression})"),
-        })
-        .collect();
+        };
+        let options = index.key_options_at(at);
+        if let Some(collation) = &options.collation {
+            if !syntax.collation {
+                return Err(unsupported(&format!("with collation {collation}")));
+            }
+            sql.push_str(" COLLATE ");
+            sql.push_str(&backend.quote_identifier(collation));
+        }
+        if let Some(class) = &options.operator_class {
+            if !syntax.operator_class {
+                return Err(unsupported(&format!("with operator class {class}")));
+            }
+            sql.push(' ');
+            sql.push_str(class);
+        }
+        if options.descending {
+            sql.push_str(" DESC");
+        }
+        if let Some(first) = options
+            .nulls_first
+            .filter(|&first| first != options.descending)
+        {
+            if !syntax.nulls_order {
+                return Err(unsupported("with NULLS FIRST/LAST"));
+            }
+            sql.push_str(if first { " NULLS FIRST" } else { " NULLS LAST" });
+        }
+        parts.push(sql);
+    }
     // language=SQL
     let mut sql = format!(
-        "CREATE {}INDEX {} ON {} ({})",
+        "CREATE {}{prefix}INDEX {} ON {}{using} ({})",
         if index.unique { "UNIQUE " } else { "" },
         backend.quote_identifier(&index.name),
         table_sql(backend, table),
         parts.join(", ")
     );
+    if !index.include.is_empty() {
+        if !syntax.include_and_nulls_not_distinct {
+            return Err(unsupported("with INCLUDE columns"));
+        }
+        sql.push_str(&format!(
+            " INCLUDE ({})",
+            column_list(backend, &index.include)
+        ));
+    }
+    if index.nulls_not_distinct {
+        if !syntax.include_and_nulls_not_distinct {
+            return Err(unsupported("with NULLS NOT DISTINCT"));
+        }
+        sql.push_str(" NULLS NOT DISTINCT");
+    }
     if let Some(predicate) = &index.predicate {
+        if !syntax.predicate {
+            return Err(RenderError::Unsupported {
+                backend: backend.kind().display_name(),
+                what: format!("create partial index {} on {table}", index.name),
+            });
+        }
         sql.push_str(" WHERE ");
         sql.push_str(predicate);
     }
-    sql
+    Ok(sql)
 }
 
 /// `ALTER TABLE "t" <action>`.

@@ -192,6 +192,7 @@ pub(crate) fn scenarios() -> Vec<(&'static str, Schema, Schema)> {
                     parts: vec![IndexPart::Expression("lower(email)".into())],
                     unique: true,
                     predicate: None,
+                    ..Index::default()
                 })
             }),
         ),
@@ -204,6 +205,7 @@ pub(crate) fn scenarios() -> Vec<(&'static str, Schema, Schema)> {
                     parts: vec![IndexPart::Column("name".into())],
                     unique: false,
                     predicate: Some("name IS NOT NULL".into()),
+                    ..Index::default()
                 })
             }),
         ),

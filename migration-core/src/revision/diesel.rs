@@ -127,6 +127,8 @@ pub(crate) fn diesel_revisions(
             id,
             parents,
             message,
+            branch_labels: Vec::new(),
+            depends_on: Vec::new(),
             // `up.sql` is all up section, for whatever database diesel ran.
             sections: vec![SqlSection::any(up, folder.down)],
             transactional,

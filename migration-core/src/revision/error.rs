@@ -61,6 +61,39 @@ pub enum RevisionError {
         parent: String,
     },
 
+    /// A revision depends on a revision no file declares.
+    #[error(
+        "revision {revision} ({file}) depends on {dependency}, which no migration file declares"
+    )]
+    UnknownDependency {
+        /// The revision naming the dependency.
+        revision: String,
+        /// Its file.
+        file: String,
+        /// The missing dependency.
+        dependency: String,
+    },
+
+    /// Two revisions give the same branch label.
+    #[error("branch label `{label}` is given by both {first} and {second}")]
+    DuplicateBranchLabel {
+        /// The label.
+        label: String,
+        /// The first revision giving it.
+        first: String,
+        /// The second.
+        second: String,
+    },
+
+    /// `NAME@head` names a branch with several heads.
+    #[error("`{target}` names a branch with {} heads ({}): name one of them", .heads.len(), .heads.join(", "))]
+    BranchHasSeveralHeads {
+        /// The target as given.
+        target: String,
+        /// The heads of the branch.
+        heads: Vec<String>,
+    },
+
     /// The parents form a cycle.
     #[error("revisions {} form a cycle through their parents: a revision cannot follow itself", .revisions.join(", "))]
     Cycle {

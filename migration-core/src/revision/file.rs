@@ -27,6 +27,12 @@ pub(crate) const DIRECTIVE: &str = "-- retort:";
 pub(super) const REVISION: &str = "revision";
 pub(super) const PARENTS: &str = "parents";
 pub(super) const MESSAGE: &str = "message";
+/// Names for the branch this revision starts or is on, for targets such as
+/// `NAME@head`.
+pub(super) const BRANCH_LABELS: &str = "branch-labels";
+/// Revisions that must be applied before this one without being its
+/// parents (a dependency on another branch).
+pub(super) const DEPENDS_ON: &str = "depends-on";
 pub(super) const TRANSACTION: &str = "transaction";
 /// A note for the reviewer (a destructive change); may be given many times.
 pub(super) const WARNING: &str = "warning";
@@ -34,7 +40,7 @@ pub(super) const UP: &str = "up";
 pub(super) const DOWN: &str = "down";
 use super::script::{check_section, BACKFILL, RUN};
 /// Every key, for the error on an unknown one.
-const KEYS: &str = "revision, parents, message, transaction, warning, up, down, run, backfill";
+const KEYS: &str = "revision, parents, message, branch-labels, depends-on, transaction, warning, up, down, run, backfill";
 
 /// Length of a revision id: lowercase hexadecimal digits.
 pub const REVISION_ID_LENGTH: usize = 12;
@@ -45,6 +51,8 @@ pub struct Revision {
     pub(crate) id: String,
     pub(crate) parents: Vec<String>,
     pub(crate) message: String,
+    pub(crate) branch_labels: Vec<String>,
+    pub(crate) depends_on: Vec<String>,
     /// Its SQL: one unnamed section, or one per database it names, in the
     /// order of the file. Never empty.
     pub(crate) sections: Vec<SqlSection>,
@@ -95,6 +103,18 @@ impl Revision {
     /// The message given when the revision was made.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// The names it gives its branch (`-- retort:branch-labels`): a target
+    /// `NAME` is this revision, `NAME@head` the head of the branch it starts.
+    pub fn branch_labels(&self) -> &[String] {
+        &self.branch_labels
+    }
+
+    /// The revisions that must be applied before it without being its
+    /// parents (`-- retort:depends-on`): a dependency on another branch.
+    pub fn depends_on(&self) -> &[String] {
+        &self.depends_on
     }
 
     /// The SQL that applies the revision: its first up section's, the only
@@ -251,6 +271,8 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
     let mut id: Option<String> = None;
     let mut parents: Option<Vec<String>> = None;
     let mut message: Option<String> = None;
+    let mut branch_labels: Option<Vec<String>> = None;
+    let mut depends_on: Option<Vec<String>> = None;
     let mut transactional: Option<bool> = None;
     let mut warnings = Vec::new();
     let mut section = Section::Header;
@@ -322,6 +344,37 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
                     in_header()?;
                     once(message.is_some())?;
                     message = Some(value.to_owned());
+                }
+                BRANCH_LABELS => {
+                    in_header()?;
+                    once(branch_labels.is_some())?;
+                    let mut list: Vec<String> = Vec::new();
+                    for label in value.split([',', ' ', '\t']).filter(|l| !l.is_empty()) {
+                        if let Err(problem) = check_branch_label(label) {
+                            return Err(error(line_number, problem));
+                        }
+                        if !list.iter().any(|seen| seen == label) {
+                            list.push(label.to_owned());
+                        }
+                    }
+                    branch_labels = Some(list);
+                }
+                DEPENDS_ON => {
+                    in_header()?;
+                    once(depends_on.is_some())?;
+                    let mut list: Vec<String> = Vec::new();
+                    for dependency in value.split([',', ' ', '\t']).filter(|d| !d.is_empty()) {
+                        if !is_revision_id(dependency) {
+                            return Err(error(
+                                line_number,
+                                format!("dependency `{dependency}` is not a revision id ({REVISION_ID_LENGTH} lowercase hexadecimal digits)"),
+                            ));
+                        }
+                        if !list.iter().any(|seen| seen == dependency) {
+                            list.push(dependency.to_owned());
+                        }
+                    }
+                    depends_on = Some(list);
                 }
                 TRANSACTION => {
                     in_header()?;
@@ -485,12 +538,43 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
         id,
         parents: parents.unwrap_or_default(),
         message: message.unwrap_or_default(),
+        branch_labels: branch_labels.unwrap_or_default(),
+        depends_on: depends_on.unwrap_or_default(),
         sections,
         transactional: transactional.unwrap_or(true),
         warnings,
         file_name: file_name.to_owned(),
         diesel_version: None,
     })
+}
+
+/// Why `label` cannot name a branch, if it cannot: a label is letters,
+/// digits, `_`, `-` and `.`, not one of the words targets reserve, and not
+/// a revision id (which it would hide).
+pub fn check_branch_label(label: &str) -> Result<(), String> {
+    if label.is_empty()
+        || !label
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return Err(format!(
+            "branch label `{label}` may hold only letters, digits, `_`, `-` and `.`"
+        ));
+    }
+    if matches!(label, "head" | "heads" | "base" | "current") {
+        return Err(format!(
+            "branch label `{label}` is a word targets reserve (head, heads, base, current)"
+        ));
+    }
+    let ends_in_offset = label.rsplit_once(['+', '-']).is_some_and(|(_, digits)| {
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    });
+    if label.starts_with(['+', '-']) || ends_in_offset || is_revision_id(label) {
+        return Err(format!(
+            "branch label `{label}` would read as a revision or a relative target"
+        ));
+    }
+    Ok(())
 }
 
 /// The database an up or down directive names after its key: `None` for
@@ -566,6 +650,32 @@ mod tests {
         );
         assert!(revision.is_transactional());
         assert_eq!(revision.checksum().len(), 64);
+    }
+
+    #[test]
+    fn branch_labels_and_dependencies() {
+        let revision = parse_revision(
+            NAME,
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:branch-labels audit, audit-v2\n-- retort:depends-on 0a1b2c3d4e5f\n-- retort:up\n",
+        )
+        .unwrap();
+        assert_eq!(revision.branch_labels(), ["audit", "audit-v2"]);
+        assert_eq!(revision.depends_on(), ["0a1b2c3d4e5f"]);
+        let (line, problem) = malformed(
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:depends-on audit\n-- retort:up\n",
+        );
+        assert_eq!(line, 2);
+        assert!(
+            problem.contains("dependency `audit` is not a revision id"),
+            "{problem}"
+        );
+        let (_, problem) = malformed(
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:branch-labels a@b\n-- retort:up\n",
+        );
+        assert!(
+            problem.contains("branch label `a@b` may hold only"),
+            "{problem}"
+        );
     }
 
     #[test]

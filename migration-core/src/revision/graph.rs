@@ -16,7 +16,21 @@ pub struct RevisionGraph {
     index: HashMap<String, usize>,
     parents: Vec<Vec<usize>>,
     children: Vec<Vec<usize>>,
+    /// The revisions each one depends on (`-- retort:depends-on`), and
+    /// those that depend on each: followed like parents and children when
+    /// planning, never when finding heads.
+    requires: Vec<Vec<usize>>,
+    dependents: Vec<Vec<usize>>,
+    /// Each branch label and the revision giving it.
+    labels: HashMap<String, usize>,
     heads: Vec<usize>,
+}
+
+/// Which way [`RevisionGraph::walk`] goes.
+#[derive(Clone, Copy)]
+enum Walk {
+    Up,
+    Down,
 }
 
 /// What a target string means.
@@ -62,6 +76,17 @@ impl RevisionGraph {
                 };
                 waiting_on[at] += 1;
                 children_of[parent_at].push(at);
+            }
+            for dependency in &revision.depends_on {
+                let Some(&dependency_at) = position.get(dependency.as_str()) else {
+                    return Err(RevisionError::UnknownDependency {
+                        revision: revision.id.clone(),
+                        file: revision.file_name.clone(),
+                        dependency: dependency.clone(),
+                    });
+                };
+                waiting_on[at] += 1;
+                children_of[dependency_at].push(at);
             }
         }
         // Kahn's algorithm; the heap picks the earliest file among the ready.
@@ -113,6 +138,35 @@ impl RevisionGraph {
                 children[parent].push(at);
             }
         }
+        let requires: Vec<Vec<usize>> = revisions
+            .iter()
+            .map(|revision| {
+                revision
+                    .depends_on
+                    .iter()
+                    .filter_map(|d| index.get(d).copied())
+                    .collect()
+            })
+            .collect();
+        let mut dependents = vec![Vec::new(); revisions.len()];
+        for (at, list) in requires.iter().enumerate() {
+            for &dependency in list {
+                dependents[dependency].push(at);
+            }
+        }
+        let mut labels: HashMap<String, usize> = HashMap::new();
+        for (at, revision) in revisions.iter().enumerate() {
+            for label in &revision.branch_labels {
+                if let Some(&first) = labels.get(label) {
+                    return Err(RevisionError::DuplicateBranchLabel {
+                        label: label.clone(),
+                        first: revisions[first].id.clone(),
+                        second: revision.id.clone(),
+                    });
+                }
+                labels.insert(label.clone(), at);
+            }
+        }
         let heads = (0..revisions.len())
             .filter(|&at| children[at].is_empty())
             .collect();
@@ -121,6 +175,9 @@ impl RevisionGraph {
             index,
             parents,
             children,
+            requires,
+            dependents,
+            labels,
             heads,
         })
     }
@@ -148,7 +205,34 @@ impl RevisionGraph {
             .collect()
     }
 
-    /// The revision a full id or a unique prefix of one names.
+    /// The heads that no revision depends on: what `heads` shows when
+    /// dependencies count as parents (Alembic's `--resolve-dependencies`).
+    pub fn heads_resolving_dependencies(&self) -> Vec<&str> {
+        self.heads
+            .iter()
+            .filter(|&&at| self.dependents[at].is_empty())
+            .map(|&at| self.revisions[at].id.as_str())
+            .collect()
+    }
+
+    /// The branch labels `revision` is under: its own and those of the
+    /// revisions it descends from, nearest first. Empty for an unknown id.
+    pub fn branch_labels_of(&self, revision: &str) -> Vec<&str> {
+        let Some(at) = self.position(revision) else {
+            return Vec::new();
+        };
+        let mut marks = vec![false; self.revisions.len()];
+        marks[at] = true;
+        self.walk(at, &mut marks, Walk::Up, false);
+        (0..self.revisions.len())
+            .rev()
+            .filter(|&at| marks[at])
+            .flat_map(|at| self.revisions[at].branch_labels.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// The revision a full id, a branch label, `REV@head` or `LABEL@head`
+    /// (the one head descending from it), or a unique id prefix names.
     ///
     /// # Errors
     ///
@@ -233,12 +317,16 @@ impl RevisionGraph {
                 })?;
             return Ok(Target::Relative(if sign == '+' { count } else { -count }));
         }
-        if let Some((sign_at, _)) = trimmed
-            .char_indices()
-            .skip(1)
-            .find(|(_, c)| *c == '+' || *c == '-')
-        {
-            return self.relative_to_revision(target, &trimmed[..sign_at], &trimmed[sign_at..]);
+        // `ae10-1`, `audit-v2-1`, `audit@head-1`: the last sign followed by
+        // digits; a label with a `-` in it (`audit-v2`) is no offset.
+        let offset_at = trimmed.rfind(['+', '-']).filter(|&at| at > 0);
+        if let Some(sign_at) = offset_at {
+            let digits = &trimmed[sign_at + 1..];
+            let is_count = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+            let names_revision = self.labels.contains_key(trimmed) || trimmed.contains('@');
+            if is_count || !names_revision {
+                return self.relative_to_revision(target, &trimmed[..sign_at], &trimmed[sign_at..]);
+            }
         }
         self.resolve_revision(trimmed).map(Target::Revision)
     }
@@ -313,6 +401,26 @@ impl RevisionGraph {
         if let Some(at) = self.position(target) {
             return Ok(at);
         }
+        if let Some((branch, "head")) = target.rsplit_once('@') {
+            let from = self.resolve_revision(branch)?;
+            let mut marks = vec![false; self.revisions.len()];
+            self.walk(from, &mut marks, Walk::Down, false);
+            marks[from] = true;
+            let heads: Vec<usize> = self.heads.iter().copied().filter(|&at| marks[at]).collect();
+            return match heads.as_slice() {
+                [only] => Ok(*only),
+                many => Err(RevisionError::BranchHasSeveralHeads {
+                    target: target.to_owned(),
+                    heads: many
+                        .iter()
+                        .map(|&at| self.revisions[at].id.clone())
+                        .collect(),
+                }),
+            };
+        }
+        if let Some(&at) = self.labels.get(target) {
+            return Ok(at);
+        }
         let candidates: Vec<usize> = if target.is_empty() {
             Vec::new()
         } else {
@@ -349,24 +457,39 @@ impl RevisionGraph {
         }
     }
 
-    /// Marks `at` and every revision it descends from.
+    /// Marks `at` and every revision it descends from or depends on,
+    /// however indirectly: what must be applied for `at` to be.
     fn mark_ancestors(&self, at: usize, marks: &mut [bool]) {
-        let mut stack = vec![at];
-        while let Some(at) = stack.pop() {
-            if !marks[at] {
-                marks[at] = true;
-                stack.extend(&self.parents[at]);
-            }
-        }
+        marks[at] = true;
+        self.walk(at, marks, Walk::Up, true);
     }
 
-    /// Marks every revision that descends from `at`, not `at` itself.
+    /// Marks every revision that descends from `at` or depends on it,
+    /// however indirectly, not `at` itself: what must be reverted before
+    /// `at` can be.
     fn mark_descendants(&self, at: usize, marks: &mut [bool]) {
-        let mut stack = self.children[at].clone();
+        self.walk(at, marks, Walk::Down, true);
+    }
+
+    /// Marks the revisions reached from `at` (not `at` itself) by parents
+    /// (`Up`) or children (`Down`), and by dependencies when asked.
+    fn walk(&self, at: usize, marks: &mut [bool], direction: Walk, dependencies: bool) {
+        let next = |at: usize| -> Vec<usize> {
+            let (links, extra) = match direction {
+                Walk::Up => (&self.parents[at], &self.requires[at]),
+                Walk::Down => (&self.children[at], &self.dependents[at]),
+            };
+            let mut next = links.clone();
+            if dependencies {
+                next.extend(extra);
+            }
+            next
+        };
+        let mut stack = next(at);
         while let Some(at) = stack.pop() {
             if !marks[at] {
                 marks[at] = true;
-                stack.extend(&self.children[at]);
+                stack.extend(next(at));
             }
         }
     }
@@ -791,6 +914,97 @@ mod tests {
             graph.downgrade_plan(&all, "-5"),
             Err(RevisionError::RelativeOutOfRange { .. })
         ));
+    }
+
+    /// A -> B (label `main`), A -> C (label `audit`), D after B depending
+    /// on C.
+    fn labelled() -> RevisionGraph {
+        let with = |id: &str, parents: &[&str], extra: &str, stamp: u32| {
+            parse_revision(
+                &format!("20240101{stamp:06}_{id}_r.sql"),
+                &format!(
+                    "-- retort:revision {id}\n-- retort:parents {}\n{extra}-- retort:up\nSELECT 1;\n-- retort:down\nSELECT 2;\n",
+                    parents.join(" ")
+                ),
+            )
+            .unwrap()
+        };
+        RevisionGraph::new(vec![
+            with(A, &[], "", 1),
+            with(B, &[A], "-- retort:branch-labels main\n", 2),
+            with(C, &[A], "-- retort:branch-labels audit\n", 3),
+            with(D, &[B], &format!("-- retort:depends-on {C}\n"), 4),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn branch_labels_name_revisions_and_their_heads() {
+        let graph = labelled();
+        assert_eq!(graph.find("main").unwrap().id(), B);
+        assert_eq!(
+            graph.parse_target("main@head-1").unwrap(),
+            Target::Revision(graph.position(B).unwrap())
+        );
+        assert_eq!(graph.find("main@head").unwrap().id(), D);
+        assert_eq!(graph.find("audit@head").unwrap().id(), C);
+        assert_eq!(graph.find("bbb@head").unwrap().id(), D);
+        assert!(matches!(
+            graph.find(&format!("{A}@head")),
+            Err(RevisionError::BranchHasSeveralHeads { heads, .. }) if heads == [C, D]
+        ));
+        assert_eq!(graph.branch_labels_of(D), ["main"]);
+        assert!(graph.branch_labels_of(A).is_empty());
+    }
+
+    #[test]
+    fn dependencies_are_planned_like_parents_but_are_not_parents() {
+        let graph = labelled();
+        assert_eq!(graph.heads(), [C, D]);
+        assert_eq!(graph.heads_resolving_dependencies(), [D]);
+        let none = applied(&graph, &[]);
+        assert_eq!(
+            ids(&graph, &graph.upgrade_plan(&none, "main@head").unwrap()),
+            [A, B, C, D]
+        );
+        let all = applied(&graph, &[A, B, C, D]);
+        assert_eq!(
+            ids(&graph, &graph.downgrade_plan(&all, A).unwrap()),
+            [D, C, B]
+        );
+        assert_eq!(ids(&graph, &graph.downgrade_plan(&all, B).unwrap()), [D]);
+        let after_audit = graph.downgrade_plan(&all, "audit").unwrap();
+        assert_eq!(ids(&graph, &after_audit), [D]);
+        assert_eq!(graph.stamp_set(D).unwrap(), all);
+    }
+
+    #[test]
+    fn unknown_dependencies_and_shared_labels_are_refused() {
+        let file = |id: &str, extra: &str, stamp: u32| {
+            parse_revision(
+                &format!("20240101{stamp:06}_{id}_r.sql"),
+                &format!("-- retort:revision {id}\n{extra}-- retort:up\nSELECT 1;\n"),
+            )
+            .unwrap()
+        };
+        let unknown = RevisionGraph::new(vec![file(A, &format!("-- retort:depends-on {D}\n"), 1)]);
+        assert!(
+            matches!(unknown, Err(RevisionError::UnknownDependency { dependency, .. }) if dependency == D)
+        );
+        let shared = RevisionGraph::new(vec![
+            file(A, "-- retort:branch-labels x\n", 1),
+            file(B, "-- retort:branch-labels x\n", 2),
+        ]);
+        assert!(matches!(
+            shared,
+            Err(RevisionError::DuplicateBranchLabel { .. })
+        ));
+        for bad in ["head", "a@b", "aaaaaaaaaaaa", "-x", "v-1"] {
+            assert!(
+                crate::revision::file::check_branch_label(bad).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -25,7 +25,9 @@ use std::sync::{Arc, OnceLock};
 
 pub use diesel::{diesel_revision_id, diesel_version, DIESEL_VERSION_TABLE};
 pub use error::RevisionError;
-pub use file::{checksum, is_revision_id, parse_revision, Revision, REVISION_ID_LENGTH};
+pub use file::{
+    check_branch_label, checksum, is_revision_id, parse_revision, Revision, REVISION_ID_LENGTH,
+};
 pub use graph::RevisionGraph;
 pub(crate) use graph::Target;
 pub use new::{BackendSql, NewRevision};

@@ -21,7 +21,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::error::RevisionError;
-use super::file::{DIRECTIVE, DOWN, MESSAGE, PARENTS, REVISION, TRANSACTION, UP, WARNING};
+use super::file::{
+    BRANCH_LABELS, DEPENDS_ON, DIRECTIVE, DOWN, MESSAGE, PARENTS, REVISION, TRANSACTION, UP,
+    WARNING,
+};
 use super::REVISION_ID_LENGTH;
 use crate::backend::BackendKind;
 
@@ -38,6 +41,11 @@ pub struct NewRevision {
     pub parents: Vec<String>,
     /// What the revision does, for people (one line).
     pub message: String,
+    /// Names for the branch it starts (`-- retort:branch-labels`).
+    pub branch_labels: Vec<String>,
+    /// Revisions to apply before it that are not its parents
+    /// (`-- retort:depends-on`).
+    pub depends_on: Vec<String>,
     /// The database `up` and `down` are written for: `Some` names it in the
     /// file (`-- retort:up postgresql`), so no other database runs them;
     /// `None` writes sections any database runs.
@@ -80,6 +88,8 @@ impl NewRevision {
             id: random_revision_id(),
             parents,
             message: one_line(&message.into()),
+            branch_labels: Vec::new(),
+            depends_on: Vec::new(),
             backend: None,
             up: Vec::new(),
             down: Some(Vec::new()),
@@ -132,6 +142,12 @@ impl NewRevision {
         directive(&mut text, REVISION, &self.id);
         directive(&mut text, PARENTS, &self.parents.join(" "));
         directive(&mut text, MESSAGE, &self.message);
+        if !self.branch_labels.is_empty() {
+            directive(&mut text, BRANCH_LABELS, &self.branch_labels.join(" "));
+        }
+        if !self.depends_on.is_empty() {
+            directive(&mut text, DEPENDS_ON, &self.depends_on.join(" "));
+        }
         if !self.transactional {
             directive(&mut text, TRANSACTION, "off");
         }

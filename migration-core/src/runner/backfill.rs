@@ -24,8 +24,10 @@
 
 use std::time::{Duration, Instant};
 
-use super::{millis, section, Direction, MigrateErrorKind, Migrator, Result};
-use crate::backend::{BackfillRow, DatabaseConnection, NewVersion, BACKFILL_TABLE, STATUS_APPLIED};
+use super::plan::section;
+use super::record;
+use super::{Direction, MigrateErrorKind, Migrator, Result};
+use crate::backend::{BackfillRow, DatabaseConnection, BACKFILL_TABLE};
 use crate::revision::{actions, Action, Backfill, Revision, RevisionError};
 use crate::schema::SqlType;
 
@@ -364,17 +366,11 @@ impl Migrator<'_> {
         direction: Direction,
         duration: Duration,
     ) -> Result<()> {
-        let parents = revision.parents.join(" ");
         in_transaction(conn, &self.limits, |conn| {
             match direction {
-                Direction::Upgrade => conn.insert_version(&NewVersion {
-                    revision: &revision.id,
-                    parents: &parents,
-                    message: &revision.message,
-                    checksum: revision.checksum_for(C::BACKEND),
-                    execution_ms: millis(duration),
-                    status: STATUS_APPLIED,
-                })?,
+                Direction::Upgrade => {
+                    record::insert_applied(conn, &[(revision, record::millis(duration))])?
+                }
                 Direction::Downgrade => conn.delete_version(&revision.id)?,
             }
             conn.delete_backfill(&revision.id, label(direction))

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use super::Result;
 use crate::backend::DatabaseConnection;
-use crate::backend::{NewVersion, STATUS_APPLIED};
+use crate::backend::{NewVersion, VersionStatus};
 use crate::revision::RevisionGraph;
 
 /// The positions of the diesel revisions that diesel recorded as run. No
@@ -72,7 +72,7 @@ pub(super) fn adopt<C: DatabaseConnection>(conn: &mut C, graph: &RevisionGraph) 
                 message: &revision.message,
                 checksum: revision.checksum_for(C::BACKEND),
                 execution_ms: 0,
-                status: STATUS_APPLIED,
+                status: VersionStatus::Applied,
             })
             .collect();
         conn.insert_versions(&rows)?;

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::report::Report;
+use crate::backend::VersionStatus;
 use crate::revision::RevisionError;
 
 /// A failed run: what went wrong, and what was applied before it
@@ -118,7 +119,8 @@ pub enum MigrateErrorKind {
     Unfinished {
         /// The revision.
         revision: String,
-        /// Its status in the version table (`failed`, `running`, ...).
+        /// Its status in the version table as stored (`failed`, `running`,
+        /// ...; see [`VersionStatus`]).
         state: String,
         /// The statement that failed or was running.
         statement: Option<String>,
@@ -218,17 +220,15 @@ pub enum MigrateErrorKind {
 }
 
 fn describe_state(state: &str) -> &'static str {
-    match state {
-        crate::backend::STATUS_FAILED => "failed part-way in an earlier run",
-        crate::backend::STATUS_RUNNING => {
+    match VersionStatus::from_stored(state) {
+        Some(VersionStatus::Failed) => "failed part-way in an earlier run",
+        Some(VersionStatus::Running) => {
             "was interrupted in an earlier run (the process died or lost its connection)"
         }
-        crate::backend::STATUS_REVERT_FAILED => {
+        Some(VersionStatus::RevertFailed) => {
             "failed part-way while being reverted in an earlier run"
         }
-        crate::backend::STATUS_REVERTING => {
-            "was interrupted while being reverted in an earlier run"
-        }
-        _ => "is in an unknown state in the version table",
+        Some(VersionStatus::Reverting) => "was interrupted while being reverted in an earlier run",
+        Some(VersionStatus::Applied) | None => "is in an unknown state in the version table",
     }
 }

@@ -26,7 +26,7 @@
 
 use std::fmt::Write as _;
 
-use crate::backend::{Backend, STATUS_APPLIED, STATUS_REVERTING, STATUS_RUNNING, VERSION_TABLE};
+use crate::backend::{Backend, VersionStatus, VERSION_TABLE};
 use crate::revision::{
     script_statements, step_name, step_names, Revision, RevisionError, RevisionGraph, Target,
     BATCH_PLACEHOLDER,
@@ -208,7 +208,7 @@ impl Script<'_> {
         if downgrade {
             self.delete_row(revision);
         } else {
-            self.insert_row(revision, STATUS_APPLIED);
+            self.insert_row(revision, VersionStatus::Applied);
         }
         // language=SQL
         self.statement("COMMIT");
@@ -221,9 +221,9 @@ impl Script<'_> {
     /// before the first, so one that stops part-way says so.
     fn outside_transaction(&mut self, revision: &Revision, statements: &[String], downgrade: bool) {
         if downgrade {
-            self.set_status(revision, STATUS_REVERTING);
+            self.set_status(revision, VersionStatus::Reverting);
         } else {
-            self.insert_row(revision, STATUS_RUNNING);
+            self.insert_row(revision, VersionStatus::Running);
         }
         for statement in statements {
             self.statement(statement);
@@ -231,11 +231,11 @@ impl Script<'_> {
         if downgrade {
             self.delete_row(revision);
         } else {
-            self.set_status(revision, STATUS_APPLIED);
+            self.set_status(revision, VersionStatus::Applied);
         }
     }
 
-    fn insert_row(&mut self, revision: &Revision, status: &str) {
+    fn insert_row(&mut self, revision: &Revision, status: VersionStatus) {
         let table = self.backend.quote_identifier(VERSION_TABLE);
         let literal = |value: &str| self.backend.string_literal(value);
         // language=SQL
@@ -245,17 +245,17 @@ impl Script<'_> {
             literal(&revision.parents.join(" ")),
             literal(&revision.message),
             literal(revision.checksum_for(self.backend.kind())),
-            literal(status),
+            literal(status.as_str()),
         );
         self.statement(&insert);
     }
 
-    fn set_status(&mut self, revision: &Revision, status: &str) {
+    fn set_status(&mut self, revision: &Revision, status: VersionStatus) {
         let table = self.backend.quote_identifier(VERSION_TABLE);
         // language=SQL
         let update = format!(
             "UPDATE {table} SET status = {} WHERE revision = {}",
-            self.backend.string_literal(status),
+            self.backend.string_literal(status.as_str()),
             self.backend.string_literal(&revision.id),
         );
         self.statement(&update);

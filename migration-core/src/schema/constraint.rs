@@ -25,9 +25,52 @@ pub enum IndexPart {
     Expression(String),
 }
 
+/// How one key part of an index sorts and compares: what `CREATE INDEX`
+/// writes after the column or expression. The default is what a bare
+/// column gets: its own collation, the type's default operator class,
+/// ascending, nulls where the direction puts them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct IndexKeyOptions {
+    /// `COLLATE`, when not the column's own collation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// The operator class (`text_pattern_ops`, `gin_trgm_ops`), when not the
+    /// default for the type (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_class: Option<String>,
+    /// `DESC`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub descending: bool,
+    /// `NULLS FIRST` (`Some(true)`) or `NULLS LAST` (`Some(false)`);
+    /// `None` for the direction's default (PostgreSQL: last when
+    /// ascending, first when descending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nulls_first: Option<bool>,
+}
+
+impl IndexKeyOptions {
+    /// The same options with `nulls_first` left out where it is the
+    /// direction's default, so two spellings of one key compare equal.
+    fn normalized(&self) -> IndexKeyOptions {
+        IndexKeyOptions {
+            nulls_first: self.nulls_first.filter(|&first| first != self.descending),
+            ..self.clone()
+        }
+    }
+
+    /// Whether these are the options a bare column gets.
+    pub fn is_default(&self) -> bool {
+        self.normalized() == IndexKeyOptions::default()
+    }
+}
+
 /// An index. Unique indexes that back a unique constraint are listed as
 /// [`UniqueConstraint`]s instead.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Equality is semantic: `btree` is the default method, key options that
+/// are all default equal no options, and `NULLS LAST` on an ascending key
+/// equals saying nothing.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Index {
     /// The index's name.
     pub name: String,
@@ -37,6 +80,24 @@ pub struct Index {
     pub unique: bool,
     /// The `WHERE` clause of a partial index, as the database's text.
     pub predicate: Option<String>,
+    /// The access method, as the database names it: `gin`, `gist`, `hash`,
+    /// `brin`, `spgist` (PostgreSQL), `fulltext`, `spatial` (MySQL); `None`
+    /// for the default B-tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Per key part, at the same place as in `parts`: collation, operator
+    /// class, order. Empty (or shorter than `parts`) where every remaining
+    /// part has the default options.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_options: Vec<IndexKeyOptions>,
+    /// `INCLUDE` columns, stored in the index but not part of its key
+    /// (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// `NULLS NOT DISTINCT`: a unique index that treats nulls as equal
+    /// (PostgreSQL 15).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nulls_not_distinct: bool,
 }
 
 impl Index {
@@ -51,8 +112,7 @@ impl Index {
                 .into_iter()
                 .map(|column| IndexPart::Column(column.into()))
                 .collect(),
-            unique: false,
-            predicate: None,
+            ..Index::default()
         }
     }
 
@@ -62,12 +122,95 @@ impl Index {
         self
     }
 
+    /// Uses the access method `method` (`gin`, `gist`, `fulltext`, ...).
+    pub fn using(mut self, method: impl Into<String>) -> Self {
+        self.method = Some(method.into());
+        self
+    }
+
+    /// Gives the key part at `at` (0 for the first) these options.
+    pub fn key(mut self, at: usize, options: IndexKeyOptions) -> Self {
+        if self.key_options.len() <= at {
+            self.key_options.resize(at + 1, IndexKeyOptions::default());
+        }
+        self.key_options[at] = options;
+        self
+    }
+
+    /// Gives every key part the operator class `class` (`gin_trgm_ops`).
+    pub fn operator_class(mut self, class: &str) -> Self {
+        self.key_options
+            .resize(self.parts.len(), IndexKeyOptions::default());
+        for options in &mut self.key_options {
+            options.operator_class = Some(class.to_owned());
+        }
+        self
+    }
+
+    /// Adds `INCLUDE` columns.
+    pub fn include<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.include.extend(columns.into_iter().map(Into::into));
+        self
+    }
+
+    /// Makes the index treat nulls as equal (`NULLS NOT DISTINCT`).
+    pub fn nulls_not_distinct(mut self) -> Self {
+        self.nulls_not_distinct = true;
+        self
+    }
+
     /// The names of the key's columns, skipping expressions.
     pub fn column_names(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|part| match part {
             IndexPart::Column(name) => Some(name.as_str()),
             IndexPart::Expression(_) => None,
         })
+    }
+
+    /// The options of the key part at `at`: the default when none are set.
+    pub fn key_options_at(&self, at: usize) -> IndexKeyOptions {
+        self.key_options.get(at).cloned().unwrap_or_default()
+    }
+
+    /// Whether every key part has the default options.
+    pub fn has_default_key_options(&self) -> bool {
+        self.key_options.iter().all(IndexKeyOptions::is_default)
+    }
+
+    /// The access method, lowercase, `None` for the default B-tree.
+    pub fn method_name(&self) -> Option<String> {
+        self.method
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .filter(|method| method != "btree")
+    }
+
+    /// What equality compares: the key options normalized, one per part,
+    /// and the method as [`Index::method_name`].
+    fn compared(&self) -> impl PartialEq + std::hash::Hash + '_ {
+        let options: Vec<IndexKeyOptions> = (0..self.parts.len().max(self.key_options.len()))
+            .map(|at| self.key_options_at(at).normalized())
+            .collect();
+        (
+            (&self.name, &self.parts, self.unique, &self.predicate),
+            self.method_name(),
+            options,
+            (&self.include, self.nulls_not_distinct),
+        )
+    }
+}
+
+impl PartialEq for Index {
+    fn eq(&self, other: &Self) -> bool {
+        self.compared() == other.compared()
+    }
+}
+
+impl Eq for Index {}
+
+impl std::hash::Hash for Index {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.compared().hash(state);
     }
 }
 

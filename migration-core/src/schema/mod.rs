@@ -46,7 +46,8 @@ use serde::{Deserialize, Serialize};
 pub use column::Column;
 pub use column_type::ColumnType;
 pub use constraint::{
-    CheckConstraint, ForeignKey, Index, IndexPart, PrimaryKey, ReferentialAction, UniqueConstraint,
+    CheckConstraint, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey, ReferentialAction,
+    UniqueConstraint,
 };
 pub use sql_type::SqlType;
 pub use table::Table;

@@ -22,10 +22,13 @@ pub const INDEX: Symbol = Symbol("index");
 pub const UNIQUE: Symbol = Symbol("unique");
 pub const CHECK: Symbol = Symbol("check");
 pub const PRIMARY_KEY: Symbol = Symbol("primary_key");
+pub const DIESEL_TABLE: Symbol = Symbol("diesel_table");
 
 pub const COLUMNS: Symbol = Symbol("columns");
 pub const NAME: Symbol = Symbol("name");
 pub const EXPR: Symbol = Symbol("expr");
+pub const METHOD: Symbol = Symbol("method");
+pub const OPS: Symbol = Symbol("ops");
 
 pub const AUTOINCREMENT: Symbol = Symbol("autoincrement");
 pub const COLUMN: Symbol = Symbol("column");
@@ -38,6 +41,7 @@ pub const REFERENCES: Symbol = Symbol("references");
 pub const ON_DELETE: Symbol = Symbol("on_delete");
 pub const ON_UPDATE: Symbol = Symbol("on_update");
 pub const SKIP: Symbol = Symbol("skip");
+pub const DIESEL_TYPE: Symbol = Symbol("diesel_type");
 
 pub const RENAME: Symbol = Symbol("rename");
 
@@ -52,6 +56,7 @@ pub const STRUCT_KEYS: &[Symbol] = &[
     UNIQUE,
     CHECK,
     PRIMARY_KEY,
+    DIESEL_TABLE,
 ];
 
 /// The keys of `#[model(...)]` on a field.
@@ -73,10 +78,11 @@ pub const FIELD_KEYS: &[Symbol] = &[
     CHECK,
     COMMENT,
     SKIP,
+    DIESEL_TYPE,
 ];
 
 /// The keys of `#[model(index(...))]` on a struct.
-pub const INDEX_KEYS: &[Symbol] = &[COLUMNS, NAME, UNIQUE];
+pub const INDEX_KEYS: &[Symbol] = &[COLUMNS, NAME, UNIQUE, METHOD, OPS];
 /// The keys of `#[model(unique(...))]` on a struct.
 pub const UNIQUE_KEYS: &[Symbol] = &[COLUMNS, NAME];
 /// The keys of `#[model(check(...))]` on a struct.

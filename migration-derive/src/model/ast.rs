@@ -169,6 +169,13 @@ impl Field<'_> {
     }
 }
 
+impl Field<'_> {
+    /// The type inside any `Option`.
+    pub fn inner_type(&self) -> &Type {
+        ungroup(option_inner(self.ty).unwrap_or(self.ty))
+    }
+}
+
 trait Unraw {
     fn unraw(&self) -> Ident;
 }

@@ -25,11 +25,16 @@ pub struct Action {
     pub variant: &'static str,
 }
 
-/// `index(columns(..), name = "..", unique)` on a struct.
+/// `index(columns(..), name = "..", unique, method = "..", ops = "..")` on
+/// a struct.
 pub struct TableIndex {
     pub columns: Vec<LitStr>,
     pub name: Option<LitStr>,
     pub unique: bool,
+    /// The access method (`gin`, `fulltext`, ...).
+    pub method: Option<LitStr>,
+    /// The operator class every key part uses (`gin_trgm_ops`).
+    pub ops: Option<LitStr>,
 }
 
 /// `unique(columns(..), name = "..")` on a struct.
@@ -56,6 +61,8 @@ pub struct ContainerAttrs {
     pub indexes: Vec<TableIndex>,
     pub uniques: Vec<TableUnique>,
     pub checks: Vec<TableCheck>,
+    /// `diesel_table`, with the module's name when one is given.
+    pub diesel_table: Option<Keyed<Option<LitStr>>>,
 }
 
 /// Everything `#[model(...)]` says on a field.
@@ -78,6 +85,7 @@ pub struct FieldAttrs {
     pub check: Option<Keyed<LitStr>>,
     pub comment: Option<Keyed<LitStr>>,
     pub skip: Option<Keyed<()>>,
+    pub diesel_type: Option<Keyed<syn::Type>>,
 }
 
 impl FieldAttrs {
@@ -100,6 +108,7 @@ impl FieldAttrs {
         keys.extend(self.renamed_from.as_ref().map(|k| &k.key));
         keys.extend(self.check.as_ref().map(|k| &k.key));
         keys.extend(self.comment.as_ref().map(|k| &k.key));
+        keys.extend(self.diesel_type.as_ref().map(|k| &k.key));
         keys
     }
 }
@@ -192,6 +201,7 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
             return skip_value(&meta);
         }
         let (mut columns, mut name, mut unique) = (None, None, None);
+        let (mut method, mut ops) = (None, None);
         meta.parse_nested_meta(|inner| {
             if inner.path == COLUMNS {
                 let list = column_list(cx, &inner, EXAMPLE)?;
@@ -200,6 +210,16 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
                 if let Some(lit) = keys.string(&inner, NAME, "name = \"ix_users_by_team\"")? {
                     keys.non_empty(&lit, NAME, "name = \"ix_users_by_team\"");
                     keys.set_once(&mut name, inner.path.clone(), lit);
+                }
+            } else if inner.path == METHOD {
+                if let Some(lit) = keys.string(&inner, METHOD, "method = \"gin\"")? {
+                    keys.non_empty(&lit, METHOD, "method = \"gin\"");
+                    keys.set_once(&mut method, inner.path.clone(), lit);
+                }
+            } else if inner.path == OPS {
+                if let Some(lit) = keys.string(&inner, OPS, "ops = \"gin_trgm_ops\"")? {
+                    keys.non_empty(&lit, OPS, "ops = \"gin_trgm_ops\"");
+                    keys.set_once(&mut ops, inner.path.clone(), lit);
                 }
             } else if inner.path == UNIQUE {
                 keys.flag(&inner, UNIQUE)?;
@@ -214,6 +234,8 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
                 columns: columns.value,
                 name: name.map(|name| name.value),
                 unique: unique.is_some(),
+                method: method.map(|method| method.value),
+                ops: ops.map(|ops| ops.value),
             }),
             None => missing_key(cx, &key, "index(...)", COLUMNS, EXAMPLE),
         }
@@ -275,6 +297,16 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
             }),
             (None, _) => missing_key(cx, &key, "check(...)", NAME, EXAMPLE),
             (_, None) => missing_key(cx, &key, "check(...)", EXPR, EXAMPLE),
+        }
+    } else if key == DIESEL_TABLE {
+        if meta.input.peek(Token![=]) {
+            if let Some(lit) = keys.string(&meta, DIESEL_TABLE, "diesel_table = \"users\"")? {
+                keys.non_empty(&lit, DIESEL_TABLE, "diesel_table = \"users\"");
+                keys.set_once(&mut out.diesel_table, key, Some(lit));
+            }
+        } else {
+            keys.flag(&meta, DIESEL_TABLE)?;
+            keys.set_once(&mut out.diesel_table, key, None);
         }
     } else if FIELD_KEYS.iter().any(|field_key| key == *field_key) {
         cx.error_spanned_by(
@@ -387,6 +419,21 @@ fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Res
     } else if key == COMMENT {
         if let Some(lit) = keys.string(&meta, COMMENT, "comment = \"Shown on the profile\"")? {
             keys.set_once(&mut out.comment, key, lit);
+        }
+    } else if key == DIESEL_TYPE {
+        const EXAMPLE: &str = "diesel_type = \"diesel::sql_types::Text\"";
+        if let Some(lit) = keys.string(&meta, DIESEL_TYPE, EXAMPLE)? {
+            match lit.parse::<syn::TypePath>() {
+                Ok(ty) => keys.set_once(&mut out.diesel_type, key, syn::Type::Path(ty)),
+                Err(_) => cx.error_spanned_by(
+                    &lit,
+                    format!(
+                        "`#[model(diesel_type = {})]` is not a type path\n\
+                         = help: the correct format looks like `#[model({EXAMPLE})]`",
+                        lit.to_token_stream()
+                    ),
+                ),
+            }
         }
     } else if STRUCT_KEYS.iter().any(|struct_key| key == *struct_key) {
         cx.error_spanned_by(

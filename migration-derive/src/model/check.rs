@@ -5,6 +5,8 @@
 use quote::ToTokens;
 
 use super::ast::{Container, Field};
+use super::diesel;
+use crate::internals::sql_type::{parse_sql_type, SqlTypeSpec};
 use crate::internals::Ctxt;
 
 /// PostgreSQL keeps 63 bytes of an identifier and silently cuts the rest.
@@ -25,7 +27,10 @@ pub fn check(cx: &Ctxt, container: &Container) {
         check_max_length_on_string(cx, field);
         check_scale_needs_precision(cx, field);
         check_one_type_override(cx, field);
+        check_diesel_type_needs_diesel_table(cx, container, field);
+        check_diesel_type_for_custom_types(cx, container, field);
     }
+    check_diesel_table_names(cx, container);
     check_column_names_distinct(cx, container);
     check_listed_columns_exist(cx, container);
     check_identifier_lengths(cx, container);
@@ -218,6 +223,111 @@ fn check_one_type_override(cx: &Ctxt, field: &Field) {
             ),
         );
     }
+}
+
+/// `diesel_type` names a column's type in the generated `diesel::table!`,
+/// which only `diesel_table` on the struct asks for.
+fn check_diesel_type_needs_diesel_table(cx: &Ctxt, container: &Container, field: &Field) {
+    if let (Some(diesel_type), None) = (&field.attrs.diesel_type, &container.attrs.diesel_table) {
+        cx.error_spanned_by(
+            &diesel_type.key,
+            format!(
+                "`#[model(diesel_type = ...)]` on `{}` needs `diesel_table` on the struct: \
+                 it names the column's type in the generated `diesel::table!`\n\
+                 = help: add `diesel_table` to the struct's `#[model(...)]`, or remove `diesel_type`",
+                field.ident
+            ),
+        );
+    }
+}
+
+/// A type retort keeps as written (`sql_type = "citext"`) has no diesel SQL
+/// type retort knows: the field names one.
+fn check_diesel_type_for_custom_types(cx: &Ctxt, container: &Container, field: &Field) {
+    if container.attrs.diesel_table.is_none() || field.attrs.diesel_type.is_some() {
+        return;
+    }
+    let Some(sql_type) = &field.attrs.sql_type else {
+        return;
+    };
+    if let SqlTypeSpec::Custom(written) = parse_sql_type(&sql_type.value.value()) {
+        cx.error_spanned_by(
+            &sql_type.value,
+            format!(
+                "retort does not know the diesel SQL type of `{written}`, and \
+                 `diesel_table` needs one for column `{}`\n\
+                 = help: name it with `#[model(diesel_type = \"...\")]`, for example \
+                 `diesel_type = \"diesel::sql_types::Text\"`",
+                field.column_name()
+            ),
+        );
+    }
+}
+
+/// `diesel::table!` names a module after the table and a column after each
+/// field: they must be Rust identifiers, and no column may share the
+/// table's name.
+fn check_diesel_table_names(cx: &Ctxt, container: &Container) {
+    if container.attrs.diesel_table.is_none() {
+        return;
+    }
+    let (module, span) = diesel::module_name(container);
+    if !diesel::is_identifier(&module) {
+        cx.syn_error(syn::Error::new(
+            span,
+            format!(
+                "`diesel_table` names a module after the table, and `{module}` is not a Rust identifier\n\
+                 = help: name the module with `#[model(diesel_table = \"{}\")]`",
+                suggested_identifier(&module)
+            ),
+        ));
+        return;
+    }
+    if let Some(schema) = &container.attrs.schema {
+        let schema_name = schema.value.value();
+        if !diesel::is_identifier(&schema_name) {
+            cx.error_spanned_by(
+                &schema.value,
+                format!(
+                    "`diesel_table` writes the schema `{schema_name}` as a Rust identifier, which it is not\n\
+                     = help: use a schema whose name is an identifier, or remove `diesel_table`"
+                ),
+            );
+        }
+    }
+    for field in container.columns() {
+        if syn::ext::IdentExt::unraw(field.ident) == module {
+            cx.error_spanned_by(
+                field.ident,
+                format!(
+                    "field `{}` has the name of its table's module `{module}`, which `diesel::table!` does not allow\n\
+                     = help: rename the field and keep the column with `#[model(column = \"{}\")]`",
+                    field.ident,
+                    field.column_name()
+                ),
+            );
+        }
+    }
+}
+
+fn suggested_identifier(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|ch| {
+            if ch.is_alphanumeric() || ch == '_' {
+                ch
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty()
+        || out.starts_with(|ch: char| ch.is_ascii_digit())
+        || !diesel::is_identifier(&out)
+    {
+        out.insert_str(0, "table_");
+    }
+    out
 }
 
 /// A skipped field is not a column: any other key on it would be ignored.

@@ -10,6 +10,7 @@ use syn::{DeriveInput, Path};
 mod ast;
 mod attr;
 mod check;
+mod diesel;
 
 use self::ast::{Container, Field};
 use crate::internals::sql_type::{parse_sql_type, SqlTypeSpec};
@@ -121,7 +122,14 @@ fn generate(container: &Container) -> TokenStream {
         let name = option_str(index.name.as_ref().map(|name| name.value()).as_deref());
         let columns = &index.columns;
         let unique = index.unique;
-        indexes.push(quote!(#private::index(#table, #name, &[#(#columns),*], #unique)));
+        let mut built = quote!(#private::index(#table, #name, &[#(#columns),*], #unique));
+        if let Some(method) = &index.method {
+            built = quote!(#built.using(#method));
+        }
+        if let Some(ops) = &index.ops {
+            built = quote!(#built.operator_class(#ops));
+        }
+        indexes.push(built);
     }
     for unique in &attrs.uniques {
         let name = option_str(unique.name.as_ref().map(|name| name.value()).as_deref());
@@ -145,7 +153,14 @@ fn generate(container: &Container) -> TokenStream {
         );
     }
 
+    let diesel_table = attrs
+        .diesel_table
+        .is_some()
+        .then(|| diesel::generate(container, &private));
+
     quote! {
+        #diesel_table
+
         #[automatically_derived]
         impl #krate::Model for #ident {
             fn table() -> #private::Table {
@@ -313,6 +328,27 @@ mod tests {
                 pub display_name: Option<String>,
                 #[model(references = "teams.id", on_delete = "cascade", index)]
                 pub team_id: Option<i64>,
+            }
+        }));
+    }
+
+    /// `diesel_table`: the `diesel::table!` beside the impl, each field's
+    /// check before it, an alias for the enum's SQL type, and a join.
+    #[test]
+    fn expansion_with_a_diesel_table() {
+        insta::assert_snapshot!(expand(quote! {
+            /// Someone who signs in.
+            #[model(table = "users", diesel_table)]
+            pub struct User {
+                #[model(primary_key)]
+                pub id: i64,
+                #[model(max_length = 255, column = "email_address")]
+                pub email: String,
+                pub status: Option<Status>,
+                #[model(references = "teams.id")]
+                pub team_id: Option<i64>,
+                #[model(sql_type = "citext", diesel_type = "my_types::Citext")]
+                pub nickname: String,
             }
         }));
     }

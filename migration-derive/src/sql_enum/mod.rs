@@ -1,5 +1,6 @@
 //! `#[derive(SqlEnum)]`: a fieldless enum becomes `SqlType::Enum`, and a
-//! `ColumnType` so it can be a model's field type.
+//! `ColumnType` so it can be a model's field type; it loads from and stores
+//! to its diesel SQL type, `retort::query::sql_types::Enum<Self>`.
 
 use heck::ToSnakeCase;
 use proc_macro2::{Span, TokenStream};
@@ -104,19 +105,102 @@ fn generate(input: &DeriveInput, attrs: &EnumAttrs, values: &[String]) -> TokenS
         .as_ref()
         .map(|krate| krate.value.clone())
         .unwrap_or_else(|| syn::parse_quote!(::retort));
+    let private = quote!(#krate::__private);
     let ident = &input.ident;
     let name = attrs
         .name
         .as_ref()
         .map(|name| LitStr::value(&name.value))
         .unwrap_or_else(|| syn::ext::IdentExt::unraw(ident).to_string().to_snake_case());
+    let variants: Vec<&syn::Ident> = match &input.data {
+        Data::Enum(data) => data.variants.iter().map(|variant| &variant.ident).collect(),
+        _ => Vec::new(),
+    };
+    let diesel = quote!(#private::diesel);
+    let sql = quote!(#private::query::sql_types::Enum<#ident>);
+    let text = quote!(#diesel::sql_types::Text);
+    let nullable = quote!(#diesel::sql_types::Nullable<#sql>);
+    let bound = quote!(#diesel::internal::derives::as_expression::Bound);
+    let unknown = format!("is not a value of the SQL enum `{name}` (`{ident}`)");
+    // Values are bound as their label (`EnumLabel`, which has the `Debug`
+    // diesel's `ToSql` needs), so the enum itself need not be `Debug`.
+    let as_expression = [
+        (quote!(#ident), quote!(), quote!(&self)),
+        (quote!(&'__e #ident), quote!(<'__e>), quote!(self)),
+        (
+            quote!(&'__f &'__e #ident),
+            quote!(<'__e, '__f>),
+            quote!(*self),
+        ),
+    ]
+    .into_iter()
+    .flat_map(|(ty, generics, value)| {
+        [&sql, &nullable].map(|st| {
+            quote! {
+                #[automatically_derived]
+                impl #generics #diesel::expression::AsExpression<#st> for #ty {
+                    type Expression = #bound<#st, #private::query::sql_types::EnumLabel>;
+                    fn as_expression(self) -> Self::Expression {
+                        #bound::new(#private::query::sql_types::EnumLabel(
+                            #private::query::sql_types::SqlEnumType::label(#value),
+                        ))
+                    }
+                }
+            }
+        })
+    });
     quote! {
         #[automatically_derived]
         impl #krate::ColumnType for #ident {
-            fn sql_type() -> #krate::__private::SqlType {
-                #krate::__private::enum_type(#name, &[#(#values),*])
+            fn sql_type() -> #private::SqlType {
+                #private::enum_type(#name, &[#(#values),*])
             }
         }
+
+        #[automatically_derived]
+        impl #private::query::sql_types::SqlEnumType for #ident {
+            const NAME: &'static str = #name;
+            fn label(&self) -> &'static str {
+                match self {
+                    #(#ident::#variants => #values,)*
+                }
+            }
+        }
+
+        #[automatically_derived]
+        impl<__DB> #diesel::deserialize::FromSql<#sql, __DB> for #ident
+        where
+            __DB: #diesel::backend::Backend,
+            ::std::string::String: #diesel::deserialize::FromSql<#text, __DB>,
+        {
+            fn from_sql(
+                value: <__DB as #diesel::backend::Backend>::RawValue<'_>,
+            ) -> #diesel::deserialize::Result<Self> {
+                let value: ::std::string::String =
+                    #diesel::deserialize::FromSql::<#text, __DB>::from_sql(value)?;
+                match value.as_str() {
+                    #(#values => ::core::result::Result::Ok(#ident::#variants),)*
+                    _ => ::core::result::Result::Err(
+                        ::std::format!("{value:?} {}", #unknown).into(),
+                    ),
+                }
+            }
+        }
+
+        #[automatically_derived]
+        impl<__DB, __ST> #diesel::deserialize::Queryable<__ST, __DB> for #ident
+        where
+            __DB: #diesel::backend::Backend,
+            __ST: #diesel::sql_types::SingleValue,
+            Self: #diesel::deserialize::FromSql<__ST, __DB>,
+        {
+            type Row = Self;
+            fn build(row: Self) -> #diesel::deserialize::Result<Self> {
+                ::core::result::Result::Ok(row)
+            }
+        }
+
+        #(#as_expression)*
     }
 }
 

@@ -47,19 +47,21 @@ fn check_on<C: DatabaseConnection>(
         count_label(diff.ops().len(), "operation")
     ));
     for op in diff.ops() {
+        let text = op.to_string();
+        let text = context.out.paint(tone_of(&text), &text);
         let line = match op.destructive() {
             Some(why) => format!(
-                "  {op} {}",
+                "  {text} {}",
                 context
                     .out
                     .paint(Tone::Warn, &format!("(destructive: {why})"))
             ),
-            None => format!("  {op}"),
+            None => format!("  {text}"),
         };
         context.out.data(&line);
     }
     if context.out.verbose() {
-        for statement in crate::render(&diff, C::BACKEND.backend())? {
+        for statement in crate::render::render(&diff, C::BACKEND.backend())? {
             context.out.detail(&format!("{statement};"));
         }
     }
@@ -123,7 +125,7 @@ fn lint_pending<C: DatabaseConnection>(
     let graph = migrations.graph()?;
     let mut count = 0;
     for id in &pending {
-        for finding in crate::lint_for(C::BACKEND, graph.find(id)?) {
+        for finding in crate::lint::lint_for(C::BACKEND, graph.find(id)?) {
             count += 1;
             context.out.data(&finding.to_string());
         }
@@ -142,4 +144,14 @@ fn lint_pending<C: DatabaseConnection>(
 /// the note that a revision has no down section.
 fn is_destructive(warning: &str) -> bool {
     !warning.starts_with("no down section")
+}
+
+/// The colour of an operation in a diff, by what it does: green for what
+/// it adds, red for what it drops, yellow for what it changes.
+fn tone_of(op: &str) -> Tone {
+    match op.split_whitespace().next() {
+        Some("add" | "create") => Tone::Good,
+        Some("drop") => Tone::Bad,
+        _ => Tone::Warn,
+    }
 }

@@ -6,7 +6,10 @@ use crate::cli::args::HistoryArgs;
 use crate::cli::connect::with_connection;
 use crate::cli::output::{parents_label, Tone};
 use crate::cli::{CliError, Context};
-use crate::{DatabaseConnection, Migrations, Revision, RevisionError, UnfinishedRevision};
+use crate::{
+    revision::Revision, revision::RevisionError, runner::UnfinishedRevision, DatabaseConnection,
+    Migrations,
+};
 use retort_core::revision::RevisionGraph;
 
 /// `current [-v]`: where the database is, and a revision an earlier run
@@ -62,11 +65,16 @@ fn print_unfinished(context: &Context, unfinished: &UnfinishedRevision) {
     }
 }
 
-/// `heads`.
-pub(super) fn heads(context: &Context) -> Result<(), CliError> {
+/// `heads [--resolve-dependencies]`.
+pub(super) fn heads(context: &Context, resolve_dependencies: bool) -> Result<(), CliError> {
     let migrations = context.migrations()?;
     let graph = migrations.graph()?;
-    for id in graph.heads() {
+    let heads = if resolve_dependencies {
+        graph.heads_resolving_dependencies()
+    } else {
+        graph.heads()
+    };
+    for id in heads {
         print_revision(context, graph.find(id)?, " (head)");
     }
     Ok(())
@@ -116,6 +124,9 @@ pub(super) fn history(context: &Context, args: &HistoryArgs) -> Result<(), CliEr
     let heads = graph.heads();
     for revision in revisions.into_iter().rev() {
         let mut marks = String::new();
+        if !revision.branch_labels().is_empty() {
+            marks.push_str(&format!(" ({})", revision.branch_labels().join(", ")));
+        }
         if heads.contains(&revision.id()) {
             marks.push_str(" (head)");
         }
@@ -156,28 +167,14 @@ pub(super) fn history(context: &Context, args: &HistoryArgs) -> Result<(), CliEr
 pub(super) fn show(context: &Context, target: &str) -> Result<(), CliError> {
     let migrations = context.migrations()?;
     let graph = migrations.graph()?;
-    let revision = match (target, graph.heads().as_slice()) {
-        ("head", [head]) => graph.find(head)?,
-        ("head", []) => {
-            return Err(RevisionError::UnknownTarget {
-                target: target.to_owned(),
-            }
-            .into())
-        }
-        ("head", heads) => {
-            return Err(RevisionError::MultipleHeads {
-                heads: heads.iter().map(|&head| head.to_owned()).collect(),
-            }
-            .into())
-        }
-        _ => graph.find(target)?,
-    };
+    let revision = one_revision(graph, target)?;
     let out = &context.out;
     out.data(&format!(
         "Revision ID: {}",
         out.paint(Tone::Name, revision.id())
     ));
     out.data(&format!("Parents: {}", parents_label(revision.parents())));
+    print_links(context, graph, revision);
     out.data(&format!("Message: {}", revision.message()));
     out.data(&format!("File: {}", revision.file_name()));
     out.data(&format!(
@@ -227,6 +224,53 @@ pub(super) fn show(context: &Context, target: &str) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The revision `target` names: an id, a unique prefix, a branch label,
+/// `LABEL@head`, or `head` when there is one.
+pub(super) fn one_revision<'g>(
+    graph: &'g RevisionGraph,
+    target: &str,
+) -> Result<&'g Revision, CliError> {
+    Ok(match (target, graph.heads().as_slice()) {
+        ("head", [head]) => graph.find(head)?,
+        ("head", []) => {
+            return Err(RevisionError::UnknownTarget {
+                target: target.to_owned(),
+            }
+            .into())
+        }
+        ("head", heads) => {
+            return Err(RevisionError::MultipleHeads {
+                heads: heads.iter().map(|&head| head.to_owned()).collect(),
+            }
+            .into())
+        }
+        _ => graph.find(target)?,
+    })
+}
+
+/// A revision's branch labels (its own, then those it inherits) and its
+/// dependencies, each line only when there is something to say.
+fn print_links(context: &Context, graph: &RevisionGraph, revision: &Revision) {
+    let out = &context.out;
+    if !revision.branch_labels().is_empty() {
+        out.data(&format!(
+            "Branch labels: {}",
+            revision.branch_labels().join(", ")
+        ));
+    }
+    let inherited: Vec<&str> = graph
+        .branch_labels_of(revision.id())
+        .into_iter()
+        .filter(|label| !revision.branch_labels().iter().any(|own| own == label))
+        .collect();
+    if !inherited.is_empty() {
+        out.data(&format!("Branch: {}", inherited.join(", ")));
+    }
+    if !revision.depends_on().is_empty() {
+        out.data(&format!("Depends on: {}", revision.depends_on().join(", ")));
+    }
+}
+
 /// The revisions the database is at, and the one an earlier run left
 /// part-way, if any.
 fn current_revisions(
@@ -253,6 +297,15 @@ fn print_revision(context: &Context, revision: &Revision, marks: &str) {
     out.data(&format!("{}{marks}", out.paint(Tone::Name, revision.id())));
     if out.verbose() {
         out.data(&format!("Parents: {}", parents_label(revision.parents())));
+        if !revision.branch_labels().is_empty() {
+            out.data(&format!(
+                "Branch labels: {}",
+                revision.branch_labels().join(", ")
+            ));
+        }
+        if !revision.depends_on().is_empty() {
+            out.data(&format!("Depends on: {}", revision.depends_on().join(", ")));
+        }
         out.data(&format!("Path: {}", revision.file_name()));
         out.data(&format!("    {}", revision.message()));
     } else if !revision.message().is_empty() {

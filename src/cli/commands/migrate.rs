@@ -7,7 +7,7 @@ use crate::cli::args::{DowngradeArgs, UpgradeArgs};
 use crate::cli::connect::with_connection;
 use crate::cli::output::{count_label, duration_label, Tone};
 use crate::cli::{CliError, Context};
-use crate::{DatabaseConnection, Direction, Migrations, Migrator, Report};
+use crate::{runner::Direction, DatabaseConnection, Migrations, Migrator, Report};
 
 /// `upgrade [TARGET] [--sql]`.
 pub(super) fn upgrade(context: &Context, args: &UpgradeArgs) -> Result<(), CliError> {
@@ -179,7 +179,7 @@ pub(super) fn position(context: &Context, migrator: &Migrator<'_>, current: &[St
 
 /// A backfill's progress as one line on the terminal, redrawn in place:
 /// `[#######.............] 35% users: 70000 rows in 70 batches, about 12 s left`.
-fn draw_backfill_progress(progress: &crate::BackfillProgress) {
+fn draw_backfill_progress(progress: &crate::runner::BackfillProgress) {
     use std::io::Write as _;
     const WIDTH: usize = 20;
     let share = match (progress.next_key, progress.remaining) {

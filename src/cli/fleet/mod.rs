@@ -166,7 +166,7 @@ fn lint_pending(
                 .iter()
                 .filter(|other| other.target.backend() == backend && other.pending.contains(id))
                 .count();
-            for finding in crate::lint_for(backend, graph.find(id)?) {
+            for finding in crate::lint::lint_for(backend, graph.find(id)?) {
                 count += 1;
                 display.finding(&format!(
                     "{finding} (pending on {} of {backend})",

@@ -85,6 +85,13 @@ pub(crate) struct IndexRow {
     /// A functional key part's expression (MySQL 8; always `None` on MariaDB).
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) expression: Option<String>,
+    /// `INDEX_TYPE`: `BTREE`, `FULLTEXT`, `SPATIAL` or `HASH`.
+    #[diesel(sql_type = Text)]
+    pub(crate) index_type: String,
+    /// `COLLATION`: `A` ascending, `D` descending, `None` unsorted
+    /// (`FULLTEXT`, `HASH`).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) collation: Option<String>,
 }
 
 /// One column of a foreign key (`KEY_COLUMN_USAGE`).
@@ -163,7 +170,8 @@ const COLUMNS: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_n
 // language=SQL
 const INDEXES_MARIADB: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
             INDEX_NAME AS index_name, CAST(NON_UNIQUE AS SIGNED) AS non_unique, \
-            COLUMN_NAME AS column_name, NULL AS expression \
+            COLUMN_NAME AS column_name, NULL AS expression, \
+            INDEX_TYPE AS index_type, COLLATION AS collation \
      FROM information_schema.STATISTICS \
      WHERE {selected} \
      ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
@@ -171,7 +179,8 @@ const INDEXES_MARIADB: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS
 // language=SQL
 const INDEXES_MYSQL: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
             INDEX_NAME AS index_name, CAST(NON_UNIQUE AS SIGNED) AS non_unique, \
-            COLUMN_NAME AS column_name, EXPRESSION AS expression \
+            COLUMN_NAME AS column_name, EXPRESSION AS expression, \
+            INDEX_TYPE AS index_type, COLLATION AS collation \
      FROM information_schema.STATISTICS \
      WHERE {selected} \
      ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";

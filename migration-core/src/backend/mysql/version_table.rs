@@ -46,7 +46,7 @@ mod live {
     use crate::backend::{database_message, mysql_seconds, LockLimits, SavedSettings};
     use crate::backend::{
         read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
-        VersionRow, VersionTableConnection, VersionText, INSERT_COLUMNS, STATUS_APPLIED,
+        VersionRow, VersionStatus, VersionTableConnection, VersionText, INSERT_COLUMNS,
     };
 
     /// The lock's name: one per database, at most 64 characters.
@@ -77,7 +77,7 @@ mod live {
                 "SELECT revision, checksum, CASE WHEN CAST(status AS BINARY) = ? THEN NULL ELSE status END AS status FROM {}",
                 table()
             ))
-            .bind::<Text, _>(STATUS_APPLIED)
+            .bind::<Text, _>(VersionStatus::Applied.as_str())
             .load(self)
         }
 
@@ -162,7 +162,7 @@ mod live {
                     .bind::<Text, _>(row.message)
                     .bind::<Text, _>(row.checksum)
                     .bind::<BigInt, _>(row.execution_ms)
-                    .bind::<Text, _>(row.status);
+                    .bind::<Text, _>(row.status.as_str());
             }
             query.execute(self).map(drop)
         }
@@ -170,7 +170,7 @@ mod live {
         fn update_version(
             &mut self,
             revision: &str,
-            status: &str,
+            status: VersionStatus,
             execution_ms: i64,
             failed_statement: Option<&str>,
             failure: Option<&str>,
@@ -180,7 +180,7 @@ mod live {
                 "UPDATE {} SET status = ?, execution_ms = ?, failed_statement = ?, failure = ? WHERE revision = ?",
                 table()
             ))
-            .bind::<Text, _>(status)
+            .bind::<Text, _>(status.as_str())
             .bind::<BigInt, _>(execution_ms)
             .bind::<Nullable<Text>, _>(failed_statement)
             .bind::<Nullable<Text>, _>(failure)

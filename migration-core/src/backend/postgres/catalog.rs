@@ -166,6 +166,27 @@ pub(crate) struct IndexRow {
     /// `pg_get_expr(indpred, indrelid, true)`: a partial index's predicate.
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) predicate: Option<String>,
+    /// `pg_am.amname`: `btree`, `gin`, `gist`, ...
+    #[diesel(sql_type = Text)]
+    pub(crate) method: String,
+    /// `indkey`'s `INCLUDE` part: columns' `attnum`s.
+    #[diesel(sql_type = Array<SmallInt>)]
+    pub(crate) include_positions: Vec<i16>,
+    /// Per key part, `indoption`: bit 1 `DESC`, bit 2 `NULLS FIRST`.
+    #[diesel(sql_type = Array<SmallInt>)]
+    pub(crate) options: Vec<i16>,
+    /// Per key part, the operator class's name, empty when it is the
+    /// default for its type (`pg_opclass.opcdefault`).
+    /// <https://www.postgresql.org/docs/current/catalog-pg-opclass.html>
+    #[diesel(sql_type = Array<Text>)]
+    pub(crate) operator_classes: Vec<String>,
+    /// Per key part, the collation's name, empty when it is the column's
+    /// own (for an expression: the database's default).
+    #[diesel(sql_type = Array<Text>)]
+    pub(crate) collations: Vec<String>,
+    /// `indnullsnotdistinct` (PostgreSQL 15; false before).
+    #[diesel(sql_type = Bool)]
+    pub(crate) nulls_not_distinct: bool,
 }
 
 // language=SQL
@@ -245,7 +266,10 @@ const CONSTRAINTS: &str = "\
 /// The indexes of the tables read that back no constraint, in no order.
 /// Binds: `$1` their oids (`int8[]`). `indkey` is an `int2vector` (its key
 /// part first, then `INCLUDE` columns); expression parts' text is read only
-/// for indexes that have one.
+/// for indexes that have one. Operator classes and collations are named
+/// only where they are not what a bare column gets, so a plain index costs
+/// nothing more to compare. `indnullsnotdistinct` is read through
+/// `to_jsonb` so that servers before 15, which lack it, read false.
 // language=SQL
 const INDEXES: &str = "\
     SELECT i.indrelid::int8 AS table_oid, i.indexrelid::int8 AS oid, \
@@ -255,9 +279,25 @@ const INDEXES: &str = "\
              ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, part, true) \
                    FROM generate_series(1, i.indnkeyatts::int4) AS part ORDER BY part) \
            END AS definitions, \
-           pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate \
+           pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate, \
+           am.amname::text AS method, \
+           COALESCE((i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1], '{}') AS include_positions, \
+           (i.indoption::int2[])[0:i.indnkeyatts - 1] AS options, \
+           ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END \
+                 FROM generate_series(0, i.indnkeyatts - 1) AS p \
+                 JOIN pg_catalog.pg_opclass oc ON oc.oid = i.indclass[p] \
+                 ORDER BY p) AS operator_classes, \
+           ARRAY(SELECT CASE WHEN i.indcollation[p] IN (0, COALESCE(a.attcollation, 100)) \
+                             THEN '' ELSE COALESCE(co.collname::text, '') END \
+                 FROM generate_series(0, i.indnkeyatts - 1) AS p \
+                 LEFT JOIN pg_catalog.pg_attribute a \
+                   ON a.attrelid = i.indrelid AND a.attnum = i.indkey[p] AND i.indkey[p] <> 0 \
+                 LEFT JOIN pg_catalog.pg_collation co ON co.oid = i.indcollation[p] \
+                 ORDER BY p) AS collations, \
+           COALESCE((to_jsonb(i) ->> 'indnullsnotdistinct')::bool, false) AS nulls_not_distinct \
     FROM pg_catalog.pg_index i \
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+    JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
     CROSS JOIN LATERAL (SELECT (i.indkey::int2[])[0:i.indnkeyatts - 1] AS positions) AS k \
     WHERE i.indrelid = ANY($1::oid[]) \
       AND NOT EXISTS ( \

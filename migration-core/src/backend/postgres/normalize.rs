@@ -10,13 +10,16 @@
 //! | `boolean`, `text`, `bytea`, `date`, `uuid` | `Boolean`, `Text`, `Binary`, `Date`, `Uuid` |
 //! | `character varying(n)`, `character(n)` | `Varchar(n)`, `Char(n)` |
 //! | `time without time zone`, `timestamp without time zone`, `timestamp with time zone` | `Time`, `Timestamp`, `TimestampTz` |
+//! | the same with precision 6 (`timestamp(6) with time zone`): the default and finest precision | `Time`, `Timestamp`, `TimestampTz` |
 //! | `jsonb` | `Json` (`json` stays `Custom("json")`) |
 //! | an enum type | `Enum { name, values }` with the values in sort order (read by the introspector, which knows the type is an enum) |
-//! | anything else: arrays, domains, `tsvector`, `varchar` without length, `timestamp(3) ...` | `Custom` as reported (`text[]`, `year`) |
+//! | anything else: arrays, domains, `tsvector`, `varchar` without length, `timestamp(3) ...`, `time(6) with time zone` | `Custom` as reported (`text[]`, `year`) |
 //!
 //! The one deliberate exception to "`type_sql(t)` reads back as `t`":
 //! `Numeric { precision: Some(p), scale: Some(0) }` reads back with
-//! `scale: None` (the same type).
+//! `scale: None` (the same type). Likewise a time type written with
+//! precision 6 reads back without it: a rebuild writes `timestamp`, which
+//! stores and rounds exactly as `timestamp(6)` does.
 //!
 //! Defaults arrive as `pg_get_expr` prints them. `nextval(...)` defaults are
 //! serial columns: the introspector reports them as `identity` with no
@@ -56,6 +59,16 @@ pub(crate) fn parse_type(reported: &str) -> SqlType {
             "jsonb" => SqlType::Json,
             _ => custom(),
         },
+        // Six digits is PostgreSQL's finest and default precision:
+        // `timestamp(6)` is `timestamp`. Other precisions stay as spelled.
+        Some(_) if spelled.numbers().as_deref() == Some(&[6]) => {
+            match (spelled.name.as_str(), spelled.suffix.as_str()) {
+                ("time", "" | "without time zone") => SqlType::Time,
+                ("timestamp", "" | "without time zone") => SqlType::Timestamp,
+                ("timestamp", "with time zone") => SqlType::TimestampTz,
+                _ => custom(),
+            }
+        }
         Some(_) if !spelled.suffix.is_empty() => custom(),
         Some(_) => match (spelled.name.as_str(), spelled.numbers().as_deref()) {
             ("character varying" | "varchar", Some([length])) => SqlType::Varchar(*length),
@@ -153,6 +166,8 @@ mod tests {
             "character varying",
             "json",
             "timestamp(3) with time zone",
+            "time(3) without time zone",
+            "time(6) with time zone",
             "public.\"bıgınt\"",
         ] {
             assert_eq!(parse_type(spelled), SqlType::Custom(spelled.into()));
@@ -164,6 +179,20 @@ mod tests {
                 scale: None
             }
         );
+    }
+
+    #[test]
+    fn precision_six_is_the_plain_time_type() {
+        assert_eq!(
+            parse_type("timestamp(6) without time zone"),
+            SqlType::Timestamp
+        );
+        assert_eq!(
+            parse_type("timestamp(6) with time zone"),
+            SqlType::TimestampTz
+        );
+        assert_eq!(parse_type("time(6) without time zone"), SqlType::Time);
+        assert_eq!(parse_type("timestamp(6)"), SqlType::Timestamp);
     }
 
     #[test]

@@ -68,7 +68,7 @@ mod live {
     use crate::backend::{database_message, postgres_millis, LockLimits, SavedSettings};
     use crate::backend::{
         read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
-        VersionRow, VersionTableConnection, VersionText, INSERT_COLUMNS, STATUS_APPLIED,
+        VersionRow, VersionStatus, VersionTableConnection, VersionText, INSERT_COLUMNS,
     };
 
     /// Ids and checksums as the start-up read decodes them: checked as
@@ -86,7 +86,7 @@ mod live {
                 "SELECT revision, checksum, NULLIF(status, $1) AS status FROM {}",
                 table()
             ))
-            .bind::<Text, _>(STATUS_APPLIED)
+            .bind::<Text, _>(VersionStatus::Applied.as_str())
             .load(self)
         }
 
@@ -180,7 +180,7 @@ mod live {
                     .bind::<Text, _>(row.message)
                     .bind::<Text, _>(row.checksum)
                     .bind::<BigInt, _>(row.execution_ms)
-                    .bind::<Text, _>(row.status);
+                    .bind::<Text, _>(row.status.as_str());
             }
             query.execute(self).map(drop)
         }
@@ -188,7 +188,7 @@ mod live {
         fn update_version(
             &mut self,
             revision: &str,
-            status: &str,
+            status: VersionStatus,
             execution_ms: i64,
             failed_statement: Option<&str>,
             failure: Option<&str>,
@@ -198,7 +198,7 @@ mod live {
                 "UPDATE {} SET status = $1, execution_ms = $2, failed_statement = $3, failure = $4 WHERE revision = $5",
                 table()
             ))
-            .bind::<Text, _>(status)
+            .bind::<Text, _>(status.as_str())
             .bind::<BigInt, _>(execution_ms)
             .bind::<Nullable<Text>, _>(failed_statement)
             .bind::<Nullable<Text>, _>(failure)

@@ -1,6 +1,6 @@
 //! SQLite's catalog: four bulk queries per namespace (`main` unless told
 //! otherwise) — `sqlite_schema` joined with the `pragma_table_xinfo`,
-//! `pragma_index_list`/`pragma_index_info` and `pragma_foreign_key_list`
+//! `pragma_index_list`/`pragma_index_xinfo` and `pragma_foreign_key_list`
 //! table-valued functions — whatever the number of tables, and the raw rows
 //! they return, one struct per query, no interpretation
 //! (`introspect/sqlite/` turns them, and the `CREATE` statements' text,
@@ -56,7 +56,7 @@ pub(crate) struct ColumnRow {
     pub(crate) hidden: i32,
 }
 
-/// One key column of an index (`pragma_index_list` × `pragma_index_info`),
+/// One key column of an index (`pragma_index_list` × `pragma_index_xinfo`),
 /// with the index's `CREATE INDEX` text.
 /// <https://www.sqlite.org/pragma.html#pragma_index_list>
 #[derive(Clone, Debug, QueryableByName)]
@@ -78,6 +78,13 @@ pub(crate) struct IndexRow {
     /// `CREATE INDEX` text; `None` for automatic indexes.
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) sql: Option<String>,
+    /// 1 for a descending key part.
+    #[diesel(sql_type = Integer)]
+    pub(crate) descending: i32,
+    /// The key part's collation (`BINARY` unless the column or the index
+    /// says otherwise).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) collation: Option<String>,
 }
 
 /// One column of a foreign key (`pragma_foreign_key_list`).
@@ -125,12 +132,13 @@ const COLUMNS: &str = "SELECT m.name AS table_name, p.name AS column_name, \
 // language=SQL
 const INDEXES: &str = "SELECT m.name AS table_name, il.name AS index_name, \
             il.\"unique\" AS is_unique, il.origin AS origin, \
-            ii.cid AS column_id, ii.name AS column_name, s.sql AS sql \
+            ii.cid AS column_id, ii.name AS column_name, s.sql AS sql, \
+            ii.\"desc\" AS descending, ii.coll AS collation \
      FROM {ns}.sqlite_master m \
      JOIN pragma_index_list(m.name, ?) il \
-     JOIN pragma_index_info(il.name, ?) ii \
+     JOIN pragma_index_xinfo(il.name, ?) ii \
      LEFT JOIN {ns}.sqlite_master s ON s.type = 'index' AND s.name = il.name \
-     WHERE {selected} \
+     WHERE ii.key = 1 AND {selected} \
      ORDER BY m.name, il.name, ii.seqno";
 
 // language=SQL

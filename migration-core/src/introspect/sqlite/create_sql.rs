@@ -348,10 +348,13 @@ pub(crate) fn parse_create_index(sql: &str) -> CreateIndex {
         .items(open + 1, close)
         .into_iter()
         .map(|(start, end)| {
-            // Drop a trailing ASC/DESC: sort order is not modeled.
+            // Drop a trailing ASC/DESC and COLLATE: the pragmas read them.
             let mut last = end - 1;
             if last > start && (tokens.is_keyword(last, "ASC") || tokens.is_keyword(last, "DESC")) {
                 last -= 1;
+            }
+            if last > start + 1 && tokens.is_keyword(last - 1, "COLLATE") {
+                last -= 2;
             }
             tokens.span(start, last).to_owned()
         })

@@ -39,7 +39,8 @@ use crate::backend::sqlite::normalize::{normalize_default, parse_type};
 use crate::introspect::assemble::{action_by_name, SchemaBuilder};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    Column, ForeignKey, Index, IndexPart, PrimaryKey, Schema, SqlType, Table, UniqueConstraint,
+    Column, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey, Schema, SqlType, Table,
+    UniqueConstraint,
 };
 
 /// The model from each namespace's rows: no I/O.
@@ -248,9 +249,32 @@ fn discover_index(table: &mut Table, parts: &[IndexRow], create: &CreateTable) {
                     .collect(),
                 unique: first.is_unique != 0,
                 predicate: written.predicate,
+                key_options: key_options(parts),
+                ..Index::default()
             });
         }
         _ => {}
+    }
+}
+
+/// Each part's direction and collation; empty when all are the default
+/// (ascending, `BINARY`).
+fn key_options(parts: &[IndexRow]) -> Vec<IndexKeyOptions> {
+    let options: Vec<IndexKeyOptions> = parts
+        .iter()
+        .map(|part| IndexKeyOptions {
+            descending: part.descending != 0,
+            collation: part
+                .collation
+                .clone()
+                .filter(|collation| !collation.eq_ignore_ascii_case("BINARY")),
+            ..IndexKeyOptions::default()
+        })
+        .collect();
+    if options.iter().all(IndexKeyOptions::is_default) {
+        Vec::new()
+    } else {
+        options
     }
 }
 
@@ -301,6 +325,8 @@ mod tests {
                     column_id,
                     column_name: column.map(Into::into),
                     sql: sql.map(Into::into),
+                    descending: 0,
+                    collation: Some("BINARY".into()),
                 }
             };
         let ix_sql = r#"CREATE INDEX "ix_track_lower" ON "track" (lower("name"), "album_id") WHERE "album_id" IS NOT NULL"#;
@@ -387,6 +413,7 @@ mod tests {
                 ],
                 unique: false,
                 predicate: Some(r#""album_id" IS NOT NULL"#.into()),
+                ..Index::default()
             });
         assert_eq!(build(rows), Schema::new(vec![album, track]));
     }

@@ -61,14 +61,19 @@ fn create_index(
     table: &TableName,
     index: &Index,
 ) -> Result<String, RenderError> {
-    if index.predicate.is_some() {
-        return Err(RenderError::Unsupported {
-            backend: backend.kind().display_name(),
-            what: format!("create partial index {} on {table}", index.name),
-        });
-    }
-    Ok(render::create_index(backend, table, index))
+    render::create_index(backend, &INDEX_SYNTAX, table, index)
 }
+
+/// MySQL's indexes: `FULLTEXT` and `SPATIAL` besides the B-tree, `DESC`
+/// parts; no collation or operator class per part, no partial indexes.
+const INDEX_SYNTAX: render::IndexSyntax = render::IndexSyntax {
+    methods: render::IndexMethods::Prefix(&["fulltext", "spatial"]),
+    collation: false,
+    operator_class: false,
+    nulls_order: false,
+    include_and_nulls_not_distinct: false,
+    predicate: false,
+};
 
 /// Every op's statements in turn, with what InnoDB needs around them (see
 /// [`foreign_key_indexes`](super::foreign_key_indexes)).

@@ -59,7 +59,11 @@ fn comment_literal(backend: &PostgresBackend, comment: Option<&str>) -> String {
     )
 }
 
-fn create_table(backend: &PostgresBackend, table: &Table, out: &mut Vec<String>) {
+fn create_table(
+    backend: &PostgresBackend,
+    table: &Table,
+    out: &mut Vec<String>,
+) -> Result<(), RenderError> {
     let name = TableName::of(table);
     let columns = table
         .columns
@@ -83,8 +87,9 @@ fn create_table(backend: &PostgresBackend, table: &Table, out: &mut Vec<String>)
         }
     }
     for index in &table.indexes {
-        out.push(render::create_index(backend, &name, index));
+        out.push(render::create_index(backend, &INDEX_SYNTAX, &name, index)?);
     }
+    Ok(())
 }
 
 /// The `USING` cast a type change needs, if any. Only where PostgreSQL has
@@ -318,7 +323,7 @@ pub(super) fn render_op(
             columns,
             ..
         } => replace_enum_values(backend, name, new_values, columns, out),
-        Op::CreateTable { table } => create_table(backend, table, out),
+        Op::CreateTable { table } => create_table(backend, table, out)?,
         Op::DropTable { table } => out.push(render::drop_table(backend, &TableName::of(table))),
         Op::RenameTable { schema, from, to } => {
             let table = TableName {
@@ -356,7 +361,9 @@ pub(super) fn render_op(
         Op::SetTableComment { table, new, .. } => {
             out.push(table_comment(backend, table, new.as_deref()))
         }
-        Op::CreateIndex { table, index } => out.push(render::create_index(backend, table, index)),
+        Op::CreateIndex { table, index } => {
+            out.push(render::create_index(backend, &INDEX_SYNTAX, table, index)?)
+        }
         Op::DropIndex { table, index } => {
             // language=SQL
             out.push(format!(
@@ -418,3 +425,13 @@ fn drop_constraint(backend: &PostgresBackend, table: &TableName, name: &str) -> 
         &format!("DROP CONSTRAINT {}", backend.quote_identifier(name)),
     )
 }
+
+/// PostgreSQL's indexes say everything the model holds.
+pub(super) const INDEX_SYNTAX: render::IndexSyntax = render::IndexSyntax {
+    methods: render::IndexMethods::Using,
+    collation: true,
+    operator_class: true,
+    nulls_order: true,
+    include_and_nulls_not_distinct: true,
+    predicate: true,
+};

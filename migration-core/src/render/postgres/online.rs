@@ -35,12 +35,12 @@ fn phases(
     let new_table = |table: &TableName| created.contains(table);
     Ok(match op {
         Op::CreateIndex { table, index } if !new_table(table) => vec![Phase::outside_transaction(
-            build_index(backend, table, index),
+            build_index(backend, table, index)?,
             vec![drop_index(backend, table, &index.name)],
         )],
         Op::DropIndex { table, index } => vec![Phase::outside_transaction(
             vec![drop_index(backend, table, &index.name)],
-            build_index(backend, table, index),
+            build_index(backend, table, index)?,
         )],
         Op::AddForeignKey { table, foreign_key } if !new_table(table) => {
             let name =
@@ -60,7 +60,7 @@ fn phases(
         Op::AddUnique { table, unique } if !new_table(table) => {
             let name =
                 render::required_name(backend, table, unique.name.as_deref(), "unique constraint")?;
-            attach_index(backend, table, name, &unique.columns, "UNIQUE")
+            attach_index(backend, table, name, &unique.columns, "UNIQUE")?
         }
         Op::AddPrimaryKey { table, primary_key } if !new_table(table) => {
             // PostgreSQL's name for an unnamed key.
@@ -68,7 +68,7 @@ fn phases(
                 .name
                 .clone()
                 .unwrap_or_else(|| format!("{}_pkey", table.name));
-            attach_index(backend, table, &name, &primary_key.columns, "PRIMARY KEY")
+            attach_index(backend, table, &name, &primary_key.columns, "PRIMARY KEY")?
         }
         Op::AlterColumn { table, old, new } if !new_table(table) => {
             alter_column(backend, op, table, old, new)?
@@ -92,12 +92,16 @@ fn phases(
 
 /// `DROP INDEX CONCURRENTLY IF EXISTS` (clearing an invalid index a failed
 /// build left) and `CREATE INDEX CONCURRENTLY`.
-fn build_index(backend: &PostgresBackend, table: &TableName, index: &Index) -> Vec<String> {
-    let create = render::create_index(backend, table, index);
-    vec![
+fn build_index(
+    backend: &PostgresBackend,
+    table: &TableName,
+    index: &Index,
+) -> Result<Vec<String>, RenderError> {
+    let create = render::create_index(backend, &super::ddl::INDEX_SYNTAX, table, index)?;
+    Ok(vec![
         drop_index(backend, table, &index.name),
         create.replacen("INDEX ", "INDEX CONCURRENTLY ", 1),
-    ]
+    ])
 }
 
 fn drop_index(backend: &PostgresBackend, table: &TableName, name: &str) -> String {
@@ -150,17 +154,18 @@ fn attach_index(
     name: &str,
     columns: &[String],
     kind: &str,
-) -> Vec<Phase> {
+) -> Result<Vec<Phase>, RenderError> {
     let index = Index {
         name: name.to_owned(),
         parts: columns.iter().cloned().map(IndexPart::Column).collect(),
         unique: true,
         predicate: None,
+        ..Index::default()
     };
     let quoted = backend.quote_identifier(name);
-    vec![
+    Ok(vec![
         Phase::outside_transaction(
-            build_index(backend, table, &index),
+            build_index(backend, table, &index)?,
             vec![drop_index(backend, table, name)],
         ),
         Phase::in_transaction(
@@ -176,7 +181,7 @@ fn attach_index(
             )],
         )
         .after_commit(),
-    ]
+    ])
 }
 
 /// A column change: `SET NOT NULL` through a validated check, a rewriting

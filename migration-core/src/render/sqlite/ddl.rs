@@ -69,10 +69,16 @@ fn create_table(backend: &SqliteBackend, name: &TableName, table: &Table, out: &
     ));
 }
 
-fn create_indexes(backend: &SqliteBackend, name: &TableName, table: &Table, out: &mut Vec<String>) {
+fn create_indexes(
+    backend: &SqliteBackend,
+    name: &TableName,
+    table: &Table,
+    out: &mut Vec<String>,
+) -> Result<(), RenderError> {
     for index in &table.indexes {
-        out.push(render::create_index(backend, name, index));
+        out.push(render::create_index(backend, &INDEX_SYNTAX, name, index)?);
     }
+    Ok(())
 }
 
 /// Whether `ALTER TABLE ADD COLUMN` can add this column: SQLite refuses a
@@ -258,7 +264,7 @@ pub(super) fn render_diff(
                 let name = TableName::of(created);
                 let full = to_tables.get(&name).copied().unwrap_or(created);
                 create_table(backend, &name, full, &mut body);
-                create_indexes(backend, &name, full, &mut body);
+                create_indexes(backend, &name, full, &mut body)?;
             }
             continue;
         }
@@ -362,7 +368,7 @@ fn rebuild(
         &format!("RENAME TO {}", backend.quote_identifier(&name.name)),
     ));
     out.push("PRAGMA legacy_alter_table = OFF".to_owned());
-    create_indexes(backend, name, target, out);
+    create_indexes(backend, name, target, out)?;
     Ok(())
 }
 
@@ -409,7 +415,7 @@ pub(super) fn render_op(
         Op::CreateTable { table } => {
             let name = TableName::of(table);
             create_table(backend, &name, table, out);
-            create_indexes(backend, &name, table, out);
+            create_indexes(backend, &name, table, out)?;
         }
         Op::DropTable { table } => out.push(render::drop_table(backend, &TableName::of(table))),
         Op::RenameTable { schema, from, to } => out.push(render::alter_table(
@@ -430,7 +436,9 @@ pub(super) fn render_op(
         }
         Op::RenameColumn { table, from, to } => out.push(render::rename_column(backend, table, from, to)),
         Op::AlterColumn { .. } if in_place(op) => {}
-        Op::CreateIndex { table, index } => out.push(render::create_index(backend, table, index)),
+        Op::CreateIndex { table, index } => {
+            out.push(render::create_index(backend, &INDEX_SYNTAX, table, index)?)
+        }
         Op::DropIndex { table, index } => {
             // language=SQL
             out.push(format!(
@@ -450,3 +458,14 @@ pub(super) fn render_op(
     }
     Ok(())
 }
+
+/// SQLite's indexes: `COLLATE` and `DESC` per part, partial indexes; one
+/// method, no operator classes.
+const INDEX_SYNTAX: render::IndexSyntax = render::IndexSyntax {
+    methods: render::IndexMethods::None,
+    collation: true,
+    operator_class: false,
+    nulls_order: false,
+    include_and_nulls_not_distinct: false,
+    predicate: true,
+};
