@@ -1,11 +1,13 @@
 """Prints `scripts/bench`'s machine facts and its one table.
 
 Joins criterion's estimates for the Rust side (benches/introspect.rs,
-benches/runner.rs, benches/pool.rs; the median of each benchmark's samples)
+benches/runner.rs, benches/pool.rs, benches/async_pool.rs; the median of
+each benchmark's samples)
 with the JSON lines of benches/peers/alembic_bench.py and the query counts
 the Rust benches append to their facts file. Where the facts file holds a
 median of interleaved rounds for a benchmark (benches/pool.rs with
-RETORT_BENCH_ROUNDS, as scripts/bench runs it), that median replaces
+and benches/async_pool.rs with RETORT_BENCH_ROUNDS, as scripts/bench runs
+them), that median replaces
 criterion's.
 
     python benches/peers/table.py --criterion DIR --rust-facts FILE --peers FILE [--quick]
@@ -40,7 +42,7 @@ def criterion_medians(home):
 def interleaved_medians(facts_lines):
     """{full_id: median in seconds} of the benchmarks measured in interleaved
     rounds, and the number of rounds."""
-    lines = [f for f in facts_lines if f.get("row") == "pool"]
+    lines = [f for f in facts_lines if f.get("row") in ("pool", "async_pool")]
     rounds = {f["rounds"] for f in lines}
     return {f["full_id"]: f["median_s"] for f in lines}, rounds
 
@@ -269,6 +271,31 @@ def main():
             sqlalchemy.get("sqlalchemy_queuepool_pre_ping"),
         )
 
+    for tasks in (16, 64, 256):
+        prefix = f"async_pool_checkout_select1/tasks_{tasks}"
+        row = f"async checkout + SELECT 1, {tasks} tasks"
+        if_idle = ops(f"{prefix}/retort_if_idle_for_1s")
+        always = ops(f"{prefix}/retort_always")
+        peers_named = {
+            "bb8_test_on_check_out": "bb8 test_on_check_out",
+            "bb8_no_check": "bb8 no check",
+            "deadpool_verified": "deadpool Verified",
+            "deadpool_fast": "deadpool Fast",
+        }
+        for peer, name in peers_named.items():
+            table.rate_row(row, "AsyncPool IfIdleFor(1s)", name, if_idle, ops(f"{prefix}/{peer}"))
+        for peer in ("bb8_test_on_check_out", "deadpool_verified"):
+            table.rate_row(
+                row, "AsyncPool Always", peers_named[peer], always, ops(f"{prefix}/{peer}")
+            )
+        table.rate_row(
+            row,
+            "AsyncPool IfIdleFor(1s)",
+            "retort Pool in spawn_blocking",
+            if_idle,
+            ops(f"{prefix}/retort_sync_spawn_blocking"),
+        )
+
     alter = next((f for f in rust_facts if f.get("row") == "alter"), {})
     table.time_row(
         f"5 column changes, MySQL, {alter.get('rows', 0):,} rows",
@@ -286,6 +313,16 @@ def main():
         rust.get("pool_checkout_only/retort_if_idle_for_1s"),
         rust.get("pool_checkout_only/r2d2_no_check"),
     )
+
+    row = "async pool's own cost per checkout (SQLite :memory:, 1 task)"
+    for peer, name in (("bb8_no_check", "bb8 no check"), ("deadpool_fast", "deadpool Fast")):
+        table.time_row(
+            row,
+            "AsyncPool IfIdleFor(1s)",
+            name,
+            rust.get("async_pool_checkout_only/retort_if_idle_for_1s"),
+            rust.get(f"async_pool_checkout_only/{peer}"),
+        )
 
     fleet_rows(table, rust_facts, peers)
 
