@@ -77,7 +77,7 @@ async fn serve() -> Result<(), Box<dyn Error>> {
     let (db, report) = Db::start(&settings.db).await.map_err(|error| {
         format!(
             "cannot start on {}: {error}",
-            retort::redact_url(&settings.db.url)
+            retort::pool::redact_url(&settings.db.url)
         )
     })?;
     for step in report.steps() {
