@@ -161,7 +161,7 @@ pub struct PooledConnection<C: PoolConnection> {
 }
 
 impl<C: PoolConnection> PooledConnection<C> {
-    /// The connection's id within its pool, as in [`PoolEvent`]s.
+    /// The connection's id within its pool, as in [`PoolEvent`](crate::PoolEvent)s.
     pub fn connection_id(&self) -> u64 {
         self.inner.id
     }

@@ -117,7 +117,7 @@ pub fn step_names(sql: &str) -> Vec<&str> {
 }
 
 /// A section's actions, in order. The parser has checked every directive
-/// (see [`check_section`]); a malformed one here is an error all the same.
+/// (see `check_section`); a malformed one here is an error all the same.
 ///
 /// # Errors
 ///
