@@ -509,6 +509,162 @@ fn a_non_integer_key_is_refused<C: TestBackend>(db: &TestDatabase<C>) {
 #[cfg(unix)]
 backend_tests!(a_killed_backfill_resumes);
 
+// Models are read through `Model::table()`, not their fields.
+#[allow(dead_code)]
+mod members {
+    use retort::Model;
+
+    /// People who sign in.
+    #[derive(Model)]
+    #[model(table = "members")]
+    pub struct Before {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(max_length = 50)]
+        pub username: String,
+    }
+
+    /// People who sign in.
+    #[derive(Model)]
+    #[model(table = "members")]
+    pub struct After {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(max_length = 50)]
+        pub username: String,
+        /// A `NOT NULL` column the existing rows get from their username.
+        #[model(max_length = 100, backfill = "CONCAT(username, '@example.com')")]
+        pub email: String,
+    }
+}
+
+/// A `NOT NULL` field with `backfill` added to a table that has rows:
+/// autogenerate writes add-nullable, a batched backfill, then NOT NULL
+/// (through a validated check on PostgreSQL); `migrate_to_head` applies
+/// it keeping and filling every row; the column is NOT NULL; the models
+/// then match the database; the downgrade drops the column.
+fn autogenerate_expands_backfills_and_contracts<C: TestBackend>(db: &TestDatabase<C>) {
+    let mut conn = db.connect();
+    let dir = tempfile::tempdir().unwrap();
+    let before = retort::schema![members::Before];
+    let after = retort::schema![members::After];
+    retort::autogenerate(&mut conn, &before, dir.path(), "members")
+        .unwrap()
+        .expect("a first revision");
+    retort::migrate_to_head(&mut conn, &migrations(dir.path())).unwrap();
+    for chunk in (1..=2500).collect::<Vec<i64>>().chunks(500) {
+        let values: Vec<String> = chunk.iter().map(|n| format!("('user{n}')")).collect();
+        conn.batch_execute(&format!(
+            "INSERT INTO members (username) VALUES {}",
+            values.join(", ")
+        ))
+        .unwrap();
+    }
+    // Gaps in the keys, as a table that has lived has.
+    conn.batch_execute("DELETE FROM members WHERE id % 7 = 0")
+        .unwrap();
+    let rows = count(&mut conn, "SELECT COUNT(*) AS n FROM members");
+    assert_eq!(rows, 2143);
+
+    let path = retort::autogenerate(&mut conn, &after, dir.path(), "emails")
+        .unwrap()
+        .expect("a revision adding the column");
+    let text = std::fs::read_to_string(&path).unwrap();
+    for part in [
+        "-- retort:backfill table=members key=id batch=1000\nUPDATE ",
+        "CONCAT(username, '@example.com')",
+        " IS NULL AND {batch};",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from:\n{text}");
+    }
+    if C::BACKEND == retort::BackendKind::Postgres {
+        for part in [
+            r#"ADD CONSTRAINT "members_email_not_null" CHECK ("email" IS NOT NULL) NOT VALID;"#,
+            r#"VALIDATE CONSTRAINT "members_email_not_null";"#,
+            r#"ALTER COLUMN "email" SET NOT NULL;"#,
+            r#"DROP CONSTRAINT "members_email_not_null";"#,
+        ] {
+            assert!(text.contains(part), "{part:?} missing from:\n{text}");
+        }
+    }
+    let migrations = migrations(dir.path());
+    let revision = migrations
+        .graph()
+        .unwrap()
+        .revisions()
+        .iter()
+        .find(|revision| revision.message() == "emails")
+        .expect("the revision is read back");
+    let findings = retort::lint::lint_for(C::BACKEND, revision);
+    assert!(
+        findings
+            .iter()
+            .all(|finding| finding.rule != "not-null-column-without-default"),
+        "{findings:?}"
+    );
+    if C::BACKEND == retort::BackendKind::Postgres {
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    let report = retort::migrate_to_head(&mut conn, &migrations).unwrap();
+    assert_eq!(report.revisions().len(), 1);
+    assert_eq!(count(&mut conn, "SELECT COUNT(*) AS n FROM members"), rows);
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) AS n FROM members WHERE email = CONCAT(username, '@example.com')"
+        ),
+        rows,
+        "every row filled from the expression"
+    );
+    let schema = retort::introspect(&mut conn).unwrap();
+    let table = schema
+        .tables
+        .iter()
+        .find(|table| table.name == "members")
+        .expect("members");
+    let email = table
+        .columns
+        .iter()
+        .find(|column| column.name == "email")
+        .expect("the email column");
+    assert!(!email.nullable, "email is NOT NULL");
+    assert!(
+        table.checks.is_empty(),
+        "the NOT NULL check is dropped: {:?}",
+        table.checks
+    );
+    assert_eq!(
+        retort::autogenerate(&mut conn, &after, dir.path(), "again").unwrap(),
+        None,
+        "the models match the database"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!("SELECT COUNT(*) AS n FROM {}", retort::BACKFILL_TABLE)
+        ),
+        0
+    );
+
+    Migrator::new(&migrations)
+        .downgrade(&mut conn, "-1")
+        .unwrap();
+    let schema = retort::introspect(&mut conn).unwrap();
+    let table = schema
+        .tables
+        .iter()
+        .find(|table| table.name == "members")
+        .expect("members");
+    assert!(
+        table.columns.iter().all(|column| column.name != "email"),
+        "the downgrade drops the column"
+    );
+    assert_eq!(count(&mut conn, "SELECT COUNT(*) AS n FROM members"), rows);
+}
+
+backend_tests!(autogenerate_expands_backfills_and_contracts);
+
 backend_tests!(
     steps_run_in_order_between_statements,
     an_unregistered_step_is_refused_before_anything_runs,

@@ -61,6 +61,7 @@ use syn::DeriveInput;
 /// | `unique` | `unique` | a unique constraint `uq_<table>_<column>` |
 /// | `index` | `index` | an index `ix_<table>_<column>` |
 /// | `default` | `default = "now()"` | the default, as an SQL expression (so a text default is `default = "'draft'"`) |
+/// | `backfill` | `backfill = "username \|\| '@example.com'"` | fills the rows a table has when autogenerate adds this `NOT NULL` column without a default to it: the column is added nullable, filled in batches from this SQL expression, then made `NOT NULL` |
 /// | `references` | `references = "teams.id"` | a foreign key `fk_<table>_<column>_<referenced table>`; `"billing.teams.id"` names a schema |
 /// | `on_delete` | `on_delete = "cascade"` | the foreign key's action: `"cascade"`, `"set null"`, `"set default"`, `"restrict"` or `"no action"` (default) |
 /// | `on_update` | `on_update = "cascade"` | the same, on update |

@@ -28,6 +28,7 @@ const KEYS: &[&str] = &[
     "precision",
     "scale",
     "default",
+    "backfill",
     "references",
     "on_delete",
     "on_update",

@@ -32,6 +32,20 @@
 //! express the reverse of a change, the file has no down section and a
 //! warning says why.
 //!
+//! A `NOT NULL` column without a default added to a table that exists
+//! cannot be filled by the database: when its model gives the expression
+//! that fills it (`#[model(backfill = "username || '@example.com'")]`,
+//! [`Column::backfill`](crate::schema::Column::backfill)), the file adds it
+//! nullable, fills the rows in batches of 1000 keys (`-- retort:backfill`
+//! on the table's single integer primary key; one `UPDATE`, with a comment
+//! saying why, when it has none), then makes it `NOT NULL`: on PostgreSQL
+//! through a `CHECK (col IS NOT NULL) NOT VALID` that is validated, so no
+//! exclusive lock is held while the rows are scanned; a `MODIFY` on
+//! MySQL/MariaDB; a table rebuild on SQLite. The runner gives such a
+//! revision a short transaction per statement and per batch. Without
+//! `backfill`, the diff warns and the lint flags the column
+//! (`not-null-column-without-default`).
+//!
 //! # What it compares
 //!
 //! The models are first put in the form the database reports them once
@@ -50,6 +64,7 @@
 //! pending revisions do. With several heads it asks for a merge first.
 
 mod error;
+mod expand;
 mod spelling;
 
 use std::path::{Path, PathBuf};
@@ -268,7 +283,23 @@ fn online_revisions(
     dir: &Path,
     options: &AutogenerateOptions,
 ) -> Result<Option<PathBuf>> {
-    let steps = crate::render::render_online(changes, backend.backend())?;
+    let steps = match expand::expansion(changes, backend) {
+        Some(expansion) => {
+            let mut steps = crate::render::render_online(&expansion.expand, backend.backend())?;
+            steps.push(crate::render::RenderedStep {
+                transactional: true,
+                up: expansion.fills,
+                down: Some(Vec::new()),
+                warnings: Vec::new(),
+            });
+            steps.extend(crate::render::render_online(
+                &expansion.contract,
+                backend.backend(),
+            )?);
+            steps
+        }
+        None => crate::render::render_online(changes, backend.backend())?,
+    };
     let count = steps.len();
     let mut last = None;
     for (at, step) in steps.into_iter().enumerate() {
@@ -352,7 +383,10 @@ struct RenderedSql {
 
 /// The up and down statements of `changes` for `backend`.
 fn sql_for(changes: &Diff, backend: crate::BackendKind) -> Result<RenderedSql> {
-    let up = render(changes, backend.backend())?;
+    let up = match expand::expansion(changes, backend) {
+        Some(expansion) => expansion.up(backend)?,
+        None => render(changes, backend.backend())?,
+    };
     Ok(match render(&changes.reverse(), backend.backend()) {
         Ok(down) => RenderedSql {
             up,

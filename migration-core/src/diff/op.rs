@@ -386,10 +386,13 @@ impl Op {
                 table, column.name
             )),
             Op::AddColumn { table, column }
-                if !column.nullable && column.default.is_none() && !column.identity =>
+                if !column.nullable
+                    && column.default.is_none()
+                    && !column.identity
+                    && column.backfill.is_none() =>
             {
                 Some(format!(
-                    "adds column {}.{} as NOT NULL without a default: this fails if the table has rows",
+                    "adds column {}.{} as NOT NULL without a default: this fails if the table has rows; mark the field `#[model(backfill = \"<SQL expression>\")]` to add it nullable, fill it in batches and then make it NOT NULL, or give it a default",
                     table, column.name
                 ))
             }

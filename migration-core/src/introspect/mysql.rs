@@ -169,6 +169,7 @@ fn discover_column(row: &ColumnRow, mariadb: bool) -> Column {
         identity,
         comment: row.comment.clone().filter(|comment| !comment.is_empty()),
         renamed_from: None,
+        backfill: None,
         ty,
     }
 }

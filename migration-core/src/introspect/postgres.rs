@@ -189,6 +189,7 @@ fn discover_column(row: ColumnRow, types: &mut ColumnTypes) -> Column {
         identity,
         comment: row.comment,
         renamed_from: None,
+        backfill: None,
         ty,
     }
 }

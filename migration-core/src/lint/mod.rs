@@ -124,6 +124,7 @@ pub const RULE_IDS: &[&str] = &[
     "set-not-null-without-check",
     "column-type-change",
     "volatile-default",
+    "not-null-column-without-default",
 ];
 
 /// The id of every MySQL and MariaDB rule.
@@ -135,6 +136,7 @@ pub const MYSQL_RULE_IDS: &[&str] = &[
     "table-rebuild",
     "alter-table-without-online-algorithm",
     "create-index-without-online-algorithm",
+    "not-null-column-without-default",
 ];
 
 /// The ids of the rules [`lint_for`] applies on `kind`: none on SQLite.
@@ -178,13 +180,10 @@ pub fn lint_for(kind: BackendKind, revision: &Revision) -> Vec<LintFinding> {
     else {
         return Vec::new();
     };
-    lint_sql_for(
-        kind,
-        revision.file_name(),
-        sql,
-        first_line,
-        revision.is_transactional(),
-    )
+    // A revision with a backfill runs each statement in a transaction of
+    // its own.
+    let transactional = revision.is_transactional() && !crate::revision::has_backfill(sql);
+    lint_sql_for(kind, revision.file_name(), sql, first_line, transactional)
 }
 
 /// The findings on PostgreSQL SQL not (yet) in a revision file:

@@ -15,7 +15,9 @@
 //! call copying, the server refuses with `ALGORITHM=INPLACE, LOCK=NONE`,
 //! and what they call safe with those clauses, it accepts.
 
-use super::rules::{adds_to_existing_table, Clause, Context, Rule};
+use super::rules::{
+    adds_to_existing_table, not_null_without_default, Clause, Context, Rule, NOT_NULL_COLUMN_FIX,
+};
 use super::statement::{has, has_sequence, qualified_name, starts_with, Kind, Statement, Token};
 use super::Severity;
 
@@ -83,6 +85,15 @@ pub(crate) const RULES: &[Rule] = &[
         rewrites_table: false,
         safe_alternative: "end the statement with `ALGORITHM=INPLACE LOCK=NONE`: the server then builds the index while writes go on, or refuses with an error",
         flags: create_index_without_online_algorithm,
+    },
+    Rule {
+        id: "not-null-column-without-default",
+        severity: Severity::Warning,
+        lock: "none beyond the `ALTER TABLE`'s own: the server fills the rows the table has with the type's implicit default (0, '', a zero date) instead of a value the application chose",
+        blocks: "nothing more; the existing rows hold a value nobody wrote",
+        rewrites_table: false,
+        safe_alternative: NOT_NULL_COLUMN_FIX,
+        flags: not_null_column_without_default,
     },
 ];
 
@@ -343,4 +354,12 @@ fn create_index_without_online_algorithm(clause: &Clause<'_>, context: &Context<
         && !statement
             .table_after_on()
             .is_some_and(|table| context.created_before(&table, clause.at))
+}
+
+/// `ADD [COLUMN] c type NOT NULL` with no default on a table that existed
+/// before the revision: its rows get the type's implicit default.
+fn not_null_column_without_default(clause: &Clause<'_>, context: &Context<'_>) -> bool {
+    alters_existing_table(clause, context)
+        && adds_column(clause.tokens)
+        && not_null_without_default(clause.tokens)
 }

@@ -1,7 +1,9 @@
 //! PostgreSQL's rules, one function each, and the table that describes
 //! them.
 
-use super::rules::{adds_to_existing_table, Clause, Context, Rule};
+use super::rules::{
+    adds_to_existing_table, not_null_without_default, Clause, Context, Rule, NOT_NULL_COLUMN_FIX,
+};
 use super::statement::{constraint_name, has, has_sequence, starts_with, Kind, Statement, Token};
 use super::Severity;
 use crate::backend::postgres::is_stable_function;
@@ -124,6 +126,15 @@ pub(crate) const RULES: &[Rule] = &[
         rewrites_table: true,
         safe_alternative: "add the column without a default (or with a constant one, which PostgreSQL 11+ stores without a rewrite), `ALTER COLUMN ... SET DEFAULT` for new rows, and backfill existing rows in batches",
         flags: volatile_default,
+    },
+    Rule {
+        id: "not-null-column-without-default",
+        severity: Severity::Warning,
+        lock: "ACCESS EXCLUSIVE on the table, a moment: PostgreSQL refuses the column when the table has rows (\"column contains null values\")",
+        blocks: "nothing for long; the revision fails on a table that has rows",
+        rewrites_table: false,
+        safe_alternative: NOT_NULL_COLUMN_FIX,
+        flags: not_null_column_without_default,
     },
 ];
 
@@ -318,6 +329,14 @@ fn volatile_default(clause: &Clause<'_>, context: &Context<'_>) -> bool {
         .position(|token| token.is("DEFAULT"))
         .is_some_and(|default| calls_volatile(&tokens[default + 1..]));
     serial || stored || volatile_call
+}
+
+/// `ADD [COLUMN] c type NOT NULL` with no default on a table that has
+/// rows: PostgreSQL refuses it.
+fn not_null_column_without_default(clause: &Clause<'_>, context: &Context<'_>) -> bool {
+    adds_to_existing_table(clause, context)
+        && adds_column(clause.tokens)
+        && not_null_without_default(clause.tokens)
 }
 
 /// Whether tokens call a function not known to be stable or immutable.

@@ -6,7 +6,7 @@
 //! clause takes a lock that blocks the application for longer than a
 //! moment, or rewrites the table.
 
-use super::statement::{starts_with, Statement, Token};
+use super::statement::{has, starts_with, Statement, Token};
 use super::Severity;
 
 /// One clause and where it is.
@@ -62,4 +62,34 @@ pub(crate) fn adds_to_existing_table(clause: &Clause<'_>, context: &Context<'_>)
         .table
         .is_some_and(|table| !context.created_before(table, clause.at))
         && starts_with(clause.tokens, &["ADD"])
+}
+
+/// What the rule `not-null-column-without-default` tells the reviewer to
+/// write instead, on every database.
+pub(crate) const NOT_NULL_COLUMN_FIX: &str = "mark the model's field `#[model(backfill = \"<SQL expression>\")]` and autogenerate again: the column is then added nullable, filled from the expression in batches (`-- retort:backfill`) and made NOT NULL after; or give the column a default (`#[model(default = \"...\")]`)";
+
+/// A column definition that refuses `NULL` and gives existing rows no
+/// value: `NOT NULL` (not the `IS NOT NULL` of a check) with no `DEFAULT`,
+/// no identity, serial, `AUTO_INCREMENT` or generated value, not a primary
+/// key.
+pub(crate) fn not_null_without_default(tokens: &[Token]) -> bool {
+    let not_null = tokens.windows(2).enumerate().any(|(at, pair)| {
+        pair[0].is("NOT") && pair[1].is("NULL") && !(at > 0 && tokens[at - 1].is("IS"))
+    });
+    let generated = [
+        "DEFAULT",
+        "GENERATED",
+        "AS",
+        "AUTO_INCREMENT",
+        "SERIAL",
+        "BIGSERIAL",
+        "SMALLSERIAL",
+        "SERIAL2",
+        "SERIAL4",
+        "SERIAL8",
+        "PRIMARY",
+    ]
+    .iter()
+    .any(|word| has(tokens, word));
+    not_null && !generated
 }

@@ -216,6 +216,86 @@ fn findings_name_the_file_line_lock_and_alternative() {
     assert!(shown.contains("expand and contract"), "{shown}");
 }
 
+/// A `NOT NULL` column with no default added to a table that has rows
+/// fails (PostgreSQL) or fills them with an implicit value (MySQL): both
+/// lints name the model's `backfill` key and a default as the fix; a
+/// default, a nullable column, a generated value, a check's `IS NOT NULL`
+/// or a table created in the revision are not flagged.
+#[test]
+fn a_not_null_column_without_default_names_the_backfill_fix() {
+    for kind in [BackendKind::Postgres, BackendKind::Mysql] {
+        let flagged = |sql: &str| -> Vec<(usize, &'static str)> {
+            lint_sql_for(kind, "f.sql", sql, 1, false)
+                .into_iter()
+                .filter(|finding| finding.rule == "not-null-column-without-default")
+                .map(|finding| (finding.line, finding.rule))
+                .collect()
+        };
+        assert_eq!(
+            flagged("ALTER TABLE users ADD COLUMN email VARCHAR(255) NOT NULL;"),
+            [(1, "not-null-column-without-default")],
+            "{kind:?}"
+        );
+        assert_eq!(
+            flagged("ALTER TABLE users ADD email TEXT NOT NULL, ADD c INTEGER NULL;"),
+            [(1, "not-null-column-without-default")],
+            "{kind:?}"
+        );
+        for safe in [
+            "ALTER TABLE users ADD COLUMN email VARCHAR(255) NOT NULL DEFAULT '';",
+            "ALTER TABLE users ADD COLUMN email VARCHAR(255);",
+            "ALTER TABLE users ADD COLUMN n INTEGER CHECK (n IS NOT NULL);",
+            "ALTER TABLE users ADD CONSTRAINT ck CHECK (email IS NOT NULL) NOT VALID;",
+            "ALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+            "CREATE TABLE users (id BIGINT);\nALTER TABLE users ADD COLUMN email TEXT NOT NULL;",
+        ] {
+            assert_eq!(flagged(safe), [], "{kind:?}: {safe}");
+        }
+        let finding = lint_sql_for(
+            kind,
+            "f.sql",
+            "ALTER TABLE users ADD COLUMN email TEXT NOT NULL;",
+            1,
+            false,
+        )
+        .into_iter()
+        .find(|finding| finding.rule == "not-null-column-without-default")
+        .expect("flagged");
+        assert!(
+            finding
+                .safe_alternative
+                .contains("#[model(backfill = \"<SQL expression>\")]")
+                && finding.safe_alternative.contains("default"),
+            "{kind:?}: {}",
+            finding.safe_alternative
+        );
+    }
+    for safe in [
+        "ALTER TABLE users ADD COLUMN id BIGSERIAL NOT NULL;",
+        "ALTER TABLE users ADD COLUMN id BIGINT NOT NULL GENERATED ALWAYS AS IDENTITY;",
+    ] {
+        assert!(
+            lint_sql("f.sql", safe, 1, false)
+                .iter()
+                .all(|finding| finding.rule != "not-null-column-without-default"),
+            "{safe}"
+        );
+    }
+}
+
+/// A revision with a backfill runs each statement in a transaction of its
+/// own: validating a check added `NOT VALID` before it is not flagged as
+/// being in the same transaction.
+#[test]
+fn a_revision_with_a_backfill_is_linted_as_outside_a_transaction() {
+    let revision = crate::revision::parse_revision(
+        "20240101000000_a1b2c3d4e5f6_x.sql",
+        "-- retort:revision a1b2c3d4e5f6\n-- retort:message x\n-- retort:up\nALTER TABLE t ADD COLUMN a TEXT;\n-- retort:backfill table=t key=id batch=1000\nUPDATE t SET a = b WHERE a IS NULL AND {batch};\nALTER TABLE t ADD CONSTRAINT t_a_not_null CHECK (a IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT t_a_not_null;\nALTER TABLE t ALTER COLUMN a SET NOT NULL;\nALTER TABLE t DROP CONSTRAINT t_a_not_null;\n",
+    )
+    .unwrap();
+    assert_eq!(lint(&revision), []);
+}
+
 /// The MySQL rules flagging each statement of `sql`.
 fn mysql_rules(sql: &str) -> Vec<(usize, &'static str)> {
     lint_sql_for(BackendKind::Mysql, "f.sql", sql, 1, true)

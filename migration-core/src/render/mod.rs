@@ -90,6 +90,14 @@ pub(crate) trait Ddl: Backend {
         one_alter_per_table(self, diff.ops(), |op, out| self.render_op(op, out))
     }
 
+    /// The statements that make columns `NOT NULL` once their rows are
+    /// filled (`diff` holds only such changes), for the contract of an
+    /// expand, backfill, contract sequence: by default as
+    /// [`Ddl::render_diff`] writes them.
+    fn render_set_not_null(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
+        self.render_diff(diff)
+    }
+
     /// The steps of an online migration of a diff.
     fn render_online(&self, diff: &Diff) -> Result<Vec<RenderedStep>, RenderError> {
         let up = self.render_diff(diff)?;
@@ -118,6 +126,24 @@ pub fn render_op(op: &Op, backend: &dyn Backend) -> Result<Vec<String>, RenderEr
     let mut statements = Vec::new();
     ddl(backend.kind()).render_op(op, &mut statements)?;
     Ok(statements)
+}
+
+/// The statements that make the columns of `diff` `NOT NULL` once their
+/// rows are filled (`diff` holds only such changes), in `backend`'s
+/// dialect: on PostgreSQL through a `CHECK (col IS NOT NULL) NOT VALID`
+/// that is validated, then `SET NOT NULL` and the check dropped, so no
+/// exclusive lock is held while the rows are scanned; a `MODIFY` on
+/// MySQL/MariaDB; a table rebuild on SQLite.
+///
+/// # Errors
+///
+/// As [`render`].
+pub(crate) fn render_set_not_null(
+    diff: &Diff,
+    backend: &dyn Backend,
+) -> Result<Vec<String>, RenderError> {
+    check_identifier_lengths(&diff.to, backend)?;
+    ddl(backend.kind()).render_set_not_null(diff)
 }
 
 /// The DDL of the database `kind`.

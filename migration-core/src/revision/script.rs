@@ -240,6 +240,15 @@ fn is_step_name(name: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
 }
 
+/// The directive line of a backfill of `table` (`schema.name` or `name`)
+/// in ranges of `batch` values of its integer column `key`; `None` when a
+/// name cannot be written in the directive (it holds white space, `=` or
+/// punctuation other than `_` and `$`).
+pub(crate) fn backfill_directive(table: &str, key: &str, batch: i64) -> Option<String> {
+    (is_identifier_path(table) && is_identifier_path(key) && !key.contains('.'))
+        .then(|| format!("{DIRECTIVE}{BACKFILL} table={table} key={key} batch={batch}"))
+}
+
 /// Reads `table=users key=id batch=1000 pause=50ms`.
 fn parse_backfill(value: &str) -> Result<Backfill, String> {
     let (mut table, mut key, mut batch, mut pause) = (None, None, None, None);

@@ -8,7 +8,9 @@
 //!
 //! - each statement and each step runs in a transaction together with the
 //!   progress row that says it is done (where DDL is transactional;
-//!   statement by statement on MySQL);
+//!   statement by statement on MySQL); a SQLite table rebuild, from its
+//!   `PRAGMA foreign_keys = OFF` to its `PRAGMA foreign_keys = ON`, runs as
+//!   one action: the pragmas outside the transaction, the rest in it;
 //! - each batch runs `statement` with `{batch}` bound to one key range
 //!   `lo <= key < hi`, and commits with the progress row that names the
 //!   next range; the next range starts at the smallest key at or above
@@ -141,12 +143,27 @@ impl Migrator<'_> {
         let started = Instant::now();
         let saved = conn.limit_session(&self.limits)?;
         let mut outcome = Ok(());
-        for (index, action) in script.iter().enumerate().skip(resume_at) {
-            outcome = match action {
-                Action::Backfill {
-                    backfill,
-                    statement,
-                } => self.backfill(
+        let mut index = resume_at;
+        while index < script.len() {
+            let mut next = index + 1;
+            outcome = match (&script[index], rebuild_end(&script, index)) {
+                (_, Some(end)) => {
+                    next = end + 1;
+                    self.rebuild_with_progress(
+                        conn,
+                        revision,
+                        direction_label,
+                        index,
+                        &script[index..=end],
+                    )
+                }
+                (
+                    Action::Backfill {
+                        backfill,
+                        statement,
+                    },
+                    None,
+                ) => self.backfill(
                     conn,
                     revision,
                     direction_label,
@@ -155,7 +172,7 @@ impl Migrator<'_> {
                     statement,
                     &mut progress,
                 ),
-                other => self.action_with_progress(
+                (other, None) => self.action_with_progress(
                     conn,
                     revision,
                     direction_label,
@@ -167,9 +184,10 @@ impl Migrator<'_> {
                 break;
             }
             progress = BackfillRow {
-                action_index: i32::try_from(index + 1).unwrap_or(i32::MAX),
+                action_index: i32::try_from(next).unwrap_or(i32::MAX),
                 ..BackfillRow::default()
             };
+            index = next;
         }
         conn.restore_session(&saved)?;
         if let Err(failure) = outcome {
@@ -218,6 +236,59 @@ impl Migrator<'_> {
             conn.save_backfill(&revision.id, direction, &done)
         })
         .map_err(failure)
+    }
+
+    /// A SQLite table rebuild (`actions` from its `PRAGMA foreign_keys =
+    /// OFF` to its `PRAGMA foreign_keys = ON`, the first at `index`): the
+    /// pragmas around the transaction, as SQLite ignores them inside one,
+    /// and every statement between in one transaction with the progress row
+    /// that says the rebuild is done, so a run killed part-way starts the
+    /// rebuild again from the top.
+    fn rebuild_with_progress<C: DatabaseConnection>(
+        &self,
+        conn: &mut C,
+        revision: &Revision,
+        direction: &str,
+        index: usize,
+        actions: &[Action],
+    ) -> std::result::Result<(), ActionFailure> {
+        let statements: Vec<String> = actions.iter().map(Action::describe).collect();
+        let (before, body, after) = crate::render::sqlite_pragmas(&statements);
+        let failure = |at: usize, statement: &str, source| ActionFailure {
+            index: index + at,
+            statement: statement.to_owned(),
+            source,
+        };
+        for statement in before {
+            conn.batch_execute(statement)
+                .map_err(|source| failure(0, statement, source))?;
+        }
+        let done = BackfillRow {
+            action_index: i32::try_from(index + actions.len()).unwrap_or(i32::MAX),
+            ..BackfillRow::default()
+        };
+        let mut failed_at = (0, String::new());
+        let outcome = in_transaction(conn, &self.limits, |conn| {
+            for (at, statement) in body.iter().enumerate() {
+                failed_at = (at + before.len(), statement.clone());
+                self.steps.execute(conn, statement)?;
+            }
+            failed_at = (
+                statements.len() - 1,
+                "saving the backfill progress".to_owned(),
+            );
+            conn.save_backfill(&revision.id, direction, &done)
+        })
+        .map_err(|source| failure(failed_at.0, &failed_at.1, source));
+        for statement in after {
+            let restored = conn
+                .batch_execute(statement)
+                .map_err(|source| failure(statements.len() - 1, statement, source));
+            if outcome.is_ok() {
+                restored?;
+            }
+        }
+        outcome
     }
 
     /// Runs a backfill batch by batch from where `progress` says, each
@@ -399,6 +470,19 @@ fn in_transaction<C: DatabaseConnection, T>(
             Err(error)
         }
     }
+}
+
+/// Where the SQLite table rebuild that starts at `at` ends (the index of
+/// its `PRAGMA foreign_keys = ON`), if one starts there.
+fn rebuild_end(script: &[Action], at: usize) -> Option<usize> {
+    let is = |action: &Action, pragma: &str| matches!(action, Action::Sql(sql) if sql == pragma);
+    if !is(script.get(at)?, crate::render::SQLITE_FOREIGN_KEYS_OFF) {
+        return None;
+    }
+    script[at..]
+        .iter()
+        .position(|action| is(action, crate::render::SQLITE_FOREIGN_KEYS_ON))
+        .map(|end| at + end)
 }
 
 /// Refuses a key column that is not an integer, before the first batch.

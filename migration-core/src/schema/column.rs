@@ -6,11 +6,12 @@ use super::SqlType;
 
 /// One column of a table.
 ///
-/// Two columns are equal when every field but the [`renamed_from`] hint is
-/// equal: the hint tells the diff how to get here, it is not part of the
-/// schema's state.
+/// Two columns are equal when every field but the [`renamed_from`] and
+/// [`backfill`] hints is equal: the hints tell the diff and autogenerate
+/// how to get here, they are not part of the schema's state.
 ///
 /// [`renamed_from`]: Column::renamed_from
+/// [`backfill`]: Column::backfill
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Column {
     /// The column's name as the database knows it.
@@ -29,6 +30,12 @@ pub struct Column {
     /// The name this column had before, when it is being renamed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// The SQL expression that fills the column's existing rows when
+    /// autogenerate adds it `NOT NULL` without a default to a table that
+    /// exists: the column is added nullable, filled in batches from this
+    /// expression (`-- retort:backfill`), then made `NOT NULL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backfill: Option<String>,
 }
 
 impl Column {
@@ -42,6 +49,7 @@ impl Column {
             identity: false,
             comment: None,
             renamed_from: None,
+            backfill: None,
         }
     }
 
@@ -72,6 +80,14 @@ impl Column {
     /// Records the column's previous name, so the diff renames it.
     pub fn renamed_from(mut self, old_name: impl Into<String>) -> Self {
         self.renamed_from = Some(old_name.into());
+        self
+    }
+
+    /// Sets the expression that fills the existing rows when the column is
+    /// added `NOT NULL` to a table that has rows (see [`Column::backfill`]),
+    /// in the SQL of the database it runs on: `username || '@example.com'`.
+    pub fn backfill(mut self, expression: impl Into<String>) -> Self {
+        self.backfill = Some(expression.into());
         self
     }
 }

@@ -115,6 +115,14 @@ fn rename_hints_are_not_state() {
 }
 
 #[test]
+fn backfill_hints_are_not_state() {
+    let mut hinted = users();
+    hinted.columns[1].backfill = Some("username || '@example.com'".into());
+    assert_eq!(users(), hinted);
+    assert_eq!(Schema::new(vec![users()]), Schema::new(vec![hinted]));
+}
+
+#[test]
 fn every_column_attribute_is_compared() {
     let base = Column::new("c", SqlType::Integer);
     let variants = [

@@ -37,6 +37,7 @@ pub const MAX_LENGTH: Symbol = Symbol("max_length");
 pub const PRECISION: Symbol = Symbol("precision");
 pub const SCALE: Symbol = Symbol("scale");
 pub const DEFAULT: Symbol = Symbol("default");
+pub const BACKFILL: Symbol = Symbol("backfill");
 pub const REFERENCES: Symbol = Symbol("references");
 pub const ON_DELETE: Symbol = Symbol("on_delete");
 pub const ON_UPDATE: Symbol = Symbol("on_update");
@@ -71,6 +72,7 @@ pub const FIELD_KEYS: &[Symbol] = &[
     UNIQUE,
     INDEX,
     DEFAULT,
+    BACKFILL,
     REFERENCES,
     ON_DELETE,
     ON_UPDATE,

@@ -78,6 +78,7 @@ pub struct FieldAttrs {
     pub unique: Option<Keyed<()>>,
     pub index: Option<Keyed<()>>,
     pub default: Option<Keyed<LitStr>>,
+    pub backfill: Option<Keyed<LitStr>>,
     pub references: Option<Keyed<Reference>>,
     pub on_delete: Option<Keyed<Action>>,
     pub on_update: Option<Keyed<Action>>,
@@ -102,6 +103,7 @@ impl FieldAttrs {
         keys.extend(self.unique.as_ref().map(|k| &k.key));
         keys.extend(self.index.as_ref().map(|k| &k.key));
         keys.extend(self.default.as_ref().map(|k| &k.key));
+        keys.extend(self.backfill.as_ref().map(|k| &k.key));
         keys.extend(self.references.as_ref().map(|k| &k.key));
         keys.extend(self.on_delete.as_ref().map(|k| &k.key));
         keys.extend(self.on_update.as_ref().map(|k| &k.key));
@@ -382,6 +384,12 @@ fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Res
         if let Some(lit) = keys.string(&meta, DEFAULT, "default = \"0\"")? {
             keys.non_empty(&lit, DEFAULT, "default = \"0\"");
             keys.set_once(&mut out.default, key, lit);
+        }
+    } else if key == BACKFILL {
+        const EXAMPLE: &str = "backfill = \"username || '@example.com'\"";
+        if let Some(lit) = keys.string(&meta, BACKFILL, EXAMPLE)? {
+            keys.non_empty(&lit, BACKFILL, EXAMPLE);
+            keys.set_once(&mut out.backfill, key, lit);
         }
     } else if key == REFERENCES {
         if let Some(lit) = keys.string(&meta, REFERENCES, "references = \"teams.id\"")? {

@@ -212,6 +212,10 @@ fn column(private: &TokenStream, field: &Field, single_key_field: bool) -> Token
         let renamed_from = renamed_from.value.value();
         column = quote!(#column.renamed_from(#renamed_from));
     }
+    if let Some(backfill) = &attrs.backfill {
+        let backfill = backfill.value.value();
+        column = quote!(#column.backfill(#backfill));
+    }
     if single_key_field {
         column = match attrs.autoincrement.as_ref().map(|a| a.value) {
             None => quote!(#private::identity_if_integer(#column)),

@@ -170,6 +170,7 @@ fn discover_columns(table: &mut Table, rows: &[ColumnRow], create: &CreateTable)
             identity: false,
             comment: None,
             renamed_from: None,
+            backfill: None,
             ty,
         });
     }

@@ -18,6 +18,16 @@ impl Ddl for PostgresBackend {
         !matches!(op, Op::RenameTable { .. } | Op::RenameColumn { .. })
     }
 
+    /// Through a validated `CHECK (col IS NOT NULL) NOT VALID`: the online
+    /// steps, one after the other (the runner gives each statement of a
+    /// revision with a backfill its own transaction).
+    fn render_set_not_null(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
+        Ok(online::render_online(self, diff)?
+            .into_iter()
+            .flat_map(|step| step.up)
+            .collect())
+    }
+
     fn render_online(&self, diff: &Diff) -> Result<Vec<RenderedStep>, RenderError> {
         online::render_online(self, diff)
     }
