@@ -33,7 +33,7 @@ pub trait DatabaseConnection:
     + Send
     + sealed::Sealed
     + super::catalog::ReadCatalog
-    + super::version_table::VersionTableConnection
+    + super::version_sql::VersionTableConnection
     + super::backfill::BackfillConnection
     + 'static
 {

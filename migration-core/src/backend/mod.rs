@@ -24,7 +24,6 @@ pub(crate) mod postgres;
 pub(crate) mod spelling;
 pub(crate) mod sqlite;
 mod stored_form;
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 mod version_sql;
 mod version_table;
 mod version_text;
@@ -50,15 +49,10 @@ pub(crate) use lock_limits::SavedSettings;
 pub use mysql::MysqlBackend;
 pub use postgres::PostgresBackend;
 pub use sqlite::SqliteBackend;
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-pub(crate) use version_sql::{
-    read_diesel_versions, values_placeholders, CountRow, DieselVersionRow, StatusRow,
-    INSERT_COLUMNS,
-};
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 pub(crate) use version_table::database_message;
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-pub(crate) use version_table::VersionTableConnection;
+pub(crate) use version_table::VersionTableDialect;
 pub(crate) use version_table::{FailureRow, NewVersion, VersionRow};
 pub use version_table::{VersionStatus, DIESEL_VERSION_TABLE, VERSION_TABLE};
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]

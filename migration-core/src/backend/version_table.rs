@@ -1,17 +1,18 @@
-//! The version table and what the runner needs from each database to keep
-//! it: the table's statements, the migration lock and transactions. Each
-//! backend implements [`VersionTableConnection`] for its diesel connection
-//! in `backend/<db>/version_table.rs`; ordering, checksums and targets are
-//! generic code in the runner.
+//! The version table and what differs between databases in keeping it:
+//! the few statements each spells its own way, the migration lock and the
+//! transactions that hold it ([`VersionTableDialect`], implemented in
+//! `backend/<db>/version_table.rs`). The statements they share are written
+//! once in `version_sql.rs`; ordering, checksums and targets are generic
+//! code in the runner.
 
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
 use diesel::sql_types::{Nullable, Text};
 use diesel::QueryResult;
 
 use super::lock_limits::{LockLimits, SavedSettings};
 use super::version_text::VersionText;
+use super::Backend;
 
 /// The table where the runner records applied revisions. Introspection never
 /// reports it, and the diff never touches it.
@@ -125,42 +126,58 @@ pub struct NewVersion<'a> {
     pub status: VersionStatus,
 }
 
-/// The runner's per-database operations on a live connection. Implemented
-/// for `PgConnection`, `MysqlConnection` and `SqliteConnection`; a supertrait
-/// of [`DatabaseConnection`](super::DatabaseConnection).
-pub trait VersionTableConnection: SimpleConnection {
+/// What each database does its own way with the version table: the few
+/// statements whose SQL differs, the migration lock and the transactions
+/// that hold it. Implemented for each diesel connection in
+/// `backend/<db>/version_table.rs`; every other statement is written once,
+/// for all of them, in [`VersionTableConnection`](super::version_sql::VersionTableConnection).
+pub trait VersionTableDialect: diesel::Connection {
+    /// The database's dialect: quoting and the version table's DDL.
+    type Dialect: super::Backend + Default;
+
+    /// Counts (as `count`) the tables of the connection's default namespace
+    /// named by the one bind parameter.
+    const TABLE_EXISTS_SQL: &'static str;
+
+    /// Bind parameter `index` (counting from 1) as the database writes it.
+    fn bind_param(_index: usize) -> String {
+        "?".to_owned()
+    }
+
+    /// The `status` column, or `NULL` where it is the bind parameter
+    /// (`applied`), compared byte for byte.
+    fn status_unless_applied_sql() -> String {
+        // language=SQL
+        format!("NULLIF(status, {})", Self::bind_param(1))
+    }
+
     /// Readies the connection for a run (SQLite: a busy timeout when none is
     /// set, so concurrent starters wait instead of failing).
     fn prepare_connection(&mut self) -> QueryResult<()> {
         Ok(())
     }
 
-    /// Every row of the version table, with the status of applied rows as
-    /// `None` (see [`VersionRow`]); an error when it does not exist.
-    fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>>;
-
-    /// Whether a table of the connection's default namespace exists.
-    fn table_exists(&mut self, table: &str) -> QueryResult<bool>;
-
-    /// Whether the version table exists.
-    fn version_table_exists(&mut self) -> QueryResult<bool> {
-        self.table_exists(VERSION_TABLE)
-    }
-
-    /// The versions diesel_migrations recorded as run in
-    /// `__diesel_schema_migrations`; empty when there is no such table.
-    fn diesel_versions(&mut self) -> QueryResult<Vec<String>>;
-
     /// Creates the version table when missing, safely against concurrent
-    /// callers.
-    fn create_version_table(&mut self) -> QueryResult<()>;
+    /// callers: by default inside [`VersionTableDialect::begin_locked`],
+    /// since concurrent `CREATE TABLE IF NOT EXISTS` can collide in the
+    /// catalog.
+    fn create_version_table(&mut self) -> QueryResult<()> {
+        self.begin_locked()?;
+        match self.batch_execute(&Self::Dialect::default().version_table_sql()) {
+            Ok(()) => self.commit(),
+            Err(error) => {
+                let _ = self.rollback();
+                Err(error)
+            }
+        }
+    }
 
     /// Takes the lock that spans a whole run, waiting at most `timeout`;
     /// `Ok(false)` when it timed out. Needed where revisions run outside a
     /// transaction (MySQL always; `transaction off` revisions elsewhere).
     fn lock_run(&mut self, timeout: Duration) -> QueryResult<bool>;
 
-    /// Releases the lock taken by [`VersionTableConnection::lock_run`].
+    /// Releases the lock taken by [`VersionTableDialect::lock_run`].
     fn unlock_run(&mut self) -> QueryResult<()>;
 
     /// The name of the run lock, for messages.
@@ -182,36 +199,6 @@ pub trait VersionTableConnection: SimpleConnection {
         self.batch_execute("ROLLBACK")
     }
 
-    /// The failed or running statement and the error recorded on a row.
-    fn version_failure(&mut self, revision: &str) -> QueryResult<FailureRow>;
-
-    /// The status of one revision's row, if it has one.
-    fn version_status(&mut self, revision: &str) -> QueryResult<Option<String>>;
-
-    /// Inserts a row.
-    fn insert_version(&mut self, row: &NewVersion<'_>) -> QueryResult<()> {
-        self.insert_versions(std::slice::from_ref(row))
-    }
-
-    /// Inserts rows in one statement (nothing for none).
-    fn insert_versions(&mut self, rows: &[NewVersion<'_>]) -> QueryResult<()>;
-
-    /// Updates a row's status, time and failure details.
-    fn update_version(
-        &mut self,
-        revision: &str,
-        status: VersionStatus,
-        execution_ms: i64,
-        failed_statement: Option<&str>,
-        failure: Option<&str>,
-    ) -> QueryResult<()>;
-
-    /// Deletes one row.
-    fn delete_version(&mut self, revision: &str) -> QueryResult<()>;
-
-    /// Deletes every row.
-    fn delete_all_versions(&mut self) -> QueryResult<()>;
-
     /// Limits how long the statements of the current transaction may wait
     /// for a lock and run (PostgreSQL: `SET LOCAL`). Called once the
     /// migration lock is held, so the limits never apply to waiting for it.
@@ -221,12 +208,12 @@ pub trait VersionTableConnection: SimpleConnection {
 
     /// Limits the same for the session, for statements run outside a
     /// transaction, and returns the settings to put back with
-    /// [`VersionTableConnection::restore_session`].
+    /// [`VersionTableDialect::restore_session`].
     fn limit_session(&mut self, _limits: &LockLimits) -> QueryResult<SavedSettings> {
         Ok(SavedSettings::default())
     }
 
-    /// Puts back settings saved by [`VersionTableConnection::limit_session`].
+    /// Puts back settings saved by [`VersionTableDialect::limit_session`].
     fn restore_session(&mut self, _saved: &SavedSettings) -> QueryResult<()> {
         Ok(())
     }

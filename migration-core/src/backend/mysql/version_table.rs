@@ -11,10 +11,6 @@ use super::MysqlBackend;
 use crate::backend::Backend;
 use crate::backend::VERSION_TABLE;
 
-fn table() -> String {
-    MysqlBackend.quote_identifier(VERSION_TABLE)
-}
-
 /// `CREATE TABLE IF NOT EXISTS` for the version table.
 pub(crate) fn create_table_sql() -> String {
     // language=SQL
@@ -30,7 +26,7 @@ pub(crate) fn create_table_sql() -> String {
     failed_statement TEXT NULL,
     failure TEXT NULL
 ) ENGINE = InnoDB",
-        table()
+        MysqlBackend.quote_identifier(VERSION_TABLE)
     )
 }
 
@@ -40,14 +36,11 @@ mod live {
 
     use diesel::connection::SimpleConnection;
     use diesel::sql_types::{BigInt, Nullable, Text};
-    use diesel::{sql_query, OptionalExtension, QueryResult, RunQueryDsl};
+    use diesel::{sql_query, QueryResult, RunQueryDsl};
 
-    use super::{create_table_sql, table};
+    use super::{create_table_sql, MysqlBackend};
     use crate::backend::{database_message, mysql_seconds, LockLimits, SavedSettings};
-    use crate::backend::{
-        read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
-        VersionRow, VersionStatus, VersionTableConnection, VersionText, INSERT_COLUMNS,
-    };
+    use crate::backend::{VersionTableDialect, VersionText};
 
     /// The lock's name: one per database, at most 64 characters.
     // language=SQL
@@ -68,30 +61,18 @@ mod live {
         }
     }
 
-    crate::backend::connection::for_mysql_connections! { impl VersionTableConnection => {
-        fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
+    crate::backend::connection::for_mysql_connections! { impl VersionTableDialect => {
+        type Dialect = MysqlBackend;
+
+        // https://mariadb.com/kb/en/information-schema-tables-table/
+        // language=SQL
+        const TABLE_EXISTS_SQL: &'static str = "SELECT COUNT(*) AS count FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?";
+
+        fn status_unless_applied_sql() -> String {
             // Compared as bytes: the column's collation may ignore case and
             // trailing spaces.
             // language=SQL
-            sql_query(format!(
-                "SELECT revision, checksum, CASE WHEN CAST(status AS BINARY) = ? THEN NULL ELSE status END AS status FROM {}",
-                table()
-            ))
-            .bind::<Text, _>(VersionStatus::Applied.as_str())
-            .load(self)
-        }
-
-        read_diesel_versions!();
-
-        fn table_exists(&mut self, table: &str) -> QueryResult<bool> {
-            // https://mariadb.com/kb/en/information-schema-tables-table/
-            // language=SQL
-            let row: CountRow = sql_query(
-                "SELECT COUNT(*) AS count FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
-            )
-            .bind::<Text, _>(table)
-            .get_result(self)?;
-            Ok(row.count > 0)
+            "CASE WHEN CAST(status AS BINARY) = ? THEN NULL ELSE status END".to_owned()
         }
 
         fn create_version_table(&mut self) -> QueryResult<()> {
@@ -123,83 +104,6 @@ mod live {
             // The run lock is held already; this only groups row changes.
             // language=SQL
             self.batch_execute("START TRANSACTION")
-        }
-
-        fn version_failure(&mut self, revision: &str) -> QueryResult<FailureRow> {
-            // language=SQL
-            sql_query(format!(
-                "SELECT failed_statement, failure FROM {} WHERE revision = ?",
-                table()
-            ))
-            .bind::<Text, _>(revision)
-            .get_result(self)
-        }
-
-        fn version_status(&mut self, revision: &str) -> QueryResult<Option<String>> {
-            // language=SQL
-            sql_query(format!("SELECT status FROM {} WHERE revision = ?", table()))
-                .bind::<Text, _>(revision)
-                .get_result::<StatusRow>(self)
-                .optional()
-                .map(|row| row.map(|row| row.status))
-        }
-
-        fn insert_versions(&mut self, rows: &[NewVersion<'_>]) -> QueryResult<()> {
-            if rows.is_empty() {
-                return Ok(());
-            }
-            // language=SQL
-            let sql = format!(
-                "INSERT INTO {} ({INSERT_COLUMNS}) VALUES {}",
-                table(),
-                values_placeholders(rows.len(), false)
-            );
-            let mut query = sql_query(sql).into_boxed::<diesel::mysql::Mysql>();
-            for row in rows {
-                query = query
-                    .bind::<Text, _>(row.revision)
-                    .bind::<Text, _>(row.parents)
-                    .bind::<Text, _>(row.message)
-                    .bind::<Text, _>(row.checksum)
-                    .bind::<BigInt, _>(row.execution_ms)
-                    .bind::<Text, _>(row.status.as_str());
-            }
-            query.execute(self).map(drop)
-        }
-
-        fn update_version(
-            &mut self,
-            revision: &str,
-            status: VersionStatus,
-            execution_ms: i64,
-            failed_statement: Option<&str>,
-            failure: Option<&str>,
-        ) -> QueryResult<()> {
-            // language=SQL
-            sql_query(format!(
-                "UPDATE {} SET status = ?, execution_ms = ?, failed_statement = ?, failure = ? WHERE revision = ?",
-                table()
-            ))
-            .bind::<Text, _>(status.as_str())
-            .bind::<BigInt, _>(execution_ms)
-            .bind::<Nullable<Text>, _>(failed_statement)
-            .bind::<Nullable<Text>, _>(failure)
-            .bind::<Text, _>(revision)
-            .execute(self)
-            .map(drop)
-        }
-
-        fn delete_version(&mut self, revision: &str) -> QueryResult<()> {
-            // language=SQL
-            sql_query(format!("DELETE FROM {} WHERE revision = ?", table()))
-                .bind::<Text, _>(revision)
-                .execute(self)
-                .map(drop)
-        }
-
-        fn delete_all_versions(&mut self) -> QueryResult<()> {
-            // language=SQL
-            self.batch_execute(&format!("DELETE FROM {}", table()))
         }
 
         fn limit_session(&mut self, limits: &LockLimits) -> QueryResult<SavedSettings> {

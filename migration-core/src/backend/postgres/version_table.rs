@@ -33,10 +33,6 @@ fn lock_key_sql() -> String {
     )
 }
 
-fn table() -> String {
-    PostgresBackend.quote_identifier(VERSION_TABLE)
-}
-
 /// `CREATE TABLE IF NOT EXISTS` for the version table.
 pub(crate) fn create_table_sql() -> String {
     // language=SQL
@@ -52,7 +48,7 @@ pub(crate) fn create_table_sql() -> String {
     failed_statement TEXT,
     failure TEXT
 )",
-        table()
+        PostgresBackend.quote_identifier(VERSION_TABLE)
     )
 }
 
@@ -61,15 +57,12 @@ mod live {
     use std::time::Duration;
 
     use diesel::connection::SimpleConnection;
-    use diesel::sql_types::{BigInt, Nullable, Text};
-    use diesel::{sql_query, OptionalExtension, QueryResult, RunQueryDsl};
+    use diesel::sql_types::Text;
+    use diesel::{sql_query, QueryResult, RunQueryDsl};
 
-    use super::{create_table_sql, lock_key_sql, table};
+    use super::{lock_key_sql, PostgresBackend};
     use crate::backend::{database_message, postgres_millis, LockLimits, SavedSettings};
-    use crate::backend::{
-        read_diesel_versions, values_placeholders, CountRow, FailureRow, NewVersion, StatusRow,
-        VersionRow, VersionStatus, VersionTableConnection, VersionText, INSERT_COLUMNS,
-    };
+    use crate::backend::{VersionTableDialect, VersionText};
 
     /// Ids and checksums as the start-up read decodes them: checked as
     /// UTF-8 like a `String`, without allocating one.
@@ -79,41 +72,15 @@ mod live {
         }
     }
 
-    crate::backend::connection::for_postgres_connections! { impl VersionTableConnection => {
-        fn read_versions(&mut self) -> QueryResult<Vec<VersionRow>> {
-            // language=SQL
-            sql_query(format!(
-                "SELECT revision, checksum, NULLIF(status, $1) AS status FROM {}",
-                table()
-            ))
-            .bind::<Text, _>(VersionStatus::Applied.as_str())
-            .load(self)
-        }
+    crate::backend::connection::for_postgres_connections! { impl VersionTableDialect => {
+        type Dialect = PostgresBackend;
 
-        read_diesel_versions!();
+        // https://www.postgresql.org/docs/current/view-pg-tables.html
+        // language=SQL
+        const TABLE_EXISTS_SQL: &'static str = "SELECT COUNT(*) AS count FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = $1";
 
-        fn table_exists(&mut self, table: &str) -> QueryResult<bool> {
-            // https://www.postgresql.org/docs/current/view-pg-tables.html
-            // language=SQL
-            let row: CountRow = sql_query(
-                "SELECT COUNT(*) AS count FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = $1",
-            )
-            .bind::<Text, _>(table)
-            .get_result(self)?;
-            Ok(row.count > 0)
-        }
-
-        fn create_version_table(&mut self) -> QueryResult<()> {
-            // Concurrent CREATE TABLE IF NOT EXISTS can collide in the
-            // catalog: create it under the lock.
-            self.begin_locked()?;
-            match self.batch_execute(&create_table_sql()) {
-                Ok(()) => self.commit(),
-                Err(error) => {
-                    let _ = self.rollback();
-                    Err(error)
-                }
-            }
+        fn bind_param(index: usize) -> String {
+            format!("${index}")
         }
 
         fn lock_run(&mut self, _timeout: Duration) -> QueryResult<bool> {
@@ -138,86 +105,6 @@ mod live {
                 "BEGIN; SELECT pg_advisory_xact_lock({})",
                 lock_key_sql()
             ))
-        }
-
-        fn version_failure(&mut self, revision: &str) -> QueryResult<FailureRow> {
-            // language=SQL
-            sql_query(format!(
-                "SELECT failed_statement, failure FROM {} WHERE revision = $1",
-                table()
-            ))
-            .bind::<Text, _>(revision)
-            .get_result(self)
-        }
-
-        fn version_status(&mut self, revision: &str) -> QueryResult<Option<String>> {
-            // language=SQL
-            sql_query(format!(
-                "SELECT status FROM {} WHERE revision = $1",
-                table()
-            ))
-            .bind::<Text, _>(revision)
-            .get_result::<StatusRow>(self)
-            .optional()
-            .map(|row| row.map(|row| row.status))
-        }
-
-        fn insert_versions(&mut self, rows: &[NewVersion<'_>]) -> QueryResult<()> {
-            if rows.is_empty() {
-                return Ok(());
-            }
-            // language=SQL
-            let sql = format!(
-                "INSERT INTO {} ({INSERT_COLUMNS}) VALUES {}",
-                table(),
-                values_placeholders(rows.len(), true)
-            );
-            let mut query = sql_query(sql).into_boxed::<diesel::pg::Pg>();
-            for row in rows {
-                query = query
-                    .bind::<Text, _>(row.revision)
-                    .bind::<Text, _>(row.parents)
-                    .bind::<Text, _>(row.message)
-                    .bind::<Text, _>(row.checksum)
-                    .bind::<BigInt, _>(row.execution_ms)
-                    .bind::<Text, _>(row.status.as_str());
-            }
-            query.execute(self).map(drop)
-        }
-
-        fn update_version(
-            &mut self,
-            revision: &str,
-            status: VersionStatus,
-            execution_ms: i64,
-            failed_statement: Option<&str>,
-            failure: Option<&str>,
-        ) -> QueryResult<()> {
-            // language=SQL
-            sql_query(format!(
-                "UPDATE {} SET status = $1, execution_ms = $2, failed_statement = $3, failure = $4 WHERE revision = $5",
-                table()
-            ))
-            .bind::<Text, _>(status.as_str())
-            .bind::<BigInt, _>(execution_ms)
-            .bind::<Nullable<Text>, _>(failed_statement)
-            .bind::<Nullable<Text>, _>(failure)
-            .bind::<Text, _>(revision)
-            .execute(self)
-            .map(drop)
-        }
-
-        fn delete_version(&mut self, revision: &str) -> QueryResult<()> {
-            // language=SQL
-            sql_query(format!("DELETE FROM {} WHERE revision = $1", table()))
-                .bind::<Text, _>(revision)
-                .execute(self)
-                .map(drop)
-        }
-
-        fn delete_all_versions(&mut self) -> QueryResult<()> {
-            // language=SQL
-            self.batch_execute(&format!("DELETE FROM {}", table()))
         }
 
         fn limit_transaction(&mut self, limits: &LockLimits) -> QueryResult<()> {
