@@ -17,7 +17,9 @@
 //! cargo bench --features postgres --bench fleet
 //! ```
 //!
-//! `RETORT_BENCH_QUICK=1` runs 20 schemas and 5 databases. The server is
+//! `RETORT_BENCH_QUICK=1` runs 20 schemas and 5 databases;
+//! `RETORT_BENCH_FLEET_KINDS=databases` (or `schemas`) runs one of the two
+//! fleets. The server is
 //! retort-test-support's (`RETORT_TEST_PG_URL`).
 
 mod support;
@@ -145,8 +147,13 @@ fn main() {
         eprintln!("skipped: PostgreSQL unavailable: {error}");
         return;
     }
+    let kinds = std::env::var("RETORT_BENCH_FLEET_KINDS")
+        .unwrap_or_else(|_| "schemas,databases".to_owned());
     let migrations = migrations();
     for (kind, count) in [("schemas", schema_count), ("databases", database_count)] {
+        if !kinds.split(',').any(|wanted| wanted.trim() == kind) {
+            continue;
+        }
         for parallel in PARALLEL {
             let members = match kind {
                 "schemas" => schemas(count, parallel),

@@ -345,48 +345,50 @@ def bench_fleet(results, schema_count, database_count, noop_samples):
             fleet_loop(scripts, [(engine, None)])
             engine.dispose()
 
-        with server_database("PostgreSQL", "fleet_schemas") as url:
-            engine = sa.create_engine(url)
-            with engine.connect() as conn:
-                conn.exec_driver_sql(
-                    "".join(f"CREATE SCHEMA tenant_{n};" for n in range(schema_count))
-                )
-                conn.commit()
-            tenants = [(engine, f"tenant_{n}") for n in range(schema_count)]
-
-            def check_schemas():
+        if schema_count:
+            with server_database("PostgreSQL", "fleet_schemas") as url:
+                engine = sa.create_engine(url)
                 with engine.connect() as conn:
-                    tables = conn.exec_driver_sql(
-                        "SELECT count(*) FROM pg_tables WHERE schemaname LIKE 'tenant%%'"
-                        " AND tablename <> 'alembic_version'"
-                    ).scalar()
-                assert tables == schema_count * FLEET_REVISIONS, f"{tables} tables"
+                    conn.exec_driver_sql(
+                        "".join(f"CREATE SCHEMA tenant_{n};" for n in range(schema_count))
+                    )
+                    conn.commit()
+                tenants = [(engine, f"tenant_{n}") for n in range(schema_count)]
 
-            measure("schemas", schema_count, tenants, check_schemas)
-            engine.dispose()
-
-        with ExitStack() as stack:
-            urls = [
-                stack.enter_context(server_database("PostgreSQL", f"fleet_db_{n}"))
-                for n in range(database_count)
-            ]
-            # A database per tenant: an engine each, as an application
-            # keeps one per tenant.
-            engines = [sa.create_engine(url) for url in urls]
-            tenants = [(engine, None) for engine in engines]
-
-            def check_databases():
-                for engine in engines:
+                def check_schemas():
                     with engine.connect() as conn:
                         tables = conn.exec_driver_sql(
-                            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+                            "SELECT count(*) FROM pg_tables WHERE schemaname LIKE 'tenant%%'"
                             " AND tablename <> 'alembic_version'"
                         ).scalar()
-                    assert tables == FLEET_REVISIONS, f"{tables} tables"
+                    assert tables == schema_count * FLEET_REVISIONS, f"{tables} tables"
 
-            measure("databases", database_count, tenants, check_databases)
-            for engine in engines:
+                measure("schemas", schema_count, tenants, check_schemas)
                 engine.dispose()
+
+        if database_count:
+            with ExitStack() as stack:
+                urls = [
+                    stack.enter_context(server_database("PostgreSQL", f"fleet_db_{n}"))
+                    for n in range(database_count)
+                ]
+                # A database per tenant: an engine each, as an application
+                # keeps one per tenant.
+                engines = [sa.create_engine(url) for url in urls]
+                tenants = [(engine, None) for engine in engines]
+
+                def check_databases():
+                    for engine in engines:
+                        with engine.connect() as conn:
+                            tables = conn.exec_driver_sql(
+                                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+                                " AND tablename <> 'alembic_version'"
+                            ).scalar()
+                        assert tables == FLEET_REVISIONS, f"{tables} tables"
+
+                measure("databases", database_count, tenants, check_databases)
+                for engine in engines:
+                    engine.dispose()
 
 
 # -- pool --------------------------------------------------------------------
@@ -463,6 +465,11 @@ def main():
         default="facts,autogenerate,revisions,pool",
         help="comma-separated subset of facts,autogenerate,revisions,pool,fleet",
     )
+    parser.add_argument(
+        "--fleet-kinds",
+        default="schemas,databases",
+        help="comma-separated subset of schemas,databases for the fleet rows",
+    )
     args = parser.parse_args()
     results = Results(args.out)
     rows = args.rows.split(",")
@@ -489,7 +496,10 @@ def main():
         bench_revisions(results, REVISIONS, apply_samples, noop_samples)
     if "fleet" in rows:
         print(f"alembic loop over {fleet_sizes[0]} schemas and {fleet_sizes[1]} databases", flush=True)
-        bench_fleet(results, *fleet_sizes, fleet_noop_samples)
+        kinds = args.fleet_kinds.split(",")
+        schema_count = fleet_sizes[0] if "schemas" in kinds else 0
+        database_count = fleet_sizes[1] if "databases" in kinds else 0
+        bench_fleet(results, schema_count, database_count, fleet_noop_samples)
     if "pool" in rows:
         print("SQLAlchemy QueuePool", flush=True)
         bench_pool(results, pool_seconds, pool_samples)
