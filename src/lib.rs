@@ -67,6 +67,9 @@ pub use retort_core::schema::{
     CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions, IndexPart, Model, PrimaryKey,
     ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
+/// One baseline revision in place of the chain up to a revision (what
+/// `retort squash` does).
+pub use retort_core::squash::{self};
 pub use retort_core::{introspect, introspect_with, IntrospectError, IntrospectOptions};
 pub use retort_core::{Backend, BackendKind, DatabaseConnection, BACKFILL_TABLE};
 pub use retort_derive::embed_migrations;
@@ -76,6 +79,8 @@ pub mod build;
 pub mod fleet;
 #[cfg(feature = "async")]
 mod migrate_async;
+#[cfg(any(feature = "cli", feature = "testing"))]
+mod scratch;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

@@ -5,7 +5,7 @@
 //! knows each database's dialect, catalog queries and version table;
 //! `introspect` and `diff` read and compare schemas; `render` writes a diff
 //! as SQL; `revision` reads migration files; `runner` applies them;
-//! `autogen` and `lint` use all of that. A module may name modules of lower
+//! `autogen`, `lint` and `squash` use all of that. A module may name modules of lower
 //! layers only: two modules of one layer do not name each other either.
 //!
 //! The check reads the sources: every `crate::` path (groups included) and
@@ -31,6 +31,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("runner", 5),
     ("autogen", 6),
     ("lint", 6),
+    ("squash", 6),
     ("lib", 7),
 ];
 

@@ -29,6 +29,7 @@ pub mod render;
 pub mod revision;
 pub mod runner;
 pub mod schema;
+pub mod squash;
 
 pub use autogen::{autogenerate, autogenerate_with, AutogenerateError, AutogenerateOptions};
 pub use backend::{Backend, BackendKind, DatabaseConnection, BACKFILL_TABLE, VERSION_TABLE};

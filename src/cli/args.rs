@@ -161,6 +161,13 @@ pub(crate) enum Command {
         revision: String,
     },
 
+    /// Replace every revision from the first up to REV with one baseline
+    /// revision that builds the same schema, checked on scratch databases
+    /// made on the URL's server; databases that applied those revisions
+    /// are recorded as at the baseline on their next upgrade, with no SQL
+    /// run.
+    Squash(SquashArgs),
+
     /// Record REV as where the database is, without running any SQL.
     Stamp {
         /// head, heads, base or a revision.
@@ -261,6 +268,33 @@ fn parse_backend(name: &str) -> Result<crate::BackendKind, String> {
     crate::BackendKind::from_label(name).ok_or_else(|| {
         format!("`{name}` is not a database retort knows: postgresql, mysql or sqlite")
     })
+}
+
+/// `squash`.
+#[derive(Debug, Args)]
+pub(crate) struct SquashArgs {
+    /// The last revision to replace: an id or unique prefix, a branch
+    /// label, LABEL@head, or head.
+    #[arg(long, value_name = "REV")]
+    pub(crate) to: String,
+
+    /// The baseline's message [default: squash of N revisions up to REV].
+    #[arg(short, long)]
+    pub(crate) message: Option<String>,
+
+    /// Leave data steps (INSERT, UPDATE, DELETE, `-- retort:run`,
+    /// `-- retort:backfill`) out of the baseline: fresh databases get the
+    /// schema without the rows they wrote.
+    #[arg(long, conflicts_with = "keep_data_steps")]
+    pub(crate) drop_data_steps: bool,
+
+    /// Carry data steps into the baseline, in order, after its DDL.
+    #[arg(long)]
+    pub(crate) keep_data_steps: bool,
+
+    /// The baseline's id instead of a random one: 12 lowercase hex digits.
+    #[arg(long, value_name = "ID")]
+    pub(crate) rev_id: Option<String>,
 }
 
 /// `upgrade`.

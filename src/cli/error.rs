@@ -225,6 +225,32 @@ pub enum CliError {
     #[error(transparent)]
     Config(#[from] super::config::ConfigError),
 
+    /// `squash` refused the chain, or could not write its files.
+    #[error(transparent)]
+    Squash(#[from] crate::squash::SquashError),
+
+    /// `squash` could not make a scratch database to build the schema on.
+    #[error("`squash` builds the schema on a scratch database, and {name} could not be made on the server at {url}: {reason}")]
+    ScratchDatabase {
+        /// The scratch database's name.
+        name: String,
+        /// The server's URL, password redacted.
+        url: String,
+        /// What the server said, password redacted.
+        reason: String,
+    },
+
+    /// The baseline `squash` wrote does not build the schema the chain
+    /// builds.
+    #[error("the baseline would not build the schema the revisions up to {to} build ({} difference(s): {}); nothing was written", .differences.len(), .differences.join("; "))]
+    SquashMismatch {
+        /// The last replaced revision.
+        to: String,
+        /// What differs, as operations from the baseline's schema to the
+        /// chain's.
+        differences: Vec<String>,
+    },
+
     /// `current` was used as a range end while the database is at several
     /// revisions.
     #[error("the database is at several revisions ({}), so `current` does not name one", .current.join(", "))]
@@ -296,6 +322,19 @@ impl CliError {
             CliError::BadRange { .. } => {
                 "write it like `base:head`, `ae10:` or `:current`".to_owned()
             }
+            CliError::ScratchDatabase { .. } => {
+                "the user of --url must be allowed to create databases there (PostgreSQL: CREATEDB; MySQL: CREATE); the database the URL names is not touched, so a local server of the same kind will do".to_owned()
+            }
+            CliError::SquashMismatch { .. } => {
+                "squash up to an earlier revision, or report the difference: it is what retort cannot write back from the schema it reads".to_owned()
+            }
+            CliError::Squash(crate::squash::SquashError::Revision(error)) => {
+                return revision_hint(error, program)
+            }
+            CliError::Squash(crate::squash::SquashError::DataStep { .. }) => {
+                "a fresh database built from the baseline gets no rows from those steps with --drop-data-steps; --keep-data-steps runs them after the baseline's DDL".to_owned()
+            }
+            CliError::Squash(_) => format!("`{program} history` shows the graph; `{program} show REV` a revision"),
             CliError::SeveralCurrent { .. } => "name one of those revisions instead".to_owned(),
             CliError::NoTargets { .. } => {
                 "list one target a line: a database URL, optionally followed by schema=NAME".to_owned()
@@ -316,6 +355,9 @@ impl CliError {
                 MigrateErrorKind::Revision(error) => return revision_hint(error, program),
                 MigrateErrorKind::Edited { revision, .. } => format!(
                     "to accept the edit, run with --allow-edited, or `{program} --allow-edited stamp {revision}` to re-record its checksum"
+                ),
+                MigrateErrorKind::PartlyReplaced { last, .. } => format!(
+                    "with the migrations directory as it was before the squash, run `{program} upgrade {last}`; then this directory's `{program} upgrade` goes on from the baseline"
                 ),
                 MigrateErrorKind::Missing { .. } => {
                     "to go on without its file, run with --allow-missing".to_owned()

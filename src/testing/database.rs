@@ -1,13 +1,6 @@
 //! A throwaway database per test: [`TestDatabase`].
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
-
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-use diesel::connection::SimpleConnection;
-
-use crate::any_connection::{establish, with_connection, EstablishError};
+use crate::scratch::{ScratchDatabase, ScratchError};
 use crate::{pool::redact_url, BackendKind, DatabaseConnection};
 
 /// A uniquely named database that exists for one test and is dropped with
@@ -40,11 +33,7 @@ use crate::{pool::redact_url, BackendKind, DatabaseConnection};
 /// ```
 #[derive(Debug)]
 pub struct TestDatabase {
-    url: String,
-    name: String,
-    backend: BackendKind,
-    server_url: String,
-    file: Option<PathBuf>,
+    database: ScratchDatabase,
 }
 
 /// Why [`TestDatabase::create`] made no database.
@@ -82,66 +71,35 @@ impl TestDatabase {
     /// [`TestDatabaseError`]: the database named by the URL is not compiled
     /// in, the server cannot be reached, or it refused `CREATE DATABASE`.
     pub fn create(server_url: &str) -> Result<TestDatabase, TestDatabaseError> {
-        let backend = BackendKind::from_url(server_url);
-        let name = unique_name();
-        let failed = |reason: String| TestDatabaseError::Create {
-            name: name.clone(),
-            url: redact_url(server_url),
-            reason: retort_core::redact_password_in(&reason, server_url),
-        };
-        if backend == BackendKind::Sqlite {
-            let file = std::env::temp_dir().join(format!("{name}.db"));
-            let url = file
-                .to_str()
-                .ok_or_else(|| failed(format!("temporary path {} is not UTF-8", file.display())))?
-                .to_owned();
-            return Ok(TestDatabase {
-                url,
-                name,
-                backend,
-                server_url: server_url.to_owned(),
-                file: Some(file),
-            });
-        }
-        let mut url = url::Url::parse(server_url).map_err(|error| failed(error.to_string()))?;
-        let create = match backend {
-            BackendKind::Mysql => {
-                format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-            }
-            _ => format!("CREATE DATABASE \"{name}\""),
-        };
-        on_server(server_url, &create).map_err(|error| match error {
-            EstablishError::NotCompiled(backend) => TestDatabaseError::NotCompiled {
+        match ScratchDatabase::create(server_url, "retort_test") {
+            Ok(database) => Ok(TestDatabase { database }),
+            Err(ScratchError::NotCompiled(backend)) => Err(TestDatabaseError::NotCompiled {
                 url: redact_url(server_url),
                 backend: backend.display_name(),
                 feature: crate::any_connection::feature_of(backend),
-            },
-            EstablishError::Failed(reason) => failed(reason),
-        })?;
-        url.set_path(&format!("/{name}"));
-        Ok(TestDatabase {
-            url: url.to_string(),
-            name,
-            backend,
-            server_url: server_url.to_owned(),
-            file: None,
-        })
+            }),
+            Err(ScratchError::Failed { name, reason }) => Err(TestDatabaseError::Create {
+                name,
+                url: redact_url(server_url),
+                reason,
+            }),
+        }
     }
 
     /// The URL that reaches the new database (the file's path on SQLite).
     pub fn url(&self) -> &str {
-        &self.url
+        &self.database.url
     }
 
     /// The new database's name (the file's name, without `.db`, on
     /// SQLite).
     pub fn name(&self) -> &str {
-        &self.name
+        &self.database.name
     }
 
     /// The database it is on.
     pub fn backend(&self) -> BackendKind {
-        self.backend
+        self.database.backend
     }
 
     /// A new connection to the database.
@@ -150,65 +108,6 @@ impl TestDatabase {
     ///
     /// What diesel says when it cannot connect.
     pub fn connect<C: DatabaseConnection>(&self) -> diesel::ConnectionResult<C> {
-        C::establish(&self.url)
+        C::establish(&self.database.url)
     }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let Some(file) = &self.file {
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let mut path = file.clone().into_os_string();
-                path.push(suffix);
-                let _ = std::fs::remove_file(path);
-            }
-            return;
-        }
-        let drop = match self.backend {
-            BackendKind::Mysql => format!("DROP DATABASE IF EXISTS `{}`", self.name),
-            _ => format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name),
-        };
-        if let Err(error) = on_server(&self.server_url, &drop) {
-            tracing::warn!(
-                "could not drop test database {} through {}: {}",
-                self.name,
-                redact_url(&self.server_url),
-                match error {
-                    EstablishError::Failed(reason) => reason,
-                    EstablishError::NotCompiled(backend) => backend.display_name().to_owned(),
-                }
-            );
-        }
-    }
-}
-
-/// Runs one statement on the server `server_url` reaches; the error's
-/// text has no password.
-#[cfg_attr(
-    not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
-    allow(unreachable_code, unused_variables, unused_mut)
-)]
-fn on_server(server_url: &str, statement: &str) -> Result<(), EstablishError> {
-    let mut admin = establish(server_url)?;
-    let done: diesel::QueryResult<()> =
-        with_connection!(&mut admin, conn => conn.batch_execute(statement));
-    done.map_err(|error| {
-        EstablishError::Failed(retort_core::redact_password_in(
-            &error.to_string(),
-            server_url,
-        ))
-    })
-}
-
-/// A name no other test, process or run uses: `retort_test_<pid>_<n>_<ns>`.
-fn unique_name() -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.subsec_nanos());
-    format!(
-        "retort_test_{}_{}_{nanos}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
 }

@@ -129,6 +129,7 @@ pub(crate) fn diesel_revisions(
             message,
             branch_labels: Vec::new(),
             depends_on: Vec::new(),
+            replaces: Vec::new(),
             // `up.sql` is all up section, for whatever database diesel ran.
             sections: vec![SqlSection::any(up, folder.down)],
             transactional,

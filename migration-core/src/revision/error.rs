@@ -85,6 +85,20 @@ pub enum RevisionError {
         second: String,
     },
 
+    /// A baseline replaces a revision that a file still declares, or that
+    /// another baseline replaces too.
+    #[error("revision {revision} is replaced by baseline {baseline} ({file}) but {other}: remove that file, or the id from the baseline's `-- retort:replaces` line")]
+    StillReplaced {
+        /// The replaced revision.
+        revision: String,
+        /// The baseline replacing it.
+        baseline: String,
+        /// The baseline's file.
+        file: String,
+        /// What else declares it: a file, or another baseline.
+        other: String,
+    },
+
     /// `NAME@head` names a branch with several heads.
     #[error("`{target}` names a branch with {} heads ({}): name one of them", .heads.len(), .heads.join(", "))]
     BranchHasSeveralHeads {

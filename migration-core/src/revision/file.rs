@@ -25,22 +25,25 @@ use crate::backend::BackendKind;
 pub(crate) const DIRECTIVE: &str = "-- retort:";
 /// Directive keys, as written after [`DIRECTIVE`].
 pub(super) const REVISION: &str = "revision";
-pub(super) const PARENTS: &str = "parents";
+pub(crate) const PARENTS: &str = "parents";
 pub(super) const MESSAGE: &str = "message";
 /// Names for the branch this revision starts or is on, for targets such as
 /// `NAME@head`.
 pub(super) const BRANCH_LABELS: &str = "branch-labels";
 /// Revisions that must be applied before this one without being its
 /// parents (a dependency on another branch).
-pub(super) const DEPENDS_ON: &str = "depends-on";
+pub(crate) const DEPENDS_ON: &str = "depends-on";
+/// The revisions a baseline written by `squash` stands in for, oldest
+/// first: a database that applied the last of them is at the baseline.
+pub(super) const REPLACES: &str = "replaces";
 pub(super) const TRANSACTION: &str = "transaction";
 /// A note for the reviewer (a destructive change); may be given many times.
 pub(super) const WARNING: &str = "warning";
-pub(super) const UP: &str = "up";
+pub(crate) const UP: &str = "up";
 pub(super) const DOWN: &str = "down";
 use super::script::{check_section, BACKFILL, RUN};
 /// Every key, for the error on an unknown one.
-const KEYS: &str = "revision, parents, message, branch-labels, depends-on, transaction, warning, up, down, run, backfill";
+const KEYS: &str = "revision, parents, message, branch-labels, depends-on, replaces, transaction, warning, up, down, run, backfill";
 
 /// Length of a revision id: lowercase hexadecimal digits.
 pub const REVISION_ID_LENGTH: usize = 12;
@@ -53,6 +56,8 @@ pub struct Revision {
     pub(crate) message: String,
     pub(crate) branch_labels: Vec<String>,
     pub(crate) depends_on: Vec<String>,
+    /// The revisions it replaces (`-- retort:replaces`), oldest first.
+    pub(crate) replaces: Vec<String>,
     /// Its SQL: one unnamed section, or one per database it names, in the
     /// order of the file. Never empty.
     pub(crate) sections: Vec<SqlSection>,
@@ -115,6 +120,15 @@ impl Revision {
     /// parents (`-- retort:depends-on`): a dependency on another branch.
     pub fn depends_on(&self) -> &[String] {
         &self.depends_on
+    }
+
+    /// The revisions this baseline replaces (`-- retort:replaces`), oldest
+    /// first: the chain `squash` folded into it, whose files are gone. A
+    /// database that applied the last of them is at this revision, and
+    /// the runner records it so without running its SQL. Empty for any
+    /// other revision.
+    pub fn replaces(&self) -> &[String] {
+        &self.replaces
     }
 
     /// The SQL that applies the revision: its first up section's, the only
@@ -249,6 +263,20 @@ pub fn checksum(up: &str) -> String {
         .collect()
 }
 
+/// The checksum of an up section: [`checksum`] of its text, preceded by
+/// the `-- retort:replaces` line for a baseline, so that the list of
+/// revisions it stands in for cannot change unnoticed either.
+pub(crate) fn section_checksum(replaces: &[String], up: &str) -> String {
+    if replaces.is_empty() {
+        checksum(up)
+    } else {
+        checksum(&format!(
+            "{DIRECTIVE}{REPLACES} {}\n{up}",
+            replaces.join(" ")
+        ))
+    }
+}
+
 /// Where the parser is in a file: the header, or the up or down section of
 /// one of `sections`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -273,6 +301,7 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
     let mut message: Option<String> = None;
     let mut branch_labels: Option<Vec<String>> = None;
     let mut depends_on: Option<Vec<String>> = None;
+    let mut replaces: Option<Vec<String>> = None;
     let mut transactional: Option<bool> = None;
     let mut warnings = Vec::new();
     let mut section = Section::Header;
@@ -375,6 +404,27 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
                         }
                     }
                     depends_on = Some(list);
+                }
+                REPLACES => {
+                    in_header()?;
+                    once(replaces.is_some())?;
+                    let mut list: Vec<String> = Vec::new();
+                    for replaced in value.split([',', ' ', '\t']).filter(|r| !r.is_empty()) {
+                        if !is_revision_id(replaced) {
+                            return Err(error(
+                                line_number,
+                                format!("replaced revision `{replaced}` is not a revision id ({REVISION_ID_LENGTH} lowercase hexadecimal digits)"),
+                            ));
+                        }
+                        if list.iter().any(|seen| seen == replaced) {
+                            return Err(error(
+                                line_number,
+                                format!("replaced revision `{replaced}` is listed twice"),
+                            ));
+                        }
+                        list.push(replaced.to_owned());
+                    }
+                    replaces = Some(list);
                 }
                 TRANSACTION => {
                     in_header()?;
@@ -521,8 +571,9 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
             format!("the file name says revision `{name_revision}` but the file says `{id}`"),
         ));
     }
+    let replaces = replaces.unwrap_or_default();
     for (at, section) in sections.iter_mut().enumerate() {
-        section.checksum = checksum(&section.up);
+        section.checksum = section_checksum(&replaces, &section.up);
         let kind = section.backend.unwrap_or(BackendKind::Postgres);
         check_section(&section.up, kind)
             .map_err(|(line, problem)| error(section.up_line + line, problem))?;
@@ -540,6 +591,7 @@ pub fn parse_revision(file_name: &str, contents: &str) -> Result<Revision, Revis
         message: message.unwrap_or_default(),
         branch_labels: branch_labels.unwrap_or_default(),
         depends_on: depends_on.unwrap_or_default(),
+        replaces,
         sections,
         transactional: transactional.unwrap_or(true),
         warnings,
@@ -676,6 +728,29 @@ mod tests {
             problem.contains("branch label `a@b` may hold only"),
             "{problem}"
         );
+    }
+
+    #[test]
+    fn replaced_revisions_are_covered_by_the_checksum() {
+        let body = "-- retort:up\nCREATE TABLE t (id INT);\n";
+        let baseline = parse_revision(
+            NAME,
+            &format!("-- retort:revision 3f2a9c1b7d04\n-- retort:replaces 0a1b2c3d4e5f 111111111111\n{body}"),
+        )
+        .unwrap();
+        assert_eq!(baseline.replaces(), ["0a1b2c3d4e5f", "111111111111"]);
+        let fewer = parse_revision(
+            NAME,
+            &format!("-- retort:revision 3f2a9c1b7d04\n-- retort:replaces 0a1b2c3d4e5f\n{body}"),
+        )
+        .unwrap();
+        assert_ne!(baseline.checksum(), fewer.checksum());
+        assert_ne!(baseline.checksum(), checksum("CREATE TABLE t (id INT);\n"));
+        let (line, problem) = malformed(
+            "-- retort:revision 3f2a9c1b7d04\n-- retort:replaces 0a1b2c3d4e5f 0a1b2c3d4e5f\n-- retort:up\n",
+        );
+        assert_eq!(line, 2);
+        assert!(problem.contains("listed twice"), "{problem}");
     }
 
     #[test]

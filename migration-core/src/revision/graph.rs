@@ -24,6 +24,9 @@ pub struct RevisionGraph {
     /// Each branch label and the revision giving it.
     labels: HashMap<String, usize>,
     heads: Vec<usize>,
+    /// Each revision a baseline replaces (`-- retort:replaces`), and the
+    /// baseline.
+    replaced: HashMap<String, usize>,
 }
 
 /// Which way [`RevisionGraph::walk`] goes.
@@ -167,6 +170,25 @@ impl RevisionGraph {
                 labels.insert(label.clone(), at);
             }
         }
+        let mut replaced: HashMap<String, usize> = HashMap::new();
+        for (at, revision) in revisions.iter().enumerate() {
+            for id in &revision.replaces {
+                let other = if let Some(&declared) = index.get(id) {
+                    format!("file {} declares it", revisions[declared].file_name)
+                } else if let Some(&first) = replaced.get(id) {
+                    format!("baseline {} replaces it too", revisions[first].id)
+                } else {
+                    replaced.insert(id.clone(), at);
+                    continue;
+                };
+                return Err(RevisionError::StillReplaced {
+                    revision: id.clone(),
+                    baseline: revision.id.clone(),
+                    file: revision.file_name.clone(),
+                    other,
+                });
+            }
+        }
         let heads = (0..revisions.len())
             .filter(|&at| children[at].is_empty())
             .collect();
@@ -179,6 +201,7 @@ impl RevisionGraph {
             dependents,
             labels,
             heads,
+            replaced,
         })
     }
 
@@ -195,6 +218,12 @@ impl RevisionGraph {
     /// The position of a revision id, if a file declares it.
     pub(crate) fn position(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
+    }
+
+    /// The position of the baseline that replaces revision `id`, if one
+    /// does.
+    pub(crate) fn replaced_by(&self, id: &str) -> Option<usize> {
+        self.replaced.get(id).copied()
     }
 
     /// The heads: revisions no other revision follows, in order.
@@ -1005,6 +1034,20 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_replaced_revision_cannot_still_be_declared() {
+        let mut baseline = revision(M, &[], 9);
+        baseline.replaces = vec![A.to_owned(), B.to_owned()];
+        let graph = RevisionGraph::new(vec![baseline.clone(), revision(C, &[M], 10)]).unwrap();
+        assert_eq!(graph.replaced_by(B), graph.position(M));
+        assert_eq!(graph.replaced_by(C), None);
+        let error = RevisionGraph::new(vec![baseline, revision(A, &[], 1)]).unwrap_err();
+        assert!(
+            matches!(&error, RevisionError::StillReplaced { revision, .. } if revision == A),
+            "{error}"
+        );
     }
 
     #[test]

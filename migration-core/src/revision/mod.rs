@@ -17,6 +17,7 @@ mod error;
 mod file;
 mod graph;
 mod new;
+mod retarget;
 mod script;
 mod split;
 
@@ -32,6 +33,7 @@ pub use graph::RevisionGraph;
 pub(crate) use graph::Target;
 pub use new::{BackendSql, NewRevision};
 pub(crate) use script::backfill_directive;
+pub(crate) use retarget::retarget_references;
 pub use script::{
     actions, has_backfill, script_statements, step_name, step_names, Action, Backfill,
     BATCH_PLACEHOLDER,
@@ -115,6 +117,19 @@ impl Migrations {
         Ok(Migrations {
             embedded: &[],
             graph: OnceLock::from(Ok(graph)),
+        })
+    }
+
+    /// Migrations made of `revisions` (for the scratch databases `squash`
+    /// builds).
+    ///
+    /// # Errors
+    ///
+    /// The revisions do not form a graph.
+    pub(crate) fn from_revisions(revisions: Vec<Revision>) -> Result<Migrations, RevisionError> {
+        Ok(Migrations {
+            embedded: &[],
+            graph: OnceLock::from(Ok(RevisionGraph::new(revisions)?)),
         })
     }
 

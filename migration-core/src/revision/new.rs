@@ -22,8 +22,8 @@ use std::sync::Arc;
 
 use super::error::RevisionError;
 use super::file::{
-    BRANCH_LABELS, DEPENDS_ON, DIRECTIVE, DOWN, MESSAGE, PARENTS, REVISION, TRANSACTION, UP,
-    WARNING,
+    BRANCH_LABELS, DEPENDS_ON, DIRECTIVE, DOWN, MESSAGE, PARENTS, REPLACES, REVISION, TRANSACTION,
+    UP, WARNING,
 };
 use super::REVISION_ID_LENGTH;
 use crate::backend::BackendKind;
@@ -46,6 +46,9 @@ pub struct NewRevision {
     /// Revisions to apply before it that are not its parents
     /// (`-- retort:depends-on`).
     pub depends_on: Vec<String>,
+    /// For a baseline written by `squash`, the revisions it stands in for,
+    /// oldest first (`-- retort:replaces`).
+    pub replaces: Vec<String>,
     /// The database `up` and `down` are written for: `Some` names it in the
     /// file (`-- retort:up postgresql`), so no other database runs them;
     /// `None` writes sections any database runs.
@@ -90,6 +93,7 @@ impl NewRevision {
             message: one_line(&message.into()),
             branch_labels: Vec::new(),
             depends_on: Vec::new(),
+            replaces: Vec::new(),
             backend: None,
             up: Vec::new(),
             down: Some(Vec::new()),
@@ -147,6 +151,9 @@ impl NewRevision {
         }
         if !self.depends_on.is_empty() {
             directive(&mut text, DEPENDS_ON, &self.depends_on.join(" "));
+        }
+        if !self.replaces.is_empty() {
+            directive(&mut text, REPLACES, &self.replaces.join(" "));
         }
         if !self.transactional {
             directive(&mut text, TRANSACTION, "off");

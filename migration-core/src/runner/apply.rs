@@ -47,6 +47,9 @@ impl Migrator<'_> {
             let failure = conn.version_failure(&row.revision)?;
             return Err(record::unfinished(row, failure).into());
         }
+        if !state.adopted.is_empty() {
+            record::record_baselines(conn, graph, &state.adopted)?;
+        }
         let transactional_ddl = C::BACKEND.backend().transactional_ddl();
         let in_transaction =
             |at: usize| transactional_ddl && graph.at(at).transactional && !has_backfill(at);

@@ -144,6 +144,21 @@ pub enum MigrateErrorKind {
         revision: String,
     },
 
+    /// The database applied part of the chain a squash baseline replaces,
+    /// but not its last revision, so it is neither at the baseline nor
+    /// before it.
+    #[error("the database is at revision {at}, part of the history that baseline {baseline} ({file}) replaces up to {last}: it cannot be recognised as at the baseline, and applying the baseline would create what is already there; upgrade it to {last} with the migration files from before the squash (from version control), then run again")]
+    PartlyReplaced {
+        /// The newest replaced revision the database applied.
+        at: String,
+        /// The baseline.
+        baseline: String,
+        /// The baseline's file.
+        file: String,
+        /// The last revision the baseline replaces.
+        last: String,
+    },
+
     /// A statement of a revision could not get the lock it needs within the
     /// revision lock timeout, on every attempt: another session holds a
     /// conflicting lock (typically a long transaction on the same table).

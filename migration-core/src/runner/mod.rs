@@ -481,6 +481,7 @@ impl<'m> Migrator<'m> {
             Ok(rows) => {
                 let state = self.check_rows(graph, rows, C::BACKEND)?;
                 if state.unfinished.is_none()
+                    && state.adopted.is_empty()
                     && self
                         .plan(graph, &state.applied, target, direction, C::BACKEND)?
                         .is_empty()

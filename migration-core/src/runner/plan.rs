@@ -10,6 +10,10 @@ use crate::revision::{script_statements, step_names, Revision, RevisionGraph};
 pub(super) struct DatabaseState {
     pub applied: Vec<bool>,
     pub unfinished: Option<UnfinishedRow>,
+    /// Squash baselines the database is at because it applied the chain
+    /// they replace, with no row of their own yet: counted as applied, and
+    /// recorded by the next run that takes the lock.
+    pub adopted: Vec<usize>,
 }
 
 /// A version row whose status is not `applied`, with its status as stored
@@ -59,6 +63,9 @@ impl Migrator<'_> {
     ) -> Result<DatabaseState> {
         let mut applied = vec![false; graph.revisions().len()];
         let mut unfinished = None;
+        // (baseline, position in its `replaces` list) of each applied row
+        // of a replaced revision.
+        let mut replaced: Vec<(usize, usize)> = Vec::new();
         for (index, row) in rows.into_iter().enumerate() {
             // Rows usually come back in the order they were inserted, which
             // is mostly the graph's: try that before hashing the id.
@@ -67,6 +74,28 @@ impl Migrator<'_> {
                 _ => graph.position(row.revision.as_str()),
             };
             let Some(at) = at else {
+                if let Some(baseline) = graph.replaced_by(row.revision.as_str()) {
+                    match row.status {
+                        None => {
+                            let order = graph
+                                .at(baseline)
+                                .replaces
+                                .iter()
+                                .position(|id| row.revision == **id)
+                                .unwrap_or_default();
+                            replaced.push((baseline, order));
+                        }
+                        Some(status) => {
+                            if unfinished.is_none() {
+                                unfinished = Some(UnfinishedRow {
+                                    revision: row.revision.to_string(),
+                                    status,
+                                });
+                            }
+                        }
+                    }
+                    continue;
+                }
                 if self.allow_missing {
                     continue;
                 }
@@ -96,9 +125,11 @@ impl Migrator<'_> {
                 }
             }
         }
+        let adopted = adopt_baselines(graph, &replaced, &mut applied)?;
         Ok(DatabaseState {
             applied,
             unfinished,
+            adopted,
         })
     }
 
@@ -134,6 +165,45 @@ impl Migrator<'_> {
         }
         Ok(plan)
     }
+}
+
+/// Marks as applied each baseline whose last replaced revision the
+/// database applied (`replaced`: baseline and position in its list, per
+/// applied row) and that has no row of its own, and returns them. A
+/// database that applied only the start of a baseline's chain is an error.
+fn adopt_baselines(
+    graph: &RevisionGraph,
+    replaced: &[(usize, usize)],
+    applied: &mut [bool],
+) -> Result<Vec<usize>> {
+    let mut adopted: Vec<usize> = Vec::new();
+    for &(baseline, _) in replaced {
+        if applied[baseline] || adopted.contains(&baseline) {
+            continue;
+        }
+        let revision = graph.at(baseline);
+        let last = revision.replaces.len().saturating_sub(1);
+        let newest = replaced
+            .iter()
+            .filter(|(of, _)| *of == baseline)
+            .map(|&(_, order)| order)
+            .max()
+            .unwrap_or_default();
+        if newest != last {
+            return Err(MigrateErrorKind::PartlyReplaced {
+                at: revision.replaces[newest].clone(),
+                baseline: revision.id.clone(),
+                file: revision.file_name.clone(),
+                last: revision.replaces[last].clone(),
+            }
+            .into());
+        }
+        adopted.push(baseline);
+    }
+    for &baseline in &adopted {
+        applied[baseline] = true;
+    }
+    Ok(adopted)
 }
 
 /// The SQL a revision runs on `backend` in a direction (the plan checked

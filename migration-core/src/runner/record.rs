@@ -153,6 +153,54 @@ pub(super) fn fail<C: DatabaseConnection>(
     conn.update_version(&revision.id, failed, 0, Some(statement), Some(error))
 }
 
+/// Records each squash baseline of `baselines` as applied in place of the
+/// rows of the revisions it replaces, in one transaction and without
+/// running its SQL: the database applied that chain, which built what the
+/// baseline builds. Rows another run recorded meanwhile are left alone.
+pub(super) fn record_baselines<C: DatabaseConnection>(
+    conn: &mut C,
+    graph: &RevisionGraph,
+    baselines: &[usize],
+) -> Result<()> {
+    conn.begin_locked()?;
+    let written = (|| -> diesel::QueryResult<Vec<&str>> {
+        let rows: Vec<String> = conn
+            .read_versions()?
+            .into_iter()
+            .map(|row| row.revision.to_string())
+            .collect();
+        let mut recorded = Vec::new();
+        for &at in baselines {
+            let baseline = graph.at(at);
+            if rows.contains(&baseline.id) {
+                continue;
+            }
+            insert_applied(conn, &[(baseline, 0)])?;
+            for replaced in baseline.replaces.iter().filter(|id| rows.contains(id)) {
+                conn.delete_version(replaced)?;
+            }
+            recorded.push(baseline.id.as_str());
+        }
+        Ok(recorded)
+    })();
+    match written {
+        Ok(recorded) => {
+            conn.commit()?;
+            for baseline in recorded {
+                tracing::info!(
+                    revision = %baseline,
+                    "Recorded baseline {baseline} as applied in place of the revisions it replaces, which this database had applied (no SQL ran)"
+                );
+            }
+            Ok(())
+        }
+        Err(error) => {
+            let _ = conn.rollback();
+            Err(error.into())
+        }
+    }
+}
+
 /// Replaces every row with one per revision `marks` selects, each as its
 /// file has it now, in the current transaction; reports the applied
 /// revisions whose file changed since and the rows no file declares.

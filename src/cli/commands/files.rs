@@ -131,7 +131,7 @@ fn dependencies(
 
 /// Gives `revision` the id and branch labels asked for, checked against
 /// the revisions there are.
-fn name(
+pub(super) fn name(
     revision: &mut NewRevision,
     migrations: &Migrations,
     labels: &[String],
@@ -320,7 +320,7 @@ fn write(context: &Context, revision: NewRevision) -> Result<(), CliError> {
 }
 
 /// "Wrote migrations/...sql (revision 3f2a9c1b7d04): review it, then run upgrade".
-fn report_written(context: &Context, path: &Path) -> Result<(), CliError> {
+pub(super) fn report_written(context: &Context, path: &Path) -> Result<(), CliError> {
     let revision = Migrations::from_dir(context.migrations_dir()?)?
         .graph()?
         .revisions()

@@ -5,6 +5,7 @@ mod check;
 mod files;
 mod inspect;
 mod migrate;
+mod squash;
 
 use super::args::Command;
 use super::{CliError, Context};
@@ -26,6 +27,7 @@ pub(crate) fn execute(command: Command, context: &Context) -> Result<(), CliErro
         Command::Merge(args) => files::merge(context, &args),
         Command::Upgrade(args) => migrate::upgrade(context, &args),
         Command::Downgrade(args) => migrate::downgrade(context, &args),
+        Command::Squash(args) => squash::squash(context, &args),
         Command::Stamp { revision, .. } => migrate::stamp(context, &revision),
         Command::Current { .. } => inspect::current(context),
         Command::Heads {
