@@ -19,11 +19,12 @@
 //!   the database's last message.
 
 use std::fmt;
+use std::future::Future;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use diesel_async::pooled_connection::PoolableConnection;
+use diesel_async::pooled_connection::{PoolableConnection, RecyclingMethod};
 use diesel_async::AsyncConnection;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -38,9 +39,31 @@ use crate::{PoolConfig, PoolError, State};
 /// and `diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>`
 /// (each behind its feature). SQLite connections get the pool's SQLite
 /// defaults.
-pub trait AsyncPoolConnection: AsyncConnection + PoolableConnection + Send + 'static {}
+pub trait AsyncPoolConnection: AsyncConnection + PoolableConnection + Send + 'static {
+    /// The pre-ping: `SELECT 1` as a prepared statement, which the
+    /// connection caches, so each ping after the first is one round trip
+    /// the server neither parses nor plans.
+    fn pre_ping(&mut self) -> impl Future<Output = diesel::QueryResult<()>> + Send;
+}
 
-impl<C: AsyncConnection + PoolableConnection + Send + 'static> AsyncPoolConnection for C {}
+/// [`AsyncPoolConnection`] for connection types whose diesel-async `ping`
+/// runs the prepared `SELECT 1`.
+macro_rules! pings_with_prepared_select {
+    ($($feature:literal => $connection:ty),* $(,)?) => {$(
+        #[cfg(feature = $feature)]
+        impl AsyncPoolConnection for $connection {
+            fn pre_ping(&mut self) -> impl Future<Output = diesel::QueryResult<()>> + Send {
+                PoolableConnection::ping(self, &RecyclingMethod::Verified)
+            }
+        }
+    )*};
+}
+
+pings_with_prepared_select! {
+    "postgres" => diesel_async::AsyncPgConnection,
+    "mysql" => diesel_async::AsyncMysqlConnection,
+    "sqlite" => diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>,
+}
 
 /// The longest pause between two attempts to connect.
 const MAX_CONNECT_BACKOFF: Duration = Duration::from_millis(500);
@@ -178,7 +201,7 @@ impl<C: AsyncPoolConnection> AsyncPool<C> {
                 Verdict::Close(reason) => tracked.close(reason),
                 Verdict::Ping => {
                     inner.shared.pinged();
-                    let ping = tracked.connection_mut().batch_execute("SELECT 1");
+                    let ping = tracked.connection_mut().pre_ping();
                     match tokio::time::timeout_at(deadline.into(), ping).await {
                         Ok(Ok(())) => {
                             tracked.verified(now);
