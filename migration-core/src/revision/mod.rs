@@ -32,8 +32,8 @@ pub use file::{
 pub use graph::RevisionGraph;
 pub(crate) use graph::Target;
 pub use new::{BackendSql, NewRevision};
-pub(crate) use script::backfill_directive;
 pub(crate) use retarget::retarget_references;
+pub(crate) use script::backfill_directive;
 pub use script::{
     actions, has_backfill, script_statements, step_name, step_names, Action, Backfill,
     BATCH_PLACEHOLDER,
