@@ -4,88 +4,26 @@
 //! config` naming where each value came from without the password; and the
 //! commands clap answers alone (completions, man pages, colour).
 
+mod binary;
 #[path = "../../../tests/support/mod.rs"]
 mod support;
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use binary::{command, run, write_migrations, Run, CHILD, ROOT};
 use support::{backend_tests, TestBackend, TestDatabase};
-
-const ROOT: &str = "a0a0a0a0a0a1";
-const CHILD: &str = "b0b0b0b0b0b2";
 
 /// What a test puts in a PostgreSQL URL's password to check it is never
 /// printed (the test server trusts every local connection).
 const PASSWORD: &str = "s3cret-pw";
 
-/// The variables a run starts without, so the machine's own never leak in.
-const CLEARED: [&str; 9] = [
-    "DATABASE_URL",
-    "OTHER_URL",
-    "RETORT_CONFIG",
-    "RETORT_ENV",
-    "RETORT_MIGRATIONS",
-    "RETORT_BACKENDS",
-    "RETORT_LOCK_TIMEOUT",
-    "RETORT_STATEMENT_TIMEOUT",
-    "NO_COLOR",
-];
-
-fn write_migrations(dir: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(
-        dir.join(format!("20240101000000_{ROOT}_create_items.sql")),
-        format!("-- retort:revision {ROOT}\n-- retort:message create items\n-- retort:up\nCREATE TABLE items (id INTEGER PRIMARY KEY);\n-- retort:down\nDROP TABLE items;\n"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join(format!("20240102000000_{CHILD}_add_name.sql")),
-        format!("-- retort:revision {CHILD}\n-- retort:parents {ROOT}\n-- retort:message add name\n-- retort:up\nALTER TABLE items ADD COLUMN name VARCHAR(50);\n-- retort:down\nALTER TABLE items DROP COLUMN name;\n"),
-    )
-    .unwrap();
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-impl Run {
-    fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "expected success:\n{self}");
-        self
-    }
-}
-
 /// Runs `retort args` in `cwd` with only `vars` of the settings' variables
 /// set.
 fn retort<S: AsRef<std::ffi::OsStr>>(cwd: &Path, vars: &[(&str, &str)], args: &[S]) -> Run {
-    let mut command = Command::cargo_bin("retort").unwrap();
-    command.current_dir(cwd);
-    for name in CLEARED {
-        command.env_remove(name);
-    }
-    for (name, value) in vars {
-        command.env(name, value);
-    }
-    let output = command.args(args).output().unwrap();
-    let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+    let run = run(command()
+        .current_dir(cwd)
+        .envs(vars.iter().copied())
+        .args(args));
     assert!(
         !run.stdout.contains(PASSWORD) && !run.stderr.contains(PASSWORD),
         "the password was printed:\n{run}"

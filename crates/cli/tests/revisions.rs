@@ -4,93 +4,27 @@
 //! --branch-label`, `edit`, `show` and `history --verbose` with labels and
 //! dependencies, `heads --resolve-dependencies`, and offline SQL ranges.
 
+mod binary;
 #[path = "../../../tests/support/mod.rs"]
 mod support;
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use binary::{command, retort, run, write_migrations, Run, CHILD, ROOT};
 use support::{backend_tests, TestBackend, TestDatabase};
-
-const ROOT: &str = "a0a0a0a0a0a1";
-const CHILD: &str = "b0b0b0b0b0b2";
 const AUDIT: &str = "c0c0c0c0c0c3";
 const AUDIT_LOG: &str = "d0d0d0d0d0d4";
 const NEEDS_AUDIT: &str = "e0e0e0e0e0e5";
 const JOINED: &str = "f0f0f0f0f0f6";
 
-fn write_migrations(dir: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(
-        dir.join(format!("20240101000000_{ROOT}_create_items.sql")),
-        format!("-- retort:revision {ROOT}\n-- retort:message create items\n-- retort:up\nCREATE TABLE items (id INTEGER PRIMARY KEY);\n-- retort:down\nDROP TABLE items;\n"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join(format!("20240102000000_{CHILD}_add_name.sql")),
-        format!("-- retort:revision {CHILD}\n-- retort:parents {ROOT}\n-- retort:message add name\n-- retort:up\nALTER TABLE items ADD COLUMN name VARCHAR(50);\n-- retort:down\nALTER TABLE items DROP COLUMN name;\n"),
-    )
-    .unwrap();
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-impl Run {
-    fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "expected success:\n{self}");
-        self
-    }
-
-    /// Asserts exit code 1 with one error line and a hint; the error line.
-    fn failed(&self) -> &str {
-        assert_eq!(self.code, 1, "expected failure:\n{self}");
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        assert!(
-            matches!(lines.as_slice(), [error, hint] if error.starts_with("error: ") && hint.starts_with("hint: ")),
-            "expected an error and a hint:\n{self}"
-        );
-        lines[0]
-    }
-}
-
-fn retort_with(url: &str, dir: &Path, editor: Option<&str>, args: &[&str]) -> Run {
-    let mut command = Command::cargo_bin("retort").unwrap();
-    command
+/// `retort` with `EDITOR` set to `editor`.
+fn retort_editing(url: &str, dir: &Path, editor: &str, args: &[&str]) -> Run {
+    run(command()
         .env("DATABASE_URL", url)
-        .env_remove("VISUAL")
-        .env_remove("EDITOR");
-    if let Some(editor) = editor {
-        command.env("EDITOR", editor);
-    }
-    let output = command
+        .env("EDITOR", editor)
         .arg("--migrations")
         .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-fn retort(url: &str, dir: &Path, args: &[&str]) -> Run {
-    retort_with(url, dir, None, args)
+        .args(args))
 }
 
 /// The text of the file of revision `id`.
@@ -413,20 +347,20 @@ fn edit_opens_the_editor<C: TestBackend>(db: &TestDatabase<C>) {
     write_migrations(&dir);
     let url = db.url.as_str();
 
-    let edited = retort_with(
+    let edited = retort_editing(
         url,
         &dir,
-        Some("sed -i -e s/VARCHAR(50)/VARCHAR(80)/"),
+        "sed -i -e s/VARCHAR(50)/VARCHAR(80)/",
         &["edit", "head"],
     )
     .ok();
     assert!(edited.stdout.contains("Edited "), "{edited}");
     assert!(file_of(&dir, CHILD).contains("VARCHAR(80)"));
 
-    let broken = retort_with(
+    let broken = retort_editing(
         url,
         &dir,
-        Some("sed -i -e s/retort:up/retort:upp/"),
+        "sed -i -e s/retort:up/retort:upp/",
         &["edit", "a0a0"],
     );
     assert!(
@@ -446,7 +380,7 @@ fn edit_opens_the_editor<C: TestBackend>(db: &TestDatabase<C>) {
         none.failed().contains("neither VISUAL nor EDITOR is set"),
         "{none}"
     );
-    let failing = retort_with(url, &dir, Some("false"), &["edit", "head"]);
+    let failing = retort_editing(url, &dir, "false", &["edit", "head"]);
     assert!(
         failing.failed().contains("the editor `false` failed"),
         "{failing}"

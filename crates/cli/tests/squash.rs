@@ -3,12 +3,13 @@
 //! that applied the chain goes on from the baseline without running its
 //! SQL, and what a baseline cannot stand in for is refused.
 
+mod binary;
 #[path = "../../../tests/support/mod.rs"]
 mod support;
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use binary::retort;
 use support::{backend_tests, TestBackend, TestDatabase};
 
 const CREATE: &str = "a1a1a1a1a1a1";
@@ -61,57 +62,6 @@ fn write_chain(dir: &Path) {
         "ALTER TABLE items ADD COLUMN price INTEGER;",
         "ALTER TABLE items DROP COLUMN price;",
     );
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-impl Run {
-    fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "expected success:\n{self}");
-        self
-    }
-
-    /// Asserts exit code 1 with an error and a hint; the error line.
-    fn failed(&self) -> &str {
-        assert_eq!(self.code, 1, "expected failure:\n{self}");
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        assert!(
-            matches!(lines.as_slice(), [error, hint] if error.starts_with("error: ") && hint.starts_with("hint: ")),
-            "expected an error and a hint:\n{self}"
-        );
-        lines[0]
-    }
-}
-
-fn retort(url: &str, dir: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("retort")
-        .unwrap()
-        .env("DATABASE_URL", url)
-        .env_remove("RETORT_BACKENDS")
-        .arg("--migrations")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
 }
 
 /// The names of the files in `dir`, sorted.

@@ -2,68 +2,12 @@
 //! database on each backend: the commands that need only the migrations
 //! directory and a URL, and a clear refusal for those that need models.
 
+mod binary;
 #[path = "../../../tests/support/mod.rs"]
 mod support;
 
-use std::path::Path;
-
-use assert_cmd::Command;
+use binary::{retort, write_migrations, CHILD, ROOT};
 use support::{backend_tests, TestBackend, TestDatabase};
-
-const ROOT: &str = "a0a0a0a0a0a1";
-const CHILD: &str = "b0b0b0b0b0b2";
-
-/// Two revisions: a table, then a column.
-fn write_migrations(dir: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(
-        dir.join(format!("20240101000000_{ROOT}_create_items.sql")),
-        format!("-- retort:revision {ROOT}\n-- retort:message create items\n-- retort:up\nCREATE TABLE items (id INTEGER PRIMARY KEY);\n-- retort:down\nDROP TABLE items;\n"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join(format!("20240102000000_{CHILD}_add_name.sql")),
-        format!("-- retort:revision {CHILD}\n-- retort:parents {ROOT}\n-- retort:message add name\n-- retort:up\nALTER TABLE items ADD COLUMN name VARCHAR(50);\n-- retort:down\nALTER TABLE items DROP COLUMN name;\n"),
-    )
-    .unwrap();
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn retort(url: &str, dir: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("retort")
-        .unwrap()
-        .env("DATABASE_URL", url)
-        .arg("--migrations")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-fn ok(run: Run) -> Run {
-    assert_eq!(run.code, 0, "expected success:\n{run}");
-    run
-}
 
 /// upgrade, current, heads, history, show, stamp, downgrade and offline SQL.
 fn operator_session<C: TestBackend>(db: &TestDatabase<C>) {
@@ -72,7 +16,7 @@ fn operator_session<C: TestBackend>(db: &TestDatabase<C>) {
     write_migrations(&dir);
     let url = db.url.as_str();
 
-    let upgrade = ok(retort(url, &dir, &["upgrade", "+1"]));
+    let upgrade = retort(url, &dir, &["upgrade", "+1"]).ok();
     assert!(
         upgrade.stdout.contains(&format!("<base> -> {ROOT}")),
         "{upgrade}"
@@ -83,66 +27,68 @@ fn operator_session<C: TestBackend>(db: &TestDatabase<C>) {
             .contains(&format!("the database is at {ROOT}\n")),
         "{upgrade}"
     );
-    let upgrade = ok(retort(url, &dir, &["upgrade"]));
+    let upgrade = retort(url, &dir, &["upgrade"]).ok();
     assert!(
         upgrade
             .stdout
             .contains(&format!("{ROOT} -> {CHILD}  add name  (")),
         "{upgrade}"
     );
-    assert_eq!(ok(retort(url, &dir, &["downgrade", "-1", "-q"])).stdout, "");
-    assert_eq!(ok(retort(url, &dir, &["upgrade", "--quiet"])).stdout, "");
-    let again = ok(retort(url, &dir, &["upgrade"]));
+    assert_eq!(
+        retort(url, &dir, &["downgrade", "-1", "-q"]).ok().stdout,
+        ""
+    );
+    assert_eq!(retort(url, &dir, &["upgrade", "--quiet"]).ok().stdout, "");
+    let again = retort(url, &dir, &["upgrade"]).ok();
     assert_eq!(
         again.stdout,
         format!("Nothing to apply: the database is at {CHILD} (head)\n")
     );
 
     assert_eq!(
-        ok(retort(url, &dir, &["current", "-q"])).stdout,
+        retort(url, &dir, &["current", "-q"]).ok().stdout,
         format!("{CHILD} (head)\n")
     );
     assert_eq!(
-        ok(retort(url, &dir, &["heads", "-q"])).stdout,
+        retort(url, &dir, &["heads", "-q"]).ok().stdout,
         format!("{CHILD} (head)\n")
     );
     assert_eq!(
-        ok(retort(url, &dir, &["history", "-r", "b0b0:", "-i"])).stdout,
+        retort(url, &dir, &["history", "-r", "b0b0:", "-i"])
+            .ok()
+            .stdout,
         format!("{ROOT} -> {CHILD} (head) (current), add name\n")
     );
-    let show = ok(retort(url, &dir, &["show", "a0a0"]));
+    let show = retort(url, &dir, &["show", "a0a0"]).ok();
     assert!(
         show.stdout.contains("Message: create items") && show.stdout.contains("DROP TABLE items;"),
         "{show}"
     );
 
-    let stamp = ok(retort(url, &dir, &["stamp", ROOT]));
+    let stamp = retort(url, &dir, &["stamp", ROOT]).ok();
     assert!(
         stamp.stdout.contains(&format!("recorded at {ROOT}")),
         "{stamp}"
     );
     assert_eq!(
-        ok(retort(url, &dir, &["current", "-q"])).stdout,
+        retort(url, &dir, &["current", "-q"]).ok().stdout,
         format!("{ROOT}\n")
     );
-    ok(retort(url, &dir, &["stamp", "head"]));
+    retort(url, &dir, &["stamp", "head"]).ok();
 
-    let offline = ok(retort(
-        url,
-        &dir,
-        &["downgrade", "--sql", &format!("head:{ROOT}")],
-    ));
+    let offline = retort(url, &dir, &["downgrade", "--sql", &format!("head:{ROOT}")]).ok();
     assert!(
         offline.stdout.contains("DROP COLUMN") && !offline.stdout.contains("DROP TABLE items"),
         "{offline}"
     );
 
-    let downgrade = ok(retort(url, &dir, &["downgrade", "base"]));
+    let downgrade = retort(url, &dir, &["downgrade", "base"]).ok();
     assert!(
         downgrade.stdout.contains("Reverted 2 revisions in "),
         "{downgrade}"
     );
-    assert!(ok(retort(url, &dir, &["current"]))
+    assert!(retort(url, &dir, &["current"])
+        .ok()
         .stdout
         .contains("<base>"));
 }
@@ -181,10 +127,10 @@ fn branches_and_merges<C: TestBackend>(db: &TestDatabase<C>) {
     let url = db.url.as_str();
 
     assert_eq!(
-        ok(retort(url, &dir, &["heads", "-q"])).stdout,
+        retort(url, &dir, &["heads", "-q"]).ok().stdout,
         format!("{CHILD} (head)\n{other} (head)\n")
     );
-    let branches = ok(retort(url, &dir, &["branches"]));
+    let branches = retort(url, &dir, &["branches"]).ok();
     assert!(
         branches
             .stdout
@@ -222,29 +168,25 @@ fn branches_and_merges<C: TestBackend>(db: &TestDatabase<C>) {
     );
     assert!(revision.stderr.contains("2 heads"), "{revision}");
 
-    let merge = ok(retort(
-        url,
-        &dir,
-        &["merge", "heads", "-m", "join branches"],
-    ));
-    let heads = ok(retort(url, &dir, &["heads", "-q"])).stdout;
+    let merge = retort(url, &dir, &["merge", "heads", "-m", "join branches"]).ok();
+    let heads = retort(url, &dir, &["heads", "-q"]).ok().stdout;
     let merged = heads
         .strip_suffix(" (head)\n")
         .unwrap_or_else(|| panic!("one head: {heads}"));
     assert!(merge.stdout.contains(merged), "{merge}");
-    let show = ok(retort(url, &dir, &["show", merged]));
+    let show = retort(url, &dir, &["show", merged]).ok();
     assert!(
         show.stdout.contains(&format!("Parents: {CHILD}, {other}")),
         "{show}"
     );
 
-    ok(retort(url, &dir, &["revision", "-m", "by hand"]));
-    let history = ok(retort(url, &dir, &["history"])).stdout;
+    retort(url, &dir, &["revision", "-m", "by hand"]).ok();
+    let history = retort(url, &dir, &["history"]).ok().stdout;
     assert!(
         history.starts_with(&format!("{merged} -> ")) && history.contains(", by hand\n"),
         "{history}"
     );
-    let report = ok(retort(url, &dir, &["upgrade"]));
+    let report = retort(url, &dir, &["upgrade"]).ok();
     assert!(report.stdout.contains("Applied 5 revisions"), "{report}");
 }
 
@@ -269,23 +211,25 @@ fn a_fleet_of_databases<C: TestBackend>(db: &TestDatabase<C>) {
     .unwrap();
     let file = file.to_str().unwrap();
 
-    let upgrade = ok(retort(
+    let upgrade = retort(
         &db.url,
         &dir,
         &["upgrade", "--targets", file, "--parallel", "2"],
-    ));
+    )
+    .ok();
     assert!(
         upgrade.stdout.starts_with("2 targets in ") && upgrade.stdout.ends_with(": 2 at head\n"),
         "{upgrade}"
     );
-    let current = ok(retort(&db.url, &dir, &["current", "-q", "--targets", file]));
+    let current = retort(&db.url, &dir, &["current", "-q", "--targets", file]).ok();
     assert_eq!(current.stdout, format!("{CHILD} (head): 2 targets\n"));
 
-    let downgrade = ok(retort(
+    let downgrade = retort(
         &db.url,
         &dir,
         &["downgrade", "base", "--targets", file, "--format", "json"],
-    ));
+    )
+    .ok();
     let records: Vec<&str> = downgrade.stdout.lines().collect();
     assert_eq!(records.len(), 2, "{downgrade}");
     for record in records {
