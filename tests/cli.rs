@@ -649,6 +649,70 @@ fn a_step_skeleton_is_refused_until_registered() {
     });
 }
 
+/// `run_with_steps`, what `main_with_steps` runs: `upgrade` runs the
+/// application's Rust step where its revision says, between the statements
+/// around it; without the step the same revision is refused.
+#[cfg(feature = "sqlite")]
+#[test]
+fn registered_steps_run_from_the_command_line() {
+    use diesel::connection::SimpleConnection;
+    use retort::runner::StepResult;
+    use std::process::ExitCode;
+
+    support::run::<diesel::SqliteConnection>(|db| {
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("migrations");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(
+            dir.join("20240101000001_a1a1a1a1a1a1_fill.sql"),
+            "-- retort:revision a1a1a1a1a1a1\n-- retort:message fill\n-- retort:up\nCREATE TABLE log (n INTEGER NOT NULL);\n-- retort:run fill_log\nINSERT INTO log (n) SELECT COUNT(*) + 1 FROM log;\n-- retort:down\nDROP TABLE log;\n",
+        )
+        .unwrap();
+        let args = vec![
+            "migrate".to_owned(),
+            "--quiet".to_owned(),
+            "--url".to_owned(),
+            db.url.clone(),
+            "--migrations".to_owned(),
+            dir.display().to_string(),
+            "upgrade".to_owned(),
+        ];
+        let refused = retort::cli::run(None, "migrations", args.clone());
+        assert_ne!(
+            refused,
+            ExitCode::SUCCESS,
+            "an unregistered step is refused"
+        );
+        let mut conn = db.connect();
+        assert!(
+            conn.batch_execute("SELECT n FROM log").is_err(),
+            "nothing ran"
+        );
+
+        let code = retort::cli::run_with_steps(
+            None,
+            "migrations",
+            |migrator| {
+                migrator.step(
+                    "fill_log",
+                    |conn: &mut diesel::SqliteConnection| -> StepResult {
+                        conn.batch_execute("INSERT INTO log (n) VALUES (1)")?;
+                        Ok(())
+                    },
+                )
+            },
+            args,
+        );
+        assert_eq!(code, ExitCode::SUCCESS);
+        assert_eq!(conn.select_count("SELECT COUNT(*) AS n FROM log"), 2);
+        assert_eq!(
+            conn.select_count("SELECT COUNT(*) AS n FROM log WHERE n = 2"),
+            1,
+            "the statement after the step saw its row"
+        );
+    });
+}
+
 /// A revision MySQL left failed part-way: `upgrade` names the statement
 /// and says what to do with this program's command; `current` and `history`
 /// show the revision as failed with the statement and the error.

@@ -362,6 +362,9 @@ impl CliError {
                 MigrateErrorKind::Missing { .. } => {
                     "to go on without its file, run with --allow-missing".to_owned()
                 }
+                MigrateErrorKind::UnregisteredStep { step, .. } => format!(
+                    "to run it from this command line, register it in src/bin/migrate.rs: `retort::cli::main_with_steps(retort::schema![...], \"migrations\", |migrator| migrator.step(\"{step}\", fill))`"
+                ),
                 MigrateErrorKind::Unfinished { revision, .. }
                 | MigrateErrorKind::StatementFailed {
                     revision,

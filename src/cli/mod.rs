@@ -28,6 +28,28 @@
 //! `retort-cli`) runs the same code through [`run`] with no models: every
 //! command but `revision --autogenerate` and `check`.
 //!
+//! An application whose revisions run Rust steps (`-- retort:run NAME`)
+//! registers them with [`main_with_steps`] instead, for each database it
+//! runs on:
+//!
+//! ```no_run
+//! // src/bin/migrate.rs
+//! # use retort::{Model, Table};
+//! # struct User; impl Model for User { fn table() -> Table { Table::new("users") } }
+//! use retort::runner::StepResult;
+//!
+//! fn fill_emails(conn: &mut diesel::SqliteConnection) -> StepResult {
+//!     // ... the data migration, on the revision's connection
+//!     Ok(())
+//! }
+//!
+//! fn main() {
+//!     retort::cli::main_with_steps(retort::schema![User], "migrations", |migrator| {
+//!         migrator.step("fill_emails", fill_emails)
+//!     })
+//! }
+//! ```
+//!
 //! Exit codes: 0 on success, 1 when a command fails (including `check`
 //! finding differences), 2 for a command line that does not parse.
 
@@ -58,8 +80,66 @@ use output::{one_line, Printer, Verbosity};
 /// as the default migrations directory, then exits with the command's exit
 /// code. The whole body of an application's `src/bin/migrate.rs`.
 pub fn main(schema: Schema, migrations_dir: &str) -> ! {
-    let code = run_to_code(Some(schema), migrations_dir, std::env::args_os());
+    let code = run_to_code(Some(schema), migrations_dir, None, std::env::args_os());
     std::process::exit(i32::from(code))
+}
+
+/// What registers an application's Rust steps on a [`Migrator`]: called on
+/// every migrator the commands make.
+type RegisterSteps = dyn for<'m> Fn(Migrator<'m>) -> Migrator<'m> + Send + Sync;
+
+/// [`main`] for an application whose revisions run Rust steps (`--
+/// retort:run NAME`): `steps` registers them ([`Migrator::step`]) on every
+/// migrator the commands make, so `upgrade` and `downgrade` run them as
+/// [`Migrator::upgrade`] does. A step is registered for one connection
+/// type: register it for each database the application runs on.
+pub fn main_with_steps(
+    schema: Schema,
+    migrations_dir: &str,
+    steps: impl for<'m> Fn(Migrator<'m>) -> Migrator<'m> + Send + Sync + 'static,
+) -> ! {
+    let code = run_to_code(
+        Some(schema),
+        migrations_dir,
+        Some(Box::new(steps)),
+        std::env::args_os(),
+    );
+    std::process::exit(i32::from(code))
+}
+
+/// [`run`] with the application's Rust steps, as [`main_with_steps`]
+/// registers them.
+///
+/// ```
+/// use retort::runner::StepResult;
+///
+/// # let dir = tempfile::tempdir()?;
+/// let migrations = dir.path().join("migrations");
+/// let code = retort::cli::run_with_steps(
+///     None,
+///     "migrations",
+///     |migrator| migrator.step("nothing", |_: &mut diesel::SqliteConnection| -> StepResult { Ok(()) }),
+///     ["migrate".as_ref(), "init".as_ref(), "--migrations".as_ref(), migrations.as_os_str()],
+/// );
+/// assert_eq!(code, std::process::ExitCode::SUCCESS);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn run_with_steps<I, T>(
+    schema: Option<Schema>,
+    migrations_dir: &str,
+    steps: impl for<'m> Fn(Migrator<'m>) -> Migrator<'m> + Send + Sync + 'static,
+    args: I,
+) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    ExitCode::from(run_to_code(
+        schema,
+        migrations_dir,
+        Some(Box::new(steps)),
+        args,
+    ))
 }
 
 /// Runs the command line given as `args` (the program name first, as
@@ -82,10 +162,15 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    ExitCode::from(run_to_code(schema, migrations_dir, args))
+    ExitCode::from(run_to_code(schema, migrations_dir, None, args))
 }
 
-fn run_to_code<I, T>(schema: Option<Schema>, migrations_dir: &str, args: I) -> u8
+fn run_to_code<I, T>(
+    schema: Option<Schema>,
+    migrations_dir: &str,
+    steps: Option<Box<RegisterSteps>>,
+    args: I,
+) -> u8
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -150,6 +235,7 @@ where
         url: url.map(DatabaseUrl::new),
         allow_edited: cli.global.allow_edited,
         allow_missing: cli.global.allow_missing,
+        steps,
         settings,
         program,
     };
@@ -256,6 +342,8 @@ pub(crate) struct Context {
     allow_edited: bool,
     /// `--allow-missing`.
     allow_missing: bool,
+    /// The application's Rust steps ([`main_with_steps`]).
+    steps: Option<Box<RegisterSteps>>,
     /// Every setting and where it came from.
     settings: Settings,
     /// How the user runs this program, for hints.
@@ -299,11 +387,15 @@ impl Context {
 
     /// A migrator over `migrations` with the command line's options.
     fn migrator<'m>(&self, migrations: &'m Migrations) -> Migrator<'m> {
-        Migrator::new(migrations)
+        let migrator = Migrator::new(migrations)
             .allow_edited_revisions(self.allow_edited)
             .allow_missing_revisions(self.allow_missing)
             .revision_lock_timeout(self.settings.lock_timeout.value)
-            .revision_statement_timeout(self.settings.statement_timeout.value)
+            .revision_statement_timeout(self.settings.statement_timeout.value);
+        match &self.steps {
+            Some(register) => register(migrator),
+            None => migrator,
+        }
     }
 
     /// The database URL, or the error saying `command` needs one.

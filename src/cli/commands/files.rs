@@ -113,7 +113,8 @@ pub(super) fn revision(context: &Context, args: &RevisionArgs) -> Result<(), Cli
     write(context, skeleton)?;
     context.out.info(&format!(
         "Register the step in the application before upgrading: \
-         Migrator::new(&MIGRATIONS).step(\"{step}\", |conn| {{ ... }}).upgrade(&mut conn, \"head\")"
+         Migrator::new(&MIGRATIONS).step(\"{step}\", |conn| {{ ... }}).upgrade(&mut conn, \"head\"), \
+         and for this command line with retort::cli::main_with_steps in src/bin/migrate.rs"
     ));
     Ok(())
 }
