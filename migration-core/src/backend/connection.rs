@@ -20,7 +20,8 @@ mod sealed {
 ///
 /// What retort does on a live database is in the backend: reading the
 /// catalog (`backend/catalog.rs`) and keeping the version table
-/// under the migration lock (`backend/version_table.rs`).
+/// under the migration lock (`backend/version_table.rs`), limiting lock
+/// waits (`backend/lock_limits.rs`).
 /// Each is a crate-private capability trait, implemented for the three
 /// connection types in `backend/<db>/` and a supertrait here, so generic
 /// code above needs only this one bound and users cannot call them.
@@ -35,6 +36,7 @@ pub trait DatabaseConnection:
     + super::catalog::ReadCatalog
     + super::version_sql::VersionTableConnection
     + super::backfill::BackfillConnection
+    + super::lock_limits::LockLimitsConnection
     + 'static
 {
     /// The database behind this connection.

@@ -6,8 +6,12 @@
 //! migration that merely waits stalls the application. With a lock timeout
 //! the statement gives up after a few seconds instead, the queue drains, and
 //! the runner tries the revision again after a pause (`runner/retry.rs`).
+//! Each database sets them its own way ([`LockLimitsConnection`], in
+//! `backend/<db>/lock_limits.rs`); SQLite has none to set.
 
 use std::time::Duration;
+
+use diesel::QueryResult;
 
 /// The limits set around each revision's statements. `None` means no limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +28,51 @@ pub struct LockLimits {
 /// them: `(setting, value)` pairs to put back.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SavedSettings(pub Vec<(&'static str, String)>);
+
+/// Setting [`LockLimits`] on a live connection and recognising the errors
+/// they cause; a supertrait of
+/// [`DatabaseConnection`](super::DatabaseConnection). The defaults set
+/// nothing: SQLite waits for its one lock through the busy timeout.
+pub trait LockLimitsConnection {
+    /// Limits how long the statements of the current transaction may wait
+    /// for a lock and run (PostgreSQL: `SET LOCAL`). Called once the
+    /// migration lock is held, so the limits never apply to waiting for it.
+    fn limit_transaction(&mut self, _limits: &LockLimits) -> QueryResult<()> {
+        Ok(())
+    }
+
+    /// Limits the same for the session, for statements run outside a
+    /// transaction, and returns the settings to put back with
+    /// [`LockLimitsConnection::restore_session`].
+    fn limit_session(&mut self, _limits: &LockLimits) -> QueryResult<SavedSettings> {
+        Ok(SavedSettings::default())
+    }
+
+    /// Puts back settings saved by [`LockLimitsConnection::limit_session`].
+    fn restore_session(&mut self, _saved: &SavedSettings) -> QueryResult<()> {
+        Ok(())
+    }
+
+    /// Whether a statement failed only because it could not get a lock in
+    /// time (PostgreSQL's `lock_not_available`, SQLSTATE 55P03; MySQL's
+    /// `ER_LOCK_WAIT_TIMEOUT`, 1205), so it took no effect and may be tried
+    /// again.
+    fn lock_not_available(&self, _error: &diesel::result::Error) -> bool {
+        false
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl LockLimitsConnection for diesel::SqliteConnection {}
+
+/// The message of a database error, if it is one.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) fn database_message(error: &diesel::result::Error) -> Option<&str> {
+    match error {
+        diesel::result::Error::DatabaseError(_, information) => Some(information.message()),
+        _ => None,
+    }
+}
 
 /// A duration as PostgreSQL reads a setting in milliseconds (`0`: off).
 #[cfg(any(feature = "postgres", test))]

@@ -45,12 +45,10 @@ pub(crate) use lock_limits::mysql_seconds;
 pub(crate) use lock_limits::postgres_millis;
 pub(crate) use lock_limits::LockLimits;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
-pub(crate) use lock_limits::SavedSettings;
+pub(crate) use lock_limits::{database_message, SavedSettings};
 pub use mysql::MysqlBackend;
 pub use postgres::PostgresBackend;
 pub use sqlite::SqliteBackend;
-#[cfg(any(feature = "postgres", feature = "mysql"))]
-pub(crate) use version_table::database_message;
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 pub(crate) use version_table::VersionTableDialect;
 pub(crate) use version_table::{FailureRow, NewVersion, VersionRow};

@@ -10,7 +10,6 @@ use std::time::Duration;
 use diesel::sql_types::{Nullable, Text};
 use diesel::QueryResult;
 
-use super::lock_limits::{LockLimits, SavedSettings};
 use super::version_text::VersionText;
 use super::Backend;
 
@@ -133,7 +132,7 @@ pub struct NewVersion<'a> {
 /// for all of them, in [`VersionTableConnection`](super::version_sql::VersionTableConnection).
 pub trait VersionTableDialect: diesel::Connection {
     /// The database's dialect: quoting and the version table's DDL.
-    type Dialect: super::Backend + Default;
+    type Dialect: Backend + Default;
 
     /// Counts (as `count`) the tables of the connection's default namespace
     /// named by the one bind parameter.
@@ -197,42 +196,6 @@ pub trait VersionTableDialect: diesel::Connection {
     fn rollback(&mut self) -> QueryResult<()> {
         // language=SQL
         self.batch_execute("ROLLBACK")
-    }
-
-    /// Limits how long the statements of the current transaction may wait
-    /// for a lock and run (PostgreSQL: `SET LOCAL`). Called once the
-    /// migration lock is held, so the limits never apply to waiting for it.
-    fn limit_transaction(&mut self, _limits: &LockLimits) -> QueryResult<()> {
-        Ok(())
-    }
-
-    /// Limits the same for the session, for statements run outside a
-    /// transaction, and returns the settings to put back with
-    /// [`VersionTableDialect::restore_session`].
-    fn limit_session(&mut self, _limits: &LockLimits) -> QueryResult<SavedSettings> {
-        Ok(SavedSettings::default())
-    }
-
-    /// Puts back settings saved by [`VersionTableDialect::limit_session`].
-    fn restore_session(&mut self, _saved: &SavedSettings) -> QueryResult<()> {
-        Ok(())
-    }
-
-    /// Whether a statement failed only because it could not get a lock in
-    /// time (PostgreSQL's `lock_not_available`, SQLSTATE 55P03; MySQL's
-    /// `ER_LOCK_WAIT_TIMEOUT`, 1205), so it took no effect and may be tried
-    /// again.
-    fn lock_not_available(&self, _error: &diesel::result::Error) -> bool {
-        false
-    }
-}
-
-/// The message of a database error, if it is one.
-#[cfg(any(feature = "postgres", feature = "mysql"))]
-pub(crate) fn database_message(error: &diesel::result::Error) -> Option<&str> {
-    match error {
-        diesel::result::Error::DatabaseError(_, information) => Some(information.message()),
-        _ => None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! MySQL and MariaDB.
 
 pub(crate) mod catalog;
+#[cfg(feature = "mysql")]
+mod lock_limits;
 pub(crate) mod normalize;
 mod version_table;
 
@@ -142,4 +144,14 @@ pub(crate) fn string_literal(value: &str) -> String {
     }
     literal.push('\'');
     literal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::string_literal;
+
+    #[test]
+    fn literals_escape_quotes_and_backslashes() {
+        assert_eq!(string_literal(r"it's a \ path"), r"'it''s a \\ path'");
+    }
 }

@@ -4,6 +4,8 @@
 // column positions), which only its `postgres` feature has.
 #[cfg(feature = "postgres")]
 pub(crate) mod catalog;
+#[cfg(feature = "postgres")]
+mod lock_limits;
 pub(crate) mod normalize;
 mod version_table;
 mod volatile;
