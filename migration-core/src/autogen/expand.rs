@@ -176,3 +176,93 @@ fn without_hints(schema: &Schema) -> Schema {
     }
     schema
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::PrimaryKey;
+
+    /// `users` with the key `key` (columns `id BIGINT` and `name TEXT`),
+    /// and with `email` added `NOT NULL` when `email` says how to fill it.
+    fn users(key: &[&str], email: Option<Column>) -> Schema {
+        let mut table = Table::new("users")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("name", SqlType::Text))
+            .primary_key(PrimaryKey {
+                name: None,
+                columns: key.iter().map(|column| (*column).to_owned()).collect(),
+            });
+        if let Some(email) = email {
+            table = table.column(email);
+        }
+        Schema::new(vec![table])
+    }
+
+    fn filled_email() -> Column {
+        Column::new("email", SqlType::Varchar(100)).backfill("name || '@example.com'")
+    }
+
+    fn up(key: &[&str], email: Column, backend: BackendKind) -> Option<Vec<String>> {
+        let changes = diff(&users(key, None), &users(key, Some(email)));
+        expansion(&changes, backend).map(|expansion| expansion.up(backend).unwrap())
+    }
+
+    #[test]
+    fn a_filled_column_is_added_nullable_backfilled_in_batches_then_made_not_null() {
+        let up = up(&["id"], filled_email(), BackendKind::Postgres).expect("an expansion");
+        assert_eq!(
+            up,
+            [
+                r#"ALTER TABLE "users" ADD COLUMN "email" VARCHAR(100)"#,
+                "-- retort:backfill table=users key=id batch=1000\nUPDATE \"users\" SET \"email\" = name || '@example.com' WHERE \"email\" IS NULL AND {batch}",
+                r#"ALTER TABLE "users" ADD CONSTRAINT "users_email_not_null" CHECK ("email" IS NOT NULL) NOT VALID"#,
+                r#"ALTER TABLE "users" VALIDATE CONSTRAINT "users_email_not_null""#,
+                r#"ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL"#,
+                r#"ALTER TABLE "users" DROP CONSTRAINT "users_email_not_null""#,
+            ]
+        );
+        let mysql = self::up(&["id"], filled_email(), BackendKind::Mysql).expect("an expansion");
+        assert_eq!(
+            mysql.last().map(String::as_str),
+            Some("ALTER TABLE `users` MODIFY COLUMN `email` VARCHAR(100) NOT NULL")
+        );
+    }
+
+    #[test]
+    fn a_table_without_a_single_integer_key_is_filled_by_one_update_that_says_why() {
+        for key in [&["id", "name"][..], &["name"][..], &[][..]] {
+            let up = up(key, filled_email(), BackendKind::Postgres).expect("an expansion");
+            let fill = &up[1];
+            assert!(
+                fill.starts_with("-- users has no single integer primary key to batch on"),
+                "{key:?}: {fill}"
+            );
+            assert!(
+                !fill.contains("\n-- retort:backfill") && !fill.contains("{batch}"),
+                "{key:?}: {fill}"
+            );
+            assert!(
+                fill.ends_with("UPDATE \"users\" SET \"email\" = name || '@example.com' WHERE \"email\" IS NULL"),
+                "{key:?}: {fill}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_a_not_null_column_without_a_default_with_backfill_is_expanded() {
+        for email in [
+            Column::new("email", SqlType::Varchar(100)),
+            filled_email().nullable(),
+            filled_email().default_expr("''"),
+        ] {
+            assert_eq!(
+                up(&["id"], email.clone(), BackendKind::Postgres),
+                None,
+                "{email:?}"
+            );
+        }
+        // A table the diff creates has no rows to fill.
+        let created = diff(&Schema::default(), &users(&["id"], Some(filled_email())));
+        assert!(expansion(&created, BackendKind::Postgres).is_none());
+    }
+}

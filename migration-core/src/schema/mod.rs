@@ -11,8 +11,9 @@
 //! - a [`Schema`]'s tables compare as a set, keyed by namespace and name;
 //! - a [`Table`]'s columns compare in order, while its indexes, unique
 //!   constraints, foreign keys and checks compare as multisets;
-//! - rename hints (`renamed_from`) are instructions for the diff, not state,
-//!   and are never compared;
+//! - rename hints (`renamed_from`) and backfill hints (`backfill`) are
+//!   instructions for the diff and autogenerate, not state, and are never
+//!   compared;
 //! - everything else, names of constraints included, compares exactly.
 //!
 //! ```
