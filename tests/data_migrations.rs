@@ -546,25 +546,8 @@ mod members {
 fn autogenerate_expands_backfills_and_contracts<C: TestBackend>(db: &TestDatabase<C>) {
     let mut conn = db.connect();
     let dir = tempfile::tempdir().unwrap();
-    let before = retort::schema![members::Before];
     let after = retort::schema![members::After];
-    retort::autogenerate(&mut conn, &before, dir.path(), "members")
-        .unwrap()
-        .expect("a first revision");
-    retort::migrate_to_head(&mut conn, &migrations(dir.path())).unwrap();
-    for chunk in (1..=2500).collect::<Vec<i64>>().chunks(500) {
-        let values: Vec<String> = chunk.iter().map(|n| format!("('user{n}')")).collect();
-        conn.batch_execute(&format!(
-            "INSERT INTO members (username) VALUES {}",
-            values.join(", ")
-        ))
-        .unwrap();
-    }
-    // Gaps in the keys, as a table that has lived has.
-    conn.batch_execute("DELETE FROM members WHERE id % 7 = 0")
-        .unwrap();
-    let rows = count(&mut conn, "SELECT COUNT(*) AS n FROM members");
-    assert_eq!(rows, 2143);
+    let rows = members_with_rows(&mut conn, dir.path());
 
     let path = retort::autogenerate(&mut conn, &after, dir.path(), "emails")
         .unwrap()
@@ -608,16 +591,82 @@ fn autogenerate_expands_backfills_and_contracts<C: TestBackend>(db: &TestDatabas
 
     let report = retort::migrate_to_head(&mut conn, &migrations).unwrap();
     assert_eq!(report.revisions().len(), 1);
-    assert_eq!(count(&mut conn, "SELECT COUNT(*) AS n FROM members"), rows);
+    assert_filled_then_dropped(&mut conn, dir.path(), rows);
+}
+
+/// The same in online mode: the expand's steps, the backfill as a revision
+/// of its own, then the contract's steps (on PostgreSQL, the `NOT VALID`
+/// check committed before it is validated).
+fn online_autogenerate_expands_backfills_and_contracts<C: TestBackend>(db: &TestDatabase<C>) {
+    let mut conn = db.connect();
+    let dir = tempfile::tempdir().unwrap();
+    let after = retort::schema![members::After];
+    let rows = members_with_rows(&mut conn, dir.path());
+    retort::autogen::autogenerate_with(
+        &mut conn,
+        &after,
+        dir.path(),
+        "emails",
+        &retort::autogen::AutogenerateOptions::new().online(true),
+    )
+    .unwrap()
+    .expect("revisions adding the column");
+    let migrations = migrations(dir.path());
+    let backfills = migrations
+        .graph()
+        .unwrap()
+        .revisions()
+        .iter()
+        .filter(|revision| {
+            revision
+                .up_sql_for(C::BACKEND)
+                .is_some_and(retort::revision::has_backfill)
+        })
+        .count();
+    assert_eq!(backfills, 1, "the backfill is one revision");
+    retort::migrate_to_head(&mut conn, &migrations).unwrap();
+    assert_filled_then_dropped(&mut conn, dir.path(), rows);
+}
+
+/// Creates `members` (the `Before` model) through a first revision, with
+/// 2143 rows whose keys have gaps; returns the row count.
+fn members_with_rows<C: TestBackend>(conn: &mut C, dir: &Path) -> i64 {
+    retort::autogenerate(conn, &retort::schema![members::Before], dir, "members")
+        .unwrap()
+        .expect("a first revision");
+    retort::migrate_to_head(conn, &migrations(dir)).unwrap();
+    for chunk in (1..=2500).collect::<Vec<i64>>().chunks(500) {
+        let values: Vec<String> = chunk.iter().map(|n| format!("('user{n}')")).collect();
+        conn.batch_execute(&format!(
+            "INSERT INTO members (username) VALUES {}",
+            values.join(", ")
+        ))
+        .unwrap();
+    }
+    // Gaps in the keys, as a table that has lived has.
+    conn.batch_execute("DELETE FROM members WHERE id % 7 = 0")
+        .unwrap();
+    let rows = count(conn, "SELECT COUNT(*) AS n FROM members");
+    assert_eq!(rows, 2143);
+    rows
+}
+
+/// After the revisions of `dir` are applied: every row kept and filled,
+/// the column NOT NULL and no check left, the models matching the
+/// database; then, reverted to the first revision, the column dropped and
+/// the rows kept.
+fn assert_filled_then_dropped<C: TestBackend>(conn: &mut C, dir: &Path, rows: i64) {
+    let after = retort::schema![members::After];
+    assert_eq!(count(conn, "SELECT COUNT(*) AS n FROM members"), rows);
     assert_eq!(
         count(
-            &mut conn,
+            conn,
             "SELECT COUNT(*) AS n FROM members WHERE email = CONCAT(username, '@example.com')"
         ),
         rows,
         "every row filled from the expression"
     );
-    let schema = retort::introspect(&mut conn).unwrap();
+    let schema = retort::introspect(conn).unwrap();
     let table = schema
         .tables
         .iter()
@@ -635,22 +684,29 @@ fn autogenerate_expands_backfills_and_contracts<C: TestBackend>(db: &TestDatabas
         table.checks
     );
     assert_eq!(
-        retort::autogenerate(&mut conn, &after, dir.path(), "again").unwrap(),
+        retort::autogenerate(conn, &after, dir, "again").unwrap(),
         None,
         "the models match the database"
     );
     assert_eq!(
         count(
-            &mut conn,
+            conn,
             &format!("SELECT COUNT(*) AS n FROM {}", retort::BACKFILL_TABLE)
         ),
         0
     );
 
-    Migrator::new(&migrations)
-        .downgrade(&mut conn, "-1")
-        .unwrap();
-    let schema = retort::introspect(&mut conn).unwrap();
+    let migrations = migrations(dir);
+    let first = migrations
+        .graph()
+        .unwrap()
+        .revisions()
+        .iter()
+        .find(|revision| revision.message() == "members")
+        .map(|revision| revision.id().to_owned())
+        .expect("the first revision");
+    Migrator::new(&migrations).downgrade(conn, &first).unwrap();
+    let schema = retort::introspect(conn).unwrap();
     let table = schema
         .tables
         .iter()
@@ -660,10 +716,13 @@ fn autogenerate_expands_backfills_and_contracts<C: TestBackend>(db: &TestDatabas
         table.columns.iter().all(|column| column.name != "email"),
         "the downgrade drops the column"
     );
-    assert_eq!(count(&mut conn, "SELECT COUNT(*) AS n FROM members"), rows);
+    assert_eq!(count(conn, "SELECT COUNT(*) AS n FROM members"), rows);
 }
 
-backend_tests!(autogenerate_expands_backfills_and_contracts);
+backend_tests!(
+    autogenerate_expands_backfills_and_contracts,
+    online_autogenerate_expands_backfills_and_contracts,
+);
 
 backend_tests!(
     steps_run_in_order_between_statements,
