@@ -19,12 +19,11 @@
 //!   the database's last message.
 
 use std::fmt;
-use std::future::Future;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use diesel_async::pooled_connection::{PoolableConnection, RecyclingMethod};
+use diesel_async::pooled_connection::PoolableConnection;
 use diesel_async::AsyncConnection;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -39,30 +38,19 @@ use crate::{PoolConfig, PoolError, State};
 /// and `diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>`
 /// (each behind its feature). SQLite connections get the pool's SQLite
 /// defaults.
-pub trait AsyncPoolConnection: AsyncConnection + PoolableConnection + Send + 'static {
-    /// The pre-ping: `SELECT 1` as a prepared statement, which the
-    /// connection caches, so each ping after the first is one round trip
-    /// the server neither parses nor plans.
-    fn pre_ping(&mut self) -> impl Future<Output = diesel::QueryResult<()>> + Send;
-}
+pub trait AsyncPoolConnection: AsyncConnection + PoolableConnection + Send + 'static {}
 
-/// [`AsyncPoolConnection`] for connection types whose diesel-async `ping`
-/// runs the prepared `SELECT 1`.
-macro_rules! pings_with_prepared_select {
-    ($($feature:literal => $connection:ty),* $(,)?) => {$(
-        #[cfg(feature = $feature)]
-        impl AsyncPoolConnection for $connection {
-            fn pre_ping(&mut self) -> impl Future<Output = diesel::QueryResult<()>> + Send {
-                PoolableConnection::ping(self, &RecyclingMethod::Verified)
-            }
-        }
-    )*};
-}
-
-pings_with_prepared_select! {
-    "postgres" => diesel_async::AsyncPgConnection,
-    "mysql" => diesel_async::AsyncMysqlConnection,
-    "sqlite" => diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>,
+// One impl per documented connection type rather than a blanket impl, so a
+// build of this crate alone proves each type is poolable: diesel-async
+// implements `PoolableConnection` only with one of its pool features.
+#[cfg(feature = "postgres")]
+impl AsyncPoolConnection for diesel_async::AsyncPgConnection {}
+#[cfg(feature = "mysql")]
+impl AsyncPoolConnection for diesel_async::AsyncMysqlConnection {}
+#[cfg(feature = "sqlite")]
+impl AsyncPoolConnection
+    for diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>
+{
 }
 
 /// The longest pause between two attempts to connect.
@@ -201,7 +189,7 @@ impl<C: AsyncPoolConnection> AsyncPool<C> {
                 Verdict::Close(reason) => tracked.close(reason),
                 Verdict::Ping => {
                     inner.shared.pinged();
-                    let ping = tracked.connection_mut().pre_ping();
+                    let ping = tracked.connection_mut().batch_execute("SELECT 1");
                     match tokio::time::timeout_at(deadline.into(), ping).await {
                         Ok(Ok(())) => {
                             tracked.verified(now);
