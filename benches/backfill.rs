@@ -15,7 +15,7 @@
 //! Before each, `email` is dropped and added again empty, and the table
 //! vacuumed, so both start from the same state. For each, and for a quiet
 //! window with no migration (the baseline), the latencies of the writes
-//! that started while it ran: median, p99 and the longest (the longest
+//! that started while it ran: median, p99, p99.9 and the longest (the longest
 //! stall any writer saw), and the total time. The figures go to standard
 //! output and to the facts file `scripts/bench` reads.
 //!
@@ -121,6 +121,7 @@ struct Seen {
     writes: usize,
     median: Duration,
     p99: Duration,
+    p999: Duration,
     longest: Duration,
 }
 
@@ -147,29 +148,32 @@ impl Seen {
             writes: latencies.len(),
             median: at(0.5),
             p99: at(0.99),
+            p999: at(0.999),
             longest: latencies.last().copied().unwrap_or_default(),
         }
     }
 
     fn print(&self, name: &str) {
         println!(
-            "{name:<14} total {:>8.2} s   writes {:>7} ({:>6.0}/s)   writer latency: median {:>8.2} ms, p99 {:>9.2} ms, max {:>9.2} ms",
+            "{name:<14} total {:>8.2} s   writes {:>7} ({:>6.0}/s)   writer latency: median {:>6.2} ms, p99 {:>8.2} ms, p99.9 {:>8.2} ms, max {:>9.2} ms",
             self.total.as_secs_f64(),
             self.writes,
             self.writes as f64 / self.total.as_secs_f64().max(0.001),
             ms(self.median),
             ms(self.p99),
+            ms(self.p999),
             ms(self.longest),
         );
     }
 
     fn json(&self) -> String {
         format!(
-            r#"{{"total_s":{},"writes":{},"median_ms":{},"p99_ms":{},"max_ms":{}}}"#,
+            r#"{{"total_s":{},"writes":{},"median_ms":{},"p99_ms":{},"p999_ms":{},"max_ms":{}}}"#,
             self.total.as_secs_f64(),
             self.writes,
             ms(self.median),
             ms(self.p99),
+            ms(self.p999),
             ms(self.longest)
         )
     }
