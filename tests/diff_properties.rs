@@ -219,7 +219,17 @@ fn column_types(kind: BackendKind) -> Vec<SqlType> {
     if kind != BackendKind::Mysql {
         types.push(numeric(None, None));
     }
+    types.extend(only_some_databases(kind));
     types
+}
+
+/// The types only some databases have, those this one has.
+fn only_some_databases(kind: BackendKind) -> Vec<SqlType> {
+    use SqlType::*;
+    [VarcharUnbounded]
+        .into_iter()
+        .filter(|ty| kind.backend().lacks_type(ty).is_none())
+        .collect()
 }
 
 /// A type the database knows that retort does not model.
@@ -264,7 +274,7 @@ fn default_choices(kind: BackendKind, ty: &SqlType) -> Vec<String> {
             ..
         } => strings(&["0", "3"]),
         Boolean => strings(&["true", "false"]),
-        Text | Varchar(_) | Char(_) => strings(&["'x'", "'it''s'"]),
+        Text | Varchar(_) | VarcharUnbounded | Char(_) => strings(&["'x'", "'it''s'"]),
         Date => strings(&["'2024-01-01'"]),
         Time => strings(&["'12:00:00'"]),
         Timestamp => strings(&["CURRENT_TIMESTAMP", "'2024-01-01 00:00:00'"]),
@@ -279,6 +289,7 @@ fn default_choices(kind: BackendKind, ty: &SqlType) -> Vec<String> {
             .map(|value| format!("'{}'", value.replace('\'', "''")))
             .collect(),
         Binary | Custom(_) => Vec::new(),
+        other => panic!("no defaults for {other:?}: add them here"),
     }
 }
 
@@ -346,6 +357,14 @@ fn widenings(kind: BackendKind, column: &Column, indexed: bool, checked: bool) -
         _ => Vec::new(),
     };
     if text_allowed && matches!(column.ty, Varchar(_) | Char(_)) {
+        options.push(Text);
+        options.extend(
+            only_some_databases(kind)
+                .into_iter()
+                .filter(|ty| *ty == VarcharUnbounded),
+        );
+    }
+    if column.ty == VarcharUnbounded {
         options.push(Text);
     }
     // MySQL has no unconstrained DECIMAL. A check `c >= 0` reads back as
@@ -1316,7 +1335,7 @@ fn literal(kind: BackendKind, ty: &SqlType, row: usize) -> String {
         } => format!("{row}"),
         Numeric { .. } => format!("{row}.25"),
         Boolean => if row % 2 == 0 { "TRUE" } else { "FALSE" }.into(),
-        Text | Varchar(_) => string(&format!("v{row}")),
+        Text | Varchar(_) | VarcharUnbounded => string(&format!("v{row}")),
         Char(length) => string(&format!(
             "{:z<width$}",
             format!("v{row}"),
@@ -1333,6 +1352,7 @@ fn literal(kind: BackendKind, ty: &SqlType, row: usize) -> String {
         Json => string(&format!("{{\"k\": {row}}}")),
         Enum { values, .. } => string(&values[row % values.len()]),
         Custom(_) => string(&format!("w{row}")),
+        other => panic!("no values for {other:?}: add them here"),
     }
 }
 

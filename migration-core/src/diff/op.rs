@@ -468,7 +468,8 @@ pub(crate) fn is_widening(from: &SqlType, to: &SqlType) -> bool {
     match (from, to) {
         (SmallInt, Integer | BigInt) | (Integer, BigInt) | (Real, Double) => true,
         (Varchar(a), Varchar(b)) | (Char(a), Varchar(b)) => a <= b,
-        (Varchar(_) | Char(_), Text) => true,
+        (Varchar(_) | Char(_) | VarcharUnbounded, Text)
+        | (Varchar(_) | Char(_) | Text, VarcharUnbounded) => true,
         (
             Numeric {
                 precision: Some(p1),

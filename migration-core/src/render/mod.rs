@@ -64,7 +64,7 @@ pub(crate) use sql::*;
 
 use crate::backend::{Backend, BackendKind, MysqlBackend, PostgresBackend, SqliteBackend};
 use crate::diff::{Diff, Op};
-use crate::schema::Schema;
+use crate::schema::{Column, Schema};
 
 /// How one database writes a diff: implemented on each backend's dialect
 /// (`PostgresBackend`, ...) in this module's `postgres`, `mysql` and
@@ -123,6 +123,14 @@ pub(crate) trait Ddl: Backend {
 ///
 /// [`RenderError`] when the database cannot express the op.
 pub fn render_op(op: &Op, backend: &dyn Backend) -> Result<Vec<String>, RenderError> {
+    match op {
+        Op::CreateTable { table } => check_column_types(&table.name, &table.columns, backend)?,
+        Op::AddColumn { table, column }
+        | Op::AlterColumn {
+            table, new: column, ..
+        } => check_column_types(&table.name, std::slice::from_ref(column), backend)?,
+        _ => {}
+    }
     let mut statements = Vec::new();
     ddl(backend.kind()).render_op(op, &mut statements)?;
     Ok(statements)
@@ -142,7 +150,7 @@ pub(crate) fn render_set_not_null(
     diff: &Diff,
     backend: &dyn Backend,
 ) -> Result<Vec<String>, RenderError> {
-    check_identifier_lengths(&diff.to, backend)?;
+    check_schema(&diff.to, backend)?;
     ddl(backend.kind()).render_set_not_null(diff)
 }
 
@@ -171,7 +179,7 @@ pub const SQLITE_FOREIGN_KEYS_ON: &str = "PRAGMA foreign_keys = ON";
 /// drop that has no name, a partial index on MySQL, a name longer than the
 /// database keeps.
 pub fn render(diff: &Diff, backend: &dyn Backend) -> Result<Vec<String>, RenderError> {
-    check_identifier_lengths(&diff.to, backend)?;
+    check_schema(&diff.to, backend)?;
     ddl(backend.kind()).render_diff(diff)
 }
 
@@ -213,8 +221,38 @@ pub fn render(diff: &Diff, backend: &dyn Backend) -> Result<Vec<String>, RenderE
 /// As [`render`], and a foreign key or check to add without a name (its
 /// validation must name it).
 pub fn render_online(diff: &Diff, backend: &dyn Backend) -> Result<Vec<RenderedStep>, RenderError> {
-    check_identifier_lengths(&diff.to, backend)?;
+    check_schema(&diff.to, backend)?;
     ddl(backend.kind()).render_online(diff)
+}
+
+/// Refuses what `backend` cannot hold: a name longer than it keeps, a
+/// column type it does not have.
+fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderError> {
+    check_identifier_lengths(schema, backend)?;
+    for table in &schema.tables {
+        check_column_types(&table.name, &table.columns, backend)?;
+    }
+    Ok(())
+}
+
+/// Refuses a column whose type `backend` does not have, naming it.
+fn check_column_types(
+    table: &str,
+    columns: &[Column],
+    backend: &dyn Backend,
+) -> Result<(), RenderError> {
+    for column in columns {
+        if let Some(hint) = backend.lacks_type(&column.ty) {
+            return Err(RenderError::UnsupportedType {
+                table: table.to_owned(),
+                column: column.name.clone(),
+                ty: column.ty.to_string(),
+                hint,
+                backend: backend.kind().display_name(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a name longer than `backend` keeps: PostgreSQL would cut it
@@ -332,6 +370,23 @@ pub enum RenderError {
         unit: &'static str,
         /// The database's limit.
         max: usize,
+        /// The database's name.
+        backend: &'static str,
+    },
+    /// A column's type does not exist on the database (an array on MySQL,
+    /// `SET` on PostgreSQL, `VARCHAR` without a length on MySQL).
+    #[error(
+        "column {column} of table {table} has type {ty}, which {backend} does not have: {hint}"
+    )]
+    UnsupportedType {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The type, as [`SqlType`](crate::schema::SqlType) displays it.
+        ty: String,
+        /// Why, and what to use instead.
+        hint: &'static str,
         /// The database's name.
         backend: &'static str,
     },

@@ -8,8 +8,21 @@ use serde::{Deserialize, Serialize};
 /// catalog reports back to them, so a column retort created reads back as the
 /// type it meant. A type retort does not model is kept as [`SqlType::Custom`],
 /// spelled as the database spells it.
+///
+/// Some types exist on one database only (PostgreSQL's arrays, MySQL's
+/// `SET`): rendering a column of such a type for a database that lacks it
+/// fails with [`RenderError::UnsupportedType`] naming the column, rather
+/// than writing SQL the database would refuse or read back as another type.
+///
+/// The enum is `#[non_exhaustive]`: databases have more types than retort
+/// models yet, and each one retort learns becomes a new variant, so a
+/// `match` needs a `_` arm (a type it does not know can be handled as its
+/// [`Display`](std::fmt::Display) spelling).
+///
+/// [`RenderError::UnsupportedType`]: crate::render::RenderError::UnsupportedType
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SqlType {
     /// A 2-byte integer.
     SmallInt,
@@ -34,6 +47,10 @@ pub enum SqlType {
     Text,
     /// Text of at most this many characters.
     Varchar(u32),
+    /// `VARCHAR` without a length: text of any length (PostgreSQL's
+    /// `character varying`, SQLite's declared `VARCHAR`). MySQL and MariaDB
+    /// need a length: there, use [`SqlType::Text`] or [`SqlType::Varchar`].
+    VarcharUnbounded,
     /// Text of exactly this many characters, padded.
     Char(u32),
     /// A byte string of unbounded length.
@@ -99,6 +116,7 @@ impl std::fmt::Display for SqlType {
             SqlType::Boolean => f.write_str("BOOLEAN"),
             SqlType::Text => f.write_str("TEXT"),
             SqlType::Varchar(length) => write!(f, "VARCHAR({length})"),
+            SqlType::VarcharUnbounded => f.write_str("VARCHAR"),
             SqlType::Char(length) => write!(f, "CHAR({length})"),
             SqlType::Binary => f.write_str("BINARY"),
             SqlType::Date => f.write_str("DATE"),

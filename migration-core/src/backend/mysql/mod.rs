@@ -67,6 +67,8 @@ impl Backend for MysqlBackend {
             SqlType::Boolean => "TINYINT(1)".into(),
             SqlType::Text => "TEXT".into(),
             SqlType::Varchar(length) => format!("VARCHAR({length})"),
+            // Refused by `lacks_type`: MySQL's VARCHAR needs a length.
+            SqlType::VarcharUnbounded => "VARCHAR".into(),
             SqlType::Char(length) => format!("CHAR({length})"),
             SqlType::Binary => "BLOB".into(),
             SqlType::Date => "DATE".into(),
@@ -85,6 +87,16 @@ impl Backend for MysqlBackend {
                 format!("ENUM({})", quoted.join(", "))
             }
             SqlType::Custom(spelled) => spelled.clone(),
+        }
+    }
+
+    fn lacks_type(&self, ty: &SqlType) -> Option<&'static str> {
+        match ty {
+            SqlType::VarcharUnbounded => Some(
+                "MySQL and MariaDB need a length on VARCHAR: use Text, or Varchar(n) \
+                 with a length",
+            ),
+            _ => None,
         }
     }
 

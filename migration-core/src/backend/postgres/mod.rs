@@ -61,6 +61,7 @@ impl Backend for PostgresBackend {
             SqlType::Boolean => "BOOLEAN".into(),
             SqlType::Text => "TEXT".into(),
             SqlType::Varchar(length) => format!("VARCHAR({length})"),
+            SqlType::VarcharUnbounded => "VARCHAR".into(),
             SqlType::Char(length) => format!("CHAR({length})"),
             SqlType::Binary => "BYTEA".into(),
             SqlType::Date => "DATE".into(),

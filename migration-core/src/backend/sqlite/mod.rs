@@ -55,6 +55,7 @@ impl Backend for SqliteBackend {
             SqlType::Boolean => "BOOLEAN".into(),
             SqlType::Text => "TEXT".into(),
             SqlType::Varchar(length) => format!("VARCHAR({length})"),
+            SqlType::VarcharUnbounded => "VARCHAR".into(),
             SqlType::Char(length) => format!("CHAR({length})"),
             SqlType::Binary => "BLOB".into(),
             SqlType::Date => "DATE".into(),

@@ -104,7 +104,7 @@ fn using_cast(
     new: &SqlType,
 ) -> Option<String> {
     use SqlType::*;
-    let string = |ty: &SqlType| matches!(ty, Text | Varchar(_) | Char(_));
+    let string = |ty: &SqlType| matches!(ty, Text | Varchar(_) | VarcharUnbounded | Char(_));
     let number = |ty: &SqlType| {
         matches!(
             ty,

@@ -259,7 +259,8 @@ fn alter_column(
 }
 
 /// Whether changing a column's type rewrites the table: all but the
-/// binary-compatible changes (a longer VARCHAR, VARCHAR to TEXT) and a
+/// binary-compatible changes (a longer VARCHAR, VARCHAR to TEXT or to
+/// VARCHAR without a length, and between those two) and a
 /// change of an enum's values.
 fn rewrites(old: &SqlType, new: &SqlType) -> bool {
     // Two versions of one enum are one PostgreSQL type: the enum ops
@@ -271,7 +272,13 @@ fn rewrites(old: &SqlType, new: &SqlType) -> bool {
             (old, new),
             (SqlType::Varchar(from), SqlType::Varchar(to)) if to >= from
         )
-        && !matches!((old, new), (SqlType::Varchar(_), SqlType::Text))
+        && !matches!(
+            (old, new),
+            (
+                SqlType::Varchar(_) | SqlType::VarcharUnbounded | SqlType::Text,
+                SqlType::Text | SqlType::VarcharUnbounded
+            )
+        )
 }
 
 /// `<table>_<column>_not_null`, cut to PostgreSQL's identifier length.

@@ -1,0 +1,138 @@
+//! The types only some databases have, on each real server: a table with
+//! every such type the database has is created from a schema, reads back
+//! with the same types, diffs empty against its model and stores a value;
+//! a database that lacks one refuses it at render time, naming the column.
+
+mod support;
+
+use retort::{
+    autogen::pending_changes, diff::diff, render::render, render::RenderError, BackendKind, Column,
+    PrimaryKey, Schema, SqlType, Table,
+};
+use support::{backend_tests, TestBackend, TestDatabase};
+
+/// Every type that exists on some databases only, with a value of it as an
+/// SQL literal on the databases that have it.
+fn new_types() -> Vec<(SqlType, &'static str)> {
+    vec![(SqlType::VarcharUnbounded, "'any length'")]
+}
+
+/// The columns `c0`, `c1`, ... of the new types `kind` has.
+fn typed_columns(kind: BackendKind) -> Vec<(Column, &'static str)> {
+    new_types()
+        .into_iter()
+        .filter(|(ty, _)| kind.backend().lacks_type(ty).is_none())
+        .enumerate()
+        .map(|(at, (ty, value))| (Column::new(format!("c{at}"), ty).nullable(), value))
+        .collect()
+}
+
+fn typed_schema(kind: BackendKind) -> Schema {
+    let mut table = Table::new("typed")
+        .column(Column::new("id", SqlType::Integer).identity())
+        .primary_key(PrimaryKey {
+            name: Some("pk_typed".into()),
+            columns: vec!["id".into()],
+        });
+    for (column, _) in typed_columns(kind) {
+        table = table.column(column);
+    }
+    Schema::new(vec![table])
+}
+
+/// Created from the schema, each column reads back as its type, the model
+/// diffs empty against the database, and a value stored in each column
+/// compares equal to the literal it came from.
+fn every_type_round_trips<C: TestBackend>(db: &TestDatabase<C>) {
+    let kind = C::BACKEND;
+    let backend = kind.backend();
+    let schema = typed_schema(kind);
+    let mut conn = db.connect();
+    let dir = tempfile::tempdir().unwrap();
+    retort::autogenerate(&mut conn, &schema, dir.path(), "typed")
+        .unwrap()
+        .expect("an empty database needs a revision");
+    retort::migrate_to_head(
+        &mut conn,
+        &retort::Migrations::from_dir(dir.path()).unwrap(),
+    )
+    .unwrap();
+
+    let read = retort::introspect(&mut conn).unwrap();
+    let types = |schema: &Schema| -> Vec<(String, SqlType)> {
+        schema
+            .table("typed")
+            .unwrap()
+            .columns
+            .iter()
+            .map(|column| (column.name.clone(), column.ty.clone()))
+            .collect()
+    };
+    assert_eq!(types(&read), types(&schema), "{kind}: types read back");
+    let left = pending_changes(&mut conn, &schema).unwrap();
+    assert!(left.is_empty(), "{kind}: {:#?}", left.ops());
+
+    let columns = typed_columns(kind);
+    if columns.is_empty() {
+        return;
+    }
+    let q = |name: &str| backend.quote_identifier(name);
+    let names: Vec<String> = columns.iter().map(|(column, _)| q(&column.name)).collect();
+    let values: Vec<&str> = columns.iter().map(|(_, value)| *value).collect();
+    conn.execute(&format!(
+        "INSERT INTO {} ({}, {}) VALUES (1, {})",
+        q("typed"),
+        q("id"),
+        names.join(", "),
+        values.join(", ")
+    ))
+    .unwrap();
+    for (column, value) in &columns {
+        let found = conn.select_count(&format!(
+            "SELECT COUNT(*) AS n FROM {} WHERE {} = {value}",
+            q("typed"),
+            q(&column.name)
+        ));
+        assert_eq!(
+            found, 1,
+            "{kind}: {} {} reads back {value}",
+            column.name, column.ty
+        );
+    }
+}
+
+backend_tests!(every_type_round_trips);
+
+/// A database without a type refuses a column of it when the DDL is
+/// rendered, naming the table, the column and the type.
+#[test]
+fn a_database_without_a_type_refuses_it_naming_the_column() {
+    let mut refused = 0;
+    for kind in BackendKind::ALL {
+        let backend = kind.backend();
+        for (ty, _) in new_types() {
+            if backend.lacks_type(&ty).is_none() {
+                continue;
+            }
+            refused += 1;
+            let schema = Schema::new(vec![Table::new("typed")
+                .column(Column::new("id", SqlType::Integer))
+                .column(Column::new("odd", ty.clone()))]);
+            let error = render(&diff(&Schema::new(Vec::new()), &schema), backend)
+                .expect_err("a type the database lacks is refused");
+            assert!(
+                matches!(&error, RenderError::UnsupportedType { table, column, .. }
+                    if table == "typed" && column == "odd"),
+                "{kind}: {error:?}"
+            );
+            let message = error.to_string();
+            assert!(
+                message.contains("column odd of table typed")
+                    && message.contains(&ty.to_string())
+                    && message.contains(kind.display_name()),
+                "{kind}: {message}"
+            );
+        }
+    }
+    assert!(refused > 0, "some database lacks one of the types");
+}
