@@ -589,7 +589,63 @@ fn relative_targets<C: TestBackend>(db: &TestDatabase<C>) {
     assert!(branched.failed_with(1).contains("`c3c3+1`"), "{branched}");
 }
 
+/// The config file's `exclude` and `include` keep tables another tool owns
+/// out of `check` and autogenerate.
+fn table_filters_leave_other_tables_alone<C: TestBackend>(db: &TestDatabase<C>) {
+    let url = url_of(db);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    migrate(&url, &dir, &["init"]).ok();
+    migrate(
+        &url,
+        &dir,
+        &["revision", "--autogenerate", "-m", "create tables"],
+    )
+    .ok();
+    migrate(&url, &dir, &["upgrade", "head"]).ok();
+    db.connect()
+        .execute("CREATE TABLE legacy_audit (id INTEGER PRIMARY KEY)")
+        .unwrap();
+    let config = work.path().join("filters.toml");
+    let config = config.to_str().unwrap();
+    let with = |filters: &str, args: &[&str]| {
+        std::fs::write(config, filters).unwrap();
+        let mut all = vec!["--config", config];
+        all.extend(args);
+        migrate(&url, &dir, &all)
+    };
+
+    let check = with("", &["check"]);
+    check.failed_with(1);
+    assert!(
+        check.stdout.contains("  drop table legacy_audit "),
+        "{check}"
+    );
+
+    let filters = "exclude = [\"legacy_*\"]\n";
+    let check = with(filters, &["check"]);
+    check.ok();
+    assert!(check.stdout.contains("No differences"), "{check}");
+    let autogenerate = with(
+        filters,
+        &["revision", "--autogenerate", "-m", "nothing to do"],
+    );
+    autogenerate.ok();
+    assert!(autogenerate.stdout.contains("No changes"), "{autogenerate}");
+    assert_eq!(revision_files(&dir).len(), 1);
+    let shown = with(filters, &["config"]);
+    assert!(
+        shown.ok().stdout.contains("exclude = [\"legacy_*\"]  # "),
+        "{shown}"
+    );
+
+    let check = with("include = [\"users\", \"teams\"]\n", &["check"]);
+    check.ok();
+    assert!(check.stdout.contains("No differences"), "{check}");
+}
+
 backend_tests!(
+    table_filters_leave_other_tables_alone,
     relative_targets,
     full_session,
     check_lists_the_differences,

@@ -13,6 +13,10 @@
 //! backends = ["postgresql", "sqlite"]
 //! lock_timeout = "5s"
 //! statement_timeout = "off"
+//! exclude = ["legacy_*"]             # tables autogenerate and check leave alone
+//!
+//! [lint]                             # check --online: allow, warn or error
+//! create-index-without-concurrently = "warn"
 //!
 //! [environments.staging]             # chosen with --env staging
 //! url_env = "STAGING_DATABASE_URL"
@@ -40,14 +44,47 @@ const LOCK_TIMEOUT_ENV: &str = "RETORT_LOCK_TIMEOUT";
 const STATEMENT_TIMEOUT_ENV: &str = "RETORT_STATEMENT_TIMEOUT";
 
 /// The keys of the file and of each named environment.
-const KEYS: [&str; 6] = [
+const KEYS: [&str; 9] = [
     "migrations",
     "url",
     "url_env",
     "backends",
     "lock_timeout",
     "statement_timeout",
+    "include",
+    "exclude",
+    "lint",
 ];
+
+/// What `check --online` does with a lint rule's findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LintLevel {
+    /// Not shown.
+    Allow,
+    /// Shown, without failing the check.
+    Warn,
+    /// Shown, failing the check (every rule's default).
+    Error,
+}
+
+impl LintLevel {
+    fn parse(text: &str) -> Option<LintLevel> {
+        match text {
+            "allow" => Some(LintLevel::Allow),
+            "warn" => Some(LintLevel::Warn),
+            "error" => Some(LintLevel::Error),
+            _ => None,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            LintLevel::Allow => "allow",
+            LintLevel::Warn => "warn",
+            LintLevel::Error => "error",
+        }
+    }
+}
 
 /// The runner's default wait for a table lock (see
 /// `Migrator::revision_lock_timeout`).
@@ -190,6 +227,25 @@ pub(crate) struct Settings {
     pub(crate) backends: Setting<Vec<BackendKind>>,
     pub(crate) lock_timeout: Setting<Option<Duration>>,
     pub(crate) statement_timeout: Setting<Option<Duration>>,
+    /// The table patterns autogenerate and `check` compare (all when
+    /// empty).
+    pub(crate) include: Setting<Vec<String>>,
+    /// The table patterns they leave out.
+    pub(crate) exclude: Setting<Vec<String>>,
+    /// `check --online`'s level for each rule named; the others are
+    /// errors.
+    pub(crate) lint: Setting<BTreeMap<String, LintLevel>>,
+}
+
+impl Settings {
+    /// The level of lint rule `rule`.
+    pub(crate) fn lint_level(&self, rule: &str) -> LintLevel {
+        self.lint
+            .value
+            .get(rule)
+            .copied()
+            .unwrap_or(LintLevel::Error)
+    }
 }
 
 /// One table of the file: its top, or a named environment.
@@ -202,6 +258,9 @@ struct Section {
     backends: Option<Vec<BackendKind>>,
     lock_timeout: Option<Option<Duration>>,
     statement_timeout: Option<Option<Duration>>,
+    include: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    lint: Option<BTreeMap<String, LintLevel>>,
 }
 
 /// A config file read.
@@ -369,6 +428,21 @@ impl Settings {
             None,
         )?;
 
+        let patterns = |pick: &dyn Fn(&Section) -> Option<Vec<String>>| match from_file(&|s| {
+            pick(s).is_some()
+        }) {
+            Some((section, source)) => Setting::new(pick(section).unwrap_or_default(), source),
+            None => Setting::new(Vec::new(), Source::Default),
+        };
+        let include = patterns(&|s| s.include.clone());
+        let exclude = patterns(&|s| s.exclude.clone());
+        let lint = match from_file(&|s| s.lint.is_some()) {
+            Some((section, source)) => {
+                Setting::new(section.lint.clone().unwrap_or_default(), source)
+            }
+            None => Setting::new(BTreeMap::new(), Source::Default),
+        };
+
         Ok(Settings {
             file: file.map(|file| file.path),
             environment,
@@ -378,6 +452,9 @@ impl Settings {
             backends,
             lock_timeout,
             statement_timeout,
+            include,
+            exclude,
+            lint,
         })
     }
 
@@ -442,6 +519,25 @@ impl Settings {
                 &setting.source,
             ));
         }
+        for (key, setting) in [("include", &self.include), ("exclude", &self.exclude)] {
+            let patterns: Vec<String> = setting.value.iter().map(|p| quoted(p)).collect();
+            lines.push(line(
+                key,
+                format!("[{}]", patterns.join(", ")),
+                &setting.source,
+            ));
+        }
+        let levels: Vec<String> = self
+            .lint
+            .value
+            .iter()
+            .map(|(rule, level)| format!("{rule:?} = {:?}", level.label()))
+            .collect();
+        lines.push(line(
+            "lint",
+            format!("{{ {} }}", levels.join(", ")),
+            &self.lint.source,
+        ));
         lines
     }
 }
@@ -585,6 +681,24 @@ fn read_section(entries: &toml::Table, name: &str, top: bool) -> Result<Section,
                     section.statement_timeout = Some(parsed);
                 }
             }
+            "include" | "exclude" => {
+                let patterns = value
+                    .as_array()
+                    .and_then(|list| {
+                        list.iter()
+                            .map(|pattern| pattern.as_str().map(str::to_owned))
+                            .collect::<Option<Vec<_>>>()
+                    })
+                    .ok_or_else(|| {
+                        format!("`{key}` must be a list of table names or patterns, like [\"legacy_*\", \"audit.log\"]")
+                    })?;
+                if key == "include" {
+                    section.include = Some(patterns);
+                } else {
+                    section.exclude = Some(patterns);
+                }
+            }
+            "lint" => section.lint = Some(read_lint_levels(value)?),
             "environments" if top => {}
             unknown => {
                 let keys = if top {
@@ -597,6 +711,36 @@ fn read_section(entries: &toml::Table, name: &str, top: bool) -> Result<Section,
         }
     }
     Ok(section)
+}
+
+/// `[lint]`: a level for each rule named, every rule known to one of the
+/// lint's databases.
+fn read_lint_levels(value: &toml::Value) -> Result<BTreeMap<String, LintLevel>, String> {
+    let table = value.as_table().ok_or_else(|| {
+        "`lint` must be a table of rule = level, like [lint] create-index-without-concurrently = \"warn\"".to_owned()
+    })?;
+    let known: Vec<&str> = crate::lint::RULE_IDS
+        .iter()
+        .chain(crate::lint::MYSQL_RULE_IDS)
+        .copied()
+        .collect();
+    let mut levels = BTreeMap::new();
+    for (rule, level) in table {
+        if !known.contains(&rule.as_str()) {
+            let mut listed = known.clone();
+            listed.sort_unstable();
+            listed.dedup();
+            return Err(format!(
+                "`lint` names rule `{rule}`, which the lint does not have; the rules are {}",
+                listed.join(", ")
+            ));
+        }
+        let level = level.as_str().and_then(LintLevel::parse).ok_or_else(|| {
+            format!("`lint` sets rule `{rule}` to something other than \"allow\", \"warn\" or \"error\"")
+        })?;
+        levels.insert(rule.clone(), level);
+    }
+    Ok(levels)
 }
 
 /// The databases named, in order, without repeats; the name not known on
@@ -677,6 +821,17 @@ url_env = "DATABASE_URL"
 # (or RETORT_LOCK_TIMEOUT, --lock-timeout and their statement_ twins).
 # lock_timeout = "5s"
 # statement_timeout = "off"
+
+# Tables autogenerate and `check` leave alone (`*` matches any run of
+# characters; `schema.table` names one in another schema), or the only ones
+# they compare.
+# exclude = ["legacy_*"]
+# include = ["users", "teams"]
+
+# What `check --online` does with each lint rule's findings: "allow" (not
+# shown), "warn" (shown, the check passes) or "error" (the default).
+# [lint]
+# create-index-without-concurrently = "warn"
 
 # Named environments, chosen with --env NAME (or RETORT_ENV); each may set
 # any key above.
@@ -775,6 +930,56 @@ mod tests {
             matches!(settings.backends.source, Source::File { ref table, .. } if table == "[environments.staging]")
         );
         assert_eq!(settings.migrations.value, root.path().join("db/migrations"));
+    }
+
+    #[test]
+    fn table_filters_and_lint_levels() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(
+            root.path().join(FILE_NAME),
+            "exclude = [\"legacy_*\"]\n[lint]\ncreate-index-without-concurrently = \"warn\"\ntable-rebuild = \"allow\"\n[environments.ci]\ninclude = [\"users\"]\nlint = {}\n",
+        )
+        .unwrap();
+        let settings = resolve(Flags::default(), &[], root.path()).unwrap();
+        assert_eq!(settings.exclude.value, ["legacy_*"]);
+        assert!(settings.include.value.is_empty());
+        assert_eq!(
+            settings.lint_level("create-index-without-concurrently"),
+            LintLevel::Warn
+        );
+        assert_eq!(settings.lint_level("table-rebuild"), LintLevel::Allow);
+        assert_eq!(settings.lint_level("volatile-default"), LintLevel::Error);
+        let lines = settings.lines();
+        assert!(
+            lines
+                .iter()
+                .any(|line| line.starts_with("exclude = [\"legacy_*\"]  # ")),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().any(|line| line.starts_with(
+                "lint = { \"create-index-without-concurrently\" = \"warn\", \"table-rebuild\" = \"allow\" }  # "
+            )),
+            "{lines:?}"
+        );
+        // An environment's table replaces the top's.
+        let flags = Flags {
+            environment: Some("ci".into()),
+            ..Flags::default()
+        };
+        let settings = resolve(flags, &[], root.path()).unwrap();
+        assert_eq!(settings.include.value, ["users"]);
+        assert_eq!(settings.lint_level("table-rebuild"), LintLevel::Error);
+
+        for (text, problem) in [
+            ("[lint]\nno-such-rule = \"warn\"\n", "`lint` names rule `no-such-rule`, which the lint does not have; the rules are add-check-constraint, "),
+            ("[lint]\ntable-rebuild = \"off\"\n", "`lint` sets rule `table-rebuild` to something other than \"allow\", \"warn\" or \"error\""),
+            ("exclude = \"legacy\"\n", "`exclude` must be a list of table names or patterns"),
+        ] {
+            std::fs::write(root.path().join(FILE_NAME), text).unwrap();
+            let error = resolve(Flags::default(), &[], root.path()).unwrap_err();
+            assert!(error.to_string().contains(problem), "{error}");
+        }
     }
 
     #[test]

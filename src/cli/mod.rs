@@ -398,6 +398,14 @@ impl Context {
         }
     }
 
+    /// The tables autogenerate and `check` compare, as the settings'
+    /// `include` and `exclude` say.
+    fn compared_tables(&self) -> crate::autogen::AutogenerateOptions {
+        crate::autogen::AutogenerateOptions::new()
+            .include_tables(self.settings.include.value.iter().cloned())
+            .exclude_tables(self.settings.exclude.value.iter().cloned())
+    }
+
     /// The database URL, or the error saying `command` needs one.
     fn url(&self, command: &'static str) -> Result<&DatabaseUrl, CliError> {
         self.url.as_ref().ok_or(CliError::NoDatabaseUrl { command })

@@ -346,3 +346,76 @@ fn colour_as_asked() {
     );
     assert_eq!(bad.code, 2, "{bad}");
 }
+
+/// The config file's `[lint]` levels decide what `check --online` does with
+/// a rule's findings: fail (the default), warn and pass, or say nothing.
+#[cfg(feature = "postgres")]
+#[test]
+fn lint_levels_from_the_config_file() {
+    support::run::<diesel::PgConnection>(|db| {
+        let url = url_of(db);
+        let project = tempfile::tempdir().unwrap();
+        let root = project.path();
+        let dir = root.join("migrations");
+        write_migrations(&dir);
+        retort(root, &[("DATABASE_URL", &url)], &["upgrade"]).ok();
+        std::fs::write(
+            dir.join("20240103000000_c0c0c0c0c0c3_index_name.sql"),
+            format!("-- retort:revision c0c0c0c0c0c3\n-- retort:parents {CHILD}\n-- retort:up\nCREATE INDEX ix_items_name ON items (name);\n-- retort:down\nDROP INDEX ix_items_name;\n"),
+        )
+        .unwrap();
+        let vars = [("DATABASE_URL", url.as_str())];
+        let check = |levels: &str| {
+            std::fs::write(root.join("retort.toml"), levels).unwrap();
+            retort(root, &vars, &["check", "--online"])
+        };
+
+        let failed = check("");
+        assert_eq!(failed.code, 1, "{failed}");
+        assert!(
+            failed
+                .stdout
+                .contains(": warning [create-index-without-concurrently]: CREATE INDEX"),
+            "{failed}"
+        );
+
+        let warned = check("[lint]\ncreate-index-without-concurrently = \"warn\"\n").ok();
+        assert!(
+            warned
+                .stdout
+                .contains("[create-index-without-concurrently]"),
+            "{warned}"
+        );
+        assert!(
+            warned
+                .stdout
+                .contains("1 finding the config file's [lint] levels make warnings only"),
+            "{warned}"
+        );
+        let config = retort(root, &vars, &["config"]).ok();
+        assert!(
+            config_line(&config, "lint")
+                .starts_with("lint = { \"create-index-without-concurrently\" = \"warn\" }  # "),
+            "{config}"
+        );
+
+        let allowed = check("[lint]\ncreate-index-without-concurrently = \"allow\"\n").ok();
+        assert!(
+            !allowed.stdout.contains("create-index-without-concurrently"),
+            "{allowed}"
+        );
+        assert!(
+            allowed.stdout.contains("none blocks the application"),
+            "{allowed}"
+        );
+
+        let unknown = check("[lint]\ncreate-index = \"allow\"\n");
+        assert_eq!(unknown.code, 1, "{unknown}");
+        assert!(
+            unknown
+                .stderr
+                .contains("`lint` names rule `create-index`, which the lint does not have"),
+            "{unknown}"
+        );
+    });
+}

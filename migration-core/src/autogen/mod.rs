@@ -91,6 +91,8 @@ pub struct AutogenerateOptions {
     revision_id: Option<String>,
     branch_labels: Vec<String>,
     depends_on: Vec<String>,
+    include: Vec<String>,
+    exclude: Vec<String>,
 }
 
 impl AutogenerateOptions {
@@ -184,6 +186,52 @@ impl AutogenerateOptions {
         self
     }
 
+    /// Compares only the tables whose name matches one of `patterns` (every
+    /// table when none is given), in the database and in the models alike:
+    /// tables another tool owns stay out of revisions and of `check`. A
+    /// pattern is a table name, or `schema.table`, in which `*` matches any
+    /// run of characters: `audit_*`, `reporting.*`.
+    pub fn include_tables<S: Into<String>>(
+        mut self,
+        patterns: impl IntoIterator<Item = S>,
+    ) -> AutogenerateOptions {
+        self.include = patterns.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Leaves out of the comparison the tables whose name matches one of
+    /// `patterns` (as for [`include_tables`](Self::include_tables)), even
+    /// when included.
+    pub fn exclude_tables<S: Into<String>>(
+        mut self,
+        patterns: impl IntoIterator<Item = S>,
+    ) -> AutogenerateOptions {
+        self.exclude = patterns.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Whether the comparison covers `table`.
+    fn compares(&self, table: &crate::schema::Table) -> bool {
+        let qualified = table
+            .schema
+            .as_ref()
+            .map(|schema| format!("{schema}.{}", table.name));
+        let matches = |pattern: &String| {
+            glob_matches(pattern, &table.name)
+                || qualified
+                    .as_deref()
+                    .is_some_and(|name| glob_matches(pattern, name))
+        };
+        (self.include.is_empty() || self.include.iter().any(matches))
+            && !self.exclude.iter().any(matches)
+    }
+
+    /// `schema` with only the tables the comparison covers.
+    fn filter(&self, mut schema: Schema) -> Schema {
+        schema.tables.retain(|table| self.compares(table));
+        schema
+    }
+
     /// The id, labels and dependencies asked for, on `revision`.
     fn name(&self, revision: &mut NewRevision) {
         if let Some(id) = &self.revision_id {
@@ -230,7 +278,8 @@ pub fn autogenerate_with<C: DatabaseConnection>(
 ) -> Result<Option<PathBuf>> {
     let dir = dir.as_ref();
     let parents = head_of_database(conn, dir)?;
-    let database = read_namespaces_of(conn, target)?;
+    let target = &options.filter(target.clone());
+    let database = options.filter(read_namespaces_of(conn, target)?);
     let changes = changes_for(C::BACKEND, &database, target);
     if changes.is_empty() {
         return Ok(None);
@@ -336,8 +385,46 @@ fn online_revisions(
 ///
 /// Reading the database failed.
 pub fn pending_changes<C: DatabaseConnection>(conn: &mut C, target: &Schema) -> Result<Diff> {
-    let database = read_namespaces_of(conn, target)?;
-    Ok(changes_for(C::BACKEND, &database, target))
+    pending_changes_with(conn, target, &AutogenerateOptions::default())
+}
+
+/// [`pending_changes`] over the tables `options` compares
+/// ([`AutogenerateOptions::include_tables`],
+/// [`AutogenerateOptions::exclude_tables`]); its other options do not
+/// matter here.
+///
+/// # Errors
+///
+/// Reading the database failed.
+pub fn pending_changes_with<C: DatabaseConnection>(
+    conn: &mut C,
+    target: &Schema,
+    options: &AutogenerateOptions,
+) -> Result<Diff> {
+    let target = options.filter(target.clone());
+    let database = options.filter(read_namespaces_of(conn, &target)?);
+    Ok(changes_for(C::BACKEND, &database, &target))
+}
+
+/// Whether `text` matches `pattern`, in which `*` stands for any run of
+/// characters (none included) and every other character for itself.
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// The diff from `database` to `target` as `backend` stores both.

@@ -1,6 +1,7 @@
 //! `check`: whether the models and the database agree, for CI.
 
 use crate::cli::args::CheckArgs;
+use crate::cli::config::LintLevel;
 use crate::cli::connect::with_connection;
 use crate::cli::output::{count_label, Tone};
 use crate::cli::{CliError, Context};
@@ -35,7 +36,7 @@ fn check_on<C: DatabaseConnection>(
     }
     // What autogenerate would write: the models in the database's stored
     // form, so spellings the database chose are not differences.
-    let diff = crate::autogen::pending_changes(conn, schema)?;
+    let diff = crate::autogen::pending_changes_with(conn, schema, &context.compared_tables())?;
     if diff.is_empty() {
         context
             .out
@@ -123,15 +124,27 @@ fn lint_pending<C: DatabaseConnection>(
     }
     let pending = context.migrator(migrations).pending(conn)?;
     let graph = migrations.graph()?;
-    let mut count = 0;
+    let (mut count, mut warned) = (0, 0);
     for id in &pending {
         for finding in crate::lint::lint_for(C::BACKEND, graph.find(id)?) {
-            count += 1;
+            match context.settings.lint_level(finding.rule) {
+                LintLevel::Allow => continue,
+                LintLevel::Warn => warned += 1,
+                LintLevel::Error => count += 1,
+            }
             context.out.data(&finding.to_string());
         }
     }
     if count > 0 {
         return Err(CliError::LockingStatements { count });
+    }
+    if warned > 0 {
+        context.out.info(&format!(
+            "{} pending; {} the config file's [lint] levels make warnings only",
+            count_label(pending.len(), "revision"),
+            count_label(warned, "finding")
+        ));
+        return Ok(());
     }
     context.out.info(&format!(
         "{} pending, none blocks the application",

@@ -230,7 +230,8 @@ fn autogenerate(context: &Context, args: &RevisionArgs) -> Result<(), CliError> 
             args.rev_id.as_deref(),
         )?;
     }
-    let mut options = crate::autogen::AutogenerateOptions::new()
+    let mut options = context
+        .compared_tables()
         .online(args.online)
         .backends(if args.backends.is_empty() {
             context.settings.backends.value.iter().copied()
