@@ -226,17 +226,26 @@ fn column_types(kind: BackendKind) -> Vec<SqlType> {
 /// The types only some databases have, those this one has.
 fn only_some_databases(kind: BackendKind) -> Vec<SqlType> {
     use SqlType::*;
-    [VarcharUnbounded]
-        .into_iter()
-        .filter(|ty| kind.backend().lacks_type(ty).is_none())
-        .collect()
+    [
+        VarcharUnbounded,
+        Interval,
+        Inet,
+        Cidr,
+        MacAddr,
+        TsVector,
+        Array(Box::new(Integer)),
+        Array(Box::new(Text)),
+    ]
+    .into_iter()
+    .filter(|ty| kind.backend().lacks_type(ty).is_none())
+    .collect()
 }
 
 /// A type the database knows that retort does not model.
 fn custom_type(kind: BackendKind) -> &'static str {
     match kind {
         BackendKind::Mysql => "mediumtext",
-        _ => "tsvector",
+        _ => "tsquery",
     }
 }
 
@@ -288,7 +297,7 @@ fn default_choices(kind: BackendKind, ty: &SqlType) -> Vec<String> {
             .iter()
             .map(|value| format!("'{}'", value.replace('\'', "''")))
             .collect(),
-        Binary | Custom(_) => Vec::new(),
+        Binary | Custom(_) | Interval | Inet | Cidr | MacAddr | TsVector | Array(_) => Vec::new(),
         other => panic!("no defaults for {other:?}: add them here"),
     }
 }
@@ -1351,7 +1360,16 @@ fn literal(kind: BackendKind, ty: &SqlType, row: usize) -> String {
         Uuid => string(&format!("00000000-0000-0000-0000-{row:012}")),
         Json => string(&format!("{{\"k\": {row}}}")),
         Enum { values, .. } => string(&values[row % values.len()]),
-        Custom(_) => string(&format!("w{row}")),
+        Custom(_) | TsVector => string(&format!("w{row}")),
+        Interval => string(&format!("{row} days")),
+        Inet => string(&format!("10.0.0.{row}")),
+        Cidr => string(&format!("10.{row}.0.0/16")),
+        MacAddr => string(&format!("08:00:2b:01:02:{row:02x}")),
+        Array(element) => format!(
+            "ARRAY[{}]::{}",
+            literal(kind, element, row),
+            kind.backend().type_sql(ty)
+        ),
         other => panic!("no values for {other:?}: add them here"),
     }
 }

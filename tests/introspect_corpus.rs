@@ -452,9 +452,10 @@ mod pagila {
                 )
                 .column(Column::new("last_update", SqlType::TimestampTz).default_expr("now()"))
                 .column(
-                    Column::new("special_features", SqlType::Custom("text[]".into())).nullable(),
+                    Column::new("special_features", SqlType::Array(Box::new(SqlType::Text)))
+                        .nullable(),
                 )
-                .column(Column::new("fulltext", SqlType::Custom("tsvector".into())))
+                .column(Column::new("fulltext", SqlType::TsVector))
                 .primary_key(PrimaryKey {
                     name: Some("film_pkey".into()),
                     columns: vec!["film_id".into()],

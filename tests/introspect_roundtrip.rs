@@ -24,9 +24,9 @@ fn mood() -> SqlType {
 fn every_type(kind: BackendKind) -> Vec<SqlType> {
     let custom = match kind {
         BackendKind::Mysql => "mediumtext",
-        _ => "tsvector",
+        _ => "tsquery",
     };
-    vec![
+    let types = vec![
         SqlType::SmallInt,
         SqlType::Integer,
         SqlType::BigInt,
@@ -57,7 +57,21 @@ fn every_type(kind: BackendKind) -> Vec<SqlType> {
         SqlType::Json,
         mood(),
         SqlType::Custom(custom.into()),
-    ]
+        SqlType::VarcharUnbounded,
+        SqlType::Interval,
+        SqlType::Inet,
+        SqlType::Cidr,
+        SqlType::MacAddr,
+        SqlType::TsVector,
+        SqlType::Array(Box::new(SqlType::Integer)),
+        SqlType::Array(Box::new(SqlType::Varchar(20))),
+        SqlType::Array(Box::new(mood())),
+    ];
+    // The types only some databases have: those this one has.
+    types
+        .into_iter()
+        .filter(|ty| kind.backend().lacks_type(ty).is_none())
+        .collect()
 }
 
 /// What a column of type `ty` named `column` reads back as: the type itself,

@@ -56,6 +56,30 @@ pub use version_table::{VersionStatus, DIESEL_VERSION_TABLE, VERSION_TABLE};
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 pub(crate) use version_text::VersionText;
 
+/// Why a database other than PostgreSQL cannot store `ty`, for the types
+/// only PostgreSQL has; `None` for the others.
+fn postgres_only(ty: &SqlType) -> Option<&'static str> {
+    match ty {
+        SqlType::Array(_) => Some(
+            "arrays exist on PostgreSQL only: store the values in a child table, \
+             or as Json",
+        ),
+        SqlType::Interval => Some(
+            "INTERVAL exists on PostgreSQL only: store a number of seconds \
+             (BigInt) or the ISO 8601 text (Text)",
+        ),
+        SqlType::Inet | SqlType::Cidr | SqlType::MacAddr => Some(
+            "network address types exist on PostgreSQL only: store the address \
+             as Varchar(43) (INET, CIDR) or Char(17) (MACADDR), or its bytes as Binary",
+        ),
+        SqlType::TsVector => Some(
+            "TSVECTOR exists on PostgreSQL only: use the database's own full-text \
+             search (a FULLTEXT index on MySQL, FTS5 on SQLite)",
+        ),
+        _ => None,
+    }
+}
+
 /// One database's dialect. Shared SQL lives in default methods; required
 /// methods are the places where dialects really differ.
 pub trait Backend: fmt::Debug + Send + Sync + 'static {
@@ -350,7 +374,14 @@ mod tests {
                 name: "mood".into(),
                 values: vec!["happy".into(), "it's ok".into()],
             },
-            SqlType::Custom("tsvector".into()),
+            SqlType::Interval,
+            SqlType::Inet,
+            SqlType::Cidr,
+            SqlType::MacAddr,
+            SqlType::TsVector,
+            SqlType::Array(Box::new(SqlType::Integer)),
+            SqlType::Array(Box::new(SqlType::Varchar(20))),
+            SqlType::Custom("tsquery".into()),
         ]
     }
 

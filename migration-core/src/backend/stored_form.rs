@@ -22,11 +22,17 @@ pub(crate) fn columns_as_read_back<B: Backend + ?Sized>(backend: &B, schema: &Sc
     stored
 }
 
-/// A type as `backend` reads back its own spelling of it. Enum and custom
-/// types keep their names: the spelling does not carry them.
+/// A type as `backend` reads back its own spelling of it. Enums keep
+/// their names (the spelling does not carry them), in arrays too; a custom
+/// type reads as the database reads its spelling (`sql_type = "int[]"` is
+/// an array of integers).
 fn type_as_read_back<B: Backend + ?Sized>(backend: &B, ty: &SqlType) -> SqlType {
     match ty {
-        SqlType::Enum { .. } | SqlType::Custom(_) => ty.clone(),
+        SqlType::Enum { .. } => ty.clone(),
+        SqlType::Custom(spelled) => backend.parse_type(spelled),
+        SqlType::Array(_) if matches!(ty.element(), SqlType::Enum { .. }) => {
+            SqlType::Array(Box::new(ty.element().clone()))
+        }
         _ => backend.parse_type(&backend.type_sql(ty)),
     }
 }

@@ -60,7 +60,7 @@ fn enums_of(schema: &Schema, conflicts: &mut Vec<DiffWarning>) -> BTreeMap<Strin
     let mut enums: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for table in &schema.tables {
         for column in &table.columns {
-            if let SqlType::Enum { name, values } = &column.ty {
+            if let SqlType::Enum { name, values } = column.ty.element() {
                 match enums.get(name) {
                     Some(known) if known != values => conflicts.push(DiffWarning {
                         kind: WarningKind::ConflictingEnum,

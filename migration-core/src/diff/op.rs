@@ -496,6 +496,7 @@ pub(crate) fn is_widening(from: &SqlType, to: &SqlType) -> bool {
             },
         ) => true,
         (Timestamp, TimestampTz) => true,
+        (Array(a), Array(b)) => is_widening(a, b),
         (Enum { values: v1, .. }, Enum { values: v2, .. }) => {
             v1.iter().all(|value| v2.contains(value))
         }

@@ -54,9 +54,10 @@
 //!
 //! Nothing here fails on what the model cannot hold; it reads what fits:
 //!
-//! - Types retort does not model (arrays, `tsvector`, `interval`, unsigned
+//! - Types retort does not model (`tsquery`, ranges, `interval day`, unsigned
 //!   MySQL integers, ...) come back as [`SqlType::Custom`] spelled as the
-//!   database spells them (`text[]`, `tsvector`, `int(10) unsigned`).
+//!   database spells them (`tsquery`, `int(10) unsigned`); an array of
+//!   such a type is an [`SqlType::Array`] of the `Custom` type.
 //! - PostgreSQL domains come back as `Custom` with the domain's name
 //!   (`year`), not the base type, so re-creating the column keeps the domain
 //!   and its checks.
@@ -104,6 +105,7 @@
 //!   without the check. No comments.
 //!
 //! [`SqlType::Custom`]: crate::schema::SqlType::Custom
+//! [`SqlType::Array`]: crate::schema::SqlType::Array
 
 pub(crate) mod assemble;
 mod error;

@@ -64,12 +64,15 @@ enum UserType {
     Domain,
 }
 
-/// How columns' types read: enums and domains by their type oid, every
-/// other type as [`parse_type`] reads `format_type`'s spelling, parsed once
-/// per spelling (a thousand tables' columns share a handful).
+/// How columns' types read: enums and domains by their type oid (an
+/// enum's array by its array type's oid), every other type as
+/// [`parse_type`] reads `format_type`'s spelling, parsed once per spelling
+/// (a thousand tables' columns share a handful).
 #[derive(Debug)]
 struct ColumnTypes {
     user: HashMap<i64, UserType>,
+    /// Array type oid → element type oid, for the enums.
+    enum_arrays: HashMap<i64, i64>,
     parsed: HashMap<String, SqlType>,
 }
 
@@ -77,7 +80,11 @@ impl ColumnTypes {
     /// The enums and domains among `rows`, and no spelling parsed yet.
     fn new(rows: Vec<UserTypeRow>) -> Self {
         let mut user = HashMap::new();
+        let mut enum_arrays = HashMap::new();
         for row in rows {
+            if row.kind == "e" && row.array_oid != 0 {
+                enum_arrays.insert(row.array_oid, row.type_oid);
+            }
             let entry = user
                 .entry(row.type_oid)
                 .or_insert_with(|| match row.kind.as_str() {
@@ -93,12 +100,21 @@ impl ColumnTypes {
         }
         ColumnTypes {
             user,
+            enum_arrays,
             parsed: HashMap::new(),
         }
     }
 
     /// The type of a column whose type is `type_oid`, spelled `type_name`.
     fn read(&mut self, type_oid: i64, type_name: String) -> SqlType {
+        if let Some(element) = self.enum_arrays.get(&type_oid) {
+            if let Some(UserType::Enum { name, values }) = self.user.get(element) {
+                return SqlType::Array(Box::new(SqlType::Enum {
+                    name: name.clone(),
+                    values: values.clone(),
+                }));
+            }
+        }
         match self.user.get(&type_oid) {
             Some(UserType::Enum { name, values }) => SqlType::Enum {
                 name: name.clone(),
@@ -422,6 +438,7 @@ mod tests {
             .into_iter()
             .map(|label| UserTypeRow {
                 type_oid: 16400,
+                array_oid: 16399,
                 kind: "e".into(),
                 name: "mpaa_rating".into(),
                 label: Some(label.into()),
@@ -429,6 +446,7 @@ mod tests {
             .collect();
         user_types.push(UserTypeRow {
             type_oid: 16500,
+            array_oid: 16499,
             kind: "d".into(),
             name: "year".into(),
             label: None,

@@ -75,6 +75,23 @@ pub enum SqlType {
         /// The allowed values, in their declared order.
         values: Vec<String>,
     },
+    /// A span of time (PostgreSQL's `interval`, without a field
+    /// restriction or precision).
+    Interval,
+    /// An IPv4 or IPv6 host address, with an optional netmask (PostgreSQL's
+    /// `inet`).
+    Inet,
+    /// An IPv4 or IPv6 network (PostgreSQL's `cidr`).
+    Cidr,
+    /// A MAC address (PostgreSQL's `macaddr`).
+    MacAddr,
+    /// A document prepared for full-text search (PostgreSQL's `tsvector`).
+    TsVector,
+    /// An array of another type (PostgreSQL's `integer[]`, `varchar(20)[]`,
+    /// an enum's `mood[]`). PostgreSQL does not tell a two-dimensional
+    /// array's type from a one-dimensional one: `Array(Array(t))` is stored,
+    /// and reads back, as `Array(t)`.
+    Array(Box<SqlType>),
     /// Any other type, spelled as the database spells it.
     Custom(String),
 }
@@ -83,6 +100,23 @@ impl SqlType {
     /// Whether the type is one of the integer types.
     pub fn is_integer(&self) -> bool {
         matches!(self, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt)
+    }
+
+    /// The type of an array's elements (of the innermost array, for an
+    /// array of arrays); any other type itself.
+    ///
+    /// ```
+    /// use retort_core::schema::SqlType;
+    ///
+    /// let tags = SqlType::Array(Box::new(SqlType::Varchar(20)));
+    /// assert_eq!(tags.element(), &SqlType::Varchar(20));
+    /// assert_eq!(tags.to_string(), "VARCHAR(20)[]");
+    /// ```
+    pub fn element(&self) -> &SqlType {
+        match self {
+            SqlType::Array(inner) => inner.element(),
+            other => other,
+        }
     }
 }
 
@@ -126,6 +160,12 @@ impl std::fmt::Display for SqlType {
             SqlType::Uuid => f.write_str("UUID"),
             SqlType::Json => f.write_str("JSON"),
             SqlType::Enum { name, values } => write!(f, "enum {name} ({})", values.join(", ")),
+            SqlType::Interval => f.write_str("INTERVAL"),
+            SqlType::Inet => f.write_str("INET"),
+            SqlType::Cidr => f.write_str("CIDR"),
+            SqlType::MacAddr => f.write_str("MACADDR"),
+            SqlType::TsVector => f.write_str("TSVECTOR"),
+            SqlType::Array(inner) => write!(f, "{inner}[]"),
             SqlType::Custom(spelled) => f.write_str(spelled),
         }
     }

@@ -86,6 +86,13 @@ impl Backend for MysqlBackend {
                     values.iter().map(|value| string_literal(value)).collect();
                 format!("ENUM({})", quoted.join(", "))
             }
+            // Refused by `lacks_type`: PostgreSQL's types.
+            SqlType::Interval => "INTERVAL".into(),
+            SqlType::Inet => "INET".into(),
+            SqlType::Cidr => "CIDR".into(),
+            SqlType::MacAddr => "MACADDR".into(),
+            SqlType::TsVector => "TSVECTOR".into(),
+            SqlType::Array(inner) => format!("{}[]", self.type_sql(inner)),
             SqlType::Custom(spelled) => spelled.clone(),
         }
     }
@@ -96,7 +103,7 @@ impl Backend for MysqlBackend {
                 "MySQL and MariaDB need a length on VARCHAR: use Text, or Varchar(n) \
                  with a length",
             ),
-            _ => None,
+            _ => super::postgres_only(ty),
         }
     }
 

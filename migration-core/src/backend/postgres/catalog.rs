@@ -83,6 +83,9 @@ pub(crate) struct ColumnRow {
 pub(crate) struct UserTypeRow {
     #[diesel(sql_type = BigInt)]
     pub(crate) type_oid: i64,
+    /// `typarray`: the type of arrays of this type (0 when none).
+    #[diesel(sql_type = BigInt)]
+    pub(crate) array_oid: i64,
     /// `typtype`: `e` for enums, `d` for domains.
     #[diesel(sql_type = Text)]
     pub(crate) kind: String,
@@ -228,7 +231,7 @@ const COLUMNS: &str = "\
 /// a column's type may live in a schema that is not read.
 // language=SQL
 const USER_TYPES: &str = "\
-    SELECT t.oid::int8 AS type_oid, t.typtype::text AS kind, t.typname::text AS name, \
+    SELECT t.oid::int8 AS type_oid, t.typarray::int8 AS array_oid, t.typtype::text AS kind, t.typname::text AS name, \
            e.enumlabel::text AS label \
     FROM pg_catalog.pg_type t \
     LEFT JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid \

@@ -73,7 +73,20 @@ impl Backend for PostgresBackend {
             SqlType::Json => "JSONB".into(),
             // A named type, created by `CREATE TYPE ... AS ENUM` before use.
             SqlType::Enum { name, .. } => self.quote_identifier(name),
+            SqlType::Interval => "INTERVAL".into(),
+            SqlType::Inet => "INET".into(),
+            SqlType::Cidr => "CIDR".into(),
+            SqlType::MacAddr => "MACADDR".into(),
+            SqlType::TsVector => "TSVECTOR".into(),
+            SqlType::Array(inner) => format!("{}[]", self.type_sql(inner)),
             SqlType::Custom(spelled) => spelled.clone(),
+        }
+    }
+
+    fn lacks_type(&self, ty: &SqlType) -> Option<&'static str> {
+        match ty {
+            SqlType::Array(inner) => self.lacks_type(inner),
+            _ => None,
         }
     }
 

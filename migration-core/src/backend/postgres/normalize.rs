@@ -13,8 +13,10 @@
 //! | `time without time zone`, `timestamp without time zone`, `timestamp with time zone` | `Time`, `Timestamp`, `TimestampTz` |
 //! | the same with precision 6 (`timestamp(6) with time zone`): the default and finest precision | `Time`, `Timestamp`, `TimestampTz` |
 //! | `jsonb` | `Json` (`json` stays `Custom("json")`) |
+//! | `interval`, `inet`, `cidr`, `macaddr`, `tsvector` | `Interval`, `Inet`, `Cidr`, `MacAddr`, `TsVector` |
+//! | `t[]` (any dimensions, any size) | `Array(t)`, `t` read by these rules (an enum array by the introspector) |
 //! | an enum type | `Enum { name, values }` with the values in sort order (read by the introspector, which knows the type is an enum) |
-//! | anything else: arrays, domains, `tsvector`, `timestamp(3) ...`, `time(6) with time zone` | `Custom` as reported (`text[]`, `year`) |
+//! | anything else: domains, `interval day`, `timestamp(3) ...`, `time(6) with time zone` | `Custom` as reported (`text[]`, `year`) |
 //!
 //! The one deliberate exception to "`type_sql(t)` reads back as `t`":
 //! `Numeric { precision: Some(p), scale: Some(0) }` reads back with
@@ -36,6 +38,15 @@ use crate::schema::SqlType;
 
 /// Reads a type as `format_type` (or a DDL spelling) gives it.
 pub(crate) fn parse_type(reported: &str) -> SqlType {
+    // `integer[]`, `integer[][]` and `integer[3]` are one type: PostgreSQL
+    // keeps neither dimensions nor sizes.
+    let trimmed = reported.trim();
+    if let Some(element) = array_element(trimmed) {
+        return match parse_type(element) {
+            SqlType::Array(inner) => SqlType::Array(inner),
+            inner => SqlType::Array(Box::new(inner)),
+        };
+    }
     let spelled = TypeSpelling::parse(reported);
     let custom = || SqlType::Custom(reported.trim().to_owned());
     match &spelled.arguments {
@@ -59,6 +70,11 @@ pub(crate) fn parse_type(reported: &str) -> SqlType {
             "timestamptz" | "timestamp with time zone" => SqlType::TimestampTz,
             "uuid" => SqlType::Uuid,
             "jsonb" => SqlType::Json,
+            "interval" => SqlType::Interval,
+            "inet" => SqlType::Inet,
+            "cidr" => SqlType::Cidr,
+            "macaddr" => SqlType::MacAddr,
+            "tsvector" => SqlType::TsVector,
             _ => custom(),
         },
         // Six digits is PostgreSQL's finest and default precision:
@@ -86,6 +102,16 @@ pub(crate) fn parse_type(reported: &str) -> SqlType {
             _ => custom(),
         },
     }
+}
+
+/// The element type's spelling of an array type's (`text` of `text[]`,
+/// `integer[]` of `integer[][]`, `int` of `int[3]`).
+fn array_element(spelled: &str) -> Option<&str> {
+    let open = spelled.strip_suffix(']')?.rfind('[')?;
+    let size = &spelled[open + 1..spelled.len() - 1];
+    size.chars()
+        .all(|ch| ch.is_ascii_digit())
+        .then(|| spelled[..open].trim_end())
 }
 
 /// Whether a default makes the column a serial one.
@@ -140,6 +166,12 @@ mod tests {
             SqlType::Uuid => "uuid".into(),
             SqlType::Json => "jsonb".into(),
             SqlType::Enum { name, .. } => name.clone(),
+            SqlType::Interval => "interval".into(),
+            SqlType::Inet => "inet".into(),
+            SqlType::Cidr => "cidr".into(),
+            SqlType::MacAddr => "macaddr".into(),
+            SqlType::TsVector => "tsvector".into(),
+            SqlType::Array(inner) => format!("{}[]", reported(inner)),
             SqlType::Custom(spelled) => spelled.clone(),
         }
     }
@@ -163,8 +195,8 @@ mod tests {
     #[test]
     fn unknown_types_keep_their_spelling() {
         for spelled in [
-            "text[]",
-            "tsvector",
+            "tsquery",
+            "interval day to second",
             "year",
             "json",
             "timestamp(3) with time zone",
@@ -181,6 +213,19 @@ mod tests {
                 scale: None
             }
         );
+    }
+
+    #[test]
+    fn arrays_read_as_their_elements_whatever_their_dimensions() {
+        let varchar = SqlType::Array(Box::new(SqlType::Varchar(20)));
+        assert_eq!(parse_type("character varying(20)[]"), varchar);
+        assert_eq!(parse_type("VARCHAR(20)[][]"), varchar);
+        assert_eq!(parse_type("varchar(20)[3]"), varchar);
+        assert_eq!(
+            parse_type("tsquery[]"),
+            SqlType::Array(Box::new(SqlType::Custom("tsquery".into())))
+        );
+        assert_eq!(parse_type("int[x]"), SqlType::Custom("int[x]".into()));
     }
 
     #[test]

@@ -66,8 +66,19 @@ impl Backend for SqliteBackend {
             SqlType::Json => "JSON".into(),
             // Text restricted by a CHECK constraint the renderer adds.
             SqlType::Enum { .. } => "TEXT".into(),
+            // Refused by `lacks_type`: PostgreSQL's types.
+            SqlType::Interval => "INTERVAL".into(),
+            SqlType::Inet => "INET".into(),
+            SqlType::Cidr => "CIDR".into(),
+            SqlType::MacAddr => "MACADDR".into(),
+            SqlType::TsVector => "TSVECTOR".into(),
+            SqlType::Array(inner) => format!("{}[]", self.type_sql(inner)),
             SqlType::Custom(spelled) => spelled.clone(),
         }
+    }
+
+    fn lacks_type(&self, ty: &SqlType) -> Option<&'static str> {
+        super::postgres_only(ty)
     }
 
     fn parse_type(&self, reported: &str) -> SqlType {
