@@ -235,6 +235,13 @@ fn only_some_databases(kind: BackendKind) -> Vec<SqlType> {
         TsVector,
         Array(Box::new(Integer)),
         Array(Box::new(Text)),
+        UnsignedSmallInt,
+        UnsignedInteger,
+        UnsignedBigInt,
+        Year,
+        Set {
+            values: vec!["a".into(), "b c".into()],
+        },
     ]
     .into_iter()
     .filter(|ty| kind.backend().lacks_type(ty).is_none())
@@ -297,7 +304,17 @@ fn default_choices(kind: BackendKind, ty: &SqlType) -> Vec<String> {
             .iter()
             .map(|value| format!("'{}'", value.replace('\'', "''")))
             .collect(),
-        Binary | Custom(_) | Interval | Inet | Cidr | MacAddr | TsVector | Array(_) => Vec::new(),
+        Binary
+        | Custom(_)
+        | Interval
+        | Inet
+        | Cidr
+        | MacAddr
+        | TsVector
+        | Array(_)
+        | Year
+        | Set { .. } => Vec::new(),
+        UnsignedSmallInt | UnsignedInteger | UnsignedBigInt => strings(&["0", "7"]),
         other => panic!("no defaults for {other:?}: add them here"),
     }
 }
@@ -1336,7 +1353,11 @@ fn literal(kind: BackendKind, ty: &SqlType, row: usize) -> String {
     use SqlType::*;
     let string = |value: &str| kind.backend().string_literal(value);
     match ty {
-        SmallInt | Integer | BigInt => format!("{}", 10 + row),
+        SmallInt | Integer | BigInt | UnsignedSmallInt | UnsignedInteger | UnsignedBigInt => {
+            format!("{}", 10 + row)
+        }
+        Year => format!("{}", 2000 + row),
+        Set { values } => string(&values[row % values.len()]),
         Real | Double => format!("{}.5", row),
         Numeric {
             scale: Some(_) | None,

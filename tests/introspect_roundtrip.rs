@@ -66,6 +66,13 @@ fn every_type(kind: BackendKind) -> Vec<SqlType> {
         SqlType::Array(Box::new(SqlType::Integer)),
         SqlType::Array(Box::new(SqlType::Varchar(20))),
         SqlType::Array(Box::new(mood())),
+        SqlType::UnsignedSmallInt,
+        SqlType::UnsignedInteger,
+        SqlType::UnsignedBigInt,
+        SqlType::Year,
+        SqlType::Set {
+            values: vec!["a".into(), "it's".into()],
+        },
     ];
     // The types only some databases have: those this one has.
     types

@@ -31,6 +31,16 @@ fn new_types() -> Vec<(SqlType, &'static str)> {
         (SqlType::Cidr, "'10.0.0.0/8'"),
         (SqlType::MacAddr, "'08:00:2b:01:02:03'"),
         (SqlType::TsVector, "'fat cat'"),
+        (SqlType::UnsignedSmallInt, "65535"),
+        (SqlType::UnsignedInteger, "4294967295"),
+        (SqlType::UnsignedBigInt, "18446744073709551615"),
+        (SqlType::Year, "2024"),
+        (
+            SqlType::Set {
+                values: vec!["a".into(), "b c".into(), "it's".into()],
+            },
+            "'a,it''s'",
+        ),
     ]
 }
 

@@ -80,6 +80,24 @@ fn postgres_only(ty: &SqlType) -> Option<&'static str> {
     }
 }
 
+/// Why a database other than MySQL cannot store `ty`, for the types only
+/// MySQL and MariaDB have; `None` for the others.
+fn mysql_only(ty: &SqlType) -> Option<&'static str> {
+    match ty {
+        SqlType::UnsignedSmallInt | SqlType::UnsignedInteger | SqlType::UnsignedBigInt => Some(
+            "unsigned integers exist on MySQL and MariaDB only: use the next wider \
+             signed integer (Integer for SMALLINT UNSIGNED, BigInt for INT UNSIGNED, \
+             Numeric(20) for BIGINT UNSIGNED) with a check that it is >= 0",
+        ),
+        SqlType::Year => Some("YEAR exists on MySQL and MariaDB only: use SmallInt"),
+        SqlType::Set { .. } => Some(
+            "SET exists on MySQL and MariaDB only: use an array of an enum on \
+             PostgreSQL, or a child table",
+        ),
+        _ => None,
+    }
+}
+
 /// One database's dialect. Shared SQL lives in default methods; required
 /// methods are the places where dialects really differ.
 pub trait Backend: fmt::Debug + Send + Sync + 'static {
@@ -381,6 +399,13 @@ mod tests {
             SqlType::TsVector,
             SqlType::Array(Box::new(SqlType::Integer)),
             SqlType::Array(Box::new(SqlType::Varchar(20))),
+            SqlType::UnsignedSmallInt,
+            SqlType::UnsignedInteger,
+            SqlType::UnsignedBigInt,
+            SqlType::Year,
+            SqlType::Set {
+                values: vec!["a".into(), "it's".into()],
+            },
             SqlType::Custom("tsquery".into()),
         ]
     }

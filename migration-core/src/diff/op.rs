@@ -497,6 +497,9 @@ pub(crate) fn is_widening(from: &SqlType, to: &SqlType) -> bool {
         ) => true,
         (Timestamp, TimestampTz) => true,
         (Array(a), Array(b)) => is_widening(a, b),
+        (UnsignedSmallInt, Integer | BigInt | UnsignedInteger | UnsignedBigInt)
+        | (UnsignedInteger, BigInt | UnsignedBigInt) => true,
+        (Set { values: v1 }, Set { values: v2 }) => v2.starts_with(v1),
         (Enum { values: v1, .. }, Enum { values: v2, .. }) => {
             v1.iter().all(|value| v2.contains(value))
         }

@@ -92,14 +92,37 @@ pub enum SqlType {
     /// array's type from a one-dimensional one: `Array(Array(t))` is stored,
     /// and reads back, as `Array(t)`.
     Array(Box<SqlType>),
+    /// A 2-byte integer without a sign, 0 to 65535 (MySQL's `SMALLINT
+    /// UNSIGNED`).
+    UnsignedSmallInt,
+    /// A 4-byte integer without a sign (MySQL's `INT UNSIGNED`).
+    UnsignedInteger,
+    /// An 8-byte integer without a sign (MySQL's `BIGINT UNSIGNED`).
+    UnsignedBigInt,
+    /// A year, 1901 to 2155 (MySQL's `YEAR`).
+    Year,
+    /// A set of the allowed values, any number of them at once (MySQL's
+    /// `SET('a', 'b')`).
+    Set {
+        /// The allowed values, in their declared order.
+        values: Vec<String>,
+    },
     /// Any other type, spelled as the database spells it.
     Custom(String),
 }
 
 impl SqlType {
-    /// Whether the type is one of the integer types.
+    /// Whether the type is one of the integer types, signed or not.
     pub fn is_integer(&self) -> bool {
-        matches!(self, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt)
+        matches!(
+            self,
+            SqlType::SmallInt
+                | SqlType::Integer
+                | SqlType::BigInt
+                | SqlType::UnsignedSmallInt
+                | SqlType::UnsignedInteger
+                | SqlType::UnsignedBigInt
+        )
     }
 
     /// The type of an array's elements (of the innermost array, for an
@@ -166,6 +189,11 @@ impl std::fmt::Display for SqlType {
             SqlType::MacAddr => f.write_str("MACADDR"),
             SqlType::TsVector => f.write_str("TSVECTOR"),
             SqlType::Array(inner) => write!(f, "{inner}[]"),
+            SqlType::UnsignedSmallInt => f.write_str("SMALLINT UNSIGNED"),
+            SqlType::UnsignedInteger => f.write_str("INTEGER UNSIGNED"),
+            SqlType::UnsignedBigInt => f.write_str("BIGINT UNSIGNED"),
+            SqlType::Year => f.write_str("YEAR"),
+            SqlType::Set { values } => write!(f, "SET ({})", values.join(", ")),
             SqlType::Custom(spelled) => f.write_str(spelled),
         }
     }

@@ -93,6 +93,15 @@ impl Backend for MysqlBackend {
             SqlType::MacAddr => "MACADDR".into(),
             SqlType::TsVector => "TSVECTOR".into(),
             SqlType::Array(inner) => format!("{}[]", self.type_sql(inner)),
+            SqlType::UnsignedSmallInt => "SMALLINT UNSIGNED".into(),
+            SqlType::UnsignedInteger => "INT UNSIGNED".into(),
+            SqlType::UnsignedBigInt => "BIGINT UNSIGNED".into(),
+            SqlType::Year => "YEAR".into(),
+            SqlType::Set { values } => {
+                let quoted: Vec<String> =
+                    values.iter().map(|value| string_literal(value)).collect();
+                format!("SET({})", quoted.join(", "))
+            }
             SqlType::Custom(spelled) => spelled.clone(),
         }
     }

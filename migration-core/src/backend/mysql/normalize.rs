@@ -13,7 +13,10 @@
 //! | `varchar(n)`, `char(n)` | `Varchar(n)`, `Char(n)` — but `char(36)` reads as `Uuid` |
 //! | `time(6)`, `datetime(6)`, `timestamp(6)` | `Time`, `Timestamp`, `TimestampTz` |
 //! | `enum('a','b')` | `Enum` with those values; the introspector names it after its column |
-//! | anything else (`tinyint(4)`, `int(10) unsigned`, `longtext`, `datetime`) | `Custom` as reported |
+//! | `smallint(5) unsigned`, `int unsigned`, `bigint(20) unsigned` | `UnsignedSmallInt`, `UnsignedInteger`, `UnsignedBigInt` |
+//! | `year`, `year(4)` | `Year` |
+//! | `set('a','b')` | `Set` with those values |
+//! | anything else (`tinyint(4)`, `tinyint(3) unsigned`, `int zerofill`, `longtext`, `datetime`) | `Custom` as reported |
 //!
 //! MariaDB's `JSON` is `longtext` with a `CHECK (json_valid(col))` named
 //! after the column: the introspector reads such a column as `Json` and drops
@@ -51,15 +54,30 @@ use crate::schema::SqlType;
 pub(crate) fn parse_type(reported: &str) -> SqlType {
     let spelled = TypeSpelling::parse(reported);
     let custom = || SqlType::Custom(reported.trim().to_owned());
-    if !spelled.suffix.is_empty() {
+    // `smallint(5) unsigned` (MariaDB, MySQL 5.7), `smallint unsigned` (MySQL 8).
+    let (name, suffix) = match spelled.name.strip_suffix(" unsigned") {
+        Some(name) if spelled.arguments.is_none() => (name, "unsigned"),
+        _ => (spelled.name.as_str(), spelled.suffix.as_str()),
+    };
+    if suffix == "unsigned" {
+        let width = spelled.numbers().map_or(0, |numbers| numbers.len());
+        return match (name, width) {
+            ("smallint", 0 | 1) => SqlType::UnsignedSmallInt,
+            ("int" | "integer", 0 | 1) => SqlType::UnsignedInteger,
+            ("bigint", 0 | 1) => SqlType::UnsignedBigInt,
+            _ => custom(),
+        };
+    }
+    if !suffix.is_empty() {
         return custom();
     }
-    if spelled.name == "enum" {
+    if name == "enum" || name == "set" {
         let values = spelled
             .arguments
             .as_ref()
             .and_then(|arguments| literal_list(&arguments.join(",")));
         return match values {
+            Some(values) if name == "set" => SqlType::Set { values },
             Some(values) => SqlType::Enum {
                 name: String::new(),
                 values,
@@ -103,6 +121,7 @@ pub(crate) fn parse_type(reported: &str) -> SqlType {
         ("datetime", [6]) => SqlType::Timestamp,
         ("timestamp", [6]) => SqlType::TimestampTz,
         ("json", []) => SqlType::Json,
+        ("year", [] | [4]) => SqlType::Year,
         _ => custom(),
     }
 }
@@ -205,6 +224,10 @@ mod tests {
             } => format!("decimal({p},{})", scale.unwrap_or(0)),
             SqlType::Numeric { .. } => "decimal(10,0)".into(),
             SqlType::Boolean => "tinyint(1)".into(),
+            SqlType::UnsignedSmallInt => "smallint(5) unsigned".into(),
+            SqlType::UnsignedInteger => "int(10) unsigned".into(),
+            SqlType::UnsignedBigInt => "bigint(20) unsigned".into(),
+            SqlType::Year => "year(4)".into(),
             SqlType::Enum { values, .. } => format!(
                 "enum({})",
                 values
@@ -257,15 +280,34 @@ mod tests {
     #[test]
     fn unknown_types_keep_their_spelling() {
         for spelled in [
-            "int(10) unsigned",
+            "tinyint(3) unsigned",
+            "int(10) unsigned zerofill",
             "tinyint(4)",
             "longtext",
             "datetime",
             "time(3)",
-            "set('a','b')",
         ] {
             assert_eq!(parse_type(spelled), SqlType::Custom(spelled.into()));
         }
+    }
+
+    #[test]
+    fn unsigned_integers_year_and_set_in_each_servers_spelling() {
+        assert_eq!(
+            parse_type("smallint(5) unsigned"),
+            SqlType::UnsignedSmallInt
+        );
+        assert_eq!(parse_type("int(10) unsigned"), SqlType::UnsignedInteger);
+        assert_eq!(parse_type("int unsigned"), SqlType::UnsignedInteger);
+        assert_eq!(parse_type("bigint(20) unsigned"), SqlType::UnsignedBigInt);
+        assert_eq!(parse_type("year(4)"), SqlType::Year);
+        assert_eq!(parse_type("year"), SqlType::Year);
+        assert_eq!(
+            parse_type("set('a','it''s')"),
+            SqlType::Set {
+                values: vec!["a".into(), "it's".into()]
+            }
+        );
     }
 
     #[test]

@@ -79,6 +79,18 @@ impl Backend for PostgresBackend {
             SqlType::MacAddr => "MACADDR".into(),
             SqlType::TsVector => "TSVECTOR".into(),
             SqlType::Array(inner) => format!("{}[]", self.type_sql(inner)),
+            // Refused by `lacks_type`: MySQL's types.
+            SqlType::UnsignedSmallInt => "SMALLINT UNSIGNED".into(),
+            SqlType::UnsignedInteger => "INT UNSIGNED".into(),
+            SqlType::UnsignedBigInt => "BIGINT UNSIGNED".into(),
+            SqlType::Year => "YEAR".into(),
+            SqlType::Set { values } => {
+                let quoted: Vec<String> = values
+                    .iter()
+                    .map(|value| self.string_literal(value))
+                    .collect();
+                format!("SET({})", quoted.join(", "))
+            }
             SqlType::Custom(spelled) => spelled.clone(),
         }
     }
@@ -86,7 +98,7 @@ impl Backend for PostgresBackend {
     fn lacks_type(&self, ty: &SqlType) -> Option<&'static str> {
         match ty {
             SqlType::Array(inner) => self.lacks_type(inner),
-            _ => None,
+            _ => super::mysql_only(ty),
         }
     }
 

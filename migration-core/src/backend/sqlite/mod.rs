@@ -73,12 +73,24 @@ impl Backend for SqliteBackend {
             SqlType::MacAddr => "MACADDR".into(),
             SqlType::TsVector => "TSVECTOR".into(),
             SqlType::Array(inner) => format!("{}[]", self.type_sql(inner)),
+            // Refused by `lacks_type`: MySQL's types.
+            SqlType::UnsignedSmallInt => "SMALLINT UNSIGNED".into(),
+            SqlType::UnsignedInteger => "INT UNSIGNED".into(),
+            SqlType::UnsignedBigInt => "BIGINT UNSIGNED".into(),
+            SqlType::Year => "YEAR".into(),
+            SqlType::Set { values } => {
+                let quoted: Vec<String> = values
+                    .iter()
+                    .map(|value| self.string_literal(value))
+                    .collect();
+                format!("SET({})", quoted.join(", "))
+            }
             SqlType::Custom(spelled) => spelled.clone(),
         }
     }
 
     fn lacks_type(&self, ty: &SqlType) -> Option<&'static str> {
-        super::postgres_only(ty)
+        super::postgres_only(ty).or_else(|| super::mysql_only(ty))
     }
 
     fn parse_type(&self, reported: &str) -> SqlType {
