@@ -284,6 +284,79 @@ macro_rules! diesel_tables {
     };
 }
 
+/// Where a hand-written `schema.rs` (what `diesel print-schema` writes)
+/// disagrees with the tables `#[model(diesel_table)]` generates: columns on
+/// one side only, SQL types (diesel's aliases, `Int8` and `BigInt`, are the
+/// same type), nullability and primary keys. Name each pair as
+/// `schema_rs_table => generated_table`, both `table!` modules. Read off the
+/// tables' types, without a database; tables of up to 32 columns.
+///
+/// Keep it in a test while moving off `schema.rs`: when it is empty, the
+/// queries compile against the generated tables exactly as they did against
+/// `schema.rs`, and `schema.rs` can go.
+///
+/// ```
+/// # #[cfg(feature = "sqlite")]
+/// # mod example {
+/// use retort::Model;
+///
+/// /// What `diesel print-schema` wrote.
+/// mod schema {
+///     diesel::table! {
+///         users (id) {
+///             id -> Int8,
+///             email -> Varchar,
+///             display_name -> Nullable<Varchar>,
+///         }
+///     }
+/// }
+///
+/// /// The model, which now generates `users`.
+/// mod models {
+///     use retort::Model;
+///
+///     #[derive(Model)]
+///     #[model(table = "users", diesel_table)]
+///     pub struct User {
+///         #[model(primary_key)]
+///         pub id: i64,
+///         #[model(unique, max_length = 255)]
+///         pub email: String,
+///         pub display_name: String,
+///     }
+/// }
+///
+/// pub fn run() {
+///     let differences = retort::schema_rs_differences!(schema::users => models::users);
+///     assert_eq!(
+///         differences.to_string(),
+///         "column users.display_name is nullable in schema.rs but NOT NULL in the model: \
+///          make the field an `Option<...>`, or add a revision that makes the column NOT NULL",
+///     );
+/// }
+/// # }
+/// # fn main() {
+/// # #[cfg(feature = "sqlite")]
+/// # example::run();
+/// # }
+/// ```
+#[macro_export]
+macro_rules! schema_rs_differences {
+    ($($($schema_rs:ident)::+ => $($model:ident)::+),+ $(,)?) => {{
+        let mut differences = ::std::vec::Vec::new();
+        $(
+            differences.extend($crate::query::table_differences(
+                &$crate::table_shape!($($schema_rs)::+),
+                &$crate::table_shape!($($model)::+),
+            ));
+        )+
+        $crate::query::SchemaRsDifferences(differences)
+    }};
+}
+
+#[doc(inline)]
+pub use retort_core::table_shape;
+
 /// The connection pool: r2d2 with SQLAlchemy's pool size, overflow,
 /// pre-ping and recycle at checkout, events and metrics. See [`retort_pool`].
 ///

@@ -90,6 +90,12 @@ use syn::DeriveInput;
 /// must hold its column's values (`retort::query::HoldsSqlType`): an `i32`
 /// field for a `BIGINT` column is a compile error at the field.
 ///
+/// An application moving off a `schema.rs` from `diesel print-schema` checks
+/// it against the generated tables first with
+/// `retort::schema_rs_differences!(schema::users => models::users)`, which
+/// lists each column, type, nullability or key that differs (README,
+/// "Moving off `schema.rs`").
+///
 #[proc_macro_derive(Model, attributes(model))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);

@@ -30,7 +30,18 @@
 //!
 //! `Option<T>` is `Nullable<...>` of `T`'s type.
 
+//!
+//! Moving from a `schema.rs` that `diesel print-schema` wrote: compare each
+//! of its tables with the generated one (`retort::schema_rs_differences!`,
+//! built on [`table_shape!`](crate::table_shape) and
+//! [`table_differences`]) and fix what differs before dropping it.
+
 mod field_type;
+mod schema_rs;
 pub mod sql_types;
+#[doc(hidden)]
+pub mod table_shape;
 
 pub use field_type::HoldsSqlType;
+pub use schema_rs::{table_differences, SchemaRsDifferences, TableDifference};
+pub use table_shape::{ColumnShape, ColumnTuple, TableShape};
