@@ -174,7 +174,7 @@ macro_rules! queries {
             use diesel_async::{AsyncConnection, RunQueryDsl};
 
             use super::{InsertedId, StoreError};
-            use crate::models::schema::{orders, products, users};
+            use crate::models::{orders, products, users};
             use crate::models::{NewOrder, NewProduct, NewUser, Order, Product, User};
 
             type Conn = $connection;

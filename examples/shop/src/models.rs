@@ -1,49 +1,18 @@
 //! The shop's tables, once: each struct is a retort model (the schema that
-//! autogenerate diffs and the migrations create) and a diesel row (what the
-//! queries load), and `schema` holds diesel's view of the same tables.
+//! autogenerate diffs and the migrations create), a diesel row (what the
+//! queries load), and, through `diesel_table`, diesel's `table!` the
+//! queries are checked against: there is no `schema.rs` to drift.
 
 use diesel::prelude::*;
 use retort::Model;
 use serde::{Deserialize, Serialize};
 
-/// diesel's description of the tables the models below define.
-pub mod schema {
-    diesel::table! {
-        users (id) {
-            id -> BigInt,
-            email -> Varchar,
-            name -> Varchar,
-        }
-    }
-
-    diesel::table! {
-        products (id) {
-            id -> BigInt,
-            name -> Varchar,
-            price_cents -> BigInt,
-            stock -> Integer,
-        }
-    }
-
-    diesel::table! {
-        orders (id) {
-            id -> BigInt,
-            user_id -> BigInt,
-            product_id -> BigInt,
-            quantity -> Integer,
-            total_cents -> BigInt,
-        }
-    }
-
-    diesel::joinable!(orders -> users (user_id));
-    diesel::joinable!(orders -> products (product_id));
-    diesel::allow_tables_to_appear_in_same_query!(users, products, orders);
-}
+retort::diesel_tables!(users, products, orders);
 
 /// Someone who can order.
 #[derive(Model, Queryable, Selectable, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
-#[model(table = "users")]
-#[diesel(table_name = schema::users)]
+#[model(table = "users", diesel_table)]
+#[diesel(table_name = users)]
 pub struct User {
     #[model(primary_key)]
     pub id: i64,
@@ -56,10 +25,10 @@ pub struct User {
 
 /// Something to sell, with what is left of it.
 #[derive(Model, Queryable, Selectable, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
-#[model(table = "products")]
+#[model(table = "products", diesel_table)]
 #[model(check(name = "price_not_negative", expr = "price_cents >= 0"))]
 #[model(check(name = "stock_not_negative", expr = "stock >= 0"))]
-#[diesel(table_name = schema::products)]
+#[diesel(table_name = products)]
 pub struct Product {
     #[model(primary_key)]
     pub id: i64,
@@ -73,9 +42,9 @@ pub struct Product {
 
 /// A user's order of some units of one product, at the price of the day.
 #[derive(Model, Queryable, Selectable, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
-#[model(table = "orders")]
+#[model(table = "orders", diesel_table)]
 #[model(check(name = "quantity_positive", expr = "quantity > 0"))]
-#[diesel(table_name = schema::orders)]
+#[diesel(table_name = orders)]
 pub struct Order {
     #[model(primary_key)]
     pub id: i64,
@@ -90,7 +59,7 @@ pub struct Order {
 
 /// The body of `POST /users`.
 #[derive(Insertable, Deserialize, Debug)]
-#[diesel(table_name = schema::users)]
+#[diesel(table_name = users)]
 pub struct NewUser {
     pub email: String,
     pub name: String,
@@ -98,7 +67,7 @@ pub struct NewUser {
 
 /// The body of `POST /products`.
 #[derive(Insertable, Deserialize, Debug)]
-#[diesel(table_name = schema::products)]
+#[diesel(table_name = products)]
 pub struct NewProduct {
     pub name: String,
     pub price_cents: i64,
