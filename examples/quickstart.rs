@@ -1,6 +1,7 @@
 //! The quickstart, on an SQLite file: models become a first revision in
 //! `./migrations`, `migrate_to_head` applies it to `./quickstart.db`, and a
-//! second model version becomes a second revision. Run it again: the
+//! second model version becomes a second revision; a user is then stored and
+//! loaded through the tables the models generate. Run it again: the
 //! database already matches the latest models, so nothing is written.
 //! Delete `quickstart.db` and `migrations/` to start over.
 //!
@@ -8,12 +9,13 @@
 //! cargo run --example quickstart
 //! ```
 
-use diesel::{Connection, SqliteConnection};
+use diesel::prelude::*;
 use retort::{Migrations, Migrator, Model, Schema};
 
-/// A team of users.
+/// A team of users. `diesel_table` also generates diesel's `teams` table!,
+/// which the queries below go through.
 #[derive(Model)]
-#[model(table = "teams")]
+#[model(table = "teams", diesel_table)]
 pub struct Team {
     #[model(primary_key)]
     pub id: i64,
@@ -35,15 +37,21 @@ pub struct User {
     pub team_id: Option<i64>,
 }
 
-/// The second version of the models: users get a time zone. (Models are
-/// read through `Model::table()`, so their fields are never read here.)
+/// The second version of the models: users get a time zone. It also
+/// generates diesel's `users` table!, the one the queries use.
 #[allow(dead_code)]
 mod version_2 {
+    use diesel::prelude::*;
     use retort::Model;
 
+    use super::teams;
+
+    retort::diesel_tables!(teams, users);
+
     /// Someone who signs in.
-    #[derive(Model)]
-    #[model(table = "users")]
+    #[derive(Model, Queryable, Selectable, Debug)]
+    #[model(table = "users", diesel_table)]
+    #[diesel(table_name = users)]
     pub struct User {
         #[model(primary_key)]
         pub id: i64,
@@ -82,6 +90,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &retort::schema![Team, version_2::User],
         "add users.time_zone",
     )?;
+
+    // Queries go through the tables the models generate.
+    diesel::insert_or_ignore_into(teams::table)
+        .values((teams::id.eq(1), teams::name.eq("core")))
+        .execute(&mut conn)?;
+    diesel::insert_or_ignore_into(version_2::users::table)
+        .values((
+            version_2::users::email.eq("ada@example.com"),
+            version_2::users::team_id.eq(Some(1)),
+        ))
+        .execute(&mut conn)?;
+    let members: Vec<version_2::User> = version_2::users::table
+        .inner_join(teams::table)
+        .filter(teams::name.eq("core"))
+        .select(version_2::User::as_select())
+        .load(&mut conn)?;
+    for user in &members {
+        println!("core: {} ({})", user.email, user.time_zone);
+    }
 
     let migrations = Migrations::from_dir(dir)?;
     let migrator = Migrator::new(&migrations);
