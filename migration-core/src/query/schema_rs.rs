@@ -157,7 +157,7 @@ impl fmt::Display for SchemaRsDifferences {
 /// Where the `schema.rs` table `schema_rs` differs from the model's
 /// generated table `model`: columns on one side only (by SQL name), SQL
 /// types, nullability and the primary key. Made by
-/// [`schema_rs_differences!`](crate::schema_rs_differences) for you.
+/// `retort::schema_rs_differences!` for you.
 pub fn table_differences(schema_rs: &TableShape, model: &TableShape) -> Vec<TableDifference> {
     let table = schema_rs.name.to_owned();
     let column_named = |columns: &[ColumnShape], name: &str| -> Option<ColumnShape> {
