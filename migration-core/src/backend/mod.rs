@@ -98,6 +98,35 @@ fn mysql_only(ty: &SqlType) -> Option<&'static str> {
     }
 }
 
+/// How every backend spells the types only one database has: PostgreSQL's
+/// interval, network, text-search and array types, MySQL's unsigned
+/// integers, `YEAR` and `SET`. The others refuse them in
+/// [`Backend::lacks_type`] before any SQL is written, so these spellings
+/// are the native ones where they run. Any other type is the backend's own
+/// [`Backend::type_sql`].
+pub(crate) fn type_sql_of_one_database(backend: &(impl Backend + ?Sized), ty: &SqlType) -> String {
+    match ty {
+        SqlType::Interval => "INTERVAL".into(),
+        SqlType::Inet => "INET".into(),
+        SqlType::Cidr => "CIDR".into(),
+        SqlType::MacAddr => "MACADDR".into(),
+        SqlType::TsVector => "TSVECTOR".into(),
+        SqlType::Array(inner) => format!("{}[]", backend.type_sql(inner)),
+        SqlType::UnsignedSmallInt => "SMALLINT UNSIGNED".into(),
+        SqlType::UnsignedInteger => "INT UNSIGNED".into(),
+        SqlType::UnsignedBigInt => "BIGINT UNSIGNED".into(),
+        SqlType::Year => "YEAR".into(),
+        SqlType::Set { values } => {
+            let quoted: Vec<String> = values
+                .iter()
+                .map(|value| backend.string_literal(value))
+                .collect();
+            format!("SET({})", quoted.join(", "))
+        }
+        other => backend.type_sql(other),
+    }
+}
+
 /// One database's dialect. Shared SQL lives in default methods; required
 /// methods are the places where dialects really differ.
 pub trait Backend: fmt::Debug + Send + Sync + 'static {

@@ -66,25 +66,17 @@ impl Backend for SqliteBackend {
             SqlType::Json => "JSON".into(),
             // Text restricted by a CHECK constraint the renderer adds.
             SqlType::Enum { .. } => "TEXT".into(),
-            // Refused by `lacks_type`: PostgreSQL's types.
-            SqlType::Interval => "INTERVAL".into(),
-            SqlType::Inet => "INET".into(),
-            SqlType::Cidr => "CIDR".into(),
-            SqlType::MacAddr => "MACADDR".into(),
-            SqlType::TsVector => "TSVECTOR".into(),
-            SqlType::Array(inner) => format!("{}[]", self.type_sql(inner)),
-            // Refused by `lacks_type`: MySQL's types.
-            SqlType::UnsignedSmallInt => "SMALLINT UNSIGNED".into(),
-            SqlType::UnsignedInteger => "INT UNSIGNED".into(),
-            SqlType::UnsignedBigInt => "BIGINT UNSIGNED".into(),
-            SqlType::Year => "YEAR".into(),
-            SqlType::Set { values } => {
-                let quoted: Vec<String> = values
-                    .iter()
-                    .map(|value| self.string_literal(value))
-                    .collect();
-                format!("SET({})", quoted.join(", "))
-            }
+            ty @ (SqlType::Interval
+            | SqlType::Inet
+            | SqlType::Cidr
+            | SqlType::MacAddr
+            | SqlType::TsVector
+            | SqlType::Array(_)
+            | SqlType::UnsignedSmallInt
+            | SqlType::UnsignedInteger
+            | SqlType::UnsignedBigInt
+            | SqlType::Year
+            | SqlType::Set { .. }) => super::type_sql_of_one_database(self, ty),
             SqlType::Custom(spelled) => spelled.clone(),
         }
     }
