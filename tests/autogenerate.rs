@@ -365,7 +365,7 @@ fn a_missing_directory_is_created() {
 fn every_type_and_default(kind: retort::BackendKind) -> Schema {
     use retort::{Column, PrimaryKey, SqlType, Table};
     let custom = match kind {
-        retort::BackendKind::Mysql => "mediumtext",
+        retort::BackendKind::Mysql => "varbinary(16)",
         _ => "tsvector",
     };
     let with_defaults: Vec<(SqlType, Option<&str>)> = vec![

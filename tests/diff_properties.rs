@@ -242,6 +242,20 @@ fn only_some_databases(kind: BackendKind) -> Vec<SqlType> {
         Set {
             values: vec!["a".into(), "b c".into()],
         },
+        TinyInt,
+        UnsignedTinyInt,
+        MediumInt,
+        UnsignedMediumInt,
+        TinyText,
+        MediumText,
+        LongText,
+        TinyBlob,
+        MediumBlob,
+        LongBlob,
+        Bit(8),
+        TimeWithPrecision(0),
+        TimestampWithPrecision(3),
+        TimestampTzWithPrecision(0),
     ]
     .into_iter()
     .filter(|ty| kind.backend().lacks_type(ty).is_none())
@@ -251,7 +265,7 @@ fn only_some_databases(kind: BackendKind) -> Vec<SqlType> {
 /// A type the database knows that retort does not model.
 fn custom_type(kind: BackendKind) -> &'static str {
     match kind {
-        BackendKind::Mysql => "mediumtext",
+        BackendKind::Mysql => "varbinary(16)",
         _ => "tsquery",
     }
 }
@@ -315,6 +329,16 @@ fn default_choices(kind: BackendKind, ty: &SqlType) -> Vec<String> {
         | Year
         | Set { .. } => Vec::new(),
         UnsignedSmallInt | UnsignedInteger | UnsignedBigInt => strings(&["0", "7"]),
+        TinyInt | MediumInt => strings(&["0", "7", "-1"]),
+        UnsignedTinyInt | UnsignedMediumInt => strings(&["0", "7"]),
+        TinyText | MediumText | LongText | TinyBlob | MediumBlob | LongBlob | Bit(_) => Vec::new(),
+        TimeWithPrecision(_) => strings(&["'12:00:00'"]),
+        // MySQL gives CURRENT_TIMESTAMP the column's precision: a model
+        // with a precision writes `CURRENT_TIMESTAMP(3)`; constants only here.
+        TimestampTzWithPrecision(_) if kind == BackendKind::Postgres => Vec::new(),
+        TimestampWithPrecision(_) | TimestampTzWithPrecision(_) => {
+            strings(&["'2024-01-01 00:00:00'"])
+        }
         other => panic!("no defaults for {other:?}: add them here"),
     }
 }
@@ -1353,9 +1377,11 @@ fn literal(kind: BackendKind, ty: &SqlType, row: usize) -> String {
     use SqlType::*;
     let string = |value: &str| kind.backend().string_literal(value);
     match ty {
-        SmallInt | Integer | BigInt | UnsignedSmallInt | UnsignedInteger | UnsignedBigInt => {
-            format!("{}", 10 + row)
-        }
+        SmallInt | Integer | BigInt | UnsignedSmallInt | UnsignedInteger | UnsignedBigInt
+        | TinyInt | UnsignedTinyInt | MediumInt | UnsignedMediumInt => format!("{}", 10 + row),
+        TinyText | MediumText | LongText => string(&format!("v{row}")),
+        TinyBlob | MediumBlob | LongBlob => format!("X'{row:02x}FF'"),
+        Bit(length) => format!("B'{:0width$b}'", row + 1, width = *length as usize),
         Year => format!("{}", 2000 + row),
         Set { values } => string(&values[row % values.len()]),
         Real | Double => format!("{}.5", row),
@@ -1376,8 +1402,10 @@ fn literal(kind: BackendKind, ty: &SqlType, row: usize) -> String {
             _ => format!("X'{row:02x}FF'"),
         },
         Date => string(&format!("2024-01-{:02}", row + 1)),
-        Time => string(&format!("03:04:{:02}", row)),
-        Timestamp | TimestampTz => string(&format!("2024-01-02 03:04:{:02}", row)),
+        Time | TimeWithPrecision(_) => string(&format!("03:04:{:02}", row)),
+        Timestamp | TimestampTz | TimestampWithPrecision(_) | TimestampTzWithPrecision(_) => {
+            string(&format!("2024-01-02 03:04:{:02}", row))
+        }
         Uuid => string(&format!("00000000-0000-0000-0000-{row:012}")),
         Json => string(&format!("{{\"k\": {row}}}")),
         Enum { values, .. } => string(&values[row % values.len()]),

@@ -197,7 +197,7 @@ fn chinook(kind: BackendKind) -> Schema {
         (BackendKind::Sqlite, Str(n)) => SqlType::Custom(format!("NVARCHAR({n})")),
         (_, Str(n)) => SqlType::Varchar(n),
         (BackendKind::Postgres, DateTime) => SqlType::Timestamp,
-        (BackendKind::Mysql, DateTime) => SqlType::Custom("datetime".into()),
+        (BackendKind::Mysql, DateTime) => SqlType::TimestampWithPrecision(0),
         (BackendKind::Sqlite, DateTime) => SqlType::Custom("DATETIME".into()),
         (_, Money) => SqlType::Numeric {
             precision: Some(10),

@@ -23,7 +23,7 @@ fn mood() -> SqlType {
 /// type each database knows.
 fn every_type(kind: BackendKind) -> Vec<SqlType> {
     let custom = match kind {
-        BackendKind::Mysql => "mediumtext",
+        BackendKind::Mysql => "varbinary(16)",
         _ => "tsquery",
     };
     let types = vec![
@@ -73,6 +73,20 @@ fn every_type(kind: BackendKind) -> Vec<SqlType> {
         SqlType::Set {
             values: vec!["a".into(), "it's".into()],
         },
+        SqlType::TinyInt,
+        SqlType::UnsignedTinyInt,
+        SqlType::MediumInt,
+        SqlType::UnsignedMediumInt,
+        SqlType::TinyText,
+        SqlType::MediumText,
+        SqlType::LongText,
+        SqlType::TinyBlob,
+        SqlType::MediumBlob,
+        SqlType::LongBlob,
+        SqlType::Bit(5),
+        SqlType::TimeWithPrecision(3),
+        SqlType::TimestampWithPrecision(0),
+        SqlType::TimestampTzWithPrecision(3),
     ];
     // The types only some databases have: those this one has.
     types

@@ -41,6 +41,32 @@ fn new_types() -> Vec<(SqlType, &'static str)> {
             },
             "'a,it''s'",
         ),
+        (SqlType::TinyInt, "-128"),
+        (SqlType::UnsignedTinyInt, "255"),
+        (SqlType::MediumInt, "-8388608"),
+        (SqlType::UnsignedMediumInt, "16777215"),
+        (SqlType::TinyText, "'tiny'"),
+        (SqlType::MediumText, "'medium'"),
+        (SqlType::LongText, "'long'"),
+        (SqlType::TinyBlob, "X'00FF'"),
+        (SqlType::MediumBlob, "X'01FF'"),
+        (SqlType::LongBlob, "X'02FF'"),
+        (SqlType::Bit(5), "B'10101'"),
+        (SqlType::TimeWithPrecision(0), "'12:30:45'"),
+        (SqlType::TimeWithPrecision(3), "'12:30:45.123'"),
+        (SqlType::TimestampWithPrecision(0), "'2024-01-02 03:04:05'"),
+        (
+            SqlType::TimestampWithPrecision(3),
+            "'2024-01-02 03:04:05.123'",
+        ),
+        (
+            SqlType::TimestampTzWithPrecision(0),
+            "'2024-01-02 03:04:05'",
+        ),
+        (
+            SqlType::TimestampTzWithPrecision(2),
+            "'2024-01-02 03:04:05.12'",
+        ),
     ]
 }
 

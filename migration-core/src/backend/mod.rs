@@ -89,6 +89,20 @@ fn mysql_only(ty: &SqlType) -> Option<&'static str> {
              signed integer (Integer for SMALLINT UNSIGNED, BigInt for INT UNSIGNED, \
              Numeric(20) for BIGINT UNSIGNED) with a check that it is >= 0",
         ),
+        SqlType::TinyInt | SqlType::UnsignedTinyInt => Some(
+            "TINYINT exists on MySQL and MariaDB only: use SmallInt (with a check \
+             on its range where it matters)",
+        ),
+        SqlType::MediumInt | SqlType::UnsignedMediumInt => Some(
+            "MEDIUMINT exists on MySQL and MariaDB only: use Integer (with a check \
+             on its range where it matters)",
+        ),
+        SqlType::TinyText | SqlType::MediumText | SqlType::LongText => {
+            Some("TINYTEXT, MEDIUMTEXT and LONGTEXT exist on MySQL and MariaDB only: use Text")
+        }
+        SqlType::TinyBlob | SqlType::MediumBlob | SqlType::LongBlob => {
+            Some("TINYBLOB, MEDIUMBLOB and LONGBLOB exist on MySQL and MariaDB only: use Binary")
+        }
         SqlType::Year => Some("YEAR exists on MySQL and MariaDB only: use SmallInt"),
         SqlType::Set { .. } => Some(
             "SET exists on MySQL and MariaDB only: use an array of an enum on \
@@ -98,9 +112,22 @@ fn mysql_only(ty: &SqlType) -> Option<&'static str> {
     }
 }
 
+/// Why SQLite cannot store `ty`, for the types PostgreSQL and MySQL both
+/// have but SQLite does not; `None` for the others.
+fn not_on_sqlite(ty: &SqlType) -> Option<&'static str> {
+    match ty {
+        SqlType::Bit(_) => Some(
+            "BIT exists on PostgreSQL, MySQL and MariaDB only: store the bits in an \
+             integer (BigInt) or as Binary",
+        ),
+        _ => None,
+    }
+}
+
 /// How every backend spells the types only one database has: PostgreSQL's
-/// interval, network, text-search and array types, MySQL's unsigned
-/// integers, `YEAR` and `SET`. The others refuse them in
+/// interval, network, text-search and array types, MySQL's unsigned and
+/// small integers, sized text and blob types, `YEAR` and `SET`, and the
+/// bit strings of PostgreSQL and MySQL. The others refuse them in
 /// [`Backend::lacks_type`] before any SQL is written, so these spellings
 /// are the native ones where they run. Any other type is the backend's own
 /// [`Backend::type_sql`].
@@ -115,6 +142,17 @@ pub(crate) fn type_sql_of_one_database(backend: &(impl Backend + ?Sized), ty: &S
         SqlType::UnsignedSmallInt => "SMALLINT UNSIGNED".into(),
         SqlType::UnsignedInteger => "INT UNSIGNED".into(),
         SqlType::UnsignedBigInt => "BIGINT UNSIGNED".into(),
+        SqlType::TinyInt => "TINYINT".into(),
+        SqlType::UnsignedTinyInt => "TINYINT UNSIGNED".into(),
+        SqlType::MediumInt => "MEDIUMINT".into(),
+        SqlType::UnsignedMediumInt => "MEDIUMINT UNSIGNED".into(),
+        SqlType::TinyText => "TINYTEXT".into(),
+        SqlType::MediumText => "MEDIUMTEXT".into(),
+        SqlType::LongText => "LONGTEXT".into(),
+        SqlType::TinyBlob => "TINYBLOB".into(),
+        SqlType::MediumBlob => "MEDIUMBLOB".into(),
+        SqlType::LongBlob => "LONGBLOB".into(),
+        SqlType::Bit(length) => format!("BIT({length})"),
         SqlType::Year => "YEAR".into(),
         SqlType::Set { values } => {
             let quoted: Vec<String> = values
@@ -435,6 +473,23 @@ mod tests {
             SqlType::Set {
                 values: vec!["a".into(), "it's".into()],
             },
+            SqlType::TinyInt,
+            SqlType::UnsignedTinyInt,
+            SqlType::MediumInt,
+            SqlType::UnsignedMediumInt,
+            SqlType::TinyText,
+            SqlType::MediumText,
+            SqlType::LongText,
+            SqlType::TinyBlob,
+            SqlType::MediumBlob,
+            SqlType::LongBlob,
+            SqlType::Bit(5),
+            SqlType::TimeWithPrecision(0),
+            SqlType::TimeWithPrecision(3),
+            SqlType::TimestampWithPrecision(0),
+            SqlType::TimestampWithPrecision(3),
+            SqlType::TimestampTzWithPrecision(0),
+            SqlType::TimestampTzWithPrecision(3),
             SqlType::Custom("tsquery".into()),
         ]
     }

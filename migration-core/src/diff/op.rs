@@ -499,6 +499,26 @@ pub(crate) fn is_widening(from: &SqlType, to: &SqlType) -> bool {
         (Array(a), Array(b)) => is_widening(a, b),
         (UnsignedSmallInt, Integer | BigInt | UnsignedInteger | UnsignedBigInt)
         | (UnsignedInteger, BigInt | UnsignedBigInt) => true,
+        (TinyInt, SmallInt | MediumInt | Integer | BigInt)
+        | (MediumInt, Integer | BigInt)
+        | (
+            UnsignedTinyInt,
+            SmallInt | UnsignedSmallInt | MediumInt | UnsignedMediumInt | Integer | UnsignedInteger
+            | BigInt | UnsignedBigInt,
+        )
+        | (UnsignedMediumInt, Integer | UnsignedInteger | BigInt | UnsignedBigInt) => true,
+        (TinyText, Text | MediumText | LongText)
+        | (Text | Varchar(_) | Char(_), MediumText | LongText)
+        | (MediumText, LongText)
+        | (TinyBlob, Binary | MediumBlob | LongBlob)
+        | (Binary, MediumBlob | LongBlob)
+        | (MediumBlob, LongBlob) => true,
+        (TimeWithPrecision(a), TimeWithPrecision(b))
+        | (TimestampWithPrecision(a), TimestampWithPrecision(b))
+        | (TimestampTzWithPrecision(a), TimestampTzWithPrecision(b)) => a <= b,
+        (TimeWithPrecision(_), Time)
+        | (TimestampWithPrecision(_), Timestamp | TimestampTz)
+        | (TimestampTzWithPrecision(_), TimestampTz) => true,
         (Set { values: v1 }, Set { values: v2 }) => v2.starts_with(v1),
         (Enum { values: v1, .. }, Enum { values: v2, .. }) => {
             v1.iter().all(|value| v2.contains(value))

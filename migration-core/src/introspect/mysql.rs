@@ -244,7 +244,7 @@ fn discover_index(table: &mut Table, parts: &[IndexRow]) {
 /// old name: MariaDB keeps the check's name when the column is renamed.
 fn discover_check(table: &mut Table, check: &CheckRow) {
     let json_column = table.columns.iter_mut().find(|column| {
-        column.ty == SqlType::Custom("longtext".into())
+        column.ty == SqlType::LongText
             && check.expression == format!("json_valid(`{}`)", column.name.replace('`', "``"))
     });
     if let Some(column) = json_column {

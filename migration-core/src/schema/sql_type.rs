@@ -107,6 +107,46 @@ pub enum SqlType {
         /// The allowed values, in their declared order.
         values: Vec<String>,
     },
+    /// A 1-byte integer, -128 to 127 (MySQL's `TINYINT`; `TINYINT(1)` is
+    /// [`SqlType::Boolean`]).
+    TinyInt,
+    /// A 1-byte integer without a sign, 0 to 255 (MySQL's `TINYINT
+    /// UNSIGNED`).
+    UnsignedTinyInt,
+    /// A 3-byte integer (MySQL's `MEDIUMINT`).
+    MediumInt,
+    /// A 3-byte integer without a sign, 0 to 16777215 (MySQL's `MEDIUMINT
+    /// UNSIGNED`).
+    UnsignedMediumInt,
+    /// Text of at most 255 bytes (MySQL's `TINYTEXT`).
+    TinyText,
+    /// Text of at most 16 MiB (MySQL's `MEDIUMTEXT`).
+    MediumText,
+    /// Text of at most 4 GiB (MySQL's `LONGTEXT`).
+    LongText,
+    /// A byte string of at most 255 bytes (MySQL's `TINYBLOB`).
+    TinyBlob,
+    /// A byte string of at most 16 MiB (MySQL's `MEDIUMBLOB`).
+    MediumBlob,
+    /// A byte string of at most 4 GiB (MySQL's `LONGBLOB`).
+    LongBlob,
+    /// A string of this many bits, 1 to 64 on MySQL (`BIT(n)`; PostgreSQL's
+    /// `bit(n)`).
+    Bit(u32),
+    /// A time of day with this many digits of fractional seconds, 0 to 6
+    /// (`TIME(3)`; MySQL's plain `TIME` is `TimeWithPrecision(0)`). Six
+    /// digits is [`SqlType::Time`], and reads back as it.
+    TimeWithPrecision(u32),
+    /// A date and time with this many digits of fractional seconds, 0 to 6
+    /// (PostgreSQL's `timestamp(3)`; MySQL's `DATETIME(3)`, and its plain
+    /// `DATETIME` is `TimestampWithPrecision(0)`). Six digits is
+    /// [`SqlType::Timestamp`], and reads back as it.
+    TimestampWithPrecision(u32),
+    /// A point in time with this many digits of fractional seconds, 0 to 6
+    /// (PostgreSQL's `timestamp(3) with time zone`; MySQL's `TIMESTAMP(3)`,
+    /// and its plain `TIMESTAMP` is `TimestampTzWithPrecision(0)`). Six
+    /// digits is [`SqlType::TimestampTz`], and reads back as it.
+    TimestampTzWithPrecision(u32),
     /// Any other type, spelled as the database spells it.
     Custom(String),
 }
@@ -122,6 +162,10 @@ impl SqlType {
                 | SqlType::UnsignedSmallInt
                 | SqlType::UnsignedInteger
                 | SqlType::UnsignedBigInt
+                | SqlType::TinyInt
+                | SqlType::UnsignedTinyInt
+                | SqlType::MediumInt
+                | SqlType::UnsignedMediumInt
         )
     }
 
@@ -194,6 +238,22 @@ impl std::fmt::Display for SqlType {
             SqlType::UnsignedBigInt => f.write_str("BIGINT UNSIGNED"),
             SqlType::Year => f.write_str("YEAR"),
             SqlType::Set { values } => write!(f, "SET ({})", values.join(", ")),
+            SqlType::TinyInt => f.write_str("TINYINT"),
+            SqlType::UnsignedTinyInt => f.write_str("TINYINT UNSIGNED"),
+            SqlType::MediumInt => f.write_str("MEDIUMINT"),
+            SqlType::UnsignedMediumInt => f.write_str("MEDIUMINT UNSIGNED"),
+            SqlType::TinyText => f.write_str("TINYTEXT"),
+            SqlType::MediumText => f.write_str("MEDIUMTEXT"),
+            SqlType::LongText => f.write_str("LONGTEXT"),
+            SqlType::TinyBlob => f.write_str("TINYBLOB"),
+            SqlType::MediumBlob => f.write_str("MEDIUMBLOB"),
+            SqlType::LongBlob => f.write_str("LONGBLOB"),
+            SqlType::Bit(length) => write!(f, "BIT({length})"),
+            SqlType::TimeWithPrecision(digits) => write!(f, "TIME({digits})"),
+            SqlType::TimestampWithPrecision(digits) => write!(f, "TIMESTAMP({digits})"),
+            SqlType::TimestampTzWithPrecision(digits) => {
+                write!(f, "TIMESTAMP({digits}) WITH TIME ZONE")
+            }
             SqlType::Custom(spelled) => f.write_str(spelled),
         }
     }

@@ -96,7 +96,21 @@ impl Backend for MysqlBackend {
             | SqlType::UnsignedInteger
             | SqlType::UnsignedBigInt
             | SqlType::Year
-            | SqlType::Set { .. }) => super::type_sql_of_one_database(self, ty),
+            | SqlType::Set { .. }
+            | SqlType::TinyInt
+            | SqlType::UnsignedTinyInt
+            | SqlType::MediumInt
+            | SqlType::UnsignedMediumInt
+            | SqlType::TinyText
+            | SqlType::MediumText
+            | SqlType::LongText
+            | SqlType::TinyBlob
+            | SqlType::MediumBlob
+            | SqlType::LongBlob
+            | SqlType::Bit(_)) => super::type_sql_of_one_database(self, ty),
+            SqlType::TimeWithPrecision(digits) => format!("TIME({digits})"),
+            SqlType::TimestampWithPrecision(digits) => format!("DATETIME({digits})"),
+            SqlType::TimestampTzWithPrecision(digits) => format!("TIMESTAMP({digits})"),
             SqlType::Custom(spelled) => spelled.clone(),
         }
     }

@@ -12,11 +12,15 @@
 //! | `text`, `blob`, `date`, `json` | `Text`, `Binary`, `Date`, `Json` |
 //! | `varchar(n)`, `char(n)` | `Varchar(n)`, `Char(n)` — but `char(36)` reads as `Uuid` |
 //! | `time(6)`, `datetime(6)`, `timestamp(6)` | `Time`, `Timestamp`, `TimestampTz` |
+//! | `time`, `datetime(3)`, `timestamp` (other precisions, none being 0) | `TimeWithPrecision(0)`, `TimestampWithPrecision(3)`, `TimestampTzWithPrecision(0)` |
+//! | `tinyint`, `tinyint(4)`, `mediumint(9)`, with `unsigned` | `TinyInt`, `MediumInt`, `UnsignedTinyInt`, `UnsignedMediumInt` |
+//! | `tinytext`, `mediumtext`, `longtext`, `tinyblob`, `mediumblob`, `longblob` | the types of those names |
+//! | `bit(n)` (`bit` is `bit(1)`) | `Bit(n)` |
 //! | `enum('a','b')` | `Enum` with those values; the introspector names it after its column |
 //! | `smallint(5) unsigned`, `int unsigned`, `bigint(20) unsigned` | `UnsignedSmallInt`, `UnsignedInteger`, `UnsignedBigInt` |
 //! | `year`, `year(4)` | `Year` |
 //! | `set('a','b')` | `Set` with those values |
-//! | anything else (`tinyint(4)`, `tinyint(3) unsigned`, `int zerofill`, `longtext`, `datetime`) | `Custom` as reported |
+//! | anything else (`int(5) unsigned zerofill`, `geometry`, `point`) | `Custom` as reported |
 //!
 //! MariaDB's `JSON` is `longtext` with a `CHECK (json_valid(col))` named
 //! after the column: the introspector reads such a column as `Json` and drops
@@ -30,18 +34,20 @@
 //! - `Char(36)` reads back as `Uuid` (retort spells `Uuid` `CHAR(36)`).
 //! - Enums are inline: the type's name does not survive, and it reads back
 //!   as the column's name.
+//! - A time type with precision 6 reads back as the plain type
+//!   (`TimestampWithPrecision(6)` as `Timestamp`): retort's `DATETIME(6)`.
 //!
 //! Defaults arrive as MariaDB prints `COLUMN_DEFAULT` (the introspector
 //! quotes MySQL 8's bare literals first): `NULL` is no default, string
 //! literals are quoted (`'draft'`), `current_timestamp()` reads as
-//! `CURRENT_TIMESTAMP` — and so does `current_timestamp(6)` on retort's time
-//! types, which all have microseconds (MariaDB gives a `CURRENT_TIMESTAMP`
-//! default the column's precision; other precisions are kept:
-//! `CURRENT_TIMESTAMP(3)`), and
+//! `CURRENT_TIMESTAMP` — and so does `current_timestamp(6)` on `Time`,
+//! `Timestamp` and `TimestampTz`, which have microseconds (MariaDB gives a
+//! `CURRENT_TIMESTAMP` default the column's precision; other precisions are
+//! kept: `CURRENT_TIMESTAMP(3)` on a `TimestampWithPrecision(3)`), and
 //! on a boolean column `1`/`0` read as `true`/`false`. String literals read
 //! with doubled quotes (`'it''s'` for MariaDB's `'it\'s'`), other
-//! backslash escapes as written, and a time literal on retort's time types
-//! loses the zeros MySQL pads its fraction with (`'12:30:00'` for
+//! backslash escapes as written, and a time literal on a time type with
+//! fractional seconds loses the zeros MySQL pads its fraction with (`'12:30:00'` for
 //! `'12:30:00.000000'`).
 
 use crate::backend::spelling::{
@@ -62,7 +68,9 @@ pub(crate) fn parse_type(reported: &str) -> SqlType {
     if suffix == "unsigned" {
         let width = spelled.numbers().map_or(0, |numbers| numbers.len());
         return match (name, width) {
+            ("tinyint", 0 | 1) => SqlType::UnsignedTinyInt,
             ("smallint", 0 | 1) => SqlType::UnsignedSmallInt,
+            ("mediumint", 0 | 1) => SqlType::UnsignedMediumInt,
             ("int" | "integer", 0 | 1) => SqlType::UnsignedInteger,
             ("bigint", 0 | 1) => SqlType::UnsignedBigInt,
             _ => custom(),
@@ -97,6 +105,8 @@ pub(crate) fn parse_type(reported: &str) -> SqlType {
         ("int" | "integer", [] | [_]) => SqlType::Integer,
         ("bigint", [] | [_]) => SqlType::BigInt,
         ("tinyint" | "bool" | "boolean", [1]) | ("bool" | "boolean", []) => SqlType::Boolean,
+        ("tinyint", [] | [_]) => SqlType::TinyInt,
+        ("mediumint", [] | [_]) => SqlType::MediumInt,
         ("float", []) => SqlType::Real,
         ("double", []) => SqlType::Double,
         ("decimal" | "numeric", []) => SqlType::Numeric {
@@ -112,6 +122,14 @@ pub(crate) fn parse_type(reported: &str) -> SqlType {
             scale: (*scale != 0).then_some(*scale),
         },
         ("text", []) => SqlType::Text,
+        ("tinytext", []) => SqlType::TinyText,
+        ("mediumtext", []) => SqlType::MediumText,
+        ("longtext", []) => SqlType::LongText,
+        ("tinyblob", []) => SqlType::TinyBlob,
+        ("mediumblob", []) => SqlType::MediumBlob,
+        ("longblob", []) => SqlType::LongBlob,
+        ("bit", []) => SqlType::Bit(1),
+        ("bit", [length]) => SqlType::Bit(*length),
         ("varchar", [length]) => SqlType::Varchar(*length),
         ("char", [36]) => SqlType::Uuid,
         ("char", [length]) => SqlType::Char(*length),
@@ -120,6 +138,12 @@ pub(crate) fn parse_type(reported: &str) -> SqlType {
         ("time", [6]) => SqlType::Time,
         ("datetime", [6]) => SqlType::Timestamp,
         ("timestamp", [6]) => SqlType::TimestampTz,
+        ("time", []) => SqlType::TimeWithPrecision(0),
+        ("datetime", []) => SqlType::TimestampWithPrecision(0),
+        ("timestamp", []) => SqlType::TimestampTzWithPrecision(0),
+        ("time", [digits]) => SqlType::TimeWithPrecision(*digits),
+        ("datetime", [digits]) => SqlType::TimestampWithPrecision(*digits),
+        ("timestamp", [digits]) => SqlType::TimestampTzWithPrecision(*digits),
         ("json", []) => SqlType::Json,
         ("year", [] | [4]) => SqlType::Year,
         _ => custom(),
@@ -133,10 +157,9 @@ pub(crate) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> 
     if let Some(arguments) = lowered.strip_prefix("current_timestamp") {
         // retort's time types all have microseconds, and MariaDB gives the
         // default the column's precision: `(6)` on them says nothing.
-        let fractional = fractional_seconds(ty);
         return Some(match arguments {
             "" | "()" => "CURRENT_TIMESTAMP".to_owned(),
-            "(6)" if fractional => "CURRENT_TIMESTAMP".to_owned(),
+            "(6)" if microseconds(ty) => "CURRENT_TIMESTAMP".to_owned(),
             precision => format!("CURRENT_TIMESTAMP{precision}"),
         });
     }
@@ -181,8 +204,8 @@ fn doubled_quotes(reported: &str) -> String {
 }
 
 /// A time literal without the zeros MySQL pads its fraction with to the
-/// column's precision on retort's time types: `'12:00:00.000000'` is
-/// `'12:00:00'`, `'12:00:00.500000'` is `'12:00:00.5'`.
+/// column's precision on time types that keep fractions: `'12:00:00.000000'`
+/// is `'12:00:00'`, `'12:00:00.500000'` is `'12:00:00.5'`.
 fn without_zero_fraction<'v>(ty: &SqlType, value: &'v str) -> &'v str {
     match value.rsplit_once('.') {
         Some((_, fraction))
@@ -198,11 +221,22 @@ fn without_zero_fraction<'v>(ty: &SqlType, value: &'v str) -> &'v str {
 
 /// Whether retort gives the type microseconds (`TIME(6)`, `DATETIME(6)`,
 /// `TIMESTAMP(6)`).
-fn fractional_seconds(ty: &SqlType) -> bool {
+fn microseconds(ty: &SqlType) -> bool {
     matches!(
         ty,
         SqlType::Time | SqlType::Timestamp | SqlType::TimestampTz
     )
+}
+
+/// Whether the time type keeps fractional seconds, whose literals MySQL pads
+/// with zeros to the column's precision.
+fn fractional_seconds(ty: &SqlType) -> bool {
+    match ty {
+        SqlType::TimeWithPrecision(digits)
+        | SqlType::TimestampWithPrecision(digits)
+        | SqlType::TimestampTzWithPrecision(digits) => *digits > 0,
+        other => microseconds(other),
+    }
 }
 
 #[cfg(test)]
@@ -225,6 +259,13 @@ mod tests {
             SqlType::Numeric { .. } => "decimal(10,0)".into(),
             SqlType::Boolean => "tinyint(1)".into(),
             SqlType::UnsignedSmallInt => "smallint(5) unsigned".into(),
+            SqlType::TinyInt => "tinyint(4)".into(),
+            SqlType::UnsignedTinyInt => "tinyint(3) unsigned".into(),
+            SqlType::MediumInt => "mediumint(9)".into(),
+            SqlType::UnsignedMediumInt => "mediumint(8) unsigned".into(),
+            SqlType::TimeWithPrecision(0) => "time".into(),
+            SqlType::TimestampWithPrecision(0) => "datetime".into(),
+            SqlType::TimestampTzWithPrecision(0) => "timestamp".into(),
             SqlType::UnsignedInteger => "int(10) unsigned".into(),
             SqlType::UnsignedBigInt => "bigint(20) unsigned".into(),
             SqlType::Year => "year(4)".into(),
@@ -280,14 +321,35 @@ mod tests {
     #[test]
     fn unknown_types_keep_their_spelling() {
         for spelled in [
-            "tinyint(3) unsigned",
             "int(10) unsigned zerofill",
-            "tinyint(4)",
-            "longtext",
-            "datetime",
-            "time(3)",
+            "geometry",
+            "tinyint(3) zerofill",
         ] {
             assert_eq!(parse_type(spelled), SqlType::Custom(spelled.into()));
+        }
+    }
+
+    #[test]
+    fn small_integers_sized_text_bits_and_time_precisions_in_each_servers_spelling() {
+        for (spelled, ty) in [
+            ("tinyint(4)", SqlType::TinyInt),
+            ("tinyint", SqlType::TinyInt),
+            ("tinyint(3) unsigned", SqlType::UnsignedTinyInt),
+            ("tinyint unsigned", SqlType::UnsignedTinyInt),
+            ("mediumint(9)", SqlType::MediumInt),
+            ("mediumint(8) unsigned", SqlType::UnsignedMediumInt),
+            ("longtext", SqlType::LongText),
+            ("mediumblob", SqlType::MediumBlob),
+            ("bit(1)", SqlType::Bit(1)),
+            ("bit(64)", SqlType::Bit(64)),
+            ("datetime", SqlType::TimestampWithPrecision(0)),
+            ("datetime(3)", SqlType::TimestampWithPrecision(3)),
+            ("datetime(6)", SqlType::Timestamp),
+            ("timestamp", SqlType::TimestampTzWithPrecision(0)),
+            ("time(3)", SqlType::TimeWithPrecision(3)),
+            ("time", SqlType::TimeWithPrecision(0)),
+        ] {
+            assert_eq!(parse_type(spelled), ty, "{spelled}");
         }
     }
 
@@ -385,10 +447,19 @@ mod tests {
             Some(r"'a\\b'"),
             "other escapes stay as a MySQL model writes them"
         );
-        let datetime_3 = SqlType::Custom("datetime(3)".into());
+        let datetime_3 = SqlType::TimestampWithPrecision(3);
         assert_eq!(
             normalize_default(&datetime_3, "current_timestamp(3)").as_deref(),
             Some("CURRENT_TIMESTAMP(3)")
+        );
+        assert_eq!(
+            normalize_default(&datetime_3, "'2024-01-01 00:00:00.500'").as_deref(),
+            Some("'2024-01-01 00:00:00.5'")
+        );
+        assert_eq!(
+            normalize_default(&SqlType::TimestampTzWithPrecision(0), "current_timestamp()")
+                .as_deref(),
+            Some("CURRENT_TIMESTAMP")
         );
     }
 }

@@ -16,13 +16,16 @@
 //! | `interval`, `inet`, `cidr`, `macaddr`, `tsvector` | `Interval`, `Inet`, `Cidr`, `MacAddr`, `TsVector` |
 //! | `t[]` (any dimensions, any size) | `Array(t)`, `t` read by these rules (an enum array by the introspector) |
 //! | an enum type | `Enum { name, values }` with the values in sort order (read by the introspector, which knows the type is an enum) |
-//! | anything else: domains, `interval day`, `timestamp(3) ...`, `time(6) with time zone` | `Custom` as reported (`text[]`, `year`) |
+//! | the same with another precision (`timestamp(3) without time zone`, `time(0) without time zone`) | `TimestampWithPrecision(3)`, `TimeWithPrecision(0)`, `TimestampTzWithPrecision(p)` |
+//! | `bit(n)` | `Bit(n)` |
+//! | anything else: domains, `interval day`, `time(3) with time zone`, `bit varying(n)` | `Custom` as reported (`text[]`, `year`) |
 //!
 //! The one deliberate exception to "`type_sql(t)` reads back as `t`":
 //! `Numeric { precision: Some(p), scale: Some(0) }` reads back with
 //! `scale: None` (the same type). Likewise a time type written with
-//! precision 6 reads back without it: a rebuild writes `timestamp`, which
-//! stores and rounds exactly as `timestamp(6)` does.
+//! precision 6 reads back without it (`TimestampWithPrecision(6)` as
+//! `Timestamp`): a rebuild writes `timestamp`, which stores and rounds
+//! exactly as `timestamp(6)` does.
 //!
 //! Defaults arrive as `pg_get_expr` prints them. `nextval(...)` defaults are
 //! serial columns: the introspector reports them as `identity` with no
@@ -83,7 +86,24 @@ pub(crate) fn parse_type(reported: &str) -> SqlType {
             match (spelled.name.as_str(), spelled.suffix.as_str()) {
                 ("time", "" | "without time zone") => SqlType::Time,
                 ("timestamp", "" | "without time zone") => SqlType::Timestamp,
-                ("timestamp", "with time zone") => SqlType::TimestampTz,
+                ("timestamp", "with time zone") | ("timestamptz", "") => SqlType::TimestampTz,
+                _ => custom(),
+            }
+        }
+        Some(_) if ["time", "timestamp", "timestamptz"].contains(&spelled.name.as_str()) => {
+            match (
+                spelled.name.as_str(),
+                spelled.suffix.as_str(),
+                spelled.numbers().as_deref(),
+            ) {
+                ("time", "" | "without time zone", Some([digits])) => {
+                    SqlType::TimeWithPrecision(*digits)
+                }
+                ("timestamp", "" | "without time zone", Some([digits])) => {
+                    SqlType::TimestampWithPrecision(*digits)
+                }
+                ("timestamp", "with time zone", Some([digits]))
+                | ("timestamptz", "", Some([digits])) => SqlType::TimestampTzWithPrecision(*digits),
                 _ => custom(),
             }
         }
@@ -91,6 +111,7 @@ pub(crate) fn parse_type(reported: &str) -> SqlType {
         Some(_) => match (spelled.name.as_str(), spelled.numbers().as_deref()) {
             ("character varying" | "varchar", Some([length])) => SqlType::Varchar(*length),
             ("character" | "char" | "bpchar", Some([length])) => SqlType::Char(*length),
+            ("bit", Some([length])) => SqlType::Bit(*length),
             ("numeric" | "decimal", Some([precision])) => SqlType::Numeric {
                 precision: Some(*precision),
                 scale: None,
@@ -172,6 +193,10 @@ mod tests {
             SqlType::MacAddr => "macaddr".into(),
             SqlType::TsVector => "tsvector".into(),
             SqlType::Array(inner) => format!("{}[]", reported(inner)),
+            SqlType::Bit(n) => format!("bit({n})"),
+            SqlType::TimeWithPrecision(p) => format!("time({p}) without time zone"),
+            SqlType::TimestampWithPrecision(p) => format!("timestamp({p}) without time zone"),
+            SqlType::TimestampTzWithPrecision(p) => format!("timestamp({p}) with time zone"),
             SqlType::Custom(spelled) => spelled.clone(),
             // MySQL's types: PostgreSQL refuses them (`lacks_type`).
             other => PostgresBackend.type_sql(other),
@@ -201,9 +226,9 @@ mod tests {
             "interval day to second",
             "year",
             "json",
-            "timestamp(3) with time zone",
-            "time(3) without time zone",
+            "time(3) with time zone",
             "time(6) with time zone",
+            "bit varying(5)",
             "public.\"bıgınt\"",
         ] {
             assert_eq!(parse_type(spelled), SqlType::Custom(spelled.into()));

@@ -76,13 +76,29 @@ impl Backend for SqliteBackend {
             | SqlType::UnsignedInteger
             | SqlType::UnsignedBigInt
             | SqlType::Year
-            | SqlType::Set { .. }) => super::type_sql_of_one_database(self, ty),
+            | SqlType::Set { .. }
+            | SqlType::TinyInt
+            | SqlType::UnsignedTinyInt
+            | SqlType::MediumInt
+            | SqlType::UnsignedMediumInt
+            | SqlType::TinyText
+            | SqlType::MediumText
+            | SqlType::LongText
+            | SqlType::TinyBlob
+            | SqlType::MediumBlob
+            | SqlType::LongBlob
+            | SqlType::Bit(_)) => super::type_sql_of_one_database(self, ty),
+            SqlType::TimeWithPrecision(digits) => format!("TIME({digits})"),
+            SqlType::TimestampWithPrecision(digits) => format!("TIMESTAMP({digits})"),
+            SqlType::TimestampTzWithPrecision(digits) => format!("TIMESTAMPTZ({digits})"),
             SqlType::Custom(spelled) => spelled.clone(),
         }
     }
 
     fn lacks_type(&self, ty: &SqlType) -> Option<&'static str> {
-        super::postgres_only(ty).or_else(|| super::mysql_only(ty))
+        super::postgres_only(ty)
+            .or_else(|| super::mysql_only(ty))
+            .or_else(|| super::not_on_sqlite(ty))
     }
 
     fn parse_type(&self, reported: &str) -> SqlType {

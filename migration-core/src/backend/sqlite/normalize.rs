@@ -4,8 +4,9 @@
 //! returns it verbatim), so nothing is lost or renamed: retort's own
 //! spellings (`SMALLINT`, `INTEGER`, `BIGINT`, `REAL`, `DOUBLE`,
 //! `NUMERIC(p, s)`, `BOOLEAN`, `TEXT`, `VARCHAR(n)`, `VARCHAR`, `CHAR(n)`, `BLOB`,
-//! `DATE`, `TIME`, `TIMESTAMP`, `TIMESTAMPTZ`, `UUID`, `JSON`), in any letter
-//! case, read back as their types; every other declared type reads back as
+//! `DATE`, `TIME`, `TIMESTAMP`, `TIMESTAMPTZ`, `UUID`, `JSON`, and the time
+//! types with a precision, `TIMESTAMP(3)`: precision 6 is the plain type),
+//! in any letter case, read back as their types; every other declared type reads back as
 //! `Custom` exactly as written (Chinook's `NVARCHAR(200)`, `DATETIME`, `INT`).
 //!
 //! The one deliberate exception: an `Enum` is `TEXT` plus a
@@ -59,9 +60,12 @@ pub(crate) fn parse_type(declared: &str) -> SqlType {
         ("char", [length]) => SqlType::Char(*length),
         ("blob", []) => SqlType::Binary,
         ("date", []) => SqlType::Date,
-        ("time", []) => SqlType::Time,
-        ("timestamp", []) => SqlType::Timestamp,
-        ("timestamptz", []) => SqlType::TimestampTz,
+        ("time", [] | [6]) => SqlType::Time,
+        ("timestamp", [] | [6]) => SqlType::Timestamp,
+        ("timestamptz", [] | [6]) => SqlType::TimestampTz,
+        ("time", [digits]) => SqlType::TimeWithPrecision(*digits),
+        ("timestamp", [digits]) => SqlType::TimestampWithPrecision(*digits),
+        ("timestamptz", [digits]) => SqlType::TimestampTzWithPrecision(*digits),
         ("uuid", []) => SqlType::Uuid,
         ("json", []) => SqlType::Json,
         _ => custom(),
