@@ -292,7 +292,7 @@ mod pagila {
     use super::*;
     use diesel::connection::SimpleConnection;
     use diesel::PgConnection;
-    use retort::IntrospectOptions;
+    use retort::{IntrospectOptions, PartitionBound, PartitionKey};
 
     const TABLES: [&str; 15] = [
         "actor",
@@ -343,31 +343,29 @@ mod pagila {
     }
 
     /// Pagila's tables without its views, materialized view, sequences,
-    /// triggers, functions, or the partitions of `payment`.
+    /// triggers or functions; `payment` is partitioned by range of
+    /// `payment_date`, and its seven partitions are read as its partitions.
     #[test]
     fn pagila_reads_its_tables_and_nothing_else() {
         support::run::<PgConnection>(|db| {
             let schema = load(db);
+            let months: Vec<String> = (1..=7)
+                .map(|month| format!("payment_p2022_0{month}"))
+                .collect();
             let mut names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
             names.sort_unstable();
-            assert_eq!(names, TABLES);
+            let mut expected: Vec<&str> = TABLES.to_vec();
+            expected.extend(months.iter().map(String::as_str));
+            expected.sort_unstable();
+            assert_eq!(names, expected);
 
-            // The seven partitions exist (22 tables in all), and are left
-            // out even when named.
-            let mut conn = db.connect();
-            for month in 1..=7 {
-                conn.batch_execute(&format!("SELECT * FROM payment_p2022_0{month} LIMIT 0"))
-                    .expect("the partition exists");
-            }
-            let named = retort::introspect_with(
-                &mut conn,
-                &IntrospectOptions::new().tables(["payment_p2022_01", "actor_info"]),
-            )
-            .expect("introspect");
-            assert!(named.tables.is_empty(), "{named:?}");
-
-            // The partitioned parent is read with its own key and columns.
+            // The partitioned parent is read with its own key, columns and key.
             let payment = schema.table("payment").expect("payment");
+            assert_eq!(
+                payment.partition_by,
+                Some(PartitionKey::range(["payment_date"]))
+            );
+            assert_eq!(payment.partition_of, None);
             assert_eq!(
                 payment.primary_key,
                 Some(PrimaryKey {
@@ -384,6 +382,57 @@ mod pagila {
                 }
             );
             assert!(payment.indexes.is_empty() && payment.foreign_keys.is_empty());
+
+            // Each partition names its parent and bounds (printed in the
+            // server's time zone), has no columns of its own, and keeps its
+            // own indexes and foreign keys, but not the primary key it has
+            // from the parent.
+            for (at, month) in months.iter().enumerate() {
+                let partition = schema.table(month).expect("the partition is read");
+                let of = partition.partition_of.as_ref().expect("a partition");
+                assert_eq!(
+                    (of.parent_schema.as_deref(), of.parent.as_str()),
+                    (None, "payment")
+                );
+                let PartitionBound::Range { from, to } = &of.bound else {
+                    panic!("{month}: a range partition, not {:?}", of.bound);
+                };
+                assert!(
+                    from[0].starts_with(&format!("'2022-0{}-01", at + 1)),
+                    "{from:?}"
+                );
+                assert!(to[0].starts_with(&format!("'2022-0{}-", at + 2)), "{to:?}");
+                assert!(
+                    partition.columns.is_empty(),
+                    "{month}: {:?}",
+                    partition.columns
+                );
+                assert_eq!(partition.primary_key, None, "{month}");
+                assert_eq!(partition.partition_by, None);
+                let own = if at < 6 { 3 } else { 0 };
+                assert_eq!(
+                    partition.indexes.len(),
+                    own,
+                    "{month}: {:?}",
+                    partition.indexes
+                );
+                assert_eq!(partition.foreign_keys.len(), own, "{month}");
+            }
+            let january = schema.table("payment_p2022_01").expect("january");
+            assert!(january.indexes.contains(&Index::on_columns(
+                "idx_fk_payment_p2022_01_customer_id",
+                ["customer_id"]
+            )));
+
+            // Named, a partition is read alone, as a partition; a view is not read.
+            let mut conn = db.connect();
+            let named = retort::introspect_with(
+                &mut conn,
+                &IntrospectOptions::new().tables(["payment_p2022_01", "actor_info"]),
+            )
+            .expect("introspect");
+            assert_eq!(named.tables.len(), 1, "{named:?}");
+            assert_eq!(named.tables[0], *january);
         });
     }
 

@@ -45,6 +45,7 @@ use syn::DeriveInput;
 /// | `unique` | `unique(columns("team_id", "email"), name = "uq_member")` | a unique constraint (default name `uq_<table>_<columns>`) |
 /// | `check` | `check(name = "positive_price", expr = "price > 0")` | a check constraint, named `ck_<table>_<name>` |
 /// | `diesel_table` | `diesel_table`, `diesel_table = "order_lines"` | also emit the table's `diesel::table!` (below), in a module named after the table or as given |
+/// | `partition_by` | `partition_by = "RANGE (created_at)"`, `"LIST (lower(region))"` | a partitioned table (PostgreSQL): `RANGE`, `LIST` or `HASH` on columns or expressions; partitions are tables declared with `Table::partition_of` |
 ///
 /// Columns listed on the struct are column names (after `column = "..."`).
 ///

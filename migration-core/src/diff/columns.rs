@@ -2,6 +2,7 @@
 //! the ops that drop, rename, add and alter them, and that make them stop
 //! and start being generated (identity, `AUTO_INCREMENT`).
 
+use super::partitions::compares_columns;
 use super::tables::MatchedTables;
 use super::{ColumnChanges, DiffWarning, Op, TableName, WarningKind};
 use crate::schema::{Column, Table};
@@ -57,7 +58,12 @@ pub(super) fn drop(ops: &mut Vec<Op>, tables: &MatchedTables<'_>) -> Vec<Option<
     for pair in &tables.kept {
         let replaced = pair.columns.is_empty() && !pair.to.columns.is_empty();
         let mut last = None;
-        for (at, column) in pair.from.columns.iter().enumerate().rev() {
+        let compared = if compares_columns(pair) {
+            &pair.from.columns[..]
+        } else {
+            &[]
+        };
+        for (at, column) in compared.iter().enumerate().rev() {
             if !pair.columns.iter().any(|(old, _)| old.name == column.name) {
                 if replaced && at == 0 {
                     last = Some(column.clone());
@@ -101,6 +107,9 @@ pub(super) fn add_and_alter(
 ) {
     for (at, pair) in tables.kept.iter().enumerate() {
         let name = TableName::of(pair.to);
+        if !compares_columns(pair) {
+            continue;
+        }
         for column in &pair.to.columns {
             if !pair.columns.iter().any(|(_, new)| new.name == column.name) {
                 if let Some(old) = &column.renamed_from {

@@ -26,7 +26,8 @@
 //! 2. foreign keys that go away, or whose columns or referenced keys change,
 //!    are dropped; columns stop being generated (identity, `AUTO_INCREMENT`);
 //!    then the indexes, uniques, checks and primary keys that go away are
-//!    dropped;
+//!    dropped; partitions that leave their parent or change bounds are
+//!    detached;
 //! 3. tables, then columns, are dropped (referencing tables first; a
 //!    table's last column first, so the reverse adds them back in order;
 //!    of a table whose columns are all replaced, the first one after the
@@ -35,7 +36,7 @@
 //!    their new names);
 //! 5. tables are created (referenced tables first, foreign keys that would
 //!    point forward added at the end), then columns added and altered,
-//!    then table comments set;
+//!    then table comments set, then partitions attached;
 //! 6. primary keys, uniques, checks and indexes are added, then foreign
 //!    keys, then columns start being generated (MySQL wants the key first);
 //! 7. enum types no column uses any more are dropped.
@@ -49,6 +50,15 @@
 //! column dropped and another of the same type added to the same table is
 //! kept as a drop and an add, and reported by [`Diff::warnings`] with the hint
 //! that would make it a rename.
+//!
+//! # Partitions
+//!
+//! A partition is created after its parent and dropped before it; its
+//! columns are its parent's and are not compared. A partition key cannot
+//! change in place: the table is dropped and created again with its
+//! partitions, with a [`WarningKind::Rebuild`] warning. The partitions of
+//! a table for which the target declares none are left alone (managed
+//! elsewhere); see [`Op::SetPartitionOf`] for attaching and detaching.
 //!
 //! # Enums
 //!
@@ -65,6 +75,7 @@ mod foreign_keys;
 mod indexes;
 mod keys;
 mod op;
+mod partitions;
 mod table_order;
 mod tables;
 mod warnings;
@@ -93,6 +104,10 @@ pub enum WarningKind {
     /// A `renamed_from` hint names a table or column that does not exist,
     /// so the new one is created empty.
     UnmatchedHint,
+    /// The database cannot make the change in place (a partition key that
+    /// changes): the table is dropped and created again, empty, and the
+    /// message says what to write instead to keep its rows.
+    Rebuild,
 }
 
 /// A warning about a diff, for the revision file and for `check`.
@@ -215,6 +230,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
         checks::drop(&mut ops, pair);
         keys::drop_primary_key(&mut ops, pair);
     }
+    partitions::detach(&mut ops, &tables);
 
     // 3. Tables, then columns, dropped.
     tables::drop(&mut ops, &references.drop);
@@ -228,6 +244,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     tables::create(&mut ops, &mut warnings, from, &references.create);
     columns::add_and_alter(&mut ops, &mut warnings, &tables, last_drops);
     tables::set_comments(&mut ops, &tables);
+    partitions::attach(&mut ops, &tables);
 
     // 6. Keys, checks and indexes added, then foreign keys, then columns
     // start being generated.
@@ -243,6 +260,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     // 7. Enum types no longer used.
     enums::drop_unused(&mut ops, &enum_types);
 
+    partitions::rebuild_warnings(&ops, &tables, &mut warnings);
     let warnings = warnings_for(&ops, warnings);
     // Renderers read the schemas only to render ops: with none, the
     // schemas (thousands of tables, for an application that is up to date)

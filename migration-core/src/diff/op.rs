@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Index, PrimaryKey, SqlType, Table, UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Index, PartitionOf, PrimaryKey, SqlType, Table,
+    UniqueConstraint,
 };
 
 /// A table's name as it is when an op runs: ops before the renames of a diff
@@ -237,6 +238,17 @@ pub enum Op {
         /// The constraint as it was.
         check: CheckConstraint,
     },
+    /// Detaches a partition from its parent (`old`), attaches a table to a
+    /// partitioned parent (`new`), or both, keeping the rows (PostgreSQL's
+    /// `ALTER TABLE parent DETACH PARTITION` / `ATTACH PARTITION`).
+    SetPartitionOf {
+        /// The partition.
+        table: TableName,
+        /// Its parent and bounds before.
+        old: Option<PartitionOf>,
+        /// Its parent and bounds after.
+        new: Option<PartitionOf>,
+    },
 }
 
 /// What an [`Op::AlterColumn`] changes.
@@ -329,6 +341,11 @@ impl Op {
             Op::DropForeignKey { table, foreign_key } => Op::AddForeignKey { table, foreign_key },
             Op::AddCheck { table, check } => Op::DropCheck { table, check },
             Op::DropCheck { table, check } => Op::AddCheck { table, check },
+            Op::SetPartitionOf { table, old, new } => Op::SetPartitionOf {
+                table,
+                old: new,
+                new: old,
+            },
         }
     }
 
@@ -359,7 +376,8 @@ impl Op {
             | Op::AddForeignKey { table, .. }
             | Op::DropForeignKey { table, .. }
             | Op::AddCheck { table, .. }
-            | Op::DropCheck { table, .. } => Some(table.clone()),
+            | Op::DropCheck { table, .. }
+            | Op::SetPartitionOf { table, .. } => Some(table.clone()),
         }
     }
 

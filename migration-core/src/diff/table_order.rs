@@ -1,5 +1,6 @@
 //! The order tables are created and dropped in: a topological sort over
-//! their foreign keys, referenced tables first.
+//! their foreign keys, referenced tables first, and partitions after their
+//! parent.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,10 +37,14 @@ pub(super) fn table_order(tables: &[&Table], unstable: &BTreeSet<TableName>) -> 
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
     let mut waiting_for: Vec<usize> = vec![0; tables.len()];
     for (at, table) in tables.iter().enumerate() {
+        // A partition waits for its parent as for a referenced table.
+        let parent = table.partition_of.as_ref().map(super::partitions::parent);
         let referenced: BTreeSet<usize> = table
             .foreign_keys
             .iter()
-            .filter_map(|foreign_key| position.get(&target(foreign_key)).copied())
+            .map(target)
+            .chain(parent)
+            .filter_map(|name| position.get(&name).copied())
             .filter(|&other| other != at)
             .collect();
         waiting_for[at] = referenced.len();

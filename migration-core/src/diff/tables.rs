@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::table_order::TableOrder;
-use super::{columns, DiffWarning, Op, TableName, WarningKind};
+use super::{columns, partitions, DiffWarning, Op, TableName, WarningKind};
 use crate::schema::{Column, PrimaryKey, Schema, Table};
 
 /// A table present on both sides, with its columns matched.
@@ -82,11 +82,13 @@ pub(super) fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> MatchedTable
         .filter(|(name, _)| !taken.contains(*name))
         .map(|(_, table)| *table)
         .collect();
-    MatchedTables {
+    let mut tables = MatchedTables {
         kept,
         created,
         dropped,
-    }
+    };
+    partitions::adjust(&mut tables, to);
+    tables
 }
 
 /// Drops the tables that go away, referencing tables first.

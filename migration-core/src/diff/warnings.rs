@@ -84,6 +84,7 @@ pub(super) fn warnings_for(ops: &[Op], mut warnings: Vec<DiffWarning>) -> Vec<Di
                 let lookalike = dropped_tables.iter().find(|dropped| {
                     !table.columns.is_empty()
                         && dropped.schema == table.schema
+                        && dropped.name != table.name
                         && dropped.columns.len() == table.columns.len()
                         && shape(dropped) == shape(table)
                 });

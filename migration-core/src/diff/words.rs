@@ -6,6 +6,7 @@
 use std::fmt;
 
 use super::op::{Op, TableName};
+use super::partitions::parent;
 use crate::schema::{Column, IndexPart};
 
 impl fmt::Display for Op {
@@ -119,6 +120,18 @@ impl fmt::Display for Op {
             ),
             Op::DropCheck { table, check } => {
                 write!(f, "drop check {}on {table}", named(check.name.as_deref()))
+            }
+            Op::SetPartitionOf { table, old, new } => {
+                if let Some(old) = old {
+                    write!(f, "detach partition {table} from {}", parent(old))?;
+                }
+                if let (Some(_), Some(_)) = (old, new) {
+                    f.write_str(", then ")?;
+                }
+                if let Some(new) = new {
+                    write!(f, "attach {table} to {} {}", parent(new), new.bound)?;
+                }
+                Ok(())
             }
         }
     }

@@ -45,10 +45,6 @@
 //! - Views, materialized views, sequences, triggers, functions and types that
 //!   no column uses: they are not tables.
 //! - SQLite's internal tables (`sqlite_%`) and virtual tables.
-//! - PostgreSQL partitions: a partitioned table is read as one table (its
-//!   columns, keys and constraints as declared on the parent); its partitions
-//!   are left out, since they are storage, not schema a model describes.
-//!   Indexes created only on the partitions are therefore not reported.
 //!
 //! # What is read approximately
 //!
@@ -80,7 +76,13 @@
 //!   `'draft'::character varying`), numbers bare and without padding
 //!   (`1.5`, not `1.50`), booleans as `true`/`false`, `NULL` as no default.
 //!   Identity columns have no default.
-//! - **PostgreSQL**: `GENERATED ... AS IDENTITY` and serial (`nextval(...)`)
+//! - **PostgreSQL**: a partitioned table reads with its key
+//!   ([`Table::partition_by`](crate::schema::Table::partition_by)) and each
+//!   partition as a table of its own with its parent and bounds
+//!   ([`Table::partition_of`](crate::schema::Table::partition_of)), without
+//!   columns (they are the parent's) and without what it inherits from the
+//!   parent (the indexes attached to the parent's, the keys and checks
+//!   cloned from it): those are read once, on the parent. `GENERATED ... AS IDENTITY` and serial (`nextval(...)`)
 //!   columns are identities. Constraint names read back as they are. Enums
 //!   are `Enum { name, values }` in sort order; `json` (as opposed to
 //!   `jsonb`) is `Custom("json")`. `timestamp(6)`, `timestamptz(6)` and
@@ -111,6 +113,8 @@ pub(crate) mod assemble;
 mod error;
 mod mysql;
 mod options;
+#[cfg(feature = "postgres")]
+mod partitions;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod sqlite;

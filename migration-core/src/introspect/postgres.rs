@@ -15,6 +15,9 @@
 //!   are not read; the parent's constraint is.
 //! - A check's expression is `pg_get_expr`'s pretty text without the outer
 //!   parentheses (`price > 0::numeric`).
+//! - A partitioned table has its key; a partition names its parent and its
+//!   bounds and has no columns (they are its parent's): its columns are
+//!   read, to name its own indexes' and constraints' columns, then dropped.
 
 use std::collections::HashMap;
 
@@ -24,10 +27,11 @@ use crate::backend::postgres::catalog::{
 use crate::backend::postgres::normalize::{is_serial_default, normalize_default, parse_type};
 use crate::backend::spelling::strip_outer_parens;
 use crate::introspect::assemble::SchemaBuilder;
+use crate::introspect::partitions::{parse_partition_bound, parse_partition_key};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey,
-    ReferentialAction, Schema, SqlType, UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions, IndexPart, PartitionOf,
+    PrimaryKey, ReferentialAction, Schema, SqlType, UniqueConstraint,
 };
 
 /// Where a table read went in the [`SchemaBuilder`], and its columns'
@@ -146,8 +150,15 @@ pub(crate) fn build_schema(mut rows: CatalogRows) -> Result<Schema> {
     rows.indexes.sort_by_key(|row| row.oid);
     let mut schema = SchemaBuilder::new(&rows.default_schema);
     let mut tables: HashMap<i64, TableSlot> = HashMap::with_capacity(rows.tables.len());
+    let mut partitioning = Vec::new();
     for table in rows.tables {
         let at = schema.add_table(&table.schema_name, &table.table_name, table.comment);
+        partitioning.push(Partitioning {
+            at,
+            key: table.partition_key,
+            parent: table.parent_schema.zip(table.parent_table),
+            bound: table.partition_bound,
+        });
         tables.insert(
             table.oid,
             TableSlot {
@@ -183,7 +194,57 @@ pub(crate) fn build_schema(mut rows: CatalogRows) -> Result<Schema> {
             table.indexes.push(index);
         }
     }
+    for partitioning in partitioning {
+        discover_partitioning(&mut schema, partitioning)?;
+    }
     Ok(schema.finish())
+}
+
+/// What a table's row says of its partitioning.
+struct Partitioning {
+    /// Where the table went in the [`SchemaBuilder`].
+    at: usize,
+    /// `pg_get_partkeydef`, for a partitioned table.
+    key: Option<String>,
+    /// The parent's schema and name, for a partition.
+    parent: Option<(String, String)>,
+    /// `pg_get_expr(relpartbound)`, for a partition.
+    bound: Option<String>,
+}
+
+/// A partitioned table's key; a partition's parent and bounds, its columns
+/// left to the parent. Runs once the table's indexes and constraints have
+/// named their columns.
+fn discover_partitioning(schema: &mut SchemaBuilder, partitioning: Partitioning) -> Result<()> {
+    let parent_schema = partitioning
+        .parent
+        .as_ref()
+        .map(|(namespace, _)| schema.namespace(namespace));
+    let Some(table) = schema.table_at_mut(partitioning.at) else {
+        return Ok(());
+    };
+    let unexpected = |what, value: &str, table: &str| IntrospectError::UnexpectedValue {
+        object: format!("table {table}"),
+        what,
+        value: value.to_owned(),
+    };
+    if let Some(key) = &partitioning.key {
+        let columns: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+        let parsed = parse_partition_key(key, &columns)
+            .ok_or_else(|| unexpected("partition key", key, &table.name))?;
+        table.partition_by = Some(parsed);
+    }
+    if let (Some((_, parent)), Some(bound)) = (partitioning.parent, &partitioning.bound) {
+        let bound = parse_partition_bound(bound)
+            .ok_or_else(|| unexpected("partition bound", bound, &table.name))?;
+        table.partition_of = Some(PartitionOf {
+            parent_schema: parent_schema.flatten(),
+            parent,
+            bound,
+        });
+        table.columns.clear();
+    }
+    Ok(())
 }
 
 /// One column: its type (enums by their values), identity and default.
@@ -413,6 +474,10 @@ mod tests {
             schema_name: schema.into(),
             table_name: name.into(),
             comment: None,
+            partition_key: None,
+            parent_schema: None,
+            parent_table: None,
+            partition_bound: None,
         }
     }
 

@@ -98,6 +98,13 @@ pub(crate) trait Ddl: Backend {
         self.render_diff(diff)
     }
 
+    /// Whether the database has declarative partitioning (PostgreSQL's
+    /// `PARTITION BY` and `PARTITION OF`); a schema with partitioned tables
+    /// or partitions is refused where it has not.
+    fn partitions(&self) -> bool {
+        false
+    }
+
     /// The steps of an online migration of a diff.
     fn render_online(&self, diff: &Diff) -> Result<Vec<RenderedStep>, RenderError> {
         let up = self.render_diff(diff)?;
@@ -124,7 +131,10 @@ pub(crate) trait Ddl: Backend {
 /// [`RenderError`] when the database cannot express the op.
 pub fn render_op(op: &Op, backend: &dyn Backend) -> Result<Vec<String>, RenderError> {
     match op {
-        Op::CreateTable { table } => check_column_types(&table.name, &table.columns, backend)?,
+        Op::CreateTable { table } => {
+            check_column_types(&table.name, &table.columns, backend)?;
+            check_partitioning(table, backend)?;
+        }
         Op::AddColumn { table, column }
         | Op::AlterColumn {
             table, new: column, ..
@@ -231,8 +241,30 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
     check_identifier_lengths(schema, backend)?;
     for table in &schema.tables {
         check_column_types(&table.name, &table.columns, backend)?;
+        check_partitioning(table, backend)?;
     }
     Ok(())
+}
+
+/// Refuses a partitioned table or a partition where `backend` has no
+/// declarative partitioning, naming it.
+fn check_partitioning(
+    table: &crate::schema::Table,
+    backend: &dyn Backend,
+) -> Result<(), RenderError> {
+    let what = match (&table.partition_by, &table.partition_of) {
+        _ if ddl(backend.kind()).partitions() => return Ok(()),
+        (Some(key), _) => format!("partition table {} by {key}", table.name),
+        (None, Some(partition)) => format!(
+            "make table {} a partition of {} ({})",
+            table.name, partition.parent, partition.bound
+        ),
+        (None, None) => return Ok(()),
+    };
+    Err(RenderError::Unsupported {
+        backend: backend.kind().display_name(),
+        what,
+    })
 }
 
 /// Refuses a column whose type `backend` does not have, naming it.

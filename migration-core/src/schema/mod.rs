@@ -38,6 +38,7 @@ mod constraint;
 #[doc(hidden)]
 pub mod derive_support;
 pub mod naming;
+mod partition;
 mod sql_type;
 mod table;
 mod unordered;
@@ -50,6 +51,7 @@ pub use constraint::{
     CheckConstraint, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey, ReferentialAction,
     UniqueConstraint,
 };
+pub use partition::{PartitionBound, PartitionKey, PartitionMethod, PartitionOf};
 pub use sql_type::SqlType;
 pub use table::Table;
 

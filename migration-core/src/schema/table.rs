@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::unordered::same_elements;
-use super::{CheckConstraint, Column, ForeignKey, Index, PrimaryKey, UniqueConstraint};
+use super::{
+    CheckConstraint, Column, ForeignKey, Index, PartitionBound, PartitionKey, PartitionOf,
+    PrimaryKey, UniqueConstraint,
+};
 
 /// One table: its columns in order, its keys, indexes and constraints.
 ///
@@ -36,6 +39,14 @@ pub struct Table {
     /// The name this table had before, when it is being renamed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// The partition key of a partitioned table (PostgreSQL's `PARTITION
+    /// BY`); see [`PartitionKey`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<PartitionKey>,
+    /// The parent and bounds of a partition (PostgreSQL's `PARTITION OF`).
+    /// A partition's columns are its parent's: `columns` stays empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_of: Option<PartitionOf>,
 }
 
 impl Table {
@@ -83,6 +94,23 @@ impl Table {
         self
     }
 
+    /// Makes the table partitioned by `key`.
+    pub fn partition_by(mut self, key: PartitionKey) -> Self {
+        self.partition_by = Some(key);
+        self
+    }
+
+    /// Makes the table a partition of `parent` (in the same namespace)
+    /// holding the rows of `bound`. Its columns are the parent's.
+    pub fn partition_of(mut self, parent: impl Into<String>, bound: PartitionBound) -> Self {
+        self.partition_of = Some(PartitionOf {
+            parent_schema: self.schema.clone(),
+            parent: parent.into(),
+            bound,
+        });
+        self
+    }
+
     /// The column with this name, if any.
     pub fn find_column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|column| column.name == name)
@@ -101,6 +129,8 @@ impl PartialEq for Table {
             && self.columns == other.columns
             && self.primary_key == other.primary_key
             && self.comment == other.comment
+            && self.partition_by == other.partition_by
+            && self.partition_of == other.partition_of
             && same_elements(&self.indexes, &other.indexes)
             && same_elements(&self.uniques, &other.uniques)
             && same_elements(&self.foreign_keys, &other.foreign_keys)

@@ -23,6 +23,7 @@ pub const UNIQUE: Symbol = Symbol("unique");
 pub const CHECK: Symbol = Symbol("check");
 pub const PRIMARY_KEY: Symbol = Symbol("primary_key");
 pub const DIESEL_TABLE: Symbol = Symbol("diesel_table");
+pub const PARTITION_BY: Symbol = Symbol("partition_by");
 
 pub const COLUMNS: Symbol = Symbol("columns");
 pub const NAME: Symbol = Symbol("name");
@@ -58,6 +59,7 @@ pub const STRUCT_KEYS: &[Symbol] = &[
     CHECK,
     PRIMARY_KEY,
     DIESEL_TABLE,
+    PARTITION_BY,
 ];
 
 /// The keys of `#[model(...)]` on a field.

@@ -63,6 +63,61 @@ pub struct ContainerAttrs {
     pub checks: Vec<TableCheck>,
     /// `diesel_table`, with the module's name when one is given.
     pub diesel_table: Option<Keyed<Option<LitStr>>>,
+    /// `partition_by = "RANGE (created_at)"`, read.
+    pub partition_by: Option<Keyed<PartitionBy>>,
+}
+
+/// `partition_by = "RANGE (created_at, lower(region))"`: the method's
+/// keyword and the key's parts, each a column (a bare name) or an
+/// expression.
+pub struct PartitionBy {
+    /// `Range`, `List` or `Hash`: the name of the `PartitionMethod` variant.
+    pub method: &'static str,
+    /// `(is a column, text)` per key part.
+    pub parts: Vec<(bool, String)>,
+}
+
+impl PartitionBy {
+    /// The key `text` spells, or `None` when it is not one.
+    fn parse(text: &str) -> Option<PartitionBy> {
+        let text = text.trim();
+        let open = text.find('(')?;
+        let method = match text[..open].trim().to_ascii_uppercase().as_str() {
+            "RANGE" => "Range",
+            "LIST" => "List",
+            "HASH" => "Hash",
+            _ => return None,
+        };
+        let inner = text[open + 1..].trim_end().strip_suffix(')')?;
+        let mut parts = Vec::new();
+        let (mut depth, mut quote, mut current) = (0usize, None, String::new());
+        for ch in inner.chars() {
+            match (quote, ch) {
+                (Some(q), _) if ch == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(ch),
+                (None, '(') => depth += 1,
+                (None, ')') => depth = depth.checked_sub(1)?,
+                (None, ',') if depth == 0 => {
+                    parts.push(std::mem::take(&mut current));
+                    continue;
+                }
+                _ => {}
+            }
+            current.push(ch);
+        }
+        parts.push(current);
+        let parts: Vec<(bool, String)> = parts
+            .into_iter()
+            .map(|part| {
+                let part = part.trim().to_owned();
+                let bare = part.chars().all(|ch| ch.is_alphanumeric() || ch == '_');
+                (bare, part)
+            })
+            .collect();
+        let well_formed = depth == 0 && quote.is_none() && parts.iter().all(|(_, p)| !p.is_empty());
+        well_formed.then_some(PartitionBy { method, parts })
+    }
 }
 
 /// Everything `#[model(...)]` says on a field.
@@ -163,6 +218,21 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
     } else if key == COMMENT {
         if let Some(lit) = keys.string(&meta, COMMENT, "comment = \"People who sign in\"")? {
             keys.set_once(&mut out.comment, key, lit);
+        }
+    } else if key == PARTITION_BY {
+        const EXAMPLE: &str = "partition_by = \"RANGE (created_at)\"";
+        if let Some(lit) = keys.string(&meta, PARTITION_BY, EXAMPLE)? {
+            match PartitionBy::parse(&lit.value()) {
+                Some(parsed) => keys.set_once(&mut out.partition_by, key, parsed),
+                None => cx.error_spanned_by(
+                    &lit,
+                    format!(
+                        "`#[model(partition_by = {:?})]` is not a partition key: it is `RANGE`, `LIST` or `HASH` followed by columns or expressions in parentheses\n\
+                         = help: the correct format looks like `#[model({EXAMPLE})]`",
+                        lit.value()
+                    ),
+                ),
+            }
         }
     } else if key == CRATE {
         if let Some(path) = keys.path(&meta, CRATE, "crate = \"my_app::retort\"")? {

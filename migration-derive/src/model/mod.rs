@@ -57,6 +57,19 @@ fn generate(container: &Container) -> TokenStream {
         let renamed_from = renamed_from.value.value();
         statements.push(quote!(table.renamed_from = ::core::option::Option::Some(::std::string::String::from(#renamed_from));));
     }
+    if let Some(partition_by) = &attrs.partition_by {
+        let method = format_ident!("{}", partition_by.value.method);
+        let parts = partition_by.value.parts.iter().map(|(column, text)| {
+            let variant = format_ident!("{}", if *column { "Column" } else { "Expression" });
+            quote!(#private::IndexPart::#variant(::std::string::String::from(#text)))
+        });
+        statements.push(
+            quote!(table.partition_by = ::core::option::Option::Some(#private::PartitionKey {
+            method: #private::PartitionMethod::#method,
+            parts: ::std::vec![#(#parts),*],
+        });),
+        );
+    }
 
     let key_columns = container.key_columns();
     let single_key = key_columns.len() == 1;

@@ -4,8 +4,13 @@
 //! (`introspect/postgres.rs` turns them into the model).
 //!
 //! The tables query chooses the tables: ordinary and partitioned tables
-//! (`relkind` `r`, `p`) that are not partitions, in the chosen schemas,
-//! named as the filter asks, never the bookkeeping tables. The column,
+//! (`relkind` `r`, `p`), partitions included, in the chosen schemas,
+//! named as the filter asks, never the bookkeeping tables. It reads a
+//! partitioned table's key (`pg_get_partkeydef`) and a partition's parent
+//! (`pg_inherits`) and bounds (`pg_get_expr(relpartbound)`); what a
+//! partition inherits from its parent (indexes attached to the parent's,
+//! constraints cloned or inherited from the parent's) is left out of the
+//! index and constraint queries, so it is read once, on the parent. The column,
 //! constraint and index queries then read by those tables' oids, bound as
 //! one array, so the choice is made once. Constraints and indexes name
 //! their columns by position (`attnum`), not by name: looking every name up
@@ -40,6 +45,21 @@ pub(crate) struct TableRow {
     pub(crate) table_name: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) comment: Option<String>,
+    /// `pg_get_partkeydef(oid)` of a partitioned table (`RANGE (a)`).
+    /// <https://www.postgresql.org/docs/current/functions-info.html>
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) partition_key: Option<String>,
+    /// A partition's parent's schema (`pg_inherits.inhparent`).
+    /// <https://www.postgresql.org/docs/current/catalog-pg-inherits.html>
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) parent_schema: Option<String>,
+    /// A partition's parent's name.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) parent_table: Option<String>,
+    /// `pg_get_expr(relpartbound, oid)` of a partition (`FOR VALUES IN
+    /// (1)`, `DEFAULT`).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) partition_bound: Option<String>,
 }
 
 /// One column (`pg_attribute` with its default and comment).
@@ -200,12 +220,19 @@ const DEFAULT_SCHEMA: &str = "SELECT current_schema()::text AS name";
 // language=SQL
 const TABLES: &str = "\
     SELECT c.oid::int8 AS oid, n.nspname::text AS schema_name, c.relname::text AS table_name, \
-           d.description AS comment \
+           d.description AS comment, \
+           CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key, \
+           pn.nspname::text AS parent_schema, pc.relname::text AS parent_table, \
+           CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END \
+             AS partition_bound \
     FROM pg_catalog.pg_class c \
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
     LEFT JOIN pg_catalog.pg_description d \
       ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 \
-    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition \
+    LEFT JOIN pg_catalog.pg_inherits i ON c.relispartition AND i.inhrelid = c.oid \
+    LEFT JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent \
+    LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace \
+    WHERE c.relkind IN ('r', 'p') \
       AND n.nspname = ANY($1) AND c.relname <> ALL($2) \
       AND (cardinality($3::text[]) = 0 OR c.relname = ANY($3)) \
     ORDER BY n.nspname, c.relname";
@@ -241,6 +268,8 @@ const USER_TYPES: &str = "\
 /// The constraints of the tables read, in no order. Binds: `$1` their oids
 /// (`int8[]`). A foreign key to a table that is not read brings its
 /// columns' names, since the columns query does not read that table.
+/// Constraints a partition has from its parent (cloned: `conparentid`;
+/// inherited checks: `coninhcount`) are the parent's, read there.
 // language=SQL
 const CONSTRAINTS: &str = "\
     SELECT con.conrelid::int8 AS table_oid, con.oid::int8 AS oid, \
@@ -261,13 +290,16 @@ const CONSTRAINTS: &str = "\
                 THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) END \
              AS check_expression \
     FROM pg_catalog.pg_constraint con \
+    JOIN pg_catalog.pg_class tc ON tc.oid = con.conrelid \
     LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
     LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
     WHERE con.conrelid = ANY($1::oid[]) \
-      AND con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0";
+      AND con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0 \
+      AND NOT (tc.relispartition AND con.coninhcount > 0)";
 
-/// The indexes of the tables read that back no constraint, in no order.
-/// Binds: `$1` their oids (`int8[]`). `indkey` is an `int2vector` (its key
+/// The indexes of the tables read that back no constraint, in no order,
+/// without a partition's indexes attached to its parent's (`relispartition`
+/// on the index). Binds: `$1` their oids (`int8[]`). `indkey` is an `int2vector` (its key
 /// part first, then `INCLUDE` columns); expression parts' text is read only
 /// for indexes that have one. Operator classes and collations are named
 /// only where they are not what a bare column gets, so a plain index costs
@@ -302,7 +334,7 @@ const INDEXES: &str = "\
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
     JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
     CROSS JOIN LATERAL (SELECT (i.indkey::int2[])[0:i.indnkeyatts - 1] AS positions) AS k \
-    WHERE i.indrelid = ANY($1::oid[]) \
+    WHERE i.indrelid = ANY($1::oid[]) AND NOT ic.relispartition \
       AND NOT EXISTS ( \
         SELECT 1 FROM pg_catalog.pg_constraint con \
         WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid \

@@ -201,6 +201,13 @@ pub(super) fn render_op(
                 &format!("DROP CONSTRAINT {}", backend.quote_identifier(name)),
             ));
         }
+        // MySQL's partitioning is not declarative partitioning of tables.
+        Op::SetPartitionOf { table, .. } => {
+            return Err(RenderError::Unsupported {
+                backend: backend.kind().display_name(),
+                what: format!("attach or detach partition {table}"),
+            })
+        }
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! PostgreSQL DDL: named enum types, identity columns, `ALTER COLUMN ...
 //! TYPE ... USING`, `COMMENT ON`.
 
-use super::PostgresBackend;
+use super::{partitions, PostgresBackend};
 use crate::backend::Backend;
 use crate::diff::{EnumColumn, Op, TableName};
 use crate::render::{self, RenderError};
@@ -65,14 +65,18 @@ fn create_table(
     out: &mut Vec<String>,
 ) -> Result<(), RenderError> {
     let name = TableName::of(table);
-    let columns = table
-        .columns
-        .iter()
-        .map(|column| column_definition(backend, column))
-        .collect();
-    out.push(render::create_table(
-        backend, &name, table, columns, true, "",
-    ));
+    out.push(match &table.partition_of {
+        Some(partition) => partitions::create_partition(backend, &name, table, partition),
+        None => {
+            let columns = table
+                .columns
+                .iter()
+                .map(|column| column_definition(backend, column))
+                .collect();
+            let suffix = partitions::partition_by_suffix(backend, table);
+            render::create_table(backend, &name, table, columns, true, &suffix)
+        }
+    });
     if table.comment.is_some() {
         out.push(table_comment(backend, &name, table.comment.as_deref()));
     }
@@ -413,6 +417,9 @@ pub(super) fn render_op(
             let name =
                 render::required_name(backend, table, check.name.as_deref(), "check constraint")?;
             out.push(drop_constraint(backend, table, name));
+        }
+        Op::SetPartitionOf { table, old, new } => {
+            partitions::set_partition_of(backend, table, old.as_ref(), new.as_ref(), out)
         }
     }
     Ok(())

@@ -2,6 +2,7 @@
 
 mod ddl;
 mod online;
+mod partitions;
 
 use super::{Ddl, RenderError, RenderedStep};
 use crate::backend::PostgresBackend;
@@ -30,5 +31,9 @@ impl Ddl for PostgresBackend {
 
     fn render_online(&self, diff: &Diff) -> Result<Vec<RenderedStep>, RenderError> {
         online::render_online(self, diff)
+    }
+
+    fn partitions(&self) -> bool {
+        true
     }
 }
