@@ -202,6 +202,39 @@ fn sakila_recreates_exactly() {
         ] {
             assert_eq!(ty(table, column), Some(expected), "{table}.{column}");
         }
-        support::run::<MysqlConnection>(|copy| recreate(&mut original, &schema, copy));
+        support::run::<MysqlConnection>(|copy| {
+            recreate(&mut original, &schema, copy);
+            assert_eq!(
+                mysql_columns(&mut copy.connect()),
+                mysql_columns(&mut original),
+                "every column of the copy is declared as Sakila's"
+            );
+        });
     });
+}
+
+/// Every column of the current database's tables as MySQL describes it:
+/// type, nullability, default, `EXTRA` (`ON UPDATE`, `AUTO_INCREMENT`) and
+/// collation, one line each.
+#[cfg(feature = "mysql")]
+fn mysql_columns(conn: &mut diesel::MysqlConnection) -> String {
+    use diesel::{sql_types::Text, QueryableByName, RunQueryDsl};
+    #[derive(QueryableByName)]
+    struct Columns {
+        #[diesel(sql_type = Text)]
+        columns: String,
+    }
+    diesel::sql_query(
+        "SELECT GROUP_CONCAT(CONCAT_WS(' | ', c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_TYPE, \
+                c.IS_NULLABLE, IFNULL(c.COLUMN_DEFAULT, '-'), c.EXTRA, \
+                IFNULL(c.COLLATION_NAME, '-')) \
+                ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION SEPARATOR '\n') AS columns \
+         FROM information_schema.COLUMNS c JOIN information_schema.TABLES t \
+           ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME \
+         WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE' \
+           AND c.TABLE_NAME <> 'retort_migrations'",
+    )
+    .get_result::<Columns>(conn)
+    .unwrap()
+    .columns
 }

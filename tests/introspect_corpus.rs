@@ -212,6 +212,11 @@ fn chinook(kind: BackendKind) -> Schema {
             for (column, column_kind, not_null) in spec.columns {
                 let mut column = Column::new(name(column), ty(*column_kind));
                 column.nullable = !not_null;
+                // NVARCHAR is MySQL's national character set, utf8mb3,
+                // not the table's.
+                if kind == BackendKind::Mysql && matches!(column_kind, Str(_)) {
+                    column.collation = Some("utf8mb3_general_ci".into());
+                }
                 table = table.column(column);
             }
             // An INTEGER primary key of one column is SQLite's rowid alias.

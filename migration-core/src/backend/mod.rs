@@ -193,6 +193,19 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
         false
     }
 
+    /// Whether retort keeps collations on this database: a table's default
+    /// one and a column's own (MySQL and MariaDB). Elsewhere rendering
+    /// refuses a model that names one rather than write what it cannot read
+    /// back.
+    fn keeps_collations(&self) -> bool {
+        false
+    }
+
+    /// Whether the database has MySQL's `ON UPDATE` clause on a column.
+    fn has_on_update(&self) -> bool {
+        false
+    }
+
     /// How this database spells a column type in DDL. Introspection reads
     /// each spelling back as the type it came from.
     fn type_sql(&self, ty: &SqlType) -> String;

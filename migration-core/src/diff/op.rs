@@ -66,6 +66,10 @@ impl EnumColumn {
 /// Table names are as they are when the op runs (see [`TableName`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
+// `AlterColumn` carries two whole columns, the others less: a diff holds a
+// few ops, built once, and boxing the columns would change every `match` on
+// the public variant.
+#[allow(clippy::large_enum_variant)]
 pub enum Op {
     /// Creates an enumeration type (PostgreSQL's `CREATE TYPE ... AS ENUM`;
     /// nothing on databases whose enums are inline).
@@ -149,7 +153,8 @@ pub enum Op {
         /// The new name.
         to: String,
     },
-    /// Changes a column's type, nullability, default, identity or comment;
+    /// Changes a column's type, nullability, default, identity, comment,
+    /// collation or `ON UPDATE` expression;
     /// [`Op::column_changes`] says which.
     AlterColumn {
         /// The table.
@@ -264,6 +269,10 @@ pub struct ColumnChanges {
     pub identity: bool,
     /// The comment changes.
     pub comment: bool,
+    /// The collation changes.
+    pub collation: bool,
+    /// The `ON UPDATE` expression changes.
+    pub on_update: bool,
 }
 
 impl ColumnChanges {
@@ -275,6 +284,8 @@ impl ColumnChanges {
             default: old.default != new.default,
             identity: old.identity != new.identity,
             comment: old.comment != new.comment,
+            collation: old.collation != new.collation,
+            on_update: old.on_update != new.on_update,
         }
     }
 

@@ -184,6 +184,21 @@ fn column_changes(f: &mut fmt::Formatter<'_>, old: &Column, new: &Column) -> fmt
     if old.comment != new.comment {
         changes.push("comment".to_owned());
     }
+    let shown = |value: &Option<String>| value.clone().unwrap_or_else(|| "none".into());
+    if old.collation != new.collation {
+        changes.push(format!(
+            "collation {} -> {}",
+            shown(&old.collation),
+            shown(&new.collation)
+        ));
+    }
+    if old.on_update != new.on_update {
+        changes.push(format!(
+            "ON UPDATE {} -> {}",
+            shown(&old.on_update),
+            shown(&new.on_update)
+        ));
+    }
     f.write_str(&changes.join(", "))
 }
 

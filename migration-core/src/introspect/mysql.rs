@@ -22,6 +22,12 @@
 //!   without that check.
 //! - Functional index parts are read on MySQL 8 (`EXPRESSION`); MariaDB has
 //!   none. Prefix lengths are not modeled.
+//! - A table's collation is read only where it is not its database's
+//!   default, and a column's only where it is not its table's: an
+//!   unchanged schema reads the same on servers with other defaults. The
+//!   character set is the collation's own and is not kept apart.
+//! - `ON UPDATE CURRENT_TIMESTAMP` reads as the column's `on_update`,
+//!   spelled as a default is.
 
 #![cfg_attr(not(feature = "mysql"), allow(dead_code))]
 
@@ -42,11 +48,28 @@ use crate::schema::{
 /// The model from the catalog's rows: no I/O.
 pub(crate) fn build_schema(rows: CatalogRows) -> Result<Schema> {
     let mut schema = SchemaBuilder::new(&rows.default_schema);
-    for table in rows.tables {
-        schema.add_table(&table.schema_name, &table.table_name, table.comment);
+    let mut table_collations: HashMap<(&str, &str), &str> = HashMap::new();
+    for table in &rows.tables {
+        schema.add_table(&table.schema_name, &table.table_name, table.comment.clone());
+        if let Some(collation) = &table.collation {
+            table_collations.insert((&table.schema_name, &table.table_name), collation);
+        }
+        if let Some(added) = schema.table_mut(&table.schema_name, &table.table_name) {
+            added.collation = table
+                .collation
+                .clone()
+                .filter(|collation| Some(collation) != table.schema_collation.as_ref());
+        }
     }
     for row in &rows.columns {
-        let column = discover_column(row, rows.mariadb);
+        let mut column = discover_column(row, rows.mariadb);
+        let table_collation = table_collations
+            .get(&(row.schema_name.as_str(), row.table_name.as_str()))
+            .copied();
+        column.collation = row
+            .collation
+            .clone()
+            .filter(|collation| Some(collation.as_str()) != table_collation);
         if let Some(table) = schema.table_mut(&row.schema_name, &row.table_name) {
             table.columns.push(column);
         }
@@ -162,12 +185,19 @@ fn discover_column(row: &ColumnRow, mariadb: bool) -> Column {
             normalize_default(&ty, reported)
         })
     };
+    // `on update current_timestamp()` (MariaDB), `DEFAULT_GENERATED on
+    // update CURRENT_TIMESTAMP` (MySQL 8).
+    let on_update = extra
+        .split_once("on update ")
+        .and_then(|(_, expression)| normalize_default(&ty, expression));
     Column {
         name: row.column_name.clone(),
         nullable: row.is_nullable.eq_ignore_ascii_case("YES"),
         default,
         identity,
         comment: row.comment.clone().filter(|comment| !comment.is_empty()),
+        collation: None,
+        on_update,
         renamed_from: None,
         backfill: None,
         ty,
@@ -248,7 +278,9 @@ fn discover_check(table: &mut Table, check: &CheckRow) {
             && check.expression == format!("json_valid(`{}`)", column.name.replace('`', "``"))
     });
     if let Some(column) = json_column {
+        // MariaDB's JSON is `longtext COLLATE utf8mb4_bin`.
         column.ty = SqlType::Json;
+        column.collation = None;
         return;
     }
     table.checks.push(CheckConstraint {
@@ -273,6 +305,7 @@ mod tests {
             column_default: None,
             extra: Some(String::new()),
             comment: Some(String::new()),
+            collation: None,
         }
     }
 
@@ -308,6 +341,8 @@ mod tests {
                 schema_name: "app".into(),
                 table_name: "c".into(),
                 comment: None,
+                collation: None,
+                schema_collation: None,
             }],
             columns: vec![column("body", "text"), column("at", "int(11)")],
             indexes: vec![fulltext, descending],
@@ -329,6 +364,43 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// Collations are kept where they differ from the level above; `ON
+    /// UPDATE` reads as a default does.
+    #[test]
+    fn collations_that_differ_and_on_update_are_read() {
+        let mut name = column("name", "varchar(40)");
+        name.collation = Some("utf8mb4_bin".into());
+        let mut title = column("title", "varchar(40)");
+        title.collation = Some("utf8mb4_unicode_ci".into());
+        let mut at = column("at", "timestamp");
+        at.column_default = Some("current_timestamp()".into());
+        at.extra = Some("on update current_timestamp()".into());
+        let rows = CatalogRows {
+            default_schema: "app".into(),
+            mariadb: true,
+            tables: vec![TableRow {
+                schema_name: "app".into(),
+                table_name: "c".into(),
+                comment: None,
+                collation: Some("utf8mb4_bin".into()),
+                schema_collation: Some("utf8mb4_general_ci".into()),
+            }],
+            columns: vec![name, title, at],
+            ..CatalogRows::default()
+        };
+        let schema = build_schema(rows).expect("rows are consistent");
+        let expected = Table::new("c")
+            .collation("utf8mb4_bin")
+            .column(Column::new("name", SqlType::Varchar(40)))
+            .column(Column::new("title", SqlType::Varchar(40)).collation("utf8mb4_unicode_ci"))
+            .column(
+                Column::new("at", SqlType::TimestampTzWithPrecision(0))
+                    .default_expr("CURRENT_TIMESTAMP")
+                    .on_update("CURRENT_TIMESTAMP"),
+            );
+        assert_eq!(schema.table("c"), Some(&expected));
     }
 
     fn foreign_key(name: &str, column: &str) -> ForeignKeyRow {
@@ -370,6 +442,8 @@ mod tests {
                 schema_name: "app".into(),
                 table_name: "c".into(),
                 comment: Some(String::new()),
+                collation: Some("utf8mb4_general_ci".into()),
+                schema_collation: Some("utf8mb4_general_ci".into()),
             }],
             columns: vec![
                 id,

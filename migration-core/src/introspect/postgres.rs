@@ -265,6 +265,8 @@ fn discover_column(row: ColumnRow, types: &mut ColumnTypes) -> Column {
         default,
         identity,
         comment: row.comment,
+        collation: None,
+        on_update: None,
         renamed_from: None,
         backfill: None,
         ty,

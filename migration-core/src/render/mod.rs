@@ -64,7 +64,7 @@ pub(crate) use sql::*;
 
 use crate::backend::{Backend, BackendKind, MysqlBackend, PostgresBackend, SqliteBackend};
 use crate::diff::{Diff, Op};
-use crate::schema::{Column, Schema};
+use crate::schema::{Column, Schema, Table};
 
 /// How one database writes a diff: implemented on each backend's dialect
 /// (`PostgresBackend`, ...) in this module's `postgres`, `mysql` and
@@ -242,6 +242,39 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
     for table in &schema.tables {
         check_column_types(&table.name, &table.columns, backend)?;
         check_partitioning(table, backend)?;
+        check_column_options(table, backend)?;
+    }
+    Ok(())
+}
+
+/// Refuses a collation or an `ON UPDATE` clause where `backend` does not
+/// keep them, naming the table and column.
+fn check_column_options(table: &Table, backend: &dyn Backend) -> Result<(), RenderError> {
+    let refuse = |what: String| RenderError::Unsupported {
+        backend: backend.kind().display_name(),
+        what,
+    };
+    if !backend.keeps_collations() {
+        if let Some(collation) = &table.collation {
+            return Err(refuse(format!(
+                "give table {} the default collation {collation}",
+                table.name
+            )));
+        }
+    }
+    for column in &table.columns {
+        if column.collation.is_some() && !backend.keeps_collations() {
+            return Err(refuse(format!(
+                "give column {} of table {} a collation (retort keeps column collations on MySQL and MariaDB)",
+                column.name, table.name
+            )));
+        }
+        if column.on_update.is_some() && !backend.has_on_update() {
+            return Err(refuse(format!(
+                "set column {} of table {} ON UPDATE (a MySQL clause: use a trigger)",
+                column.name, table.name
+            )));
+        }
     }
     Ok(())
 }

@@ -27,6 +27,16 @@ pub struct Column {
     pub identity: bool,
     /// The column's comment.
     pub comment: Option<String>,
+    /// The collation the column's values compare and sort by (MySQL's
+    /// `COLLATE utf8mb4_bin`, PostgreSQL's `COLLATE "C"`), when it is not
+    /// its table's (MySQL) or its type's (PostgreSQL) default; `None` for
+    /// the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// The expression MySQL stores in the column whenever its row is
+    /// updated (`ON UPDATE CURRENT_TIMESTAMP`); MySQL and MariaDB only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_update: Option<String>,
     /// The name this column had before, when it is being renamed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
@@ -48,6 +58,8 @@ impl Column {
             default: None,
             identity: false,
             comment: None,
+            collation: None,
+            on_update: None,
             renamed_from: None,
             backfill: None,
         }
@@ -77,6 +89,19 @@ impl Column {
         self
     }
 
+    /// Sets the column's collation (see [`Column::collation`]).
+    pub fn collation(mut self, collation: impl Into<String>) -> Self {
+        self.collation = Some(collation.into());
+        self
+    }
+
+    /// Sets the expression MySQL stores on every update of the row (see
+    /// [`Column::on_update`]): `CURRENT_TIMESTAMP`.
+    pub fn on_update(mut self, expression: impl Into<String>) -> Self {
+        self.on_update = Some(expression.into());
+        self
+    }
+
     /// Records the column's previous name, so the diff renames it.
     pub fn renamed_from(mut self, old_name: impl Into<String>) -> Self {
         self.renamed_from = Some(old_name.into());
@@ -100,6 +125,8 @@ impl PartialEq for Column {
             && self.default == other.default
             && self.identity == other.identity
             && self.comment == other.comment
+            && self.collation == other.collation
+            && self.on_update == other.on_update
     }
 }
 

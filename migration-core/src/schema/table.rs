@@ -36,6 +36,11 @@ pub struct Table {
     pub checks: Vec<CheckConstraint>,
     /// The table's comment.
     pub comment: Option<String>,
+    /// The table's default collation for its text columns (MySQL's
+    /// `COLLATE = utf8mb4_bin`, which also chooses the character set), when
+    /// it is not the database's default; `None` for the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
     /// The name this table had before, when it is being renamed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
@@ -111,6 +116,12 @@ impl Table {
         self
     }
 
+    /// Sets the table's default collation (see [`Table::collation`]).
+    pub fn collation(mut self, collation: impl Into<String>) -> Self {
+        self.collation = Some(collation.into());
+        self
+    }
+
     /// The column with this name, if any.
     pub fn find_column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|column| column.name == name)
@@ -131,6 +142,7 @@ impl PartialEq for Table {
             && self.comment == other.comment
             && self.partition_by == other.partition_by
             && self.partition_of == other.partition_of
+            && self.collation == other.collation
             && same_elements(&self.indexes, &other.indexes)
             && same_elements(&self.uniques, &other.uniques)
             && same_elements(&self.foreign_keys, &other.foreign_keys)

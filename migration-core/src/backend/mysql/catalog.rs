@@ -39,6 +39,12 @@ pub(crate) struct TableRow {
     pub(crate) table_name: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) comment: Option<String>,
+    /// `TABLE_COLLATION`: the table's default collation.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) collation: Option<String>,
+    /// The database's default collation (`SCHEMATA.DEFAULT_COLLATION_NAME`).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) schema_collation: Option<String>,
 }
 
 /// One column (`information_schema.COLUMNS`), in ordinal order.
@@ -64,6 +70,9 @@ pub(crate) struct ColumnRow {
     pub(crate) extra: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) comment: Option<String>,
+    /// `COLLATION_NAME`; `None` for a column that holds no text.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) collation: Option<String>,
 }
 
 /// One key part of an index (`information_schema.STATISTICS`), including
@@ -153,7 +162,9 @@ const SERVER: &str = "SELECT DATABASE() AS `database`, VERSION() AS version";
 
 // language=SQL
 const TABLES: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
-            TABLE_COMMENT AS comment \
+            TABLE_COMMENT AS comment, TABLE_COLLATION AS collation, \
+            (SELECT s.DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA s \
+             WHERE s.SCHEMA_NAME = TABLE_SCHEMA) AS schema_collation \
      FROM information_schema.TABLES \
      WHERE TABLE_TYPE = 'BASE TABLE' AND {selected} \
      ORDER BY TABLE_SCHEMA, TABLE_NAME";
@@ -162,7 +173,7 @@ const TABLES: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_na
 const COLUMNS: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
             COLUMN_NAME AS column_name, COLUMN_TYPE AS column_type, \
             IS_NULLABLE AS is_nullable, COLUMN_DEFAULT AS column_default, \
-            EXTRA AS extra, COLUMN_COMMENT AS comment \
+            EXTRA AS extra, COLUMN_COMMENT AS comment, COLLATION_NAME AS collation \
      FROM information_schema.COLUMNS \
      WHERE {selected} \
      ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";

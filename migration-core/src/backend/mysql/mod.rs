@@ -115,6 +115,14 @@ impl Backend for MysqlBackend {
         }
     }
 
+    fn keeps_collations(&self) -> bool {
+        true
+    }
+
+    fn has_on_update(&self) -> bool {
+        true
+    }
+
     fn lacks_type(&self, ty: &SqlType) -> Option<&'static str> {
         match ty {
             SqlType::VarcharUnbounded => Some(
@@ -139,8 +147,9 @@ impl Backend for MysqlBackend {
 
     /// Besides types and defaults: the primary key's name is always
     /// `PRIMARY` (read as none), enums are named after their columns, unique
-    /// indexes are unique constraints, and an unconstrained `DECIMAL` is
-    /// `DECIMAL(10, 0)`. Referential actions are kept as written: MariaDB
+    /// indexes are unique constraints, an unconstrained `DECIMAL` is
+    /// `DECIMAL(10, 0)`, and a column's collation that is its table's reads
+    /// as none. Referential actions are kept as written: MariaDB
     /// and MySQL keep an explicit `NO ACTION` apart from `RESTRICT`, and
     /// retort always spells actions out there.
     fn stored_form(&self, schema: &Schema) -> Schema {
@@ -151,7 +160,17 @@ impl Backend for MysqlBackend {
             if let Some(key) = &mut table.primary_key {
                 key.name = None;
             }
+            let table_collation = table.collation.clone();
             for column in &mut table.columns {
+                // A column's collation reads back only where it is not its
+                // table's, and ON UPDATE as a default does.
+                if column.collation.is_some() && column.collation == table_collation {
+                    column.collation = None;
+                }
+                column.on_update = column
+                    .on_update
+                    .as_deref()
+                    .and_then(|expression| self.normalize_default(&column.ty, expression));
                 if let SqlType::Numeric {
                     precision: precision @ None,
                     ..

@@ -169,6 +169,8 @@ fn discover_columns(table: &mut Table, rows: &[ColumnRow], create: &CreateTable)
             },
             identity: false,
             comment: None,
+            collation: None,
+            on_update: None,
             renamed_from: None,
             backfill: None,
             ty,

@@ -8,11 +8,17 @@ use crate::diff::{Diff, Op, TableName};
 use crate::render::{self, RenderError};
 use crate::schema::{Column, Index, Table};
 
-/// `` `name` TYPE NOT NULL|NULL [DEFAULT x] [AUTO_INCREMENT] [COMMENT '...'] ``:
-/// everything `MODIFY COLUMN` must repeat.
+/// `` `name` TYPE [COLLATE c] NOT NULL|NULL [DEFAULT x] [ON UPDATE y]
+/// [AUTO_INCREMENT] [COMMENT '...'] ``: everything `MODIFY COLUMN` must
+/// repeat.
 fn column_definition(backend: &MysqlBackend, column: &Column) -> String {
+    let collation = column
+        .collation
+        .as_deref()
+        .map(|collation| format!(" COLLATE {}", backend.quote_identifier(collation)))
+        .unwrap_or_default();
     let mut sql = format!(
-        "{} {} {}",
+        "{} {}{collation} {}",
         backend.quote_identifier(&column.name),
         backend.type_sql(&column.ty),
         if column.nullable { "NULL" } else { "NOT NULL" }
@@ -20,6 +26,10 @@ fn column_definition(backend: &MysqlBackend, column: &Column) -> String {
     if let Some(default) = &column.default {
         sql.push_str(" DEFAULT ");
         sql.push_str(default);
+    }
+    if let Some(expression) = &column.on_update {
+        sql.push_str(" ON UPDATE ");
+        sql.push_str(expression);
     }
     if column.identity {
         sql.push_str(" AUTO_INCREMENT");
@@ -42,11 +52,14 @@ fn create_table(
         .iter()
         .map(|column| column_definition(backend, column))
         .collect();
-    let suffix = table
-        .comment
+    let mut suffix = table
+        .collation
         .as_deref()
-        .map(|comment| format!(" COMMENT = {}", backend.string_literal(comment)))
+        .map(|collation| format!(" COLLATE = {}", backend.quote_identifier(collation)))
         .unwrap_or_default();
+    if let Some(comment) = &table.comment {
+        suffix.push_str(&format!(" COMMENT = {}", backend.string_literal(comment)));
+    }
     out.push(render::create_table(
         backend, &name, table, columns, true, &suffix,
     ));

@@ -32,6 +32,9 @@ fn online(op: &Op) -> Online {
         | Op::AddUnique { .. }
         | Op::DropUnique { .. }
         | Op::DropForeignKey { .. } => Online::InPlace,
+        Op::AlterColumn { old, new, .. } if old.collation != new.collation => {
+            Online::Copies("changing a column's collation")
+        }
         Op::AlterColumn { old, new, .. } if old.ty == new.ty && old.identity == new.identity => {
             Online::InPlace
         }
