@@ -65,8 +65,8 @@ pub use retort_core::revision::{self, Migrations};
 pub use retort_core::runner::{self, migrate_to_head, MigrateError, Migrator, Report};
 pub use retort_core::schema::{
     CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions, IndexPart, Model, PartitionBound,
-    PartitionKey, PartitionMethod, PartitionOf, PrimaryKey, ReferentialAction, Schema, SqlType,
-    Table, UniqueConstraint,
+    PartitionKey, PartitionMethod, PartitionOf, PrimaryKey, RangeType, ReferentialAction, Schema,
+    SqlType, Table, UniqueConstraint,
 };
 /// One baseline revision in place of the chain up to a revision (what
 /// `retort squash` does).

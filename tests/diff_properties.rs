@@ -28,7 +28,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
 use retort::{
     diff, render::render, BackendKind, CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions,
-    IndexPart, PrimaryKey, ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
+    IndexPart, PrimaryKey, RangeType, ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
 use support::{backend_tests, try_apply_statements, TestBackend, TestDatabase};
 
@@ -256,6 +256,13 @@ fn only_some_databases(kind: BackendKind) -> Vec<SqlType> {
         TimeWithPrecision(0),
         TimestampWithPrecision(3),
         TimestampTzWithPrecision(0),
+        TsQuery,
+        IntervalFields {
+            fields: Some("day to second".into()),
+            precision: Some(3),
+        },
+        Range(RangeType::Integer),
+        MultiRange(RangeType::Date),
     ]
     .into_iter()
     .filter(|ty| kind.backend().lacks_type(ty).is_none())
@@ -266,7 +273,8 @@ fn only_some_databases(kind: BackendKind) -> Vec<SqlType> {
 fn custom_type(kind: BackendKind) -> &'static str {
     match kind {
         BackendKind::Mysql => "varbinary(16)",
-        _ => "tsquery",
+        BackendKind::Postgres => "name",
+        BackendKind::Sqlite => "tsquery",
     }
 }
 
@@ -325,6 +333,10 @@ fn default_choices(kind: BackendKind, ty: &SqlType) -> Vec<String> {
         | Cidr
         | MacAddr
         | TsVector
+        | TsQuery
+        | IntervalFields { .. }
+        | Range(_)
+        | MultiRange(_)
         | Array(_)
         | Year
         | Set { .. } => Vec::new(),
@@ -1409,7 +1421,10 @@ fn literal(kind: BackendKind, ty: &SqlType, row: usize) -> String {
         Uuid => string(&format!("00000000-0000-0000-0000-{row:012}")),
         Json => string(&format!("{{\"k\": {row}}}")),
         Enum { values, .. } => string(&values[row % values.len()]),
-        Custom(_) | TsVector => string(&format!("w{row}")),
+        Custom(_) | TsVector | TsQuery => string(&format!("w{row}")),
+        IntervalFields { .. } => string(&format!("{row} days")),
+        Range(_) => string(&format!("[{row},{})", row + 1)),
+        MultiRange(_) => string(&format!("{{[2024-01-{:02},2024-02-01)}}", row + 1)),
         Interval => string(&format!("{row} days")),
         Inet => string(&format!("10.0.0.{row}")),
         Cidr => string(&format!("10.{row}.0.0/16")),

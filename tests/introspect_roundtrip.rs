@@ -24,7 +24,8 @@ fn mood() -> SqlType {
 fn every_type(kind: BackendKind) -> Vec<SqlType> {
     let custom = match kind {
         BackendKind::Mysql => "varbinary(16)",
-        _ => "tsquery",
+        BackendKind::Postgres => "name",
+        BackendKind::Sqlite => "tsquery",
     };
     let types = vec![
         SqlType::SmallInt,
@@ -63,6 +64,14 @@ fn every_type(kind: BackendKind) -> Vec<SqlType> {
         SqlType::Cidr,
         SqlType::MacAddr,
         SqlType::TsVector,
+        SqlType::TsQuery,
+        SqlType::IntervalFields {
+            fields: Some("hour to minute".into()),
+            precision: None,
+        },
+        SqlType::Range(retort::RangeType::Numeric),
+        SqlType::MultiRange(retort::RangeType::TimestampTz),
+        SqlType::Array(Box::new(SqlType::Range(retort::RangeType::Date))),
         SqlType::Array(Box::new(SqlType::Integer)),
         SqlType::Array(Box::new(SqlType::Varchar(20))),
         SqlType::Array(Box::new(mood())),

@@ -7,7 +7,7 @@ mod support;
 
 use retort::{
     autogen::pending_changes, diff::diff, render::render, render::RenderError, BackendKind, Column,
-    PrimaryKey, Schema, SqlType, Table,
+    PrimaryKey, RangeType, Schema, SqlType, Table,
 };
 use support::{backend_tests, TestBackend, TestDatabase};
 
@@ -67,7 +67,86 @@ fn new_types() -> Vec<(SqlType, &'static str)> {
             SqlType::TimestampTzWithPrecision(2),
             "'2024-01-02 03:04:05.12'",
         ),
+        (
+            SqlType::IntervalFields {
+                fields: Some("day to second".into()),
+                precision: Some(3),
+            },
+            "'1 day 02:00:00.123'",
+        ),
+        (
+            SqlType::IntervalFields {
+                fields: None,
+                precision: Some(0),
+            },
+            "'5 seconds'",
+        ),
+        (
+            SqlType::IntervalFields {
+                fields: Some("year".into()),
+                precision: None,
+            },
+            "'2 years'",
+        ),
+        (SqlType::Range(RangeType::Integer), "'[1,10)'"),
+        (SqlType::Range(RangeType::BigInt), "'[1,10000000000)'"),
+        (SqlType::Range(RangeType::Numeric), "'[1.5,2.5]'"),
+        (
+            SqlType::Range(RangeType::Timestamp),
+            "'[2024-01-01 00:00,2024-02-01 00:00)'",
+        ),
+        (
+            SqlType::Range(RangeType::TimestampTz),
+            "'[2024-01-01 00:00+00,2024-02-01 00:00+00)'",
+        ),
+        (SqlType::Range(RangeType::Date), "'[2024-01-01,2024-02-01)'"),
+        (SqlType::MultiRange(RangeType::Integer), "'{[1,5), [7,9)}'"),
+        (
+            SqlType::MultiRange(RangeType::Date),
+            "'{[2024-01-01,2024-02-01)}'",
+        ),
+        (SqlType::TsQuery, "'fat & cat'"),
+        (SqlType::CiText, "'MiXeD'"),
+        (
+            SqlType::Geometry {
+                shape: Some("Point".into()),
+                srid: Some(4326),
+            },
+            "'SRID=4326;POINT(1 2)'",
+        ),
+        (
+            SqlType::Geometry {
+                shape: None,
+                srid: None,
+            },
+            "'LINESTRING(0 0, 1 1)'",
+        ),
+        (
+            SqlType::Geography {
+                shape: Some("Point".into()),
+                srid: Some(4326),
+            },
+            "'SRID=4326;POINT(1 2)'",
+        ),
     ]
+}
+
+/// The extensions the types of [`new_types`] come from, created in the
+/// database `db` (PostGIS in a schema of its own, on the database's search
+/// path, so that its `spatial_ref_sys` table is not one of the tables read).
+fn create_extensions<C: TestBackend>(db: &TestDatabase<C>) {
+    if C::BACKEND != BackendKind::Postgres {
+        return;
+    }
+    db.connect()
+        .batch_execute(&format!(
+            "CREATE EXTENSION IF NOT EXISTS citext; \
+             CREATE SCHEMA postgis; \
+             CREATE EXTENSION postgis SCHEMA postgis; \
+             ALTER DATABASE \"{}\" SET search_path = public, postgis;",
+            db.name
+        ))
+        .expect("citext and postgis are installed (scripts/test --prepare-only installs them)");
 }
 
 /// The columns `c0`, `c1`, ... of the new types `kind` has.
@@ -100,6 +179,7 @@ fn every_type_round_trips<C: TestBackend>(db: &TestDatabase<C>) {
     let kind = C::BACKEND;
     let backend = kind.backend();
     let schema = typed_schema(kind);
+    create_extensions(db);
     let mut conn = db.connect();
     let dir = tempfile::tempdir().unwrap();
     retort::autogenerate(&mut conn, &schema, dir.path(), "typed")

@@ -72,9 +72,25 @@ fn postgres_only(ty: &SqlType) -> Option<&'static str> {
             "network address types exist on PostgreSQL only: store the address \
              as Varchar(43) (INET, CIDR) or Char(17) (MACADDR), or its bytes as Binary",
         ),
-        SqlType::TsVector => Some(
-            "TSVECTOR exists on PostgreSQL only: use the database's own full-text \
+        SqlType::TsVector | SqlType::TsQuery => Some(
+            "TSVECTOR and TSQUERY exist on PostgreSQL only: use the database's own full-text \
              search (a FULLTEXT index on MySQL, FTS5 on SQLite)",
+        ),
+        SqlType::IntervalFields { .. } => Some(
+            "INTERVAL exists on PostgreSQL only: store a number of seconds \
+             (BigInt) or the ISO 8601 text (Text)",
+        ),
+        SqlType::Range(_) | SqlType::MultiRange(_) => Some(
+            "range types exist on PostgreSQL only: store the bounds in two columns \
+             (with a check that the lower is below the upper)",
+        ),
+        SqlType::CiText => Some(
+            "CITEXT exists on PostgreSQL only: use Text (MySQL's default collations \
+             already compare without case; on SQLite, COLLATE NOCASE)",
+        ),
+        SqlType::Geometry { .. } | SqlType::Geography { .. } => Some(
+            "PostGIS types exist on PostgreSQL only here (MySQL's own spatial types \
+             are not modeled yet: declare the column with sql_type = \"POINT\", a Custom type)",
         ),
         _ => None,
     }
@@ -138,6 +154,13 @@ pub(crate) fn type_sql_of_one_database(backend: &(impl Backend + ?Sized), ty: &S
         SqlType::Cidr => "CIDR".into(),
         SqlType::MacAddr => "MACADDR".into(),
         SqlType::TsVector => "TSVECTOR".into(),
+        SqlType::TsQuery => "TSQUERY".into(),
+        SqlType::CiText => "CITEXT".into(),
+        ty @ (SqlType::IntervalFields { .. }
+        | SqlType::Range(_)
+        | SqlType::MultiRange(_)
+        | SqlType::Geometry { .. }
+        | SqlType::Geography { .. }) => ty.to_string(),
         SqlType::Array(inner) => format!("{}[]", backend.type_sql(inner)),
         SqlType::UnsignedSmallInt => "SMALLINT UNSIGNED".into(),
         SqlType::UnsignedInteger => "INT UNSIGNED".into(),
@@ -503,7 +526,35 @@ mod tests {
             SqlType::TimestampWithPrecision(3),
             SqlType::TimestampTzWithPrecision(0),
             SqlType::TimestampTzWithPrecision(3),
-            SqlType::Custom("tsquery".into()),
+            SqlType::Custom("tsquery(x)".into()),
+            SqlType::TsQuery,
+            SqlType::CiText,
+            SqlType::IntervalFields {
+                fields: Some("day to second".into()),
+                precision: Some(3),
+            },
+            SqlType::IntervalFields {
+                fields: None,
+                precision: Some(0),
+            },
+            SqlType::IntervalFields {
+                fields: Some("year".into()),
+                precision: None,
+            },
+            SqlType::Range(crate::schema::RangeType::TimestampTz),
+            SqlType::MultiRange(crate::schema::RangeType::Integer),
+            SqlType::Geometry {
+                shape: Some("Point".into()),
+                srid: Some(4326),
+            },
+            SqlType::Geometry {
+                shape: None,
+                srid: None,
+            },
+            SqlType::Geography {
+                shape: Some("Point".into()),
+                srid: Some(4326),
+            },
         ]
     }
 

@@ -50,9 +50,9 @@
 //!
 //! Nothing here fails on what the model cannot hold; it reads what fits:
 //!
-//! - Types retort does not model (`tsquery`, ranges, `interval day`, unsigned
-//!   MySQL integers, ...) come back as [`SqlType::Custom`] spelled as the
-//!   database spells them (`tsquery`, `int(10) unsigned`); an array of
+//! - Types retort does not model (`money`, `point`, `interval week`, user
+//!   range types, ...) come back as [`SqlType::Custom`] spelled as the
+//!   database spells them (`money`, `varbinary(16)`); an array of
 //!   such a type is an [`SqlType::Array`] of the `Custom` type.
 //! - PostgreSQL domains come back as `Custom` with the domain's name
 //!   (`year`), not the base type, so re-creating the column keeps the domain

@@ -1,6 +1,8 @@
 //! Mapping Rust types to column types.
 
-use super::SqlType;
+use std::ops::Bound;
+
+use super::{RangeType, SqlType};
 
 /// A Rust type that can be stored in a column: it names the column's
 /// [`SqlType`] and whether the column accepts `NULL`.
@@ -83,6 +85,9 @@ column_types! {
     f64 => SqlType::Double,
     String => SqlType::Text,
     Vec<u8> => SqlType::Binary,
+    // PostgreSQL's ranges, as diesel reads them: a pair of bounds.
+    (Bound<i32>, Bound<i32>) => SqlType::Range(RangeType::Integer),
+    (Bound<i64>, Bound<i64>) => SqlType::Range(RangeType::BigInt),
 }
 
 #[cfg(feature = "chrono")]
@@ -91,6 +96,13 @@ column_types! {
     chrono::NaiveTime => SqlType::Time,
     chrono::NaiveDateTime => SqlType::Timestamp,
     chrono::DateTime<chrono::Utc> => SqlType::TimestampTz,
+    (Bound<chrono::NaiveDate>, Bound<chrono::NaiveDate>) => SqlType::Range(RangeType::Date),
+    (Bound<chrono::NaiveDateTime>, Bound<chrono::NaiveDateTime>) => {
+        SqlType::Range(RangeType::Timestamp)
+    },
+    (Bound<chrono::DateTime<chrono::Utc>>, Bound<chrono::DateTime<chrono::Utc>>) => {
+        SqlType::Range(RangeType::TimestampTz)
+    },
 }
 
 #[cfg(feature = "uuid")]
@@ -106,6 +118,9 @@ column_types! {
 #[cfg(feature = "bigdecimal")]
 column_types! {
     bigdecimal::BigDecimal => SqlType::Numeric { precision: None, scale: None },
+    (Bound<bigdecimal::BigDecimal>, Bound<bigdecimal::BigDecimal>) => {
+        SqlType::Range(RangeType::Numeric)
+    },
 }
 
 #[cfg(test)]
@@ -130,5 +145,9 @@ mod tests {
         assert_eq!(f64::sql_type(), SqlType::Double);
         assert_eq!(String::sql_type(), SqlType::Text);
         assert_eq!(<Vec<u8>>::sql_type(), SqlType::Binary);
+        assert_eq!(
+            <(Bound<i64>, Bound<i64>)>::sql_type(),
+            SqlType::Range(RangeType::BigInt)
+        );
     }
 }

@@ -39,6 +39,7 @@ mod constraint;
 pub mod derive_support;
 pub mod naming;
 mod partition;
+mod range;
 mod sql_type;
 mod table;
 mod unordered;
@@ -52,6 +53,7 @@ pub use constraint::{
     UniqueConstraint,
 };
 pub use partition::{PartitionBound, PartitionKey, PartitionMethod, PartitionOf};
+pub use range::RangeType;
 pub use sql_type::SqlType;
 pub use table::Table;
 

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RangeType;
+
 /// A column's type, spelled the same way for every database.
 ///
 /// Each backend renders these in its own dialect and normalizes what its
@@ -147,6 +149,48 @@ pub enum SqlType {
     /// and its plain `TIMESTAMP` is `TimestampTzWithPrecision(0)`). Six
     /// digits is [`SqlType::TimestampTz`], and reads back as it.
     TimestampTzWithPrecision(u32),
+    /// An interval restricted to some fields, or with a precision of
+    /// fractional seconds (PostgreSQL's `interval day to second(3)`,
+    /// `interval year`, `interval(0)`). Without either it is
+    /// [`SqlType::Interval`], and reads back as it.
+    IntervalFields {
+        /// The fields, lowercase as PostgreSQL prints them: `year`,
+        /// `month`, `day`, `hour`, `minute`, `second`, `year to month`,
+        /// `day to hour`, `day to minute`, `day to second`, `hour to
+        /// minute`, `hour to second` or `minute to second`.
+        fields: Option<String>,
+        /// Digits of fractional seconds, 0 to 6.
+        precision: Option<u32>,
+    },
+    /// A range of values (PostgreSQL's `int4range`, `tstzrange`, ...).
+    Range(RangeType),
+    /// A set of non-overlapping ranges (PostgreSQL 14's `int4multirange`,
+    /// ...).
+    MultiRange(RangeType),
+    /// A full-text search query (PostgreSQL's `tsquery`).
+    TsQuery,
+    /// Case-insensitive text (PostgreSQL's `citext`, from the extension of
+    /// that name, which must be created in the database first).
+    CiText,
+    /// A PostGIS geometry, with an optional shape and spatial reference
+    /// (`geometry(Point, 4326)`; the `postgis` extension must be created
+    /// in the database first).
+    Geometry {
+        /// The shape as PostGIS prints it (`Point`, `LineString`,
+        /// `Polygon`, `MultiPolygon`, `PointZ`, ...); `None`: any.
+        shape: Option<String>,
+        /// The spatial reference id (`4326`); `None`: unknown (0).
+        srid: Option<u32>,
+    },
+    /// A PostGIS geography (coordinates on the spheroid), with an optional
+    /// shape and spatial reference (`geography(Point, 4326)`). A geography
+    /// with a shape and no SRID has 4326, and reads back with it.
+    Geography {
+        /// The shape, as for [`SqlType::Geometry`].
+        shape: Option<String>,
+        /// The spatial reference id.
+        srid: Option<u32>,
+    },
     /// Any other type, spelled as the database spells it.
     Custom(String),
 }
@@ -254,7 +298,38 @@ impl std::fmt::Display for SqlType {
             SqlType::TimestampTzWithPrecision(digits) => {
                 write!(f, "TIMESTAMP({digits}) WITH TIME ZONE")
             }
+            SqlType::IntervalFields { fields, precision } => {
+                f.write_str("INTERVAL")?;
+                if let Some(fields) = fields {
+                    write!(f, " {}", fields.to_uppercase())?;
+                }
+                match precision {
+                    Some(digits) => write!(f, "({digits})"),
+                    None => Ok(()),
+                }
+            }
+            SqlType::Range(range) => f.write_str(&range.range_name().to_uppercase()),
+            SqlType::MultiRange(range) => f.write_str(&range.multirange_name().to_uppercase()),
+            SqlType::TsQuery => f.write_str("TSQUERY"),
+            SqlType::CiText => f.write_str("CITEXT"),
+            SqlType::Geometry { shape, srid } => spatial(f, "GEOMETRY", shape.as_deref(), *srid),
+            SqlType::Geography { shape, srid } => spatial(f, "GEOGRAPHY", shape.as_deref(), *srid),
             SqlType::Custom(spelled) => f.write_str(spelled),
         }
+    }
+}
+
+/// `GEOMETRY`, `GEOMETRY(Point)`, `GEOMETRY(Point, 4326)`,
+/// `GEOMETRY(Geometry, 4326)`: PostGIS's spelling.
+fn spatial(
+    f: &mut std::fmt::Formatter<'_>,
+    name: &str,
+    shape: Option<&str>,
+    srid: Option<u32>,
+) -> std::fmt::Result {
+    match (shape, srid) {
+        (None, None) => f.write_str(name),
+        (Some(shape), None) => write!(f, "{name}({shape})"),
+        (shape, Some(srid)) => write!(f, "{name}({}, {srid})", shape.unwrap_or("Geometry")),
     }
 }

@@ -78,6 +78,13 @@ impl Backend for PostgresBackend {
             | SqlType::Cidr
             | SqlType::MacAddr
             | SqlType::TsVector
+            | SqlType::TsQuery
+            | SqlType::CiText
+            | SqlType::IntervalFields { .. }
+            | SqlType::Range(_)
+            | SqlType::MultiRange(_)
+            | SqlType::Geometry { .. }
+            | SqlType::Geography { .. }
             | SqlType::Array(_)
             | SqlType::UnsignedSmallInt
             | SqlType::UnsignedInteger

@@ -18,7 +18,11 @@
 //! | an enum type | `Enum { name, values }` with the values in sort order (read by the introspector, which knows the type is an enum) |
 //! | the same with another precision (`timestamp(3) without time zone`, `time(0) without time zone`) | `TimestampWithPrecision(3)`, `TimeWithPrecision(0)`, `TimestampTzWithPrecision(p)` |
 //! | `bit(n)` | `Bit(n)` |
-//! | anything else: domains, `interval day`, `time(3) with time zone`, `bit varying(n)` | `Custom` as reported (`text[]`, `year`) |
+//! | `interval day to second(3)`, `interval(0)`, `interval year` | `IntervalFields { fields, precision }` |
+//! | `int4range` ... `daterange`, `int4multirange` ... `datemultirange` | `Range(RangeType)`, `MultiRange(RangeType)` |
+//! | `tsquery` | `TsQuery` |
+//! | `citext`, `geometry(Point,4326)`, `geography`, qualified or not (`public.citext`) | `CiText`, `Geometry { shape, srid }`, `Geography { shape, srid }`: shape `Geometry` and SRID 0 are none; a geography with a shape and no SRID has 4326 |
+//! | anything else: domains, `time(3) with time zone`, `bit varying(n)` | `Custom` as reported (`text[]`, `year`) |
 //!
 //! The one deliberate exception to "`type_sql(t)` reads back as `t`":
 //! `Numeric { precision: Some(p), scale: Some(0) }` reads back with
@@ -37,7 +41,7 @@
 //! are kept as PostgreSQL prints them.
 
 use crate::backend::spelling::{canonical_default, literal_before_casts, TypeSpelling};
-use crate::schema::SqlType;
+use crate::schema::{RangeType, SqlType};
 
 /// Reads a type as `format_type` (or a DDL spelling) gives it.
 pub(crate) fn parse_type(reported: &str) -> SqlType {
@@ -49,6 +53,9 @@ pub(crate) fn parse_type(reported: &str) -> SqlType {
             SqlType::Array(inner) => SqlType::Array(inner),
             inner => SqlType::Array(Box::new(inner)),
         };
+    }
+    if let Some(ty) = parse_interval(trimmed).or_else(|| parse_named(trimmed)) {
+        return ty;
     }
     let spelled = TypeSpelling::parse(reported);
     let custom = || SqlType::Custom(reported.trim().to_owned());
@@ -125,6 +132,110 @@ pub(crate) fn parse_type(reported: &str) -> SqlType {
     }
 }
 
+/// The fields an interval may be restricted to, as PostgreSQL prints them.
+const INTERVAL_FIELDS: [&str; 13] = [
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "year to month",
+    "day to hour",
+    "day to minute",
+    "day to second",
+    "hour to minute",
+    "hour to second",
+    "minute to second",
+];
+
+/// `interval day to second(3)`, `interval(0)`, `interval year` as
+/// [`SqlType::IntervalFields`]; plain `interval` is left to the table of
+/// names. `None` for anything else.
+fn parse_interval(spelled: &str) -> Option<SqlType> {
+    let lower = spelled.to_ascii_lowercase();
+    let rest = lower.strip_prefix("interval")?;
+    if rest.trim().is_empty() || !rest.starts_with([' ', '(']) {
+        return None;
+    }
+    let (words, precision) = match rest.trim_end().strip_suffix(')') {
+        Some(head) => {
+            let open = head.rfind('(')?;
+            let digits = head[open + 1..].trim().parse::<u32>().ok()?;
+            (head[..open].trim(), Some(digits))
+        }
+        None => (rest.trim(), None),
+    };
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    let fields = match words.as_str() {
+        "" => None,
+        named => Some(
+            INTERVAL_FIELDS
+                .into_iter()
+                .find(|fields| *fields == named)?
+                .to_owned(),
+        ),
+    };
+    Some(SqlType::IntervalFields { fields, precision })
+}
+
+/// The types read by their name alone, or by their name and a PostGIS
+/// modifier: `tsquery`, `citext`, the range and multirange types,
+/// `geometry(Point,4326)`, `geography`. An extension's type may come
+/// qualified by its schema (`public.citext`, when that schema is not on
+/// the search path): the schema is dropped.
+fn parse_named(spelled: &str) -> Option<SqlType> {
+    let (name, modifier) = match spelled.find('(') {
+        Some(open) => (&spelled[..open], Some(spelled[open..].trim())),
+        None => (spelled, None),
+    };
+    let name = name.trim().to_ascii_lowercase();
+    let unqualified = name.rsplit('.').next().unwrap_or(&name);
+    let extension = |ty: &str| unqualified == ty;
+    match modifier {
+        None if name == "tsquery" => Some(SqlType::TsQuery),
+        None if extension("citext") => Some(SqlType::CiText),
+        None => RangeType::from_range_name(&name)
+            .map(SqlType::Range)
+            .or_else(|| RangeType::from_multirange_name(&name).map(SqlType::MultiRange))
+            .or_else(|| spatial(unqualified, None)),
+        Some(modifier) => spatial(unqualified, Some(modifier)),
+    }
+}
+
+/// `geometry`, `geography(Point,4326)`: the shape (`Geometry`, PostGIS's
+/// name for any shape, is none) and the SRID (0 is none; a geography's
+/// default is 4326).
+fn spatial(name: &str, modifier: Option<&str>) -> Option<SqlType> {
+    if name != "geometry" && name != "geography" {
+        return None;
+    }
+    let (shape, srid) = match modifier {
+        None => (None, None),
+        Some(modifier) => {
+            let inner = modifier.strip_prefix('(')?.strip_suffix(')')?;
+            let mut parts = inner.split(',').map(str::trim);
+            let shape = parts.next().filter(|shape| !shape.is_empty())?;
+            let srid = match parts.next() {
+                Some(srid) => Some(srid.parse::<u32>().ok()?),
+                None => None,
+            };
+            if parts.next().is_some() {
+                return None;
+            }
+            let shape = (!shape.eq_ignore_ascii_case("geometry")).then(|| shape.to_owned());
+            (shape, srid.filter(|&srid| srid != 0))
+        }
+    };
+    Some(match name {
+        "geometry" => SqlType::Geometry { shape, srid },
+        _ => SqlType::Geography {
+            srid: srid.or(shape.as_ref().map(|_| 4326)),
+            shape,
+        },
+    })
+}
+
 /// The element type's spelling of an array type's (`text` of `text[]`,
 /// `integer[]` of `integer[][]`, `int` of `int[3]`).
 fn array_element(spelled: &str) -> Option<&str> {
@@ -197,6 +308,31 @@ mod tests {
             SqlType::TimeWithPrecision(p) => format!("time({p}) without time zone"),
             SqlType::TimestampWithPrecision(p) => format!("timestamp({p}) without time zone"),
             SqlType::TimestampTzWithPrecision(p) => format!("timestamp({p}) with time zone"),
+            SqlType::TsQuery => "tsquery".into(),
+            // Qualified, as when `public` is not on the search path.
+            SqlType::CiText => "public.citext".into(),
+            SqlType::IntervalFields { fields, precision } => {
+                let fields = fields.as_ref().map(|f| format!(" {f}")).unwrap_or_default();
+                let precision = precision.map(|p| format!("({p})")).unwrap_or_default();
+                format!("interval{fields}{precision}")
+            }
+            SqlType::Range(range) => range.range_name().into(),
+            SqlType::MultiRange(range) => range.multirange_name().into(),
+            SqlType::Geometry { shape, srid } | SqlType::Geography { shape, srid } => {
+                let name = if matches!(ty, SqlType::Geometry { .. }) {
+                    "geometry"
+                } else {
+                    "geography"
+                };
+                match (shape, srid) {
+                    (None, None) => name.into(),
+                    (shape, srid) => format!(
+                        "{name}({},{})",
+                        shape.as_deref().unwrap_or("Geometry"),
+                        srid.unwrap_or(0)
+                    ),
+                }
+            }
             SqlType::Custom(spelled) => spelled.clone(),
             // MySQL's types: PostgreSQL refuses them (`lacks_type`).
             other => PostgresBackend.type_sql(other),
@@ -222,8 +358,7 @@ mod tests {
     #[test]
     fn unknown_types_keep_their_spelling() {
         for spelled in [
-            "tsquery",
-            "interval day to second",
+            "interval week",
             "year",
             "json",
             "time(3) with time zone",
@@ -250,7 +385,7 @@ mod tests {
         assert_eq!(parse_type("varchar(20)[3]"), varchar);
         assert_eq!(
             parse_type("tsquery[]"),
-            SqlType::Array(Box::new(SqlType::Custom("tsquery".into())))
+            SqlType::Array(Box::new(SqlType::TsQuery))
         );
         assert_eq!(parse_type("int[x]"), SqlType::Custom("int[x]".into()));
     }

@@ -71,6 +71,13 @@ impl Backend for SqliteBackend {
             | SqlType::Cidr
             | SqlType::MacAddr
             | SqlType::TsVector
+            | SqlType::TsQuery
+            | SqlType::CiText
+            | SqlType::IntervalFields { .. }
+            | SqlType::Range(_)
+            | SqlType::MultiRange(_)
+            | SqlType::Geometry { .. }
+            | SqlType::Geography { .. }
             | SqlType::Array(_)
             | SqlType::UnsignedSmallInt
             | SqlType::UnsignedInteger
