@@ -240,8 +240,10 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     tables::rename(&mut ops, &tables);
     columns::rename(&mut ops, &tables);
 
-    // 5. Tables created, columns added and altered, comments.
+    // 5. Tables created, table collations set, columns added and altered,
+    // comments.
     tables::create(&mut ops, &mut warnings, from, &references.create);
+    tables::set_collations(&mut ops, &tables);
     columns::add_and_alter(&mut ops, &mut warnings, &tables, last_drops);
     tables::set_comments(&mut ops, &tables);
     partitions::attach(&mut ops, &tables);

@@ -173,6 +173,20 @@ pub enum Op {
         /// The comment after.
         new: Option<String>,
     },
+    /// Sets or removes a table's default collation (MySQL), re-declaring
+    /// the columns that follow it so they take the new one: MySQL changes
+    /// only the default for columns declared later.
+    SetTableCollation {
+        /// The table.
+        table: TableName,
+        /// The collation before (`None`: the database's default).
+        old: Option<String>,
+        /// The collation after.
+        new: Option<String>,
+        /// The text columns without a collation of their own, as they are
+        /// when the op runs.
+        columns: Vec<Column>,
+    },
     /// Creates an index.
     CreateIndex {
         /// The table.
@@ -342,6 +356,17 @@ impl Op {
                 old: new,
                 new: old,
             },
+            Op::SetTableCollation {
+                table,
+                old,
+                new,
+                columns,
+            } => Op::SetTableCollation {
+                table,
+                old: new,
+                new: old,
+                columns,
+            },
             Op::CreateIndex { table, index } => Op::DropIndex { table, index },
             Op::DropIndex { table, index } => Op::CreateIndex { table, index },
             Op::AddPrimaryKey { table, primary_key } => Op::DropPrimaryKey { table, primary_key },
@@ -378,6 +403,7 @@ impl Op {
             | Op::RenameColumn { table, .. }
             | Op::AlterColumn { table, .. }
             | Op::SetTableComment { table, .. }
+            | Op::SetTableCollation { table, .. }
             | Op::CreateIndex { table, .. }
             | Op::DropIndex { table, .. }
             | Op::AddPrimaryKey { table, .. }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::table_order::TableOrder;
 use super::{columns, partitions, DiffWarning, Op, TableName, WarningKind};
-use crate::schema::{Column, PrimaryKey, Schema, Table};
+use crate::schema::{Column, PrimaryKey, Schema, SqlType, Table};
 
 /// A table present on both sides, with its columns matched.
 pub(super) struct KeptTable<'a> {
@@ -141,6 +141,53 @@ pub(super) fn create(
             table: without_hints(table),
         });
     }
+}
+
+/// Sets the default collation of kept tables whose collation changes, with
+/// the text columns that follow it on both sides, as they are before their
+/// own changes (see [`Op::SetTableCollation`]).
+pub(super) fn set_collations(ops: &mut Vec<Op>, tables: &MatchedTables<'_>) {
+    for pair in &tables.kept {
+        if pair.from.collation == pair.to.collation {
+            continue;
+        }
+        let columns = pair
+            .columns
+            .iter()
+            .filter(|(old, new)| {
+                old.collation.is_none() && new.collation.is_none() && holds_text(&old.ty)
+            })
+            .map(|(old, new)| Column {
+                name: new.name.clone(),
+                // Generated only once its key exists (see `columns`).
+                identity: old.identity && new.identity,
+                ..columns::without_hint(old)
+            })
+            .collect();
+        ops.push(Op::SetTableCollation {
+            table: TableName::of(pair.to),
+            old: pair.from.collation.clone(),
+            new: pair.to.collation.clone(),
+            columns,
+        });
+    }
+}
+
+/// Whether a column of this type stores text in a collation.
+fn holds_text(ty: &SqlType) -> bool {
+    matches!(
+        ty,
+        SqlType::Text
+            | SqlType::Varchar(_)
+            | SqlType::VarcharUnbounded
+            | SqlType::Char(_)
+            | SqlType::TinyText
+            | SqlType::MediumText
+            | SqlType::LongText
+            | SqlType::Uuid
+            | SqlType::Enum { .. }
+            | SqlType::Set { .. }
+    )
 }
 
 /// Sets the comments of kept tables whose comment changes.

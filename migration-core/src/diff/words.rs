@@ -60,6 +60,10 @@ impl fmt::Display for Op {
                 write!(f, "alter column {table}.{} ", new.name)?;
                 column_changes(f, old, new)
             }
+            Op::SetTableCollation { table, new, .. } => match new {
+                Some(collation) => write!(f, "set the collation of table {table} to {collation}"),
+                None => write!(f, "give table {table} the database's default collation"),
+            },
             Op::SetTableComment { table, new, .. } => match new {
                 Some(_) => write!(f, "set the comment of table {table}"),
                 None => write!(f, "drop the comment of table {table}"),

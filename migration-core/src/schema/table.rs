@@ -38,7 +38,9 @@ pub struct Table {
     pub comment: Option<String>,
     /// The table's default collation for its text columns (MySQL's
     /// `COLLATE = utf8mb4_bin`, which also chooses the character set), when
-    /// it is not the database's default; `None` for the default.
+    /// it is not the database's default; `None` for the default. The
+    /// database's own default reads back as `None`: name a collation here
+    /// only where it differs, or the model never matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
     /// The name this table had before, when it is being renamed.

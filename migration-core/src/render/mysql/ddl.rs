@@ -155,6 +155,26 @@ pub(super) fn render_op(
             table,
             &format!("MODIFY COLUMN {}", column_definition(backend, new)),
         )),
+        Op::SetTableCollation {
+            table,
+            new,
+            columns,
+            ..
+        } => {
+            let mut changes = vec![format!(
+                "COLLATE = {}",
+                new.as_deref().map_or_else(
+                    || "DEFAULT".to_owned(),
+                    |name| backend.quote_identifier(name)
+                )
+            )];
+            changes.extend(
+                columns
+                    .iter()
+                    .map(|column| format!("MODIFY COLUMN {}", column_definition(backend, column))),
+            );
+            out.push(render::alter_table(backend, table, &changes.join(", ")));
+        }
         Op::SetTableComment { table, new, .. } => out.push(render::alter_table(
             backend,
             table,

@@ -46,6 +46,9 @@ fn online(op: &Op) -> Online {
             Online::Copies("adding a foreign key with foreign_key_checks on")
         }
         Op::AddCheck { .. } => Online::Copies("adding a check constraint, which checks every row"),
+        Op::SetTableCollation { columns, .. } if !columns.is_empty() => {
+            Online::Copies("converting a table's text columns to another collation")
+        }
         Op::DropPrimaryKey { .. } => Online::Copies("dropping a primary key"),
         _ => Online::AsIs,
     }

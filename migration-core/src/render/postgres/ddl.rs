@@ -365,6 +365,8 @@ pub(super) fn render_op(
         Op::SetTableComment { table, new, .. } => {
             out.push(table_comment(backend, table, new.as_deref()))
         }
+        // Refused before rendering: PostgreSQL has no table collation.
+        Op::SetTableCollation { .. } => {}
         Op::CreateIndex { table, index } => {
             out.push(render::create_index(backend, &INDEX_SYNTAX, table, index)?)
         }

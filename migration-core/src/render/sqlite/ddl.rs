@@ -411,7 +411,9 @@ pub(super) fn render_op(
         | Op::DropEnum { .. }
         | Op::AddEnumValues { .. }
         | Op::ReplaceEnumValues { .. }
-        | Op::SetTableComment { .. } => {}
+        | Op::SetTableComment { .. }
+        // Refused before rendering: SQLite has no table collation.
+        | Op::SetTableCollation { .. } => {}
         Op::CreateTable { table } => {
             let name = TableName::of(table);
             create_table(backend, &name, table, out);
