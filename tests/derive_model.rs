@@ -107,6 +107,25 @@ fn struct_keys_table_schema_renamed_from_comment() {
     assert_eq!(table.renamed_from.as_deref(), Some("customers"));
 }
 
+#[derive(Model)]
+#[model(table = "staff", collation = "utf8mb4_general_ci")]
+struct Staff {
+    #[model(primary_key)]
+    id: i64,
+    #[model(max_length = 40, collation = "utf8mb4_bin")]
+    password: String,
+}
+
+#[test]
+fn collation_on_the_table_and_a_field() {
+    let expected = Table::new("staff")
+        .collation("utf8mb4_general_ci")
+        .column(Column::new("id", SqlType::BigInt).identity())
+        .column(Column::new("password", SqlType::Varchar(40)).collation("utf8mb4_bin"))
+        .primary_key(pk("staff", &["id"]));
+    assert_eq!(Staff::table(), expected);
+}
+
 /// First line.
 ///
 ///   Indented third line.

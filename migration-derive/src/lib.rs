@@ -38,6 +38,7 @@ use syn::DeriveInput;
 /// | `schema` | `schema = "billing"` | the table's namespace (default: the connection's) |
 /// | `renamed_from` | `renamed_from = "members"` | the table's previous name: the diff renames it |
 /// | `comment` | `comment = "People who sign in"` | the table's comment (default: the struct's doc comment) |
+/// | `collation` | `collation = "utf8mb4_bin"` | the table's default collation (MySQL and MariaDB; it chooses the character set too), where it is not the database's |
 /// | `crate` | `crate = "my_app::retort"` | the path to `retort` in generated code (default: `::retort`) |
 /// | `primary_key` | `primary_key(columns("tenant_id", "id"))` | a composite primary key, named `pk_<table>` |
 /// | `index` | `index(columns("team_id", "email"), name = "ix_by_team", unique)` | an index on columns; `name` (default `ix_<table>_<columns>`) and `unique` are optional |
@@ -69,6 +70,7 @@ use syn::DeriveInput;
 /// | `renamed_from` | `renamed_from = "mail"` | the column's previous name: the diff renames it |
 /// | `check` | `check = "price > 0"` | a check constraint `ck_<table>_<column>` |
 /// | `comment` | `comment = "Shown on the profile"` | the column's comment (default: the field's doc comment) |
+/// | `collation` | `collation = "utf8mb4_bin"` | the column's collation, where it is not its table's (MySQL and MariaDB) |
 /// | `skip` | `skip` | the field is not a column (no other key may go with it) |
 /// | `diesel_type` | `diesel_type = "diesel::sql_types::Citext"` | with `diesel_table`: the column's diesel SQL type, for a type retort does not know (`Nullable` is added for an `Option`) |
 ///

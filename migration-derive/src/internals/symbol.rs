@@ -17,6 +17,7 @@ pub const TABLE: Symbol = Symbol("table");
 pub const SCHEMA: Symbol = Symbol("schema");
 pub const RENAMED_FROM: Symbol = Symbol("renamed_from");
 pub const COMMENT: Symbol = Symbol("comment");
+pub const COLLATION: Symbol = Symbol("collation");
 pub const CRATE: Symbol = Symbol("crate");
 pub const INDEX: Symbol = Symbol("index");
 pub const UNIQUE: Symbol = Symbol("unique");
@@ -53,6 +54,7 @@ pub const STRUCT_KEYS: &[Symbol] = &[
     SCHEMA,
     RENAMED_FROM,
     COMMENT,
+    COLLATION,
     CRATE,
     INDEX,
     UNIQUE,
@@ -81,6 +83,7 @@ pub const FIELD_KEYS: &[Symbol] = &[
     RENAMED_FROM,
     CHECK,
     COMMENT,
+    COLLATION,
     SKIP,
     DIESEL_TYPE,
 ];

@@ -56,6 +56,7 @@ pub struct ContainerAttrs {
     pub schema: Option<Keyed<LitStr>>,
     pub renamed_from: Option<Keyed<LitStr>>,
     pub comment: Option<Keyed<LitStr>>,
+    pub collation: Option<Keyed<LitStr>>,
     pub krate: Option<Keyed<Path>>,
     pub primary_key: Option<Keyed<Vec<LitStr>>>,
     pub indexes: Vec<TableIndex>,
@@ -140,6 +141,7 @@ pub struct FieldAttrs {
     pub renamed_from: Option<Keyed<LitStr>>,
     pub check: Option<Keyed<LitStr>>,
     pub comment: Option<Keyed<LitStr>>,
+    pub collation: Option<Keyed<LitStr>>,
     pub skip: Option<Keyed<()>>,
     pub diesel_type: Option<Keyed<syn::Type>>,
 }
@@ -165,6 +167,7 @@ impl FieldAttrs {
         keys.extend(self.renamed_from.as_ref().map(|k| &k.key));
         keys.extend(self.check.as_ref().map(|k| &k.key));
         keys.extend(self.comment.as_ref().map(|k| &k.key));
+        keys.extend(self.collation.as_ref().map(|k| &k.key));
         keys.extend(self.diesel_type.as_ref().map(|k| &k.key));
         keys
     }
@@ -218,6 +221,11 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
     } else if key == COMMENT {
         if let Some(lit) = keys.string(&meta, COMMENT, "comment = \"People who sign in\"")? {
             keys.set_once(&mut out.comment, key, lit);
+        }
+    } else if key == COLLATION {
+        if let Some(lit) = keys.string(&meta, COLLATION, "collation = \"utf8mb4_bin\"")? {
+            keys.non_empty(&lit, COLLATION, "collation = \"utf8mb4_bin\"");
+            keys.set_once(&mut out.collation, key, lit);
         }
     } else if key == PARTITION_BY {
         const EXAMPLE: &str = "partition_by = \"RANGE (created_at)\"";
@@ -497,6 +505,11 @@ fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Res
     } else if key == COMMENT {
         if let Some(lit) = keys.string(&meta, COMMENT, "comment = \"Shown on the profile\"")? {
             keys.set_once(&mut out.comment, key, lit);
+        }
+    } else if key == COLLATION {
+        if let Some(lit) = keys.string(&meta, COLLATION, "collation = \"utf8mb4_bin\"")? {
+            keys.non_empty(&lit, COLLATION, "collation = \"utf8mb4_bin\"");
+            keys.set_once(&mut out.collation, key, lit);
         }
     } else if key == DIESEL_TYPE {
         const EXAMPLE: &str = "diesel_type = \"diesel::sql_types::Text\"";

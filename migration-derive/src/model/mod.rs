@@ -53,6 +53,10 @@ fn generate(container: &Container) -> TokenStream {
     if let Some(comment) = comment {
         statements.push(quote!(table.comment = ::core::option::Option::Some(::std::string::String::from(#comment));));
     }
+    if let Some(collation) = &attrs.collation {
+        let collation = collation.value.value();
+        statements.push(quote!(table.collation = ::core::option::Option::Some(::std::string::String::from(#collation));));
+    }
     if let Some(renamed_from) = &attrs.renamed_from {
         let renamed_from = renamed_from.value.value();
         statements.push(quote!(table.renamed_from = ::core::option::Option::Some(::std::string::String::from(#renamed_from));));
@@ -220,6 +224,10 @@ fn column(private: &TokenStream, field: &Field, single_key_field: bool) -> Token
         .or_else(|| field.doc.clone());
     if let Some(comment) = comment {
         column = quote!(#column.comment(#comment));
+    }
+    if let Some(collation) = &attrs.collation {
+        let collation = collation.value.value();
+        column = quote!(#column.collation(#collation));
     }
     if let Some(renamed_from) = &attrs.renamed_from {
         let renamed_from = renamed_from.value.value();
