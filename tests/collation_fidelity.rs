@@ -1,7 +1,8 @@
-//! Collations and `ON UPDATE` on MySQL and MariaDB: a table's default
-//! collation, a column's own and `ON UPDATE CURRENT_TIMESTAMP` are created,
-//! read back, changed and changed back; the databases without them refuse
-//! a model that names them.
+//! Collations and `ON UPDATE`: on MySQL and MariaDB a table's default
+//! collation, a column's own and `ON UPDATE CURRENT_TIMESTAMP`, on
+//! PostgreSQL a column's collation, are created, read back, changed and
+//! changed back; the databases without them refuse a model that names
+//! them.
 
 mod support;
 
@@ -81,6 +82,54 @@ fn mysql_collations_and_on_update_are_created_changed_and_restored() {
         assert!(pending_changes(&mut conn, &first).unwrap().is_empty());
         assert_eq!(collation_of(&mut conn, "title", "utf8mb4_bin"), 1);
         assert_eq!(collation_of(&mut conn, "code", "utf8mb4_general_ci"), 1);
+    });
+}
+
+fn names(collation: Option<&str>) -> Schema {
+    let mut name = Column::new("name", SqlType::Varchar(40));
+    name.collation = collation.map(str::to_owned);
+    Schema::new(vec![Table::new("names")
+        .column(Column::new("id", SqlType::Integer).identity())
+        .column(name)
+        .column(Column::new("plain", SqlType::Text).nullable())
+        .primary_key(PrimaryKey {
+            name: Some("pk_names".into()),
+            columns: vec!["id".into()],
+        })])
+}
+
+/// A column's collation on PostgreSQL: `COLLATE "C"` is created and read
+/// back, changed to another and to the type's default, while the column
+/// keeps its rows.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_column_collations_are_created_changed_and_dropped() {
+    use diesel::PgConnection;
+    use support::{apply_diff, TestBackend as _};
+    support::run::<PgConnection>(|db| {
+        let mut conn = db.connect();
+        let mut from = Schema::default();
+        for collation in [Some("C"), Some("POSIX"), None, Some("C")] {
+            let to = names(collation);
+            apply_diff(&mut conn, &from, &to);
+            if from.tables.is_empty() {
+                conn.execute("INSERT INTO names (name) VALUES ('b'), ('B'), ('a')")
+                    .unwrap();
+            }
+            let read = retort::introspect(&mut conn).unwrap();
+            assert_eq!(read.table("names"), to.table("names"), "{collation:?}");
+            let left = pending_changes(&mut conn, &to).unwrap();
+            assert!(left.is_empty(), "{collation:?}: {:#?}", left.ops());
+            from = read;
+        }
+        // "C" sorts capitals first.
+        assert_eq!(
+            conn.select_count(
+                "SELECT COUNT(*) AS n FROM (SELECT name FROM names ORDER BY name LIMIT 1) first \
+                 WHERE name = 'B'"
+            ),
+            1
+        );
     });
 }
 

@@ -216,11 +216,17 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
         false
     }
 
-    /// Whether retort keeps collations on this database: a table's default
-    /// one and a column's own (MySQL and MariaDB). Elsewhere rendering
-    /// refuses a model that names one rather than write what it cannot read
-    /// back.
-    fn keeps_collations(&self) -> bool {
+    /// Whether retort keeps a table's default collation on this database
+    /// (MySQL and MariaDB). Elsewhere rendering refuses a model that names
+    /// one rather than write what it cannot read back.
+    fn keeps_table_collations(&self) -> bool {
+        false
+    }
+
+    /// Whether retort keeps a column's own collation on this database
+    /// (MySQL and MariaDB, PostgreSQL). Elsewhere rendering refuses a model
+    /// that names one.
+    fn keeps_column_collations(&self) -> bool {
         false
     }
 

@@ -265,7 +265,7 @@ fn discover_column(row: ColumnRow, types: &mut ColumnTypes) -> Column {
         default,
         identity,
         comment: row.comment,
-        collation: None,
+        collation: row.collation,
         on_update: None,
         renamed_from: None,
         backfill: None,
@@ -439,6 +439,7 @@ mod tests {
             generated: String::new(),
             default_expr: None,
             comment: None,
+            collation: None,
         }
     }
 

@@ -254,7 +254,7 @@ fn check_column_options(table: &Table, backend: &dyn Backend) -> Result<(), Rend
         backend: backend.kind().display_name(),
         what,
     };
-    if !backend.keeps_collations() {
+    if !backend.keeps_table_collations() {
         if let Some(collation) = &table.collation {
             return Err(refuse(format!(
                 "give table {} the default collation {collation}",
@@ -263,9 +263,9 @@ fn check_column_options(table: &Table, backend: &dyn Backend) -> Result<(), Rend
         }
     }
     for column in &table.columns {
-        if column.collation.is_some() && !backend.keeps_collations() {
+        if column.collation.is_some() && !backend.keeps_column_collations() {
             return Err(refuse(format!(
-                "give column {} of table {} a collation (retort keeps column collations on MySQL and MariaDB)",
+                "give column {} of table {} a collation (retort keeps column collations on MySQL, MariaDB and PostgreSQL)",
                 column.name, table.name
             )));
         }

@@ -122,7 +122,11 @@ impl Backend for MysqlBackend {
         }
     }
 
-    fn keeps_collations(&self) -> bool {
+    fn keeps_table_collations(&self) -> bool {
+        true
+    }
+
+    fn keeps_column_collations(&self) -> bool {
         true
     }
 

@@ -94,6 +94,10 @@ pub(crate) struct ColumnRow {
     pub(crate) default_expr: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) comment: Option<String>,
+    /// The column's collation (`pg_collation.collname`), only where it is
+    /// not its type's default.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) collation: Option<String>,
 }
 
 /// One enum value, in sort order, or one domain (`pg_type` with `typtype`
@@ -246,7 +250,10 @@ const COLUMNS: &str = "\
            a.atttypid::int8 AS type_oid, a.attnotnull AS not_null, \
            a.attidentity::text AS identity, a.attgenerated::text AS generated, \
            pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expr, \
-           ds.description AS comment \
+           ds.description AS comment, \
+           (SELECT co.collname::text FROM pg_catalog.pg_collation co \
+            JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid \
+            WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation) AS collation \
     FROM pg_catalog.pg_attribute a \
     LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
     LEFT JOIN pg_catalog.pg_description ds \

@@ -109,6 +109,10 @@ impl Backend for PostgresBackend {
         }
     }
 
+    fn keeps_column_collations(&self) -> bool {
+        true
+    }
+
     fn lacks_type(&self, ty: &SqlType) -> Option<&'static str> {
         match ty {
             SqlType::Array(inner) => self.lacks_type(inner),
