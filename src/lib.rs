@@ -71,7 +71,9 @@ pub use retort_core::schema::{
 /// One baseline revision in place of the chain up to a revision (what
 /// `retort squash` does).
 pub use retort_core::squash::{self};
-pub use retort_core::{introspect, introspect_with, IntrospectError, IntrospectOptions};
+pub use retort_core::{
+    introspect, introspect_with, IntrospectError, IntrospectOptions, ObjectKind,
+};
 pub use retort_core::{Backend, BackendKind, DatabaseConnection, BACKFILL_TABLE};
 pub use retort_derive::embed_migrations;
 

@@ -644,7 +644,67 @@ fn table_filters_leave_other_tables_alone<C: TestBackend>(db: &TestDatabase<C>) 
     assert!(check.stdout.contains("No differences"), "{check}");
 }
 
+/// The config file's `exclude_kinds` keeps kinds of objects another tool
+/// owns (here an index made by hand) out of `check` and autogenerate; a
+/// kind it does not know is one clear error listing the kinds.
+fn kind_filters_leave_other_objects_alone<C: TestBackend>(db: &TestDatabase<C>) {
+    let url = url_of(db);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    migrate(&url, &dir, &["init"]).ok();
+    migrate(
+        &url,
+        &dir,
+        &["revision", "--autogenerate", "-m", "create tables"],
+    )
+    .ok();
+    migrate(&url, &dir, &["upgrade", "head"]).ok();
+    db.connect()
+        .execute("CREATE INDEX ix_by_hand ON teams (id)")
+        .unwrap();
+    let config = work.path().join("kinds.toml");
+    let config = config.to_str().unwrap();
+    let with = |filters: &str, args: &[&str]| {
+        std::fs::write(config, filters).unwrap();
+        let mut all = vec!["--config", config];
+        all.extend(args);
+        migrate(&url, &dir, &all)
+    };
+
+    let check = with("", &["check"]);
+    check.failed_with(1);
+    assert!(check.stdout.contains("drop index ix_by_hand"), "{check}");
+
+    let kinds = "exclude_kinds = [\"indexes\", \"partitions\"]\n";
+    let check = with(kinds, &["check"]);
+    check.ok();
+    assert!(check.stdout.contains("No differences"), "{check}");
+    let autogenerate = with(kinds, &["revision", "--autogenerate", "-m", "nothing"]);
+    assert!(
+        autogenerate.ok().stdout.contains("No changes"),
+        "{autogenerate}"
+    );
+    let shown = with(kinds, &["config"]);
+    assert!(
+        shown
+            .ok()
+            .stdout
+            .contains("exclude_kinds = [\"indexes\", \"partitions\"]  # "),
+        "{shown}"
+    );
+
+    let bad = with("exclude_kinds = [\"views\"]\n", &["check"]);
+    let error = bad.failed_with(1);
+    assert!(
+        error.contains(
+            "`exclude_kinds` must be a list of kinds of objects among partitions, indexes"
+        ),
+        "{bad}"
+    );
+}
+
 backend_tests!(
+    kind_filters_leave_other_objects_alone,
     table_filters_leave_other_tables_alone,
     relative_targets,
     full_session,

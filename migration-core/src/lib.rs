@@ -34,7 +34,7 @@ pub mod squash;
 pub use autogen::{autogenerate, autogenerate_with, AutogenerateError, AutogenerateOptions};
 pub use backend::{Backend, BackendKind, DatabaseConnection, BACKFILL_TABLE, VERSION_TABLE};
 pub use diff::{diff, Diff, DiffWarning, Op};
-pub use introspect::{introspect, introspect_with, IntrospectError, IntrospectOptions};
+pub use introspect::{introspect, introspect_with, IntrospectError, IntrospectOptions, ObjectKind};
 pub use lint::{lint, lint_for, LintFinding};
 pub use render::{render, RenderError};
 pub use retort_redact::{redact_password_in, redact_url, REDACTED};

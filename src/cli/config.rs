@@ -14,6 +14,7 @@
 //! lock_timeout = "5s"
 //! statement_timeout = "off"
 //! exclude = ["legacy_*"]             # tables autogenerate and check leave alone
+//! exclude_kinds = ["partitions"]     # kinds of objects they leave alone
 //!
 //! [lint]                             # check --online: allow, warn or error
 //! create-index-without-concurrently = "warn"
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::BackendKind;
+use retort_core::introspect::ObjectKind;
 
 /// The config file's name.
 pub(crate) const FILE_NAME: &str = "retort.toml";
@@ -44,7 +46,7 @@ const LOCK_TIMEOUT_ENV: &str = "RETORT_LOCK_TIMEOUT";
 const STATEMENT_TIMEOUT_ENV: &str = "RETORT_STATEMENT_TIMEOUT";
 
 /// The keys of the file and of each named environment.
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
     "migrations",
     "url",
     "url_env",
@@ -53,6 +55,7 @@ const KEYS: [&str; 9] = [
     "statement_timeout",
     "include",
     "exclude",
+    "exclude_kinds",
     "lint",
 ];
 
@@ -232,6 +235,8 @@ pub(crate) struct Settings {
     pub(crate) include: Setting<Vec<String>>,
     /// The table patterns they leave out.
     pub(crate) exclude: Setting<Vec<String>>,
+    /// The kinds of objects they leave out.
+    pub(crate) exclude_kinds: Setting<Vec<ObjectKind>>,
     /// `check --online`'s level for each rule named; the others are
     /// errors.
     pub(crate) lint: Setting<BTreeMap<String, LintLevel>>,
@@ -260,6 +265,7 @@ struct Section {
     statement_timeout: Option<Option<Duration>>,
     include: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
+    exclude_kinds: Option<Vec<ObjectKind>>,
     lint: Option<BTreeMap<String, LintLevel>>,
 }
 
@@ -436,6 +442,12 @@ impl Settings {
         };
         let include = patterns(&|s| s.include.clone());
         let exclude = patterns(&|s| s.exclude.clone());
+        let exclude_kinds = match from_file(&|s| s.exclude_kinds.is_some()) {
+            Some((section, source)) => {
+                Setting::new(section.exclude_kinds.clone().unwrap_or_default(), source)
+            }
+            None => Setting::new(Vec::new(), Source::Default),
+        };
         let lint = match from_file(&|s| s.lint.is_some()) {
             Some((section, source)) => {
                 Setting::new(section.lint.clone().unwrap_or_default(), source)
@@ -454,6 +466,7 @@ impl Settings {
             statement_timeout,
             include,
             exclude,
+            exclude_kinds,
             lint,
         })
     }
@@ -527,6 +540,17 @@ impl Settings {
                 &setting.source,
             ));
         }
+        let kinds: Vec<String> = self
+            .exclude_kinds
+            .value
+            .iter()
+            .map(|kind| quoted(kind.name()))
+            .collect();
+        lines.push(line(
+            "exclude_kinds",
+            format!("[{}]", kinds.join(", ")),
+            &self.exclude_kinds.source,
+        ));
         let levels: Vec<String> = self
             .lint
             .value
@@ -698,6 +722,24 @@ fn read_section(entries: &toml::Table, name: &str, top: bool) -> Result<Section,
                     section.exclude = Some(patterns);
                 }
             }
+            "exclude_kinds" => {
+                let expected = || {
+                    let names: Vec<&str> = ObjectKind::ALL.iter().map(|kind| kind.name()).collect();
+                    format!(
+                        "`exclude_kinds` must be a list of kinds of objects among {}",
+                        names.join(", ")
+                    )
+                };
+                let kinds = value
+                    .as_array()
+                    .and_then(|list| {
+                        list.iter()
+                            .map(|kind| kind.as_str().and_then(ObjectKind::from_name))
+                            .collect::<Option<Vec<_>>>()
+                    })
+                    .ok_or_else(expected)?;
+                section.exclude_kinds = Some(kinds);
+            }
             "lint" => section.lint = Some(read_lint_levels(value)?),
             "environments" if top => {}
             unknown => {
@@ -827,6 +869,11 @@ url_env = "DATABASE_URL"
 # they compare.
 # exclude = ["legacy_*"]
 # include = ["users", "teams"]
+
+# Kinds of objects autogenerate and `check` leave alone: neither read nor
+# compared, so never dropped (partitions, indexes, unique-constraints,
+# foreign-keys, checks, comments).
+# exclude_kinds = ["partitions"]
 
 # What `check --online` does with each lint rule's findings: "allow" (not
 # shown), "warn" (shown, the check passes) or "error" (the default).

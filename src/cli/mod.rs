@@ -399,11 +399,12 @@ impl Context {
     }
 
     /// The tables autogenerate and `check` compare, as the settings'
-    /// `include` and `exclude` say.
+    /// `include`, `exclude` and `exclude_kinds` say.
     fn compared_tables(&self) -> crate::autogen::AutogenerateOptions {
         crate::autogen::AutogenerateOptions::new()
             .include_tables(self.settings.include.value.iter().cloned())
             .exclude_tables(self.settings.exclude.value.iter().cloned())
+            .exclude_kinds(self.settings.exclude_kinds.value.iter().copied())
     }
 
     /// The database URL, or the error saying `command` needs one.

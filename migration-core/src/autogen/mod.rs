@@ -73,7 +73,7 @@ pub use error::AutogenerateError;
 
 use crate::backend::DatabaseConnection;
 use crate::diff::{diff, Diff};
-use crate::introspect::{introspect, introspect_with, IntrospectOptions};
+use crate::introspect::{introspect_with, IntrospectOptions};
 use crate::render::render;
 use crate::revision::{BackendSql, Migrations, NewRevision};
 use crate::runner::Migrator;
@@ -93,6 +93,7 @@ pub struct AutogenerateOptions {
     depends_on: Vec<String>,
     include: Vec<String>,
     exclude: Vec<String>,
+    exclude_kinds: Vec<crate::introspect::ObjectKind>,
 }
 
 impl AutogenerateOptions {
@@ -210,26 +211,24 @@ impl AutogenerateOptions {
         self
     }
 
-    /// Whether the comparison covers `table`.
-    fn compares(&self, table: &crate::schema::Table) -> bool {
-        let qualified = table
-            .schema
-            .as_ref()
-            .map(|schema| format!("{schema}.{}", table.name));
-        let matches = |pattern: &String| {
-            glob_matches(pattern, &table.name)
-                || qualified
-                    .as_deref()
-                    .is_some_and(|name| glob_matches(pattern, name))
-        };
-        (self.include.is_empty() || self.include.iter().any(matches))
-            && !self.exclude.iter().any(matches)
+    /// Leaves these kinds of objects out of the comparison: they are
+    /// neither read from the database nor compared with the models', so
+    /// never dropped (a partition manager's partitions, indexes another
+    /// team manages).
+    pub fn exclude_kinds(
+        mut self,
+        kinds: impl IntoIterator<Item = crate::introspect::ObjectKind>,
+    ) -> AutogenerateOptions {
+        self.exclude_kinds = kinds.into_iter().collect();
+        self
     }
 
-    /// `schema` with only the tables the comparison covers.
-    fn filter(&self, mut schema: Schema) -> Schema {
-        schema.tables.retain(|table| self.compares(table));
-        schema
+    /// What the comparison reads of the database (and keeps of the models).
+    fn reading(&self) -> IntrospectOptions {
+        IntrospectOptions::new()
+            .include(self.include.iter().cloned())
+            .exclude(self.exclude.iter().cloned())
+            .exclude_kinds(self.exclude_kinds.iter().copied())
     }
 
     /// The id, labels and dependencies asked for, on `revision`.
@@ -278,8 +277,9 @@ pub fn autogenerate_with<C: DatabaseConnection>(
 ) -> Result<Option<PathBuf>> {
     let dir = dir.as_ref();
     let parents = head_of_database(conn, dir)?;
-    let target = &options.filter(target.clone());
-    let database = options.filter(read_namespaces_of(conn, target)?);
+    let reading = options.reading();
+    let target = &reading.retain(target.clone());
+    let database = read_namespaces_of(conn, target, &reading)?;
     let changes = changes_for(C::BACKEND, &database, target);
     if changes.is_empty() {
         return Ok(None);
@@ -401,30 +401,10 @@ pub fn pending_changes_with<C: DatabaseConnection>(
     target: &Schema,
     options: &AutogenerateOptions,
 ) -> Result<Diff> {
-    let target = options.filter(target.clone());
-    let database = options.filter(read_namespaces_of(conn, &target)?);
+    let reading = options.reading();
+    let target = reading.retain(target.clone());
+    let database = read_namespaces_of(conn, &target, &reading)?;
     Ok(changes_for(C::BACKEND, &database, &target))
-}
-
-/// Whether `text` matches `pattern`, in which `*` stands for any run of
-/// characters (none included) and every other character for itself.
-fn glob_matches(pattern: &str, text: &str) -> bool {
-    let mut parts = pattern.split('*');
-    let first = parts.next().unwrap_or_default();
-    let Some(mut rest) = text.strip_prefix(first) else {
-        return false;
-    };
-    let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else {
-        return rest.is_empty();
-    };
-    for part in middle {
-        match rest.find(part) {
-            Some(at) => rest = &rest[at + part.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// The diff from `database` to `target` as `backend` stores both.
@@ -514,9 +494,14 @@ fn head_of_database<C: DatabaseConnection>(conn: &mut C, dir: &Path) -> Result<V
     Ok(heads)
 }
 
-/// Reads the default namespace and every other namespace `target` names.
-fn read_namespaces_of<C: DatabaseConnection>(conn: &mut C, target: &Schema) -> Result<Schema> {
-    let mut database = introspect(conn)?;
+/// Reads the default namespace and every other namespace `target` names,
+/// as `reading` chooses.
+fn read_namespaces_of<C: DatabaseConnection>(
+    conn: &mut C,
+    target: &Schema,
+    reading: &IntrospectOptions,
+) -> Result<Schema> {
+    let mut database = introspect_with(conn, reading)?;
     let mut named: Vec<&str> = target
         .tables
         .iter()
@@ -527,7 +512,7 @@ fn read_namespaces_of<C: DatabaseConnection>(conn: &mut C, target: &Schema) -> R
     if !named.is_empty() {
         let options = named
             .into_iter()
-            .fold(IntrospectOptions::new(), IntrospectOptions::namespace);
+            .fold(reading.clone(), IntrospectOptions::namespace);
         database
             .tables
             .extend(introspect_with(conn, &options)?.tables);

@@ -120,7 +120,7 @@ mod postgres;
 mod sqlite;
 
 pub use error::{IntrospectError, Result};
-pub use options::IntrospectOptions;
+pub use options::{IntrospectOptions, ObjectKind};
 
 use crate::backend::catalog::CatalogError;
 use crate::backend::DatabaseConnection;
@@ -141,9 +141,10 @@ pub fn introspect<C: DatabaseConnection>(conn: &mut C) -> Result<Schema> {
     introspect_with(conn, &IntrospectOptions::default())
 }
 
-/// Reads the tables chosen by `options`: the namespaces to read and, when
-/// given, the only table names to read. The filter is applied in the catalog
-/// queries, before anything is read.
+/// Reads the tables chosen by `options`: the namespaces to read, the only
+/// table names to read when given, the table patterns to include and
+/// exclude, and the kinds of objects to leave out. The table filter is
+/// applied in the catalog queries, before anything is read.
 ///
 /// Tables in the connection's default namespace have `schema: None`; tables
 /// in other namespaces carry the namespace's name.
@@ -156,7 +157,7 @@ pub fn introspect_with<C: DatabaseConnection>(
     options: &IntrospectOptions,
 ) -> Result<Schema> {
     let read = conn
-        .read_catalog(&options.namespaces, &options.tables)
+        .read_catalog(&options.namespaces, &options.table_filter())
         .map_err(|error| match error {
             CatalogError::Query { what, source } => IntrospectError::Query {
                 backend: C::BACKEND,
@@ -167,10 +168,16 @@ pub fn introspect_with<C: DatabaseConnection>(
         })?;
     match read {
         #[cfg(feature = "postgres")]
-        crate::backend::catalog::Catalog::Postgres(rows) => postgres::build_schema(rows),
+        crate::backend::catalog::Catalog::Postgres(rows) => {
+            postgres::build_schema(rows).map(|schema| options.retain(schema))
+        }
         #[cfg(feature = "mysql")]
-        crate::backend::catalog::Catalog::Mysql(rows) => mysql::build_schema(rows),
+        crate::backend::catalog::Catalog::Mysql(rows) => {
+            mysql::build_schema(rows).map(|schema| options.retain(schema))
+        }
         #[cfg(feature = "sqlite")]
-        crate::backend::catalog::Catalog::Sqlite(namespaces) => sqlite::build_schema(namespaces),
+        crate::backend::catalog::Catalog::Sqlite(namespaces) => {
+            sqlite::build_schema(namespaces).map(|schema| options.retain(schema))
+        }
     }
 }

@@ -1,14 +1,76 @@
 //! Choosing what to read.
 
+use crate::backend::catalog::TableFilter;
+use crate::schema::Schema;
+
+/// A kind of object introspection can leave out: not read, and (through
+/// [`IntrospectOptions::retain`], which autogenerate applies to the models
+/// too) not compared, so never dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectKind {
+    /// PostgreSQL partitions (tables with a parent): a partition manager's.
+    Partitions,
+    /// Indexes (not those backing a key or unique constraint).
+    Indexes,
+    /// Unique constraints.
+    UniqueConstraints,
+    /// Foreign keys.
+    ForeignKeys,
+    /// Check constraints.
+    Checks,
+    /// Table and column comments.
+    Comments,
+}
+
+impl ObjectKind {
+    /// Every kind.
+    pub const ALL: [ObjectKind; 6] = [
+        ObjectKind::Partitions,
+        ObjectKind::Indexes,
+        ObjectKind::UniqueConstraints,
+        ObjectKind::ForeignKeys,
+        ObjectKind::Checks,
+        ObjectKind::Comments,
+    ];
+
+    /// The kind's name in configuration files: `partitions`, `indexes`,
+    /// `unique-constraints`, `foreign-keys`, `checks`, `comments`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ObjectKind::Partitions => "partitions",
+            ObjectKind::Indexes => "indexes",
+            ObjectKind::UniqueConstraints => "unique-constraints",
+            ObjectKind::ForeignKeys => "foreign-keys",
+            ObjectKind::Checks => "checks",
+            ObjectKind::Comments => "comments",
+        }
+    }
+
+    /// The kind named `name` (as [`ObjectKind::name`] spells it), if any.
+    pub fn from_name(name: &str) -> Option<ObjectKind> {
+        ObjectKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+}
+
 /// What [`introspect_with`](super::introspect_with) reads.
 ///
+/// Namespaces are chosen by name; tables by exact name, and by patterns to
+/// include and exclude, like Alembic's `include_name`: `*` matches any run
+/// of characters, and a pattern with a dot names the namespace before it
+/// (`billing.*`, `*.tmp_*`; such a pattern matches tables outside the
+/// default namespace only). Tables left out are not read at all: the
+/// filter is applied in the catalog queries. Kinds of objects can be left
+/// out too.
+///
 /// ```
-/// use retort_core::introspect::IntrospectOptions;
+/// use retort_core::introspect::{IntrospectOptions, ObjectKind};
 ///
 /// let options = IntrospectOptions::new()
 ///     .namespace("public")
 ///     .namespace("audit")
-///     .tables(["users", "log"]);
+///     .exclude(["spatial_ref_sys", "audit.*_archive"])
+///     .exclude_kinds([ObjectKind::Partitions]);
 /// assert_eq!(options.namespaces, ["public", "audit"]);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -22,6 +84,13 @@ pub struct IntrospectOptions {
     /// The only table names to read, matched exactly. Empty: every table.
     /// The filter is applied in the catalog queries, before reading.
     pub tables: Vec<String>,
+    /// Patterns a table must match one of to be read (`audit_*`,
+    /// `billing.*`). Empty: every table.
+    pub include: Vec<String>,
+    /// Patterns of tables not to read, even when included.
+    pub exclude: Vec<String>,
+    /// Kinds of objects not to read.
+    pub exclude_kinds: Vec<ObjectKind>,
 }
 
 impl IntrospectOptions {
@@ -40,5 +109,77 @@ impl IntrospectOptions {
     pub fn tables<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
         self.tables.extend(names.into_iter().map(Into::into));
         self
+    }
+
+    /// Reads only the tables matching one of these patterns.
+    pub fn include<S: Into<String>>(mut self, patterns: impl IntoIterator<Item = S>) -> Self {
+        self.include.extend(patterns.into_iter().map(Into::into));
+        self
+    }
+
+    /// Does not read the tables matching one of these patterns.
+    pub fn exclude<S: Into<String>>(mut self, patterns: impl IntoIterator<Item = S>) -> Self {
+        self.exclude.extend(patterns.into_iter().map(Into::into));
+        self
+    }
+
+    /// Does not read these kinds of objects.
+    pub fn exclude_kinds(mut self, kinds: impl IntoIterator<Item = ObjectKind>) -> Self {
+        self.exclude_kinds.extend(kinds);
+        self
+    }
+
+    /// The tables the catalog queries read.
+    pub(crate) fn table_filter(&self) -> TableFilter {
+        TableFilter::new(&self.tables, &self.include, &self.exclude)
+    }
+
+    /// What these options read of `schema`: the tables whose names they
+    /// choose, without the kinds they leave out. Introspection gives what
+    /// it reads through it; autogenerate passes the models through it too,
+    /// so that what is not read is not compared either (and never dropped).
+    ///
+    /// ```
+    /// use retort_core::introspect::{IntrospectOptions, ObjectKind};
+    /// use retort_core::schema::{Index, Schema, Table};
+    ///
+    /// let schema = Schema::new(vec![
+    ///     Table::new("users").index(Index::on_columns("ix_users_email", ["email"])),
+    ///     Table::new("legacy_users"),
+    /// ]);
+    /// let options = IntrospectOptions::new()
+    ///     .exclude(["legacy_*"])
+    ///     .exclude_kinds([ObjectKind::Indexes]);
+    /// assert_eq!(options.retain(schema), Schema::new(vec![Table::new("users")]));
+    /// ```
+    pub fn retain(&self, mut schema: Schema) -> Schema {
+        let filter = self.table_filter();
+        let excluded = |kind| self.exclude_kinds.contains(&kind);
+        schema.tables.retain(|table| {
+            (filter.tables.is_empty() || filter.tables.contains(&table.name))
+                && filter.matches(table.schema.as_deref(), &table.name)
+                && !(excluded(ObjectKind::Partitions) && table.partition_of.is_some())
+        });
+        for table in &mut schema.tables {
+            if excluded(ObjectKind::Indexes) {
+                table.indexes.clear();
+            }
+            if excluded(ObjectKind::UniqueConstraints) {
+                table.uniques.clear();
+            }
+            if excluded(ObjectKind::ForeignKeys) {
+                table.foreign_keys.clear();
+            }
+            if excluded(ObjectKind::Checks) {
+                table.checks.clear();
+            }
+            if excluded(ObjectKind::Comments) {
+                table.comment = None;
+                for column in &mut table.columns {
+                    column.comment = None;
+                }
+            }
+        }
+        schema
     }
 }

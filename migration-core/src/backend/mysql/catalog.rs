@@ -16,7 +16,9 @@ use diesel::QueryableByName;
 use diesel::{sql_query, RunQueryDsl};
 
 #[cfg(feature = "mysql")]
-use crate::backend::catalog::{Catalog, CatalogError, ReadCatalog, BOOKKEEPING_TABLES};
+use crate::backend::catalog::{
+    Catalog, CatalogError, NamePattern, ReadCatalog, TableFilter, BOOKKEEPING_TABLES,
+};
 
 /// The current database and the server's version (to tell MariaDB, whose
 /// catalog differs in places, from MySQL).
@@ -252,7 +254,7 @@ pub struct CatalogRows {
 pub(crate) fn read_catalog(
     conn: &mut impl diesel::connection::LoadConnection<Backend = diesel::mysql::Mysql>,
     namespaces: &[String],
-    tables: &[String],
+    tables: &TableFilter,
 ) -> Result<CatalogRows, CatalogError> {
     let failed = CatalogError::query;
     let server = sql_query(SERVER)
@@ -286,21 +288,43 @@ pub(crate) fn read_catalog(
         )
     };
     Ok(CatalogRows {
-        tables: selected(TABLES, "TABLE_SCHEMA", "TABLE_NAME", &namespaces, names)
-            .load(conn)
-            .map_err(failed("tables"))?,
-        columns: selected(COLUMNS, "TABLE_SCHEMA", "TABLE_NAME", &namespaces, names)
-            .load(conn)
-            .map_err(failed("columns"))?,
-        indexes: selected(indexes, "TABLE_SCHEMA", "TABLE_NAME", &namespaces, names)
-            .load(conn)
-            .map_err(failed("indexes"))?,
+        tables: selected(
+            TABLES,
+            "TABLE_SCHEMA",
+            "TABLE_NAME",
+            &namespaces,
+            names,
+            &default_schema,
+        )
+        .load(conn)
+        .map_err(failed("tables"))?,
+        columns: selected(
+            COLUMNS,
+            "TABLE_SCHEMA",
+            "TABLE_NAME",
+            &namespaces,
+            names,
+            &default_schema,
+        )
+        .load(conn)
+        .map_err(failed("columns"))?,
+        indexes: selected(
+            indexes,
+            "TABLE_SCHEMA",
+            "TABLE_NAME",
+            &namespaces,
+            names,
+            &default_schema,
+        )
+        .load(conn)
+        .map_err(failed("indexes"))?,
         foreign_keys: selected(
             FOREIGN_KEY_COLUMNS,
             "TABLE_SCHEMA",
             "TABLE_NAME",
             &namespaces,
             names,
+            &default_schema,
         )
         .load(conn)
         .map_err(failed("foreign keys"))?,
@@ -310,12 +334,20 @@ pub(crate) fn read_catalog(
             "TABLE_NAME",
             &namespaces,
             names,
+            &default_schema,
         )
         .load(conn)
         .map_err(failed("foreign key actions"))?,
-        checks: selected(checks, check_schema, check_table, &namespaces, names)
-            .load(conn)
-            .map_err(failed("check constraints"))?,
+        checks: selected(
+            checks,
+            check_schema,
+            check_table,
+            &namespaces,
+            names,
+            &default_schema,
+        )
+        .load(conn)
+        .map_err(failed("check constraints"))?,
         default_schema,
         mariadb,
     })
@@ -329,9 +361,11 @@ fn selected(
     schema_column: &str,
     table_column: &str,
     namespaces: &[String],
-    tables: &[String],
+    filter: &TableFilter,
+    default_schema: &str,
 ) -> BoxedSqlQuery<'static, Mysql, SqlQuery> {
     let placeholders = |count: usize| vec!["?"; count].join(", ");
+    let tables = &filter.tables;
     let mut condition = format!(
         "{schema_column} IN ({}) AND {table_column} NOT IN ({})",
         placeholders(namespaces.len()),
@@ -343,6 +377,24 @@ fn selected(
             placeholders(tables.len())
         ));
     }
+    // A pattern's schema part never matches the default schema's tables
+    // (see `NamePattern`).
+    let any_of = |patterns: &[NamePattern]| -> String {
+        let one = |pattern: &NamePattern| match pattern.namespace {
+            Some(_) => format!(
+                "({table_column} LIKE BINARY ? AND {schema_column} <> ? \
+                 AND {schema_column} LIKE BINARY ?)"
+            ),
+            None => format!("{table_column} LIKE BINARY ?"),
+        };
+        patterns.iter().map(one).collect::<Vec<_>>().join(" OR ")
+    };
+    if !filter.include.is_empty() {
+        condition.push_str(&format!(" AND ({})", any_of(&filter.include)));
+    }
+    if !filter.exclude.is_empty() {
+        condition.push_str(&format!(" AND NOT ({})", any_of(&filter.exclude)));
+    }
     let mut query = sql_query(template.replace("{selected}", &condition)).into_boxed();
     for namespace in namespaces {
         query = query.bind::<Text, _>(namespace.clone());
@@ -353,6 +405,14 @@ fn selected(
     for table in tables {
         query = query.bind::<Text, _>(table.clone());
     }
+    for pattern in filter.include.iter().chain(&filter.exclude) {
+        query = query.bind::<Text, _>(pattern.table_like());
+        if let Some(namespace) = pattern.namespace_like() {
+            query = query
+                .bind::<Text, _>(default_schema.to_owned())
+                .bind::<Text, _>(namespace);
+        }
+    }
     query
 }
 
@@ -361,7 +421,7 @@ crate::backend::connection::for_mysql_connections! { impl ReadCatalog => {
     fn read_catalog(
         &mut self,
         namespaces: &[String],
-        tables: &[String],
+        tables: &TableFilter,
     ) -> Result<Catalog, CatalogError> {
         read_catalog(self, namespaces, tables).map(Catalog::Mysql)
     }

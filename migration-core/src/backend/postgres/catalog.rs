@@ -22,7 +22,9 @@ use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, SmallInt, Text};
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 
-use crate::backend::catalog::{Catalog, CatalogError, ReadCatalog, BOOKKEEPING_TABLES};
+use crate::backend::catalog::{
+    Catalog, CatalogError, NamePattern, ReadCatalog, TableFilter, BOOKKEEPING_TABLES,
+};
 
 /// The connection's default schema.
 /// <https://www.postgresql.org/docs/current/functions-info.html>
@@ -220,7 +222,11 @@ pub(crate) struct IndexRow {
 const DEFAULT_SCHEMA: &str = "SELECT current_schema()::text AS name";
 
 /// The tables to read. Binds: `$1` schemas (`text[]`), `$2` the bookkeeping
-/// tables (`text[]`), `$3` table names (`text[]`, empty for all).
+/// tables (`text[]`), `$3` table names (`text[]`, empty for all), `$4` the
+/// default schema, `$5`/`$6` the include patterns' schema (`NULL` for any)
+/// and table parts as `LIKE` patterns (empty for all), `$7`/`$8` the
+/// exclude patterns'. A pattern's schema part never matches the default
+/// schema's tables (see `NamePattern`).
 // language=SQL
 const TABLES: &str = "\
     SELECT c.oid::int8 AS oid, n.nspname::text AS schema_name, c.relname::text AS table_name, \
@@ -239,6 +245,12 @@ const TABLES: &str = "\
     WHERE c.relkind IN ('r', 'p') \
       AND n.nspname = ANY($1) AND c.relname <> ALL($2) \
       AND (cardinality($3::text[]) = 0 OR c.relname = ANY($3)) \
+      AND (cardinality($6::text[]) = 0 OR EXISTS ( \
+        SELECT 1 FROM unnest($5::text[], $6::text[]) AS p(ns, t) \
+        WHERE c.relname LIKE p.t AND (p.ns IS NULL OR (n.nspname <> $4 AND n.nspname LIKE p.ns)))) \
+      AND NOT EXISTS ( \
+        SELECT 1 FROM unnest($7::text[], $8::text[]) AS p(ns, t) \
+        WHERE c.relname LIKE p.t AND (p.ns IS NULL OR (n.nspname <> $4 AND n.nspname LIKE p.ns))) \
     ORDER BY n.nspname, c.relname";
 
 /// The columns of the tables read, in no order. Binds: `$1` their oids
@@ -359,11 +371,11 @@ pub struct CatalogRows {
 }
 
 /// Runs the catalog queries for the tables of `namespaces` (the default
-/// schema when empty) named in `tables` (all when empty).
+/// schema when empty) that `tables` chooses.
 pub(crate) fn read_catalog(
     conn: &mut impl diesel::connection::LoadConnection<Backend = diesel::pg::Pg>,
     namespaces: &[String],
-    tables: &[String],
+    tables: &TableFilter,
 ) -> Result<CatalogRows, CatalogError> {
     let failed = CatalogError::query;
     let default_schema = sql_query(DEFAULT_SCHEMA)
@@ -380,10 +392,21 @@ pub(crate) fn read_catalog(
     } else {
         namespaces.to_vec()
     };
+    let namespace_parts = |patterns: &[NamePattern]| -> Vec<Option<String>> {
+        patterns.iter().map(NamePattern::namespace_like).collect()
+    };
+    let table_parts = |patterns: &[NamePattern]| -> Vec<String> {
+        patterns.iter().map(NamePattern::table_like).collect()
+    };
     let table_rows: Vec<TableRow> = sql_query(TABLES)
         .bind::<Array<Text>, _>(namespaces)
         .bind::<Array<Text>, _>(BOOKKEEPING_TABLES.to_vec())
-        .bind::<Array<Text>, _>(tables.to_vec())
+        .bind::<Array<Text>, _>(tables.tables.clone())
+        .bind::<Text, _>(default_schema.clone())
+        .bind::<Array<Nullable<Text>>, _>(namespace_parts(&tables.include))
+        .bind::<Array<Text>, _>(table_parts(&tables.include))
+        .bind::<Array<Nullable<Text>>, _>(namespace_parts(&tables.exclude))
+        .bind::<Array<Text>, _>(table_parts(&tables.exclude))
         .load(conn)
         .map_err(failed("tables"))?;
     Ok(CatalogRows {
@@ -414,7 +437,7 @@ crate::backend::connection::for_postgres_connections! { impl ReadCatalog => {
     fn read_catalog(
         &mut self,
         namespaces: &[String],
-        tables: &[String],
+        tables: &TableFilter,
     ) -> Result<Catalog, CatalogError> {
         read_catalog(self, namespaces, tables).map(Catalog::Postgres)
     }

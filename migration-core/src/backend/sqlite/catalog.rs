@@ -18,7 +18,9 @@ use diesel::QueryableByName;
 use diesel::{sql_query, RunQueryDsl};
 
 #[cfg(feature = "sqlite")]
-use crate::backend::catalog::{Catalog, CatalogError, ReadCatalog, BOOKKEEPING_TABLES};
+use crate::backend::catalog::{
+    Catalog, CatalogError, NamePattern, ReadCatalog, TableFilter, BOOKKEEPING_TABLES,
+};
 #[cfg(feature = "sqlite")]
 use crate::backend::{Backend, SqliteBackend};
 
@@ -162,13 +164,12 @@ pub struct CatalogRows {
 }
 
 /// Runs the catalog queries for the tables of each of `namespaces` (`main`
-/// when empty) named in `tables` (all when empty): one set of rows per
-/// namespace.
+/// when empty) that `tables` chooses: one set of rows per namespace.
 #[cfg(feature = "sqlite")]
 pub(crate) fn read_catalog(
     conn: &mut diesel::SqliteConnection,
     namespaces: &[String],
-    tables: &[String],
+    tables: &TableFilter,
 ) -> Result<Vec<CatalogRows>, CatalogError> {
     let failed = CatalogError::query;
     let namespaces = if namespaces.is_empty() {
@@ -204,8 +205,9 @@ fn selected(
     template: &'static str,
     namespace: &str,
     pragma_arguments: usize,
-    tables: &[String],
+    filter: &TableFilter,
 ) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
+    let tables = &filter.tables;
     let mut condition = format!(
         "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
          AND m.sql NOT LIKE 'CREATE VIRTUAL%' AND m.name NOT IN ({})",
@@ -216,6 +218,26 @@ fn selected(
             " AND m.name IN ({})",
             vec!["?"; tables.len()].join(", ")
         ));
+    }
+    // The patterns that apply to this namespace's tables: a schema part
+    // never matches `main`, the default (see `NamePattern`).
+    let applicable = |patterns: &[NamePattern]| -> Vec<String> {
+        let namespace = (namespace != DEFAULT_NAMESPACE).then_some(namespace);
+        patterns
+            .iter()
+            .filter(|pattern| pattern.matches_namespace(namespace))
+            .map(|pattern| sqlite_glob(&pattern.table))
+            .collect()
+    };
+    let (include, exclude) = (applicable(&filter.include), applicable(&filter.exclude));
+    let globs = |count: usize| vec!["m.name GLOB ?"; count].join(" OR ");
+    match (filter.include.is_empty(), include.len()) {
+        (true, _) => {}
+        (false, 0) => condition.push_str(" AND 0"),
+        (false, count) => condition.push_str(&format!(" AND ({})", globs(count))),
+    }
+    if !exclude.is_empty() {
+        condition.push_str(&format!(" AND NOT ({})", globs(exclude.len())));
     }
     let sql = template
         .replace("{ns}", &SqliteBackend.quote_identifier(namespace))
@@ -230,7 +252,17 @@ fn selected(
     for table in tables {
         query = query.bind::<Text, _>(table.clone());
     }
+    for glob in include.into_iter().chain(exclude) {
+        query = query.bind::<Text, _>(glob);
+    }
     query
+}
+
+/// A `*` pattern as SQLite's `GLOB` reads it: `?` and `[` match only
+/// themselves.
+#[cfg(feature = "sqlite")]
+fn sqlite_glob(pattern: &str) -> String {
+    pattern.replace('[', "[[]").replace('?', "[?]")
 }
 
 #[cfg(feature = "sqlite")]
@@ -238,7 +270,7 @@ impl ReadCatalog for diesel::SqliteConnection {
     fn read_catalog(
         &mut self,
         namespaces: &[String],
-        tables: &[String],
+        tables: &TableFilter,
     ) -> Result<Catalog, CatalogError> {
         read_catalog(self, namespaces, tables).map(Catalog::Sqlite)
     }
