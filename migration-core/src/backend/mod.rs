@@ -224,8 +224,8 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
     }
 
     /// Whether retort keeps a column's own collation on this database
-    /// (MySQL and MariaDB, PostgreSQL). Elsewhere rendering refuses a model
-    /// that names one.
+    /// (MySQL and MariaDB, PostgreSQL, SQLite). Elsewhere rendering refuses
+    /// a model that names one.
     fn keeps_column_collations(&self) -> bool {
         false
     }

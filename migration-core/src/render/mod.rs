@@ -265,7 +265,7 @@ fn check_column_options(table: &Table, backend: &dyn Backend) -> Result<(), Rend
     for column in &table.columns {
         if column.collation.is_some() && !backend.keeps_column_collations() {
             return Err(refuse(format!(
-                "give column {} of table {} a collation (retort keeps column collations on MySQL, MariaDB and PostgreSQL)",
+                "give column {} of table {} a collation (a database retort keeps none on)",
                 column.name, table.name
             )));
         }

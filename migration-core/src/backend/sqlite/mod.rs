@@ -102,6 +102,10 @@ impl Backend for SqliteBackend {
         }
     }
 
+    fn keeps_column_collations(&self) -> bool {
+        true
+    }
+
     fn lacks_type(&self, ty: &SqlType) -> Option<&'static str> {
         super::postgres_only(ty)
             .or_else(|| super::mysql_only(ty))

@@ -1,6 +1,7 @@
 //! Reading what SQLite keeps only in the text of its `CREATE TABLE` and
 //! `CREATE INDEX` statements (`sqlite_schema.sql`): constraint names, check
-//! constraints, `AUTOINCREMENT`, `WITHOUT ROWID`, and the text of index
+//! constraints, column collations, `AUTOINCREMENT`, `WITHOUT ROWID`, and
+//! the text of index
 //! expressions and partial-index predicates.
 //!
 //! The backend's lexer reads SQLite's quoting (`"x"`, `[x]`, `` `x` ``,
@@ -173,6 +174,9 @@ pub(crate) struct CreateTable {
     pub(crate) uniques: Vec<NamedColumns>,
     pub(crate) foreign_keys: Vec<WrittenForeignKey>,
     pub(crate) checks: Vec<CheckConstraint>,
+    /// `COLLATE` on columns, by column, as written; `BINARY`, the
+    /// default, is left out.
+    pub(crate) collations: Vec<(String, String)>,
 }
 
 const COLUMN_CONSTRAINT_WORDS: [&str; 11] = [
@@ -259,6 +263,15 @@ fn read_constraints(
             if column.is_none() && tokens.tokens.get(at).is_some_and(|t| t.kind == Kind::Open) {
                 at = tokens.close_of(at) + 1;
             }
+            continue;
+        }
+        if let (Some(column), true) = (column, tokens.is_keyword(at, "COLLATE")) {
+            if let Some(collation) = tokens.identifier(at + 1) {
+                if !collation.eq_ignore_ascii_case("BINARY") {
+                    table.collations.push((column.to_owned(), collation));
+                }
+            }
+            at += 2;
             continue;
         }
         if tokens.is_keyword(at, "AUTOINCREMENT") {
@@ -462,6 +475,22 @@ mod tests {
         assert_eq!(table.foreign_keys[0].name.as_deref(), Some("fk_t_team"));
         assert_eq!(table.foreign_keys[0].columns, ["team_id"]);
         assert_eq!(table.foreign_keys[1].referenced_table, "other t");
+    }
+
+    #[test]
+    fn column_collations_other_than_binary_are_read() {
+        let table = parse_create_table(
+            r#"CREATE TABLE t ("a" TEXT COLLATE NOCASE NOT NULL, b TEXT COLLATE "RTRIM",
+               c TEXT COLLATE BINARY, d VARCHAR(3) CHECK (d <> '') COLLATE nocase)"#,
+        );
+        assert_eq!(
+            table.collations,
+            [
+                ("a".to_owned(), "NOCASE".to_owned()),
+                ("b".to_owned(), "RTRIM".to_owned()),
+                ("d".to_owned(), "nocase".to_owned()),
+            ]
+        );
     }
 
     #[test]

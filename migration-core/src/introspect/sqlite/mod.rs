@@ -196,6 +196,15 @@ fn discover_columns(table: &mut Table, rows: &[ColumnRow], create: &CreateTable)
             columns,
         });
     }
+    for (column_name, collation) in &create.collations {
+        let column = table
+            .columns
+            .iter_mut()
+            .find(|column| column.name.eq_ignore_ascii_case(column_name));
+        if let Some(column) = column {
+            column.collation = Some(collation.clone());
+        }
+    }
     for check in &create.checks {
         if let Some((column_name, values)) = enum_check(&check.expression) {
             let column = table.columns.iter_mut().find(|column| {

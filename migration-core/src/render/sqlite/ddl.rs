@@ -32,6 +32,10 @@ fn column_definition(backend: &SqliteBackend, table: &Table, column: &Column) ->
     } else {
         format!("{name} {}", backend.type_sql(&column.ty))
     };
+    if let Some(collation) = &column.collation {
+        sql.push_str(" COLLATE ");
+        sql.push_str(&backend.quote_identifier(collation));
+    }
     if !column.nullable {
         sql.push_str(" NOT NULL");
     }
@@ -98,7 +102,11 @@ fn in_place(op: &Op) -> bool {
         Op::AddColumn { column, .. } => can_add_in_place(column),
         Op::AlterColumn { .. } => {
             let changes = op.column_changes();
-            !(changes.ty || changes.nullability || changes.default || changes.identity)
+            !(changes.ty
+                || changes.nullability
+                || changes.default
+                || changes.identity
+                || changes.collation)
         }
         Op::DropColumn { .. }
         | Op::AddPrimaryKey { .. }
