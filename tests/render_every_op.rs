@@ -5,10 +5,8 @@
 
 mod support;
 
-use retort::{
-    diff, render::render, BackendKind, CheckConstraint, Column, ForeignKey, Index, IndexPart,
-    PrimaryKey, ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
-};
+use retort::{diff, render::render, BackendKind, Column, Index, IndexPart, Schema, SqlType, Table};
+use retort_core::scenarios::{scenarios, Scenario, BASE_ROWS};
 use support::{backend_tests, try_apply_statements, TestBackend, TestDatabase};
 
 /// Runs statements as the runner does; panics naming the step and the
@@ -19,285 +17,28 @@ fn apply<C: TestBackend>(conn: &mut C, what: &str, statements: &[String]) {
     }
 }
 
-fn mood(values: &[&str]) -> SqlType {
-    SqlType::Enum {
-        name: "mood".into(),
-        values: values.iter().map(|value| value.to_string()).collect(),
-    }
-}
-
-fn key(name: &str, columns: &[&str]) -> PrimaryKey {
-    PrimaryKey {
-        name: Some(name.into()),
-        columns: columns.iter().map(|column| column.to_string()).collect(),
-    }
-}
-
-fn base() -> Schema {
-    Schema::new(vec![
-        Table::new("teams")
-            .column(Column::new("id", SqlType::BigInt).identity())
-            .column(Column::new("name", SqlType::Varchar(100)))
-            .primary_key(key("pk_teams", &["id"])),
-        Table::new("users")
-            .column(Column::new("id", SqlType::BigInt).identity())
-            .column(Column::new("email", SqlType::Varchar(255)).comment("login; it's unique"))
-            .column(
-                Column::new("name", SqlType::Text)
-                    .nullable()
-                    .default_expr("'anon'"),
-            )
-            .column(Column::new("mood", mood(&["happy", "sad"])).default_expr("'happy'"))
-            .column(Column::new("team_id", SqlType::BigInt).nullable())
-            .primary_key(key("pk_users", &["id"]))
-            .unique(UniqueConstraint {
-                name: Some("uq_users_email".into()),
-                columns: vec!["email".into()],
-            })
-            .check(CheckConstraint {
-                name: Some("ck_users_email".into()),
-                expression: "email <> ''".into(),
-            })
-            .foreign_key(ForeignKey {
-                name: Some("fk_users_team".into()),
-                columns: vec!["team_id".into()],
-                referenced_schema: None,
-                referenced_table: "teams".into(),
-                referenced_columns: vec!["id".into()],
-                on_delete: ReferentialAction::SetNull,
-                on_update: ReferentialAction::NoAction,
-            })
-            .index(Index::on_columns("ix_users_team", ["team_id"])),
-    ])
-}
-
-fn changed(change: impl FnOnce(&mut Table)) -> Schema {
-    let mut schema = base();
-    if let Some(users) = schema.tables.iter_mut().find(|table| table.name == "users") {
-        change(users);
-    }
-    schema
-}
-
-fn column<'a>(table: &'a mut Table, name: &str) -> &'a mut Column {
-    table
-        .columns
-        .iter_mut()
-        .find(|column| column.name == name)
-        .expect("the change names a column of the table")
-}
-
-/// Each change, and the table and condition that find the row after it.
-fn changes() -> Vec<(&'static str, Schema, &'static str)> {
-    let users_row = "users WHERE id = 1 AND email = 'a@x'";
-    vec![
-        (
-            "rename table",
-            changed(|users| {
-                users.name = "people".into();
-                users.renamed_from = Some("users".into());
-            }),
-            "people WHERE id = 1 AND email = 'a@x'",
-        ),
-        (
-            "add nullable column",
-            changed(|users| {
-                users
-                    .columns
-                    .push(Column::new("age", SqlType::Integer).nullable())
-            }),
-            "users WHERE id = 1 AND age IS NULL",
-        ),
-        (
-            "add not null column with default",
-            changed(|users| {
-                users
-                    .columns
-                    .push(Column::new("score", SqlType::Integer).default_expr("7"))
-            }),
-            "users WHERE id = 1 AND score = 7",
-        ),
-        (
-            "drop column",
-            changed(|users| users.columns.retain(|column| column.name != "name")),
-            users_row,
-        ),
-        (
-            "rename column",
-            changed(|users| {
-                let name = column(users, "name");
-                name.name = "full_name".into();
-                name.renamed_from = Some("name".into());
-            }),
-            "users WHERE id = 1 AND full_name = 'Ann'",
-        ),
-        (
-            "widen type",
-            changed(|users| column(users, "email").ty = SqlType::Varchar(320)),
-            users_row,
-        ),
-        (
-            "change type with a default",
-            changed(|users| column(users, "name").ty = SqlType::Varchar(80)),
-            "users WHERE id = 1 AND name = 'Ann'",
-        ),
-        (
-            "refuse null",
-            changed(|users| column(users, "name").nullable = false),
-            "users WHERE id = 1 AND name = 'Ann'",
-        ),
-        (
-            "change default",
-            changed(|users| column(users, "name").default = Some("'nobody'".into())),
-            users_row,
-        ),
-        (
-            "drop default",
-            changed(|users| column(users, "name").default = None),
-            users_row,
-        ),
-        (
-            "column comment",
-            changed(|users| column(users, "email").comment = Some(r"a \ backslash".into())),
-            users_row,
-        ),
-        (
-            "table comment",
-            changed(|users| users.comment = Some("everyone's".into())),
-            users_row,
-        ),
-        (
-            "create index",
-            changed(|users| {
-                users
-                    .indexes
-                    .push(Index::on_columns("ix_users_team_email", ["team_id", "email"]).unique())
-            }),
-            users_row,
-        ),
-        (
-            "drop index",
-            changed(|users| users.indexes.clear()),
-            users_row,
-        ),
-        (
-            "add unique",
-            changed(|users| {
-                users.uniques.push(UniqueConstraint {
-                    name: Some("uq_users_email_team".into()),
-                    columns: vec!["email".into(), "team_id".into()],
-                })
-            }),
-            users_row,
-        ),
-        (
-            "drop unique",
-            changed(|users| users.uniques.clear()),
-            users_row,
-        ),
-        (
-            "change foreign key",
-            changed(|users| users.foreign_keys[0].on_delete = ReferentialAction::Cascade),
-            users_row,
-        ),
-        (
-            "drop foreign key",
-            changed(|users| users.foreign_keys.clear()),
-            users_row,
-        ),
-        (
-            "add check",
-            changed(|users| {
-                users.checks.push(CheckConstraint {
-                    name: Some("ck_users_email_length".into()),
-                    expression: "length(email) < 300".into(),
-                })
-            }),
-            users_row,
-        ),
-        (
-            "drop check",
-            changed(|users| users.checks.clear()),
-            users_row,
-        ),
-        (
-            "change primary key",
-            changed(|users| {
-                users.primary_key = Some(key("pk_users", &["id", "email"]));
-                column(users, "id").identity = false;
-            }),
-            users_row,
-        ),
-        (
-            "add enum values",
-            changed(|users| column(users, "mood").ty = mood(&["meh", "happy", "sad", "ecstatic"])),
-            "users WHERE id = 1 AND mood = 'happy'",
-        ),
-        (
-            "replace enum values",
-            changed(|users| {
-                let mood_column = column(users, "mood");
-                mood_column.ty = mood(&["sad", "happy", "it's ok"]);
-                mood_column.default = Some("'sad'".into());
-            }),
-            "users WHERE id = 1 AND mood = 'happy'",
-        ),
-        (
-            "enum to text",
-            changed(|users| column(users, "mood").ty = SqlType::Text),
-            "users WHERE id = 1 AND mood = 'happy'",
-        ),
-        (
-            "new table",
-            {
-                let mut schema = base();
-                schema.tables.push(
-                    Table::new("badges")
-                        .column(Column::new("id", SqlType::BigInt))
-                        .column(Column::new("user_id", SqlType::BigInt))
-                        .column(Column::new("kind", mood(&["happy", "sad"])))
-                        .primary_key(key("pk_badges", &["id"]))
-                        .foreign_key(ForeignKey {
-                            name: Some("fk_badges_user".into()),
-                            columns: vec!["user_id".into()],
-                            referenced_schema: None,
-                            referenced_table: "users".into(),
-                            referenced_columns: vec!["id".into()],
-                            on_delete: ReferentialAction::Cascade,
-                            on_update: ReferentialAction::NoAction,
-                        }),
-                );
-                schema
-            },
-            users_row,
-        ),
-        (
-            "start generating a column",
-            {
-                let mut schema = base();
-                schema.tables[0].columns[0].identity = false;
-                schema
-            },
-            users_row,
-        ),
-    ]
-}
-
 fn every_op_runs<C: TestBackend>(db: &TestDatabase<C>) {
     let backend = C::BACKEND.backend();
     let mut conn = db.connect();
     let empty = Schema::default();
-    for (name, target, row) in changes() {
-        let create = diff(&empty, &base());
+    let mut ran = 0;
+    for scenario in scenarios() {
+        let Scenario {
+            name,
+            from,
+            to,
+            row_after: Some(row),
+        } = scenario
+        else {
+            continue;
+        };
+        let create = diff(&empty, &from);
         apply(&mut conn, name, &render(&create, backend).expect("renders"));
-        conn.execute("INSERT INTO teams (id, name) VALUES (1, 'red')")
-            .expect("a team");
-        conn.execute(
-            "INSERT INTO users (id, email, name, mood, team_id) VALUES (1, 'a@x', 'Ann', 'happy', 1)",
-        )
-        .expect("a user");
+        for insert in BASE_ROWS {
+            conn.execute(insert).expect("the base rows");
+        }
 
-        let up = diff(&base(), &target);
+        let up = diff(&from, &to);
         assert!(!up.is_empty(), "{name} changes something");
         apply(&mut conn, name, &render(&up, backend).expect("renders"));
         let found = format!("SELECT COUNT(*) AS n FROM {row}");
@@ -323,7 +64,9 @@ fn every_op_runs<C: TestBackend>(db: &TestDatabase<C>) {
             name,
             &render(&create.reverse(), backend).expect("the drops render"),
         );
+        ran += 1;
     }
+    assert_eq!(ran, 26, "every change with a row to look up ran");
 }
 
 /// Expression and partial indexes, where the database has them.

@@ -24,6 +24,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("redact", 0),
     ("backend", 1),
     ("query", 1),
+    ("scenarios", 1),
     ("introspect", 2),
     ("diff", 2),
     ("render", 3),

@@ -28,6 +28,8 @@ pub mod query;
 pub mod render;
 pub mod revision;
 pub mod runner;
+#[cfg(any(test, feature = "scenarios"))]
+pub mod scenarios;
 pub mod schema;
 pub mod squash;
 

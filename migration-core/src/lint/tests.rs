@@ -1,7 +1,7 @@
 use super::*;
 use crate::diff::diff;
 use crate::render::render_online;
-use crate::render::tests::scenarios;
+use crate::scenarios::{scenarios, Scenario};
 
 /// The rules flagging each statement of `sql`, run in a transaction or not.
 fn rules(sql: &str, transactional: bool) -> Vec<(usize, &'static str)> {
@@ -608,7 +608,7 @@ fn online_steps_keep_the_offline_statements_apart_from_the_lock_safe_rewrites() 
     // offline render also joins a table's clauses into one ALTER TABLE; the
     // online steps keep each op's statements apart, so compare op by op.)
     let backend = BackendKind::Postgres.backend();
-    for (name, from, to) in scenarios() {
+    for Scenario { name, from, to, .. } in scenarios() {
         let changes = diff(&from, &to);
         let Ok(steps) = render_online(&changes, backend) else {
             continue;
@@ -657,7 +657,7 @@ fn mysql_online_steps_pass_the_mysql_lint_but_for_what_they_warn_about() {
     // Every statement the lint flags is one the step warns copies the
     // table, and every such warning is about a statement the lint flags.
     let mut warned = 0;
-    for (name, from, to) in scenarios() {
+    for Scenario { name, from, to, .. } in scenarios() {
         let Ok(steps) = render_online(&diff(&from, &to), BackendKind::Mysql.backend()) else {
             continue;
         };
