@@ -15,4 +15,12 @@ struct Reading {
     id: i64,
 }
 
+#[derive(Model)]
+#[model(table = "visits", partition_by = "LIST (region)")]
+struct Visit {
+    #[model(primary_key)]
+    id: i64,
+    area: String,
+}
+
 fn main() {}

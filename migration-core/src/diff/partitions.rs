@@ -161,3 +161,108 @@ pub(super) fn rebuild_warnings(
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{diff, Diff};
+    use crate::schema::{Column, PartitionBound, PartitionKey, SqlType};
+
+    fn events(key: PartitionKey) -> Table {
+        Table::new("events")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("at", SqlType::Date))
+            .partition_by(key)
+    }
+
+    fn month(name: &str, from: &str) -> Table {
+        Table::new(name).partition_of("events", PartitionBound::range([from], ["MAXVALUE"]))
+    }
+
+    fn words(diff: &Diff) -> Vec<String> {
+        diff.ops().iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn partitions_are_created_after_their_parent_and_dropped_before_it() {
+        let to = Schema::new(vec![
+            month("events_1", "'2024-01-01'"),
+            events(PartitionKey::range(["at"])),
+        ]);
+        let up = diff(&Schema::default(), &to);
+        assert_eq!(words(&up), ["add table events", "add table events_1"]);
+        assert_eq!(
+            words(&up.reverse()),
+            ["drop table events_1", "drop table events"]
+        );
+    }
+
+    #[test]
+    fn a_table_that_becomes_a_partition_is_attached_with_its_columns() {
+        let plain = Table::new("events_0")
+            .column(Column::new("id", SqlType::BigInt))
+            .column(Column::new("at", SqlType::Date));
+        let from = Schema::new(vec![plain]);
+        let to = Schema::new(vec![
+            events(PartitionKey::range(["at"])),
+            month("events_0", "MINVALUE"),
+        ]);
+        let up = diff(&from, &to);
+        assert_eq!(
+            words(&up),
+            [
+                "add table events",
+                "attach events_0 to events FOR VALUES FROM (MINVALUE) TO (MAXVALUE)"
+            ]
+        );
+        assert_eq!(
+            words(&up.reverse()),
+            ["detach partition events_0 from events", "drop table events"]
+        );
+    }
+
+    #[test]
+    fn undeclared_partitions_are_left_alone_until_one_is_declared() {
+        let parent = events(PartitionKey::range(["at"]));
+        let from = Schema::new(vec![parent.clone(), month("events_1", "'2024-01-01'")]);
+        assert!(diff(&from, &Schema::new(vec![parent.clone()])).is_empty());
+        let declared = Schema::new(vec![parent, month("events_2", "'2025-01-01'")]);
+        assert_eq!(
+            words(&diff(&from, &declared)),
+            ["drop table events_1", "add table events_2"]
+        );
+    }
+
+    #[test]
+    fn a_new_key_rebuilds_the_table_and_its_partitions_with_a_warning() {
+        let from = Schema::new(vec![
+            events(PartitionKey::range(["at"])),
+            month("events_1", "'2024-01-01'"),
+        ]);
+        let to = Schema::new(vec![
+            events(PartitionKey::list(["id"])),
+            Table::new("events_1").partition_of("events", PartitionBound::list(["1"])),
+        ]);
+        let up = diff(&from, &to);
+        assert_eq!(
+            words(&up),
+            [
+                "drop table events_1",
+                "drop table events",
+                "add table events",
+                "add table events_1"
+            ]
+        );
+        let rebuilds: Vec<&DiffWarning> = up
+            .warnings()
+            .iter()
+            .filter(|warning| warning.kind == WarningKind::Rebuild)
+            .collect();
+        assert_eq!(rebuilds.len(), 1, "{:?}", up.warnings());
+        assert_eq!(rebuilds[0].op, Some(2));
+        assert!(up
+            .warnings()
+            .iter()
+            .all(|warning| warning.kind != WarningKind::PossibleRename));
+    }
+}

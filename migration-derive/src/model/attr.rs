@@ -72,6 +72,8 @@ pub struct ContainerAttrs {
 /// keyword and the key's parts, each a column (a bare name) or an
 /// expression.
 pub struct PartitionBy {
+    /// The string as written, for errors.
+    pub lit: LitStr,
     /// `Range`, `List` or `Hash`: the name of the `PartitionMethod` variant.
     pub method: &'static str,
     /// `(is a column, text)` per key part.
@@ -79,9 +81,10 @@ pub struct PartitionBy {
 }
 
 impl PartitionBy {
-    /// The key `text` spells, or `None` when it is not one.
-    fn parse(text: &str) -> Option<PartitionBy> {
-        let text = text.trim();
+    /// The key `lit` spells, or `None` when it is not one.
+    fn parse(lit: &LitStr) -> Option<PartitionBy> {
+        let value = lit.value();
+        let text = value.trim();
         let open = text.find('(')?;
         let method = match text[..open].trim().to_ascii_uppercase().as_str() {
             "RANGE" => "Range",
@@ -117,7 +120,11 @@ impl PartitionBy {
             })
             .collect();
         let well_formed = depth == 0 && quote.is_none() && parts.iter().all(|(_, p)| !p.is_empty());
-        well_formed.then_some(PartitionBy { method, parts })
+        well_formed.then(|| PartitionBy {
+            lit: lit.clone(),
+            method,
+            parts,
+        })
     }
 }
 
@@ -230,7 +237,7 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
     } else if key == PARTITION_BY {
         const EXAMPLE: &str = "partition_by = \"RANGE (created_at)\"";
         if let Some(lit) = keys.string(&meta, PARTITION_BY, EXAMPLE)? {
-            match PartitionBy::parse(&lit.value()) {
+            match PartitionBy::parse(&lit) {
                 Some(parsed) => keys.set_once(&mut out.partition_by, key, parsed),
                 None => cx.error_spanned_by(
                     &lit,

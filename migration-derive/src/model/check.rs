@@ -33,6 +33,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
     check_diesel_table_names(cx, container);
     check_column_names_distinct(cx, container);
     check_listed_columns_exist(cx, container);
+    check_partition_key_columns_exist(cx, container);
     check_identifier_lengths(cx, container);
 }
 
@@ -395,6 +396,29 @@ fn check_listed_columns_exist(cx: &Ctxt, container: &Container) {
                     "no column named {} in `{}`\n\
                      = note: the columns are: {}",
                     column.to_token_stream(),
+                    container.ident,
+                    names.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+/// The bare names in `partition_by` are columns of the struct (anything
+/// else is an expression, which the database checks).
+fn check_partition_key_columns_exist(cx: &Ctxt, container: &Container) {
+    let Some(partition_by) = &container.attrs.partition_by else {
+        return;
+    };
+    let names: Vec<String> = container.columns().map(Field::column_name).collect();
+    for (column, part) in &partition_by.value.parts {
+        if *column && !names.contains(part) {
+            cx.error_spanned_by(
+                &partition_by.value.lit,
+                format!(
+                    "`#[model(partition_by = {:?})]` names no column {part} of `{}`\n\
+                     = note: the columns are: {}",
+                    partition_by.value.lit.value(),
                     container.ident,
                     names.join(", ")
                 ),
