@@ -42,6 +42,13 @@ fn recreate<C: TestBackend>(original: &mut C, schema: &Schema, copy: &TestDataba
     }
     let left = pending_changes(&mut conn, schema).unwrap();
     assert!(left.is_empty(), "{}: {:#?}", C::NAME, left.ops());
+    // Nothing the copy holds is left out of the schema it was made from.
+    assert!(
+        left.warnings().is_empty(),
+        "{}: {:#?}",
+        C::NAME,
+        left.warnings()
+    );
     assert_eq!(
         autogenerate(&mut conn, schema, dir.path(), "again").unwrap(),
         None
@@ -71,6 +78,18 @@ fn pagila_recreates_exactly() {
         // Pagila's script empties search_path; read on a fresh connection.
         let mut original = db.connect();
         let schema = retort::introspect(&mut original).unwrap();
+        // Pagila's functions (an aggregate among them), its triggers and
+        // its views (reading the aggregate) are read, and rebuilt.
+        assert_eq!(
+            (
+                schema.functions.len(),
+                schema.triggers.len(),
+                schema.views.len()
+            ),
+            (10, 15, 8),
+            "{:#?}",
+            (&schema.functions, &schema.triggers, &schema.views)
+        );
         support::run::<PgConnection>(|copy| {
             // Domains are not part of the schema model: the copy gets
             // Pagila's own, as an application's first hand-written

@@ -63,6 +63,7 @@
 //! revision written against an older database would repeat what the
 //! pending revisions do. With several heads it asks for a merge first.
 
+mod definitions;
 mod error;
 mod expand;
 mod spelling;
@@ -278,8 +279,10 @@ pub fn autogenerate_with<C: DatabaseConnection>(
     let dir = dir.as_ref();
     let parents = head_of_database(conn, dir)?;
     let reading = options.reading();
-    let target = &reading.retain(target.clone());
-    let database = read_namespaces_of(conn, target, &reading)?;
+    let mut target = reading.retain(target.clone());
+    let database = read_namespaces_of(conn, &target, &reading)?;
+    definitions::adopt_database_definitions(conn, &database, &mut target)?;
+    let target = &target;
     let changes = changes_for(C::BACKEND, &database, target);
     if changes.is_empty() {
         return Ok(None);
@@ -402,8 +405,9 @@ pub fn pending_changes_with<C: DatabaseConnection>(
     options: &AutogenerateOptions,
 ) -> Result<Diff> {
     let reading = options.reading();
-    let target = reading.retain(target.clone());
+    let mut target = reading.retain(target.clone());
     let database = read_namespaces_of(conn, &target, &reading)?;
+    definitions::adopt_database_definitions(conn, &database, &mut target)?;
     Ok(changes_for(C::BACKEND, &database, &target))
 }
 
@@ -506,6 +510,14 @@ fn read_namespaces_of<C: DatabaseConnection>(
         .tables
         .iter()
         .filter_map(|table| table.schema.as_deref())
+        .chain(target.functions.iter().filter_map(|f| f.schema.as_deref()))
+        .chain(
+            target
+                .views
+                .iter()
+                .filter_map(|view| view.schema.as_deref()),
+        )
+        .chain(target.triggers.iter().filter_map(|t| t.schema.as_deref()))
         .collect();
     named.sort_unstable();
     named.dedup();
@@ -513,9 +525,11 @@ fn read_namespaces_of<C: DatabaseConnection>(
         let options = named
             .into_iter()
             .fold(reading.clone(), IntrospectOptions::namespace);
-        database
-            .tables
-            .extend(introspect_with(conn, &options)?.tables);
+        let others = introspect_with(conn, &options)?;
+        database.tables.extend(others.tables);
+        database.functions.extend(others.functions);
+        database.views.extend(others.views);
+        database.triggers.extend(others.triggers);
     }
     Ok(database)
 }

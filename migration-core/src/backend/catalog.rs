@@ -33,6 +33,12 @@ pub struct TableFilter {
 }
 
 impl TableFilter {
+    /// Whether no table is left out by name or by an include pattern:
+    /// then objects that belong to no table (functions) are read too.
+    pub(crate) fn reads_every_table(&self) -> bool {
+        self.tables.is_empty() && self.include.is_empty()
+    }
+
     /// The filter for these names and patterns (see [`NamePattern::parse`]).
     pub(crate) fn new(tables: &[String], include: &[String], exclude: &[String]) -> Self {
         let parse = |patterns: &[String]| patterns.iter().map(|p| NamePattern::parse(p)).collect();

@@ -297,11 +297,18 @@ pub(crate) fn statements(sql: &str, kind: BackendKind) -> Vec<Statement> {
             });
         }
     };
+    let mut block = Block::default();
     for token in tokens(sql, kind) {
         match token.kind {
             TokenKind::ExecutableStart => in_executable = true,
             TokenKind::ExecutableEnd => in_executable = false,
+            TokenKind::Word => block.read(token.text(sql), current.is_empty()),
+            _ => block.after_end = false,
+        }
+        match token.kind {
+            TokenKind::Punct if !in_executable && block.depth > 0 && token.is_punct(sql, ';') => {}
             TokenKind::Punct if !in_executable && token.is_punct(sql, ';') => {
+                block = Block::default();
                 finish(start, token.start, std::mem::take(&mut current));
                 start = token.end;
                 continue;
@@ -312,6 +319,55 @@ pub(crate) fn statements(sql: &str, kind: BackendKind) -> Vec<Statement> {
     }
     finish(start, sql.len(), current);
     statements
+}
+
+/// Where a statement is in the `BEGIN ... END` body of a trigger, function
+/// or procedure (MySQL's and SQLite's compound statements, PostgreSQL's
+/// `BEGIN ATOMIC`), whose semicolons do not end it: `BEGIN` and `CASE`
+/// open a block, `END` closes one, `END IF`, `END LOOP`, `END WHILE` and
+/// `END REPEAT` close blocks that were not counted. Only statements that
+/// start with `CREATE` and name such an object count blocks.
+#[derive(Default)]
+struct Block {
+    /// The statement creates a trigger, function, procedure or event.
+    routine: bool,
+    /// The statement starts with `CREATE`.
+    create: bool,
+    depth: usize,
+    /// The last word was `END`.
+    after_end: bool,
+}
+
+impl Block {
+    fn read(&mut self, word: &str, first: bool) {
+        let word = word.to_ascii_uppercase();
+        if first {
+            *self = Block {
+                create: word == "CREATE",
+                ..Block::default()
+            };
+            return;
+        }
+        let after_end = std::mem::take(&mut self.after_end);
+        if !self.routine {
+            self.routine = self.create
+                && matches!(
+                    word.as_str(),
+                    "TRIGGER" | "FUNCTION" | "PROCEDURE" | "EVENT"
+                );
+            return;
+        }
+        match word.as_str() {
+            "IF" | "LOOP" | "WHILE" | "REPEAT" if after_end => self.depth += 1,
+            "CASE" if after_end => {}
+            "BEGIN" | "CASE" => self.depth += 1,
+            "END" => {
+                self.depth = self.depth.saturating_sub(1);
+                self.after_end = true;
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A quoted name without its quotes, a doubled quote read as one: `"a""b"`
@@ -486,6 +542,24 @@ mod tests {
                 assert!(last.is_none_or(|token| token.end <= sql.len()), "{sql}");
             }
         }
+    }
+
+    #[test]
+    fn a_routine_or_trigger_body_is_one_statement() {
+        let sql = "CREATE TRIGGER t AFTER INSERT ON a FOR EACH ROW BEGIN \
+                   UPDATE b SET n = CASE WHEN n > 0 THEN n ELSE 0 END; \
+                   IF NEW.x THEN SET @y = 1; END IF; END;\n\
+                   CREATE FUNCTION f() RETURNS INT BEGIN DECLARE c INT; \
+                   CASE c WHEN 1 THEN SET c = 2; END CASE; RETURN c; END;\n\
+                   BEGIN; INSERT INTO a VALUES (1); COMMIT";
+        let texts: Vec<&str> = statements(sql, BackendKind::Mysql)
+            .iter()
+            .map(|statement| statement.text(sql))
+            .collect();
+        assert_eq!(texts.len(), 5, "{texts:#?}");
+        assert!(texts[0].ends_with("END IF; END"));
+        assert!(texts[1].ends_with("RETURN c; END"));
+        assert_eq!(&texts[2..], ["BEGIN", "INSERT INTO a VALUES (1)", "COMMIT"]);
     }
 
     #[test]

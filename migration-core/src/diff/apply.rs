@@ -83,6 +83,16 @@ fn apply_op(schema: &mut Schema, op: &Op) {
                 table.name.clone_from(to);
             }
         }
+        Op::CreateFunction { function } => schema.functions.push(function.clone()),
+        Op::DropFunction { function } => remove_first(&mut schema.functions, function),
+        Op::ReplaceFunction { old, new } => {
+            remove_first(&mut schema.functions, old);
+            schema.functions.push(new.clone());
+        }
+        Op::CreateView { view } => schema.views.push(view.clone()),
+        Op::DropView { view } => remove_first(&mut schema.views, view),
+        Op::CreateTrigger { trigger } => schema.triggers.push(trigger.clone()),
+        Op::DropTrigger { trigger } => remove_first(&mut schema.triggers, trigger),
         _ => {
             let Some(name) = op.table() else { return };
             if let Some(table) = table_mut(schema, &name) {
@@ -124,13 +134,7 @@ fn apply_to_table(table: &mut Table, op: &Op) {
         }
         Op::AddCheck { check, .. } => table.checks.push(check.clone()),
         Op::DropCheck { check, .. } => remove_first(&mut table.checks, check),
-        Op::CreateEnum { .. }
-        | Op::DropEnum { .. }
-        | Op::AddEnumValues { .. }
-        | Op::ReplaceEnumValues { .. }
-        | Op::CreateTable { .. }
-        | Op::DropTable { .. }
-        | Op::RenameTable { .. } => {}
+        _ => {}
     }
 }
 
@@ -166,6 +170,24 @@ impl Named for crate::schema::UniqueConstraint {
 impl Named for crate::schema::ForeignKey {
     fn name(&self) -> Option<&str> {
         self.name.as_deref()
+    }
+}
+
+impl Named for crate::schema::Function {
+    fn name(&self) -> Option<&str> {
+        Some(&self.name)
+    }
+}
+
+impl Named for crate::schema::View {
+    fn name(&self) -> Option<&str> {
+        Some(&self.name)
+    }
+}
+
+impl Named for crate::schema::Trigger {
+    fn name(&self) -> Option<&str> {
+        Some(&self.name)
     }
 }
 

@@ -22,7 +22,12 @@
 //!
 //! The ops run safely in the order given:
 //!
-//! 1. enum types are created or changed (before any column uses them);
+//! 0. views and triggers that go away or change are dropped, and so are
+//!    the views that read a table or column the diff drops, renames or
+//!    changes the type of (created again at the end);
+//! 1. enum types are created or changed (before any column uses them),
+//!    then functions are created or replaced (before the defaults,
+//!    indexes and triggers that call them);
 //! 2. foreign keys that go away, or whose columns or referenced keys change,
 //!    are dropped; columns stop being generated (identity, `AUTO_INCREMENT`);
 //!    then the indexes, uniques, checks and primary keys that go away are
@@ -39,7 +44,19 @@
 //!    then table comments set, then partitions attached;
 //! 6. primary keys, uniques, checks and indexes are added, then foreign
 //!    keys, then columns start being generated (MySQL wants the key first);
-//! 7. enum types no column uses any more are dropped.
+//! 7. enum types no column uses any more are dropped;
+//! 8. functions that name a table the diff creates (a `SETOF customer`
+//!    result) and aggregates, then triggers, then views (a view after the
+//!    views it reads), are created; functions that go away are dropped.
+//!
+//! # Functions, views and triggers
+//!
+//! They are matched by name (a trigger by its table and name) and compared
+//! by definition up to spacing and letter case
+//! ([`same_definition`]). One the database
+//! holds and the target does not declare is reported
+//! ([`WarningKind::Unmanaged`]) and left alone, unless the target says
+//! [`UndeclaredObjects::Drop`](crate::schema::UndeclaredObjects::Drop).
 //!
 //! The reverse runs the reverse of each op in the reverse order, so it is as
 //! safe as the diff itself.
@@ -74,6 +91,7 @@ mod enums;
 mod foreign_keys;
 mod indexes;
 mod keys;
+pub(crate) mod objects;
 mod op;
 mod partitions;
 mod table_order;
@@ -88,6 +106,7 @@ use crate::schema::Schema;
 use warnings::warnings_for;
 
 pub(crate) use apply::apply;
+pub use objects::same_definition;
 pub use op::{ColumnChanges, EnumColumn, Op, TableName};
 
 /// What a diff warns about.
@@ -108,6 +127,9 @@ pub enum WarningKind {
     /// changes): the table is dropped and created again, empty, and the
     /// message says what to write instead to keep its rows.
     Rebuild,
+    /// The database holds an object (function, view, trigger, ...) that
+    /// the models do not declare: it is left alone, not dropped.
+    Unmanaged,
 }
 
 /// A warning about a diff, for the revision file and for `check`.
@@ -218,8 +240,9 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     let references = foreign_keys::Plan::new(&tables);
     let mut ops = Vec::new();
 
-    // 1. Enum types.
+    // 1. Enum types, then functions (after the objects step below).
     enums::create_or_change(&mut ops, &enum_types, &tables);
+    let functions_at = ops.len();
 
     // 2. Foreign keys, then other keys, indexes and checks that go away.
     let disturbed = foreign_keys::drop(&mut ops, &tables, &references);
@@ -261,6 +284,12 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
 
     // 7. Enum types no longer used.
     enums::drop_unused(&mut ops, &enum_types);
+
+    // Functions, views and triggers around the table changes.
+    let objects = objects::plan(from, to, &ops, &mut warnings);
+    ops.splice(functions_at..functions_at, objects.functions);
+    ops.splice(0..0, objects.first);
+    ops.extend(objects.last);
 
     partitions::rebuild_warnings(&ops, &tables, &mut warnings);
     let warnings = warnings_for(&ops, warnings);

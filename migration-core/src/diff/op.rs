@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Index, PartitionOf, PrimaryKey, SqlType, Table,
-    UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Function, Index, PartitionOf, PrimaryKey, SqlType, Table,
+    Trigger, UniqueConstraint, View,
 };
 
 /// A table's name as it is when an op runs: ops before the renames of a diff
@@ -268,6 +268,45 @@ pub enum Op {
         /// Its parent and bounds after.
         new: Option<PartitionOf>,
     },
+    /// Creates a function or procedure from its definition.
+    CreateFunction {
+        /// The function.
+        function: Function,
+    },
+    /// Drops a function or procedure.
+    DropFunction {
+        /// The function as it was, for the reverse.
+        function: Function,
+    },
+    /// Replaces a function's definition (`CREATE OR REPLACE` where the
+    /// database has it).
+    ReplaceFunction {
+        /// The function before.
+        old: Function,
+        /// The function after (same name).
+        new: Function,
+    },
+    /// Creates a view. A changed view, or one that reads a column that
+    /// changes, is dropped and created again around the change.
+    CreateView {
+        /// The view.
+        view: View,
+    },
+    /// Drops a view.
+    DropView {
+        /// The view as it was, for the reverse.
+        view: View,
+    },
+    /// Creates a trigger.
+    CreateTrigger {
+        /// The trigger.
+        trigger: Trigger,
+    },
+    /// Drops a trigger.
+    DropTrigger {
+        /// The trigger as it was, for the reverse.
+        trigger: Trigger,
+    },
 }
 
 /// What an [`Op::AlterColumn`] changes.
@@ -382,17 +421,32 @@ impl Op {
                 old: new,
                 new: old,
             },
+            Op::CreateFunction { function } => Op::DropFunction { function },
+            Op::DropFunction { function } => Op::CreateFunction { function },
+            Op::ReplaceFunction { old, new } => Op::ReplaceFunction { old: new, new: old },
+            Op::CreateView { view } => Op::DropView { view },
+            Op::DropView { view } => Op::CreateView { view },
+            Op::CreateTrigger { trigger } => Op::DropTrigger { trigger },
+            Op::DropTrigger { trigger } => Op::CreateTrigger { trigger },
         }
     }
 
     /// The table this op works on, named as it is when the op runs; `None`
-    /// for enum types.
+    /// for enum types, functions, views and triggers (objects of their
+    /// own, each rendered as statements of its own).
     pub fn table(&self) -> Option<TableName> {
         match self {
             Op::CreateEnum { .. }
             | Op::DropEnum { .. }
             | Op::AddEnumValues { .. }
-            | Op::ReplaceEnumValues { .. } => None,
+            | Op::ReplaceEnumValues { .. }
+            | Op::CreateFunction { .. }
+            | Op::DropFunction { .. }
+            | Op::ReplaceFunction { .. }
+            | Op::CreateView { .. }
+            | Op::DropView { .. }
+            | Op::CreateTrigger { .. }
+            | Op::DropTrigger { .. } => None,
             Op::CreateTable { table } | Op::DropTable { table } => Some(TableName::of(table)),
             Op::RenameTable { schema, from, .. } => Some(TableName {
                 schema: schema.clone(),

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use super::objects::DeclaredObject;
 use super::op::{Op, TableName};
 use super::partitions::parent;
 use crate::schema::{Column, IndexPart};
@@ -12,6 +13,19 @@ use crate::schema::{Column, IndexPart};
 impl fmt::Display for Op {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Op::CreateFunction { function } => {
+                write!(f, "add {} {}", function.kind(), function.describe())
+            }
+            Op::DropFunction { function } => {
+                write!(f, "drop {} {}", function.kind(), function.describe())
+            }
+            Op::ReplaceFunction { new, .. } => {
+                write!(f, "replace {} {}", new.kind(), new.describe())
+            }
+            Op::CreateView { view } => write!(f, "add {} {}", view.kind(), view.describe()),
+            Op::DropView { view } => write!(f, "drop {} {}", view.kind(), view.describe()),
+            Op::CreateTrigger { trigger } => write!(f, "add trigger {}", trigger.describe()),
+            Op::DropTrigger { trigger } => write!(f, "drop trigger {}", trigger.describe()),
             Op::CreateEnum { name, values } => {
                 write!(f, "add enum {name} ({})", values.join(", "))
             }

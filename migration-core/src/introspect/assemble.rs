@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::schema::{ReferentialAction, Schema, Table};
+use crate::schema::{Function, ReferentialAction, Schema, Table, Trigger, View};
 
 /// Tables keyed by namespace and name while a backend's rows are sorted into
 /// them. Tables of the default namespace get `schema: None`.
@@ -12,6 +12,9 @@ pub(crate) struct SchemaBuilder {
     default_namespace: String,
     tables: Vec<Table>,
     by_name: HashMap<(String, String), usize>,
+    functions: Vec<Function>,
+    views: Vec<View>,
+    triggers: Vec<Trigger>,
 }
 
 impl SchemaBuilder {
@@ -21,6 +24,9 @@ impl SchemaBuilder {
             default_namespace: default_namespace.to_owned(),
             tables: Vec::new(),
             by_name: HashMap::new(),
+            functions: Vec::new(),
+            views: Vec::new(),
+            triggers: Vec::new(),
         }
     }
 
@@ -76,9 +82,80 @@ impl SchemaBuilder {
         self.tables.iter_mut()
     }
 
+    /// Adds a function or procedure of `namespace`, from its whole `CREATE`
+    /// statement.
+    pub(crate) fn add_function(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        procedure: bool,
+        definition: String,
+    ) {
+        self.functions.push(Function {
+            schema: self.namespace(namespace),
+            name: name.to_owned(),
+            procedure,
+            definition,
+        });
+    }
+
+    /// Adds a view of `namespace`, from its query.
+    pub(crate) fn add_view(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        materialized: bool,
+        definition: String,
+    ) {
+        self.views.push(View {
+            schema: self.namespace(namespace),
+            name: name.to_owned(),
+            materialized,
+            definition,
+        });
+    }
+
+    /// Adds a trigger on a table of `namespace`, from its whole `CREATE
+    /// TRIGGER` statement.
+    pub(crate) fn add_trigger(
+        &mut self,
+        namespace: &str,
+        table: &str,
+        name: &str,
+        definition: String,
+    ) {
+        self.triggers.push(Trigger {
+            schema: self.namespace(namespace),
+            table: table.to_owned(),
+            name: name.to_owned(),
+            definition,
+        });
+    }
+
+    /// Adds a trigger on the table [`add_table`](Self::add_table) put at
+    /// `at`.
+    // Only PostgreSQL's introspection, compiled with its feature, uses it.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn add_trigger_at(&mut self, at: usize, name: &str, definition: String) {
+        let Some(table) = self.tables.get(at) else {
+            return;
+        };
+        self.triggers.push(Trigger {
+            schema: table.schema.clone(),
+            table: table.name.clone(),
+            name: name.to_owned(),
+            definition,
+        });
+    }
+
     /// The finished schema.
     pub(crate) fn finish(self) -> Schema {
-        Schema::new(self.tables)
+        Schema {
+            functions: self.functions,
+            views: self.views,
+            triggers: self.triggers,
+            ..Schema::new(self.tables)
+        }
     }
 }
 

@@ -32,7 +32,23 @@
 //! and nulls order, `INCLUDE` columns and `NULLS NOT DISTINCT`),
 //! foreign keys (columns, target, `ON DELETE`/`ON UPDATE`, name), check
 //! constraints (name and expression), PostgreSQL enums and MySQL inline
-//! `ENUM`s. Types come back through each backend's
+//! `ENUM`s. Beside the tables, functions, views and triggers are read as
+//! definitions, in the same fixed number of queries:
+//!
+//! - **PostgreSQL**: functions and procedures (`pg_get_functiondef`),
+//!   simple aggregates (a `CREATE AGGREGATE` made from `pg_aggregate`),
+//!   views and materialized views (`pg_get_viewdef`), triggers
+//!   (`pg_get_triggerdef`).
+//! - **MySQL/MariaDB**: stored functions and procedures (a `CREATE` made
+//!   from `information_schema.ROUTINES` and `PARAMETERS`, the body as
+//!   written), views (`information_schema.VIEWS`, without the qualifier
+//!   of their own database), triggers (a `CREATE TRIGGER` made from
+//!   `information_schema.TRIGGERS`).
+//! - **SQLite**: views and triggers as written (`sqlite_master`); SQLite
+//!   stores no functions.
+//!
+//! With a table filter, only the views it names and the triggers of the
+//! tables it names are read, and no function. Types come back through each backend's
 //! [`Backend::parse_type`](crate::Backend::parse_type) and defaults through
 //! [`Backend::normalize_default`](crate::Backend::normalize_default), so a
 //! column retort created reads back as the type and default it meant.
@@ -42,8 +58,10 @@
 //! - The version table [`VERSION_TABLE`](crate::VERSION_TABLE), and
 //!   diesel_migrations' `__diesel_schema_migrations`, which stays after a
 //!   project switches to retort: bookkeeping, not the application's schema.
-//! - Views, materialized views, sequences, triggers, functions and types that
-//!   no column uses: they are not tables.
+//! - Sequences and types that no column uses.
+//! - What an extension owns (its functions, views), and PostgreSQL's
+//!   internal triggers (those of foreign keys) and the clones of a
+//!   partitioned table's triggers on its partitions.
 //! - SQLite's internal tables (`sqlite_%`) and virtual tables.
 //!
 //! # What is read approximately

@@ -34,10 +34,12 @@
 use std::collections::HashMap;
 
 use crate::backend::mysql::catalog::{
-    CatalogRows, CheckRow, ColumnRow, ForeignKeyActionRow, IndexRow,
+    CatalogRows, CheckRow, ColumnRow, ForeignKeyActionRow, IndexRow, ParameterRow, RoutineRow,
+    TriggerRow, ViewRow,
 };
 use crate::backend::mysql::normalize::{normalize_default, parse_type};
 use crate::backend::spelling::quote_literal;
+use crate::backend::{Backend, MysqlBackend};
 use crate::introspect::assemble::{action_by_name, SchemaBuilder};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
@@ -149,7 +151,103 @@ pub(crate) fn build_schema(rows: CatalogRows) -> Result<Schema> {
             discover_check(table, check);
         }
     }
+    discover_objects(
+        &mut schema,
+        &rows.routines,
+        &rows.parameters,
+        &rows.views,
+        &rows.triggers,
+    );
     Ok(schema.finish())
+}
+
+/// Stored routines and triggers as `CREATE` statements made from their
+/// parts (the server keeps their bodies as written); views as the query
+/// the server rewrote, without the qualifier of their own database (a
+/// rebuild in another database reads its own tables).
+fn discover_objects(
+    schema: &mut SchemaBuilder,
+    routines: &[RoutineRow],
+    parameters: &[ParameterRow],
+    views: &[ViewRow],
+    triggers: &[TriggerRow],
+) {
+    for routine in routines {
+        let own = |parameter: &&ParameterRow| {
+            parameter.schema_name == routine.schema_name && parameter.routine_name == routine.name
+        };
+        let definition = routine_definition(routine, parameters.iter().filter(own));
+        let procedure = routine.kind.eq_ignore_ascii_case("PROCEDURE");
+        schema.add_function(&routine.schema_name, &routine.name, procedure, definition);
+    }
+    for view in views {
+        let qualifier = format!("{}.", MysqlBackend.quote_identifier(&view.schema_name));
+        let definition = view.definition.replace(&qualifier, "");
+        schema.add_view(&view.schema_name, &view.name, false, definition);
+    }
+    for trigger in triggers {
+        // language=SQL
+        let definition = format!(
+            "CREATE TRIGGER {} {} {} ON {} FOR EACH ROW {}",
+            MysqlBackend.quote_identifier(&trigger.name),
+            trigger.timing,
+            trigger.event,
+            MysqlBackend.quote_identifier(&trigger.table_name),
+            trigger.statement
+        );
+        schema.add_trigger(
+            &trigger.schema_name,
+            &trigger.table_name,
+            &trigger.name,
+            definition,
+        );
+    }
+}
+
+/// `CREATE FUNCTION name(params) RETURNS type [characteristics] body`, the
+/// characteristics written only where they are not the defaults.
+fn routine_definition<'a>(
+    routine: &RoutineRow,
+    parameters: impl Iterator<Item = &'a ParameterRow>,
+) -> String {
+    let procedure = routine.kind.eq_ignore_ascii_case("PROCEDURE");
+    let parameters: Vec<String> = parameters
+        .map(|parameter| {
+            let name = MysqlBackend.quote_identifier(&parameter.name);
+            match parameter.mode.as_deref().filter(|_| procedure) {
+                Some(mode) => format!("{mode} {name} {}", parameter.ty),
+                None => format!("{name} {}", parameter.ty),
+            }
+        })
+        .collect();
+    // language=SQL
+    let mut sql = format!(
+        "CREATE {} {}({})",
+        if procedure { "PROCEDURE" } else { "FUNCTION" },
+        MysqlBackend.quote_identifier(&routine.name),
+        parameters.join(", ")
+    );
+    if let Some(returns) = routine.returns.as_deref().filter(|_| !procedure) {
+        sql.push_str(" RETURNS ");
+        sql.push_str(returns);
+    }
+    if routine.deterministic.eq_ignore_ascii_case("YES") {
+        sql.push_str(" DETERMINISTIC");
+    }
+    if !routine.data_access.eq_ignore_ascii_case("CONTAINS SQL") {
+        sql.push(' ');
+        sql.push_str(&routine.data_access);
+    }
+    if routine.security.eq_ignore_ascii_case("INVOKER") {
+        sql.push_str(" SQL SECURITY INVOKER");
+    }
+    if !routine.comment.is_empty() {
+        sql.push_str(" COMMENT ");
+        sql.push_str(&quote_literal(&routine.comment));
+    }
+    sql.push('\n');
+    sql.push_str(routine.body.as_deref().unwrap_or_default());
+    sql
 }
 
 fn discover_column(row: &ColumnRow, mariadb: bool) -> Column {
@@ -484,6 +582,7 @@ mod tests {
                     expression: "`pid` > 0".into(),
                 },
             ],
+            ..CatalogRows::default()
         };
         let schema = build_schema(rows).expect("rows are consistent");
         let fk = |name: &str, column: &str, on_delete| ForeignKey {

@@ -160,6 +160,21 @@ impl IntrospectOptions {
                 && filter.matches(table.schema.as_deref(), &table.name)
                 && !(excluded(ObjectKind::Partitions) && table.partition_of.is_some())
         });
+        // Functions belong to no table: read only when every table is.
+        // Views and triggers as the tables they are named as, or fire on.
+        if !filter.reads_every_table() {
+            schema.functions.clear();
+        }
+        let kept = |namespace: Option<&str>, name: &str| {
+            (filter.tables.is_empty() || filter.tables.iter().any(|table| table == name))
+                && filter.matches(namespace, name)
+        };
+        schema
+            .views
+            .retain(|view| kept(view.schema.as_deref(), &view.name));
+        schema
+            .triggers
+            .retain(|trigger| kept(trigger.schema.as_deref(), &trigger.table));
         for table in &mut schema.tables {
             if excluded(ObjectKind::Indexes) {
                 table.indexes.clear();

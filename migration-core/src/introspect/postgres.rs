@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 
 use crate::backend::postgres::catalog::{
-    CatalogRows, ColumnRow, ConstraintRow, IndexRow, UserTypeRow,
+    CatalogRows, ColumnRow, ConstraintRow, FunctionRow, IndexRow, TriggerRow, UserTypeRow, ViewRow,
 };
 use crate::backend::postgres::normalize::{is_serial_default, normalize_default, parse_type};
 use crate::backend::spelling::strip_outer_parens;
@@ -197,6 +197,13 @@ pub(crate) fn build_schema(mut rows: CatalogRows) -> Result<Schema> {
     for partitioning in partitioning {
         discover_partitioning(&mut schema, partitioning)?;
     }
+    discover_objects(
+        &mut schema,
+        &tables,
+        rows.functions,
+        rows.views,
+        rows.triggers,
+    );
     Ok(schema.finish())
 }
 
@@ -416,6 +423,33 @@ fn referential_action(code: &str) -> Option<ReferentialAction> {
     }
 }
 
+/// Functions, views and triggers, as the database spells them back; a
+/// trigger only on a table that was read.
+fn discover_objects(
+    schema: &mut SchemaBuilder,
+    tables: &HashMap<i64, TableSlot>,
+    functions: Vec<FunctionRow>,
+    views: Vec<ViewRow>,
+    triggers: Vec<TriggerRow>,
+) {
+    for row in functions {
+        schema.add_function(&row.schema_name, &row.name, row.procedure, row.definition);
+    }
+    for row in views {
+        schema.add_view(
+            &row.schema_name,
+            &row.name,
+            row.materialized,
+            row.definition,
+        );
+    }
+    for row in triggers {
+        if let Some(slot) = tables.get(&row.table_oid) {
+            schema.add_trigger_at(slot.at, &row.name, row.definition);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -549,6 +583,7 @@ mod tests {
                 predicate: Some("length > 10".into()),
                 ..plain_index_row()
             }],
+            ..CatalogRows::default()
         };
         let schema = build_schema(rows).expect("rows are consistent");
         let mut log = Table::new("log");

@@ -53,11 +53,13 @@
 //!   a table that has triggers rather than drop them silently.
 
 mod mysql;
+mod objects;
 mod online;
 mod postgres;
 mod sql;
 mod sqlite;
 
+pub(crate) use objects::{render_object_op, ObjectSyntax, ReplaceFunction};
 pub use online::RenderedStep;
 pub(crate) use online::{plain, steps, Phase};
 pub(crate) use sql::*;

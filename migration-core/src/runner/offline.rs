@@ -102,6 +102,13 @@ pub(crate) fn script(
     Ok(script.out)
 }
 
+/// Whether a MySQL statement holds semicolons of its own (a compound
+/// `BEGIN ... END` body), outside strings and comments.
+fn holds_semicolons(statement: &str) -> bool {
+    crate::backend::lexer::tokens(statement, crate::backend::BackendKind::Mysql)
+        .any(|token| token.is_punct(statement, ';'))
+}
+
 /// A script being written for one backend.
 struct Script<'b> {
     backend: &'b dyn Backend,
@@ -132,6 +139,16 @@ impl Script<'_> {
                 "-- holding its row locks to the end; the migrator runs it in short batches.",
             );
             self.statement(&update.replacen(BATCH_PLACEHOLDER, "1 = 1", 1));
+            return;
+        }
+        if self.backend.kind() == crate::backend::BackendKind::Mysql && holds_semicolons(statement)
+        {
+            // A routine's or trigger's body: the mysql client would end the
+            // statement at its first semicolon.
+            self.line("DELIMITER //");
+            self.line(statement);
+            self.line("//");
+            self.line("DELIMITER ;");
             return;
         }
         let ends_in_comment = statement

@@ -38,6 +38,7 @@ mod constraint;
 #[doc(hidden)]
 pub mod derive_support;
 pub mod naming;
+mod objects;
 mod partition;
 mod range;
 mod sql_type;
@@ -52,22 +53,98 @@ pub use constraint::{
     CheckConstraint, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey, ReferentialAction,
     UniqueConstraint,
 };
+pub use objects::{Function, Trigger, UndeclaredObjects, View};
 pub use partition::{PartitionBound, PartitionKey, PartitionMethod, PartitionOf};
 pub use range::RangeType;
 pub use sql_type::SqlType;
 pub use table::Table;
 
-/// A set of tables: what the models describe, or what a database holds.
+/// A set of tables, and the functions, views and triggers beside them:
+/// what the models describe, or what a database holds.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Schema {
     /// The tables, in no particular order.
     pub tables: Vec<Table>,
+    /// Functions and procedures, in no particular order.
+    #[serde(default)]
+    pub functions: Vec<Function>,
+    /// Views, in no particular order.
+    #[serde(default)]
+    pub views: Vec<View>,
+    /// Triggers, in no particular order.
+    #[serde(default)]
+    pub triggers: Vec<Trigger>,
+    /// What a diff to this schema does with functions, views and triggers
+    /// it does not declare: reported by default, never dropped. An
+    /// instruction for the diff, not state: never compared.
+    #[serde(default)]
+    pub undeclared: UndeclaredObjects,
 }
 
 impl Schema {
     /// A schema holding these tables.
     pub fn new(tables: Vec<Table>) -> Self {
-        Schema { tables }
+        Schema {
+            tables,
+            ..Schema::default()
+        }
+    }
+
+    /// This schema with a function, declared by its whole `CREATE
+    /// FUNCTION` statement.
+    ///
+    /// ```
+    /// use retort_core::schema::Schema;
+    ///
+    /// let schema = Schema::default()
+    ///     .function("touch", "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at = now(); RETURN NEW; END $$")
+    ///     .trigger("touch_users", "users", "CREATE TRIGGER touch_users BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch()")
+    ///     .view("active_users", "SELECT id FROM users WHERE active");
+    /// assert_eq!((schema.functions.len(), schema.triggers.len(), schema.views.len()), (1, 1, 1));
+    /// ```
+    pub fn function(mut self, name: impl Into<String>, sql: impl Into<String>) -> Self {
+        self.functions.push(Function::new(name, sql));
+        self
+    }
+
+    /// This schema with a procedure, declared by its whole `CREATE
+    /// PROCEDURE` statement.
+    pub fn procedure(mut self, name: impl Into<String>, sql: impl Into<String>) -> Self {
+        self.functions.push(Function::procedure(name, sql));
+        self
+    }
+
+    /// This schema with a view, declared by its query.
+    pub fn view(mut self, name: impl Into<String>, query: impl Into<String>) -> Self {
+        self.views.push(View::new(name, query));
+        self
+    }
+
+    /// This schema with a PostgreSQL materialized view, declared by its
+    /// query.
+    pub fn materialized_view(mut self, name: impl Into<String>, query: impl Into<String>) -> Self {
+        self.views.push(View::materialized(name, query));
+        self
+    }
+
+    /// This schema with a trigger on `table`, declared by its whole `CREATE
+    /// TRIGGER` statement.
+    pub fn trigger(
+        mut self,
+        name: impl Into<String>,
+        table: impl Into<String>,
+        sql: impl Into<String>,
+    ) -> Self {
+        self.triggers.push(Trigger::new(name, table, sql));
+        self
+    }
+
+    /// This schema with the functions, views and triggers the database
+    /// holds and it does not declare dropped by a diff to it, instead of
+    /// reported and left alone.
+    pub fn drop_undeclared_objects(mut self) -> Self {
+        self.undeclared = UndeclaredObjects::Drop;
+        self
     }
 
     /// The table with this name in any namespace, if any.
@@ -91,7 +168,11 @@ impl Schema {
 
 impl PartialEq for Schema {
     fn eq(&self, other: &Self) -> bool {
-        self.tables.len() == other.tables.len() && self.tables_by_name() == other.tables_by_name()
+        self.tables.len() == other.tables.len()
+            && self.tables_by_name() == other.tables_by_name()
+            && unordered::same_elements(&self.functions, &other.functions)
+            && unordered::same_elements(&self.views, &other.views)
+            && unordered::same_elements(&self.triggers, &other.triggers)
     }
 }
 

@@ -37,6 +37,14 @@ fn check_on<C: DatabaseConnection>(
     // What autogenerate would write: the models in the database's stored
     // form, so spellings the database chose are not differences.
     let diff = crate::autogen::pending_changes_with(conn, schema, &context.compared_tables())?;
+    // Objects the models do not declare are left alone: said, not failed.
+    for warning in diff
+        .warnings()
+        .iter()
+        .filter(|warning| warning.kind == crate::diff::WarningKind::Unmanaged)
+    {
+        context.out.warn(&warning.message);
+    }
     if diff.is_empty() {
         context
             .out

@@ -1,4 +1,4 @@
-//! MySQL's and MariaDB's catalog: six bulk queries on `information_schema`
+//! MySQL's and MariaDB's catalog: ten bulk queries on `information_schema`
 //! filtered by schema (plus one for the current database and the server's
 //! version), whatever the number of tables, and the raw rows they return,
 //! one struct per query, no interpretation (`introspect/mysql.rs` turns
@@ -155,6 +155,88 @@ pub(crate) struct CheckRow {
     pub(crate) expression: String,
 }
 
+/// One stored function or procedure (`information_schema.ROUTINES`).
+/// <https://mariadb.com/kb/en/information-schema-routines-table/>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct RoutineRow {
+    #[diesel(sql_type = Text)]
+    pub(crate) schema_name: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) name: String,
+    /// `FUNCTION` or `PROCEDURE`.
+    #[diesel(sql_type = Text)]
+    pub(crate) kind: String,
+    /// A function's return type (`DTD_IDENTIFIER`).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) returns: Option<String>,
+    /// `YES` or `NO`.
+    #[diesel(sql_type = Text)]
+    pub(crate) deterministic: String,
+    /// `CONTAINS SQL`, `NO SQL`, `READS SQL DATA` or `MODIFIES SQL DATA`.
+    #[diesel(sql_type = Text)]
+    pub(crate) data_access: String,
+    /// `DEFINER` or `INVOKER`.
+    #[diesel(sql_type = Text)]
+    pub(crate) security: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) comment: String,
+    /// The body as written.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) body: Option<String>,
+}
+
+/// One parameter of a stored routine (`information_schema.PARAMETERS`).
+/// <https://mariadb.com/kb/en/information-schema-parameters-table/>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct ParameterRow {
+    #[diesel(sql_type = Text)]
+    pub(crate) schema_name: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) routine_name: String,
+    /// `IN`, `OUT` or `INOUT` (procedures only).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) mode: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub(crate) name: String,
+    /// The type as declared (`DTD_IDENTIFIER`).
+    #[diesel(sql_type = Text)]
+    pub(crate) ty: String,
+}
+
+/// One view (`information_schema.VIEWS`).
+/// <https://mariadb.com/kb/en/information-schema-views-table/>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct ViewRow {
+    #[diesel(sql_type = Text)]
+    pub(crate) schema_name: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) name: String,
+    /// The query, as the server rewrote it (names qualified).
+    #[diesel(sql_type = Text)]
+    pub(crate) definition: String,
+}
+
+/// One trigger (`information_schema.TRIGGERS`).
+/// <https://mariadb.com/kb/en/information-schema-triggers-table/>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct TriggerRow {
+    #[diesel(sql_type = Text)]
+    pub(crate) schema_name: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) name: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) table_name: String,
+    /// `BEFORE` or `AFTER`.
+    #[diesel(sql_type = Text)]
+    pub(crate) timing: String,
+    /// `INSERT`, `UPDATE` or `DELETE`.
+    #[diesel(sql_type = Text)]
+    pub(crate) event: String,
+    /// The body as written.
+    #[diesel(sql_type = Text)]
+    pub(crate) statement: String,
+}
+
 // Each query reads the tables chosen by `{selected}`, which the introspector
 // replaces with `<schema column> IN (?, ...) AND <table column> <> ?` and,
 // when names are given, `AND <table column> IN (?, ...)`.
@@ -235,6 +317,42 @@ const CHECKS_MYSQL: &str = "SELECT tc.TABLE_SCHEMA AS schema_name, tc.TABLE_NAME
      ORDER BY tc.TABLE_SCHEMA, tc.TABLE_NAME, tc.CONSTRAINT_NAME";
 
 /// Everything the queries returned, ready for introspection's last stage.
+/// The stored routines of the databases read; `{selected}` is replaced by
+/// the namespace filter (no table: read only when no table filter is
+/// given).
+// language=SQL
+const ROUTINES: &str = "SELECT ROUTINE_SCHEMA AS schema_name, ROUTINE_NAME AS name, \
+            ROUTINE_TYPE AS kind, \
+            CASE WHEN ROUTINE_TYPE = 'FUNCTION' THEN DTD_IDENTIFIER END AS returns, \
+            IS_DETERMINISTIC AS `deterministic`, SQL_DATA_ACCESS AS data_access, \
+            SECURITY_TYPE AS security, ROUTINE_COMMENT AS comment, ROUTINE_DEFINITION AS body \
+     FROM information_schema.ROUTINES \
+     WHERE {selected} \
+     ORDER BY ROUTINE_SCHEMA, ROUTINE_NAME";
+
+/// Their parameters, in order.
+// language=SQL
+const PARAMETERS: &str = "SELECT SPECIFIC_SCHEMA AS schema_name, SPECIFIC_NAME AS routine_name, \
+            PARAMETER_MODE AS mode, PARAMETER_NAME AS name, DTD_IDENTIFIER AS ty \
+     FROM information_schema.PARAMETERS \
+     WHERE ORDINAL_POSITION > 0 AND {selected} \
+     ORDER BY SPECIFIC_SCHEMA, SPECIFIC_NAME, ORDINAL_POSITION";
+
+// language=SQL
+const VIEWS: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS name, \
+            VIEW_DEFINITION AS definition \
+     FROM information_schema.VIEWS \
+     WHERE {selected} \
+     ORDER BY TABLE_SCHEMA, TABLE_NAME";
+
+// language=SQL
+const TRIGGERS: &str = "SELECT TRIGGER_SCHEMA AS schema_name, TRIGGER_NAME AS name, \
+            EVENT_OBJECT_TABLE AS table_name, ACTION_TIMING AS timing, \
+            EVENT_MANIPULATION AS event, ACTION_STATEMENT AS statement \
+     FROM information_schema.TRIGGERS \
+     WHERE {selected} \
+     ORDER BY TRIGGER_SCHEMA, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER";
+
 #[derive(Debug, Default)]
 pub struct CatalogRows {
     pub(crate) default_schema: String,
@@ -246,6 +364,10 @@ pub struct CatalogRows {
     pub(crate) foreign_keys: Vec<ForeignKeyRow>,
     pub(crate) foreign_key_actions: Vec<ForeignKeyActionRow>,
     pub(crate) checks: Vec<CheckRow>,
+    pub(crate) routines: Vec<RoutineRow>,
+    pub(crate) parameters: Vec<ParameterRow>,
+    pub(crate) views: Vec<ViewRow>,
+    pub(crate) triggers: Vec<TriggerRow>,
 }
 
 /// Runs the catalog queries for the tables of `namespaces` (the current
@@ -272,6 +394,8 @@ pub(crate) fn read_catalog(
         namespaces.to_vec()
     };
     let names = tables;
+    // Routines belong to no table: read only when every table is.
+    let reads_every_table = names.reads_every_table();
     let (indexes, checks, check_schema, check_table) = if mariadb {
         (
             INDEXES_MARIADB,
@@ -348,6 +472,54 @@ pub(crate) fn read_catalog(
         )
         .load(conn)
         .map_err(failed("check constraints"))?,
+        routines: if reads_every_table {
+            selected(
+                ROUTINES,
+                "ROUTINE_SCHEMA",
+                "''",
+                &namespaces,
+                names,
+                &default_schema,
+            )
+            .load(conn)
+            .map_err(failed("routines"))?
+        } else {
+            Vec::new()
+        },
+        parameters: if reads_every_table {
+            selected(
+                PARAMETERS,
+                "SPECIFIC_SCHEMA",
+                "''",
+                &namespaces,
+                names,
+                &default_schema,
+            )
+            .load(conn)
+            .map_err(failed("routine parameters"))?
+        } else {
+            Vec::new()
+        },
+        views: selected(
+            VIEWS,
+            "TABLE_SCHEMA",
+            "TABLE_NAME",
+            &namespaces,
+            names,
+            &default_schema,
+        )
+        .load(conn)
+        .map_err(failed("views"))?,
+        triggers: selected(
+            TRIGGERS,
+            "TRIGGER_SCHEMA",
+            "EVENT_OBJECT_TABLE",
+            &namespaces,
+            names,
+            &default_schema,
+        )
+        .load(conn)
+        .map_err(failed("triggers"))?,
         default_schema,
         mariadb,
     })

@@ -218,6 +218,56 @@ pub(crate) struct IndexRow {
     pub(crate) nulls_not_distinct: bool,
 }
 
+/// One function, procedure or aggregate (`pg_proc`) that no extension
+/// owns.
+/// <https://www.postgresql.org/docs/current/catalog-pg-proc.html>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct FunctionRow {
+    #[diesel(sql_type = Text)]
+    pub(crate) schema_name: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) name: String,
+    /// `prokind = 'p'`.
+    #[diesel(sql_type = Bool)]
+    pub(crate) procedure: bool,
+    /// `pg_get_functiondef`; for an aggregate, a `CREATE AGGREGATE` made
+    /// from `pg_aggregate` (transition and final functions, state type,
+    /// initial value).
+    #[diesel(sql_type = Text)]
+    pub(crate) definition: String,
+}
+
+/// One view or materialized view (`pg_class` with `relkind` `v`, `m`)
+/// that no extension owns.
+/// <https://www.postgresql.org/docs/current/functions-info.html>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct ViewRow {
+    #[diesel(sql_type = Text)]
+    pub(crate) schema_name: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) name: String,
+    #[diesel(sql_type = Bool)]
+    pub(crate) materialized: bool,
+    /// `pg_get_viewdef(oid, true)`.
+    #[diesel(sql_type = Text)]
+    pub(crate) definition: String,
+}
+
+/// One trigger a user made (`pg_trigger`, not internal, not cloned onto a
+/// partition).
+/// <https://www.postgresql.org/docs/current/catalog-pg-trigger.html>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct TriggerRow {
+    /// The table's `pg_class.oid`.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) table_oid: i64,
+    #[diesel(sql_type = Text)]
+    pub(crate) name: String,
+    /// `pg_get_triggerdef(oid, true)`.
+    #[diesel(sql_type = Text)]
+    pub(crate) definition: String,
+}
+
 // language=SQL
 const DEFAULT_SCHEMA: &str = "SELECT current_schema()::text AS name";
 
@@ -359,6 +409,62 @@ const INDEXES: &str = "\
         WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
           AND con.contype IN ('p', 'u', 'x'))";
 
+/// The functions, procedures and simple aggregates of the schemas read,
+/// but those an extension owns. Binds: `$1` schemas (`text[]`), `$2`
+/// whether to read them (false when a table filter is given).
+// language=SQL
+const FUNCTIONS: &str = "\
+    SELECT n.nspname::text AS schema_name, p.proname::text AS name, \
+           p.prokind = 'p' AS procedure, \
+           CASE WHEN p.prokind = 'a' THEN \
+             format('CREATE AGGREGATE %s.%s(%s) (SFUNC = %s, STYPE = %s%s%s)', \
+                    quote_ident(n.nspname), quote_ident(p.proname), \
+                    pg_catalog.pg_get_function_identity_arguments(p.oid), \
+                    a.aggtransfn::regproc, pg_catalog.format_type(a.aggtranstype, NULL), \
+                    CASE WHEN a.aggfinalfn <> 0 THEN ', FINALFUNC = ' || a.aggfinalfn::regproc END, \
+                    CASE WHEN a.agginitval IS NOT NULL \
+                         THEN ', INITCOND = ' || quote_literal(a.agginitval) END) \
+           ELSE pg_catalog.pg_get_functiondef(p.oid) END AS definition \
+    FROM pg_catalog.pg_proc p \
+    JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
+    LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid AND a.aggkind = 'n' \
+    WHERE $2 AND n.nspname = ANY($1) \
+      AND (p.prokind IN ('f', 'p') OR a.aggfnoid IS NOT NULL) \
+      AND NOT EXISTS ( \
+        SELECT 1 FROM pg_catalog.pg_depend d \
+        WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') \
+    ORDER BY n.nspname, p.proname, p.oid";
+
+/// The views and materialized views of the schemas read, but those an
+/// extension owns. Binds: `$1` schemas (`text[]`), `$2` names (`text[]`,
+/// empty for all).
+// language=SQL
+const VIEWS: &str = "\
+    SELECT n.nspname::text AS schema_name, c.relname::text AS name, \
+           c.relkind = 'm' AS materialized, \
+           pg_catalog.pg_get_viewdef(c.oid, true) AS definition \
+    FROM pg_catalog.pg_class c \
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+    WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY($1) \
+      AND (cardinality($2::text[]) = 0 OR c.relname = ANY($2)) \
+      AND NOT EXISTS ( \
+        SELECT 1 FROM pg_catalog.pg_depend d \
+        WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') \
+    ORDER BY n.nspname, c.relname";
+
+/// The triggers of the tables read that a user made: not internal (those
+/// of foreign keys), not a partition's clone of its parent's
+/// (`tgparentid`, read through `to_jsonb` since servers before 13 lack
+/// it). Binds: `$1` the tables' oids (`int8[]`).
+// language=SQL
+const TRIGGERS: &str = "\
+    SELECT t.tgrelid::int8 AS table_oid, t.tgname::text AS name, \
+           pg_catalog.pg_get_triggerdef(t.oid, true) AS definition \
+    FROM pg_catalog.pg_trigger t \
+    WHERE t.tgrelid = ANY($1::oid[]) AND NOT t.tgisinternal \
+      AND COALESCE((to_jsonb(t) ->> 'tgparentid')::oid, 0) = 0 \
+    ORDER BY t.tgrelid, t.tgname";
+
 /// Everything the queries returned, ready for introspection's last stage.
 #[derive(Debug, Default)]
 pub struct CatalogRows {
@@ -368,6 +474,9 @@ pub struct CatalogRows {
     pub(crate) user_types: Vec<UserTypeRow>,
     pub(crate) constraints: Vec<ConstraintRow>,
     pub(crate) indexes: Vec<IndexRow>,
+    pub(crate) functions: Vec<FunctionRow>,
+    pub(crate) views: Vec<ViewRow>,
+    pub(crate) triggers: Vec<TriggerRow>,
 }
 
 /// Runs the catalog queries for the tables of `namespaces` (the default
@@ -399,7 +508,7 @@ pub(crate) fn read_catalog(
         patterns.iter().map(NamePattern::table_like).collect()
     };
     let table_rows: Vec<TableRow> = sql_query(TABLES)
-        .bind::<Array<Text>, _>(namespaces)
+        .bind::<Array<Text>, _>(namespaces.clone())
         .bind::<Array<Text>, _>(BOOKKEEPING_TABLES.to_vec())
         .bind::<Array<Text>, _>(tables.tables.clone())
         .bind::<Text, _>(default_schema.clone())
@@ -422,6 +531,19 @@ pub(crate) fn read_catalog(
         indexes: of_tables(INDEXES, &table_rows)
             .load(conn)
             .map_err(failed("indexes"))?,
+        triggers: of_tables(TRIGGERS, &table_rows)
+            .load(conn)
+            .map_err(failed("triggers"))?,
+        functions: sql_query(FUNCTIONS)
+            .bind::<Array<Text>, _>(namespaces.clone())
+            .bind::<Bool, _>(tables.reads_every_table())
+            .load(conn)
+            .map_err(failed("functions"))?,
+        views: sql_query(VIEWS)
+            .bind::<Array<Text>, _>(namespaces.clone())
+            .bind::<Array<Text>, _>(tables.tables.clone())
+            .load(conn)
+            .map_err(failed("views"))?,
         tables: table_rows,
         default_schema,
     })

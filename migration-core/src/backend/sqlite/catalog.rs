@@ -110,6 +110,23 @@ pub(crate) struct ForeignKeyRow {
     pub(crate) on_delete: String,
 }
 
+/// One view or trigger and its `CREATE` text (`sqlite_schema`).
+/// <https://www.sqlite.org/schematab.html>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct ObjectRow {
+    /// `view` or `trigger`.
+    #[diesel(sql_type = Text)]
+    pub(crate) kind: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) name: String,
+    /// The table a trigger fires on (a view's own name).
+    #[diesel(sql_type = Text)]
+    pub(crate) table_name: String,
+    /// The `CREATE VIEW` or `CREATE TRIGGER` statement, as written.
+    #[diesel(sql_type = Text)]
+    pub(crate) sql: String,
+}
+
 // Each query reads the namespace `{ns}` (a quoted identifier) and the tables
 // chosen by `{selected}`, which the introspector replaces with the filter on
 // `m.name`; the pragma functions take the namespace as a bound value.
@@ -152,6 +169,15 @@ const FOREIGN_KEYS: &str = "SELECT m.name AS table_name, f.id AS id, \
      WHERE {selected} \
      ORDER BY m.name, f.id, f.seq";
 
+/// The views and triggers of namespace `{ns}`; `{selected}` is replaced by
+/// the filter on names (a view's own, a trigger's table's).
+// language=SQL
+const OBJECTS: &str =
+    "SELECT m.type AS kind, m.name AS name, m.tbl_name AS table_name, m.sql AS sql \
+     FROM {ns}.sqlite_master m \
+     WHERE m.type IN ('view', 'trigger') AND m.sql IS NOT NULL AND {selected} \
+     ORDER BY m.type DESC, m.name";
+
 /// The rows of one namespace, ready for introspection's last stage.
 #[derive(Debug, Default)]
 pub struct CatalogRows {
@@ -161,6 +187,7 @@ pub struct CatalogRows {
     pub(crate) columns: Vec<ColumnRow>,
     pub(crate) indexes: Vec<IndexRow>,
     pub(crate) foreign_keys: Vec<ForeignKeyRow>,
+    pub(crate) objects: Vec<ObjectRow>,
 }
 
 /// Runs the catalog queries for the tables of each of `namespaces` (`main`
@@ -192,6 +219,9 @@ pub(crate) fn read_catalog(
             foreign_keys: selected(FOREIGN_KEYS, &namespace, 1, tables)
                 .load(conn)
                 .map_err(failed("foreign keys"))?,
+            objects: objects(&namespace, &tables.tables)
+                .load(conn)
+                .map_err(failed("views and triggers"))?,
             namespace,
         });
     }
@@ -263,6 +293,28 @@ fn selected(
 #[cfg(feature = "sqlite")]
 fn sqlite_glob(pattern: &str) -> String {
     pattern.replace('[', "[[]").replace('?', "[?]")
+}
+
+/// The views and triggers of `namespace`; with a table filter, the views it
+/// names and the triggers of the tables it names.
+#[cfg(feature = "sqlite")]
+fn objects(namespace: &str, tables: &[String]) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
+    let condition = if tables.is_empty() {
+        "1".to_owned()
+    } else {
+        let list = vec!["?"; tables.len()].join(", ");
+        format!("(m.type = 'view' AND m.name IN ({list}) OR m.type = 'trigger' AND m.tbl_name IN ({list}))")
+    };
+    let sql = OBJECTS
+        .replace("{ns}", &SqliteBackend.quote_identifier(namespace))
+        .replace("{selected}", &condition);
+    let mut query = sql_query(sql).into_boxed();
+    for _ in 0..2 {
+        for table in tables {
+            query = query.bind::<Text, _>(table.clone());
+        }
+    }
+    query
 }
 
 #[cfg(feature = "sqlite")]

@@ -345,6 +345,16 @@ pub(crate) struct CreateIndex {
     pub(crate) predicate: Option<String>,
 }
 
+/// The query of a `CREATE VIEW name [(columns)] AS query` statement: the
+/// text after the first `AS` (a column list holds none); the whole text
+/// when there is none.
+pub(crate) fn view_query(sql: &str) -> &str {
+    lexer::tokens(sql, BackendKind::Sqlite)
+        .find(|token| token.kind == TokenKind::Word && token.text(sql).eq_ignore_ascii_case("as"))
+        .and_then(|token| sql.get(token.end..))
+        .map_or(sql, str::trim)
+}
+
 /// Reads a `CREATE [UNIQUE] INDEX ... ON t (parts) [WHERE predicate]`.
 pub(crate) fn parse_create_index(sql: &str) -> CreateIndex {
     let tokens = Tokens::new(sql);
@@ -413,6 +423,14 @@ pub(crate) fn enum_check(expression: &str) -> Option<(String, Vec<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_view_query_is_the_text_after_as() {
+        assert_eq!(
+            view_query("CREATE VIEW \"v\" (a, b) AS\n  SELECT 1 AS a, 2 AS b"),
+            "SELECT 1 AS a, 2 AS b"
+        );
+    }
 
     #[test]
     fn chinook_s_table_constraints_are_read() {

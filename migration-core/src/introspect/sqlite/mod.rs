@@ -59,6 +59,22 @@ pub(crate) fn build_namespace(
     namespace: &str,
     rows: CatalogRows,
 ) -> Result<()> {
+    for object in &rows.objects {
+        match object.kind.as_str() {
+            "view" => schema.add_view(
+                namespace,
+                &object.name,
+                false,
+                create_sql::view_query(&object.sql).to_owned(),
+            ),
+            _ => schema.add_trigger(
+                namespace,
+                &object.table_name,
+                &object.name,
+                object.sql.clone(),
+            ),
+        }
+    }
     let mut written: HashMap<String, CreateTable> = HashMap::new();
     for table in &rows.tables {
         schema.add_table(namespace, &table.table_name, None);
@@ -376,6 +392,7 @@ mod tests {
                 on_update: "NO ACTION".into(),
                 on_delete: "CASCADE".into(),
             }],
+            ..CatalogRows::default()
         };
         let album = Table::new("album")
             .column(Column::new("id", SqlType::BigInt))

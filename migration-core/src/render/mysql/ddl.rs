@@ -116,12 +116,30 @@ pub(super) fn render_op_of(
     Ok(())
 }
 
+/// MySQL's routines (replaced by dropping and creating them), views and
+/// triggers (named per database).
+const OBJECT_SYNTAX: render::ObjectSyntax = render::ObjectSyntax {
+    replace_function: Some(render::ReplaceFunction::DropAndCreate),
+    before_function: None,
+    materialized_views: false,
+    trigger_drop_names_table: false,
+};
+
 pub(super) fn render_op(
     backend: &MysqlBackend,
     op: &Op,
     out: &mut Vec<String>,
 ) -> Result<(), RenderError> {
     match op {
+        Op::CreateFunction { .. }
+        | Op::DropFunction { .. }
+        | Op::ReplaceFunction { .. }
+        | Op::CreateView { .. }
+        | Op::DropView { .. }
+        | Op::CreateTrigger { .. }
+        | Op::DropTrigger { .. } => {
+            render::render_object_op(backend, &OBJECT_SYNTAX, op, out)?;
+        }
         // Enums are inline: the columns' MODIFY carries the values.
         Op::CreateEnum { .. }
         | Op::DropEnum { .. }

@@ -308,12 +308,32 @@ fn create_enum(backend: &PostgresBackend, name: &str, values: &[String]) -> Stri
     )
 }
 
+/// PostgreSQL's functions (`CREATE OR REPLACE`, bodies checked when they
+/// run, so a function may come before the tables it reads, as `pg_dump`
+/// writes them), materialized views, and triggers dropped with their table.
+const OBJECT_SYNTAX: render::ObjectSyntax = render::ObjectSyntax {
+    replace_function: Some(render::ReplaceFunction::OrReplace),
+    // language=SQL
+    before_function: Some("SET LOCAL check_function_bodies = off"),
+    materialized_views: true,
+    trigger_drop_names_table: true,
+};
+
 pub(super) fn render_op(
     backend: &PostgresBackend,
     op: &Op,
     out: &mut Vec<String>,
 ) -> Result<(), RenderError> {
     match op {
+        Op::CreateFunction { .. }
+        | Op::DropFunction { .. }
+        | Op::ReplaceFunction { .. }
+        | Op::CreateView { .. }
+        | Op::DropView { .. }
+        | Op::CreateTrigger { .. }
+        | Op::DropTrigger { .. } => {
+            render::render_object_op(backend, &OBJECT_SYNTAX, op, out)?;
+        }
         Op::CreateEnum { name, values } => out.push(create_enum(backend, name, values)),
         // language=SQL
         Op::DropEnum { name, .. } => {

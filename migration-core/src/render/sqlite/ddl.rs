@@ -264,6 +264,8 @@ pub(super) fn render_diff(
     for (at, op) in diff.ops().iter().enumerate() {
         let Some(index) = owner[at] else {
             // Enum types: the columns' CHECK constraints carry the values.
+            // Views and triggers: statements of their own.
+            render::render_object_op(backend, &OBJECT_SYNTAX, op, &mut body)?;
             continue;
         };
         let table = &tracked[index];
@@ -456,6 +458,15 @@ pub(super) fn render_op(
                 backend.quote_qualified(table.schema.as_deref(), &index.name)
             ));
         }
+        Op::CreateFunction { .. }
+        | Op::DropFunction { .. }
+        | Op::ReplaceFunction { .. }
+        | Op::CreateView { .. }
+        | Op::DropView { .. }
+        | Op::CreateTrigger { .. }
+        | Op::DropTrigger { .. } => {
+            render::render_object_op(backend, &OBJECT_SYNTAX, op, out)?;
+        }
         _ => {
             return Err(RenderError::Unsupported {
                 backend: backend.kind().display_name(),
@@ -468,6 +479,15 @@ pub(super) fn render_op(
     }
     Ok(())
 }
+
+/// SQLite has views and triggers, and no functions but the application's
+/// own (registered on each connection, not stored).
+const OBJECT_SYNTAX: render::ObjectSyntax = render::ObjectSyntax {
+    replace_function: None,
+    before_function: None,
+    materialized_views: false,
+    trigger_drop_names_table: false,
+};
 
 /// SQLite's indexes: `COLLATE` and `DESC` per part, partial indexes; one
 /// method, no operator classes.
