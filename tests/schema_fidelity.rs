@@ -8,7 +8,7 @@ use diesel::connection::SimpleConnection;
 
 use retort::{
     autogen::pending_changes, BackendKind, Column, ForeignKey, Index, IndexKeyOptions, IndexPart,
-    PrimaryKey, ReferentialAction, Schema, SqlType, Table,
+    Migrations, PrimaryKey, ReferentialAction, Schema, SqlType, Table,
 };
 use support::{backend_tests, TestBackend, TestDatabase};
 
@@ -407,3 +407,117 @@ fn the_derive_asks_for_methods_and_operator_classes() {
         ]
     );
 }
+
+/// Pagila's `year` and a `NOT NULL` domain with a default, and a table
+/// whose columns use them; `changed` moves each domain's check, default
+/// and nullability.
+fn with_domains(changed: bool) -> Schema {
+    use retort::{CheckConstraint, Domain};
+    let year = Domain::new("year", SqlType::Integer).check(CheckConstraint {
+        name: Some("year_check".into()),
+        expression: if changed {
+            "VALUE >= 1900 AND VALUE <= 2200".into()
+        } else {
+            "VALUE >= 1901 AND VALUE <= 2155".into()
+        },
+    });
+    let code = Domain::new("code", SqlType::Varchar(8));
+    let code = if changed {
+        code.check(CheckConstraint {
+            name: Some("code_not_blank".into()),
+            expression: "VALUE::text <> ''::text".into(),
+        })
+    } else {
+        code.not_null().default_expr("'none'")
+    };
+    let film = Table::new("film")
+        .column(Column::new("film_id", SqlType::Integer).identity())
+        .column(Column::new("release_year", SqlType::Custom("year".into())).nullable())
+        .column(Column::new("code", SqlType::Custom("code".into())).nullable())
+        .primary_key(PrimaryKey {
+            name: Some("film_pkey".into()),
+            columns: vec!["film_id".into()],
+        });
+    Schema::new(vec![film]).domain(year).domain(code)
+}
+
+/// Domains are created before the tables that use them, read back as
+/// declared (checks, default, `NOT NULL`), changed in place, and restored
+/// by the down sections; a model that declares no domain leaves the
+/// database's alone.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_domains_are_created_read_changed_and_reverted() {
+    use retort::Migrator;
+    support::run::<diesel::PgConnection>(|db| {
+        let mut conn = db.connect();
+        let dir = tempfile::tempdir().unwrap();
+        let first = with_domains(false);
+        let path = retort::autogenerate(&mut conn, &first, dir.path(), "domains")
+            .unwrap()
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let create_domain = text.find("CREATE DOMAIN \"year\"").expect(&text);
+        assert!(create_domain < text.find("CREATE TABLE").unwrap(), "{text}");
+        retort::migrate_to_head(&mut conn, &Migrations::from_dir(dir.path()).unwrap()).unwrap();
+        let read = retort::introspect(&mut conn).unwrap();
+        assert_eq!(read.domains.len(), 2, "{:#?}", read.domains);
+        assert_eq!(read, first);
+        assert!(pending_changes(&mut conn, &first).unwrap().is_empty());
+
+        let second = with_domains(true);
+        let change = pending_changes(&mut conn, &second).unwrap();
+        assert!(
+            change
+                .ops()
+                .iter()
+                .all(|op| matches!(op, retort::diff::Op::AlterDomain { .. })),
+            "{:#?}",
+            change.ops()
+        );
+        retort::autogenerate(&mut conn, &second, dir.path(), "change")
+            .unwrap()
+            .unwrap();
+        let migrations = Migrations::from_dir(dir.path()).unwrap();
+        retort::migrate_to_head(&mut conn, &migrations).unwrap();
+        assert_eq!(retort::introspect(&mut conn).unwrap(), second);
+        conn.batch_execute("INSERT INTO film (release_year, code) VALUES (2199, NULL)")
+            .unwrap();
+        assert!(conn
+            .batch_execute("INSERT INTO film (release_year) VALUES (2201)")
+            .is_err());
+
+        conn.batch_execute("DELETE FROM film").unwrap();
+        Migrator::new(&migrations)
+            .downgrade(&mut conn, "-1")
+            .unwrap();
+        assert_eq!(retort::introspect(&mut conn).unwrap(), first);
+
+        let mut undeclared = first.clone();
+        undeclared.domains.clear();
+        assert!(
+            pending_changes(&mut conn, &undeclared).unwrap().is_empty(),
+            "domains the models do not declare are left alone"
+        );
+
+        Migrator::new(&migrations)
+            .downgrade(&mut conn, "base")
+            .unwrap();
+        assert!(retort::introspect(&mut conn).unwrap().domains.is_empty());
+    });
+}
+
+/// MySQL and SQLite have no domains: a model declaring one is refused,
+/// naming it.
+fn domains_are_refused_elsewhere<C: TestBackend>(db: &TestDatabase<C>) {
+    if C::BACKEND == BackendKind::Postgres {
+        return;
+    }
+    let mut conn = db.connect();
+    let dir = tempfile::tempdir().unwrap();
+    let error = retort::autogenerate(&mut conn, &with_domains(false), dir.path(), "domains")
+        .expect_err("no domains here");
+    assert!(error.to_string().contains("domain year"), "{error}");
+}
+
+backend_tests!(domains_are_refused_elsewhere);

@@ -65,6 +65,17 @@ fn apply_op(schema: &mut Schema, op: &Op) {
         // Enum types live in their columns' types.
         Op::CreateEnum { .. } | Op::DropEnum { .. } => {}
         Op::AddEnumValues { .. } | Op::ReplaceEnumValues { .. } => set_enum_values(schema, op),
+        Op::CreateDomain { domain } => schema.domains.push(domain.clone()),
+        Op::DropDomain { domain } => schema
+            .domains
+            .retain(|kept| kept.qualified_name() != domain.qualified_name()),
+        Op::AlterDomain { new, .. } => {
+            for domain in &mut schema.domains {
+                if domain.qualified_name() == new.qualified_name() {
+                    *domain = new.clone();
+                }
+            }
+        }
         Op::CreateTable { table } => schema.tables.push(table.clone()),
         Op::DropTable { table } => {
             let name = TableName::of(table);

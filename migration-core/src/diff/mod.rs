@@ -25,7 +25,8 @@
 //! 0. views and triggers that go away or change are dropped, and so are
 //!    the views that read a table or column the diff drops, renames or
 //!    changes the type of (created again at the end);
-//! 1. enum types are created or changed (before any column uses them),
+//! 1. enum types, then domains, are created or changed (before any column
+//!    uses them),
 //!    then functions are created or replaced (before the defaults,
 //!    indexes and triggers that call them);
 //! 2. foreign keys that go away, or whose columns or referenced keys change,
@@ -44,7 +45,7 @@
 //!    then table comments set, then partitions attached;
 //! 6. primary keys, uniques, checks and indexes are added, then foreign
 //!    keys, then columns start being generated (MySQL wants the key first);
-//! 7. enum types no column uses any more are dropped;
+//! 7. domains, then enum types, that no column uses any more are dropped;
 //! 8. functions that name a table the diff creates (a `SETOF customer`
 //!    result) and aggregates, then triggers, then views (a view after the
 //!    views it reads), are created; functions that go away are dropped.
@@ -87,6 +88,7 @@
 mod apply;
 mod checks;
 mod columns;
+mod domains;
 mod enums;
 mod foreign_keys;
 mod indexes;
@@ -106,6 +108,7 @@ use crate::schema::Schema;
 use warnings::warnings_for;
 
 pub(crate) use apply::apply;
+pub(crate) use domains::changed_checks as domain_check_changes;
 pub use objects::same_definition;
 pub use op::{ColumnChanges, EnumColumn, Op, TableName};
 
@@ -231,7 +234,7 @@ impl Diff {
 /// The ops that turn `from` into `to`; see the [module documentation](self).
 ///
 /// Each kind of object has its module (`tables`, `columns`, `keys`,
-/// `checks`, `indexes`, `foreign_keys`, `enums`); this function only says
+/// `checks`, `indexes`, `foreign_keys`, `enums`, `domains`); this function only says
 /// in which order their ops run.
 pub fn diff(from: &Schema, to: &Schema) -> Diff {
     let mut warnings = Vec::new();
@@ -242,6 +245,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
 
     // 1. Enum types, then functions (after the objects step below).
     enums::create_or_change(&mut ops, &enum_types, &tables);
+    domains::create_or_alter(&mut ops, from, to);
     let functions_at = ops.len();
 
     // 2. Foreign keys, then other keys, indexes and checks that go away.
@@ -282,7 +286,8 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     foreign_keys::add(&mut ops, &tables, &references, disturbed);
     columns::start_generating(&mut ops, &tables);
 
-    // 7. Enum types no longer used.
+    // 7. Domains, then enum types, no longer used.
+    domains::drop(&mut ops, from, to);
     enums::drop_unused(&mut ops, &enum_types);
 
     // Functions, views and triggers around the table changes.

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Function, Index, PartitionOf, PrimaryKey, SqlType, Table,
-    Trigger, UniqueConstraint, View,
+    CheckConstraint, Column, Domain, ForeignKey, Function, Index, PartitionOf, PrimaryKey, SqlType,
+    Table, Trigger, UniqueConstraint, View,
 };
 
 /// A table's name as it is when an op runs: ops before the renames of a diff
@@ -109,6 +109,26 @@ pub enum Op {
         new_values: Vec<String>,
         /// The columns of that type when the op runs.
         columns: Vec<EnumColumn>,
+    },
+    /// Creates a domain (PostgreSQL's `CREATE DOMAIN`) with its default,
+    /// `NOT NULL` and checks.
+    CreateDomain {
+        /// The domain as created.
+        domain: Domain,
+    },
+    /// Drops a domain no column uses any more.
+    DropDomain {
+        /// The domain as it was, for the reverse.
+        domain: Domain,
+    },
+    /// Changes a domain's default, `NOT NULL` or checks in place
+    /// (`ALTER DOMAIN`); a new base type cannot be, and is refused when
+    /// rendered.
+    AlterDomain {
+        /// The domain before.
+        old: Domain,
+        /// The domain after (same name).
+        new: Domain,
     },
     /// Creates a table with its primary key, uniques, checks, indexes,
     /// comments and the foreign keys that can be declared with it.
@@ -371,6 +391,9 @@ impl Op {
                 old_values,
                 columns.into_iter().map(EnumColumn::reverse).collect(),
             ),
+            Op::CreateDomain { domain } => Op::DropDomain { domain },
+            Op::DropDomain { domain } => Op::CreateDomain { domain },
+            Op::AlterDomain { old, new } => Op::AlterDomain { old: new, new: old },
             Op::CreateTable { table } => Op::DropTable { table },
             Op::DropTable { table } => Op::CreateTable { table },
             Op::RenameTable { schema, from, to } => Op::RenameTable {
@@ -432,8 +455,8 @@ impl Op {
     }
 
     /// The table this op works on, named as it is when the op runs; `None`
-    /// for enum types, functions, views and triggers (objects of their
-    /// own, each rendered as statements of its own).
+    /// for enum types, domains, functions, views and triggers (objects of
+    /// their own, each rendered as statements of its own).
     pub fn table(&self) -> Option<TableName> {
         match self {
             Op::CreateEnum { .. }
@@ -447,6 +470,7 @@ impl Op {
             | Op::DropView { .. }
             | Op::CreateTrigger { .. }
             | Op::DropTrigger { .. } => None,
+            Op::CreateDomain { .. } | Op::DropDomain { .. } | Op::AlterDomain { .. } => None,
             Op::CreateTable { table } | Op::DropTable { table } => Some(TableName::of(table)),
             Op::RenameTable { schema, from, .. } => Some(TableName {
                 schema: schema.clone(),

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use super::domains::{domain_changes, domain_name};
 use super::objects::DeclaredObject;
 use super::op::{Op, TableName};
 use super::partitions::parent;
@@ -54,6 +55,14 @@ impl fmt::Display for Op {
                 old_values.join(", "),
                 new_values.join(", ")
             ),
+            Op::CreateDomain { domain } => {
+                write!(f, "add domain {} {}", domain_name(domain), domain.ty)
+            }
+            Op::DropDomain { domain } => write!(f, "drop domain {}", domain_name(domain)),
+            Op::AlterDomain { old, new } => {
+                write!(f, "alter domain {}", domain_name(new))?;
+                domain_changes(f, old, new)
+            }
             Op::CreateTable { table } => write!(f, "add table {}", TableName::of(table)),
             Op::DropTable { table } => write!(f, "drop table {}", TableName::of(table)),
             Op::RenameTable { schema, from, to } => {

@@ -72,9 +72,11 @@
 //!   range types, ...) come back as [`SqlType::Custom`] spelled as the
 //!   database spells them (`money`, `varbinary(16)`); an array of
 //!   such a type is an [`SqlType::Array`] of the `Custom` type.
-//! - PostgreSQL domains come back as `Custom` with the domain's name
-//!   (`year`), not the base type, so re-creating the column keeps the domain
-//!   and its checks.
+//! - A PostgreSQL column typed by a domain comes back as `Custom` with the
+//!   domain's name (`year`), not the base type, so re-creating the column
+//!   keeps the domain and its checks; the domains of the schemas read (not
+//!   those an extension made) are [`Schema::domains`](crate::schema::Schema::domains),
+//!   read only when no table filter is given.
 //! - Generated (computed) columns are read as plain columns without a default;
 //!   the generation expression is not modeled.
 //! - MySQL prefix lengths, index options (`WITH (fillfactor = ...)`),
@@ -128,6 +130,8 @@
 //! [`SqlType::Array`]: crate::schema::SqlType::Array
 
 pub(crate) mod assemble;
+#[cfg(feature = "postgres")]
+mod domains;
 mod error;
 mod mysql;
 mod options;

@@ -7,7 +7,9 @@
 //! - Identity: `GENERATED ... AS IDENTITY` columns and serial columns (a
 //!   `nextval(...)` default) read as `identity: true` with no default.
 //! - Enums read as `Enum { name, values }`: the type's unqualified name and
-//!   its labels in sort order. Domains read as `Custom` with the domain's name.
+//!   its labels in sort order. A column typed by a domain reads as `Custom`
+//!   with the domain's name; the domains of the schemas read are the
+//!   schema's `domains` (see `introspect/domains.rs`).
 //! - Constraint names read back as they are. Indexes that back a primary key,
 //!   unique or exclusion constraint are not listed as indexes; a unique index
 //!   created with `CREATE UNIQUE INDEX` is an index with `unique: true`.
@@ -204,7 +206,11 @@ pub(crate) fn build_schema(mut rows: CatalogRows) -> Result<Schema> {
         rows.views,
         rows.triggers,
     );
-    Ok(schema.finish())
+    let domains = super::domains::discover_domains(rows.domains, &schema);
+    Ok(Schema {
+        domains,
+        ..schema.finish()
+    })
 }
 
 /// What a table's row says of its partitioning.
@@ -567,6 +573,7 @@ mod tests {
                 column("not_selected", 1, "x", "integer"),
             ],
             user_types,
+            domains: Vec::new(),
             constraints: vec![
                 check,
                 fk,

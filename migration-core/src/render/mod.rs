@@ -107,6 +107,12 @@ pub(crate) trait Ddl: Backend {
         false
     }
 
+    /// Whether the database has domains (PostgreSQL's `CREATE DOMAIN`); a
+    /// schema declaring one is refused where it has not.
+    fn domains(&self) -> bool {
+        false
+    }
+
     /// The steps of an online migration of a diff.
     fn render_online(&self, diff: &Diff) -> Result<Vec<RenderedStep>, RenderError> {
         let up = self.render_diff(diff)?;
@@ -241,6 +247,14 @@ pub fn render_online(diff: &Diff, backend: &dyn Backend) -> Result<Vec<RenderedS
 /// column type it does not have.
 fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderError> {
     check_identifier_lengths(schema, backend)?;
+    if let Some(domain) = schema.domains.first() {
+        if !ddl(backend.kind()).domains() {
+            return Err(RenderError::Unsupported {
+                backend: backend.kind().display_name(),
+                what: format!("create domain {} (a PostgreSQL type)", domain.name),
+            });
+        }
+    }
     for table in &schema.tables {
         check_column_types(&table.name, &table.columns, backend)?;
         check_partitioning(table, backend)?;

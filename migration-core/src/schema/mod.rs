@@ -37,6 +37,7 @@ mod column_type;
 mod constraint;
 #[doc(hidden)]
 pub mod derive_support;
+mod domain;
 pub mod naming;
 mod objects;
 mod partition;
@@ -47,12 +48,15 @@ mod unordered;
 
 use serde::{Deserialize, Serialize};
 
+use unordered::same_elements;
+
 pub use column::Column;
 pub use column_type::ColumnType;
 pub use constraint::{
     CheckConstraint, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey, ReferentialAction,
     UniqueConstraint,
 };
+pub use domain::Domain;
 pub use objects::{Function, Trigger, UndeclaredObjects, View};
 pub use partition::{PartitionBound, PartitionKey, PartitionMethod, PartitionOf};
 pub use range::RangeType;
@@ -79,6 +83,9 @@ pub struct Schema {
     /// instruction for the diff, not state: never compared.
     #[serde(default)]
     pub undeclared: UndeclaredObjects,
+    /// The domains (PostgreSQL), in no particular order.
+    #[serde(default)]
+    pub domains: Vec<Domain>,
 }
 
 impl Schema {
@@ -147,6 +154,13 @@ impl Schema {
         self
     }
 
+    /// This schema with one more domain (PostgreSQL), created before the
+    /// tables whose columns use it.
+    pub fn domain(mut self, domain: Domain) -> Self {
+        self.domains.push(domain);
+        self
+    }
+
     /// The table with this name in any namespace, if any.
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.iter().find(|table| table.name == name)
@@ -173,6 +187,7 @@ impl PartialEq for Schema {
             && unordered::same_elements(&self.functions, &other.functions)
             && unordered::same_elements(&self.views, &other.views)
             && unordered::same_elements(&self.triggers, &other.triggers)
+            && same_elements(&self.domains, &other.domains)
     }
 }
 

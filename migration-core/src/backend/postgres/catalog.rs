@@ -1,4 +1,4 @@
-//! PostgreSQL's catalog: five bulk queries on `pg_catalog` (plus one for
+//! PostgreSQL's catalog: six bulk queries on `pg_catalog` (plus one for
 //! the default schema), whatever the number of tables, and the raw rows
 //! they return, one struct per query, no interpretation
 //! (`introspect/postgres.rs` turns them into the model).
@@ -121,6 +121,32 @@ pub(crate) struct UserTypeRow {
     /// The enum value (`None` for a domain).
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) label: Option<String>,
+}
+
+/// One domain of the schemas read (`pg_type` with `typtype` `d`), with its
+/// checks (`pg_constraint` with `contypid`) in the order they were made.
+/// <https://www.postgresql.org/docs/current/catalog-pg-type.html>
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct DomainRow {
+    #[diesel(sql_type = Text)]
+    pub(crate) schema_name: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) name: String,
+    /// `format_type(typbasetype, typtypmod)`.
+    #[diesel(sql_type = Text)]
+    pub(crate) base_type: String,
+    /// `typnotnull`.
+    #[diesel(sql_type = Bool)]
+    pub(crate) not_null: bool,
+    /// `typdefault`, the default's SQL text.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) default_expr: Option<String>,
+    /// The checks' names (`conname`).
+    #[diesel(sql_type = Array<Text>)]
+    pub(crate) check_names: Vec<String>,
+    /// The checks' `pg_get_expr(conbin, 0, true)`, in `check_names`' order.
+    #[diesel(sql_type = Array<Text>)]
+    pub(crate) check_expressions: Vec<String>,
 }
 
 /// One constraint (`pg_constraint`). Columns come as positions
@@ -334,6 +360,25 @@ const USER_TYPES: &str = "\
     WHERE t.typtype IN ('e', 'd') \
     ORDER BY t.oid, e.enumsortorder";
 
+/// The domains of the schemas read, in no order, but those an extension
+/// made (`pg_depend` with `deptype` `e`). Binds: `$1` the schemas
+/// (`text[]`).
+// language=SQL
+const DOMAINS: &str = "\
+    SELECT n.nspname::text AS schema_name, t.typname::text AS name, \
+           pg_catalog.format_type(t.typbasetype, t.typtypmod) AS base_type, \
+           t.typnotnull AS not_null, t.typdefault AS default_expr, \
+           ARRAY(SELECT c.conname::text FROM pg_catalog.pg_constraint c \
+                 WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.oid) AS check_names, \
+           ARRAY(SELECT pg_catalog.pg_get_expr(c.conbin, 0, true) FROM pg_catalog.pg_constraint c \
+                 WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.oid) AS check_expressions \
+    FROM pg_catalog.pg_type t \
+    JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+    WHERE t.typtype = 'd' AND n.nspname = ANY($1) \
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
+                      WHERE d.classid = 'pg_catalog.pg_type'::regclass AND d.objid = t.oid \
+                        AND d.deptype = 'e')";
+
 /// The constraints of the tables read, in no order. Binds: `$1` their oids
 /// (`int8[]`). A foreign key to a table that is not read brings its
 /// columns' names, since the columns query does not read that table.
@@ -472,6 +517,8 @@ pub struct CatalogRows {
     pub(crate) tables: Vec<TableRow>,
     pub(crate) columns: Vec<ColumnRow>,
     pub(crate) user_types: Vec<UserTypeRow>,
+    /// Empty when only some tables are read: domains belong to no table.
+    pub(crate) domains: Vec<DomainRow>,
     pub(crate) constraints: Vec<ConstraintRow>,
     pub(crate) indexes: Vec<IndexRow>,
     pub(crate) functions: Vec<FunctionRow>,
@@ -507,6 +554,14 @@ pub(crate) fn read_catalog(
     let table_parts = |patterns: &[NamePattern]| -> Vec<String> {
         patterns.iter().map(NamePattern::table_like).collect()
     };
+    let domains = if tables.reads_every_table() {
+        sql_query(DOMAINS)
+            .bind::<Array<Text>, _>(namespaces.clone())
+            .load(conn)
+            .map_err(failed("domains"))?
+    } else {
+        Vec::new()
+    };
     let table_rows: Vec<TableRow> = sql_query(TABLES)
         .bind::<Array<Text>, _>(namespaces.clone())
         .bind::<Array<Text>, _>(BOOKKEEPING_TABLES.to_vec())
@@ -525,6 +580,7 @@ pub(crate) fn read_catalog(
         user_types: sql_query(USER_TYPES)
             .load(conn)
             .map_err(failed("enum and domain types"))?,
+        domains,
         constraints: of_tables(CONSTRAINTS, &table_rows)
             .load(conn)
             .map_err(failed("constraints"))?,

@@ -145,6 +145,8 @@ pub(super) fn render_op(
         | Op::DropEnum { .. }
         | Op::AddEnumValues { .. }
         | Op::ReplaceEnumValues { .. } => {}
+        // Refused before rendering: MySQL has no domains.
+        Op::CreateDomain { .. } | Op::DropDomain { .. } | Op::AlterDomain { .. } => {}
         Op::CreateTable { table } => create_table(backend, table, out)?,
         Op::DropTable { table } => out.push(render::drop_table(backend, &TableName::of(table))),
         Op::RenameTable { schema, from, to } => {

@@ -372,6 +372,9 @@ pub(super) fn render_op(
             columns,
             ..
         } => replace_enum_values(backend, name, new_values, columns, out),
+        Op::CreateDomain { domain } => out.push(super::domains::create_domain(backend, domain)),
+        Op::DropDomain { domain } => out.push(super::domains::drop_domain(backend, domain)),
+        Op::AlterDomain { old, new } => super::domains::alter_domain(backend, old, new, out)?,
         Op::CreateTable { table } => create_table(backend, table, out)?,
         Op::DropTable { table } => out.push(render::drop_table(backend, &TableName::of(table))),
         Op::RenameTable { schema, from, to } => {

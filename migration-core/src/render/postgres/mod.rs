@@ -1,6 +1,7 @@
 //! PostgreSQL's DDL and online sequences.
 
 mod ddl;
+mod domains;
 mod online;
 mod partitions;
 
@@ -34,6 +35,10 @@ impl Ddl for PostgresBackend {
     }
 
     fn partitions(&self) -> bool {
+        true
+    }
+
+    fn domains(&self) -> bool {
         true
     }
 }

@@ -422,6 +422,10 @@ pub(super) fn render_op(
         | Op::AddEnumValues { .. }
         | Op::ReplaceEnumValues { .. }
         | Op::SetTableComment { .. }
+        // Refused before rendering: SQLite has no domains.
+        | Op::CreateDomain { .. }
+        | Op::DropDomain { .. }
+        | Op::AlterDomain { .. }
         // Refused before rendering: SQLite has no table collation.
         | Op::SetTableCollation { .. } => {}
         Op::CreateTable { table } => {

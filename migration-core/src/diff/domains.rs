@@ -1,0 +1,122 @@
+//! Domains (PostgreSQL), known by namespace and name: created or changed
+//! before any table, so columns can use them; dropped once no column does.
+//!
+//! When `to` declares no domain at all, the domains of `from` are left
+//! alone: the models do not manage domains (an application that made its
+//! domains by hand, whose columns name them), and dropping them would fail
+//! on the columns that use them. Once `to` declares one, the domains it
+//! does not declare are dropped.
+//!
+//! A domain whose base type changes cannot change in place (PostgreSQL has
+//! no `ALTER DOMAIN ... TYPE`): the [`Op::AlterDomain`] carries it, and the
+//! renderer refuses it naming the domain.
+
+use std::fmt;
+
+use super::Op;
+use crate::schema::{CheckConstraint, Domain, Schema};
+
+/// Creates the domains `to` adds and changes those both have.
+pub(super) fn create_or_alter(ops: &mut Vec<Op>, from: &Schema, to: &Schema) {
+    for new in sorted(&to.domains) {
+        match find(&from.domains, new) {
+            None => ops.push(Op::CreateDomain {
+                domain: new.clone(),
+            }),
+            Some(old) if old != new => ops.push(Op::AlterDomain {
+                old: old.clone(),
+                new: new.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+}
+
+/// Drops the domains `to` no longer has, once the tables and columns that
+/// used them are gone; none when `to` declares no domain.
+pub(super) fn drop(ops: &mut Vec<Op>, from: &Schema, to: &Schema) {
+    if to.domains.is_empty() {
+        return;
+    }
+    for old in sorted(&from.domains) {
+        if find(&to.domains, old).is_none() {
+            ops.push(Op::DropDomain {
+                domain: old.clone(),
+            });
+        }
+    }
+}
+
+fn find<'a>(domains: &'a [Domain], wanted: &Domain) -> Option<&'a Domain> {
+    domains
+        .iter()
+        .find(|domain| domain.qualified_name() == wanted.qualified_name())
+}
+
+/// The domains by namespace and name, so the ops come in a stable order.
+fn sorted(domains: &[Domain]) -> Vec<&Domain> {
+    let mut sorted: Vec<&Domain> = domains.iter().collect();
+    sorted.sort_by(|a, b| a.qualified_name().cmp(&b.qualified_name()));
+    sorted
+}
+
+/// A domain's name, qualified when it is not in the default namespace.
+pub(super) fn domain_name(domain: &Domain) -> String {
+    match &domain.schema {
+        Some(schema) => format!("{schema}.{}", domain.name),
+        None => domain.name.clone(),
+    }
+}
+
+/// Each way a domain changes, after a space: ` type INTEGER -> BIGINT, NOT
+/// NULL, default none -> 0, drop check c, add check d`.
+pub(super) fn domain_changes(
+    f: &mut fmt::Formatter<'_>,
+    old: &Domain,
+    new: &Domain,
+) -> fmt::Result {
+    let mut changes = Vec::new();
+    if old.ty != new.ty {
+        changes.push(format!("type {} -> {}", old.ty, new.ty));
+    }
+    if old.nullable != new.nullable {
+        changes.push(if new.nullable { "NULL" } else { "NOT NULL" }.to_owned());
+    }
+    if old.default != new.default {
+        let shown = |default: &Option<String>| default.clone().unwrap_or_else(|| "none".into());
+        changes.push(format!(
+            "default {} -> {}",
+            shown(&old.default),
+            shown(&new.default)
+        ));
+    }
+    let (dropped, added) = changed_checks(old, new);
+    let name = |check: &CheckConstraint| {
+        check
+            .name
+            .clone()
+            .unwrap_or_else(|| check.expression.clone())
+    };
+    changes.extend(
+        dropped
+            .iter()
+            .map(|check| format!("drop check {}", name(check))),
+    );
+    changes.extend(
+        added
+            .iter()
+            .map(|check| format!("add check {}", name(check))),
+    );
+    write!(f, " {}", changes.join(", "))
+}
+
+/// The checks of `old` that `new` does not have, and those `new` adds.
+pub(crate) fn changed_checks<'a>(
+    old: &'a Domain,
+    new: &'a Domain,
+) -> (Vec<&'a CheckConstraint>, Vec<&'a CheckConstraint>) {
+    (
+        super::removed(&old.checks, &new.checks),
+        super::removed(&new.checks, &old.checks),
+    )
+}
