@@ -140,6 +140,44 @@ fn not_on_sqlite(ty: &SqlType) -> Option<&'static str> {
     }
 }
 
+/// The [`SqlType`] variants only one database has, as one pattern: every
+/// backend's [`Backend::type_sql`] hands them to [`type_sql_of_one_database`],
+/// so a new one is added here once.
+macro_rules! one_database_types {
+    () => {
+        $crate::schema::SqlType::Interval
+            | $crate::schema::SqlType::Inet
+            | $crate::schema::SqlType::Cidr
+            | $crate::schema::SqlType::MacAddr
+            | $crate::schema::SqlType::TsVector
+            | $crate::schema::SqlType::TsQuery
+            | $crate::schema::SqlType::CiText
+            | $crate::schema::SqlType::IntervalFields { .. }
+            | $crate::schema::SqlType::Range(_)
+            | $crate::schema::SqlType::MultiRange(_)
+            | $crate::schema::SqlType::Geometry { .. }
+            | $crate::schema::SqlType::Geography { .. }
+            | $crate::schema::SqlType::Array(_)
+            | $crate::schema::SqlType::UnsignedSmallInt
+            | $crate::schema::SqlType::UnsignedInteger
+            | $crate::schema::SqlType::UnsignedBigInt
+            | $crate::schema::SqlType::Year
+            | $crate::schema::SqlType::Set { .. }
+            | $crate::schema::SqlType::TinyInt
+            | $crate::schema::SqlType::UnsignedTinyInt
+            | $crate::schema::SqlType::MediumInt
+            | $crate::schema::SqlType::UnsignedMediumInt
+            | $crate::schema::SqlType::TinyText
+            | $crate::schema::SqlType::MediumText
+            | $crate::schema::SqlType::LongText
+            | $crate::schema::SqlType::TinyBlob
+            | $crate::schema::SqlType::MediumBlob
+            | $crate::schema::SqlType::LongBlob
+            | $crate::schema::SqlType::Bit(_)
+    };
+}
+pub(crate) use one_database_types;
+
 /// How every backend spells the types only one database has: PostgreSQL's
 /// interval, network, text-search and array types, MySQL's unsigned and
 /// small integers, sized text and blob types, `YEAR` and `SET`, and the

@@ -73,35 +73,7 @@ impl Backend for PostgresBackend {
             SqlType::Json => "JSONB".into(),
             // A named type, created by `CREATE TYPE ... AS ENUM` before use.
             SqlType::Enum { name, .. } => self.quote_identifier(name),
-            ty @ (SqlType::Interval
-            | SqlType::Inet
-            | SqlType::Cidr
-            | SqlType::MacAddr
-            | SqlType::TsVector
-            | SqlType::TsQuery
-            | SqlType::CiText
-            | SqlType::IntervalFields { .. }
-            | SqlType::Range(_)
-            | SqlType::MultiRange(_)
-            | SqlType::Geometry { .. }
-            | SqlType::Geography { .. }
-            | SqlType::Array(_)
-            | SqlType::UnsignedSmallInt
-            | SqlType::UnsignedInteger
-            | SqlType::UnsignedBigInt
-            | SqlType::Year
-            | SqlType::Set { .. }
-            | SqlType::TinyInt
-            | SqlType::UnsignedTinyInt
-            | SqlType::MediumInt
-            | SqlType::UnsignedMediumInt
-            | SqlType::TinyText
-            | SqlType::MediumText
-            | SqlType::LongText
-            | SqlType::TinyBlob
-            | SqlType::MediumBlob
-            | SqlType::LongBlob
-            | SqlType::Bit(_)) => super::type_sql_of_one_database(self, ty),
+            ty @ super::one_database_types!() => super::type_sql_of_one_database(self, ty),
             SqlType::TimeWithPrecision(digits) => format!("TIME({digits})"),
             SqlType::TimestampWithPrecision(digits) => format!("TIMESTAMP({digits})"),
             SqlType::TimestampTzWithPrecision(digits) => format!("TIMESTAMPTZ({digits})"),

@@ -66,35 +66,7 @@ impl Backend for SqliteBackend {
             SqlType::Json => "JSON".into(),
             // Text restricted by a CHECK constraint the renderer adds.
             SqlType::Enum { .. } => "TEXT".into(),
-            ty @ (SqlType::Interval
-            | SqlType::Inet
-            | SqlType::Cidr
-            | SqlType::MacAddr
-            | SqlType::TsVector
-            | SqlType::TsQuery
-            | SqlType::CiText
-            | SqlType::IntervalFields { .. }
-            | SqlType::Range(_)
-            | SqlType::MultiRange(_)
-            | SqlType::Geometry { .. }
-            | SqlType::Geography { .. }
-            | SqlType::Array(_)
-            | SqlType::UnsignedSmallInt
-            | SqlType::UnsignedInteger
-            | SqlType::UnsignedBigInt
-            | SqlType::Year
-            | SqlType::Set { .. }
-            | SqlType::TinyInt
-            | SqlType::UnsignedTinyInt
-            | SqlType::MediumInt
-            | SqlType::UnsignedMediumInt
-            | SqlType::TinyText
-            | SqlType::MediumText
-            | SqlType::LongText
-            | SqlType::TinyBlob
-            | SqlType::MediumBlob
-            | SqlType::LongBlob
-            | SqlType::Bit(_)) => super::type_sql_of_one_database(self, ty),
+            ty @ super::one_database_types!() => super::type_sql_of_one_database(self, ty),
             SqlType::TimeWithPrecision(digits) => format!("TIME({digits})"),
             SqlType::TimestampWithPrecision(digits) => format!("TIMESTAMP({digits})"),
             SqlType::TimestampTzWithPrecision(digits) => format!("TIMESTAMPTZ({digits})"),
