@@ -15,7 +15,7 @@ use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::Connection;
 
 /// Counts the queries `conn` starts from now on (diesel's instrumentation,
-/// as `tests/introspect_queries.rs` counts them).
+/// as `tests/introspect/introspect_queries.rs` counts them).
 pub fn count_queries<C: Connection>(conn: &mut C) -> Arc<AtomicUsize> {
     let count = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&count);

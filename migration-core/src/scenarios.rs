@@ -4,7 +4,7 @@
 //! One list serves every test that walks the ops: the golden SQL of each
 //! backend and the online steps (`render`'s unit tests), the lint's
 //! agreement with the online steps (`lint`'s), and the real databases
-//! (`tests/render_every_op.rs`, which applies each change that starts from
+//! (`tests/diff/render_every_op.rs`, which applies each change that starts from
 //! [`base`] and its reverse to a table holding a row, and looks the row up
 //! with [`Scenario::row_after`]). A new op gets its scenario here, and every
 //! one of those tests covers it.

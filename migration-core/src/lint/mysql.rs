@@ -11,7 +11,7 @@
 //! can make, whatever the statement asks, and statements that leave the
 //! choice to the server.
 //!
-//! Calibrated on MariaDB 10.11 (`tests/lint_mysql.rs`): what these rules
+//! Calibrated on MariaDB 10.11 (`tests/online/lint_mysql.rs`): what these rules
 //! call copying, the server refuses with `ALGORITHM=INPLACE, LOCK=NONE`,
 //! and what they call safe with those clauses, it accepts.
 

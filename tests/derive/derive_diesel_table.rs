@@ -1,0 +1,474 @@
+//! `#[model(diesel_table)]`: the models are migrated, then rows of every
+//! column type the derive supports are inserted, loaded, updated, filtered
+//! and joined through the generated `diesel::table!`s, on each backend.
+
+use crate::support;
+
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use diesel::prelude::*;
+use diesel::BelongingToDsl;
+use retort::{Model, SqlEnum};
+
+/// A team's standing: a PostgreSQL enumeration type, a MySQL `ENUM`, checked
+/// text on SQLite.
+#[derive(SqlEnum, Debug, Clone, Copy, PartialEq)]
+#[sql_enum(name = "team_standing")]
+pub enum Standing {
+    Active,
+    #[sql_enum(rename = "on-hold")]
+    OnHold,
+    Closed,
+}
+
+/// A team users belong to.
+#[derive(
+    Model, Queryable, Selectable, Insertable, AsChangeset, Identifiable, Debug, Clone, PartialEq,
+)]
+#[model(table = "teams", diesel_table)]
+#[diesel(table_name = teams)]
+pub struct Team {
+    #[model(primary_key, autoincrement = false)]
+    pub id: i64,
+    #[model(max_length = 100)]
+    pub name: String,
+    pub standing: Standing,
+    pub previous_standing: Option<Standing>,
+}
+
+/// Numbers, text, bytes and flags, plain and nullable.
+#[derive(
+    Model,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Associations,
+    Identifiable,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[model(table = "scalars", diesel_table)]
+#[diesel(table_name = scalars, belongs_to(Team))]
+pub struct Scalar {
+    #[model(primary_key, autoincrement = false)]
+    pub id: i64,
+    pub small: i16,
+    pub int: i32,
+    pub real: f32,
+    pub double: f64,
+    pub flag: bool,
+    pub text: String,
+    #[model(max_length = 40)]
+    pub varchar: String,
+    #[model(sql_type = "char(3)")]
+    pub code: String,
+    pub bytes: Vec<u8>,
+    #[model(sql_type = "bigint")]
+    pub counter: i64,
+    /// Stored under another name than the field's.
+    #[model(column = "label_text")]
+    pub label: String,
+    pub maybe_int: Option<i32>,
+    pub maybe_text: Option<String>,
+    #[model(references = "teams.id", on_delete = "cascade")]
+    pub team_id: Option<i64>,
+}
+
+/// Decimals, dates and times, plain and nullable.
+#[derive(Model, Queryable, Selectable, Insertable, AsChangeset, Debug, Clone, PartialEq)]
+#[model(table = "dated", diesel_table)]
+#[diesel(table_name = dated)]
+pub struct Dated {
+    #[model(primary_key)]
+    pub id: i32,
+    #[model(precision = 10, scale = 2)]
+    pub price: BigDecimal,
+    pub day: NaiveDate,
+    pub at: NaiveTime,
+    pub stamp: NaiveDateTime,
+    pub maybe_day: Option<NaiveDate>,
+    #[model(sql_type = "timestamp")]
+    pub maybe_stamp: Option<NaiveDateTime>,
+}
+
+/// The types diesel loads with PostgreSQL's own SQL types: time zones,
+/// UUIDs and JSON (see `retort::query::sql_types`).
+#[cfg(feature = "postgres")]
+#[derive(Model, Queryable, Selectable, Insertable, AsChangeset, Debug, Clone, PartialEq)]
+#[model(table = "pg_typed", diesel_table)]
+#[diesel(table_name = pg_typed)]
+pub struct PgTyped {
+    #[model(primary_key)]
+    pub id: uuid::Uuid,
+    pub moment: DateTime<Utc>,
+    pub doc: serde_json::Value,
+    pub maybe_moment: Option<DateTime<Utc>>,
+    pub maybe_uid: Option<uuid::Uuid>,
+    pub maybe_doc: Option<serde_json::Value>,
+    #[model(sql_type = "timestamptz")]
+    pub written_as_sql: DateTime<Utc>,
+    #[model(sql_type = "jsonb")]
+    pub settings: serde_json::Value,
+}
+
+retort::diesel_tables!(teams, scalars, dated);
+
+fn scalar(id: i64, team_id: Option<i64>) -> Scalar {
+    Scalar {
+        id,
+        small: -7,
+        int: 2_000_000_000,
+        real: 1.5,
+        double: -2.25,
+        flag: true,
+        text: "a long text \u{e9}\u{1f980}".into(),
+        varchar: "short".into(),
+        code: "abc".into(),
+        bytes: vec![0, 1, 2, 255],
+        counter: 9_000_000_000,
+        label: format!("label {id}"),
+        maybe_int: None,
+        maybe_text: Some("there".into()),
+        team_id,
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn moment(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn dated() -> Dated {
+    let day = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+    let at = NaiveTime::from_hms_micro_opt(23, 59, 58, 123_456).unwrap();
+    Dated {
+        id: 0,
+        // SQLite keeps NUMERIC as a floating-point number: these values
+        // are exact in binary, so they round-trip on every database.
+        price: "12345678.75".parse().unwrap(),
+        day,
+        at,
+        stamp: day.and_time(at),
+        maybe_day: None,
+        maybe_stamp: Some(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap().and_time(at)),
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn pg_typed() -> PgTyped {
+    PgTyped {
+        id: uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
+        moment: moment("2030-01-02T03:04:05.678901Z"),
+        doc: serde_json::json!({"tags": ["a", "b"], "n": 3}),
+        maybe_moment: None,
+        maybe_uid: Some(uuid::Uuid::from_u128(42)),
+        maybe_doc: Some(serde_json::json!([1, 2])),
+        written_as_sql: moment("1999-12-31T23:59:59Z"),
+        settings: serde_json::json!({}),
+    }
+}
+
+macro_rules! diesel_table_tests {
+    ($backend:ident, $feature:literal, $connection:ty, $setup:expr) => {
+        #[cfg(feature = $feature)]
+        mod $backend {
+            use super::*;
+
+            type Conn = $connection;
+
+            /// Migrates the models and sets the session up as an
+            /// application would.
+            fn migrated(db: &support::TestDatabase<Conn>) -> Conn {
+                let mut conn = db.connect();
+                let setup: &str = $setup;
+                if !setup.is_empty() {
+                    diesel::connection::SimpleConnection::batch_execute(&mut conn, setup).unwrap();
+                }
+                support::apply_diff(
+                    &mut conn,
+                    &retort::Schema::new(Vec::new()),
+                    &retort::schema![Team, Scalar, Dated],
+                );
+                conn
+            }
+
+            #[test]
+            fn scalars_insert_load_update_and_filter() {
+                support::run::<Conn>(|db| {
+                    let conn = &mut migrated(db);
+                    let team = Team {
+                        id: 1,
+                        name: "core".into(),
+                        standing: Standing::OnHold,
+                        previous_standing: None,
+                    };
+                    diesel::insert_into(teams::table)
+                        .values(&team)
+                        .execute(conn)
+                        .unwrap();
+                    let rows = vec![scalar(1, Some(1)), scalar(2, None)];
+                    diesel::insert_into(scalars::table)
+                        .values(&rows)
+                        .execute(conn)
+                        .unwrap();
+
+                    let loaded: Vec<Scalar> = scalars::table
+                        .order(scalars::id)
+                        .select(Scalar::as_select())
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(loaded, rows);
+
+                    let mut changed = scalar(2, Some(1));
+                    changed.small = 3;
+                    changed.text = "changed".into();
+                    changed.bytes = Vec::new();
+                    changed.maybe_int = Some(-1);
+                    diesel::update(scalars::table.find(2))
+                        .set(&changed)
+                        .execute(conn)
+                        .unwrap();
+                    diesel::update(scalars::table.find(2))
+                        .set(scalars::counter.eq(scalars::counter + 1))
+                        .execute(conn)
+                        .unwrap();
+                    changed.counter += 1;
+                    let reloaded: Scalar = scalars::table
+                        .find(2)
+                        .select(Scalar::as_select())
+                        .first(conn)
+                        .unwrap();
+                    assert_eq!(reloaded, changed);
+
+                    let labelled: Vec<i64> = scalars::table
+                        .filter(scalars::label.eq("label 1"))
+                        .select(scalars::id)
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(labelled, [1]);
+                    let without: i64 = scalars::table
+                        .filter(scalars::maybe_int.is_null())
+                        .count()
+                        .get_result(conn)
+                        .unwrap();
+                    assert_eq!(without, 1);
+                });
+            }
+
+            #[test]
+            fn enums_load_store_and_filter() {
+                support::run::<Conn>(|db| {
+                    let conn = &mut migrated(db);
+                    let mut teams = vec![
+                        Team {
+                            id: 1,
+                            name: "a".into(),
+                            standing: Standing::Active,
+                            previous_standing: None,
+                        },
+                        Team {
+                            id: 2,
+                            name: "b".into(),
+                            standing: Standing::OnHold,
+                            previous_standing: Some(Standing::Closed),
+                        },
+                    ];
+                    diesel::insert_into(teams::table)
+                        .values(&teams)
+                        .execute(conn)
+                        .unwrap();
+                    let loaded: Vec<Team> = teams::table
+                        .order(teams::id)
+                        .select(Team::as_select())
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(loaded, teams);
+
+                    diesel::update(teams::table.filter(teams::standing.eq(Standing::Active)))
+                        .set((
+                            teams::standing.eq(Standing::Closed),
+                            teams::previous_standing.eq(Standing::Active),
+                        ))
+                        .execute(conn)
+                        .unwrap();
+                    teams[0].standing = Standing::Closed;
+                    teams[0].previous_standing = Some(Standing::Active);
+                    let on_hold: Vec<String> = teams::table
+                        .filter(teams::standing.eq(Standing::OnHold))
+                        .select(teams::name)
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(on_hold, ["b"]);
+                    let reloaded: Vec<Team> = teams::table
+                        .order(teams::id)
+                        .select(Team::as_select())
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(reloaded, teams);
+                });
+            }
+
+            #[test]
+            fn foreign_keys_join() {
+                support::run::<Conn>(|db| {
+                    let conn = &mut migrated(db);
+                    let team = Team {
+                        id: 7,
+                        name: "seven".into(),
+                        standing: Standing::Active,
+                        previous_standing: None,
+                    };
+                    diesel::insert_into(teams::table)
+                        .values(&team)
+                        .execute(conn)
+                        .unwrap();
+                    diesel::insert_into(scalars::table)
+                        .values(&vec![
+                            scalar(1, Some(7)),
+                            scalar(2, None),
+                            scalar(3, Some(7)),
+                        ])
+                        .execute(conn)
+                        .unwrap();
+
+                    let joined: Vec<(i64, String)> = scalars::table
+                        .inner_join(teams::table)
+                        .filter(teams::standing.eq(Standing::Active))
+                        .order(scalars::id)
+                        .select((scalars::id, teams::name))
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(joined, [(1, "seven".to_owned()), (3, "seven".to_owned())]);
+
+                    let left: Vec<(Scalar, Option<Team>)> = scalars::table
+                        .left_join(teams::table)
+                        .order(scalars::id)
+                        .select((Scalar::as_select(), Option::<Team>::as_select()))
+                        .load(conn)
+                        .unwrap();
+                    let teams_of: Vec<Option<i64>> = left
+                        .iter()
+                        .map(|(_, team)| team.as_ref().map(|team| team.id))
+                        .collect();
+                    assert_eq!(teams_of, [Some(7), None, Some(7)]);
+                    assert_eq!(left[1].0, scalar(2, None));
+
+                    let belonging: Vec<Scalar> = Scalar::belonging_to(&team)
+                        .order(scalars::id)
+                        .select(Scalar::as_select())
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(belonging.len(), 2);
+                });
+            }
+
+            #[test]
+            fn decimals_dates_and_times_round_trip() {
+                support::run::<Conn>(|db| {
+                    let conn = &mut migrated(db);
+                    let mut row = dated();
+                    diesel::insert_into(dated::table)
+                        .values((
+                            dated::price.eq(&row.price),
+                            dated::day.eq(row.day),
+                            dated::at.eq(row.at),
+                            dated::stamp.eq(row.stamp),
+                            dated::maybe_day.eq(row.maybe_day),
+                            dated::maybe_stamp.eq(row.maybe_stamp),
+                        ))
+                        .execute(conn)
+                        .unwrap();
+                    row.id = dated::table.select(dated::id).first(conn).unwrap();
+                    let loaded: Dated =
+                        dated::table.select(Dated::as_select()).first(conn).unwrap();
+                    assert_eq!(loaded, row);
+
+                    row.maybe_day = Some(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap());
+                    row.maybe_stamp = None;
+                    row.price = "-0.25".parse().unwrap();
+                    diesel::update(dated::table.find(row.id))
+                        .set(&row)
+                        .execute(conn)
+                        .unwrap();
+                    diesel::update(dated::table.find(row.id))
+                        .set(dated::maybe_stamp.eq(None::<NaiveDateTime>))
+                        .execute(conn)
+                        .unwrap();
+                    let reloaded: Dated =
+                        dated::table.select(Dated::as_select()).first(conn).unwrap();
+                    assert_eq!(reloaded, row);
+
+                    let found: i64 = dated::table
+                        .filter(dated::day.eq(row.day))
+                        .filter(dated::stamp.lt(row.stamp + chrono::Duration::seconds(1)))
+                        .count()
+                        .get_result(conn)
+                        .unwrap();
+                    assert_eq!(found, 1);
+                });
+            }
+        }
+    };
+}
+
+diesel_table_tests!(postgres, "postgres", diesel::PgConnection, "");
+diesel_table_tests!(
+    mysql,
+    "mysql",
+    diesel::MysqlConnection,
+    "SET time_zone = '+00:00'"
+);
+diesel_table_tests!(sqlite, "sqlite", diesel::SqliteConnection, "");
+
+/// Time zones, UUIDs and JSON through PostgreSQL's own SQL types.
+#[cfg(feature = "postgres")]
+#[test]
+fn time_zones_uuids_and_json_round_trip_on_postgres() {
+    support::run::<diesel::PgConnection>(|db| {
+        let conn = &mut db.connect();
+        support::apply_diff(
+            conn,
+            &retort::Schema::new(Vec::new()),
+            &retort::schema![PgTyped],
+        );
+        let mut row = pg_typed();
+        diesel::insert_into(pg_typed::table)
+            .values(&row)
+            .execute(conn)
+            .unwrap();
+        let loaded: PgTyped = pg_typed::table
+            .select(PgTyped::as_select())
+            .first(conn)
+            .unwrap();
+        assert_eq!(loaded, row);
+
+        row.maybe_moment = Some(moment("2001-09-09T01:46:40.5Z"));
+        row.maybe_uid = None;
+        row.doc = serde_json::json!({"changed": true});
+        diesel::update(pg_typed::table.find(row.id))
+            .set((
+                pg_typed::maybe_moment.eq(row.maybe_moment),
+                pg_typed::maybe_uid.eq(row.maybe_uid),
+                pg_typed::doc.eq(&row.doc),
+            ))
+            .execute(conn)
+            .unwrap();
+        let reloaded: PgTyped = pg_typed::table
+            .select(PgTyped::as_select())
+            .first(conn)
+            .unwrap();
+        assert_eq!(reloaded, row);
+
+        let found: i64 = pg_typed::table
+            .filter(pg_typed::moment.eq(row.moment))
+            .filter(pg_typed::doc.eq(&row.doc))
+            .count()
+            .get_result(conn)
+            .unwrap();
+        assert_eq!(found, 1);
+    });
+}

@@ -1,0 +1,523 @@
+//! What a real schema writes comes back as written, on each real server:
+//! referential actions, and a rebuild from the introspected schema diffs
+//! empty.
+
+use crate::support;
+
+use diesel::connection::SimpleConnection;
+
+use retort::{
+    autogen::pending_changes, BackendKind, Column, ForeignKey, Index, IndexKeyOptions, IndexPart,
+    Migrations, PrimaryKey, ReferentialAction, Schema, SqlType, Table,
+};
+use support::{backend_tests, TestBackend, TestDatabase};
+
+/// The actions each database accepts: InnoDB refuses `SET DEFAULT`.
+fn actions(kind: BackendKind) -> Vec<ReferentialAction> {
+    let mut actions = vec![
+        ReferentialAction::NoAction,
+        ReferentialAction::Restrict,
+        ReferentialAction::Cascade,
+        ReferentialAction::SetNull,
+    ];
+    if kind != BackendKind::Mysql {
+        actions.push(ReferentialAction::SetDefault);
+    }
+    actions
+}
+
+/// `parents`, and `children` with one foreign key per pair of actions.
+fn every_action(kind: BackendKind) -> Schema {
+    let parents = Table::new("parents")
+        .column(Column::new("id", SqlType::Integer).identity())
+        .primary_key(PrimaryKey {
+            name: Some("pk_parents".into()),
+            columns: vec!["id".into()],
+        });
+    let mut children = Table::new("children")
+        .column(Column::new("id", SqlType::Integer).identity())
+        .primary_key(PrimaryKey {
+            name: Some("pk_children".into()),
+            columns: vec!["id".into()],
+        });
+    for (at, on_delete) in actions(kind).into_iter().enumerate() {
+        let on_update = actions(kind)[(at + 1) % actions(kind).len()];
+        let column = format!("p{at}");
+        children = children
+            .column(Column::new(&column, SqlType::Integer).nullable())
+            .foreign_key(ForeignKey {
+                name: Some(format!("fk_children_{column}")),
+                columns: vec![column],
+                referenced_schema: None,
+                referenced_table: "parents".into(),
+                referenced_columns: vec!["id".into()],
+                on_delete,
+                on_update,
+            });
+    }
+    Schema::new(vec![parents, children])
+}
+
+/// Every referential action, `NO ACTION` included, is created, read back and
+/// compared as written: `NO ACTION` and `RESTRICT` are different actions
+/// (they differ for deferred checks on PostgreSQL), so changing one into the
+/// other is a change.
+fn referential_actions_stay_as_written<C: TestBackend>(db: &TestDatabase<C>) {
+    let kind = C::BACKEND;
+    let mut conn = db.connect();
+    let schema = every_action(kind);
+    let dir = tempfile::tempdir().unwrap();
+    let path = retort::autogenerate(&mut conn, &schema, dir.path(), "actions")
+        .unwrap()
+        .expect("an empty database needs a revision");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // PostgreSQL and SQLite read an omitted action as NO ACTION; MariaDB
+    // reads it as RESTRICT, so there it is spelled out.
+    if kind == BackendKind::Mysql {
+        assert!(text.contains("ON DELETE NO ACTION"), "{kind}: {text}");
+    }
+    retort::migrate_to_head(
+        &mut conn,
+        &retort::Migrations::from_dir(dir.path()).unwrap(),
+    )
+    .unwrap();
+    let read = retort::introspect(&mut conn).unwrap();
+    let keys = |schema: &Schema| {
+        let mut keys = schema.table("children").unwrap().foreign_keys.clone();
+        keys.sort_by(|a, b| a.name.cmp(&b.name));
+        keys
+    };
+    assert_eq!(keys(&read), keys(&schema), "{kind}: actions read back");
+    let left = pending_changes(&mut conn, &schema).unwrap();
+    assert!(left.is_empty(), "{kind}: {:#?}", left.ops());
+
+    let mut restricted = schema.clone();
+    let children = restricted
+        .tables
+        .iter_mut()
+        .find(|table| table.name == "children")
+        .unwrap();
+    let no_action = children
+        .foreign_keys
+        .iter_mut()
+        .find(|key| key.on_delete == ReferentialAction::NoAction)
+        .unwrap();
+    no_action.on_delete = ReferentialAction::Restrict;
+    let change = pending_changes(&mut conn, &restricted).unwrap();
+    assert!(
+        !change.is_empty(),
+        "{kind}: NO ACTION -> RESTRICT is a change"
+    );
+}
+
+/// A foreign key written with an explicit `NO ACTION` by hand reads back
+/// `NO ACTION`, and a rebuild from what was read writes `NO ACTION` again.
+fn hand_written_no_action_rebuilds_as_no_action<C: TestBackend>(db: &TestDatabase<C>) {
+    let kind = C::BACKEND;
+    let backend = kind.backend();
+    let q = |name: &str| backend.quote_identifier(name);
+    let mut conn = db.connect();
+    conn.batch_execute(&format!(
+        "CREATE TABLE {p} ({id} INTEGER NOT NULL PRIMARY KEY);
+         CREATE TABLE {c} ({id} INTEGER NOT NULL PRIMARY KEY, {pid} INTEGER,
+             CONSTRAINT {fk} FOREIGN KEY ({pid}) REFERENCES {p} ({id})
+             ON DELETE NO ACTION ON UPDATE NO ACTION)",
+        p = q("p"),
+        c = q("c"),
+        id = q("id"),
+        pid = q("pid"),
+        fk = q("fk_c_pid"),
+    ))
+    .expect("the DDL loads");
+    let schema = retort::introspect(&mut conn).unwrap();
+    let key = &schema.table("c").unwrap().foreign_keys[0];
+    assert_eq!(
+        (key.on_delete, key.on_update),
+        (ReferentialAction::NoAction, ReferentialAction::NoAction),
+        "{kind}"
+    );
+    support::run::<C>(|copy| {
+        let mut copy = copy.connect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = retort::autogenerate(&mut copy, &schema, dir.path(), "rebuild")
+            .unwrap()
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("RESTRICT"), "{kind}: {text}");
+        retort::migrate_to_head(
+            &mut copy,
+            &retort::Migrations::from_dir(dir.path()).unwrap(),
+        )
+        .unwrap();
+        let again = retort::introspect(&mut copy).unwrap();
+        assert_eq!(
+            again.table("c").unwrap().foreign_keys,
+            schema.table("c").unwrap().foreign_keys,
+            "{kind}"
+        );
+    });
+}
+
+/// Key options with a direction, nulls order and collation.
+fn key(descending: bool, nulls_first: Option<bool>, collation: Option<&str>) -> IndexKeyOptions {
+    IndexKeyOptions {
+        descending,
+        nulls_first,
+        collation: collation.map(Into::into),
+        ..IndexKeyOptions::default()
+    }
+}
+
+/// A table with the indexes each database can express beyond plain
+/// columns: methods, operator classes, collations, order, `INCLUDE`,
+/// `NULLS NOT DISTINCT`.
+fn indexed(kind: BackendKind) -> Schema {
+    let (text, body) = match kind {
+        BackendKind::Mysql => (SqlType::Varchar(100), SqlType::Text),
+        _ => (SqlType::Text, SqlType::Text),
+    };
+    let mut docs = Table::new("docs")
+        .column(Column::new("id", SqlType::Integer).identity())
+        .column(Column::new("title", text))
+        .column(Column::new("body", body))
+        .column(Column::new("rank", SqlType::Integer).nullable())
+        .primary_key(PrimaryKey {
+            name: Some("pk_docs".into()),
+            columns: vec!["id".into()],
+        })
+        .index(
+            Index::on_columns("ix_docs_rank_title", ["rank", "title"])
+                .key(0, key(true, None, None)),
+        );
+    match kind {
+        BackendKind::Postgres => {
+            docs = docs
+                .index(
+                    Index::on_columns("ix_docs_title_pattern", ["title"])
+                        .operator_class("text_pattern_ops"),
+                )
+                .index(
+                    Index::on_columns("ix_docs_title_trgm", ["title"])
+                        .using("gin")
+                        .operator_class("gin_trgm_ops"),
+                )
+                .index(Index::on_columns("ix_docs_rank_hash", ["rank"]).using("hash"))
+                .index(Index::on_columns("ix_docs_id_brin", ["id"]).using("brin"))
+                .index(
+                    Index::on_columns("ix_docs_title_c", ["title", "rank"])
+                        .key(0, key(false, None, Some("C")))
+                        .key(1, key(false, Some(true), None)),
+                )
+                .index(
+                    Index::on_columns("ix_docs_rank_desc_last", ["rank"])
+                        .key(0, key(true, Some(false), None)),
+                )
+                .index(
+                    Index::on_columns("ix_docs_rank_covering", ["rank"])
+                        .unique()
+                        .include(["title"])
+                        .nulls_not_distinct(),
+                )
+                .index(Index {
+                    name: "ix_docs_body_search".into(),
+                    parts: vec![IndexPart::Expression(
+                        "to_tsvector('english'::regconfig, body)".into(),
+                    )],
+                    method: Some("gin".into()),
+                    ..Index::default()
+                });
+        }
+        BackendKind::Mysql => {
+            docs = docs
+                .index(Index::on_columns("ix_docs_body_fulltext", ["body"]).using("fulltext"))
+                .index(
+                    Index::on_columns("ix_docs_title_desc", ["title"])
+                        .unique()
+                        .key(0, key(true, None, None)),
+                );
+        }
+        BackendKind::Sqlite => {
+            docs = docs.index(
+                Index::on_columns("ix_docs_title_nocase", ["title", "rank"])
+                    .key(0, key(false, None, Some("NOCASE")))
+                    .key(1, key(true, None, None)),
+            );
+        }
+    }
+    Schema::new(vec![docs])
+}
+
+/// Indexes with methods, operator classes, collations, order, `INCLUDE`
+/// and `NULLS NOT DISTINCT` are created, read back exactly and compared:
+/// a rebuild gives the same index, and a model asking for the plain
+/// B-tree sees the difference.
+fn indexes_read_back_in_full<C: TestBackend>(db: &TestDatabase<C>) {
+    let kind = C::BACKEND;
+    let mut conn = db.connect();
+    if kind == BackendKind::Postgres {
+        conn.batch_execute("CREATE EXTENSION pg_trgm").unwrap();
+    }
+    let schema = indexed(kind);
+    let dir = tempfile::tempdir().unwrap();
+    let path = retort::autogenerate(&mut conn, &schema, dir.path(), "indexes")
+        .unwrap()
+        .expect("an empty database needs a revision");
+    if let Err(error) = retort::migrate_to_head(
+        &mut conn,
+        &retort::Migrations::from_dir(dir.path()).unwrap(),
+    ) {
+        panic!(
+            "{kind}: {error}\n{}",
+            std::fs::read_to_string(&path).unwrap()
+        );
+    }
+    let read = retort::introspect(&mut conn).unwrap();
+    let sorted = |schema: &Schema| {
+        let mut indexes = schema.table("docs").unwrap().indexes.clone();
+        indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        indexes
+    };
+    assert_eq!(sorted(&read), sorted(&schema), "{kind}: indexes read back");
+    let left = pending_changes(&mut conn, &schema).unwrap();
+    assert!(left.is_empty(), "{kind}: {:#?}", left.ops());
+
+    // Each option is a change: every index made plain differs.
+    for at in 0..schema.tables[0].indexes.len() {
+        let mut plain = schema.clone();
+        let index = &mut plain.tables[0].indexes[at];
+        if index
+            .parts
+            .iter()
+            .any(|part| matches!(part, IndexPart::Expression(_)))
+        {
+            continue;
+        }
+        let name = index.name.clone();
+        *index = Index {
+            unique: index.unique,
+            ..Index::on_columns(
+                name.clone(),
+                index.column_names().map(str::to_owned).collect::<Vec<_>>(),
+            )
+        };
+        assert!(
+            !pending_changes(&mut conn, &plain).unwrap().is_empty(),
+            "{kind}: {name} made plain is a change"
+        );
+    }
+}
+
+/// Pagila-style indexes written by hand read back with their method and
+/// operator class, and a rebuild from what was read makes the same ones.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_hand_written_gin_and_pattern_indexes_rebuild() {
+    support::run::<diesel::PgConnection>(|db| {
+        let mut conn = db.connect();
+        conn.batch_execute(
+            r#"CREATE EXTENSION pg_trgm;
+               CREATE TABLE film (film_id integer PRIMARY KEY, title text NOT NULL, fulltext tsvector);
+               CREATE INDEX film_fulltext_idx ON film USING gist (fulltext);
+               CREATE INDEX idx_title ON film USING btree (title text_pattern_ops);
+               CREATE INDEX idx_title_trgm ON film USING gin (title gin_trgm_ops);
+               CREATE INDEX idx_title_desc ON film (title DESC NULLS LAST);"#,
+        )
+        .unwrap();
+        let schema = retort::introspect(&mut conn).unwrap();
+        let film = schema.table("film").unwrap();
+        let index = |name: &str| film.indexes.iter().find(|i| i.name == name).unwrap();
+        assert_eq!(index("film_fulltext_idx").method.as_deref(), Some("gist"));
+        assert_eq!(
+            index("idx_title").key_options[0].operator_class.as_deref(),
+            Some("text_pattern_ops")
+        );
+        assert_eq!(index("idx_title").method, None);
+        assert_eq!(index("idx_title_trgm").method.as_deref(), Some("gin"));
+        assert_eq!(
+            index("idx_title_desc").key_options,
+            [key(true, Some(false), None)]
+        );
+        support::run::<diesel::PgConnection>(|copy| {
+            let mut copy = copy.connect();
+            copy.batch_execute("CREATE EXTENSION pg_trgm").unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            retort::autogenerate(&mut copy, &schema, dir.path(), "rebuild")
+                .unwrap()
+                .unwrap();
+            retort::migrate_to_head(
+                &mut copy,
+                &retort::Migrations::from_dir(dir.path()).unwrap(),
+            )
+            .unwrap();
+            let definitions = |conn: &mut diesel::PgConnection| {
+                #[derive(diesel::QueryableByName)]
+                struct Definition {
+                    #[diesel(sql_type = diesel::sql_types::Text)]
+                    definition: String,
+                }
+                let rows: Vec<Definition> = diesel::RunQueryDsl::load(
+                    diesel::sql_query(
+                        "SELECT indexdef AS definition FROM pg_indexes \
+                         WHERE tablename = 'film' ORDER BY indexname",
+                    ),
+                    conn,
+                )
+                .unwrap();
+                rows.into_iter()
+                    .map(|row| row.definition)
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(definitions(&mut copy), definitions(&mut conn));
+        });
+    });
+}
+
+backend_tests!(
+    referential_actions_stay_as_written,
+    hand_written_no_action_rebuilds_as_no_action,
+    indexes_read_back_in_full
+);
+
+/// A model asks for an index's method and operator class.
+#[derive(retort::Model)]
+#[model(
+    table = "articles",
+    index(columns("title"), method = "gin", ops = "gin_trgm_ops"),
+    index(columns("body"), name = "ix_articles_body_ft", method = "fulltext")
+)]
+#[allow(dead_code)]
+struct Article {
+    #[model(primary_key)]
+    id: i64,
+    title: String,
+    body: String,
+}
+
+#[test]
+fn the_derive_asks_for_methods_and_operator_classes() {
+    use retort::Model;
+    let table = Article::table();
+    assert_eq!(
+        table.indexes,
+        [
+            Index::on_columns("ix_articles_title", ["title"])
+                .using("gin")
+                .operator_class("gin_trgm_ops"),
+            Index::on_columns("ix_articles_body_ft", ["body"]).using("fulltext"),
+        ]
+    );
+}
+
+/// Pagila's `year` and a `NOT NULL` domain with a default, and a table
+/// whose columns use them; `changed` moves each domain's check, default
+/// and nullability.
+fn with_domains(changed: bool) -> Schema {
+    use retort::{CheckConstraint, Domain};
+    let year = Domain::new("year", SqlType::Integer).check(CheckConstraint {
+        name: Some("year_check".into()),
+        expression: if changed {
+            "VALUE >= 1900 AND VALUE <= 2200".into()
+        } else {
+            "VALUE >= 1901 AND VALUE <= 2155".into()
+        },
+    });
+    let code = Domain::new("code", SqlType::Varchar(8));
+    let code = if changed {
+        code.check(CheckConstraint {
+            name: Some("code_not_blank".into()),
+            expression: "VALUE::text <> ''::text".into(),
+        })
+    } else {
+        code.not_null().default_expr("'none'")
+    };
+    let film = Table::new("film")
+        .column(Column::new("film_id", SqlType::Integer).identity())
+        .column(Column::new("release_year", SqlType::Custom("year".into())).nullable())
+        .column(Column::new("code", SqlType::Custom("code".into())).nullable())
+        .primary_key(PrimaryKey {
+            name: Some("film_pkey".into()),
+            columns: vec!["film_id".into()],
+        });
+    Schema::new(vec![film]).domain(year).domain(code)
+}
+
+/// Domains are created before the tables that use them, read back as
+/// declared (checks, default, `NOT NULL`), changed in place, and restored
+/// by the down sections; a model that declares no domain leaves the
+/// database's alone.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_domains_are_created_read_changed_and_reverted() {
+    use retort::Migrator;
+    support::run::<diesel::PgConnection>(|db| {
+        let mut conn = db.connect();
+        let dir = tempfile::tempdir().unwrap();
+        let first = with_domains(false);
+        let path = retort::autogenerate(&mut conn, &first, dir.path(), "domains")
+            .unwrap()
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let create_domain = text.find("CREATE DOMAIN \"year\"").expect(&text);
+        assert!(create_domain < text.find("CREATE TABLE").unwrap(), "{text}");
+        retort::migrate_to_head(&mut conn, &Migrations::from_dir(dir.path()).unwrap()).unwrap();
+        let read = retort::introspect(&mut conn).unwrap();
+        assert_eq!(read.domains.len(), 2, "{:#?}", read.domains);
+        assert_eq!(read, first);
+        assert!(pending_changes(&mut conn, &first).unwrap().is_empty());
+
+        let second = with_domains(true);
+        let change = pending_changes(&mut conn, &second).unwrap();
+        assert!(
+            change
+                .ops()
+                .iter()
+                .all(|op| matches!(op, retort::diff::Op::AlterDomain { .. })),
+            "{:#?}",
+            change.ops()
+        );
+        retort::autogenerate(&mut conn, &second, dir.path(), "change")
+            .unwrap()
+            .unwrap();
+        let migrations = Migrations::from_dir(dir.path()).unwrap();
+        retort::migrate_to_head(&mut conn, &migrations).unwrap();
+        assert_eq!(retort::introspect(&mut conn).unwrap(), second);
+        conn.batch_execute("INSERT INTO film (release_year, code) VALUES (2199, NULL)")
+            .unwrap();
+        assert!(conn
+            .batch_execute("INSERT INTO film (release_year) VALUES (2201)")
+            .is_err());
+
+        conn.batch_execute("DELETE FROM film").unwrap();
+        Migrator::new(&migrations)
+            .downgrade(&mut conn, "-1")
+            .unwrap();
+        assert_eq!(retort::introspect(&mut conn).unwrap(), first);
+
+        let mut undeclared = first.clone();
+        undeclared.domains.clear();
+        assert!(
+            pending_changes(&mut conn, &undeclared).unwrap().is_empty(),
+            "domains the models do not declare are left alone"
+        );
+
+        Migrator::new(&migrations)
+            .downgrade(&mut conn, "base")
+            .unwrap();
+        assert!(retort::introspect(&mut conn).unwrap().domains.is_empty());
+    });
+}
+
+/// MySQL and SQLite have no domains: a model declaring one is refused,
+/// naming it.
+fn domains_are_refused_elsewhere<C: TestBackend>(db: &TestDatabase<C>) {
+    if C::BACKEND == BackendKind::Postgres {
+        return;
+    }
+    let mut conn = db.connect();
+    let dir = tempfile::tempdir().unwrap();
+    let error = retort::autogenerate(&mut conn, &with_domains(false), dir.path(), "domains")
+        .expect_err("no domains here");
+    assert!(error.to_string().contains("domain year"), "{error}");
+}
+
+backend_tests!(domains_are_refused_elsewhere);
