@@ -11,7 +11,7 @@ use retort::{
     autogen::pending_changes, diff::Op, diff::WarningKind, BackendKind, Column, Migrations,
     Migrator, PrimaryKey, Schema, SqlType, Table,
 };
-use support::{backend_tests, TestBackend, TestDatabase};
+use support::{apply_with_client, backend_tests, TestBackend, TestDatabase};
 
 /// `items`, with a column a view and a trigger read.
 fn items(name: SqlType) -> Table {
@@ -64,6 +64,23 @@ fn declared(kind: BackendKind, name: SqlType) -> Schema {
             )
             .view("named_items", "SELECT id, name FROM items WHERE id > 0"),
     }
+}
+
+/// [`declared`] with every definition changed: the view reads one more
+/// column, the trigger counts by two (in its function on PostgreSQL, in its
+/// body elsewhere) and, on PostgreSQL, fires only when `name` changes.
+fn changed(kind: BackendKind) -> Schema {
+    let mut changed = declared(kind, SqlType::Varchar(50));
+    changed.views[0].definition = "SELECT id, name, touched FROM items".into();
+    for function in &mut changed.functions {
+        function.definition = function.definition.replace("+ 1", "+ 2");
+    }
+    let trigger = &mut changed.triggers[0].definition;
+    *trigger = trigger.replace("+ 1", "+ 2");
+    if kind == BackendKind::Postgres {
+        *trigger = trigger.replace("BEFORE UPDATE ON", "BEFORE UPDATE OF name ON");
+    }
+    changed
 }
 
 /// Autogenerates a revision from the database to `schema` in `dir` and
@@ -148,18 +165,7 @@ fn changed_definitions_are_replaced<C: TestBackend>(db: &TestDatabase<C>) {
         "objects",
     );
 
-    let mut changed = declared(kind, SqlType::Varchar(50));
-    changed.views[0].definition = "SELECT id, name, touched FROM items".into();
-    // The count goes up by two: in the trigger's function on PostgreSQL,
-    // in the trigger's body elsewhere.
-    for function in &mut changed.functions {
-        function.definition = function.definition.replace("+ 1", "+ 2");
-    }
-    let trigger = &mut changed.triggers[0].definition;
-    *trigger = trigger.replace("+ 1", "+ 2");
-    if kind == BackendKind::Postgres {
-        *trigger = trigger.replace("BEFORE UPDATE ON", "BEFORE UPDATE OF name ON");
-    }
+    let changed = changed(kind);
     let changes = pending_changes(&mut conn, &changed).unwrap();
     let ops = changes.ops();
     assert!(
@@ -223,6 +229,78 @@ fn objects_are_recreated_around_a_column_change<C: TestBackend>(db: &TestDatabas
     assert_eq!(touches(&mut conn), 1, "{kind}: the trigger is back");
 }
 
+/// `schema` and, on MySQL, a function whose body is a `BEGIN ... END`
+/// block with semicolons inside, which a script must set apart with
+/// `DELIMITER` for the client to send it whole.
+fn with_a_compound_body(kind: BackendKind, schema: Schema) -> Schema {
+    if kind != BackendKind::Mysql {
+        return schema;
+    }
+    schema.function(
+        "shout",
+        "CREATE FUNCTION shout(s VARCHAR(50)) RETURNS VARCHAR(50) DETERMINISTIC BEGIN DECLARE loud VARCHAR(50); SET loud = UPPER(s); RETURN loud; END",
+    )
+}
+
+/// The offline scripts of revisions that create, replace and drop
+/// objects, applied by the database's own client as users apply them
+/// (`psql`, `mariadb` reading the script's `DELIMITER` lines, `sqlite3`),
+/// build what the runner builds: bodies with semicolons inside
+/// (PL/pgSQL, MySQL's `BEGIN ... END`) reach the server whole.
+fn offline_scripts_apply_the_objects_with_the_databases_client<C: TestBackend>(
+    db: &TestDatabase<C>,
+) {
+    let kind = C::BACKEND;
+    let first = with_a_compound_body(kind, declared(kind, SqlType::Varchar(50)));
+    let second = with_a_compound_body(kind, changed(kind));
+    let dir = tempfile::tempdir().unwrap();
+    let mut by_runner = db.connect();
+    upgrade(&mut by_runner, &first, dir.path(), "objects");
+    upgrade(&mut by_runner, &second, dir.path(), "changed");
+    let migrations = Migrations::from_dir(dir.path()).unwrap();
+    let migrator = Migrator::new(&migrations);
+    let created = migrator.history().unwrap().last().unwrap().id().to_owned();
+    let script = |from: &str, to: &str| migrator.sql(kind, from, to).unwrap();
+
+    let by_hand =
+        C::create_database().unwrap_or_else(|reason| panic!("a second {kind} database: {reason}"));
+    apply_with_client(&by_hand, &script("base", &created));
+    let mut conn = by_hand.connect();
+    let left = pending_changes(&mut conn, &first).unwrap();
+    assert!(left.is_empty(), "{kind}: {:#?}", left.ops());
+    assert!(left.warnings().is_empty(), "{kind}: {:#?}", left.warnings());
+    conn.batch_execute("INSERT INTO items (name) VALUES ('a')")
+        .unwrap();
+    assert_eq!(touches(&mut conn), 1, "{kind}: the trigger fires");
+    if kind == BackendKind::Mysql {
+        assert_eq!(
+            conn.select_count("SELECT CAST(shout('abc') = BINARY 'ABC' AS SIGNED) AS n"),
+            1,
+            "the compound function body arrived whole"
+        );
+    }
+
+    apply_with_client(&by_hand, &script(&created, "head"));
+    let left = pending_changes(&mut conn, &second).unwrap();
+    assert!(left.is_empty(), "{kind}: {:#?}", left.ops());
+    assert_eq!(
+        touches(&mut conn),
+        3,
+        "{kind}: the replaced trigger counts by two"
+    );
+    assert_eq!(migrator.current(&mut conn).unwrap(), migrator.heads());
+
+    apply_with_client(&by_hand, &script("head", "base"));
+    let empty = retort::introspect(&mut conn).unwrap();
+    assert!(
+        empty.tables.is_empty()
+            && empty.functions.is_empty()
+            && empty.views.is_empty()
+            && empty.triggers.is_empty(),
+        "{kind}: the scripts down leave nothing: {empty:#?}"
+    );
+}
+
 /// Objects made by hand that the models do not declare are reported and
 /// left alone; a schema that says so drops them.
 fn undeclared_objects_are_reported_not_dropped<C: TestBackend>(db: &TestDatabase<C>) {
@@ -279,4 +357,5 @@ backend_tests!(
     changed_definitions_are_replaced,
     objects_are_recreated_around_a_column_change,
     undeclared_objects_are_reported_not_dropped,
+    offline_scripts_apply_the_objects_with_the_databases_client,
 );

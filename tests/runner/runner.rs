@@ -18,7 +18,7 @@ use retort::{
     revision::RevisionError, runner::Direction, runner::MigrateErrorKind, BackendKind, Migrations,
     Migrator,
 };
-use support::{backend_tests, TestBackend, TestDatabase};
+use support::{apply_with_client, backend_tests, run_client, TestBackend, TestDatabase};
 
 /// Set in the environment of a child process started by a test.
 const CHILD_URL: &str = "RETORT_RUNNER_CHILD_URL";
@@ -50,19 +50,6 @@ trait RunnerBackend: TestBackend {
     fn columns(&mut self) -> Vec<ColumnRow>;
     /// Whether another connection is inside the slow statement.
     fn someone_is_sleeping(&mut self) -> bool;
-    /// The database's own command-line client, reading a script from its
-    /// standard input.
-    fn cli(db: &TestDatabase<Self>) -> Command;
-    /// Applies a script with the database's own command-line client.
-    fn apply_with_cli(db: &TestDatabase<Self>, script: &Path) {
-        let output = run_cli(Self::cli(db), script);
-        assert!(
-            output.status.success(),
-            "{} failed: {}",
-            Self::NAME,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
     /// Whether a table exists.
     fn has_table(&mut self, table: &str) -> bool;
 }
@@ -76,15 +63,6 @@ macro_rules! count_by_sql_query {
                 .count
         }
     };
-}
-
-/// Runs a database's client with a script as its standard input.
-fn run_cli(mut command: Command, script: &Path) -> std::process::Output {
-    let file = std::fs::File::open(script).unwrap();
-    command
-        .stdin(file)
-        .output()
-        .expect("the database's command-line client runs")
 }
 
 #[cfg(feature = "postgres")]
@@ -110,14 +88,6 @@ impl RunnerBackend for diesel::PgConnection {
             "SELECT COUNT(*) AS count FROM pg_stat_activity WHERE datname = current_database() \
              AND state = 'active' AND query LIKE 'SELECT pg_sleep%'",
         ) > 0
-    }
-
-    fn cli(db: &TestDatabase<Self>) -> Command {
-        // As the script's header says to apply it: the script itself asks
-        // psql to stop at the first error.
-        let mut command = Command::new("psql");
-        command.args(["-q", "-d", &db.url]);
-        command
     }
 
     fn has_table(&mut self, table: &str) -> bool {
@@ -150,20 +120,6 @@ impl RunnerBackend for diesel::MysqlConnection {
             "SELECT COUNT(*) AS count FROM information_schema.processlist \
              WHERE db = DATABASE() AND info LIKE 'SELECT SLEEP%'",
         ) > 0
-    }
-
-    fn cli(db: &TestDatabase<Self>) -> Command {
-        let url = url::Url::parse(&db.url).unwrap();
-        let mut command = Command::new("mariadb");
-        command
-            .arg(format!("--host={}", url.host_str().unwrap_or("127.0.0.1")))
-            .arg(format!("--port={}", url.port().unwrap_or(3306)))
-            .arg(format!("--user={}", url.username()))
-            .arg(&db.name);
-        if let Some(password) = url.password() {
-            command.env("MYSQL_PWD", password);
-        }
-        command
     }
 
     fn has_table(&mut self, table: &str) -> bool {
@@ -208,15 +164,6 @@ impl RunnerBackend for diesel::SqliteConnection {
         };
         self.batch_execute("PRAGMA busy_timeout = 10000").unwrap();
         sleeping
-    }
-
-    fn cli(db: &TestDatabase<Self>) -> Command {
-        // As the script's header says to apply it, on a connection that
-        // enforces foreign keys: the script itself asks the shell to stop
-        // at the first error.
-        let mut command = Command::new("sqlite3");
-        command.args(["-cmd", "PRAGMA foreign_keys = ON", &db.url]);
-        command
     }
 
     fn has_table(&mut self, table: &str) -> bool {
@@ -836,13 +783,7 @@ fn offline_sql_matches_the_runner<C: RunnerBackend>(db: &TestDatabase<C>) {
     let Ok(other) = C::create_database() else {
         panic!("a second {} database", C::NAME)
     };
-    let script = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(
-        script.path(),
-        migrator.sql(C::BACKEND, "base", "head").unwrap(),
-    )
-    .unwrap();
-    C::apply_with_cli(&other, script.path());
+    apply_with_client(&other, &migrator.sql(C::BACKEND, "base", "head").unwrap());
     let mut by_hand = other.connect();
     assert_eq!(by_hand.columns(), by_runner.columns());
     assert!(by_runner
@@ -856,12 +797,7 @@ fn offline_sql_matches_the_runner<C: RunnerBackend>(db: &TestDatabase<C>) {
         .is_empty());
 
     // And back down by hand.
-    std::fs::write(
-        script.path(),
-        migrator.sql(C::BACKEND, "head", "base").unwrap(),
-    )
-    .unwrap();
-    C::apply_with_cli(&other, script.path());
+    apply_with_client(&other, &migrator.sql(C::BACKEND, "head", "base").unwrap());
     assert!(migrator.current(&mut by_hand).unwrap().is_empty());
     assert!(!by_hand.has_table("users"));
 }
@@ -927,18 +863,12 @@ fn offline_scripts_stop_at_the_first_error<C: RunnerBackend>(db: &TestDatabase<C
     let first = migrator.history().unwrap().last().unwrap().id().to_owned();
     let second = migrator.heads()[0].clone();
     assert_ne!(first, second);
-    let script = tempfile::NamedTempFile::new().unwrap();
 
     for short_name in [false, true] {
         let Ok(other) = C::create_database() else {
             panic!("a second {} database", C::NAME)
         };
-        std::fs::write(
-            script.path(),
-            migrator.sql(C::BACKEND, "base", &first).unwrap(),
-        )
-        .unwrap();
-        C::apply_with_cli(&other, script.path());
+        apply_with_client(&other, &migrator.sql(C::BACKEND, "base", &first).unwrap());
         let mut by_hand = other.connect();
         let names = if short_name {
             "('alice'), ('carol'), ('dave'), ('al')"
@@ -953,12 +883,7 @@ fn offline_scripts_stop_at_the_first_error<C: RunnerBackend>(db: &TestDatabase<C
             .unwrap();
         let users = if short_name { 4 } else { 3 };
 
-        std::fs::write(
-            script.path(),
-            migrator.sql(C::BACKEND, &first, &second).unwrap(),
-        )
-        .unwrap();
-        let output = run_cli(C::cli(&other), script.path());
+        let output = run_client(&other, &migrator.sql(C::BACKEND, &first, &second).unwrap());
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(by_hand.count("SELECT COUNT(*) AS count FROM users"), users);
         assert_eq!(by_hand.count("SELECT COUNT(*) AS count FROM orders"), 5);

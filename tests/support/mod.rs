@@ -89,6 +89,35 @@ pub trait TestBackend: DatabaseConnection + Sized {
 
     /// [`TestBackend::select_count`] returning the error instead.
     fn try_count(&mut self, sql: &str) -> diesel::QueryResult<i64>;
+
+    /// The database's own command-line client (`psql`, `mariadb`,
+    /// `sqlite3`) on `db`, reading a script from its standard input as an
+    /// offline script's header says to apply it.
+    fn client(db: &TestDatabase<Self>) -> std::process::Command;
+}
+
+/// Runs `script` through `db`'s command-line client, as a user applies an
+/// offline script: `psql -d URL < script.sql` and the like.
+pub fn run_client<C: TestBackend>(db: &TestDatabase<C>, script: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut file = tempfile::NamedTempFile::new().expect("a temporary script file");
+    file.write_all(script.as_bytes())
+        .expect("the script is written");
+    C::client(db)
+        .stdin(std::fs::File::open(file.path()).expect("the script opens"))
+        .output()
+        .expect("the database's command-line client runs")
+}
+
+/// [`run_client`], panicking with the client's error output when it fails.
+pub fn apply_with_client<C: TestBackend>(db: &TestDatabase<C>, script: &str) {
+    let output = run_client(db, script);
+    assert!(
+        output.status.success(),
+        "{}'s client failed: {}",
+        C::NAME,
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// The one column of a counting query.
@@ -198,6 +227,13 @@ impl TestBackend for diesel::PgConnection {
     const SERVER: Server = Server::Postgres;
 
     execute_by_sql_query!();
+
+    fn client(db: &TestDatabase<Self>) -> std::process::Command {
+        // The script itself asks psql to stop at the first error.
+        let mut command = std::process::Command::new("psql");
+        command.args(["-q", "-d", &db.url]);
+        command
+    }
 }
 
 #[cfg(feature = "mysql")]
@@ -206,6 +242,20 @@ impl TestBackend for diesel::MysqlConnection {
     const SERVER: Server = Server::Mysql;
 
     execute_by_sql_query!();
+
+    fn client(db: &TestDatabase<Self>) -> std::process::Command {
+        let url = url::Url::parse(&db.url).expect("the test server's URL parses");
+        let mut command = std::process::Command::new("mariadb");
+        command
+            .arg(format!("--host={}", url.host_str().unwrap_or("127.0.0.1")))
+            .arg(format!("--port={}", url.port().unwrap_or(3306)))
+            .arg(format!("--user={}", url.username()))
+            .arg(&db.name);
+        if let Some(password) = url.password() {
+            command.env("MYSQL_PWD", password);
+        }
+        command
+    }
 }
 
 #[cfg(feature = "sqlite")]
@@ -214,6 +264,15 @@ impl TestBackend for diesel::SqliteConnection {
     const SERVER: Server = Server::Sqlite;
 
     execute_by_sql_query!();
+
+    fn client(db: &TestDatabase<Self>) -> std::process::Command {
+        // On a connection that enforces foreign keys, as the script's
+        // header says; the script itself asks the shell to stop at the
+        // first error.
+        let mut command = std::process::Command::new("sqlite3");
+        command.args(["-cmd", "PRAGMA foreign_keys = ON", &db.url]);
+        command
+    }
 }
 
 /// Renders `diff(from, to)` for `C`'s database and runs it the way the
