@@ -312,6 +312,107 @@ macro_rules! diesel_table_tests {
                 });
             }
 
+            /// An `Option<Enum>` column: `Some`, `None` and plain values
+            /// in inserts, updates, `eq` and `eq_any`, and NULL.
+            #[test]
+            fn nullable_enums_filter_with_eq_and_eq_any() {
+                support::run::<Conn>(|db| {
+                    let conn = &mut migrated(db);
+                    let team = |id: i64, previous_standing: Option<Standing>| Team {
+                        id,
+                        name: format!("team {id}"),
+                        standing: Standing::Active,
+                        previous_standing,
+                    };
+                    diesel::insert_into(teams::table)
+                        .values(&vec![
+                            team(1, None),
+                            team(2, Some(Standing::OnHold)),
+                            team(3, Some(Standing::Closed)),
+                        ])
+                        .execute(conn)
+                        .unwrap();
+                    for (id, previous) in [(4, Some(Standing::Active)), (5, None)] {
+                        diesel::insert_into(teams::table)
+                            .values((
+                                teams::id.eq(id),
+                                teams::name.eq(format!("team {id}")),
+                                teams::standing.eq(Standing::Active),
+                                teams::previous_standing.eq(previous),
+                            ))
+                            .execute(conn)
+                            .unwrap();
+                    }
+                    let closed: Vec<i64> = teams::table
+                        .filter(teams::previous_standing.eq(Some(Standing::Closed)))
+                        .select(teams::id)
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(closed, [3]);
+                    let listed: Vec<i64> = teams::table
+                        .filter(
+                            teams::previous_standing.eq_any([Standing::OnHold, Standing::Active]),
+                        )
+                        .order(teams::id)
+                        .select(teams::id)
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(listed, [2, 4]);
+                    // NULL equals nothing, in a list too: `is_null` finds it.
+                    let some_or_none: Vec<i64> = teams::table
+                        .filter(teams::previous_standing.eq_any(vec![Some(Standing::Closed), None]))
+                        .order(teams::id)
+                        .select(teams::id)
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(some_or_none, [3]);
+                    let null: Vec<i64> = teams::table
+                        .filter(teams::previous_standing.is_null())
+                        .order(teams::id)
+                        .select(teams::id)
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(null, [1, 5]);
+                    let not_listed: Vec<i64> = teams::table
+                        .filter(teams::standing.ne_all(&[Standing::OnHold, Standing::Closed]))
+                        .filter(teams::previous_standing.ne_all([Some(Standing::Active)]))
+                        .order(teams::id)
+                        .select(teams::id)
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(not_listed, [2, 3]);
+
+                    diesel::update(
+                        teams::table.filter(
+                            teams::previous_standing
+                                .eq_any([Some(Standing::OnHold), Some(Standing::Closed)]),
+                        ),
+                    )
+                    .set(teams::previous_standing.eq(None::<Standing>))
+                    .execute(conn)
+                    .unwrap();
+                    diesel::update(teams::table.filter(teams::previous_standing.is_null()))
+                        .set(teams::previous_standing.eq(Some(Standing::OnHold)))
+                        .execute(conn)
+                        .unwrap();
+                    let loaded: Vec<(i64, Option<Standing>)> = teams::table
+                        .order(teams::id)
+                        .select((teams::id, teams::previous_standing))
+                        .load(conn)
+                        .unwrap();
+                    assert_eq!(
+                        loaded,
+                        [
+                            (1, Some(Standing::OnHold)),
+                            (2, Some(Standing::OnHold)),
+                            (3, Some(Standing::OnHold)),
+                            (4, Some(Standing::Active)),
+                            (5, Some(Standing::OnHold)),
+                        ]
+                    );
+                });
+            }
+
             #[test]
             fn foreign_keys_join() {
                 support::run::<Conn>(|db| {

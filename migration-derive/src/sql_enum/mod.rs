@@ -122,8 +122,10 @@ fn generate(input: &DeriveInput, attrs: &EnumAttrs, values: &[String]) -> TokenS
     let nullable = quote!(#diesel::sql_types::Nullable<#sql>);
     let bound = quote!(#diesel::internal::derives::as_expression::Bound);
     let unknown = format!("is not a value of the SQL enum `{name}` (`{ident}`)");
-    // Values are bound as their label (`EnumLabel`, which has the `Debug`
-    // diesel's `ToSql` needs), so the enum itself need not be `Debug`.
+    // A value in `eq`, an insert or an update is bound as its label
+    // (`EnumLabel`, which has the `Debug` diesel's `ToSql` needs), so the
+    // enum itself need not be `Debug`. diesel binds `Option<Self>` and
+    // `eq_any`'s values through `Self`'s own `ToSql`, below, which needs it.
     let as_expression = [
         (quote!(#ident), quote!(), quote!(&self)),
         (quote!(&'__e #ident), quote!(<'__e>), quote!(self)),
@@ -148,6 +150,31 @@ fn generate(input: &DeriveInput, attrs: &EnumAttrs, values: &[String]) -> TokenS
                 }
             }
         })
+    });
+    // diesel's `ToSql` needs `Debug`; `for<'__a>` keeps the bound from
+    // being checked here, so an enum without `Debug` compiles and is refused
+    // only where diesel binds it through `ToSql`, with rustc's "consider
+    // annotating with `#[derive(Debug)]`".
+    let to_sql = [&sql, &nullable].map(|st| {
+        quote! {
+            #[automatically_derived]
+            impl<__DB> #diesel::serialize::ToSql<#st, __DB> for #ident
+            where
+                __DB: #diesel::backend::Backend,
+                for<'__a> Self: ::core::fmt::Debug,
+                str: #diesel::serialize::ToSql<#text, __DB>,
+            {
+                fn to_sql<'__b>(
+                    &'__b self,
+                    out: &mut #diesel::serialize::Output<'__b, '_, __DB>,
+                ) -> #diesel::serialize::Result {
+                    #diesel::serialize::ToSql::<#text, __DB>::to_sql(
+                        #private::query::sql_types::SqlEnumType::label(self),
+                        out,
+                    )
+                }
+            }
+        }
     });
     quote! {
         #[automatically_derived]
@@ -201,6 +228,8 @@ fn generate(input: &DeriveInput, attrs: &EnumAttrs, values: &[String]) -> TokenS
         }
 
         #(#as_expression)*
+
+        #(#to_sql)*
     }
 }
 
