@@ -6,9 +6,13 @@ use crate::support;
 
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+#[cfg(feature = "postgres")]
+use diesel::pg::data_types::PgInterval;
 use diesel::prelude::*;
 use diesel::BelongingToDsl;
 use retort::{Model, SqlEnum};
+#[cfg(feature = "postgres")]
+use std::ops::Bound;
 
 /// A team's standing: a PostgreSQL enumeration type, a MySQL `ENUM`, checked
 /// text on SQLite.
@@ -113,7 +117,117 @@ pub struct PgTyped {
     pub settings: serde_json::Value,
 }
 
+/// PostgreSQL's ranges (a pair of bounds, or `sql_type`) and multiranges;
+/// [`PgVarious`] has its arrays, intervals, MAC addresses, `citext` and
+/// times with a precision.
+#[cfg(feature = "postgres")]
+#[derive(Model, Queryable, Selectable, Insertable, AsChangeset, Debug, Clone, PartialEq)]
+#[model(table = "pg_ranged", diesel_table)]
+#[diesel(table_name = pg_ranged, treat_none_as_null = true)]
+pub struct PgRanged {
+    #[model(primary_key)]
+    pub id: i32,
+    pub ints: (Bound<i32>, Bound<i32>),
+    pub bigs: Option<(Bound<i64>, Bound<i64>)>,
+    pub days: (Bound<NaiveDate>, Bound<NaiveDate>),
+    pub stamps: (Bound<NaiveDateTime>, Bound<NaiveDateTime>),
+    pub moments: (Bound<DateTime<Utc>>, Bound<DateTime<Utc>>),
+    pub amounts: (Bound<BigDecimal>, Bound<BigDecimal>),
+    #[model(sql_type = "int8range")]
+    pub spelled_range: (Bound<i64>, Bound<i64>),
+    #[model(sql_type = "int4multirange")]
+    pub spans: Vec<(Bound<i32>, Bound<i32>)>,
+}
+
+/// The rest (diesel's tables have at most 16 columns).
+#[cfg(feature = "postgres")]
+#[derive(Model, Queryable, Selectable, Insertable, AsChangeset, Debug, Clone, PartialEq)]
+#[model(table = "pg_various", diesel_table)]
+#[diesel(table_name = pg_various, treat_none_as_null = true)]
+pub struct PgVarious {
+    #[model(primary_key)]
+    pub id: i32,
+    #[model(sql_type = "integer[]")]
+    pub numbers: Vec<i32>,
+    #[model(sql_type = "varchar(20)[]")]
+    pub codes: Option<Vec<String>>,
+    #[model(sql_type = "interval")]
+    pub wait: PgInterval,
+    #[model(sql_type = "interval day to second(3)")]
+    pub maybe_wait: Option<PgInterval>,
+    #[model(sql_type = "macaddr")]
+    pub mac: [u8; 6],
+    #[model(sql_type = "citext")]
+    pub nick: String,
+    #[model(sql_type = "timestamp(3)")]
+    pub coarse: NaiveDateTime,
+    #[model(sql_type = "time(0)")]
+    pub second: NaiveTime,
+    #[model(sql_type = "timestamp(3) with time zone")]
+    pub coarse_moment: Option<DateTime<Utc>>,
+}
+
+/// MySQL's one-byte, three-byte and unsigned integers and `YEAR`;
+/// [`MysqlTexts`] has `SET`, the sized text and blob types and times with a
+/// precision.
+#[cfg(feature = "mysql")]
+#[derive(Model, Queryable, Selectable, Insertable, AsChangeset, Debug, Clone, PartialEq)]
+#[model(table = "mysql_typed", diesel_table)]
+#[diesel(table_name = mysql_typed, treat_none_as_null = true)]
+pub struct MysqlTyped {
+    #[model(primary_key)]
+    pub id: i32,
+    #[model(sql_type = "tinyint")]
+    pub tiny: i8,
+    #[model(sql_type = "tinyint unsigned")]
+    pub tiny_count: u8,
+    #[model(sql_type = "smallint unsigned")]
+    pub port: u16,
+    #[model(sql_type = "mediumint")]
+    pub medium: i32,
+    #[model(sql_type = "mediumint unsigned")]
+    pub medium_count: u32,
+    #[model(sql_type = "int unsigned")]
+    pub hits: Option<u32>,
+    #[model(sql_type = "bigint unsigned")]
+    pub big: u64,
+    #[model(sql_type = "year")]
+    pub year: i16,
+}
+
+/// The rest (diesel's tables have at most 16 columns).
+#[cfg(feature = "mysql")]
+#[derive(Model, Queryable, Selectable, Insertable, AsChangeset, Debug, Clone, PartialEq)]
+#[model(table = "mysql_texts", diesel_table)]
+#[diesel(table_name = mysql_texts, treat_none_as_null = true)]
+pub struct MysqlTexts {
+    #[model(primary_key)]
+    pub id: i32,
+    #[model(sql_type = "set('red','green','blue')")]
+    pub colours: String,
+    #[model(sql_type = "tinytext")]
+    pub title: String,
+    #[model(sql_type = "mediumtext")]
+    pub body: String,
+    #[model(sql_type = "longtext")]
+    pub notes: Option<String>,
+    #[model(sql_type = "tinyblob")]
+    pub thumb: Vec<u8>,
+    #[model(sql_type = "longblob")]
+    pub blob: Vec<u8>,
+    #[model(sql_type = "datetime(3)")]
+    pub at: NaiveDateTime,
+    #[model(sql_type = "time(3)")]
+    pub clock: NaiveTime,
+    #[model(sql_type = "timestamp(3)")]
+    pub stamp: Option<NaiveDateTime>,
+}
+
 retort::diesel_tables!(teams, scalars, dated);
+#[cfg(feature = "postgres")]
+retort::diesel_tables!(pg_ranged, pg_various);
+#[cfg(feature = "mysql")]
+retort::diesel_tables!(mysql_typed, mysql_texts);
 
 fn scalar(id: i64, team_id: Option<i64>) -> Scalar {
     Scalar {
@@ -571,5 +685,250 @@ fn time_zones_uuids_and_json_round_trip_on_postgres() {
             .get_result(conn)
             .unwrap();
         assert_eq!(found, 1);
+    });
+}
+
+#[cfg(feature = "postgres")]
+fn pg_ranged() -> (PgRanged, PgVarious) {
+    use Bound::{Excluded, Included, Unbounded};
+    let day = |d| NaiveDate::from_ymd_opt(2024, 3, d).unwrap();
+    let at = |h, milli| day(1).and_hms_milli_opt(h, 30, 15, milli).unwrap();
+    let ranged = PgRanged {
+        id: 1,
+        // Discrete ranges as PostgreSQL keeps them: [lower, upper).
+        ints: (Included(-5), Excluded(10)),
+        bigs: Some((Included(1), Unbounded)),
+        days: (Included(day(1)), Excluded(day(31))),
+        stamps: (Excluded(at(1, 0)), Included(at(2, 500))),
+        moments: (Unbounded, Excluded(moment("2030-01-02T03:04:05Z"))),
+        amounts: (
+            Included("0.5".parse().unwrap()),
+            Included("99.25".parse().unwrap()),
+        ),
+        spelled_range: (Included(9_000_000_000), Excluded(9_000_000_010)),
+        spans: vec![(Included(1), Excluded(3)), (Included(7), Unbounded)],
+    };
+    let various = PgVarious {
+        id: 1,
+        numbers: vec![3, -1, 2_000_000_000],
+        codes: Some(vec!["a".into(), "bc".into()]),
+        wait: PgInterval::new(90_000_000, 2, 1),
+        maybe_wait: Some(PgInterval::from_microseconds(1_500_000)),
+        mac: [0x08, 0x00, 0x2b, 0x01, 0x02, 0x03],
+        nick: "MixedCase".into(),
+        coarse: at(3, 125),
+        second: NaiveTime::from_hms_opt(12, 0, 59).unwrap(),
+        coarse_moment: Some(moment("2001-09-09T01:46:40.250Z")),
+    };
+    (ranged, various)
+}
+
+/// Ranges, multiranges, arrays, intervals, MAC addresses, `citext` and
+/// times with a precision through the generated tables on PostgreSQL.
+#[cfg(feature = "postgres")]
+#[test]
+fn ranges_arrays_and_intervals_round_trip_on_postgres() {
+    support::run::<diesel::PgConnection>(|db| {
+        let conn = &mut db.connect();
+        diesel::connection::SimpleConnection::batch_execute(conn, "CREATE EXTENSION citext")
+            .unwrap();
+        support::apply_diff(
+            conn,
+            &retort::Schema::new(Vec::new()),
+            &retort::schema![PgRanged, PgVarious],
+        );
+        let (mut ranged, mut various) = pg_ranged();
+        let (mut other_ranged, mut other) = pg_ranged();
+        other_ranged.id = 2;
+        other_ranged.bigs = None;
+        other_ranged.spans = Vec::new();
+        other.id = 2;
+        other.codes = None;
+        other.maybe_wait = None;
+        other.coarse_moment = None;
+        other.numbers = Vec::new();
+        other.nick = "other".into();
+        diesel::insert_into(pg_ranged::table)
+            .values(&vec![ranged.clone(), other_ranged.clone()])
+            .execute(conn)
+            .unwrap();
+        diesel::insert_into(pg_various::table)
+            .values(&vec![various.clone(), other.clone()])
+            .execute(conn)
+            .unwrap();
+        let loaded: Vec<PgRanged> = pg_ranged::table
+            .order(pg_ranged::id)
+            .select(PgRanged::as_select())
+            .load(conn)
+            .unwrap();
+        assert_eq!(loaded, [ranged.clone(), other_ranged]);
+        let loaded: Vec<PgVarious> = pg_various::table
+            .order(pg_various::id)
+            .select(PgVarious::as_select())
+            .load(conn)
+            .unwrap();
+        assert_eq!(loaded, [various.clone(), other]);
+
+        ranged.ints = (Bound::Included(0), Bound::Excluded(1));
+        ranged.bigs = None;
+        ranged.spans = vec![(Bound::Unbounded, Bound::Excluded(0))];
+        various.numbers.push(4);
+        various.codes = Some(Vec::new());
+        various.wait = PgInterval::from_days(3);
+        various.mac = [0xff; 6];
+        diesel::update(pg_ranged::table.find(ranged.id))
+            .set(&ranged)
+            .execute(conn)
+            .unwrap();
+        diesel::update(pg_various::table.find(various.id))
+            .set(&various)
+            .execute(conn)
+            .unwrap();
+        diesel::update(pg_various::table.find(various.id))
+            .set(pg_various::maybe_wait.eq(None::<PgInterval>))
+            .execute(conn)
+            .unwrap();
+        various.maybe_wait = None;
+        let reloaded: PgRanged = pg_ranged::table
+            .find(ranged.id)
+            .select(PgRanged::as_select())
+            .first(conn)
+            .unwrap();
+        assert_eq!(reloaded, ranged);
+        let reloaded: PgVarious = pg_various::table
+            .find(various.id)
+            .select(PgVarious::as_select())
+            .first(conn)
+            .unwrap();
+        assert_eq!(reloaded, various);
+
+        // citext compares without case; each filter binds its type.
+        let found: Vec<i32> = pg_various::table
+            .inner_join(pg_ranged::table.on(pg_ranged::id.eq(pg_various::id)))
+            .filter(pg_various::nick.eq("MIXEDCASE"))
+            .filter(pg_various::numbers.eq(&various.numbers))
+            .filter(pg_various::wait.eq(various.wait))
+            .filter(pg_various::mac.eq(various.mac))
+            .filter(pg_various::coarse.eq(various.coarse))
+            .filter(pg_ranged::ints.eq(ranged.ints))
+            .filter(pg_ranged::spans.eq(&ranged.spans))
+            .filter(pg_ranged::bigs.is_null())
+            .select(pg_various::id)
+            .load(conn)
+            .unwrap();
+        assert_eq!(found, [1]);
+    });
+}
+
+#[cfg(feature = "mysql")]
+fn mysql_typed() -> (MysqlTyped, MysqlTexts) {
+    let at = NaiveDate::from_ymd_opt(2024, 2, 29)
+        .unwrap()
+        .and_hms_milli_opt(23, 59, 58, 125)
+        .unwrap();
+    let typed = MysqlTyped {
+        id: 1,
+        tiny: -128,
+        tiny_count: 255,
+        port: 65_535,
+        medium: -8_388_608,
+        medium_count: 16_777_215,
+        hits: Some(4_294_967_295),
+        big: u64::MAX,
+        year: 2155,
+    };
+    let texts = MysqlTexts {
+        id: 1,
+        colours: "red,blue".into(),
+        title: "a title".into(),
+        body: "a body \u{1f980}".into(),
+        notes: None,
+        thumb: vec![1, 2, 3],
+        blob: vec![7; 70_000],
+        at,
+        clock: NaiveTime::from_hms_milli_opt(1, 2, 3, 456).unwrap(),
+        stamp: Some(at),
+    };
+    (typed, texts)
+}
+
+/// MySQL's small, three-byte and unsigned integers, `YEAR`, `SET`, the
+/// sized text and blob types and times with a precision through the
+/// generated tables.
+#[cfg(feature = "mysql")]
+#[test]
+fn unsigned_sized_and_precise_types_round_trip_on_mysql() {
+    support::run::<diesel::MysqlConnection>(|db| {
+        let conn = &mut db.connect();
+        diesel::connection::SimpleConnection::batch_execute(conn, "SET time_zone = '+00:00'")
+            .unwrap();
+        support::apply_diff(
+            conn,
+            &retort::Schema::new(Vec::new()),
+            &retort::schema![MysqlTyped, MysqlTexts],
+        );
+        let (mut typed, mut texts) = mysql_typed();
+        diesel::insert_into(mysql_typed::table)
+            .values(&typed)
+            .execute(conn)
+            .unwrap();
+        diesel::insert_into(mysql_texts::table)
+            .values(&texts)
+            .execute(conn)
+            .unwrap();
+        let loaded: MysqlTyped = mysql_typed::table
+            .select(MysqlTyped::as_select())
+            .first(conn)
+            .unwrap();
+        assert_eq!(loaded, typed);
+        let loaded: MysqlTexts = mysql_texts::table
+            .select(MysqlTexts::as_select())
+            .first(conn)
+            .unwrap();
+        assert_eq!(loaded, texts);
+
+        typed.tiny = 127;
+        typed.tiny_count = 0;
+        typed.hits = None;
+        typed.big = 1;
+        typed.year = 1901;
+        texts.colours = "green".into();
+        texts.notes = Some("long".repeat(20_000));
+        diesel::update(mysql_typed::table.find(typed.id))
+            .set(&typed)
+            .execute(conn)
+            .unwrap();
+        diesel::update(mysql_texts::table.find(texts.id))
+            .set(&texts)
+            .execute(conn)
+            .unwrap();
+        diesel::update(mysql_texts::table.find(texts.id))
+            .set(mysql_texts::stamp.eq(None::<NaiveDateTime>))
+            .execute(conn)
+            .unwrap();
+        texts.stamp = None;
+        let reloaded: MysqlTyped = mysql_typed::table
+            .select(MysqlTyped::as_select())
+            .first(conn)
+            .unwrap();
+        assert_eq!(reloaded, typed);
+        let reloaded: MysqlTexts = mysql_texts::table
+            .select(MysqlTexts::as_select())
+            .first(conn)
+            .unwrap();
+        assert_eq!(reloaded, texts);
+
+        let found: Vec<i32> = mysql_typed::table
+            .inner_join(mysql_texts::table.on(mysql_texts::id.eq(mysql_typed::id)))
+            .filter(mysql_typed::port.eq(65_535))
+            .filter(mysql_typed::big.eq(1))
+            .filter(mysql_typed::year.eq(1901))
+            .filter(mysql_typed::hits.is_null())
+            .filter(mysql_texts::colours.eq("green"))
+            .filter(mysql_texts::at.eq(texts.at))
+            .select(mysql_typed::id)
+            .load(conn)
+            .unwrap();
+        assert_eq!(found, [1]);
     });
 }

@@ -14,7 +14,7 @@ struct Note {
     id: i64,
     #[model(column = "body")]
     notes: String,
-    #[model(sql_type = "citext")]
+    #[model(sql_type = "tsvector")]
     title: String,
 }
 

@@ -81,3 +81,38 @@ holds! {
 holds! {
     bigdecimal::BigDecimal => diesel::sql_types::Numeric,
 }
+
+// PostgreSQL's ranges as diesel reads them, a pair of bounds; its
+// multiranges, a list of them; its arrays, a `Vec` (of `Option`s where the
+// elements may be NULL).
+#[cfg(feature = "postgres")]
+impl<T: HoldsSqlType<ST>, ST: 'static> HoldsSqlType<diesel::sql_types::Range<ST>>
+    for (std::ops::Bound<T>, std::ops::Bound<T>)
+{
+}
+
+#[cfg(feature = "postgres")]
+impl<T: HoldsSqlType<ST>, ST: 'static> HoldsSqlType<diesel::sql_types::Multirange<ST>>
+    for Vec<(std::ops::Bound<T>, std::ops::Bound<T>)>
+{
+}
+
+#[cfg(feature = "postgres")]
+impl<T: HoldsSqlType<ST>, ST: 'static> HoldsSqlType<diesel::sql_types::Array<ST>> for Vec<T> {}
+
+#[cfg(feature = "postgres")]
+holds! {
+    diesel::pg::data_types::PgInterval => diesel::sql_types::Interval,
+    [u8; 6] => diesel::sql_types::MacAddr,
+    String => diesel::sql_types::Citext,
+}
+
+// MySQL's one-byte and unsigned integers.
+#[cfg(feature = "mysql")]
+holds! {
+    i8 => diesel::sql_types::TinyInt,
+    u8 => diesel::sql_types::Unsigned<diesel::sql_types::TinyInt>,
+    u16 => diesel::sql_types::Unsigned<SmallInt>,
+    u32 => diesel::sql_types::Unsigned<Integer>,
+    u64 => diesel::sql_types::Unsigned<BigInt>,
+}

@@ -87,7 +87,7 @@ pub fn parse_sql_type(text: &str) -> SqlTypeSpec {
 
 /// Lowercase, with runs of whitespace made one space and none around
 /// parentheses and commas.
-fn normalize(text: &str) -> String {
+pub fn normalize(text: &str) -> String {
     let collapsed = text
         .split_whitespace()
         .collect::<Vec<_>>()

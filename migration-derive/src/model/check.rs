@@ -2,6 +2,7 @@
 //! attribute is parsed, and report into the same context, so a user sees
 //! these problems together with the parsing ones.
 
+use proc_macro2::TokenStream;
 use quote::ToTokens;
 
 use super::ast::{Container, Field};
@@ -251,7 +252,11 @@ fn check_diesel_type_for_custom_types(cx: &Ctxt, container: &Container, field: &
     let Some(sql_type) = &field.attrs.sql_type else {
         return;
     };
-    if let SqlTypeSpec::Custom(written) = parse_sql_type(&sql_type.value.value()) {
+    let spec = parse_sql_type(&sql_type.value.value());
+    if diesel::diesel_type_of(&spec, &TokenStream::new()).is_some() {
+        return;
+    }
+    if let SqlTypeSpec::Custom(written) = spec {
         cx.error_spanned_by(
             &sql_type.value,
             format!(

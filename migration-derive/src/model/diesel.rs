@@ -9,7 +9,7 @@ use syn::Ident;
 
 use super::ast::{Container, Field};
 use super::type_override;
-use crate::internals::sql_type::SqlTypeSpec;
+use crate::internals::sql_type::{parse_sql_type, SqlTypeSpec};
 
 /// The `diesel::table!` for the model, and a compile-time check that each
 /// field can hold its column's values.
@@ -172,9 +172,37 @@ fn non_null_sql_type(field: &Field, private: &TokenStream) -> TokenStream {
         let inner = field.inner_type();
         match written_type(inner) {
             Some(spec) => diesel_type_of(&spec, private).unwrap_or_default(),
-            None => quote!(#private::query::sql_types::Enum<#inner>),
+            None => written_range(inner, private)
+                .unwrap_or_else(|| quote!(#private::query::sql_types::Enum<#inner>)),
         }
     }
+}
+
+/// The range type a pair of bounds stands for, `(Bound<i32>, Bound<i32>)`
+/// as diesel reads PostgreSQL's ranges, read off how it is written.
+fn written_range(ty: &syn::Type, private: &TokenStream) -> Option<TokenStream> {
+    let syn::Type::Tuple(tuple) = ty else {
+        return None;
+    };
+    let [lower, upper] = [tuple.elems.first()?, tuple.elems.last()?];
+    if tuple.elems.len() != 2 || quote!(#lower).to_string() != quote!(#upper).to_string() {
+        return None;
+    }
+    let syn::Type::Path(bound) = lower else {
+        return None;
+    };
+    let segment = bound.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+        return None;
+    };
+    let Some(syn::GenericArgument::Type(element)) = arguments.args.first() else {
+        return None;
+    };
+    if segment.ident != "Bound" || arguments.args.len() != 1 {
+        return None;
+    }
+    let element = diesel_type_of(&written_type(element)?, private)?;
+    Some(quote!(#private::diesel::sql_types::Range<#element>))
 }
 
 fn nullable_if_option(field: &Field, private: &TokenStream, ty: TokenStream) -> TokenStream {
@@ -190,6 +218,7 @@ fn column_is_enum(field: &Field) -> bool {
     field.attrs.diesel_type.is_none()
         && type_override(field).is_none()
         && written_type(field.inner_type()).is_none()
+        && written_range(field.inner_type(), &TokenStream::new()).is_none()
 }
 
 /// The column type a field's type stands for, read off how it is written.
@@ -232,7 +261,7 @@ fn written_type(ty: &syn::Type) -> Option<SqlTypeSpec> {
 }
 
 /// The diesel SQL type of a column type the attributes choose; `None` for a
-/// custom type, which only `diesel_type` can name.
+/// type diesel has none for, which only `diesel_type` can name.
 pub fn diesel_type_of(spec: &SqlTypeSpec, private: &TokenStream) -> Option<TokenStream> {
     let diesel = |name: &str| {
         let name = format_ident!("{name}");
@@ -258,6 +287,152 @@ pub fn diesel_type_of(spec: &SqlTypeSpec, private: &TokenStream) -> Option<Token
         SqlTypeSpec::TimestampTz => retort("TimestampTz"),
         SqlTypeSpec::Uuid => retort("Uuid"),
         SqlTypeSpec::Json => retort("Json"),
-        SqlTypeSpec::Custom(_) => return None,
+        SqlTypeSpec::Custom(written) => return diesel_type_of_spelling(written, private),
     })
+}
+
+/// The diesel SQL type of a type `sql_type` spells that the derive keeps as
+/// written (the database reads it back as one of retort's types) and
+/// diesel has a type for. diesel has some of them for one database only
+/// (`Range`, `Array`, `Interval` on PostgreSQL; `Unsigned` on MySQL): the
+/// model uses them with that database's feature on. `None` where diesel
+/// has no type retort can name a field type for (`tsvector`, `tsquery`,
+/// PostGIS, `bit(n)`, and `inet`/`cidr`, whose Rust types come from
+/// diesel's `ipnet`/`ipnetwork` features): `diesel_type` names one.
+fn diesel_type_of_spelling(written: &str, private: &TokenStream) -> Option<TokenStream> {
+    let diesel = |name: &str| {
+        let name = format_ident!("{name}");
+        quote!(#private::diesel::sql_types::#name)
+    };
+    let spelled = crate::internals::sql_type::normalize(written);
+    if let Some(element) = spelled.strip_suffix("[]") {
+        let element = diesel_type_of(&parse_sql_type(element), private)?;
+        return Some(quote!(#private::diesel::sql_types::Array<#element>));
+    }
+    let ranges = [
+        ("int4", SqlTypeSpec::Integer),
+        ("int8", SqlTypeSpec::BigInt),
+        (
+            "num",
+            SqlTypeSpec::Numeric {
+                precision: None,
+                scale: None,
+            },
+        ),
+        ("ts", SqlTypeSpec::Timestamp),
+        ("tstz", SqlTypeSpec::TimestampTz),
+        ("date", SqlTypeSpec::Date),
+    ];
+    for (prefix, element) in &ranges {
+        let Some(kind) = spelled.strip_prefix(prefix) else {
+            continue;
+        };
+        let wrapper = match kind {
+            "range" => diesel("Range"),
+            "multirange" => diesel("Multirange"),
+            _ => continue,
+        };
+        let element = diesel_type_of(element, private)?;
+        return Some(quote!(#wrapper<#element>));
+    }
+    let unsigned = |name: &str| {
+        let inner = diesel(name);
+        quote!(#private::diesel::sql_types::Unsigned<#inner>)
+    };
+    let base = spelled.split('(').next().unwrap_or_default();
+    Some(match spelled.as_str() {
+        // PostgreSQL.
+        _ if base == "interval" || spelled.starts_with("interval ") => diesel("Interval"),
+        "macaddr" => diesel("MacAddr"),
+        "citext" => diesel("Citext"),
+        "varchar" | "character varying" => diesel("Text"),
+        // MySQL and MariaDB.
+        "tinyint" => diesel("TinyInt"),
+        "tinyint unsigned" => unsigned("TinyInt"),
+        "smallint unsigned" => unsigned("SmallInt"),
+        "mediumint" => diesel("Integer"),
+        "mediumint unsigned" | "int unsigned" | "integer unsigned" => unsigned("Integer"),
+        "bigint unsigned" => unsigned("BigInt"),
+        "year" => diesel("SmallInt"),
+        "tinytext" | "mediumtext" | "longtext" => diesel("Text"),
+        "tinyblob" | "mediumblob" | "longblob" => diesel("Binary"),
+        _ if base == "set" => diesel("Text"),
+        // Times with a precision, on every database that has them.
+        _ if base == "time" && spelled.ends_with(')') => diesel("Time"),
+        _ if (base == "timestamp" || base == "datetime") && spelled.ends_with(')') => {
+            diesel("Timestamp")
+        }
+        _ if base == "timestamptz"
+            || (base == "timestamp" && spelled.ends_with(" with time zone")) =>
+        {
+            diesel_type_of(&SqlTypeSpec::TimestampTz, private)?
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spelled(written: &str) -> Option<String> {
+        diesel_type_of(&parse_sql_type(written), &quote!(p))
+            .map(|ty| ty.to_string().replace(' ', ""))
+    }
+
+    #[test]
+    fn spellings_diesel_has_a_type_for() {
+        let cases = [
+            (
+                "int4range",
+                "p::diesel::sql_types::Range<p::diesel::sql_types::Integer>",
+            ),
+            (
+                "TSTZRANGE",
+                "p::diesel::sql_types::Range<p::query::sql_types::TimestampTz>",
+            ),
+            (
+                "datemultirange",
+                "p::diesel::sql_types::Multirange<p::diesel::sql_types::Date>",
+            ),
+            (
+                "varchar(20) []",
+                "p::diesel::sql_types::Array<p::diesel::sql_types::Text>",
+            ),
+            (
+                "interval day to second(3)",
+                "p::diesel::sql_types::Interval",
+            ),
+            ("interval(0)", "p::diesel::sql_types::Interval"),
+            (
+                "INT  UNSIGNED",
+                "p::diesel::sql_types::Unsigned<p::diesel::sql_types::Integer>",
+            ),
+            ("year", "p::diesel::sql_types::SmallInt"),
+            ("set('a','b')", "p::diesel::sql_types::Text"),
+            ("datetime(3)", "p::diesel::sql_types::Timestamp"),
+            (
+                "timestamp(3) with time zone",
+                "p::query::sql_types::TimestampTz",
+            ),
+        ];
+        for (written, expected) in cases {
+            assert_eq!(spelled(written).as_deref(), Some(expected), "{written}");
+        }
+    }
+
+    #[test]
+    fn spellings_diesel_has_no_type_for() {
+        for written in [
+            "tsvector",
+            "tsquery",
+            "geometry(Point, 4326)",
+            "bit(8)",
+            "inet",
+            "mood[]",
+            "daterangex",
+        ] {
+            assert_eq!(spelled(written), None, "{written}");
+        }
+    }
 }
