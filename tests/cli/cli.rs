@@ -1103,3 +1103,102 @@ fn the_lint_has_nothing_to_check_on_sqlite() {
         );
     });
 }
+
+/// The PostgreSQL example's model, as the example compiles it.
+#[cfg(all(feature = "postgres", feature = "chrono"))]
+mod postgres_app_models {
+    include!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/postgres_app/models.rs"
+    ));
+}
+
+/// `examples/postgres_app` run as its user runs it, against a fresh
+/// PostgreSQL database: its migrations apply at start-up, its workers write
+/// through the model's generated table, a second start applies nothing, and
+/// autogenerate from its model finds nothing left to change.
+#[cfg(all(feature = "postgres", feature = "chrono"))]
+#[test]
+fn the_postgres_example_migrates_and_queries_a_fresh_database() {
+    use diesel::prelude::*;
+    use postgres_app_models::{notes, Note};
+
+    support::run::<diesel::PgConnection>(|db| {
+        let start = || {
+            let output = Command::new(support::example_binary("postgres_app"))
+                .env("DATABASE_URL", &db.url)
+                .output()
+                .expect("the postgres_app example runs");
+            let run = Run {
+                code: output.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            };
+            run.ok();
+            run
+        };
+        let first = start();
+        let applied: Vec<&str> = first
+            .stdout
+            .lines()
+            .filter(|line| line.starts_with("applied "))
+            .collect();
+        assert_eq!(applied.len(), 2, "{first}");
+        assert!(
+            applied[0].starts_with("applied a1b2c3d4e5f6 create notes ")
+                && applied[1].contains(" notes as the model declares them "),
+            "{first}"
+        );
+        assert!(
+            first
+                .stdout
+                .lines()
+                .any(|line| line == "8 notes in retort_example_notes"),
+            "{first}"
+        );
+        let second = start();
+        assert!(!second.stdout.contains("applied "), "{second}");
+        assert!(
+            second
+                .stdout
+                .lines()
+                .any(|line| line == "16 notes in retort_example_notes"),
+            "{second}"
+        );
+
+        let conn = &mut db.connect();
+        let written: Vec<Note> = notes::table
+            .order(notes::id)
+            .select(Note::as_select())
+            .load(conn)
+            .unwrap();
+        let ids: Vec<i64> = written.iter().map(|note| note.id).collect();
+        assert_eq!(ids, (1..=16).collect::<Vec<i64>>());
+        let mut bodies: Vec<&str> = written.iter().map(|note| note.body.as_str()).collect();
+        bodies.sort_unstable();
+        let mut expected: Vec<String> = (0..8)
+            .flat_map(|worker| vec![format!("written by worker {worker}"); 2])
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(bodies, expected);
+        let stamped_today = written
+            .iter()
+            .all(|note| (chrono::Utc::now() - note.written_at) < chrono::Duration::minutes(10));
+        assert!(stamped_today, "{written:?}");
+
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("migrations");
+        std::fs::create_dir(&dir).unwrap();
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/postgres_app_migrations");
+        for file in revision_files(&source) {
+            std::fs::copy(&file, dir.join(file.file_name().unwrap())).unwrap();
+        }
+        let left =
+            retort::autogenerate(conn, &retort::schema![Note], &dir, "anything left").unwrap();
+        assert_eq!(
+            left.map(|file| std::fs::read_to_string(file).unwrap()),
+            None,
+            "the migrations leave the database as the model declares it"
+        );
+    });
+}

@@ -152,6 +152,13 @@ macro_rules! execute_by_sql_query {
 /// binary. `cargo nextest run` and `cargo test` build it with the `cli`
 /// feature; running one test file alone needs `--examples`.
 pub fn migrate_binary() -> std::path::PathBuf {
+    example_binary("migrate")
+}
+
+/// The built example `name`, next to the running test binary. `cargo
+/// nextest run` and `cargo test` build the examples whose features are on;
+/// running one test file alone needs `--examples` (or `--example NAME`).
+pub fn example_binary(name: &str) -> std::path::PathBuf {
     let test_binary = std::env::current_exe().expect("the test binary knows its path");
     let profile_dir = test_binary
         .parent()
@@ -159,10 +166,10 @@ pub fn migrate_binary() -> std::path::PathBuf {
         .expect("test binaries live in <target>/<profile>/deps");
     let binary = profile_dir
         .join("examples")
-        .join(format!("migrate{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         binary.is_file(),
-        "{} is not built: run the tests with `--examples` (or `--example migrate`) and the `cli` feature",
+        "{} is not built: run the tests with `--examples` (or `--example {name}`) and its features",
         binary.display()
     );
     binary

@@ -1,9 +1,10 @@
 //! A PostgreSQL application's start-up: a pool, `migrate_to_head`, queries
-//! from a few threads, and the pool's metrics.
+//! from a few threads through the model's generated `diesel::table!`, and
+//! the pool's metrics.
 //!
 //! ```text
 //! DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
-//!     cargo run --example postgres_app --features postgres
+//!     cargo run --example postgres_app --features postgres,chrono
 //! ```
 //!
 //! Without a reachable server it says so and exits cleanly. It creates the
@@ -11,9 +12,12 @@
 
 use std::time::Duration;
 
-use diesel::sql_types::{BigInt, Text};
-use diesel::{sql_query, RunQueryDsl};
+use diesel::prelude::*;
 use retort::pool::{Pool, PoolConfig, PoolError, PrePing};
+
+mod models;
+
+use models::{notes, NewNote, Note};
 
 /// The migrations, embedded in the binary.
 static MIGRATIONS: retort::Migrations =
@@ -21,12 +25,6 @@ static MIGRATIONS: retort::Migrations =
 
 /// Any error, from any thread.
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
-
-#[derive(diesel::QueryableByName)]
-struct CountRow {
-    #[diesel(sql_type = BigInt)]
-    count: i64,
-}
 
 fn main() -> Result<(), AnyError> {
     let url = std::env::var("DATABASE_URL")
@@ -74,10 +72,17 @@ fn main() -> Result<(), AnyError> {
         }
         Ok(())
     })?;
-    // language=SQL
-    let notes: CountRow = sql_query("SELECT COUNT(*) AS count FROM retort_example_notes")
-        .get_result(&mut *pool.get()?)?;
-    println!("{} notes in retort_example_notes", notes.count);
+    let conn = &mut *pool.get()?;
+    let count: i64 = notes::table.count().get_result(conn)?;
+    println!("{count} notes in retort_example_notes");
+    let latest: Note = notes::table
+        .order(notes::id.desc())
+        .select(Note::as_select())
+        .first(conn)?;
+    println!(
+        "latest: note {} \"{}\" at {}",
+        latest.id, latest.body, latest.written_at
+    );
 
     let metrics = pool.metrics();
     println!(
@@ -95,9 +100,9 @@ fn main() -> Result<(), AnyError> {
 /// One request: a checkout and an insert.
 fn write_note(pool: &Pool<diesel::PgConnection>, worker: usize) -> Result<(), AnyError> {
     let mut conn = pool.get()?;
-    // language=SQL
-    sql_query("INSERT INTO retort_example_notes (body) VALUES ($1)")
-        .bind::<Text, _>(format!("written by worker {worker}"))
+    let body = format!("written by worker {worker}");
+    diesel::insert_into(notes::table)
+        .values(NewNote { body: &body })
         .execute(&mut *conn)?;
     Ok(())
 }
