@@ -359,3 +359,74 @@ backend_tests!(
     undeclared_objects_are_reported_not_dropped,
     offline_scripts_apply_the_objects_with_the_databases_client,
 );
+
+/// PostgreSQL tells a name's overloads apart by their argument types: a
+/// model declaring `twice(integer)` leaves the database's `twice(text)`
+/// alone (reported, never replaced by it), replaces only its own when its
+/// body changes, and a schema that drops undeclared objects drops the
+/// other overload by its arguments.
+#[cfg(feature = "postgres")]
+#[test]
+fn overloads_are_told_apart_by_their_arguments() {
+    use diesel::connection::SimpleConnection;
+    support::run::<diesel::PgConnection>(|db| {
+        let mut conn = db.connect();
+        conn.batch_execute(
+            "CREATE FUNCTION twice(t text) RETURNS text LANGUAGE sql AS $$ SELECT t || t $$; \
+             CREATE FUNCTION twice(i integer) RETURNS integer LANGUAGE sql AS $$ SELECT i * 2 $$;",
+        )
+        .unwrap();
+        let declaring = |times: u32| {
+            Schema::new(Vec::new()).function(
+                "twice",
+                format!("CREATE FUNCTION twice(i int) RETURNS int LANGUAGE sql AS $$ SELECT i * {times} $$"),
+            )
+        };
+        let text_overload_works = |conn: &mut diesel::PgConnection| {
+            assert_eq!(
+                conn.select_count("SELECT length(twice('ab'::text))::bigint AS n"),
+                4,
+                "twice(text) is as it was"
+            );
+        };
+
+        let unchanged = pending_changes(&mut conn, &declaring(2)).unwrap();
+        assert!(unchanged.ops().is_empty(), "{:#?}", unchanged.ops());
+        let warnings = unchanged.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert_eq!(warnings[0].kind, WarningKind::Unmanaged);
+
+        let dir = tempfile::tempdir().unwrap();
+        let thrice = declaring(3);
+        let changes = pending_changes(&mut conn, &thrice).unwrap();
+        match changes.ops() {
+            [Op::ReplaceFunction { old, .. }] => {
+                assert!(old.definition.contains("twice(i integer)"), "{old:#?}")
+            }
+            ops => panic!("one replace of twice(integer): {ops:#?}"),
+        }
+        upgrade(&mut conn, &thrice, dir.path(), "thrice");
+        assert_eq!(conn.select_count("SELECT twice(2)::bigint AS n"), 6);
+        text_overload_works(&mut conn);
+        assert!(pending_changes(&mut conn, &thrice)
+            .unwrap()
+            .ops()
+            .is_empty());
+
+        let only_declared = thrice.drop_undeclared_objects();
+        let changes = pending_changes(&mut conn, &only_declared).unwrap();
+        match changes.ops() {
+            [Op::DropFunction { function }] => {
+                assert!(
+                    function.definition.contains("twice(t text)"),
+                    "{function:#?}"
+                )
+            }
+            ops => panic!("one drop of twice(text): {ops:#?}"),
+        }
+        upgrade(&mut conn, &only_declared, dir.path(), "only declared");
+        let read = retort::introspect(&mut conn).unwrap();
+        assert_eq!(read.functions.len(), 1, "{:#?}", read.functions);
+        assert_eq!(conn.select_count("SELECT twice(5)::bigint AS n"), 15);
+    });
+}

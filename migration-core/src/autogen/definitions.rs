@@ -21,7 +21,7 @@
 use super::Result;
 use crate::backend::lexer::{tokens, TokenKind};
 use crate::backend::{BackendKind, DatabaseConnection};
-use crate::diff::objects::DeclaredObject;
+use crate::diff::objects::{pair, DeclaredObject};
 use crate::diff::Op;
 use crate::render::render_op;
 use crate::schema::{Function, Schema, Trigger, View};
@@ -42,14 +42,11 @@ struct Differing {
 impl Differing {
     fn of(database: &Schema, target: &Schema) -> Differing {
         fn differing<T: DeclaredObject>(database: &[T], target: &[T]) -> Vec<usize> {
-            target
-                .iter()
+            pair(database, target)
+                .0
+                .into_iter()
                 .enumerate()
-                .filter(|(_, new)| {
-                    database
-                        .iter()
-                        .any(|old| old.key() == new.key() && !old.same_as(new))
-                })
+                .filter(|(_, (old, new))| old.is_some_and(|old| !old.same_as(new)))
                 .map(|(at, _)| at)
                 .collect()
         }
@@ -98,9 +95,9 @@ fn in_rolled_back_transaction<C: DatabaseConnection>(
 ) -> Result<()> {
     let backend = C::BACKEND.backend();
     let mut probes: Vec<Vec<String>> = Vec::new();
+    let (partners, _) = pair(&database.functions, &target.functions);
     for &at in &differing.functions {
-        let new = &target.functions[at];
-        let Some(old) = database.functions.iter().find(|old| old.key() == new.key()) else {
+        let (Some(old), new) = partners[at] else {
             continue;
         };
         probes.push(render_op(
@@ -263,7 +260,8 @@ fn adopt(target: &mut Schema, database: &Schema, read: &Schema, differing: &Diff
                 .filter(|back| back.key() == function.key())
         };
         let back = same_name()
-            .find(|back| !database.functions.contains(back))
+            .find(|back| back.signature() == function.signature())
+            .or_else(|| same_name().find(|back| !database.functions.contains(back)))
             .or_else(|| same_name().next());
         if let Some(back) = back {
             function.definition.clone_from(&back.definition);

@@ -95,6 +95,7 @@ mod indexes;
 mod keys;
 pub(crate) mod objects;
 mod op;
+pub(crate) mod overloads;
 mod partitions;
 mod table_order;
 mod tables;

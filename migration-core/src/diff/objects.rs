@@ -1,5 +1,6 @@
 //! Objects declared by their SQL — functions, views, triggers — matched by
-//! name and compared by normalized definition.
+//! name (and a function's argument types, [`overloads`]) and compared by
+//! normalized definition.
 //!
 //! An object the database holds and the models do not declare is reported
 //! ([`WarningKind::Unmanaged`]) and left alone, unless the target schema
@@ -16,7 +17,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{DiffWarning, Op, TableName, WarningKind};
+use super::{overloads, DiffWarning, Op, TableName, WarningKind};
 use crate::schema::{Function, Schema, Trigger, UndeclaredObjects, View};
 
 /// A kind of object a diff matches by name and compares by definition, and
@@ -33,6 +34,61 @@ pub(crate) trait DeclaredObject {
     fn same_as(&self, other: &Self) -> bool;
     /// The builder call that declares it.
     fn declaration(&self) -> &'static str;
+    /// What tells apart objects of one key: a function's argument types
+    /// ([`overloads::signature`]); empty for other kinds.
+    fn signature(&self) -> String {
+        String::new()
+    }
+}
+
+/// Pairs each of `to`'s objects with the object of `from` it is: the one
+/// with its key and [`DeclaredObject::signature`]; failing that, the one
+/// object of `from` with its key that nothing else pairs with, when `to`
+/// has one object left with that key too (a function whose arguments
+/// changed). Returns each of `to`'s objects with its partner, and the
+/// objects of `from` left without one.
+pub(crate) fn pair<'a, T: DeclaredObject>(
+    from: &'a [T],
+    to: &'a [T],
+) -> (Vec<(Option<&'a T>, &'a T)>, Vec<&'a T>) {
+    let mut taken = vec![false; from.len()];
+    let mut partners: Vec<Option<usize>> = to
+        .iter()
+        .map(|new| {
+            let at = from.iter().enumerate().position(|(at, old)| {
+                !taken[at] && old.key() == new.key() && old.signature() == new.signature()
+            })?;
+            taken[at] = true;
+            Some(at)
+        })
+        .collect();
+    for (at_new, new) in to.iter().enumerate() {
+        if partners[at_new].is_some() {
+            continue;
+        }
+        let left_in_from: Vec<usize> = (0..from.len())
+            .filter(|&at| !taken[at] && from[at].key() == new.key())
+            .collect();
+        let left_in_to = (0..to.len())
+            .filter(|&at| partners[at].is_none() && to[at].key() == new.key())
+            .count();
+        if let ([only], 1) = (left_in_from.as_slice(), left_in_to) {
+            taken[*only] = true;
+            partners[at_new] = Some(*only);
+        }
+    }
+    let paired = to
+        .iter()
+        .zip(partners)
+        .map(|(new, partner)| (partner.map(|at| &from[at]), new))
+        .collect();
+    let unpaired = from
+        .iter()
+        .zip(taken)
+        .filter(|(_, taken)| !taken)
+        .map(|(old, _)| old)
+        .collect();
+    (paired, unpaired)
 }
 
 /// How objects of one kind pair up between the two sides.
@@ -47,7 +103,7 @@ pub(crate) struct Matched<'a, T> {
     pub(crate) dropped: Vec<&'a T>,
 }
 
-/// Pairs `from`'s objects with `to`'s by key. An object only `from` has is
+/// Pairs `from`'s objects with `to`'s ([`pair`]). An object only `from` has is
 /// dropped under [`UndeclaredObjects::Drop`]; under
 /// [`UndeclaredObjects::Report`] it is reported in `warnings` and left
 /// alone.
@@ -63,17 +119,15 @@ pub(crate) fn match_declared<'a, T: DeclaredObject>(
         kept: Vec::new(),
         dropped: Vec::new(),
     };
-    for new in to {
-        match from.iter().find(|old| old.key() == new.key()) {
+    let (paired, unpaired) = pair(from, to);
+    for (old, new) in paired {
+        match old {
             Some(old) if old.same_as(new) => matched.kept.push((old, new)),
             Some(old) => matched.changed.push((old, new)),
             None => matched.created.push(new),
         }
     }
-    for old in from {
-        if to.iter().any(|new| new.key() == old.key()) {
-            continue;
-        }
+    for old in unpaired {
         match undeclared {
             UndeclaredObjects::Drop => matched.dropped.push(old),
             UndeclaredObjects::Report => warnings.push(unmanaged(old)),
@@ -128,6 +182,9 @@ impl DeclaredObject for Function {
         } else {
             "Schema::function"
         }
+    }
+    fn signature(&self) -> String {
+        overloads::signature(self)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::backend::lexer::{tokens, TokenKind};
 use crate::backend::Backend;
+use crate::diff::overloads::drop_arguments;
 use crate::diff::Op;
 use crate::render::RenderError;
 use crate::schema::{Function, Trigger, View};
@@ -17,6 +18,9 @@ pub(crate) struct ObjectSyntax {
     pub(crate) before_function: Option<&'static str>,
     /// `CREATE MATERIALIZED VIEW`.
     pub(crate) materialized_views: bool,
+    /// `DROP FUNCTION name(integer)`: the database names one of a name's
+    /// overloads by its arguments (PostgreSQL).
+    pub(crate) drop_names_arguments: bool,
     /// `DROP TRIGGER name ON table` (PostgreSQL), not `DROP TRIGGER name`.
     pub(crate) trigger_drop_names_table: bool,
 }
@@ -62,7 +66,7 @@ pub(crate) fn render_object_op(
                 out.push(or_replace(&statement(&new.definition)));
             }
             Some(ReplaceFunction::DropAndCreate) => {
-                out.push(drop_function(backend, new, true));
+                out.push(drop_function(backend, syntax, new, true));
                 out.push(statement(&new.definition));
             }
         },
@@ -70,7 +74,7 @@ pub(crate) fn render_object_op(
             if syntax.replace_function.is_none() {
                 return Err(unsupported(format!("drop function {}", function.name)));
             }
-            out.push(drop_function(backend, function, false));
+            out.push(drop_function(backend, syntax, function, false));
         }
         Op::CreateView { view } => {
             if view.materialized && !syntax.materialized_views {
@@ -110,17 +114,25 @@ fn materialized(view: &View) -> &'static str {
     }
 }
 
-/// `DROP FUNCTION [IF EXISTS] name` (or `PROCEDURE`): by name alone, which
-/// PostgreSQL takes when the name is not overloaded.
-/// An aggregate is dropped with its argument types, the first
-/// parenthesized list of its definition.
-fn drop_function(backend: &dyn Backend, function: &Function, if_exists: bool) -> String {
-    let (kind, arguments) = if crate::diff::objects::is_aggregate(function) {
-        ("AGGREGATE", first_parenthesized(&function.definition))
+/// `DROP FUNCTION [IF EXISTS] name` (or `PROCEDURE`, `AGGREGATE`), with
+/// its arguments where the database tells overloads apart by them.
+fn drop_function(
+    backend: &dyn Backend,
+    syntax: &ObjectSyntax,
+    function: &Function,
+    if_exists: bool,
+) -> String {
+    let kind = if crate::diff::objects::is_aggregate(function) {
+        "AGGREGATE"
     } else if function.procedure {
-        ("PROCEDURE", "")
+        "PROCEDURE"
     } else {
-        ("FUNCTION", "")
+        "FUNCTION"
+    };
+    let arguments = if syntax.drop_names_arguments {
+        drop_arguments(&function.definition)
+    } else {
+        String::new()
     };
     // language=SQL
     format!(
@@ -128,27 +140,6 @@ fn drop_function(backend: &dyn Backend, function: &Function, if_exists: bool) ->
         if if_exists { "IF EXISTS " } else { "" },
         backend.quote_qualified(function.schema.as_deref(), &function.name)
     )
-}
-
-/// `(...)`: the first parenthesized list of `sql`, parentheses included;
-/// empty when there is none.
-fn first_parenthesized(sql: &str) -> &str {
-    let mut depth = 0usize;
-    let mut start = None;
-    for token in tokens(sql, crate::backend::BackendKind::Postgres) {
-        if token.is_punct(sql, '(') {
-            start.get_or_insert(token.start);
-            depth += 1;
-        } else if token.is_punct(sql, ')') && depth > 0 {
-            depth -= 1;
-            if depth == 0 {
-                return start
-                    .and_then(|start| sql.get(start..token.end))
-                    .unwrap_or_default();
-            }
-        }
-    }
-    ""
 }
 
 fn drop_trigger(backend: &dyn Backend, syntax: &ObjectSyntax, trigger: &Trigger) -> String {
@@ -205,16 +196,32 @@ fn or_replace(definition: &str) -> String {
 mod tests {
     use super::or_replace;
 
+    fn dropped(kind: crate::backend::BackendKind, definition: &str) -> Vec<String> {
+        let function = crate::schema::Function::new("f", definition);
+        crate::render::render_op(&crate::diff::Op::DropFunction { function }, kind.backend())
+            .unwrap()
+    }
+
     #[test]
-    fn an_aggregate_is_dropped_with_its_argument_types() {
-        let backend = crate::backend::PostgresBackend;
-        let aggregate = crate::schema::Function::new(
-            "group_concat",
-            "CREATE AGGREGATE public.group_concat(text) (SFUNC = _group_concat, STYPE = text)",
+    fn postgres_drops_one_overload_by_its_arguments() {
+        use crate::backend::BackendKind::{Mysql, Postgres};
+        assert_eq!(
+            dropped(
+                Postgres,
+                "CREATE AGGREGATE public.f(text) (SFUNC = _group_concat, STYPE = text)"
+            ),
+            [r#"DROP AGGREGATE "f"(text)"#]
         );
         assert_eq!(
-            super::drop_function(&backend, &aggregate, false),
-            r#"DROP AGGREGATE "group_concat"(text)"#
+            dropped(
+                Postgres,
+                "CREATE FUNCTION f(i integer, s text DEFAULT 'a') RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql"
+            ),
+            [r#"DROP FUNCTION "f"(i integer, s text)"#]
+        );
+        assert_eq!(
+            dropped(Mysql, "CREATE FUNCTION f(i INT) RETURNS INT RETURN i"),
+            ["DROP FUNCTION `f`"]
         );
     }
 

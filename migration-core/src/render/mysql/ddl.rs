@@ -123,6 +123,7 @@ const OBJECT_SYNTAX: render::ObjectSyntax = render::ObjectSyntax {
     before_function: None,
     materialized_views: false,
     trigger_drop_names_table: false,
+    drop_names_arguments: false,
 };
 
 pub(super) fn render_op(

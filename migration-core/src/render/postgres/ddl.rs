@@ -317,6 +317,7 @@ const OBJECT_SYNTAX: render::ObjectSyntax = render::ObjectSyntax {
     before_function: Some("SET LOCAL check_function_bodies = off"),
     materialized_views: true,
     trigger_drop_names_table: true,
+    drop_names_arguments: true,
 };
 
 pub(super) fn render_op(

@@ -491,6 +491,7 @@ const OBJECT_SYNTAX: render::ObjectSyntax = render::ObjectSyntax {
     before_function: None,
     materialized_views: false,
     trigger_drop_names_table: false,
+    drop_names_arguments: false,
 };
 
 /// SQLite's indexes: `COLLATE` and `DESC` per part, partial indexes; one
