@@ -443,8 +443,8 @@ fn with_domains(changed: bool) -> Schema {
 
 /// Domains are created before the tables that use them, read back as
 /// declared (checks, default, `NOT NULL`), changed in place, and restored
-/// by the down sections; a model that declares no domain leaves the
-/// database's alone.
+/// by the down sections; the domains a model does not declare are reported
+/// and left alone, and dropped only under `drop_undeclared_objects`.
 #[cfg(feature = "postgres")]
 #[test]
 fn postgres_domains_are_created_read_changed_and_reverted() {
@@ -493,12 +493,48 @@ fn postgres_domains_are_created_read_changed_and_reverted() {
             .unwrap();
         assert_eq!(retort::introspect(&mut conn).unwrap(), first);
 
+        // Domains the models do not declare are reported and left alone,
+        // whether the models declare none or only some.
+        let unmanaged = |changes: &retort::diff::Diff| -> Vec<String> {
+            changes
+                .warnings()
+                .iter()
+                .filter(|warning| warning.kind == retort::diff::WarningKind::Unmanaged)
+                .map(|warning| warning.message.clone())
+                .collect()
+        };
         let mut undeclared = first.clone();
         undeclared.domains.clear();
+        let changes = pending_changes(&mut conn, &undeclared).unwrap();
+        assert!(changes.is_empty(), "{:#?}", changes.ops());
+        assert_eq!(unmanaged(&changes).len(), 2, "{:#?}", changes.warnings());
+        let mut only_year = first.clone();
+        only_year.domains.retain(|domain| domain.name == "year");
+        only_year
+            .tables
+            .iter_mut()
+            .for_each(|table| table.columns.retain(|column| column.name != "code"));
+        let changes = pending_changes(&mut conn, &only_year).unwrap();
         assert!(
-            pending_changes(&mut conn, &undeclared).unwrap().is_empty(),
-            "domains the models do not declare are left alone"
+            !changes
+                .ops()
+                .iter()
+                .any(|op| matches!(op, retort::diff::Op::DropDomain { .. })),
+            "{:#?}",
+            changes.ops()
         );
+        let reported = unmanaged(&changes);
+        assert_eq!(reported.len(), 1, "{reported:#?}");
+        assert!(reported[0].starts_with("domain code "), "{reported:#?}");
+        // Asked to, the diff drops them (after the column that uses one).
+        let dropping = only_year.drop_undeclared_objects();
+        let changes = pending_changes(&mut conn, &dropping).unwrap();
+        assert!(
+            matches!(changes.ops().last(), Some(retort::diff::Op::DropDomain { domain }) if domain.name == "code"),
+            "{:#?}",
+            changes.ops()
+        );
+        assert!(unmanaged(&changes).is_empty());
 
         Migrator::new(&migrations)
             .downgrade(&mut conn, "base")

@@ -1,11 +1,12 @@
 //! Domains (PostgreSQL), known by namespace and name: created or changed
 //! before any table, so columns can use them; dropped once no column does.
 //!
-//! When `to` declares no domain at all, the domains of `from` are left
-//! alone: the models do not manage domains (an application that made its
-//! domains by hand, whose columns name them), and dropping them would fail
-//! on the columns that use them. Once `to` declares one, the domains it
-//! does not declare are dropped.
+//! A domain the database holds and `to` does not declare follows the rule
+//! of every object declared beside the tables ([`super::objects`]): it is
+//! reported ([`WarningKind::Unmanaged`](super::WarningKind::Unmanaged)) and
+//! left alone (an application that made its domains by hand, whose columns
+//! name them), unless `to` says
+//! [`UndeclaredObjects::Drop`](crate::schema::UndeclaredObjects::Drop).
 //!
 //! A domain whose base type changes cannot change in place (PostgreSQL has
 //! no `ALTER DOMAIN ... TYPE`): the [`Op::AlterDomain`] carries it, and the
@@ -13,8 +14,9 @@
 
 use std::fmt;
 
-use super::Op;
-use crate::schema::{CheckConstraint, Domain, Schema};
+use super::objects::unmanaged;
+use super::{DiffWarning, Op};
+use crate::schema::{CheckConstraint, Domain, Schema, UndeclaredObjects};
 
 /// Creates the domains `to` adds and changes those both have.
 pub(super) fn create_or_alter(ops: &mut Vec<Op>, from: &Schema, to: &Schema) {
@@ -32,17 +34,19 @@ pub(super) fn create_or_alter(ops: &mut Vec<Op>, from: &Schema, to: &Schema) {
     }
 }
 
-/// Drops the domains `to` no longer has, once the tables and columns that
-/// used them are gone; none when `to` declares no domain.
-pub(super) fn drop(ops: &mut Vec<Op>, from: &Schema, to: &Schema) {
-    if to.domains.is_empty() {
-        return;
-    }
+/// Drops the domains `to` does not declare, once the tables and columns
+/// that used them are gone, when `to` says [`UndeclaredObjects::Drop`];
+/// otherwise reports each in `warnings` and leaves it alone.
+pub(super) fn drop(ops: &mut Vec<Op>, warnings: &mut Vec<DiffWarning>, from: &Schema, to: &Schema) {
     for old in sorted(&from.domains) {
-        if find(&to.domains, old).is_none() {
-            ops.push(Op::DropDomain {
+        if find(&to.domains, old).is_some() {
+            continue;
+        }
+        match to.undeclared {
+            UndeclaredObjects::Drop => ops.push(Op::DropDomain {
                 domain: old.clone(),
-            });
+            }),
+            UndeclaredObjects::Report => warnings.push(unmanaged(old)),
         }
     }
 }

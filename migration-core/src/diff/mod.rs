@@ -50,11 +50,12 @@
 //!    result) and aggregates, then triggers, then views (a view after the
 //!    views it reads), are created; functions that go away are dropped.
 //!
-//! # Functions, views and triggers
+//! # Functions, views, triggers and domains
 //!
 //! They are matched by name (a trigger by its table and name) and compared
 //! by definition up to spacing and letter case
-//! ([`same_definition`]). One the database
+//! ([`same_definition`]; a domain by its type, default, nullability and
+//! checks). One the database
 //! holds and the target does not declare is reported
 //! ([`WarningKind::Unmanaged`]) and left alone, unless the target says
 //! [`UndeclaredObjects::Drop`](crate::schema::UndeclaredObjects::Drop).
@@ -288,7 +289,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     columns::start_generating(&mut ops, &tables);
 
     // 7. Domains, then enum types, no longer used.
-    domains::drop(&mut ops, from, to);
+    domains::drop(&mut ops, &mut warnings, from, to);
     enums::drop_unused(&mut ops, &enum_types);
 
     // Functions, views and triggers around the table changes.

@@ -552,3 +552,41 @@ fn a_hint_naming_nothing_is_reported() {
     };
     assert_eq!(table.renamed_from, None, "ops carry state, not hints");
 }
+
+#[test]
+fn undeclared_domains_are_reported_and_dropped_only_when_asked() {
+    use crate::schema::Domain;
+    let year = Domain::new("year", SqlType::Integer);
+    let code = Domain::new("code", SqlType::Varchar(8)).not_null();
+    let database = Schema::new(vec![users()])
+        .domain(year.clone())
+        .domain(code.clone());
+    let unmanaged = |up: &Diff| -> Vec<String> {
+        up.warnings()
+            .iter()
+            .filter(|warning| warning.kind == WarningKind::Unmanaged)
+            .map(|warning| warning.message.clone())
+            .collect()
+    };
+    // None declared: both reported, none dropped.
+    let none = diff(&database, &Schema::new(vec![users()]));
+    assert!(none.is_empty(), "{:?}", none.ops());
+    let reported = unmanaged(&none);
+    assert_eq!(reported.len(), 2, "{reported:?}");
+    assert!(reported[0].starts_with("domain code is in the database but not in the models"));
+    assert!(reported[0].contains("`Schema::domain`"), "{reported:?}");
+    // One declared: the other is still left alone.
+    let one = diff(&database, &Schema::new(vec![users()]).domain(year.clone()));
+    assert!(one.is_empty(), "{:?}", one.ops());
+    assert_eq!(unmanaged(&one).len(), 1);
+    // Asked to drop: dropped, and the reverse creates it again.
+    let dropping = diff(
+        &database,
+        &Schema::new(vec![users()])
+            .domain(year)
+            .drop_undeclared_objects(),
+    );
+    assert_eq!(kinds(&dropping), ["DropDomain"]);
+    assert!(unmanaged(&dropping).is_empty());
+    assert!(matches!(&dropping.reverse().ops()[0], Op::CreateDomain { domain } if *domain == code));
+}

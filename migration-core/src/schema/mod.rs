@@ -78,8 +78,8 @@ pub struct Schema {
     /// Triggers, in no particular order.
     #[serde(default)]
     pub triggers: Vec<Trigger>,
-    /// What a diff to this schema does with functions, views and triggers
-    /// it does not declare: reported by default, never dropped. An
+    /// What a diff to this schema does with functions, views, triggers and
+    /// domains it does not declare: reported by default, never dropped. An
     /// instruction for the diff, not state: never compared.
     #[serde(default)]
     pub undeclared: UndeclaredObjects,
@@ -146,8 +146,8 @@ impl Schema {
         self
     }
 
-    /// This schema with the functions, views and triggers the database
-    /// holds and it does not declare dropped by a diff to it, instead of
+    /// This schema with the functions, views, triggers and domains the
+    /// database holds and it does not declare dropped by a diff to it, instead of
     /// reported and left alone.
     pub fn drop_undeclared_objects(mut self) -> Self {
         self.undeclared = UndeclaredObjects::Drop;
@@ -155,7 +155,9 @@ impl Schema {
     }
 
     /// This schema with one more domain (PostgreSQL), created before the
-    /// tables whose columns use it.
+    /// tables whose columns use it. The database's domains that the schema
+    /// does not declare are reported and left alone, unless
+    /// [`drop_undeclared_objects`](Self::drop_undeclared_objects).
     pub fn domain(mut self, domain: Domain) -> Self {
         self.domains.push(domain);
         self
