@@ -36,6 +36,8 @@
 
 mod support;
 
+use support::rounds::{self, selected};
+
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -444,21 +446,6 @@ fn checkout_only(c: &mut Criterion) {
     bench_group(c, &runtime, CHECKOUT_ONLY_GROUP, 1, &contenders);
 }
 
-/// How long each contender runs per round: `RETORT_BENCH_PERIOD_MS`
-/// milliseconds, by default 200 (50 with `RETORT_BENCH_QUICK`).
-fn period() -> Duration {
-    let default = if std::env::var_os("RETORT_BENCH_QUICK").is_some() {
-        50
-    } else {
-        200
-    };
-    let millis = std::env::var("RETORT_BENCH_PERIOD_MS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(default);
-    Duration::from_millis(millis)
-}
-
 /// Measures `contenders` with `tasks` tasks in `rounds` interleaved
 /// rounds, prints their medians and each retort pool's ratios to each
 /// peer, and records each median for `scripts/bench`.
@@ -469,9 +456,7 @@ fn interleaved_group(
     rounds: usize,
     contenders: &[Contender],
 ) {
-    use support::rounds::{interleave, median, range, ratios};
-
-    let period = period();
+    let period = rounds::period();
     let mut runs: Vec<_> = contenders
         .iter()
         .map(|contender| move || (contender.throughput)(runtime, tasks, period))
@@ -480,48 +465,14 @@ fn interleaved_group(
         .iter_mut()
         .map(|run| run as &mut dyn FnMut() -> f64)
         .collect();
-    let measured = interleave(rounds, &mut runs);
-
-    println!("{group}: median (range) of {rounds} rounds of {period:?} each");
-    for (contender, ops) in contenders.iter().zip(&measured) {
-        let (low, high) = range(ops);
-        println!(
-            "  {:<28} {:>9.0} ops/s ({low:.0}–{high:.0}), {:.0} ns per operation",
-            contender.name,
-            median(ops),
-            1e9 / median(ops)
-        );
-        support::record_fact(&format!(
-            r#"{{"row":"async_pool","full_id":"{group}/{}","median_s":{},"rounds":{rounds}}}"#,
-            contender.name,
-            1.0 / median(ops)
-        ));
+    let names: Vec<&str> = contenders.iter().map(|contender| contender.name).collect();
+    rounds::Group {
+        row: "async_pool",
+        group,
+        ours: |name| name.starts_with("retort_"),
+        peer: |name| !name.starts_with("retort_"),
     }
-    let ours = |at: &usize| contenders[*at].name.starts_with("retort_");
-    for mine in (0..contenders.len()).filter(ours) {
-        for theirs in (0..contenders.len()).filter(|at| !ours(at)) {
-            let per_round = ratios(&measured[mine], &measured[theirs]);
-            let (low, high) = range(&per_round);
-            println!(
-                "  {} / {}: {:.3} (medians), round by round {:.3} ({low:.3}–{high:.3})",
-                contenders[mine].name,
-                contenders[theirs].name,
-                median(&measured[mine]) / median(&measured[theirs]),
-                median(&per_round),
-            );
-        }
-    }
-}
-
-/// Whether the command line selects `group` for the interleaved rounds: as
-/// with criterion's filter, when some argument that is not an option is
-/// part of its name, or when there is none.
-fn selected(group: &str) -> bool {
-    let mut filters = std::env::args()
-        .skip(1)
-        .filter(|argument| !argument.starts_with('-'))
-        .peekable();
-    filters.peek().is_none() || filters.any(|filter| group.contains(&filter))
+    .compare(rounds, &names, &mut runs);
 }
 
 fn interleaved(rounds: usize) {

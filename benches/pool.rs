@@ -40,6 +40,8 @@
 
 mod support;
 
+use support::rounds::{self, selected};
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Barrier;
 use std::thread;
@@ -280,28 +282,11 @@ fn echo_off(c: &mut Criterion) {
     bench_group(c, ECHO_OFF_GROUP, 1, &echo_off_contenders());
 }
 
-/// How long each contender runs per round: `RETORT_BENCH_PERIOD_MS`
-/// milliseconds, by default 200 (50 with `RETORT_BENCH_QUICK`).
-fn period() -> Duration {
-    let default = if std::env::var_os("RETORT_BENCH_QUICK").is_some() {
-        50
-    } else {
-        200
-    };
-    let millis = std::env::var("RETORT_BENCH_PERIOD_MS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(default);
-    Duration::from_millis(millis)
-}
-
 /// Measures `contenders` on `threads` threads in `rounds` interleaved
 /// rounds, prints their medians and each retort pool's ratios to each r2d2
 /// pool, and records each median for `scripts/bench`.
 fn interleaved_group(group: &str, threads: usize, rounds: usize, contenders: &[Contender]) {
-    use support::rounds::{interleave, median, range, ratios};
-
-    let period = period();
+    let period = rounds::period();
     let mut runs: Vec<_> = contenders
         .iter()
         .map(|(_, operation)| move || throughput(threads, period, operation))
@@ -310,48 +295,14 @@ fn interleaved_group(group: &str, threads: usize, rounds: usize, contenders: &[C
         .iter_mut()
         .map(|run| run as &mut dyn FnMut() -> f64)
         .collect();
-    let measured = interleave(rounds, &mut runs);
-
-    println!("{group}: median (range) of {rounds} rounds of {period:?} each");
-    for ((name, _), ops) in contenders.iter().zip(&measured) {
-        let (low, high) = range(ops);
-        println!(
-            "  {name:<24} {:>9.0} ops/s ({low:.0}–{high:.0}), {:.0} ns per operation",
-            median(ops),
-            1e9 / median(ops)
-        );
-        support::record_fact(&format!(
-            r#"{{"row":"pool","full_id":"{group}/{name}","median_s":{},"rounds":{rounds}}}"#,
-            1.0 / median(ops)
-        ));
+    let names: Vec<&str> = contenders.iter().map(|(name, _)| *name).collect();
+    rounds::Group {
+        row: "pool",
+        group,
+        ours: |name| name.starts_with("retort_"),
+        peer: |name| name.starts_with("r2d2_"),
     }
-    let named = |prefix: &'static str| {
-        (0..contenders.len()).filter(move |&at| contenders[at].0.starts_with(prefix))
-    };
-    for ours in named("retort_") {
-        for theirs in named("r2d2_") {
-            let per_round = ratios(&measured[ours], &measured[theirs]);
-            let (low, high) = range(&per_round);
-            println!(
-                "  {} / {}: {:.3} (medians), round by round {:.3} ({low:.3}–{high:.3})",
-                contenders[ours].0,
-                contenders[theirs].0,
-                median(&measured[ours]) / median(&measured[theirs]),
-                median(&per_round),
-            );
-        }
-    }
-}
-
-/// Whether the command line selects `group` for the interleaved rounds: as
-/// with criterion's filter, when some argument that is not an option is
-/// part of its name, or when there is none.
-fn selected(group: &str) -> bool {
-    let mut filters = std::env::args()
-        .skip(1)
-        .filter(|argument| !argument.starts_with('-'))
-        .peekable();
-    filters.peek().is_none() || filters.any(|filter| group.contains(&filter))
+    .compare(rounds, &names, &mut runs);
 }
 
 fn interleaved(rounds: usize) {
