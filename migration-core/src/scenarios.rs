@@ -176,6 +176,39 @@ pub fn scenarios() -> Vec<Scenario> {
             "users WHERE id = 1 AND score = 7",
         ),
         runs(
+            "add generated column",
+            changed(|users| {
+                users
+                    .columns
+                    .push(Column::new("email_length", SqlType::Integer).generated("length(email)"))
+            }),
+            "users WHERE id = 1 AND email_length = 3",
+        ),
+        renders(
+            "add virtual generated column",
+            base(),
+            changed(|users| {
+                users.columns.push(
+                    Column::new("email_length", SqlType::Integer)
+                        .nullable()
+                        .generated_virtual("length(email)"),
+                )
+            }),
+        ),
+        renders(
+            "change generated expression",
+            changed(|users| {
+                users
+                    .columns
+                    .push(Column::new("email_length", SqlType::Integer).generated("length(email)"))
+            }),
+            changed(|users| {
+                users.columns.push(
+                    Column::new("email_length", SqlType::Integer).generated("length(email) * 2"),
+                )
+            }),
+        ),
+        runs(
             "drop column",
             changed(|users| users.columns.retain(|column| column.name != "name")),
             USERS_ROW,

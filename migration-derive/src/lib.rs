@@ -64,6 +64,8 @@ use syn::DeriveInput;
 /// | `index` | `index` | an index `ix_<table>_<column>` |
 /// | `default` | `default = "now()"` | the default, as an SQL expression (so a text default is `default = "'draft'"`) |
 /// | `backfill` | `backfill = "username \|\| '@example.com'"` | fills the rows a table has when autogenerate adds this `NOT NULL` column without a default to it: the column is added nullable, filled in batches from this SQL expression, then made `NOT NULL` |
+/// | `generated` | `generated = "price * quantity"` | the database computes the column from this SQL expression over the row's other columns (`GENERATED ALWAYS AS (...)`); stored unless `virtual` is given; no `default`, `backfill`, `autoincrement` or `primary_key` with it |
+/// | `stored`, `virtual` | `generated = "lower(email)", virtual` | with `generated`: the value is kept when the row is written (`STORED`, the default), or computed when it is read (`VIRTUAL`: MySQL, MariaDB and SQLite; PostgreSQL refuses it) |
 /// | `references` | `references = "teams.id"` | a foreign key `fk_<table>_<column>_<referenced table>`; `"billing.teams.id"` names a schema |
 /// | `on_delete` | `on_delete = "cascade"` | the foreign key's action: `"cascade"`, `"set null"`, `"set default"`, `"restrict"` or `"no action"` (default) |
 /// | `on_update` | `on_update = "cascade"` | the same, on update |

@@ -66,7 +66,7 @@ fn every_op_runs<C: TestBackend>(db: &TestDatabase<C>) {
         );
         ran += 1;
     }
-    assert_eq!(ran, 26, "every change with a row to look up ran");
+    assert_eq!(ran, 27, "every change with a row to look up ran");
 }
 
 /// Expression and partial indexes, where the database has them.

@@ -455,9 +455,9 @@ fn options_choose_the_tables<C: TestBackend>(db: &TestDatabase<C>) {
     );
 }
 
-/// Generated (computed) columns never fail introspection: they read as
-/// plain columns without a default.
-fn generated_columns_read_as_plain_columns<C: TestBackend>(db: &TestDatabase<C>) {
+/// Generated (computed) columns read with their expression as the
+/// database keeps it, whether they are stored, and no default.
+fn generated_columns_read_with_their_expression<C: TestBackend>(db: &TestDatabase<C>) {
     let kind = C::BACKEND;
     let mut conn = db.connect();
     let ddl = match kind {
@@ -471,9 +471,15 @@ fn generated_columns_read_as_plain_columns<C: TestBackend>(db: &TestDatabase<C>)
     };
     conn.batch_execute(ddl).expect("the DDL loads");
     let schema = retort::introspect(&mut conn).expect("introspect");
+    let b = Column::new("b", SqlType::Integer).nullable();
+    let b = match kind {
+        BackendKind::Postgres => b.generated("(a * 2)"),
+        BackendKind::Mysql => b.generated_virtual("`a` * 2"),
+        BackendKind::Sqlite => b.generated_virtual(r#""a" * 2"#),
+    };
     let expected = Table::new("g")
         .column(Column::new("a", SqlType::Integer))
-        .column(Column::new("b", SqlType::Integer).nullable());
+        .column(b);
     assert_eq!(schema, Schema::new(vec![expected]));
 }
 
@@ -481,7 +487,7 @@ backend_tests!(
     every_type_reads_back_as_itself,
     hand_written_ddl_reads_back_exactly,
     options_choose_the_tables,
-    generated_columns_read_as_plain_columns
+    generated_columns_read_with_their_expression
 );
 
 /// Another PostgreSQL schema is read when named, its tables carrying the

@@ -7,8 +7,8 @@ use crate::support;
 use diesel::connection::SimpleConnection;
 
 use retort::{
-    autogen::pending_changes, BackendKind, Column, ForeignKey, Index, IndexKeyOptions, IndexPart,
-    Migrations, PrimaryKey, ReferentialAction, Schema, SqlType, Table,
+    autogen::pending_changes, BackendKind, Column, ForeignKey, Generated, Index, IndexKeyOptions,
+    IndexPart, Migrations, PrimaryKey, ReferentialAction, Schema, SqlType, Table,
 };
 use support::{backend_tests, TestBackend, TestDatabase};
 
@@ -557,3 +557,288 @@ fn domains_are_refused_elsewhere<C: TestBackend>(db: &TestDatabase<C>) {
 }
 
 backend_tests!(domains_are_refused_elsewhere);
+
+// Line items with two stored generated columns (no doc comment: it would
+// be the table's comment).
+#[derive(retort::Model)]
+#[model(table = "line_items")]
+#[allow(dead_code)]
+struct LineItem {
+    #[model(primary_key, autoincrement = false)]
+    id: i64,
+    price: i64,
+    quantity: i32,
+    #[model(generated = "price * quantity")]
+    total: i64,
+    #[model(generated = "quantity + 1", stored)]
+    next_quantity: i32,
+}
+
+/// `table`'s column `name`.
+fn column_of<'a>(schema: &'a Schema, table: &str, name: &str) -> &'a Column {
+    schema
+        .table(table)
+        .and_then(|table| table.find_column(name))
+        .unwrap_or_else(|| panic!("{table}.{name} is read"))
+}
+
+/// `LineItem`'s model with one column changed.
+fn line_items_with(change: impl FnOnce(&mut Column)) -> Schema {
+    let mut schema = retort::schema![LineItem];
+    let total = schema.tables[0]
+        .columns
+        .iter_mut()
+        .find(|column| column.name == "total")
+        .unwrap();
+    change(total);
+    schema
+}
+
+/// Generated columns written in SQL are read with their expression and
+/// whether they are stored, and the model that says the same diffs empty,
+/// whatever the database did to the expression's spelling; the virtual
+/// column MySQL and SQLite have reads as virtual.
+fn generated_columns_written_in_sql_read_back<C: TestBackend>(db: &TestDatabase<C>) {
+    let kind = C::BACKEND;
+    let mut conn = db.connect();
+    let (bigint, int, not_null) = match kind {
+        BackendKind::Postgres => ("BIGINT", "INTEGER", "NOT NULL "),
+        BackendKind::Mysql => ("BIGINT", "INT", ""),
+        BackendKind::Sqlite => ("BIGINT", "INTEGER", "NOT NULL "),
+    };
+    conn.batch_execute(&format!(
+        "CREATE TABLE line_items (id {bigint} NOT NULL, price {bigint} NOT NULL, quantity {int} NOT NULL,
+             total {bigint} {not_null}GENERATED ALWAYS AS (price * quantity) STORED,
+             next_quantity {int} {not_null}GENERATED ALWAYS AS ((quantity + 1)) STORED,
+             CONSTRAINT pk_line_items PRIMARY KEY (id))"
+    ))
+    .expect("the DDL loads");
+    let read = retort::introspect(&mut conn).unwrap();
+    let total = column_of(&read, "line_items", "total");
+    let generated = total.generated.as_ref().expect("total is generated");
+    assert!(generated.stored, "{kind}: {total:?}");
+    assert!(generated.expression.contains("price"), "{kind}: {total:?}");
+    assert_eq!(total.default, None, "{kind}: the expression is no default");
+    assert_eq!(column_of(&read, "line_items", "price").generated, None);
+    let model = retort::schema![LineItem];
+    let left = pending_changes(&mut conn, &model).unwrap();
+    assert!(left.is_empty(), "{kind}: {:#?}", left.ops());
+
+    conn.execute("INSERT INTO line_items (id, price, quantity) VALUES (1, 3, 4)")
+        .unwrap();
+    assert_eq!(
+        conn.select_count(
+            "SELECT COUNT(*) AS n FROM line_items WHERE total = 12 AND next_quantity = 5"
+        ),
+        1,
+        "{kind}: the database computes the columns"
+    );
+
+    // Another expression is a change.
+    let changed = line_items_with(|total| {
+        total.generated.as_mut().unwrap().expression = "price * quantity * 2".into()
+    });
+    assert!(
+        !pending_changes(&mut conn, &changed).unwrap().is_empty(),
+        "{kind}"
+    );
+
+    if kind == BackendKind::Postgres {
+        return;
+    }
+    conn.execute("ALTER TABLE line_items ADD COLUMN later INTEGER GENERATED ALWAYS AS (quantity - 1) VIRTUAL")
+        .unwrap();
+    let read = retort::introspect(&mut conn).unwrap();
+    let later = column_of(&read, "line_items", "later");
+    assert!(
+        later
+            .generated
+            .as_ref()
+            .is_some_and(|generated| !generated.stored),
+        "{kind}: {later:?}"
+    );
+    let mut model = retort::schema![LineItem];
+    model.tables[0].columns.push(
+        Column::new("later", SqlType::Integer)
+            .nullable()
+            .generated_virtual("quantity - 1"),
+    );
+    let left = pending_changes(&mut conn, &model).unwrap();
+    assert!(left.is_empty(), "{kind}: {:#?}", left.ops());
+    let stored = {
+        let mut stored = model.clone();
+        stored.tables[0].columns.last_mut().unwrap().generated = Some(Generated {
+            expression: "quantity - 1".into(),
+            stored: true,
+        });
+        stored
+    };
+    assert!(
+        !pending_changes(&mut conn, &stored).unwrap().is_empty(),
+        "{kind}: virtual -> stored is a change"
+    );
+}
+
+/// Autogenerate a revision to `target` and apply it; the database then
+/// matches `target`.
+fn migrate_to<C: TestBackend>(
+    conn: &mut C,
+    dir: &std::path::Path,
+    target: &Schema,
+    message: &str,
+) -> String {
+    let path = retort::autogenerate(conn, target, dir, message)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{message}: a revision"));
+    retort::migrate_to_head(conn, &Migrations::from_dir(dir).unwrap()).unwrap();
+    let left = pending_changes(conn, target).unwrap();
+    assert!(
+        left.is_empty(),
+        "{}: {message}: {:#?}",
+        C::BACKEND,
+        left.ops()
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// A model's generated columns are created, their values computed; a
+/// changed expression drops and adds the column, so its values are
+/// computed again and every row stays; a change that rebuilds a SQLite
+/// table keeps the rows and leaves the generated columns to the database;
+/// stored <-> virtual is a change where the database has both, and a
+/// virtual column is refused on PostgreSQL, naming it; each downgrade goes
+/// back.
+fn generated_columns_are_created_changed_and_rebuilt<C: TestBackend>(db: &TestDatabase<C>) {
+    let kind = C::BACKEND;
+    let mut conn = db.connect();
+    let dir = tempfile::tempdir().unwrap();
+    let count = |conn: &mut C, condition: &str| {
+        conn.select_count(&format!(
+            "SELECT COUNT(*) AS n FROM line_items WHERE {condition}"
+        ))
+    };
+    let created = migrate_to(
+        &mut conn,
+        dir.path(),
+        &retort::schema![LineItem],
+        "line items",
+    );
+    assert!(
+        created.contains("GENERATED ALWAYS AS (price * quantity) STORED"),
+        "{kind}: {created}"
+    );
+    conn.execute("INSERT INTO line_items (id, price, quantity) VALUES (1, 3, 4), (2, 5, 6)")
+        .unwrap();
+    assert_eq!(
+        count(
+            &mut conn,
+            "total = price * quantity AND next_quantity = quantity + 1"
+        ),
+        2,
+        "{kind}"
+    );
+
+    let doubled = line_items_with(|total| {
+        total.generated.as_mut().unwrap().expression = "price * quantity * 2".into()
+    });
+    let text = migrate_to(&mut conn, dir.path(), &doubled, "double the total");
+    assert!(
+        !text.contains("-- retort:warning"),
+        "{kind}: dropping a generated column loses nothing: {text}"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "total = 2 * price * quantity AND next_quantity = quantity + 1"
+        ),
+        2,
+        "{kind}: {text}"
+    );
+    conn.execute("INSERT INTO line_items (id, price, quantity) VALUES (3, 1, 1)")
+        .unwrap();
+    assert_eq!(count(&mut conn, "id = 3 AND total = 2"), 1, "{kind}");
+
+    // A change SQLite makes by rebuilding the table, with the generated
+    // columns in it: every row stays, the columns are computed again.
+    let mut nullable = doubled.clone();
+    for column in &mut nullable.tables[0].columns {
+        if column.name == "price" || column.name == "total" {
+            column.nullable = true;
+        }
+    }
+    let text = migrate_to(&mut conn, dir.path(), &nullable, "price may be unknown");
+    if kind == BackendKind::Sqlite {
+        assert!(
+            text.contains(
+                "INSERT INTO \"retort_new_line_items\" (\"id\", \"price\", \"quantity\") SELECT"
+            ),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        count(
+            &mut conn,
+            "total = 2 * price * quantity AND next_quantity = quantity + 1"
+        ),
+        3,
+        "{kind}: {text}"
+    );
+    conn.execute("INSERT INTO line_items (id, price, quantity) VALUES (4, NULL, 1)")
+        .unwrap();
+    assert_eq!(count(&mut conn, "id = 4 AND total IS NULL"), 1, "{kind}");
+
+    let mut virtual_total = nullable.clone();
+    let total = virtual_total.tables[0]
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "total")
+        .unwrap();
+    total.generated.as_mut().unwrap().stored = false;
+    if kind == BackendKind::Postgres {
+        let error = retort::autogenerate(&mut conn, &virtual_total, dir.path(), "virtual")
+            .expect_err("PostgreSQL 15 has no virtual generated columns");
+        assert!(
+            error
+                .to_string()
+                .contains("column total of table line_items"),
+            "{error}"
+        );
+    } else {
+        let text = migrate_to(
+            &mut conn,
+            dir.path(),
+            &virtual_total,
+            "compute the total on read",
+        );
+        assert!(text.contains("VIRTUAL"), "{kind}: {text}");
+        assert_eq!(
+            count(&mut conn, "total = 2 * price * quantity"),
+            3,
+            "{kind}: {text}"
+        );
+    }
+
+    // Back to the start: every revision's down section runs.
+    conn.execute("DELETE FROM line_items WHERE id = 4").unwrap();
+    let migrations = Migrations::from_dir(dir.path()).unwrap();
+    let back = if kind == BackendKind::Postgres {
+        "-2"
+    } else {
+        "-3"
+    };
+    retort::Migrator::new(&migrations)
+        .downgrade(&mut conn, back)
+        .unwrap();
+    let left = pending_changes(&mut conn, &retort::schema![LineItem]).unwrap();
+    assert!(left.is_empty(), "{kind}: {:#?}", left.ops());
+    assert_eq!(
+        count(&mut conn, "total = price * quantity AND price IS NOT NULL"),
+        3,
+        "{kind}"
+    );
+}
+
+backend_tests!(
+    generated_columns_written_in_sql_read_back,
+    generated_columns_are_created_changed_and_rebuilt
+);

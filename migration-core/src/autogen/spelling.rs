@@ -7,7 +7,8 @@
 use crate::schema::{IndexPart, Schema, Table};
 
 /// Gives `target` the database's spelling of each check expression, index
-/// predicate and index expression that means the same text.
+/// predicate, index expression and generated column's expression that
+/// means the same text.
 pub(super) fn adopt_database_spelling(database: &Schema, target: &mut Schema) {
     for table in &mut target.tables {
         let Some(stored) = database
@@ -22,6 +23,16 @@ pub(super) fn adopt_database_spelling(database: &Schema, target: &mut Schema) {
 }
 
 fn adopt_in_table(stored: &Table, table: &mut Table) {
+    for column in &mut table.columns {
+        let old = stored
+            .find_column(&column.name)
+            .and_then(|old| old.generated.as_ref());
+        if let (Some(new), Some(old)) = (&mut column.generated, old) {
+            if expression_key(&new.expression) == expression_key(&old.expression) {
+                new.expression.clone_from(&old.expression);
+            }
+        }
+    }
     for check in &mut table.checks {
         let same = stored.checks.iter().find(|old| {
             old.name == check.name
@@ -85,6 +96,8 @@ mod tests {
             ("price > 0", "(price > (0)::numeric)"),
             ("name <> ''", "((name)::text <> ''::text)"),
             ("A AND b", "(\"a\" and \"b\")"),
+            ("price * quantity", "(price * (quantity)::numeric)"),
+            ("price * quantity", "`price` * `quantity`"),
         ] {
             assert_eq!(
                 expression_key(model),

@@ -268,6 +268,13 @@ pub trait Backend: fmt::Debug + Send + Sync + 'static {
         false
     }
 
+    /// Whether the database computes generated columns when they are read
+    /// (`VIRTUAL`): MySQL and MariaDB, SQLite. Elsewhere rendering refuses
+    /// a model that asks for one.
+    fn has_virtual_generated_columns(&self) -> bool {
+        true
+    }
+
     /// Whether the database has MySQL's `ON UPDATE` clause on a column.
     fn has_on_update(&self) -> bool {
         false

@@ -12,7 +12,8 @@ pub(crate) fn columns_as_read_back<B: Backend + ?Sized>(backend: &B, schema: &Sc
         for column in &mut table.columns {
             column.ty = type_as_read_back(backend, &column.ty);
             column.default = match column.default.take() {
-                Some(default) if !column.identity => {
+                // A generated column has no default.
+                Some(default) if !column.identity && column.generated.is_none() => {
                     backend.normalize_default(&column.ty, &default)
                 }
                 _ => None,

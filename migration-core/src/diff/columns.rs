@@ -1,6 +1,7 @@
 //! Columns of kept tables: matched by name or by a `renamed_from` hint, and
 //! the ops that drop, rename, add and alter them, and that make them stop
-//! and start being generated (identity, `AUTO_INCREMENT`).
+//! and start being generated (identity, `AUTO_INCREMENT`). A column whose
+//! generation expression changes is dropped and added again.
 
 use super::partitions::compares_columns;
 use super::tables::MatchedTables;
@@ -136,6 +137,23 @@ pub(super) fn add_and_alter(
             });
         }
         for (old, new) in &pair.columns {
+            if old.generated != new.generated {
+                // No database alters a generation expression in place
+                // (PostgreSQL before 17, SQLite), nor a column into or out
+                // of being generated: the column is dropped and added, and
+                // its values computed again.
+                let mut old = without_hint(old);
+                old.name.clone_from(&new.name);
+                ops.push(Op::DropColumn {
+                    table: name.clone(),
+                    column: old,
+                });
+                ops.push(Op::AddColumn {
+                    table: name.clone(),
+                    column: without_hint(new),
+                });
+                continue;
+            }
             // (Identity changes are not this op's; see below.)
             let changes = ColumnChanges {
                 identity: false,

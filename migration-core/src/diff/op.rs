@@ -514,6 +514,9 @@ impl Op {
                 "drops table {} and all its rows",
                 TableName::of(table)
             )),
+            // A generated column's values are computed from the row's
+            // other columns: dropping it loses nothing.
+            Op::DropColumn { column, .. } if column.generated.is_some() => None,
             Op::DropColumn { table, column } => Some(format!(
                 "drops column {}.{} and its values",
                 table, column.name
@@ -522,6 +525,7 @@ impl Op {
                 if !column.nullable
                     && column.default.is_none()
                     && !column.identity
+                    && column.generated.is_none()
                     && column.backfill.is_none() =>
             {
                 Some(format!(

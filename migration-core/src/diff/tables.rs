@@ -17,6 +17,22 @@ pub(super) struct KeptTable<'a> {
 }
 
 impl KeptTable<'_> {
+    /// The columns dropped and added again because their generation
+    /// changes, by their names before the diff (`before`) or after it.
+    pub fn recreated_columns(&self, before: bool) -> Vec<&str> {
+        self.columns
+            .iter()
+            .filter(|(old, new)| old.generated != new.generated)
+            .map(|(old, new)| {
+                if before {
+                    old.name.as_str()
+                } else {
+                    new.name.as_str()
+                }
+            })
+            .collect()
+    }
+
     /// Whether the primary key is another one: other columns (a renamed
     /// column is still the same column) or another name. A key that only
     /// follows a column's rename stays, which MySQL needs when that column

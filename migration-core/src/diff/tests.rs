@@ -148,6 +148,68 @@ fn a_column_that_stays_generated_is_altered_as_generated() {
 }
 
 #[test]
+fn a_changed_generation_is_a_drop_and_add_with_the_column_s_indexes_around_it() {
+    let items = |expression: &str, stored: bool| {
+        let mut amount = Column::new("amount", SqlType::BigInt);
+        amount.generated = Some(crate::schema::Generated {
+            expression: expression.into(),
+            stored,
+        });
+        Schema::new(vec![Table::new("items")
+            .column(Column::new("price", SqlType::BigInt))
+            .column(amount)
+            .index(Index::on_columns("ix_items_amount", ["amount"]))
+            .index(Index::on_columns("ix_items_price", ["price"]))
+            .unique(UniqueConstraint {
+                name: Some("uq_items_price_amount".into()),
+                columns: vec!["price".into(), "amount".into()],
+            })])
+    };
+    let expected = [
+        "DropIndex items",
+        "DropUnique items",
+        "DropColumn items",
+        "AddColumn items",
+        "CreateIndex items",
+        "AddUnique items",
+    ];
+    for to in [items("price * 3", true), items("price * 2", false)] {
+        let up = diff(&items("price * 2", true), &to);
+        let mut kinds = kinds(&up);
+        kinds.sort_by_key(|kind| expected.iter().position(|e| e == kind));
+        assert_eq!(kinds, expected, "{up:?}");
+        assert!(
+            up.ops().iter().all(|op| match op {
+                Op::DropIndex { index, .. } | Op::CreateIndex { index, .. } =>
+                    index.name == "ix_items_amount",
+                _ => true,
+            }),
+            "the index on price stays: {up:?}"
+        );
+        assert!(
+            up.warnings().is_empty(),
+            "a generated column loses nothing and is no rename: {:?}",
+            up.warnings()
+        );
+    }
+    let plain = {
+        let mut schema = items("price * 2", true);
+        schema.tables[0].columns[1].generated = None;
+        schema
+    };
+    let up = diff(&plain, &items("price * 2", true));
+    assert!(
+        kinds(&up).contains(&"DropColumn items".to_owned()),
+        "{up:?}"
+    );
+    assert!(
+        !up.warnings().is_empty(),
+        "a plain column becoming generated loses its values: the drop warns"
+    );
+    assert!(diff(&items("price * 2", true), &items("price * 2", true)).is_empty());
+}
+
+#[test]
 fn a_table_whose_columns_are_all_replaced_is_never_left_without_one() {
     let before = Table::new("notes").column(Column::new("body", SqlType::Text));
     let after = Table::new("notes").column(Column::new("text", SqlType::Varchar(10)));

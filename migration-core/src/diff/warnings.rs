@@ -59,9 +59,13 @@ pub(super) fn warnings_for(ops: &[Op], mut warnings: Vec<DiffWarning>) -> Vec<Di
     for (at, op) in ops.iter().enumerate() {
         match op {
             Op::AddColumn { table, column } => {
-                let lookalike = dropped_columns
-                    .get(table)
-                    .and_then(|dropped| dropped.iter().find(|dropped| dropped.ty == column.ty));
+                let lookalike = dropped_columns.get(table).and_then(|dropped| {
+                    // The same name is a column dropped and added again
+                    // (a changed generation expression), no rename.
+                    dropped
+                        .iter()
+                        .find(|dropped| dropped.ty == column.ty && dropped.name != column.name)
+                });
                 if let Some(dropped) = lookalike {
                     warnings.push(DiffWarning {
                         kind: WarningKind::PossibleRename,

@@ -43,8 +43,8 @@ use crate::backend::{Backend, MysqlBackend};
 use crate::introspect::assemble::{action_by_name, SchemaBuilder};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey, Schema,
-    SqlType, Table, UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Generated, Index, IndexKeyOptions, IndexPart, PrimaryKey,
+    Schema, SqlType, Table, UniqueConstraint,
 };
 
 /// The model from the catalog's rows: no I/O.
@@ -260,8 +260,13 @@ fn discover_column(row: &ColumnRow, mariadb: bool) -> Column {
     };
     let extra = row.extra.as_deref().unwrap_or("").to_ascii_lowercase();
     let identity = extra.contains("auto_increment");
-    let generated = extra.contains("virtual generated") || extra.contains("stored generated");
-    let default = if identity || generated {
+    let stored = extra.contains("stored generated") || extra.contains("persistent generated");
+    let generated = (stored || extra.contains("virtual generated"))
+        .then(|| row.generation_expression.clone())
+        .flatten()
+        .filter(|expression| !expression.is_empty())
+        .map(|expression| Generated { expression, stored });
+    let default = if identity || generated.is_some() {
         None
     } else {
         row.column_default.as_deref().and_then(|reported| {
@@ -298,6 +303,7 @@ fn discover_column(row: &ColumnRow, mariadb: bool) -> Column {
         on_update,
         renamed_from: None,
         backfill: None,
+        generated,
         ty,
     }
 }
@@ -402,6 +408,7 @@ mod tests {
             is_nullable: "NO".into(),
             column_default: None,
             extra: Some(String::new()),
+            generation_expression: Some(String::new()),
             comment: Some(String::new()),
             collation: None,
         }
@@ -647,6 +654,37 @@ mod tests {
         assert_eq!(
             discover_column(&created, false).default.as_deref(),
             Some("CURRENT_TIMESTAMP")
+        );
+    }
+
+    #[test]
+    fn generated_columns_keep_their_expression_and_kind_and_no_default() {
+        let mut total = column("total", "bigint(20)");
+        total.extra = Some("STORED GENERATED".into());
+        total.generation_expression = Some("`price` * `quantity`".into());
+        total.column_default = Some("NULL".into());
+        let mut label = column("label", "varchar(20)");
+        label.extra = Some("VIRTUAL GENERATED".into());
+        label.generation_expression = Some("lcase(`sku`)".into());
+        let total = discover_column(&total, true);
+        assert_eq!(
+            total.generated,
+            Some(Generated {
+                expression: "`price` * `quantity`".into(),
+                stored: true
+            })
+        );
+        assert_eq!(total.default, None);
+        assert_eq!(
+            discover_column(&label, false).generated,
+            Some(Generated {
+                expression: "lcase(`sku`)".into(),
+                stored: false
+            })
+        );
+        assert_eq!(
+            discover_column(&column("plain", "int(11)"), true).generated,
+            None
         );
     }
 }

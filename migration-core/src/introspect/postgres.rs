@@ -32,7 +32,7 @@ use crate::introspect::assemble::SchemaBuilder;
 use crate::introspect::partitions::{parse_partition_bound, parse_partition_key};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions, IndexPart, PartitionOf,
+    CheckConstraint, Column, ForeignKey, Generated, Index, IndexKeyOptions, IndexPart, PartitionOf,
     PrimaryKey, ReferentialAction, Schema, SqlType, UniqueConstraint,
 };
 
@@ -265,6 +265,15 @@ fn discover_column(row: ColumnRow, types: &mut ColumnTypes) -> Column {
     let ty = types.read(row.type_oid, row.type_name);
     let serial = row.default_expr.as_deref().is_some_and(is_serial_default);
     let identity = !row.identity.is_empty() || serial;
+    // `s` stored, `v` virtual (PostgreSQL 18): the expression is the
+    // column's `pg_attrdef` entry, which is then no default.
+    let generated = match row.generated.as_str() {
+        "s" | "v" => row.default_expr.clone().map(|expression| Generated {
+            expression,
+            stored: row.generated == "s",
+        }),
+        _ => None,
+    };
     let default = if identity || !row.generated.is_empty() {
         None
     } else {
@@ -282,6 +291,7 @@ fn discover_column(row: ColumnRow, types: &mut ColumnTypes) -> Column {
         on_update: None,
         renamed_from: None,
         backfill: None,
+        generated,
         ty,
     }
 }
@@ -644,6 +654,30 @@ mod tests {
                 ..Index::default()
             });
         assert_eq!(schema, Schema::new(vec![film, log]));
+    }
+
+    #[test]
+    fn a_stored_generated_column_has_its_expression_and_no_default() {
+        let mut types = ColumnTypes::new(Vec::new());
+        let mut total = column("t", 3, "total", "bigint");
+        total.generated = "s".into();
+        total.default_expr = Some("(price * (quantity)::bigint)".into());
+        let total = discover_column(total, &mut types);
+        assert_eq!(
+            total.generated,
+            Some(Generated {
+                expression: "(price * (quantity)::bigint)".into(),
+                stored: true
+            })
+        );
+        assert_eq!(total.default, None);
+        let mut plain = column("t", 1, "price", "bigint");
+        plain.default_expr = Some("0".into());
+        let plain = discover_column(plain, &mut types);
+        assert_eq!(
+            (plain.generated, plain.default.as_deref()),
+            (None, Some("0"))
+        );
     }
 
     #[test]

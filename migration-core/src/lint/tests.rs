@@ -650,6 +650,10 @@ const MYSQL_WARNED_RULES: &[(&str, &str)] = &[
     ("adding a foreign key", "foreign-key-with-checks-on"),
     ("adding a check constraint", "add-check-constraint"),
     ("dropping a primary key", "drop-primary-key"),
+    (
+        "adding a stored generated column",
+        "alter-table-without-online-algorithm",
+    ),
 ];
 
 #[test]

@@ -264,7 +264,9 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
 }
 
 /// Refuses a collation or an `ON UPDATE` clause where `backend` does not
-/// keep them, naming the table and column.
+/// keep them, a virtual generated column where it has none, and a
+/// generated column with a default or an identity, naming the table and
+/// column.
 fn check_column_options(table: &Table, backend: &dyn Backend) -> Result<(), RenderError> {
     let refuse = |what: String| RenderError::Unsupported {
         backend: backend.kind().display_name(),
@@ -284,6 +286,22 @@ fn check_column_options(table: &Table, backend: &dyn Backend) -> Result<(), Rend
                 "give column {} of table {} a collation (a database retort keeps none on)",
                 column.name, table.name
             )));
+        }
+        if let Some(generated) = &column.generated {
+            if !generated.stored && !backend.has_virtual_generated_columns() {
+                return Err(refuse(format!(
+                    "make column {} of table {} a VIRTUAL generated column (PostgreSQL before 18 \
+                     computes generated columns only when rows are written: make it `stored`)",
+                    column.name, table.name
+                )));
+            }
+            if column.identity || column.default.is_some() {
+                return Err(refuse(format!(
+                    "give the generated column {} of table {} a default or an identity \
+                     (its value is always computed from its expression)",
+                    column.name, table.name
+                )));
+            }
         }
         if column.on_update.is_some() && !backend.has_on_update() {
             return Err(refuse(format!(

@@ -46,6 +46,22 @@ pub struct Column {
     /// expression (`-- retort:backfill`), then made `NOT NULL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backfill: Option<String>,
+    /// The expression the database computes the column from
+    /// (`GENERATED ALWAYS AS (price * quantity) STORED`); `None` for a
+    /// column that holds what is written to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<Generated>,
+}
+
+/// How a generated column gets its value (see [`Column::generated`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generated {
+    /// The SQL expression, over the row's other columns: `price * quantity`.
+    pub expression: String,
+    /// Whether the value is computed when the row is written and kept
+    /// (`STORED`), or computed when it is read (`VIRTUAL`). PostgreSQL
+    /// before 18 has only stored generated columns.
+    pub stored: bool,
 }
 
 impl Column {
@@ -62,6 +78,7 @@ impl Column {
             on_update: None,
             renamed_from: None,
             backfill: None,
+            generated: None,
         }
     }
 
@@ -108,6 +125,28 @@ impl Column {
         self
     }
 
+    /// Makes the column a stored generated column, computed from
+    /// `expression` whenever its row is written (`GENERATED ALWAYS AS
+    /// (expression) STORED`), on every backend.
+    pub fn generated(mut self, expression: impl Into<String>) -> Self {
+        self.generated = Some(Generated {
+            expression: expression.into(),
+            stored: true,
+        });
+        self
+    }
+
+    /// Makes the column a virtual generated column, computed from
+    /// `expression` whenever it is read (`GENERATED ALWAYS AS (expression)
+    /// VIRTUAL`): MySQL, MariaDB and SQLite; PostgreSQL refuses it.
+    pub fn generated_virtual(mut self, expression: impl Into<String>) -> Self {
+        self.generated = Some(Generated {
+            expression: expression.into(),
+            stored: false,
+        });
+        self
+    }
+
     /// Sets the expression that fills the existing rows when the column is
     /// added `NOT NULL` to a table that has rows (see [`Column::backfill`]),
     /// in the SQL of the database it runs on: `username || '@example.com'`.
@@ -127,6 +166,7 @@ impl PartialEq for Column {
             && self.comment == other.comment
             && self.collation == other.collation
             && self.on_update == other.on_update
+            && self.generated == other.generated
     }
 }
 

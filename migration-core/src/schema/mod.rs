@@ -50,7 +50,7 @@ use serde::{Deserialize, Serialize};
 
 use unordered::same_elements;
 
-pub use column::Column;
+pub use column::{Column, Generated};
 pub use column_type::ColumnType;
 pub use constraint::{
     CheckConstraint, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey, ReferentialAction,

@@ -40,6 +40,9 @@ pub const PRECISION: Symbol = Symbol("precision");
 pub const SCALE: Symbol = Symbol("scale");
 pub const DEFAULT: Symbol = Symbol("default");
 pub const BACKFILL: Symbol = Symbol("backfill");
+pub const GENERATED: Symbol = Symbol("generated");
+pub const STORED: Symbol = Symbol("stored");
+pub const VIRTUAL: Symbol = Symbol("virtual");
 pub const REFERENCES: Symbol = Symbol("references");
 pub const ON_DELETE: Symbol = Symbol("on_delete");
 pub const ON_UPDATE: Symbol = Symbol("on_update");
@@ -77,6 +80,9 @@ pub const FIELD_KEYS: &[Symbol] = &[
     INDEX,
     DEFAULT,
     BACKFILL,
+    GENERATED,
+    STORED,
+    VIRTUAL,
     REFERENCES,
     ON_DELETE,
     ON_UPDATE,

@@ -142,6 +142,9 @@ pub struct FieldAttrs {
     pub index: Option<Keyed<()>>,
     pub default: Option<Keyed<LitStr>>,
     pub backfill: Option<Keyed<LitStr>>,
+    pub generated: Option<Keyed<LitStr>>,
+    pub stored: Option<Keyed<()>>,
+    pub virtual_: Option<Keyed<()>>,
     pub references: Option<Keyed<Reference>>,
     pub on_delete: Option<Keyed<Action>>,
     pub on_update: Option<Keyed<Action>>,
@@ -168,6 +171,9 @@ impl FieldAttrs {
         keys.extend(self.index.as_ref().map(|k| &k.key));
         keys.extend(self.default.as_ref().map(|k| &k.key));
         keys.extend(self.backfill.as_ref().map(|k| &k.key));
+        keys.extend(self.generated.as_ref().map(|k| &k.key));
+        keys.extend(self.stored.as_ref().map(|k| &k.key));
+        keys.extend(self.virtual_.as_ref().map(|k| &k.key));
         keys.extend(self.references.as_ref().map(|k| &k.key));
         keys.extend(self.on_delete.as_ref().map(|k| &k.key));
         keys.extend(self.on_update.as_ref().map(|k| &k.key));
@@ -476,6 +482,18 @@ fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Res
             keys.non_empty(&lit, BACKFILL, EXAMPLE);
             keys.set_once(&mut out.backfill, key, lit);
         }
+    } else if key == GENERATED {
+        const EXAMPLE: &str = "generated = \"price * quantity\"";
+        if let Some(lit) = keys.string(&meta, GENERATED, EXAMPLE)? {
+            keys.non_empty(&lit, GENERATED, EXAMPLE);
+            keys.set_once(&mut out.generated, key, lit);
+        }
+    } else if key == STORED {
+        keys.flag(&meta, STORED)?;
+        keys.set_once(&mut out.stored, key, ());
+    } else if key == VIRTUAL {
+        keys.flag(&meta, VIRTUAL)?;
+        keys.set_once(&mut out.virtual_, key, ());
     } else if key == REFERENCES {
         if let Some(lit) = keys.string(&meta, REFERENCES, "references = \"teams.id\"")? {
             if let Some(reference) = reference(cx, lit) {

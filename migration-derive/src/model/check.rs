@@ -25,6 +25,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
         check_primary_key_not_optional(cx, container, field);
         check_autoincrement_on_single_primary_key(cx, container, field);
         check_actions_need_references(cx, field);
+        check_generated_keys(cx, field);
         check_max_length_on_string(cx, field);
         check_scale_needs_precision(cx, field);
         check_one_type_override(cx, field);
@@ -153,6 +154,58 @@ fn check_actions_need_references(cx: &Ctxt, field: &Field) {
                  = help: the correct format looks like \
                  `#[model(references = \"teams.id\", {key} = \"cascade\")]`",
                 action.value.lit.to_token_stream()
+            ),
+        );
+    }
+}
+
+/// `stored` and `virtual` say how a `generated` column is computed, so
+/// they need `generated`, and exclude each other; a generated column's
+/// value is always computed, so it has no default, backfill or identity,
+/// and is no primary key.
+fn check_generated_keys(cx: &Ctxt, field: &Field) {
+    let attrs = &field.attrs;
+    let Some(generated) = &attrs.generated else {
+        for key in [&attrs.stored, &attrs.virtual_].into_iter().flatten() {
+            let key = &key.key;
+            cx.error_spanned_by(
+                key,
+                format!(
+                    "`#[model({})]` needs `generated` on the same field: it says how a \
+                     generated column is computed\n\
+                     = help: the correct format looks like \
+                     `#[model(generated = \"price * quantity\", {})]`",
+                    key.to_token_stream(),
+                    key.to_token_stream()
+                ),
+            );
+        }
+        return;
+    };
+    if let (Some(_), Some(virtual_)) = (&attrs.stored, &attrs.virtual_) {
+        cx.error_spanned_by(
+            &virtual_.key,
+            "`#[model(virtual)]` cannot be combined with `#[model(stored)]`: a generated \
+             column is either stored or computed when read\n\
+             = help: remove one of them (without either, the column is stored)",
+        );
+    }
+    let conflicting = [
+        attrs.default.as_ref().map(|k| &k.key),
+        attrs.backfill.as_ref().map(|k| &k.key),
+        attrs.autoincrement.as_ref().map(|k| &k.key),
+        attrs.primary_key.as_ref().map(|k| &k.key),
+    ];
+    for key in conflicting.into_iter().flatten() {
+        cx.error_spanned_by(
+            key,
+            format!(
+                "`{}` cannot be combined with `#[model(generated = {})]`: a generated \
+                 column's value is always computed from its expression\n\
+                 = help: remove `{}`, or remove `generated`",
+                key.to_token_stream(),
+                generated.value.to_token_stream(),
+                key.to_token_stream()
             ),
         );
     }

@@ -237,6 +237,14 @@ fn column(private: &TokenStream, field: &Field, single_key_field: bool) -> Token
         let backfill = backfill.value.value();
         column = quote!(#column.backfill(#backfill));
     }
+    if let Some(generated) = &attrs.generated {
+        let expression = generated.value.value();
+        column = if attrs.virtual_.is_some() {
+            quote!(#column.generated_virtual(#expression))
+        } else {
+            quote!(#column.generated(#expression))
+        };
+    }
     if single_key_field {
         column = match attrs.autoincrement.as_ref().map(|a| a.value) {
             None => quote!(#private::identity_if_integer(#column)),

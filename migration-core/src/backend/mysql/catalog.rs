@@ -70,6 +70,10 @@ pub(crate) struct ColumnRow {
     /// `auto_increment`, `DEFAULT_GENERATED`, `VIRTUAL GENERATED`, ...
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) extra: Option<String>,
+    /// `GENERATION_EXPRESSION`: a generated column's expression, as the
+    /// server rewrote it (`` `price` * `quantity` ``); empty otherwise.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) generation_expression: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) comment: Option<String>,
     /// `COLLATION_NAME`; `None` for a column that holds no text.
@@ -257,7 +261,8 @@ const TABLES: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_na
 const COLUMNS: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
             COLUMN_NAME AS column_name, COLUMN_TYPE AS column_type, \
             IS_NULLABLE AS is_nullable, COLUMN_DEFAULT AS column_default, \
-            EXTRA AS extra, COLUMN_COMMENT AS comment, COLLATION_NAME AS collation \
+            EXTRA AS extra, GENERATION_EXPRESSION AS generation_expression, \
+            COLUMN_COMMENT AS comment, COLLATION_NAME AS collation \
      FROM information_schema.COLUMNS \
      WHERE {selected} \
      ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";

@@ -134,9 +134,19 @@ impl Backend for MysqlBackend {
     /// `DECIMAL(10, 0)`, and a column's collation that is its table's reads
     /// as none. Referential actions are kept as written: MariaDB
     /// and MySQL keep an explicit `NO ACTION` apart from `RESTRICT`, and
-    /// retort always spells actions out there.
+    /// retort always spells actions out there. A generated column accepts
+    /// `NULL`: MariaDB refuses `NOT NULL` on one, so retort writes none.
     fn stored_form(&self, schema: &Schema) -> Schema {
         let mut stored = stored_form::columns_as_read_back(self, schema);
+        for column in stored
+            .tables
+            .iter_mut()
+            .flat_map(|table| &mut table.columns)
+        {
+            if column.generated.is_some() {
+                column.nullable = true;
+            }
+        }
         stored_form::enums_named_after_columns(&mut stored);
         stored_form::unique_indexes_as_constraints(&mut stored);
         for table in &mut stored.tables {

@@ -96,6 +96,11 @@ impl Backend for PostgresBackend {
         normalize::parse_type(reported)
     }
 
+    /// PostgreSQL before 18 stores every generated column.
+    fn has_virtual_generated_columns(&self) -> bool {
+        false
+    }
+
     fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String> {
         normalize::normalize_default(ty, reported)
     }

@@ -1,6 +1,7 @@
 //! Reading what SQLite keeps only in the text of its `CREATE TABLE` and
 //! `CREATE INDEX` statements (`sqlite_schema.sql`): constraint names, check
-//! constraints, column collations, `AUTOINCREMENT`, `WITHOUT ROWID`, and
+//! constraints, column collations, generated columns' expressions,
+//! `AUTOINCREMENT`, `WITHOUT ROWID`, and
 //! the text of index
 //! expressions and partial-index predicates.
 //!
@@ -177,6 +178,9 @@ pub(crate) struct CreateTable {
     /// `COLLATE` on columns, by column, as written; `BINARY`, the
     /// default, is left out.
     pub(crate) collations: Vec<(String, String)>,
+    /// The expression of each generated column (`[GENERATED ALWAYS] AS
+    /// (expression)`), by column, as written.
+    pub(crate) generated: Vec<(String, String)>,
 }
 
 const COLUMN_CONSTRAINT_WORDS: [&str; 11] = [
@@ -247,6 +251,21 @@ fn read_constraints(
     let own_column = || column.map(|c| vec![c.to_owned()]).unwrap_or_default();
     while at < end {
         let token = tokens.tokens[at];
+        if let (Some(column), true) = (column, tokens.is_keyword(at, "AS")) {
+            if tokens
+                .tokens
+                .get(at + 1)
+                .is_some_and(|t| t.kind == Kind::Open)
+            {
+                let close = tokens.close_of(at + 1);
+                table.generated.push((
+                    column.to_owned(),
+                    tokens.span(at + 2, close.saturating_sub(1)).to_owned(),
+                ));
+                at = close + 1;
+                continue;
+            }
+        }
         if token.kind == Kind::Open {
             // An expression we do not read (a DEFAULT, a GENERATED AS).
             at = tokens.close_of(at) + 1;
@@ -509,6 +528,23 @@ mod tests {
                 ("d".to_owned(), "nocase".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn generated_columns_expressions_are_read_and_defaults_are_not() {
+        let table = parse_create_table(
+            r#"CREATE TABLE t (a INT DEFAULT (1 + 1), "b c" NUMERIC(10, 2) GENERATED ALWAYS AS (a * (a + 1)) STORED NOT NULL,
+               d TEXT AS (lower("b c")) CHECK (d <> ''), e AS (a) VIRTUAL)"#,
+        );
+        assert_eq!(
+            table.generated,
+            [
+                ("b c".to_owned(), "a * (a + 1)".to_owned()),
+                ("d".to_owned(), r#"lower("b c")"#.to_owned()),
+                ("e".to_owned(), "a".to_owned()),
+            ]
+        );
+        assert_eq!(table.checks.len(), 1);
     }
 
     #[test]

@@ -39,8 +39,8 @@ use crate::backend::sqlite::normalize::{normalize_default, parse_type};
 use crate::introspect::assemble::{action_by_name, SchemaBuilder};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    Column, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey, Schema, SqlType, Table,
-    UniqueConstraint,
+    Column, ForeignKey, Generated, Index, IndexKeyOptions, IndexPart, PrimaryKey, Schema, SqlType,
+    Table, UniqueConstraint,
 };
 
 /// The model from each namespace's rows: no I/O.
@@ -172,7 +172,14 @@ fn discover_columns(table: &mut Table, rows: &[ColumnRow], create: &CreateTable)
             key.push((row.pk, row.column_name.clone()));
         }
         let ty = parse_type(&row.declared_type);
+        // `hidden` 2: virtual, 3: stored; the expression is only in the
+        // statement's text.
         let generated = row.hidden >= 2;
+        let expression = create
+            .generated
+            .iter()
+            .find(|(column, _)| column.eq_ignore_ascii_case(&row.column_name))
+            .map(|(_, expression)| expression.clone());
         table.columns.push(Column {
             name: row.column_name.clone(),
             nullable: row.not_null == 0,
@@ -189,6 +196,12 @@ fn discover_columns(table: &mut Table, rows: &[ColumnRow], create: &CreateTable)
             on_update: None,
             renamed_from: None,
             backfill: None,
+            generated: expression
+                .filter(|_| generated)
+                .map(|expression| Generated {
+                    expression,
+                    stored: row.hidden == 3,
+                }),
             ty,
         });
     }

@@ -17,6 +17,25 @@ fn column_definition(backend: &MysqlBackend, column: &Column) -> String {
         .as_deref()
         .map(|collation| format!(" COLLATE {}", backend.quote_identifier(collation)))
         .unwrap_or_default();
+    if let Some(generated) = &column.generated {
+        // MariaDB takes neither NULL nor NOT NULL here, nor a default.
+        let mut sql = format!(
+            "{} {}{collation} GENERATED ALWAYS AS ({}) {}",
+            backend.quote_identifier(&column.name),
+            backend.type_sql(&column.ty),
+            generated.expression,
+            if generated.stored {
+                "STORED"
+            } else {
+                "VIRTUAL"
+            }
+        );
+        if let Some(comment) = &column.comment {
+            sql.push_str(" COMMENT ");
+            sql.push_str(&backend.string_literal(comment));
+        }
+        return sql;
+    }
     let mut sql = format!(
         "{} {}{collation} {}",
         backend.quote_identifier(&column.name),

@@ -23,6 +23,9 @@ enum Online {
 
 fn online(op: &Op) -> Online {
     match op {
+        Op::AddColumn { column, .. } if column.generated.as_ref().is_some_and(|g| g.stored) => {
+            Online::Copies("adding a stored generated column, computed for every row")
+        }
         Op::AddColumn { .. } => Online::Instant,
         Op::DropColumn { .. }
         | Op::RenameColumn { .. }
@@ -138,6 +141,7 @@ pub(super) fn render_online(
 fn table_of(op: &Op) -> Option<String> {
     match op {
         Op::AlterColumn { table, .. }
+        | Op::AddColumn { table, .. }
         | Op::AddForeignKey { table, .. }
         | Op::AddCheck { table, .. }
         | Op::DropPrimaryKey { table, .. } => Some(render::table_sql(&MysqlBackend, table)),

@@ -86,6 +86,12 @@ fn phases(
                 column.default.as_deref().unwrap_or_default()
             ))]
         }
+        Op::AddColumn { table, column } if !new_table(table) && column.generated.is_some() => {
+            vec![plain(backend, op)?.warn(format!(
+                "adding the generated column {table}.{} computes it for every row, rewriting {table} under ACCESS EXCLUSIVE (reads and writes wait): on a big table add a plain column, backfill it in batches and keep it up to date with a trigger",
+                column.name
+            ))]
+        }
         _ => vec![plain(backend, op)?],
     })
 }

@@ -39,7 +39,17 @@ fn column_definition(backend: &SqliteBackend, table: &Table, column: &Column) ->
     if !column.nullable {
         sql.push_str(" NOT NULL");
     }
-    if let Some(default) = &column.default {
+    if let Some(generated) = &column.generated {
+        sql.push_str(&format!(
+            " GENERATED ALWAYS AS ({}) {}",
+            generated.expression,
+            if generated.stored {
+                "STORED"
+            } else {
+                "VIRTUAL"
+            }
+        ));
+    } else if let Some(default) = &column.default {
         sql.push_str(" DEFAULT ");
         sql.push_str(default);
     }
@@ -86,8 +96,12 @@ fn create_indexes(
 }
 
 /// Whether `ALTER TABLE ADD COLUMN` can add this column: SQLite refuses a
-/// NOT NULL column without a default, and non-constant defaults.
+/// NOT NULL column without a default, non-constant defaults, and stored
+/// generated columns (it would have to compute them for every row).
 fn can_add_in_place(column: &Column) -> bool {
+    if let Some(generated) = &column.generated {
+        return !generated.stored && column.nullable;
+    }
     let constant_default = column.default.as_deref().is_none_or(|default| {
         let upper = default.trim().to_ascii_uppercase();
         !upper.starts_with('(') && !upper.starts_with("CURRENT_")
@@ -337,9 +351,12 @@ fn rebuild(
         backend.string_literal(&name.name)
     ));
     create_table(backend, &temporary, target, out);
+    // Generated columns are computed again, never copied (SQLite refuses
+    // to write them).
     let copied: Vec<(&str, &str)> = target
         .columns
         .iter()
+        .filter(|column| column.generated.is_none())
         .filter_map(|column| {
             table
                 .columns
