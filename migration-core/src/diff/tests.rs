@@ -206,6 +206,15 @@ fn a_changed_generation_is_a_drop_and_add_with_the_column_s_indexes_around_it() 
         !up.warnings().is_empty(),
         "a plain column becoming generated loses its values: the drop warns"
     );
+    let down = diff(&items("price * 2", true), &plain);
+    assert!(
+        down.warnings().iter().any(|warning| warning.kind
+            == WarningKind::Destructive
+            && warning.message.contains("items.amount stops being generated")
+            && warning.message.contains("SET amount = price * 2")),
+        "a generated column becoming plain is added empty: it warns, naming how to keep the values: {:?}",
+        down.warnings()
+    );
     assert!(diff(&items("price * 2", true), &items("price * 2", true)).is_empty());
 }
 
