@@ -29,6 +29,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::events::CloseReason;
 use crate::metrics::PoolMetrics;
+use crate::setup::SetupStatement;
 use crate::shared::{Shared, Verdict};
 use crate::tracked::Tracked;
 use crate::{PoolConfig, PoolError, State};
@@ -85,8 +86,8 @@ pub struct AsyncPool<C: AsyncPoolConnection> {
 
 struct Inner<C> {
     url: String,
-    /// `(label for errors, SQL)` run on each new connection.
-    setup: Vec<(String, String)>,
+    /// Run on each new connection.
+    setup: Vec<SetupStatement>,
     slots: Arc<Semaphore>,
     /// Idle connections, the most recently returned last.
     idle: Mutex<Vec<Box<Tracked<C>>>>,
@@ -275,10 +276,17 @@ impl<C: AsyncPoolConnection> Inner<C> {
         let mut conn = C::establish(&self.url)
             .await
             .map_err(|error| redact(error.to_string()))?;
-        for (label, sql) in &self.setup {
-            conn.batch_execute(sql)
-                .await
-                .map_err(|error| redact(format!("{label} failed: {error}")))?;
+        for statement in &self.setup {
+            let started = Instant::now();
+            let mut attempt = 0;
+            while let Err(error) = conn.batch_execute(&statement.sql).await {
+                let error = error.to_string();
+                let Some(wait) = statement.retry_after(&error, started, attempt) else {
+                    return Err(redact(format!("{} failed: {error}", statement.label)));
+                };
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
         }
         let (mut tracked, watch) = Tracked::opened(conn, &self.shared);
         tracked.connection_mut().set_instrumentation(watch);

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::events::{Listeners, PoolEvent};
+use crate::setup::SetupStatement;
 
 use crate::{Pool, PoolConnection, PoolError};
 
@@ -185,7 +186,9 @@ impl PoolConfig {
 
     /// SQLite: whether to switch file databases to write-ahead logging
     /// (default `true`), so readers do not block the writer. In-memory
-    /// databases are never switched.
+    /// databases are never switched. SQLite takes the switch's lock without
+    /// its busy handler, so the pool retries the switch itself while another
+    /// connection holds the database, for up to `sqlite_busy_timeout`.
     pub fn sqlite_wal(mut self, enabled: bool) -> Self {
         self.sqlite.wal = enabled;
         self
@@ -276,32 +279,38 @@ impl PoolConfig {
     }
 
     /// The statements run on each new connection of backend `C`: the
-    /// SQLite defaults (only for SQLite) then the `on_connect` statements,
-    /// each with a label for error messages that never shows the SQL.
-    pub(crate) fn setup_statements(&self, sqlite: bool) -> Vec<(String, String)> {
+    /// SQLite defaults (only for SQLite) then the `on_connect` statements.
+    pub(crate) fn setup_statements(&self, sqlite: bool) -> Vec<SetupStatement> {
         let mut statements = Vec::new();
+        let sqlite_default =
+            |sql: String| SetupStatement::once(format!("SQLite default `{sql}`"), sql);
         if sqlite {
             let defaults = &self.sqlite;
             if let Some(busy_timeout) = defaults.busy_timeout {
                 // A number the pool formats itself: PRAGMA takes no parameters.
                 // language=SQL
                 let sql = format!("PRAGMA busy_timeout = {}", busy_timeout.as_millis());
-                statements.push((format!("SQLite default `{sql}`"), sql));
+                statements.push(sqlite_default(sql));
             }
             if defaults.wal && !is_sqlite_memory(&self.url) {
                 // language=SQL
                 let sql = "PRAGMA journal_mode = WAL".to_owned();
-                statements.push((format!("SQLite default `{sql}`"), sql));
+                statements.push(SetupStatement {
+                    // SQLite takes this lock without its busy handler.
+                    retry_while_locked: defaults.busy_timeout.unwrap_or_default(),
+                    ..sqlite_default(sql)
+                });
             }
             // language=SQL
             let sql = format!(
                 "PRAGMA foreign_keys = {}",
                 if defaults.foreign_keys { "ON" } else { "OFF" }
             );
-            statements.push((format!("SQLite default `{sql}`"), sql));
+            statements.push(sqlite_default(sql));
         }
         for (number, sql) in self.on_connect.iter().enumerate() {
-            statements.push((format!("on_connect statement {}", number + 1), sql.clone()));
+            let label = format!("on_connect statement {}", number + 1);
+            statements.push(SetupStatement::once(label, sql.clone()));
         }
         statements
     }
@@ -347,7 +356,7 @@ mod tests {
         let sql: Vec<String> = config
             .setup_statements(true)
             .into_iter()
-            .map(|(_, sql)| sql)
+            .map(|statement| statement.sql)
             .collect();
         assert_eq!(
             sql,
@@ -358,8 +367,21 @@ mod tests {
                 "PRAGMA cache_size = -2000"
             ]
         );
+        let waits: Vec<Duration> = config
+            .setup_statements(true)
+            .into_iter()
+            .map(|statement| statement.retry_while_locked)
+            .collect();
+        let switch_waits_as_long_as_busy_timeout = Duration::from_secs(5);
+        let zero = Duration::ZERO;
+        assert_eq!(
+            waits,
+            [zero, switch_waits_as_long_as_busy_timeout, zero, zero]
+        );
         let memory = PoolConfig::new(":memory:").setup_statements(true);
-        assert!(memory.iter().all(|(_, sql)| !sql.contains("WAL")));
+        assert!(memory
+            .iter()
+            .all(|statement| !statement.sql.contains("WAL")));
     }
 
     #[test]
@@ -368,7 +390,7 @@ mod tests {
         let labels: Vec<String> = config
             .setup_statements(false)
             .into_iter()
-            .map(|(label, _)| label)
+            .map(|statement| statement.label)
             .collect();
         assert_eq!(labels, ["on_connect statement 1"]);
     }

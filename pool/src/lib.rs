@@ -107,6 +107,7 @@ mod manager;
 mod metrics;
 mod pool;
 mod report;
+mod setup;
 mod shared;
 mod tracked;
 mod watch;

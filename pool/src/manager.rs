@@ -25,6 +25,7 @@ use diesel::r2d2::{ConnectionManager, ManageConnection};
 
 use crate::error::ManagerError;
 use crate::events::CloseReason;
+use crate::setup::SetupStatement;
 use crate::shared::{Shared, Verdict};
 use crate::tracked::Tracked;
 use crate::{PoolConnection, PoolError};
@@ -33,13 +34,13 @@ use crate::{PoolConnection, PoolError};
 pub(crate) struct Manager<C: PoolConnection> {
     inner: ConnectionManager<C>,
     url: String,
-    /// `(label for errors, SQL)` run on each new connection.
-    setup: Vec<(String, String)>,
+    /// Run on each new connection.
+    setup: Vec<SetupStatement>,
     shared: Arc<Shared>,
 }
 
 impl<C: PoolConnection> Manager<C> {
-    pub(crate) fn new(url: String, setup: Vec<(String, String)>, shared: Arc<Shared>) -> Self {
+    pub(crate) fn new(url: String, setup: Vec<SetupStatement>, shared: Arc<Shared>) -> Self {
         Self {
             inner: ConnectionManager::new(url.clone()),
             url,
@@ -53,14 +54,23 @@ impl<C: PoolConnection> Manager<C> {
     }
 }
 
-/// A new connection to `url` with the `(label, SQL)` setup statements run
-/// on it; errors have the password removed.
-fn open<C: PoolConnection>(url: &str, setup: &[(String, String)]) -> Result<C, ManagerError> {
+/// A new connection to `url` with the setup statements run on it; errors
+/// have the password removed.
+fn open<C: PoolConnection>(url: &str, setup: &[SetupStatement]) -> Result<C, ManagerError> {
     let mut conn =
         C::establish(url).map_err(|error| ManagerError::redacted(&error.to_string(), url))?;
-    for (label, sql) in setup {
-        conn.batch_execute(sql)
-            .map_err(|error| ManagerError::redacted(&format!("{label} failed: {error}"), url))?;
+    for statement in setup {
+        let started = Instant::now();
+        let mut attempt = 0;
+        while let Err(error) = conn.batch_execute(&statement.sql) {
+            let error = error.to_string();
+            let Some(wait) = statement.retry_after(&error, started, attempt) else {
+                let message = format!("{} failed: {error}", statement.label);
+                return Err(ManagerError::redacted(&message, url));
+            };
+            std::thread::sleep(wait);
+            attempt += 1;
+        }
     }
     Ok(conn)
 }

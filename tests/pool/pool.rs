@@ -526,6 +526,39 @@ mod sqlite {
         });
     }
 
+    /// SQLite does not wait through `busy_timeout` for the lock that
+    /// switches a database to WAL while another connection is about to
+    /// write (another replica starting, or switching too): the build used to
+    /// fail at once with "database is locked". The switch now waits for the
+    /// writer as long as `busy_timeout` allows, and no longer.
+    #[test]
+    fn the_switch_to_wal_waits_for_a_writer_within_busy_timeout() {
+        support::run::<SqliteConnection>(|db| {
+            let mut writer = db.connect();
+            writer.batch_execute(SCHEMA).unwrap();
+            writer.batch_execute("BEGIN IMMEDIATE").unwrap();
+            let impatient = config(db)
+                .sqlite_busy_timeout(None)
+                .build::<SqliteConnection>()
+                .map(drop)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                impatient.contains("SQLite default `PRAGMA journal_mode = WAL` failed")
+                    && impatient.contains("database is locked"),
+                "{impatient}"
+            );
+            let patient = config(db).sqlite_busy_timeout(Some(Duration::from_secs(10)));
+            let building = std::thread::spawn(move || patient.build::<SqliteConnection>());
+            std::thread::sleep(Duration::from_millis(300));
+            writer.batch_execute("COMMIT").unwrap();
+            let pool = building.join().unwrap().unwrap();
+            // language=SQL
+            let mode = "SELECT CAST(journal_mode AS TEXT) AS value FROM pragma_journal_mode";
+            assert_eq!(pragma(&mut pool.get().unwrap(), mode), "wal");
+        });
+    }
+
     /// A file SQLite cannot open fails the build at once with SQLite's
     /// reason, not after the pool's whole `timeout`.
     #[test]
