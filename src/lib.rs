@@ -64,9 +64,9 @@ pub use retort_core::revision::{self, Migrations};
 /// error's kinds under [`runner`].
 pub use retort_core::runner::{self, migrate_to_head, MigrateError, Migrator, Report};
 pub use retort_core::schema::{
-    CheckConstraint, Column, Domain, ForeignKey, Function, Generated, Index, IndexKeyOptions,
-    IndexPart, Model, PartitionBound, PartitionKey, PartitionMethod, PartitionOf, PrimaryKey,
-    RangeType, ReferentialAction, Schema, SqlType, Table, Trigger, UndeclaredObjects,
+    CheckConstraint, Column, Domain, Extension, ForeignKey, Function, Generated, Index,
+    IndexKeyOptions, IndexPart, Model, PartitionBound, PartitionKey, PartitionMethod, PartitionOf,
+    PrimaryKey, RangeType, ReferentialAction, Schema, SqlType, Table, Trigger, UndeclaredObjects,
     UniqueConstraint, View,
 };
 /// One baseline revision in place of the chain up to a revision (what

@@ -254,9 +254,8 @@ fn indexed(kind: BackendKind) -> Schema {
 fn indexes_read_back_in_full<C: TestBackend>(db: &TestDatabase<C>) {
     let kind = C::BACKEND;
     let mut conn = db.connect();
-    if kind == BackendKind::Postgres {
-        conn.batch_execute("CREATE EXTENSION pg_trgm").unwrap();
-    }
+    // On PostgreSQL, the trigram operator class brings `CREATE EXTENSION
+    // pg_trgm` into the revision.
     let schema = indexed(kind);
     let dir = tempfile::tempdir().unwrap();
     let path = retort::autogenerate(&mut conn, &schema, dir.path(), "indexes")
@@ -338,8 +337,8 @@ fn postgres_hand_written_gin_and_pattern_indexes_rebuild() {
             [key(true, Some(false), None)]
         );
         support::run::<diesel::PgConnection>(|copy| {
+            // The introspected schema brings its extensions along.
             let mut copy = copy.connect();
-            copy.batch_execute("CREATE EXTENSION pg_trgm").unwrap();
             let dir = tempfile::tempdir().unwrap();
             retort::autogenerate(&mut copy, &schema, dir.path(), "rebuild")
                 .unwrap()
@@ -842,3 +841,138 @@ backend_tests!(
     generated_columns_written_in_sql_read_back,
     generated_columns_are_created_changed_and_rebuilt
 );
+
+/// A model of citext emails with a trigram index, and pgcrypto declared.
+#[cfg(feature = "postgres")]
+fn with_extensions() -> Schema {
+    Schema::new(vec![Table::new("members")
+        .column(Column::new("id", SqlType::Integer))
+        .column(Column::new("email", SqlType::CiText))
+        .primary_key(PrimaryKey {
+            name: Some("members_pkey".into()),
+            columns: vec!["id".into()],
+        })
+        .index(
+            Index::on_columns("ix_members_email_trgm", ["email"])
+                .using("gin")
+                .operator_class("gin_trgm_ops"),
+        )])
+    .extension(retort::Extension::new("pgcrypto"))
+}
+
+/// The extensions a model uses (citext by a column, pg_trgm by an
+/// operator class) and declares (pgcrypto) are created by the revision,
+/// before the table, in a database that has none; applied by psql, the
+/// database then diffs empty. Run again elsewhere (the offline script
+/// into a database where a DBA made one already), `IF NOT EXISTS` lets it
+/// through.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_extensions_are_created_for_what_the_models_use() {
+    use retort::runner::Migrator;
+    support::run::<diesel::PgConnection>(|db| {
+        let schema = with_extensions();
+        let mut conn = db.connect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = retort::autogenerate(&mut conn, &schema, dir.path(), "extensions")
+            .unwrap()
+            .expect("an empty database needs a revision");
+        let revision = std::fs::read_to_string(&path).unwrap();
+        let at = |sql: &str| {
+            revision
+                .find(sql)
+                .unwrap_or_else(|| panic!("{sql} missing from:\n{revision}"))
+        };
+        let table = at("CREATE TABLE");
+        for name in ["citext", "pg_trgm", "pgcrypto"] {
+            assert!(
+                at(&format!("CREATE EXTENSION IF NOT EXISTS \"{name}\"")) < table,
+                "{revision}"
+            );
+        }
+        let migrations = Migrations::from_dir(dir.path()).unwrap();
+        let script = Migrator::new(&migrations)
+            .sql(BackendKind::Postgres, "base", "head")
+            .unwrap();
+        support::apply_with_client(db, &script);
+        let read = retort::introspect(&mut conn).unwrap();
+        let mut names: Vec<&str> = read.extensions.iter().map(|e| e.name.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["citext", "pg_trgm", "pgcrypto"]);
+        let left = pending_changes(&mut conn, &schema).unwrap();
+        assert!(left.is_empty(), "{:#?}", left.ops());
+        assert!(left.warnings().is_empty(), "{:#?}", left.warnings());
+
+        support::run::<diesel::PgConnection>(|other| {
+            other
+                .connect()
+                .batch_execute("CREATE EXTENSION citext")
+                .unwrap();
+            support::apply_with_client(other, &script);
+        });
+    });
+}
+
+/// An extension the models neither declare nor use is reported and left
+/// alone; asked to, the diff drops it last, and its reverse creates it
+/// again.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_undeclared_extensions_are_reported_and_dropped_only_when_asked() {
+    use retort::diff::{Op, WarningKind};
+    support::run::<diesel::PgConnection>(|db| {
+        let mut conn = db.connect();
+        conn.batch_execute(
+            "CREATE EXTENSION pgcrypto; CREATE EXTENSION citext; \
+             CREATE TABLE members (id integer PRIMARY KEY, email citext NOT NULL)",
+        )
+        .unwrap();
+        let models = retort::introspect(&mut conn).unwrap();
+        let mut undeclared = models.clone();
+        undeclared.extensions.clear();
+        let changes = pending_changes(&mut conn, &undeclared).unwrap();
+        assert!(changes.is_empty(), "{:#?}", changes.ops());
+        let reported: Vec<&str> = changes
+            .warnings()
+            .iter()
+            .filter(|warning| warning.kind == WarningKind::Unmanaged)
+            .map(|warning| warning.message.as_str())
+            .collect();
+        // citext is used by a column, so it counts as declared.
+        assert_eq!(reported.len(), 1, "{reported:#?}");
+        assert!(
+            reported[0].starts_with("extension pgcrypto "),
+            "{reported:#?}"
+        );
+
+        let changes = pending_changes(&mut conn, &undeclared.drop_undeclared_objects()).unwrap();
+        assert!(
+            matches!(changes.ops(), [Op::DropExtension { extension }] if extension.name == "pgcrypto"),
+            "{:#?}",
+            changes.ops()
+        );
+        let postgres = BackendKind::Postgres.backend();
+        let up = retort::render::render(&changes, postgres).unwrap();
+        assert_eq!(up, ["DROP EXTENSION \"pgcrypto\""]);
+        let down = retort::render::render(&changes.reverse(), postgres).unwrap();
+        assert_eq!(down, ["CREATE EXTENSION IF NOT EXISTS \"pgcrypto\""]);
+    });
+}
+
+/// MySQL and SQLite have no extensions: a model declaring one is refused,
+/// naming it.
+fn extensions_are_refused_elsewhere<C: TestBackend>(db: &TestDatabase<C>) {
+    if C::BACKEND == BackendKind::Postgres {
+        return;
+    }
+    let schema = Schema::new(vec![
+        Table::new("members").column(Column::new("id", SqlType::Integer))
+    ])
+    .extension(retort::Extension::new("pgcrypto"));
+    let dir = tempfile::tempdir().unwrap();
+    let error = retort::autogenerate(&mut db.connect(), &schema, dir.path(), "extensions")
+        .expect_err("no extensions here");
+    assert!(error.to_string().contains("extension pgcrypto"), "{error}");
+}
+
+backend_tests!(extensions_are_refused_elsewhere);

@@ -65,6 +65,8 @@ fn apply_op(schema: &mut Schema, op: &Op) {
         // Enum types live in their columns' types.
         Op::CreateEnum { .. } | Op::DropEnum { .. } => {}
         Op::AddEnumValues { .. } | Op::ReplaceEnumValues { .. } => set_enum_values(schema, op),
+        Op::CreateExtension { extension } => schema.extensions.push(extension.clone()),
+        Op::DropExtension { extension } => schema.extensions.retain(|kept| kept != extension),
         Op::CreateDomain { domain } => schema.domains.push(domain.clone()),
         Op::DropDomain { domain } => schema
             .domains

@@ -25,8 +25,9 @@
 //! 0. views and triggers that go away or change are dropped, and so are
 //!    the views that read a table or column the diff drops, renames or
 //!    changes the type of (created again at the end);
-//! 1. enum types, then domains, are created or changed (before any column
-//!    uses them),
+//! 1. extensions are created (before anything uses their types, operator
+//!    classes or functions); enum types, then domains, are created or
+//!    changed (before any column uses them),
 //!    then functions are created or replaced (before the defaults,
 //!    indexes and triggers that call them);
 //! 2. foreign keys that go away, or whose columns or referenced keys change,
@@ -48,11 +49,13 @@
 //! 7. domains, then enum types, that no column uses any more are dropped;
 //! 8. functions that name a table the diff creates (a `SETOF customer`
 //!    result) and aggregates, then triggers, then views (a view after the
-//!    views it reads), are created; functions that go away are dropped.
+//!    views it reads), are created; functions that go away are dropped;
+//! 9. extensions that go away are dropped.
 //!
-//! # Functions, views, triggers and domains
+//! # Functions, views, triggers, domains and extensions
 //!
-//! They are matched by name (a trigger by its table and name) and compared
+//! They are matched by name (a trigger by its table and name; an extension
+//! by its name alone, wherever its objects live) and compared
 //! by definition up to spacing and letter case
 //! ([`same_definition`]; a domain by its type, default, nullability and
 //! checks). One the database
@@ -91,6 +94,7 @@ mod checks;
 mod columns;
 mod domains;
 mod enums;
+mod extensions;
 mod foreign_keys;
 mod indexes;
 mod keys;
@@ -236,7 +240,7 @@ impl Diff {
 /// The ops that turn `from` into `to`; see the [module documentation](self).
 ///
 /// Each kind of object has its module (`tables`, `columns`, `keys`,
-/// `checks`, `indexes`, `foreign_keys`, `enums`, `domains`); this function only says
+/// `checks`, `indexes`, `foreign_keys`, `enums`, `domains`, `extensions`); this function only says
 /// in which order their ops run.
 pub fn diff(from: &Schema, to: &Schema) -> Diff {
     let mut warnings = Vec::new();
@@ -244,8 +248,11 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     let tables = tables::match_tables(from, to);
     let references = foreign_keys::Plan::new(&tables);
     let mut ops = Vec::new();
+    let extensions = extensions::plan(from, to, &mut warnings);
 
-    // 1. Enum types, then functions (after the objects step below).
+    // 1. Extensions, enum types, domains, then functions (after the
+    // objects step below).
+    ops.extend(extensions.created);
     enums::create_or_change(&mut ops, &enum_types, &tables);
     domains::create_or_alter(&mut ops, from, to);
     let functions_at = ops.len();
@@ -297,6 +304,8 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     ops.splice(functions_at..functions_at, objects.functions);
     ops.splice(0..0, objects.first);
     ops.extend(objects.last);
+    // 9. Extensions no longer declared, when the target drops them.
+    ops.extend(extensions.dropped);
 
     partitions::rebuild_warnings(&ops, &tables, &mut warnings);
     let warnings = warnings_for(&ops, warnings);

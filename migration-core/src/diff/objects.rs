@@ -18,7 +18,7 @@
 use std::collections::BTreeSet;
 
 use super::{overloads, DiffWarning, Op, TableName, WarningKind};
-use crate::schema::{Domain, Function, Schema, Trigger, UndeclaredObjects, View};
+use crate::schema::{Domain, Extension, Function, Schema, Trigger, UndeclaredObjects, View};
 
 /// A kind of object a diff matches by name and compares by definition, and
 /// leaves alone when the models do not declare it.
@@ -252,6 +252,25 @@ impl DeclaredObject for Domain {
     }
     fn declaration(&self) -> &'static str {
         "Schema::domain"
+    }
+}
+
+impl DeclaredObject for Extension {
+    fn kind(&self) -> &'static str {
+        "extension"
+    }
+    fn key(&self) -> (Option<&str>, Option<&str>, &str) {
+        // Known by name alone, wherever its objects live.
+        (None, None, &self.name)
+    }
+    fn describe(&self) -> String {
+        self.name.clone()
+    }
+    fn same_as(&self, other: &Self) -> bool {
+        self == other
+    }
+    fn declaration(&self) -> &'static str {
+        "Schema::extension"
     }
 }
 

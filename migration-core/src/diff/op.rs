@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    CheckConstraint, Column, Domain, ForeignKey, Function, Index, PartitionOf, PrimaryKey, SqlType,
-    Table, Trigger, UniqueConstraint, View,
+    CheckConstraint, Column, Domain, Extension, ForeignKey, Function, Index, PartitionOf,
+    PrimaryKey, SqlType, Table, Trigger, UniqueConstraint, View,
 };
 
 /// A table's name as it is when an op runs: ops before the renames of a diff
@@ -109,6 +109,18 @@ pub enum Op {
         new_values: Vec<String>,
         /// The columns of that type when the op runs.
         columns: Vec<EnumColumn>,
+    },
+    /// Creates an extension (PostgreSQL's `CREATE EXTENSION IF NOT
+    /// EXISTS`), before anything that may use it.
+    CreateExtension {
+        /// The extension as created.
+        extension: Extension,
+    },
+    /// Drops an extension (`DROP EXTENSION`, which the database refuses
+    /// while any object uses it), after everything else.
+    DropExtension {
+        /// The extension as it was, for the reverse.
+        extension: Extension,
     },
     /// Creates a domain (PostgreSQL's `CREATE DOMAIN`) with its default,
     /// `NOT NULL` and checks.
@@ -391,6 +403,8 @@ impl Op {
                 old_values,
                 columns.into_iter().map(EnumColumn::reverse).collect(),
             ),
+            Op::CreateExtension { extension } => Op::DropExtension { extension },
+            Op::DropExtension { extension } => Op::CreateExtension { extension },
             Op::CreateDomain { domain } => Op::DropDomain { domain },
             Op::DropDomain { domain } => Op::CreateDomain { domain },
             Op::AlterDomain { old, new } => Op::AlterDomain { old: new, new: old },
@@ -455,7 +469,7 @@ impl Op {
     }
 
     /// The table this op works on, named as it is when the op runs; `None`
-    /// for enum types, domains, functions, views and triggers (objects of
+    /// for extensions, enum types, domains, functions, views and triggers (objects of
     /// their own, each rendered as statements of its own).
     pub fn table(&self) -> Option<TableName> {
         match self {
@@ -471,6 +485,7 @@ impl Op {
             | Op::CreateTrigger { .. }
             | Op::DropTrigger { .. } => None,
             Op::CreateDomain { .. } | Op::DropDomain { .. } | Op::AlterDomain { .. } => None,
+            Op::CreateExtension { .. } | Op::DropExtension { .. } => None,
             Op::CreateTable { table } | Op::DropTable { table } => Some(TableName::of(table)),
             Op::RenameTable { schema, from, .. } => Some(TableName {
                 schema: schema.clone(),

@@ -661,3 +661,31 @@ fn undeclared_domains_are_reported_and_dropped_only_when_asked() {
     assert!(unmanaged(&dropping).is_empty());
     assert!(matches!(&dropping.reverse().ops()[0], Op::CreateDomain { domain } if *domain == code));
 }
+
+#[test]
+fn extensions_are_created_before_everything_and_dropped_after_everything() {
+    use crate::schema::{Domain, Extension};
+    let citext = Domain::new("email", SqlType::CiText);
+    let database = Schema::new(vec![teams()]).extension(Extension::new("hstore"));
+    let models = Schema::new(vec![users()])
+        .domain(citext)
+        .extension(Extension::new("citext"))
+        .drop_undeclared_objects();
+    let up = diff(&database, &models);
+    let kinds = kinds(&up);
+    assert_eq!(kinds.first().map(String::as_str), Some("CreateExtension"));
+    assert_eq!(kinds.last().map(String::as_str), Some("DropExtension"));
+    assert_eq!(kinds[1], "CreateDomain", "{kinds:?}");
+    // The reverse drops what the diff created, last, and creates first
+    // what it dropped.
+    let down = up.reverse();
+    assert!(
+        matches!(&down.ops()[0], Op::CreateExtension { extension } if extension.name == "hstore")
+    );
+    assert!(
+        matches!(down.ops().last(), Some(Op::DropExtension { extension }) if extension.name == "citext")
+    );
+    // An extension whose objects live in another schema is the same one.
+    let moved = Schema::new(vec![teams()]).extension(Extension::new("hstore").in_schema("ext"));
+    assert!(diff(&database, &moved).is_empty());
+}

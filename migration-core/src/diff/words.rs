@@ -55,6 +55,8 @@ impl fmt::Display for Op {
                 old_values.join(", "),
                 new_values.join(", ")
             ),
+            Op::CreateExtension { extension } => write!(f, "add extension {}", extension.name),
+            Op::DropExtension { extension } => write!(f, "drop extension {}", extension.name),
             Op::CreateDomain { domain } => {
                 write!(f, "add domain {} {}", domain_name(domain), domain.ty)
             }

@@ -160,10 +160,13 @@ impl IntrospectOptions {
                 && filter.matches(table.schema.as_deref(), &table.name)
                 && !(excluded(ObjectKind::Partitions) && table.partition_of.is_some())
         });
-        // Functions belong to no table: read only when every table is.
-        // Views and triggers as the tables they are named as, or fire on.
+        // Functions, domains and extensions belong to no table: read only
+        // when every table is. Views and triggers as the tables they are
+        // named as, or fire on.
         if !filter.reads_every_table() {
             schema.functions.clear();
+            schema.domains.clear();
+            schema.extensions.clear();
         }
         let kept = |namespace: Option<&str>, name: &str| {
             (filter.tables.is_empty() || filter.tables.iter().any(|table| table == name))

@@ -32,8 +32,8 @@ use crate::introspect::assemble::SchemaBuilder;
 use crate::introspect::partitions::{parse_partition_bound, parse_partition_key};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Generated, Index, IndexKeyOptions, IndexPart, PartitionOf,
-    PrimaryKey, ReferentialAction, Schema, SqlType, UniqueConstraint,
+    CheckConstraint, Column, Extension, ForeignKey, Generated, Index, IndexKeyOptions, IndexPart,
+    PartitionOf, PrimaryKey, ReferentialAction, Schema, SqlType, UniqueConstraint,
 };
 
 /// Where a table read went in the [`SchemaBuilder`], and its columns'
@@ -207,8 +207,17 @@ pub(crate) fn build_schema(mut rows: CatalogRows) -> Result<Schema> {
         rows.triggers,
     );
     let domains = super::domains::discover_domains(rows.domains, &schema);
+    let extensions = rows
+        .extensions
+        .into_iter()
+        .map(|row| Extension {
+            schema: schema.namespace(&row.schema_name),
+            name: row.name,
+        })
+        .collect();
     Ok(Schema {
         domains,
+        extensions,
         ..schema.finish()
     })
 }
@@ -584,6 +593,7 @@ mod tests {
             ],
             user_types,
             domains: Vec::new(),
+            extensions: Vec::new(),
             constraints: vec![
                 check,
                 fk,

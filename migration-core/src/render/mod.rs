@@ -113,6 +113,12 @@ pub(crate) trait Ddl: Backend {
         false
     }
 
+    /// Whether the database has extensions (PostgreSQL's `CREATE
+    /// EXTENSION`); a schema declaring one is refused where it has not.
+    fn extensions(&self) -> bool {
+        false
+    }
+
     /// The steps of an online migration of a diff.
     fn render_online(&self, diff: &Diff) -> Result<Vec<RenderedStep>, RenderError> {
         let up = self.render_diff(diff)?;
@@ -252,6 +258,14 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
             return Err(RenderError::Unsupported {
                 backend: backend.kind().display_name(),
                 what: format!("create domain {} (a PostgreSQL type)", domain.name),
+            });
+        }
+    }
+    if let Some(extension) = schema.extensions.first() {
+        if !ddl(backend.kind()).extensions() {
+            return Err(RenderError::Unsupported {
+                backend: backend.kind().display_name(),
+                what: format!("create extension {} (a PostgreSQL feature)", extension.name),
             });
         }
     }

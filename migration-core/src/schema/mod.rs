@@ -38,6 +38,7 @@ mod constraint;
 #[doc(hidden)]
 pub mod derive_support;
 mod domain;
+mod extension;
 pub mod naming;
 mod objects;
 mod partition;
@@ -57,6 +58,8 @@ pub use constraint::{
     UniqueConstraint,
 };
 pub use domain::Domain;
+pub(crate) use extension::implied_extensions;
+pub use extension::Extension;
 pub use objects::{Function, Trigger, UndeclaredObjects, View};
 pub use partition::{PartitionBound, PartitionKey, PartitionMethod, PartitionOf};
 pub use range::RangeType;
@@ -78,14 +81,17 @@ pub struct Schema {
     /// Triggers, in no particular order.
     #[serde(default)]
     pub triggers: Vec<Trigger>,
-    /// What a diff to this schema does with functions, views, triggers and
-    /// domains it does not declare: reported by default, never dropped. An
+    /// What a diff to this schema does with functions, views, triggers,
+    /// domains and extensions it does not declare: reported by default, never dropped. An
     /// instruction for the diff, not state: never compared.
     #[serde(default)]
     pub undeclared: UndeclaredObjects,
     /// The domains (PostgreSQL), in no particular order.
     #[serde(default)]
     pub domains: Vec<Domain>,
+    /// The extensions (PostgreSQL), in no particular order.
+    #[serde(default)]
+    pub extensions: Vec<Extension>,
 }
 
 impl Schema {
@@ -146,8 +152,8 @@ impl Schema {
         self
     }
 
-    /// This schema with the functions, views, triggers and domains the
-    /// database holds and it does not declare dropped by a diff to it, instead of
+    /// This schema with the functions, views, triggers, domains and
+    /// extensions the database holds and it does not declare dropped by a diff to it, instead of
     /// reported and left alone.
     pub fn drop_undeclared_objects(mut self) -> Self {
         self.undeclared = UndeclaredObjects::Drop;
@@ -160,6 +166,18 @@ impl Schema {
     /// [`drop_undeclared_objects`](Self::drop_undeclared_objects).
     pub fn domain(mut self, domain: Domain) -> Self {
         self.domains.push(domain);
+        self
+    }
+
+    /// This schema with one more extension (PostgreSQL), created before
+    /// the types, domains, functions and tables that may use it. The
+    /// extensions the columns' types and the indexes' operator classes
+    /// come from (`citext`, `postgis`, `pg_trgm`) need not be declared.
+    /// The database's extensions that the schema does not declare or use
+    /// are reported and left alone, unless
+    /// [`drop_undeclared_objects`](Self::drop_undeclared_objects).
+    pub fn extension(mut self, extension: Extension) -> Self {
+        self.extensions.push(extension);
         self
     }
 
@@ -190,6 +208,7 @@ impl PartialEq for Schema {
             && unordered::same_elements(&self.views, &other.views)
             && unordered::same_elements(&self.triggers, &other.triggers)
             && same_elements(&self.domains, &other.domains)
+            && same_elements(&self.extensions, &other.extensions)
     }
 }
 

@@ -123,6 +123,16 @@ pub(crate) struct UserTypeRow {
     pub(crate) label: Option<String>,
 }
 
+/// One extension (`pg_extension`).
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct ExtensionRow {
+    #[diesel(sql_type = Text)]
+    pub(crate) name: String,
+    /// `extnamespace`'s name: where the extension's objects live.
+    #[diesel(sql_type = Text)]
+    pub(crate) schema_name: String,
+}
+
 /// One domain of the schemas read (`pg_type` with `typtype` `d`), with its
 /// checks (`pg_constraint` with `contypid`) in the order they were made.
 /// <https://www.postgresql.org/docs/current/catalog-pg-type.html>
@@ -379,6 +389,17 @@ const DOMAINS: &str = "\
                       WHERE d.classid = 'pg_catalog.pg_type'::regclass AND d.objid = t.oid \
                         AND d.deptype = 'e')";
 
+/// The database's extensions but `plpgsql`, which every database has, with
+/// the schema each one's objects live in.
+/// <https://www.postgresql.org/docs/current/catalog-pg-extension.html>
+// language=SQL
+const EXTENSIONS: &str = "\
+    SELECT e.extname::text AS name, n.nspname::text AS schema_name \
+    FROM pg_catalog.pg_extension e \
+    JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace \
+    WHERE e.extname <> 'plpgsql' \
+    ORDER BY e.extname";
+
 /// The constraints of the tables read, in no order. Binds: `$1` their oids
 /// (`int8[]`). A foreign key to a table that is not read brings its
 /// columns' names, since the columns query does not read that table.
@@ -519,6 +540,8 @@ pub struct CatalogRows {
     pub(crate) user_types: Vec<UserTypeRow>,
     /// Empty when only some tables are read: domains belong to no table.
     pub(crate) domains: Vec<DomainRow>,
+    /// Empty when only some tables are read, as domains.
+    pub(crate) extensions: Vec<ExtensionRow>,
     pub(crate) constraints: Vec<ConstraintRow>,
     pub(crate) indexes: Vec<IndexRow>,
     pub(crate) functions: Vec<FunctionRow>,
@@ -554,13 +577,17 @@ pub(crate) fn read_catalog(
     let table_parts = |patterns: &[NamePattern]| -> Vec<String> {
         patterns.iter().map(NamePattern::table_like).collect()
     };
-    let domains = if tables.reads_every_table() {
-        sql_query(DOMAINS)
+    let (domains, extensions) = if tables.reads_every_table() {
+        let domains = sql_query(DOMAINS)
             .bind::<Array<Text>, _>(namespaces.clone())
             .load(conn)
-            .map_err(failed("domains"))?
+            .map_err(failed("domains"))?;
+        let extensions = sql_query(EXTENSIONS)
+            .load(conn)
+            .map_err(failed("extensions"))?;
+        (domains, extensions)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let table_rows: Vec<TableRow> = sql_query(TABLES)
         .bind::<Array<Text>, _>(namespaces.clone())
@@ -581,6 +608,7 @@ pub(crate) fn read_catalog(
             .load(conn)
             .map_err(failed("enum and domain types"))?,
         domains,
+        extensions,
         constraints: of_tables(CONSTRAINTS, &table_rows)
             .load(conn)
             .map_err(failed("constraints"))?,

@@ -11,7 +11,7 @@ mod version_table;
 mod volatile;
 
 use super::{quote_with, with_precision, Backend, BackendKind};
-use crate::schema::SqlType;
+use crate::schema::{implied_extensions, Schema, SqlType};
 pub(crate) use volatile::{is_stable_function, is_volatile_default};
 
 /// The PostgreSQL dialect.
@@ -103,5 +103,15 @@ impl Backend for PostgresBackend {
 
     fn normalize_default(&self, ty: &SqlType, reported: &str) -> Option<String> {
         normalize::normalize_default(ty, reported)
+    }
+
+    /// Also declares the extensions the columns' types and the indexes'
+    /// operator classes come from: the database has each once the schema
+    /// is created.
+    fn stored_form(&self, schema: &Schema) -> Schema {
+        let mut stored = super::stored_form::columns_as_read_back(self, schema);
+        let implied = implied_extensions(&stored);
+        stored.extensions.extend(implied);
+        stored
     }
 }

@@ -165,8 +165,9 @@ pub(super) fn render_op(
         | Op::DropEnum { .. }
         | Op::AddEnumValues { .. }
         | Op::ReplaceEnumValues { .. } => {}
-        // Refused before rendering: MySQL has no domains.
+        // Refused before rendering: MySQL has no domains, no extensions.
         Op::CreateDomain { .. } | Op::DropDomain { .. } | Op::AlterDomain { .. } => {}
+        Op::CreateExtension { .. } | Op::DropExtension { .. } => {}
         Op::CreateTable { table } => create_table(backend, table, out)?,
         Op::DropTable { table } => out.push(render::drop_table(backend, &TableName::of(table))),
         Op::RenameTable { schema, from, to } => {

@@ -380,6 +380,12 @@ pub(super) fn render_op(
             columns,
             ..
         } => replace_enum_values(backend, name, new_values, columns, out),
+        Op::CreateExtension { extension } => {
+            out.push(super::extensions::create_extension(backend, extension));
+        }
+        Op::DropExtension { extension } => {
+            out.push(super::extensions::drop_extension(backend, extension));
+        }
         Op::CreateDomain { domain } => out.push(super::domains::create_domain(backend, domain)),
         Op::DropDomain { domain } => out.push(super::domains::drop_domain(backend, domain)),
         Op::AlterDomain { old, new } => super::domains::alter_domain(backend, old, new, out)?,

@@ -2,6 +2,7 @@
 
 mod ddl;
 mod domains;
+mod extensions;
 mod online;
 mod partitions;
 
@@ -39,6 +40,10 @@ impl Ddl for PostgresBackend {
     }
 
     fn domains(&self) -> bool {
+        true
+    }
+
+    fn extensions(&self) -> bool {
         true
     }
 }

@@ -439,10 +439,12 @@ pub(super) fn render_op(
         | Op::AddEnumValues { .. }
         | Op::ReplaceEnumValues { .. }
         | Op::SetTableComment { .. }
-        // Refused before rendering: SQLite has no domains.
+        // Refused before rendering: SQLite has no domains, no extensions.
         | Op::CreateDomain { .. }
         | Op::DropDomain { .. }
         | Op::AlterDomain { .. }
+        | Op::CreateExtension { .. }
+        | Op::DropExtension { .. }
         // Refused before rendering: SQLite has no table collation.
         | Op::SetTableCollation { .. } => {}
         Op::CreateTable { table } => {
