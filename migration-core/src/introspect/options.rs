@@ -201,3 +201,28 @@ impl IntrospectOptions {
         schema
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Domain, Extension, SqlType, Table};
+
+    /// What belongs to no table is read only when every table is, so a
+    /// filtered target leaves it out too: otherwise each filtered diff
+    /// would create the declared ones again.
+    #[test]
+    fn a_filtered_target_keeps_no_function_domain_or_extension() {
+        let schema = Schema::new(vec![Table::new("users"), Table::new("teams")])
+            .function(
+                "touch",
+                "CREATE FUNCTION touch() RETURNS void LANGUAGE sql AS $$ SELECT 1 $$",
+            )
+            .domain(Domain::new("year", SqlType::Integer))
+            .extension(Extension::new("pgcrypto"));
+        let filtered = IntrospectOptions::new()
+            .include(["users"])
+            .retain(schema.clone());
+        assert_eq!(filtered, Schema::new(vec![Table::new("users")]));
+        assert_eq!(IntrospectOptions::new().retain(schema.clone()), schema);
+    }
+}
