@@ -351,19 +351,19 @@ pub(super) fn plan(
     // table that is dropped go with it, declared or not.
     let mut triggers_gone: Vec<&Trigger> = triggers.dropped.clone();
     triggers_gone.extend(triggers.changed.iter().map(|(old, _)| *old));
-    // A kept trigger on a table whose columns change is dropped first and
-    // created last: a database may refuse to change a column a trigger
-    // reads, and SQLite's table rebuild would drop it.
+    // A kept trigger on a table whose columns or constraints change is
+    // dropped first and created last: a database may refuse to change a
+    // column a trigger reads, and SQLite's table rebuild would drop it.
+    // Adding a column counts too: the down section drops it, by a rebuild
+    // on SQLite.
+    let reshaped = reshaped_tables(table_ops);
     let mut triggers_created: Vec<&Trigger> = triggers.created.clone();
     triggers_created.extend(triggers.changed.iter().map(|(_, new)| *new));
     for (old, new) in &triggers.kept {
         let table = trigger_table(old);
         if dropped_tables.contains(&table) {
             triggers_gone.push(old);
-        } else if touched
-            .iter()
-            .any(|touched| touched.table == table.name.to_lowercase())
-        {
+        } else if reshaped.contains(&table.name.to_lowercase()) {
             triggers_gone.push(old);
             triggers_created.push(new);
         }
@@ -483,6 +483,29 @@ fn touched_names(ops: &[Op]) -> Vec<Touched> {
         }
     }
     names
+}
+
+/// The tables (lower case) whose columns or constraints `ops` change, in
+/// either direction: what SQLite rebuilds, for the diff or its reverse.
+fn reshaped_tables(ops: &[Op]) -> BTreeSet<String> {
+    let mut tables: BTreeSet<String> = touched_names(ops)
+        .into_iter()
+        .map(|touched| touched.table)
+        .collect();
+    tables.extend(ops.iter().filter_map(|op| match op {
+        Op::AddColumn { table, .. }
+        | Op::AlterColumn { table, .. }
+        | Op::AddForeignKey { table, .. }
+        | Op::DropForeignKey { table, .. }
+        | Op::AddCheck { table, .. }
+        | Op::DropCheck { table, .. }
+        | Op::AddUnique { table, .. }
+        | Op::DropUnique { table, .. }
+        | Op::AddPrimaryKey { table, .. }
+        | Op::DropPrimaryKey { table, .. } => Some(table.name.to_lowercase()),
+        _ => None,
+    }));
+    tables
 }
 
 /// The names a definition mentions, in lower case: its words and its

@@ -689,3 +689,31 @@ fn extensions_are_created_before_everything_and_dropped_after_everything() {
     let moved = Schema::new(vec![teams()]).extension(Extension::new("hstore").in_schema("ext"));
     assert!(diff(&database, &moved).is_empty());
 }
+
+/// Adding a column changes nothing a trigger reads, but the reverse drops
+/// the column, which SQLite does by rebuilding the table, which would drop
+/// the trigger: the trigger goes first and comes back last.
+#[test]
+fn a_kept_trigger_goes_around_a_column_added_to_its_table() {
+    let trigger = |schema: Schema| {
+        schema.trigger(
+            "users_touch",
+            "users",
+            "CREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END",
+        )
+    };
+    let mut wider = users();
+    wider
+        .columns
+        .push(Column::new("nickname", SqlType::Text).nullable());
+    let up = diff(
+        &trigger(Schema::new(vec![users()])),
+        &trigger(Schema::new(vec![wider])),
+    );
+    let kinds = kinds(&up);
+    assert_eq!(
+        kinds,
+        ["DropTrigger", "AddColumn users", "CreateTrigger"],
+        "{kinds:?}"
+    );
+}

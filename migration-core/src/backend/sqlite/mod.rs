@@ -94,12 +94,14 @@ impl Backend for SqliteBackend {
 
     /// Besides types and defaults: no comments, enums named after their
     /// columns, and an identity primary key is the rowid alias, an
-    /// `INTEGER PRIMARY KEY` column. No other column is an identity.
+    /// `INTEGER PRIMARY KEY` column, as is a single-column primary key
+    /// declared `INTEGER`. No other column is an identity.
     fn stored_form(&self, schema: &Schema) -> Schema {
         let mut stored = stored_form::columns_as_read_back(self, schema);
         stored_form::without_comments(&mut stored);
         stored_form::enums_named_after_columns(&mut stored);
         for table in &mut stored.tables {
+            self.integer_primary_key_as_identity(table);
             let rowid_alias = rowid_alias(table).map(str::to_owned);
             for column in &mut table.columns {
                 if Some(&column.name) == rowid_alias.as_ref() {
@@ -115,6 +117,27 @@ impl Backend for SqliteBackend {
 
 /// The identity column that is the table's whole primary key: the column
 /// declared `INTEGER PRIMARY KEY AUTOINCREMENT`, an alias of the rowid.
+impl SqliteBackend {
+    /// A single-column primary key declared `INTEGER` is a rowid alias
+    /// whether or not the model says identity: SQLite fills it in when an
+    /// insert leaves it out, and reads it back as an identity without a
+    /// default.
+    fn integer_primary_key_as_identity(&self, table: &mut Table) {
+        let Some([only]) = table.primary_key.as_ref().map(|key| key.columns.as_slice()) else {
+            return;
+        };
+        let only = only.clone();
+        if let Some(column) = table.columns.iter_mut().find(|column| column.name == only) {
+            if self.type_sql(&column.ty).eq_ignore_ascii_case("INTEGER")
+                && column.generated.is_none()
+            {
+                column.identity = true;
+                column.default = None;
+            }
+        }
+    }
+}
+
 pub(crate) fn rowid_alias(table: &Table) -> Option<&str> {
     let key = table.primary_key.as_ref()?;
     match key.columns.as_slice() {
@@ -126,5 +149,30 @@ pub(crate) fn rowid_alias(table: &Table) -> Option<&str> {
             Some(only.as_str())
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Column, PrimaryKey};
+
+    fn keyed(ty: SqlType) -> Schema {
+        Schema::new(vec![Table::new("items")
+            .column(Column::new("id", ty))
+            .primary_key(PrimaryKey {
+                name: None,
+                columns: vec!["id".into()],
+            })])
+    }
+
+    /// SQLite reads an `INTEGER` primary key back as an identity, so a
+    /// model that does not say identity must not differ from it.
+    #[test]
+    fn an_integer_primary_key_is_stored_as_the_identity_it_reads_back_as() {
+        let stored = SqliteBackend.stored_form(&keyed(SqlType::Integer));
+        assert!(stored.tables[0].columns[0].identity);
+        let text = SqliteBackend.stored_form(&keyed(SqlType::Text));
+        assert!(!text.tables[0].columns[0].identity);
     }
 }
