@@ -1513,7 +1513,7 @@ struct Counted {
 }
 
 /// What the property needs from a connection beyond [`TestBackend`].
-trait PropertyBackend: TestBackend {
+pub(crate) trait PropertyBackend: TestBackend {
     /// A connection to an empty database, for one case.
     fn fresh(db: &TestDatabase<Self>, case: u32) -> Result<Self, String>;
 

@@ -10,5 +10,6 @@ mod autogenerate;
 mod autogenerate_corpus;
 mod diff_apply;
 mod diff_properties;
+mod object_properties;
 mod render_every_op;
 mod render_sqlite_chinook;
