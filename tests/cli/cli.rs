@@ -681,12 +681,23 @@ fn kind_filters_leave_other_objects_alone<C: TestBackend>(db: &TestDatabase<C>) 
         "{shown}"
     );
 
-    let bad = with("exclude_kinds = [\"views\"]\n", &["check"]);
+    // A view made by hand is reported, unless views are left out.
+    db.connect()
+        .execute("CREATE VIEW by_hand AS SELECT id FROM teams")
+        .unwrap();
+    let kinds = "exclude_kinds = [\"indexes\", \"views\"]\n";
+    let reported = with(kinds.replace(", \"views\"", "").as_str(), &["check"]);
+    assert!(reported.stderr.contains("view by_hand"), "{reported}");
+    let check = with(kinds, &["check"]);
+    check.ok();
+    assert!(!check.stderr.contains("by_hand"), "{check}");
+
+    let bad = with("exclude_kinds = [\"sequences\"]\n", &["check"]);
     let error = bad.failed_with(1);
     assert!(
         error.contains(
             "`exclude_kinds` must be a list of kinds of objects among partitions, indexes"
-        ),
+        ) && error.contains("views, triggers, domains, extensions"),
         "{bad}"
     );
 }

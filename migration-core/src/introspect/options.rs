@@ -21,21 +21,40 @@ pub enum ObjectKind {
     Checks,
     /// Table and column comments.
     Comments,
+    /// Functions and procedures declared beside the tables.
+    Functions,
+    /// Views, materialized or not. Left out, they are not dropped and
+    /// created again around a change to a column they read, which
+    /// PostgreSQL may then refuse.
+    Views,
+    /// Triggers.
+    Triggers,
+    /// PostgreSQL domains (columns typed by one keep the domain's name).
+    Domains,
+    /// PostgreSQL extensions: none read, dropped or declared (those the
+    /// columns imply are then on both sides of a diff, so never created).
+    Extensions,
 }
 
 impl ObjectKind {
     /// Every kind.
-    pub const ALL: [ObjectKind; 6] = [
+    pub const ALL: [ObjectKind; 11] = [
         ObjectKind::Partitions,
         ObjectKind::Indexes,
         ObjectKind::UniqueConstraints,
         ObjectKind::ForeignKeys,
         ObjectKind::Checks,
         ObjectKind::Comments,
+        ObjectKind::Functions,
+        ObjectKind::Views,
+        ObjectKind::Triggers,
+        ObjectKind::Domains,
+        ObjectKind::Extensions,
     ];
 
     /// The kind's name in configuration files: `partitions`, `indexes`,
-    /// `unique-constraints`, `foreign-keys`, `checks`, `comments`.
+    /// `unique-constraints`, `foreign-keys`, `checks`, `comments`,
+    /// `functions`, `views`, `triggers`, `domains`, `extensions`.
     pub fn name(self) -> &'static str {
         match self {
             ObjectKind::Partitions => "partitions",
@@ -44,6 +63,11 @@ impl ObjectKind {
             ObjectKind::ForeignKeys => "foreign-keys",
             ObjectKind::Checks => "checks",
             ObjectKind::Comments => "comments",
+            ObjectKind::Functions => "functions",
+            ObjectKind::Views => "views",
+            ObjectKind::Triggers => "triggers",
+            ObjectKind::Domains => "domains",
+            ObjectKind::Extensions => "extensions",
         }
     }
 
@@ -163,10 +187,21 @@ impl IntrospectOptions {
         // Functions, domains and extensions belong to no table: read only
         // when every table is. Views and triggers as the tables they are
         // named as, or fire on.
-        if !filter.reads_every_table() {
+        let every_table = filter.reads_every_table();
+        if !every_table || excluded(ObjectKind::Functions) {
             schema.functions.clear();
+        }
+        if !every_table || excluded(ObjectKind::Domains) {
             schema.domains.clear();
+        }
+        if !every_table || excluded(ObjectKind::Extensions) {
             schema.extensions.clear();
+        }
+        if excluded(ObjectKind::Views) {
+            schema.views.clear();
+        }
+        if excluded(ObjectKind::Triggers) {
+            schema.triggers.clear();
         }
         let kept = |namespace: Option<&str>, name: &str| {
             (filter.tables.is_empty() || filter.tables.iter().any(|table| table == name))
@@ -224,5 +259,41 @@ mod tests {
             .retain(schema.clone());
         assert_eq!(filtered, Schema::new(vec![Table::new("users")]));
         assert_eq!(IntrospectOptions::new().retain(schema.clone()), schema);
+    }
+
+    #[test]
+    fn each_kind_of_declared_object_can_be_left_out() {
+        let schema = Schema::new(vec![Table::new("users")])
+            .function(
+                "touch",
+                "CREATE FUNCTION touch() RETURNS void LANGUAGE sql AS $$ SELECT 1 $$",
+            )
+            .view("active_users", "SELECT 1")
+            .trigger("users_touch", "users", "CREATE TRIGGER users_touch ...")
+            .domain(Domain::new("year", SqlType::Integer))
+            .extension(Extension::new("pgcrypto"));
+        let without = |kind: ObjectKind| {
+            IntrospectOptions::new()
+                .exclude_kinds([kind])
+                .retain(schema.clone())
+        };
+        assert!(without(ObjectKind::Functions).functions.is_empty());
+        assert!(without(ObjectKind::Views).views.is_empty());
+        assert!(without(ObjectKind::Triggers).triggers.is_empty());
+        assert!(without(ObjectKind::Domains).domains.is_empty());
+        assert!(without(ObjectKind::Extensions).extensions.is_empty());
+        // Each leaves the others alone.
+        let no_views = without(ObjectKind::Views);
+        assert_eq!(
+            (
+                no_views.functions.len(),
+                no_views.triggers.len(),
+                no_views.extensions.len()
+            ),
+            (1, 1, 1)
+        );
+        for kind in ObjectKind::ALL {
+            assert_eq!(ObjectKind::from_name(kind.name()), Some(kind));
+        }
     }
 }
