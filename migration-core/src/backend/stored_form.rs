@@ -11,6 +11,11 @@ pub(crate) fn columns_as_read_back<B: Backend + ?Sized>(backend: &B, schema: &Sc
     for table in &mut stored.tables {
         for column in &mut table.columns {
             column.ty = type_as_read_back(backend, &column.ty);
+            column.identity_options = if column.identity {
+                column.identity_options.normalized()
+            } else {
+                Default::default()
+            };
             column.default = match column.default.take() {
                 // A generated column has no default.
                 Some(default) if !column.identity && column.generated.is_none() => {
@@ -35,6 +40,16 @@ fn type_as_read_back<B: Backend + ?Sized>(backend: &B, ty: &SqlType) -> SqlType 
             SqlType::Array(Box::new(ty.element().clone()))
         }
         _ => backend.parse_type(&backend.type_sql(ty)),
+    }
+}
+
+/// No identity options: the database has none (MySQL, SQLite), and an
+/// identity is just an identity.
+pub(crate) fn without_identity_options(schema: &mut Schema) {
+    for table in &mut schema.tables {
+        for column in &mut table.columns {
+            column.identity_options = Default::default();
+        }
     }
 }
 

@@ -159,7 +159,11 @@ pub(super) fn add_and_alter(
                 identity: false,
                 ..ColumnChanges::between(old, new)
             };
-            if changes.is_empty() {
+            // An identity that stays one may change its options
+            // (PostgreSQL's `ALWAYS`, start, increment) in place.
+            let options_change =
+                old.identity && new.identity && old.identity_options != new.identity_options;
+            if changes.is_empty() && !options_change {
                 continue;
             }
             let mut old = without_hint(old);

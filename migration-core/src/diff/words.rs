@@ -209,6 +209,21 @@ fn column_changes(f: &mut fmt::Formatter<'_>, old: &Column, new: &Column) -> fmt
             }
             .to_owned(),
         );
+    } else if new.identity && old.identity_options != new.identity_options {
+        let (old, new) = (&old.identity_options, &new.identity_options);
+        if old.always != new.always {
+            changes.push(format!(
+                "identity {}",
+                if new.always { "ALWAYS" } else { "BY DEFAULT" }
+            ));
+        }
+        if (old.start, old.increment) != (new.start, new.increment) {
+            changes.push(format!(
+                "identity start {} increment {}",
+                new.first_value(),
+                new.increment.unwrap_or(1)
+            ));
+        }
     }
     if old.comment != new.comment {
         changes.push("comment".to_owned());

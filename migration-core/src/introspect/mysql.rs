@@ -43,8 +43,8 @@ use crate::backend::{Backend, MysqlBackend};
 use crate::introspect::assemble::{action_by_name, SchemaBuilder};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Generated, Index, IndexKeyOptions, IndexPart, PrimaryKey,
-    Schema, SqlType, Table, UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Generated, IdentityOptions, Index, IndexKeyOptions,
+    IndexPart, PrimaryKey, Schema, SqlType, Table, UniqueConstraint,
 };
 
 /// The model from the catalog's rows: no I/O.
@@ -304,6 +304,7 @@ fn discover_column(row: &ColumnRow, mariadb: bool) -> Column {
         renamed_from: None,
         backfill: None,
         generated,
+        identity_options: IdentityOptions::default(),
         ty,
     }
 }

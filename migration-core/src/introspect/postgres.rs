@@ -32,8 +32,9 @@ use crate::introspect::assemble::SchemaBuilder;
 use crate::introspect::partitions::{parse_partition_bound, parse_partition_key};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    CheckConstraint, Column, Extension, ForeignKey, Generated, Index, IndexKeyOptions, IndexPart,
-    PartitionOf, PrimaryKey, ReferentialAction, Schema, SqlType, UniqueConstraint,
+    CheckConstraint, Column, Extension, ForeignKey, Generated, IdentityOptions, Index,
+    IndexKeyOptions, IndexPart, PartitionOf, PrimaryKey, ReferentialAction, Schema, SqlType,
+    UniqueConstraint,
 };
 
 /// Where a table read went in the [`SchemaBuilder`], and its columns'
@@ -271,9 +272,14 @@ fn discover_partitioning(schema: &mut SchemaBuilder, partitioning: Partitioning)
 
 /// One column: its type (enums by their values), identity and default.
 fn discover_column(row: ColumnRow, types: &mut ColumnTypes) -> Column {
-    let ty = types.read(row.type_oid, row.type_name);
     let serial = row.default_expr.as_deref().is_some_and(is_serial_default);
     let identity = !row.identity.is_empty() || serial;
+    let identity_options = if identity {
+        identity_options(&row)
+    } else {
+        IdentityOptions::default()
+    };
+    let ty = types.read(row.type_oid, row.type_name);
     // `s` stored, `v` virtual (PostgreSQL 18): the expression is the
     // column's `pg_attrdef` entry, which is then no default.
     let generated = match row.generated.as_str() {
@@ -301,8 +307,20 @@ fn discover_column(row: ColumnRow, types: &mut ColumnTypes) -> Column {
         renamed_from: None,
         backfill: None,
         generated,
+        identity_options,
         ty,
     }
+}
+
+/// An identity's `ALWAYS` and its sequence's start and increment, each
+/// `None` where it is the default.
+fn identity_options(row: &ColumnRow) -> IdentityOptions {
+    IdentityOptions {
+        always: row.identity == "a",
+        start: row.sequence_start,
+        increment: row.sequence_increment,
+    }
+    .normalized()
 }
 
 /// One constraint of the table in `slot`, its columns named from the
@@ -499,6 +517,8 @@ mod tests {
             default_expr: None,
             comment: None,
             collation: None,
+            sequence_start: None,
+            sequence_increment: None,
         }
     }
 

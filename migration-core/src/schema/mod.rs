@@ -51,7 +51,7 @@ use serde::{Deserialize, Serialize};
 
 use unordered::same_elements;
 
-pub use column::{Column, Generated};
+pub use column::{Column, Generated, IdentityOptions};
 pub use column_type::ColumnType;
 pub use constraint::{
     CheckConstraint, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey, ReferentialAction,

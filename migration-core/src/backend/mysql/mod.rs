@@ -148,6 +148,7 @@ impl Backend for MysqlBackend {
             }
         }
         stored_form::enums_named_after_columns(&mut stored);
+        stored_form::without_identity_options(&mut stored);
         stored_form::unique_indexes_as_constraints(&mut stored);
         for table in &mut stored.tables {
             if let Some(key) = &mut table.primary_key {

@@ -100,6 +100,13 @@ pub(crate) struct ColumnRow {
     /// not its type's default.
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) collation: Option<String>,
+    /// The `START WITH` of the sequence the column owns (identity or
+    /// serial), if it owns one.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub(crate) sequence_start: Option<i64>,
+    /// The sequence's `INCREMENT BY`.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub(crate) sequence_increment: Option<i64>,
 }
 
 /// One enum value, in sort order, or one domain (`pg_type` with `typtype`
@@ -351,12 +358,21 @@ const COLUMNS: &str = "\
            ds.description AS comment, \
            (SELECT co.collname::text FROM pg_catalog.pg_collation co \
             JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid \
-            WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation) AS collation \
+            WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation) AS collation, \
+           seq.seqstart AS sequence_start, seq.seqincrement AS sequence_increment \
     FROM pg_catalog.pg_attribute a \
     LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
     LEFT JOIN pg_catalog.pg_description ds \
       ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::regclass \
      AND ds.objsubid = a.attnum \
+    LEFT JOIN LATERAL ( \
+      SELECT s.seqstart, s.seqincrement FROM pg_catalog.pg_depend dep \
+      JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid \
+      WHERE dep.classid = 'pg_catalog.pg_class'::regclass \
+        AND dep.refclassid = 'pg_catalog.pg_class'::regclass \
+        AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum \
+        AND dep.deptype IN ('a', 'i') \
+      LIMIT 1) seq ON true \
     WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped";
 
 /// Every enum's values and every domain, whatever its schema: few rows, and

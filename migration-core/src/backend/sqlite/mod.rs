@@ -99,6 +99,7 @@ impl Backend for SqliteBackend {
     fn stored_form(&self, schema: &Schema) -> Schema {
         let mut stored = stored_form::columns_as_read_back(self, schema);
         stored_form::without_comments(&mut stored);
+        stored_form::without_identity_options(&mut stored);
         stored_form::enums_named_after_columns(&mut stored);
         for table in &mut stored.tables {
             self.integer_primary_key_as_identity(table);

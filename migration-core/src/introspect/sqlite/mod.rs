@@ -39,8 +39,8 @@ use crate::backend::sqlite::normalize::{normalize_default, parse_type};
 use crate::introspect::assemble::{action_by_name, SchemaBuilder};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    Column, ForeignKey, Generated, Index, IndexKeyOptions, IndexPart, PrimaryKey, Schema, SqlType,
-    Table, UniqueConstraint,
+    Column, ForeignKey, Generated, IdentityOptions, Index, IndexKeyOptions, IndexPart, PrimaryKey,
+    Schema, SqlType, Table, UniqueConstraint,
 };
 
 /// The model from each namespace's rows: no I/O.
@@ -191,6 +191,7 @@ fn discover_columns(table: &mut Table, rows: &[ColumnRow], create: &CreateTable)
                     .and_then(|default| normalize_default(&ty, default))
             },
             identity: false,
+            identity_options: IdentityOptions::default(),
             comment: None,
             collation: None,
             on_update: None,
