@@ -1818,12 +1818,26 @@ fn property<C: PropertyBackend>(conn: &mut C, case: &Case) -> Result<(), TestCas
     Ok(())
 }
 
-/// 64, or what `RETORT_PROPTEST_CASES` or `PROPTEST_CASES` asks for.
-fn cases() -> u32 {
-    ["RETORT_PROPTEST_CASES", "PROPTEST_CASES"]
+/// A property test runner's settings: `default_cases` cases, or what
+/// `RETORT_PROPTEST_CASES` or `PROPTEST_CASES` asks for; failures saved
+/// in `regressions` and replayed first. Each case runs DDL on a server:
+/// shrink for a while, not forever.
+pub(crate) fn runner_config(
+    default_cases: u32,
+    regressions: &'static str,
+    source_file: &'static str,
+) -> Config {
+    let cases = ["RETORT_PROPTEST_CASES", "PROPTEST_CASES"]
         .iter()
         .find_map(|name| std::env::var(name).ok()?.parse().ok())
-        .unwrap_or(64)
+        .unwrap_or(default_cases);
+    Config {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(regressions))),
+        source_file: Some(source_file),
+        max_shrink_iters: 512,
+        ..Config::default()
+    }
 }
 
 fn regressions_file(kind: BackendKind) -> &'static str {
@@ -1835,16 +1849,7 @@ fn regressions_file(kind: BackendKind) -> &'static str {
 }
 
 fn diff_round_trips_keep_schema_and_values<C: PropertyBackend>(db: &TestDatabase<C>) {
-    let config = Config {
-        cases: cases(),
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(regressions_file(
-            C::BACKEND,
-        )))),
-        source_file: Some(file!()),
-        // Each case runs DDL on a server: shrink for a while, not forever.
-        max_shrink_iters: 512,
-        ..Config::default()
-    };
+    let config = runner_config(64, regressions_file(C::BACKEND), file!());
     let mut runner = TestRunner::new(config);
     let counter = std::sync::atomic::AtomicU32::new(0);
     let result = runner.run(&case_strategy(C::BACKEND), |case| {

@@ -16,11 +16,11 @@
 //! asks for more. A failing case is shrunk (features leave the sets) and
 //! saved under `tests/proptest-regressions/`.
 
-use crate::diff_properties::PropertyBackend;
+use crate::diff_properties::{runner_config, PropertyBackend};
 use crate::support;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
+use proptest::test_runner::{TestCaseError, TestRunner};
 use retort::{
     autogen::pending_changes, BackendKind, CheckConstraint, Column, Domain, Extension,
     IdentityOptions, Index, IndexKeyOptions, IndexPart, Migrations, Migrator, PartitionBound,
@@ -438,13 +438,6 @@ fn property<C: PropertyBackend>(
     settled(conn, &schema_a, "after B's downgrade")
 }
 
-fn cases() -> u32 {
-    ["RETORT_PROPTEST_CASES", "PROPTEST_CASES"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok()?.parse().ok())
-        .unwrap_or(24)
-}
-
 fn regressions_file(kind: BackendKind) -> &'static str {
     match kind {
         BackendKind::Postgres => "tests/proptest-regressions/object_properties_postgres.txt",
@@ -455,15 +448,7 @@ fn regressions_file(kind: BackendKind) -> &'static str {
 
 fn objects_round_trip_through_revisions<C: PropertyBackend>(db: &TestDatabase<C>) {
     let features = features(C::BACKEND);
-    let config = Config {
-        cases: cases(),
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(regressions_file(
-            C::BACKEND,
-        )))),
-        source_file: Some(file!()),
-        max_shrink_iters: 256,
-        ..Config::default()
-    };
+    let config = runner_config(24, regressions_file(C::BACKEND), file!());
     let chosen = || proptest::collection::vec(any::<bool>(), features.len());
     let mut runner = TestRunner::new(config);
     let counter = std::sync::atomic::AtomicU32::new(0);
