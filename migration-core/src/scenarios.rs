@@ -13,8 +13,8 @@
 //! which only the workspace's tests turn on.
 
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Index, IndexPart, PrimaryKey, ReferentialAction, Schema,
-    SqlType, Table, UniqueConstraint,
+    CheckConstraint, Column, Deferral, ForeignKey, Index, IndexPart, PrimaryKey, ReferentialAction,
+    Schema, SqlType, Table, UniqueConstraint,
 };
 
 /// One change: the schema it starts from and the one it ends at.
@@ -30,6 +30,10 @@ pub struct Scenario {
     /// [`BASE_ROWS`]' user after the change. `None` for a change the
     /// golden SQL covers alone.
     pub row_after: Option<&'static str>,
+    /// The labels (`BackendKind::label`: `mysql`, ...) of the databases
+    /// that refuse the change (their golden SQL is the error): the real
+    /// databases run it on the others only.
+    pub refused_by: &'static [&'static str],
 }
 
 /// The rows the real-database test puts in [`base`]'s tables before each
@@ -96,6 +100,7 @@ pub fn users() -> Table {
             referenced_columns: vec!["id".into()],
             on_delete: ReferentialAction::SetNull,
             on_update: ReferentialAction::NoAction,
+            deferrable: None,
         })
         .index(Index::on_columns("ix_users_team", ["team_id"]))
 }
@@ -132,6 +137,21 @@ fn runs(name: &'static str, to: Schema, row_after: &'static str) -> Scenario {
         from: base(),
         to,
         row_after: Some(row_after),
+        refused_by: &[],
+    }
+}
+
+/// A change from [`base`] that the real databases other than `refused_by`
+/// run too.
+fn runs_except(
+    refused_by: &'static [&'static str],
+    name: &'static str,
+    to: Schema,
+    row_after: &'static str,
+) -> Scenario {
+    Scenario {
+        refused_by,
+        ..runs(name, to, row_after)
     }
 }
 
@@ -142,6 +162,7 @@ fn renders(name: &'static str, from: Schema, to: Schema) -> Scenario {
         from,
         to,
         row_after: None,
+        refused_by: &[],
     }
 }
 
@@ -346,6 +367,22 @@ pub fn scenarios() -> Vec<Scenario> {
             changed(|users| users.foreign_keys[0].on_delete = ReferentialAction::Cascade),
             USERS_ROW,
         ),
+        runs_except(
+            // In place on PostgreSQL; MySQL has no deferrable keys.
+            &["mysql"],
+            "defer foreign key",
+            changed(|users| users.foreign_keys[0].deferrable = Some(Deferral::InitiallyDeferred)),
+            USERS_ROW,
+        ),
+        runs_except(
+            &["mysql"],
+            "change foreign key and make it deferrable",
+            changed(|users| {
+                users.foreign_keys[0].on_delete = ReferentialAction::Cascade;
+                users.foreign_keys[0].deferrable = Some(Deferral::InitiallyImmediate);
+            }),
+            USERS_ROW,
+        ),
         runs(
             "drop foreign key",
             changed(|users| users.foreign_keys.clear()),
@@ -439,6 +476,7 @@ pub fn scenarios() -> Vec<Scenario> {
                             referenced_columns: vec!["id".into()],
                             on_delete: ReferentialAction::Cascade,
                             on_update: ReferentialAction::NoAction,
+                            deferrable: None,
                         }),
                 );
                 schema
@@ -466,6 +504,7 @@ pub fn scenarios() -> Vec<Scenario> {
                         referenced_columns: vec!["select".into()],
                         on_delete: ReferentialAction::NoAction,
                         on_update: ReferentialAction::NoAction,
+                        deferrable: None,
                     })
                     .index(Index::on_columns("table", ["from"])),
             ]),

@@ -69,6 +69,7 @@ use syn::DeriveInput;
 /// | `references` | `references = "teams.id"` | a foreign key `fk_<table>_<column>_<referenced table>`; `"billing.teams.id"` names a schema |
 /// | `on_delete` | `on_delete = "cascade"` | the foreign key's action: `"cascade"`, `"set null"`, `"set default"`, `"restrict"` or `"no action"` (default) |
 /// | `on_update` | `on_update = "cascade"` | the same, on update |
+/// | `deferrable`, `initially_deferred` | `references = "teams.id", initially_deferred` | the foreign key is `DEFERRABLE` (checked after each statement unless the transaction defers it), or `DEFERRABLE INITIALLY DEFERRED` (checked at commit); PostgreSQL and SQLite (where only `initially_deferred` defers it); MySQL and MariaDB refuse it |
 /// | `renamed_from` | `renamed_from = "mail"` | the column's previous name: the diff renames it |
 /// | `check` | `check = "price > 0"` | a check constraint `ck_<table>_<column>` |
 /// | `comment` | `comment = "Shown on the profile"` | the column's comment (default: the field's doc comment) |

@@ -35,6 +35,8 @@ const KEYS: &[&str] = &[
     "references",
     "on_delete",
     "on_update",
+    "deferrable",
+    "initially_deferred",
     "skip",
     "rename",
     "bogus",

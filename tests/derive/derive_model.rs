@@ -25,6 +25,7 @@ fn fk(name: &str, column: &str, table: &str, referenced: &str) -> ForeignKey {
         referenced_columns: vec![referenced.into()],
         on_delete: ReferentialAction::NoAction,
         on_update: ReferentialAction::NoAction,
+        deferrable: None,
     }
 }
 
@@ -324,6 +325,7 @@ fn field_keys() {
             referenced_schema: Some("inventory".into()),
             on_delete: ReferentialAction::SetNull,
             on_update: ReferentialAction::Cascade,
+            deferrable: None,
             ..fk(
                 "fk_products_vendor_id_vendors",
                 "vendor_id",
@@ -334,6 +336,7 @@ fn field_keys() {
         .foreign_key(ForeignKey {
             on_delete: ReferentialAction::Restrict,
             on_update: ReferentialAction::SetDefault,
+            deferrable: None,
             ..fk(
                 "fk_products_brand_code_brands",
                 "brand_code",
@@ -513,4 +516,39 @@ fn a_single_key_listed_on_the_struct_is_an_identity_column_too() {
         .primary_key(pk("keyed_on_the_struct", &["number"]));
     assert_eq!(KeyedOnTheStruct::table(), expected);
     assert!(!KeyedOnTheStructByHand::table().columns[0].identity);
+}
+
+#[derive(Model)]
+struct Shipment {
+    #[model(primary_key)]
+    id: i64,
+    #[model(references = "orders.id", initially_deferred)]
+    order_id: i64,
+    #[model(references = "carriers.id", deferrable, on_delete = "cascade")]
+    carrier_id: i64,
+    #[model(references = "depots.id", deferrable, initially_deferred)]
+    depot_id: i64,
+    #[model(references = "routes.id")]
+    route_id: i64,
+}
+
+#[test]
+fn deferrable_and_initially_deferred_say_when_a_foreign_key_is_checked() {
+    use retort::Deferral;
+    let deferrals: Vec<(String, Option<Deferral>)> = Shipment::table()
+        .foreign_keys
+        .into_iter()
+        .map(|key| (key.columns.concat(), key.deferrable))
+        .collect();
+    assert_eq!(
+        deferrals,
+        [
+            ("order_id".into(), Some(Deferral::InitiallyDeferred)),
+            ("carrier_id".into(), Some(Deferral::InitiallyImmediate)),
+            ("depot_id".into(), Some(Deferral::InitiallyDeferred)),
+            ("route_id".into(), None),
+        ]
+    );
+    let carrier = &Shipment::table().foreign_keys[1];
+    assert_eq!(carrier.on_delete, ReferentialAction::Cascade);
 }

@@ -35,6 +35,7 @@ fn foreign_key(name: &str, column: &str, table: &str, on_delete: ReferentialActi
         referenced_columns: vec!["id".into()],
         on_delete,
         on_update: ReferentialAction::NoAction,
+        deferrable: None,
     }
 }
 
@@ -261,6 +262,7 @@ fn reserved_words_work_as_names<C: TestBackend>(db: &TestDatabase<C>) {
             referenced_columns: vec!["select".into()],
             on_delete: ReferentialAction::NoAction,
             on_update: ReferentialAction::NoAction,
+            deferrable: None,
         })
         .index(Index::on_columns("table", ["group"]));
     let a = Schema::new(vec![user.clone(), order.clone()]);

@@ -27,8 +27,9 @@ use diesel::{Connection, QueryableByName, RunQueryDsl};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
 use retort::{
-    diff, render::render, BackendKind, CheckConstraint, Column, ForeignKey, Index, IndexKeyOptions,
-    IndexPart, PrimaryKey, RangeType, ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
+    diff, render::render, BackendKind, CheckConstraint, Column, Deferral, ForeignKey, Index,
+    IndexKeyOptions, IndexPart, PrimaryKey, RangeType, ReferentialAction, Schema, SqlType, Table,
+    UniqueConstraint,
 };
 use support::{backend_tests, try_apply_statements, TestBackend, TestDatabase};
 
@@ -792,6 +793,7 @@ impl Builder {
             referenced_columns,
             on_delete: action(on_delete, false),
             on_update: action(on_update, true),
+            deferrable: deferral(self.kind, on_delete / 4),
         });
     }
 
@@ -989,7 +991,18 @@ impl Builder {
                 let table = &mut b.tables[at];
                 if !table.foreign_keys.is_empty() {
                     let at = item % table.foreign_keys.len();
-                    table.foreign_keys.remove(at);
+                    // Where keys can be deferrable, half the time the key
+                    // changes when it is checked instead of going.
+                    if kind != BackendKind::Mysql && choice % 2 == 1 {
+                        let foreign_key = &mut table.foreign_keys[at];
+                        let now = foreign_key.deferrable;
+                        foreign_key.deferrable = (1..3)
+                            .map(|step| deferral(kind, choice / 2 + step))
+                            .find(|other| *other != now)
+                            .unwrap_or(now);
+                    } else {
+                        table.foreign_keys.remove(at);
+                    }
                 }
             }
             12 => {
@@ -1205,6 +1218,18 @@ fn key_columns(
 
 /// The columns a foreign key to this table may reference: its primary key,
 /// or else its first unique constraint.
+/// When a foreign key is checked, picked by `pick`: not deferrable, or
+/// deferrable initially immediate or deferred where the database has
+/// deferrable keys (not MySQL).
+fn deferral(kind: BackendKind, pick: u8) -> Option<Deferral> {
+    match pick % 3 {
+        _ if kind == BackendKind::Mysql => None,
+        0 => None,
+        1 => Some(Deferral::InitiallyImmediate),
+        _ => Some(Deferral::InitiallyDeferred),
+    }
+}
+
 fn referenceable_key(table: &Table) -> Option<Vec<String>> {
     table
         .primary_key

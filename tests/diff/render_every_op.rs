@@ -28,10 +28,14 @@ fn every_op_runs<C: TestBackend>(db: &TestDatabase<C>) {
             from,
             to,
             row_after: Some(row),
+            refused_by,
         } = scenario
         else {
             continue;
         };
+        if refused_by.contains(&C::BACKEND.label()) {
+            continue;
+        }
         let create = diff(&empty, &from);
         apply(&mut conn, name, &render(&create, backend).expect("renders"));
         for insert in BASE_ROWS {
@@ -66,7 +70,13 @@ fn every_op_runs<C: TestBackend>(db: &TestDatabase<C>) {
         );
         ran += 1;
     }
-    assert_eq!(ran, 27, "every change with a row to look up ran");
+    // Two changes make a foreign key deferrable, which MySQL refuses.
+    let expected = if C::BACKEND == BackendKind::Mysql {
+        27
+    } else {
+        29
+    };
+    assert_eq!(ran, expected, "every change with a row to look up ran");
 }
 
 /// Expression and partial indexes, where the database has them.

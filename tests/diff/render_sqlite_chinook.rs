@@ -40,6 +40,7 @@ fn references(column: &str, table: &str) -> ForeignKey {
         referenced_columns: vec![column.into()],
         on_delete: Default::default(),
         on_update: Default::default(),
+        deferrable: None,
     }
 }
 

@@ -108,6 +108,7 @@ fn tortured(kind: BackendKind, order_table: &str, select_column: &str) -> Schema
             referenced_columns: vec!["id".into()],
             on_delete: ReferentialAction::Cascade,
             on_update: ReferentialAction::NoAction,
+            deferrable: None,
         });
 
     // A table and columns at the length limit: every generated name on it

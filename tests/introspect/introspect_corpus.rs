@@ -245,6 +245,7 @@ fn chinook(kind: BackendKind) -> Schema {
                     referenced_columns: vec![name(referenced_column)],
                     on_delete: ReferentialAction::NoAction,
                     on_update: ReferentialAction::NoAction,
+                    deferrable: None,
                 });
                 let index_name = if postgres {
                     format!("{}_{column}_idx", spec.name)
@@ -344,6 +345,7 @@ mod pagila {
             referenced_columns: vec![column.into()],
             on_delete,
             on_update,
+            deferrable: None,
         }
     }
 

@@ -34,6 +34,7 @@ fn everything() -> Schema {
             referenced_columns: vec!["id".into()],
             on_delete: ReferentialAction::Cascade,
             on_update: ReferentialAction::NoAction,
+            deferrable: None,
         });
     Schema::new(vec![
         table("teams"),

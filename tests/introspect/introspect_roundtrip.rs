@@ -242,6 +242,7 @@ fn expected_schema(kind: BackendKind) -> Schema {
             referenced_columns: vec!["id".into()],
             on_delete: ReferentialAction::Cascade,
             on_update: ReferentialAction::SetNull,
+            deferrable: None,
         })
         .check(CheckConstraint {
             name: Some("ck_users_score".into()),

@@ -7,6 +7,7 @@
 mod support;
 
 mod collation_fidelity;
+mod deferrable_constraints;
 #[cfg(feature = "testing")]
 mod identifier_torture;
 mod introspect_corpus;

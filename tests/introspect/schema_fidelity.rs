@@ -53,6 +53,7 @@ fn every_action(kind: BackendKind) -> Schema {
                 referenced_columns: vec!["id".into()],
                 on_delete,
                 on_update,
+                deferrable: None,
             });
     }
     Schema::new(vec![parents, children])

@@ -223,6 +223,7 @@ pub fn change_kinds() -> Vec<(&'static str, retort::Schema, bool)> {
                     referenced_columns: vec!["id".into()],
                     on_delete: Default::default(),
                     on_update: Default::default(),
+                    deferrable: None,
                 })
             }),
             true,

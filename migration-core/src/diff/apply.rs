@@ -145,6 +145,11 @@ fn apply_to_table(table: &mut Table, op: &Op) {
         Op::DropForeignKey { foreign_key, .. } => {
             remove_first(&mut table.foreign_keys, foreign_key)
         }
+        Op::SetForeignKeyDeferral { old, new, .. } => {
+            if let Some(kept) = table.foreign_keys.iter_mut().find(|kept| *kept == old) {
+                kept.deferrable = new.deferrable;
+            }
+        }
         Op::AddCheck { check, .. } => table.checks.push(check.clone()),
         Op::DropCheck { check, .. } => remove_first(&mut table.checks, check),
         _ => {}

@@ -48,7 +48,14 @@ pub(super) fn drop(
     }
     for pair in &tables.kept {
         let name = TableName::of(pair.from);
+        let deferrals = deferral_changes(pair, &plan.key_changes);
         for foreign_key in removed(&pair.from.foreign_keys, &pair.to.foreign_keys) {
+            if deferrals
+                .iter()
+                .any(|(old, _)| std::ptr::eq(*old, foreign_key))
+            {
+                continue;
+            }
             ops.push(Op::DropForeignKey {
                 table: name.clone(),
                 foreign_key: foreign_key.clone(),
@@ -65,7 +72,8 @@ pub(super) fn drop(
     disturbed_adds
 }
 
-/// Adds the new foreign keys of kept tables, then the disturbed ones again,
+/// Changes the deferral of the foreign keys of kept tables where only that
+/// changes, adds their new foreign keys, then the disturbed ones again,
 /// then the created tables' deferred ones.
 pub(super) fn add(
     ops: &mut Vec<Op>,
@@ -75,7 +83,21 @@ pub(super) fn add(
 ) {
     for pair in &tables.kept {
         let name = TableName::of(pair.to);
+        let deferrals = deferral_changes(pair, &plan.key_changes);
+        for (old, new) in &deferrals {
+            ops.push(Op::SetForeignKeyDeferral {
+                table: name.clone(),
+                old: (*old).clone(),
+                new: (*new).clone(),
+            });
+        }
         for foreign_key in removed(&pair.to.foreign_keys, &pair.from.foreign_keys) {
+            if deferrals
+                .iter()
+                .any(|(_, new)| std::ptr::eq(*new, foreign_key))
+            {
+                continue;
+            }
             ops.push(Op::AddForeignKey {
                 table: name.clone(),
                 foreign_key: foreign_key.clone(),
@@ -91,6 +113,36 @@ pub(super) fn add(
             foreign_key: foreign_key.clone(),
         });
     }
+}
+
+/// The foreign keys of a kept table whose deferral alone changes, as
+/// (old, new) pairs: changed in place rather than dropped and added
+/// again. Not those without a name (the change must name them), nor those
+/// the key they rely on or a column type changes under: they are dropped
+/// and added again around that change.
+fn deferral_changes<'a>(
+    pair: &KeptTable<'a>,
+    changes: &BTreeMap<TableName, KeyChanges<'_>>,
+) -> Vec<(&'a ForeignKey, &'a ForeignKey)> {
+    let mut added = removed(&pair.to.foreign_keys, &pair.from.foreign_keys);
+    let mut pairs = Vec::new();
+    for old in removed(&pair.from.foreign_keys, &pair.to.foreign_keys) {
+        if old.name.is_none() || disturbed(pair, changes, old) {
+            continue;
+        }
+        let same_but_deferral = |new: &&ForeignKey| {
+            new.deferrable != old.deferrable
+                && **new
+                    == ForeignKey {
+                        deferrable: new.deferrable,
+                        ..old.clone()
+                    }
+        };
+        if let Some(at) = added.iter().position(same_but_deferral) {
+            pairs.push((old, added.swap_remove(at)));
+        }
+    }
+    pairs
 }
 
 /// Tables (by their names on either side) whose primary key, uniques or
@@ -200,28 +252,30 @@ fn disturbed_foreign_keys<'a>(
     pair: &KeptTable<'a>,
     changes: &BTreeMap<TableName, KeyChanges<'_>>,
 ) -> Vec<&'a ForeignKey> {
-    let retyped: Vec<&str> = pair
-        .columns
-        .iter()
-        .filter(|(old, new)| old.ty != new.ty)
-        .map(|(old, _)| old.name.as_str())
-        .collect();
     pair.from
         .foreign_keys
         .iter()
         .filter(|foreign_key| pair.to.foreign_keys.contains(foreign_key))
-        .filter(|foreign_key| {
-            let target = TableName {
-                schema: foreign_key.referenced_schema.clone(),
-                name: foreign_key.referenced_table.clone(),
-            };
-            changes
-                .get(&target)
-                .is_some_and(|changes| changes.disturb(&foreign_key.referenced_columns))
-                || foreign_key
-                    .columns
-                    .iter()
-                    .any(|column| retyped.contains(&column.as_str()))
-        })
+        .filter(|foreign_key| disturbed(pair, changes, foreign_key))
         .collect()
+}
+
+/// Whether the key `foreign_key` of `pair` relies on, or the type of one
+/// of its own or referenced columns, changes.
+fn disturbed(
+    pair: &KeptTable<'_>,
+    changes: &BTreeMap<TableName, KeyChanges<'_>>,
+    foreign_key: &ForeignKey,
+) -> bool {
+    let target = TableName {
+        schema: foreign_key.referenced_schema.clone(),
+        name: foreign_key.referenced_table.clone(),
+    };
+    changes
+        .get(&target)
+        .is_some_and(|changes| changes.disturb(&foreign_key.referenced_columns))
+        || pair
+            .columns
+            .iter()
+            .any(|(old, new)| old.ty != new.ty && foreign_key.columns.contains(&old.name))
 }

@@ -497,6 +497,7 @@ fn reshaped_tables(ops: &[Op]) -> BTreeSet<String> {
         | Op::AlterColumn { table, .. }
         | Op::AddForeignKey { table, .. }
         | Op::DropForeignKey { table, .. }
+        | Op::SetForeignKeyDeferral { table, .. }
         | Op::AddCheck { table, .. }
         | Op::DropCheck { table, .. }
         | Op::AddUnique { table, .. }

@@ -275,6 +275,18 @@ pub enum Op {
         /// The key as it was.
         foreign_key: ForeignKey,
     },
+    /// Changes when a foreign key is checked (its
+    /// [`deferrable`](ForeignKey::deferrable)), the rest of it the same: in
+    /// place on PostgreSQL (`ALTER CONSTRAINT`), by the table's rebuild on
+    /// SQLite. Only for a key with a name.
+    SetForeignKeyDeferral {
+        /// The referencing table.
+        table: TableName,
+        /// The key as it was.
+        old: ForeignKey,
+        /// The key as it becomes.
+        new: ForeignKey,
+    },
     /// Adds a check constraint.
     AddCheck {
         /// The table.
@@ -451,6 +463,11 @@ impl Op {
             Op::DropUnique { table, unique } => Op::AddUnique { table, unique },
             Op::AddForeignKey { table, foreign_key } => Op::DropForeignKey { table, foreign_key },
             Op::DropForeignKey { table, foreign_key } => Op::AddForeignKey { table, foreign_key },
+            Op::SetForeignKeyDeferral { table, old, new } => Op::SetForeignKeyDeferral {
+                table,
+                old: new,
+                new: old,
+            },
             Op::AddCheck { table, check } => Op::DropCheck { table, check },
             Op::DropCheck { table, check } => Op::AddCheck { table, check },
             Op::SetPartitionOf { table, old, new } => Op::SetPartitionOf {
@@ -505,6 +522,7 @@ impl Op {
             | Op::DropUnique { table, .. }
             | Op::AddForeignKey { table, .. }
             | Op::DropForeignKey { table, .. }
+            | Op::SetForeignKeyDeferral { table, .. }
             | Op::AddCheck { table, .. }
             | Op::DropCheck { table, .. }
             | Op::SetPartitionOf { table, .. } => Some(table.clone()),

@@ -33,6 +33,7 @@ fn references(name: &str, column: &str, table: &str) -> ForeignKey {
         referenced_columns: vec!["id".into()],
         on_delete: ReferentialAction::Cascade,
         on_update: ReferentialAction::NoAction,
+        deferrable: None,
     }
 }
 
@@ -716,4 +717,84 @@ fn a_kept_trigger_goes_around_a_column_added_to_its_table() {
         ["DropTrigger", "AddColumn users", "CreateTrigger"],
         "{kinds:?}"
     );
+}
+
+/// `users` with a `team_id` column and a foreign key onto `teams` deferred
+/// as given, named or not.
+fn members(name: Option<&str>, deferrable: Option<crate::schema::Deferral>) -> Schema {
+    let users = users()
+        .column(Column::new("team_id", SqlType::BigInt).nullable())
+        .foreign_key(ForeignKey {
+            name: name.map(str::to_owned),
+            deferrable,
+            ..references("fk_users_team", "team_id", "teams")
+        });
+    Schema::new(vec![teams(), users])
+}
+
+fn users_of(schema: &mut Schema) -> &mut Table {
+    schema
+        .tables
+        .iter_mut()
+        .find(|table| table.name == "users")
+        .expect("users")
+}
+
+#[test]
+fn a_change_of_deferral_alone_is_made_in_place_and_reversed() {
+    use crate::schema::Deferral;
+    let plain = members(Some("fk_users_team"), None);
+    let deferred = members(Some("fk_users_team"), Some(Deferral::InitiallyDeferred));
+    let up = diff(&plain, &deferred);
+    assert_eq!(kinds(&up), ["SetForeignKeyDeferral users"]);
+    assert_eq!(
+        up.ops()[0].to_string(),
+        "make foreign key fk_users_team on users DEFERRABLE INITIALLY DEFERRED"
+    );
+    assert_eq!(up.reverse().ops(), diff(&deferred, &plain).ops());
+    let applied = apply(plain.clone(), up.ops());
+    assert_eq!(
+        applied.table("users").map(|users| &users.foreign_keys),
+        deferred.table("users").map(|users| &users.foreign_keys)
+    );
+    assert!(diff(&deferred, &deferred).is_empty());
+}
+
+#[test]
+fn a_change_of_deferral_with_more_or_without_a_name_drops_and_adds_the_key() {
+    use crate::schema::Deferral;
+    let unnamed = diff(
+        &members(None, None),
+        &members(None, Some(Deferral::InitiallyImmediate)),
+    );
+    assert_eq!(
+        kinds(&unnamed),
+        ["DropForeignKey users", "AddForeignKey users"]
+    );
+    let mut cascaded = members(Some("fk_users_team"), Some(Deferral::InitiallyDeferred));
+    users_of(&mut cascaded).foreign_keys[0].on_delete = ReferentialAction::SetNull;
+    let changed = diff(&members(Some("fk_users_team"), None), &cascaded);
+    assert_eq!(
+        kinds(&changed),
+        ["DropForeignKey users", "AddForeignKey users"]
+    );
+    // The referenced key changes type under it: dropped first, added last.
+    let mut retyped = members(Some("fk_users_team"), Some(Deferral::InitiallyDeferred));
+    for table in &mut retyped.tables {
+        let column = if table.name == "teams" {
+            "id"
+        } else {
+            "team_id"
+        };
+        for kept in table.columns.iter_mut().filter(|kept| kept.name == column) {
+            kept.ty = SqlType::Integer;
+        }
+    }
+    let ops = kinds(&diff(&members(Some("fk_users_team"), None), &retyped));
+    assert_eq!(
+        ops.first().map(String::as_str),
+        Some("DropForeignKey users")
+    );
+    assert_eq!(ops.last().map(String::as_str), Some("AddForeignKey users"));
+    assert!(!ops.iter().any(|op| op.starts_with("SetForeignKeyDeferral")));
 }

@@ -141,6 +141,13 @@ impl fmt::Display for Op {
                 "drop foreign key {}on {table}",
                 named(foreign_key.name.as_deref())
             ),
+            Op::SetForeignKeyDeferral { table, new, .. } => write!(
+                f,
+                "make foreign key {}on {table} {}",
+                named(new.name.as_deref()),
+                new.deferrable
+                    .map_or("NOT DEFERRABLE", |deferral| deferral.as_sql())
+            ),
             Op::AddCheck { table, check } => write!(
                 f,
                 "add check {}on {table} ({})",

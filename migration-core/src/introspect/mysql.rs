@@ -132,6 +132,7 @@ pub(crate) fn build_schema(rows: CatalogRows) -> Result<Schema> {
                 .collect(),
             on_delete: action(&rules.on_delete, "ON DELETE action")?,
             on_update: action(&rules.on_update, "ON UPDATE action")?,
+            deferrable: None,
         };
         if let Some(table) = schema.table_mut(&first.schema_name, &first.table_name) {
             table.foreign_keys.push(foreign_key);
@@ -601,6 +602,7 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete,
             on_update: ReferentialAction::NoAction,
+            deferrable: None,
         };
         let expected = Table::new("c")
             .column(Column::new("id", SqlType::Integer).identity())

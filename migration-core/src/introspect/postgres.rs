@@ -32,7 +32,7 @@ use crate::introspect::assemble::SchemaBuilder;
 use crate::introspect::partitions::{parse_partition_bound, parse_partition_key};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    CheckConstraint, Column, Extension, ForeignKey, Generated, IdentityOptions, Index,
+    CheckConstraint, Column, Deferral, Extension, ForeignKey, Generated, IdentityOptions, Index,
     IndexKeyOptions, IndexPart, PartitionOf, PrimaryKey, ReferentialAction, Schema, SqlType,
     UniqueConstraint,
 };
@@ -323,6 +323,15 @@ fn identity_options(row: &ColumnRow) -> IdentityOptions {
     .normalized()
 }
 
+/// When a constraint is checked, from `condeferrable` and `condeferred`.
+fn deferral(row: &ConstraintRow) -> Option<Deferral> {
+    match (row.deferrable, row.initially_deferred) {
+        (false, _) => None,
+        (true, false) => Some(Deferral::InitiallyImmediate),
+        (true, true) => Some(Deferral::InitiallyDeferred),
+    }
+}
+
 /// One constraint of the table in `slot`, its columns named from the
 /// columns read (`tables` for a foreign key's referenced table).
 fn discover_constraint(
@@ -376,6 +385,7 @@ fn discover_constraint(
                         value: row.on_update.clone(),
                     }
                 })?,
+                deferrable: deferral(row),
             })
         }
         "c" => Constraint::Check(CheckConstraint {
@@ -536,6 +546,8 @@ mod tests {
             referenced_columns: None,
             on_update: " ".into(),
             on_delete: " ".into(),
+            deferrable: false,
+            initially_deferred: false,
             check_expression: None,
         }
     }
@@ -668,6 +680,7 @@ mod tests {
                 referenced_columns: vec!["language_id".into()],
                 on_delete: ReferentialAction::Restrict,
                 on_update: ReferentialAction::Cascade,
+                deferrable: None,
             })
             .check(CheckConstraint {
                 name: Some("film_len_check".into()),
@@ -739,6 +752,7 @@ mod tests {
                 referenced_columns: vec!["edition".into(), "film_id".into()],
                 on_delete: ReferentialAction::NoAction,
                 on_update: ReferentialAction::NoAction,
+                deferrable: None,
             }]
         );
     }

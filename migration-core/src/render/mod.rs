@@ -66,7 +66,7 @@ pub(crate) use sql::*;
 
 use crate::backend::{Backend, BackendKind, MysqlBackend, PostgresBackend, SqliteBackend};
 use crate::diff::{Diff, Op};
-use crate::schema::{Column, Schema, Table};
+use crate::schema::{Column, ForeignKey, Schema, Table};
 
 /// How one database writes a diff: implemented on each backend's dialect
 /// (`PostgresBackend`, ...) in this module's `postgres`, `mysql` and
@@ -104,6 +104,12 @@ pub(crate) trait Ddl: Backend {
     /// `PARTITION BY` and `PARTITION OF`); a schema with partitioned tables
     /// or partitions is refused where it has not.
     fn partitions(&self) -> bool {
+        false
+    }
+
+    /// Whether the database has deferrable foreign keys (`DEFERRABLE
+    /// INITIALLY DEFERRED`); a schema with one is refused where it has not.
+    fn deferrable_foreign_keys(&self) -> bool {
         false
     }
 
@@ -148,6 +154,10 @@ pub fn render_op(op: &Op, backend: &dyn Backend) -> Result<Vec<String>, RenderEr
         Op::CreateTable { table } => {
             check_column_types(&table.name, &table.columns, backend)?;
             check_partitioning(table, backend)?;
+            check_deferrable_constraints(&table.name, &table.foreign_keys, backend)?;
+        }
+        Op::AddForeignKey { table, foreign_key } => {
+            check_deferrable_constraints(&table.name, std::slice::from_ref(foreign_key), backend)?
         }
         Op::AddColumn { table, column }
         | Op::AlterColumn {
@@ -273,8 +283,36 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
         check_column_types(&table.name, &table.columns, backend)?;
         check_partitioning(table, backend)?;
         check_column_options(table, backend)?;
+        check_deferrable_constraints(&table.name, &table.foreign_keys, backend)?;
     }
     Ok(())
+}
+
+/// Refuses a deferrable foreign key where `backend` has none, naming the
+/// table and the key.
+fn check_deferrable_constraints(
+    table: &str,
+    foreign_keys: &[ForeignKey],
+    backend: &dyn Backend,
+) -> Result<(), RenderError> {
+    if ddl(backend.kind()).deferrable_foreign_keys() {
+        return Ok(());
+    }
+    match foreign_keys.iter().find(|key| key.deferrable.is_some()) {
+        Some(foreign_key) => Err(RenderError::Unsupported {
+            backend: backend.kind().display_name(),
+            what: format!(
+                "make foreign key {} of table {} DEFERRABLE (every foreign key is checked \
+                 after each statement there)",
+                foreign_key
+                    .name
+                    .as_deref()
+                    .map_or_else(|| foreign_key.columns.join(", "), str::to_owned),
+                table
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Refuses a collation or an `ON UPDATE` clause where `backend` does not

@@ -71,6 +71,10 @@ pub(crate) fn foreign_key_clause(backend: &dyn Backend, foreign_key: &ForeignKey
         clause.push_str(" ON UPDATE ");
         clause.push_str(foreign_key.on_update.as_sql());
     }
+    if let Some(deferral) = foreign_key.deferrable {
+        clause.push(' ');
+        clause.push_str(deferral.as_sql());
+    }
     clause
 }
 

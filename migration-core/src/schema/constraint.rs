@@ -253,8 +253,36 @@ impl ReferentialAction {
     }
 }
 
+/// When a deferrable constraint is checked: `DEFERRABLE` and its
+/// `INITIALLY` clause (PostgreSQL; SQLite on foreign keys). A constraint
+/// that is not deferrable is checked after each statement, and no
+/// transaction can put that off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deferral {
+    /// `DEFERRABLE INITIALLY IMMEDIATE` (or `DEFERRABLE` alone): checked
+    /// after each statement, unless a transaction says `SET CONSTRAINTS
+    /// ... DEFERRED` (PostgreSQL). SQLite accepts it and checks such a
+    /// key after each statement, as one that is not deferrable.
+    InitiallyImmediate,
+    /// `DEFERRABLE INITIALLY DEFERRED`: checked when the transaction
+    /// commits, so it may insert a child row before its parent.
+    InitiallyDeferred,
+}
+
+impl Deferral {
+    /// The clause as retort writes it after the constraint: `DEFERRABLE`
+    /// or `DEFERRABLE INITIALLY DEFERRED`.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Deferral::InitiallyImmediate => "DEFERRABLE",
+            Deferral::InitiallyDeferred => "DEFERRABLE INITIALLY DEFERRED",
+        }
+    }
+}
+
 /// A `FOREIGN KEY` constraint.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ForeignKey {
     /// The constraint's name, where the database keeps one.
     pub name: Option<String>,
@@ -270,6 +298,20 @@ pub struct ForeignKey {
     pub on_delete: ReferentialAction,
     /// `ON UPDATE`.
     pub on_update: ReferentialAction,
+    /// Whether the key is `DEFERRABLE`, and when it is checked then;
+    /// `None` for a key checked after each statement. PostgreSQL and
+    /// SQLite have deferrable keys; MySQL and MariaDB refuse a schema that
+    /// asks for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferrable: Option<Deferral>,
+}
+
+impl ForeignKey {
+    /// Makes the key deferrable, checked as `deferral` says.
+    pub fn deferrable(mut self, deferral: Deferral) -> Self {
+        self.deferrable = Some(deferral);
+        self
+    }
 }
 
 /// A `CHECK` constraint.

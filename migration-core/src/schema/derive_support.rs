@@ -3,8 +3,8 @@
 
 pub use super::naming;
 pub use super::{
-    CheckConstraint, Column, ColumnType, ForeignKey, Index, IndexPart, Model, PartitionKey,
-    PartitionMethod, PrimaryKey, ReferentialAction, SqlType, Table, UniqueConstraint,
+    CheckConstraint, Column, ColumnType, Deferral, ForeignKey, Index, IndexPart, Model,
+    PartitionKey, PartitionMethod, PrimaryKey, ReferentialAction, SqlType, Table, UniqueConstraint,
 };
 
 /// A column whose type and nullability come from the field's Rust type.
@@ -90,6 +90,7 @@ pub fn foreign_key(
         referenced_columns: owned(referenced_columns),
         on_delete,
         on_update,
+        deferrable: None,
     }
 }
 

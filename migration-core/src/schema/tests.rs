@@ -30,6 +30,7 @@ fn users() -> Table {
             referenced_columns: vec!["id".into()],
             on_delete: ReferentialAction::Cascade,
             on_update: ReferentialAction::NoAction,
+            deferrable: None,
         })
         .check(CheckConstraint {
             name: Some("ck_users_email".into()),

@@ -46,6 +46,8 @@ pub const VIRTUAL: Symbol = Symbol("virtual");
 pub const REFERENCES: Symbol = Symbol("references");
 pub const ON_DELETE: Symbol = Symbol("on_delete");
 pub const ON_UPDATE: Symbol = Symbol("on_update");
+pub const DEFERRABLE: Symbol = Symbol("deferrable");
+pub const INITIALLY_DEFERRED: Symbol = Symbol("initially_deferred");
 pub const SKIP: Symbol = Symbol("skip");
 pub const DIESEL_TYPE: Symbol = Symbol("diesel_type");
 
@@ -86,6 +88,8 @@ pub const FIELD_KEYS: &[Symbol] = &[
     REFERENCES,
     ON_DELETE,
     ON_UPDATE,
+    DEFERRABLE,
+    INITIALLY_DEFERRED,
     RENAMED_FROM,
     CHECK,
     COMMENT,

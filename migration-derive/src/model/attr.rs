@@ -148,6 +148,8 @@ pub struct FieldAttrs {
     pub references: Option<Keyed<Reference>>,
     pub on_delete: Option<Keyed<Action>>,
     pub on_update: Option<Keyed<Action>>,
+    pub deferrable: Option<Keyed<()>>,
+    pub initially_deferred: Option<Keyed<()>>,
     pub renamed_from: Option<Keyed<LitStr>>,
     pub check: Option<Keyed<LitStr>>,
     pub comment: Option<Keyed<LitStr>>,
@@ -177,6 +179,8 @@ impl FieldAttrs {
         keys.extend(self.references.as_ref().map(|k| &k.key));
         keys.extend(self.on_delete.as_ref().map(|k| &k.key));
         keys.extend(self.on_update.as_ref().map(|k| &k.key));
+        keys.extend(self.deferrable.as_ref().map(|k| &k.key));
+        keys.extend(self.initially_deferred.as_ref().map(|k| &k.key));
         keys.extend(self.renamed_from.as_ref().map(|k| &k.key));
         keys.extend(self.check.as_ref().map(|k| &k.key));
         keys.extend(self.comment.as_ref().map(|k| &k.key));
@@ -517,6 +521,12 @@ fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Res
                 keys.set_once(slot, key, action);
             }
         }
+    } else if key == DEFERRABLE {
+        keys.flag(&meta, DEFERRABLE)?;
+        keys.set_once(&mut out.deferrable, key, ());
+    } else if key == INITIALLY_DEFERRED {
+        keys.flag(&meta, INITIALLY_DEFERRED)?;
+        keys.set_once(&mut out.initially_deferred, key, ());
     } else if key == RENAMED_FROM {
         if let Some(lit) = keys.string(&meta, RENAMED_FROM, "renamed_from = \"old_name\"")? {
             keys.non_empty(&lit, RENAMED_FROM, "renamed_from = \"old_name\"");

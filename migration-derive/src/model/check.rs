@@ -135,8 +135,8 @@ fn check_autoincrement_on_single_primary_key(cx: &Ctxt, container: &Container, f
     }
 }
 
-/// `on_delete` and `on_update` belong to a foreign key, which `references`
-/// declares.
+/// `on_delete`, `on_update`, `deferrable` and `initially_deferred` belong
+/// to a foreign key, which `references` declares.
 fn check_actions_need_references(cx: &Ctxt, field: &Field) {
     if field.attrs.references.is_some() {
         return;
@@ -154,6 +154,21 @@ fn check_actions_need_references(cx: &Ctxt, field: &Field) {
                  = help: the correct format looks like \
                  `#[model(references = \"teams.id\", {key} = \"cascade\")]`",
                 action.value.lit.to_token_stream()
+            ),
+        );
+    }
+    for flag in [&field.attrs.deferrable, &field.attrs.initially_deferred]
+        .into_iter()
+        .flatten()
+    {
+        let key = flag.key.to_token_stream().to_string();
+        cx.error_spanned_by(
+            &flag.key,
+            format!(
+                "`#[model({key})]` needs `references` on the same field: \
+                 it says when a foreign key is checked\n\
+                 = help: the correct format looks like \
+                 `#[model(references = \"teams.id\", {key})]`"
             ),
         );
     }

@@ -124,7 +124,7 @@ fn generate(container: &Container) -> TokenStream {
                 &private,
                 field.attrs.on_update.as_ref().map(|a| a.value.variant),
             );
-            foreign_keys.push(quote!(#private::foreign_key(
+            let mut foreign_key = quote!(#private::foreign_key(
                 #table,
                 &[#column],
                 #schema,
@@ -132,7 +132,16 @@ fn generate(container: &Container) -> TokenStream {
                 &[#referenced_column],
                 #on_delete,
                 #on_update,
-            )));
+            ));
+            // `initially_deferred` implies `deferrable`.
+            if field.attrs.initially_deferred.is_some() {
+                foreign_key =
+                    quote!(#foreign_key.deferrable(#private::Deferral::InitiallyDeferred));
+            } else if field.attrs.deferrable.is_some() {
+                foreign_key =
+                    quote!(#foreign_key.deferrable(#private::Deferral::InitiallyImmediate));
+            }
+            foreign_keys.push(foreign_key);
         }
     }
     for index in &attrs.indexes {

@@ -206,6 +206,12 @@ pub(crate) struct ConstraintRow {
     /// `confdeltype`, as `on_update`.
     #[diesel(sql_type = Text)]
     pub(crate) on_delete: String,
+    /// `condeferrable`.
+    #[diesel(sql_type = Bool)]
+    pub(crate) deferrable: bool,
+    /// `condeferred`: a deferrable constraint is `INITIALLY DEFERRED`.
+    #[diesel(sql_type = Bool)]
+    pub(crate) initially_deferred: bool,
     /// `pg_get_expr(conbin, conrelid)` for checks.
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) check_expression: Option<String>,
@@ -437,6 +443,7 @@ const CONSTRAINTS: &str = "\
                    ORDER BY k.ord) \
            END AS referenced_columns, \
            con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete, \
+           con.condeferrable AS deferrable, con.condeferred AS initially_deferred, \
            CASE WHEN con.contype = 'c' \
                 THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) END \
              AS check_expression \

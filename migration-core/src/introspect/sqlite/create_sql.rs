@@ -11,7 +11,7 @@
 
 use crate::backend::lexer::{self, unquote_name, TokenKind};
 use crate::backend::BackendKind;
-use crate::schema::CheckConstraint;
+use crate::schema::{CheckConstraint, Deferral};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -158,12 +158,14 @@ pub(crate) struct NamedColumns {
     pub(crate) columns: Vec<String>,
 }
 
-/// A foreign key as written: name, columns and referenced table.
+/// A foreign key as written: name, columns, referenced table and
+/// `DEFERRABLE` clause (which `PRAGMA foreign_key_list` does not report).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct WrittenForeignKey {
     pub(crate) name: Option<String>,
     pub(crate) columns: Vec<String>,
     pub(crate) referenced_table: String,
+    pub(crate) deferrable: Option<Deferral>,
 }
 
 /// What a `CREATE TABLE` statement says that the pragmas do not.
@@ -338,6 +340,7 @@ fn read_constraints(
                     name: name.take(),
                     columns,
                     referenced_table: tokens.identifier(at + 1).unwrap_or_default(),
+                    deferrable: None,
                 });
                 at += 2;
             }
@@ -348,8 +351,26 @@ fn read_constraints(
                 name: name.take(),
                 columns: own_column(),
                 referenced_table: tokens.identifier(at + 1).unwrap_or_default(),
+                deferrable: None,
             });
             at += 2;
+            continue;
+        }
+        // `[NOT] DEFERRABLE [INITIALLY DEFERRED | INITIALLY IMMEDIATE]`
+        // ends the foreign key just read; `NOT DEFERRABLE` leaves it as
+        // it is.
+        if tokens.is_keyword(at, "DEFERRABLE") {
+            let not = at > 0 && tokens.is_keyword(at - 1, "NOT");
+            let deferred =
+                tokens.is_keyword(at + 1, "INITIALLY") && tokens.is_keyword(at + 2, "DEFERRED");
+            if let (false, Some(foreign_key)) = (not, table.foreign_keys.last_mut()) {
+                foreign_key.deferrable = Some(if deferred {
+                    Deferral::InitiallyDeferred
+                } else {
+                    Deferral::InitiallyImmediate
+                });
+            }
+            at += 1;
             continue;
         }
         at += 1;
@@ -463,6 +484,7 @@ mod tests {
                 name: None,
                 columns: vec!["AlbumId".into()],
                 referenced_table: "Album".into(),
+                deferrable: None,
             }]
         );
     }
@@ -512,6 +534,38 @@ mod tests {
         assert_eq!(table.foreign_keys[0].name.as_deref(), Some("fk_t_team"));
         assert_eq!(table.foreign_keys[0].columns, ["team_id"]);
         assert_eq!(table.foreign_keys[1].referenced_table, "other t");
+    }
+
+    #[test]
+    fn deferrable_clauses_of_foreign_keys_are_read() {
+        let table = parse_create_table(
+            r#"CREATE TABLE t (
+                a INT REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED,
+                b INT CONSTRAINT fk_b REFERENCES p (id) ON DELETE CASCADE deferrable,
+                c INT REFERENCES p (id) NOT DEFERRABLE INITIALLY DEFERRED NOT NULL,
+                d INT REFERENCES p (id),
+                e INT, f INT,
+                FOREIGN KEY (e) REFERENCES p (id) MATCH SIMPLE DEFERRABLE INITIALLY IMMEDIATE,
+                CONSTRAINT fk_f FOREIGN KEY (f) REFERENCES "p" ("id")
+                    ON UPDATE SET NULL DEFERRABLE INITIALLY DEFERRED
+            )"#,
+        );
+        let deferrals: Vec<_> = table
+            .foreign_keys
+            .iter()
+            .map(|foreign_key| (foreign_key.columns[0].as_str(), foreign_key.deferrable))
+            .collect();
+        assert_eq!(
+            deferrals,
+            [
+                ("a", Some(Deferral::InitiallyDeferred)),
+                ("b", Some(Deferral::InitiallyImmediate)),
+                ("c", None),
+                ("d", None),
+                ("e", Some(Deferral::InitiallyImmediate)),
+                ("f", Some(Deferral::InitiallyDeferred)),
+            ]
+        );
     }
 
     #[test]

@@ -123,15 +123,17 @@ pub(crate) fn build_namespace(
         let referenced_columns = referenced_columns
             .or_else(|| primary_keys.get(&first.referenced_table).cloned())
             .unwrap_or_default();
-        let name = written.get_mut(&first.table_name).and_then(|create| {
+        let written_key = written.get_mut(&first.table_name).and_then(|create| {
             let at = create.foreign_keys.iter().position(|written| {
                 written
                     .referenced_table
                     .eq_ignore_ascii_case(&first.referenced_table)
                     && same_names(&written.columns, &columns)
             })?;
-            create.foreign_keys.remove(at).name
+            Some(create.foreign_keys.remove(at))
         });
+        let (name, deferrable) =
+            written_key.map_or((None, None), |written| (written.name, written.deferrable));
         let foreign_key = ForeignKey {
             name,
             columns,
@@ -140,6 +142,7 @@ pub(crate) fn build_namespace(
             referenced_columns,
             on_delete: action(&first.on_delete, "ON DELETE action")?,
             on_update: action(&first.on_update, "ON UPDATE action")?,
+            deferrable,
         };
         if let Some(table) = schema.table_mut(namespace, &first.table_name) {
             table.foreign_keys.push(foreign_key);
@@ -447,6 +450,7 @@ mod tests {
                 referenced_columns: vec!["id".into()],
                 on_delete: ReferentialAction::Cascade,
                 on_update: ReferentialAction::NoAction,
+                deferrable: None,
             })
             .index(Index {
                 name: "ix_track_lower".into(),

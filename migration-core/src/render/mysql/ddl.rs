@@ -261,6 +261,18 @@ pub(super) fn render_op(
                 &format!("DROP FOREIGN KEY {}", backend.quote_identifier(name)),
             ));
         }
+        Op::SetForeignKeyDeferral { table, new, .. } => {
+            return Err(RenderError::Unsupported {
+                backend: backend.kind().display_name(),
+                what: format!(
+                    "make foreign key {} of table {table} {} (every foreign key is checked \
+                     after each statement there)",
+                    new.name.as_deref().unwrap_or(""),
+                    new.deferrable
+                        .map_or("NOT DEFERRABLE", |deferral| deferral.as_sql())
+                ),
+            })
+        }
         Op::AddCheck { table, check } => out.push(render::alter_table(
             backend,
             table,

@@ -201,6 +201,7 @@ mod tests {
                 referenced_columns: vec!["id".into()],
                 on_delete: ReferentialAction::Cascade,
                 on_update: ReferentialAction::NoAction,
+                deferrable: None,
             });
         for (name, columns) in indexes {
             table = table.index(Index::on_columns(*name, columns.iter().copied()));

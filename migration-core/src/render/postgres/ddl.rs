@@ -5,7 +5,7 @@ use super::{partitions, PostgresBackend};
 use crate::backend::Backend;
 use crate::diff::{EnumColumn, Op, TableName};
 use crate::render::{self, RenderError};
-use crate::schema::{Column, IdentityOptions, SqlType, Table};
+use crate::schema::{Column, Deferral, IdentityOptions, SqlType, Table};
 
 /// `GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY [(START WITH n INCREMENT
 /// BY m)]`, the options only where they are not the default.
@@ -518,6 +518,19 @@ pub(super) fn render_op(
             table,
             &format!("ADD {}", render::foreign_key_clause(backend, foreign_key)),
         )),
+        Op::SetForeignKeyDeferral { table, new, .. } => {
+            let name = render::required_name(backend, table, new.name.as_deref(), "foreign key")?;
+            let when = match new.deferrable {
+                None => "NOT DEFERRABLE",
+                Some(Deferral::InitiallyImmediate) => "DEFERRABLE INITIALLY IMMEDIATE",
+                Some(Deferral::InitiallyDeferred) => "DEFERRABLE INITIALLY DEFERRED",
+            };
+            out.push(render::alter_table(
+                backend,
+                table,
+                &format!("ALTER CONSTRAINT {} {when}", backend.quote_identifier(name)),
+            ));
+        }
         Op::DropForeignKey { table, foreign_key } => {
             let name =
                 render::required_name(backend, table, foreign_key.name.as_deref(), "foreign key")?;

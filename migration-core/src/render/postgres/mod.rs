@@ -35,6 +35,10 @@ impl Ddl for PostgresBackend {
         online::render_online(self, diff)
     }
 
+    fn deferrable_foreign_keys(&self) -> bool {
+        true
+    }
+
     fn partitions(&self) -> bool {
         true
     }

@@ -129,6 +129,7 @@ fn in_place(op: &Op) -> bool {
         | Op::DropUnique { .. }
         | Op::AddForeignKey { .. }
         | Op::DropForeignKey { .. }
+        | Op::SetForeignKeyDeferral { .. }
         | Op::AddCheck { .. }
         | Op::DropCheck { .. } => false,
         _ => true,

@@ -12,6 +12,10 @@ impl Ddl for SqliteBackend {
         ddl::render_op(self, op, out)
     }
 
+    fn deferrable_foreign_keys(&self) -> bool {
+        true
+    }
+
     fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
         ddl::render_diff(self, diff)
     }

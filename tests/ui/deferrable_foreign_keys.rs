@@ -1,0 +1,17 @@
+use retort::Model;
+
+#[derive(Model)]
+struct Member {
+    #[model(primary_key)]
+    id: i64,
+    #[model(deferrable)]
+    team_id: i64,
+    #[model(initially_deferred)]
+    club_id: i64,
+    #[model(references = "teams.id", initially_deferred = true)]
+    other_team_id: i64,
+    #[model(references = "teams.id", deferable)]
+    third_team_id: i64,
+}
+
+fn main() {}
