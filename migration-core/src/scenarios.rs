@@ -87,6 +87,7 @@ pub fn users() -> Table {
         .unique(UniqueConstraint {
             name: Some("uq_users_email".into()),
             columns: vec!["email".into()],
+            deferrable: None,
         })
         .check(CheckConstraint {
             name: Some("ck_users_email".into()),
@@ -353,6 +354,7 @@ pub fn scenarios() -> Vec<Scenario> {
                 users.uniques.push(UniqueConstraint {
                     name: Some("uq_users_email_team".into()),
                     columns: vec!["email".into(), "team_id".into()],
+                    deferrable: None,
                 })
             }),
             USERS_ROW,
@@ -381,6 +383,13 @@ pub fn scenarios() -> Vec<Scenario> {
                 users.foreign_keys[0].on_delete = ReferentialAction::Cascade;
                 users.foreign_keys[0].deferrable = Some(Deferral::InitiallyImmediate);
             }),
+            USERS_ROW,
+        ),
+        runs_except(
+            // Only PostgreSQL has deferrable unique constraints.
+            &["mysql", "sqlite"],
+            "make unique deferrable",
+            changed(|users| users.uniques[0].deferrable = Some(Deferral::InitiallyDeferred)),
             USERS_ROW,
         ),
         runs(

@@ -43,7 +43,7 @@ use syn::DeriveInput;
 /// | `primary_key` | `primary_key(columns("tenant_id", "id"))` | a composite primary key, named `pk_<table>` |
 /// | `index` | `index(columns("team_id", "email"), name = "ix_by_team", unique)` | an index on columns; `name` (default `ix_<table>_<columns>`) and `unique` are optional |
 /// | | `index(columns("title"), method = "gin", ops = "gin_trgm_ops")` | `method`: the access method (`gin`, `gist`, `hash`, `brin`; MySQL `fulltext`, `spatial`); `ops`: the operator class of every key part |
-/// | `unique` | `unique(columns("team_id", "email"), name = "uq_member")` | a unique constraint (default name `uq_<table>_<columns>`) |
+/// | `unique` | `unique(columns("team_id", "email"), name = "uq_member")` | a unique constraint (default name `uq_<table>_<columns>`); `deferrable` or `initially_deferred` in the list makes it `DEFERRABLE` (PostgreSQL only) |
 /// | `check` | `check(name = "positive_price", expr = "price > 0")` | a check constraint, named `ck_<table>_<name>` |
 /// | `diesel_table` | `diesel_table`, `diesel_table = "order_lines"` | also emit the table's `diesel::table!` (below), in a module named after the table or as given |
 /// | `partition_by` | `partition_by = "RANGE (created_at)"`, `"LIST (lower(region))"` | a partitioned table (PostgreSQL): `RANGE`, `LIST` or `HASH` on columns or expressions; partitions are tables declared with `Table::partition_of` |

@@ -58,6 +58,7 @@ fn the_design_documents_model() {
         .unique(UniqueConstraint {
             name: Some("uq_users_email".into()),
             columns: vec!["email".into()],
+            deferrable: None,
         })
         .index(Index::on_columns("ix_users_team_id", ["team_id"]))
         .foreign_key(ForeignKey {
@@ -184,10 +185,12 @@ fn struct_keys_primary_key_index_unique_check() {
         .unique(UniqueConstraint {
             name: Some("uq_memberships_team_id_role".into()),
             columns: vec!["team_id".into(), "role".into()],
+            deferrable: None,
         })
         .unique(UniqueConstraint {
             name: Some("uq_one_membership".into()),
             columns: vec!["user_id".into(), "team_id".into()],
+            deferrable: None,
         })
         .check(CheckConstraint {
             name: Some("ck_memberships_known_role".into()),
@@ -551,4 +554,36 @@ fn deferrable_and_initially_deferred_say_when_a_foreign_key_is_checked() {
     );
     let carrier = &Shipment::table().foreign_keys[1];
     assert_eq!(carrier.on_delete, ReferentialAction::Cascade);
+}
+
+#[derive(Model)]
+#[model(unique(columns("slot"), initially_deferred))]
+#[model(unique(columns("position"), name = "uq_rank", deferrable))]
+#[model(unique(columns("slot", "position")))]
+struct Ranking {
+    #[model(primary_key)]
+    id: i64,
+    slot: i32,
+    position: i32,
+}
+
+#[test]
+fn unique_constraints_can_be_deferrable() {
+    use retort::Deferral;
+    let uniques: Vec<(Option<String>, Option<Deferral>)> = Ranking::table()
+        .uniques
+        .into_iter()
+        .map(|unique| (unique.name, unique.deferrable))
+        .collect();
+    assert_eq!(
+        uniques,
+        [
+            (
+                Some("uq_ranking_slot".into()),
+                Some(Deferral::InitiallyDeferred)
+            ),
+            (Some("uq_rank".into()), Some(Deferral::InitiallyImmediate)),
+            (Some("uq_ranking_slot_position".into()), None),
+        ]
+    );
 }

@@ -55,6 +55,7 @@ fn schema_a() -> Schema {
             .unique(UniqueConstraint {
                 name: Some("uq_teams_name".into()),
                 columns: vec!["name".into()],
+                deferrable: None,
             }),
         Table::new("users")
             .column(Column::new("id", SqlType::BigInt))
@@ -121,6 +122,7 @@ fn schema_b() -> Schema {
             .unique(UniqueConstraint {
                 name: Some("uq_users_mail".into()),
                 columns: vec!["mail".into()],
+                deferrable: None,
             })
             .check(CheckConstraint {
                 name: Some("ck_users_age".into()),
@@ -434,6 +436,7 @@ fn keys_on_a_referenced_table_leave_its_foreign_keys_alone<C: TestBackend>(db: &
             teams = teams.unique(UniqueConstraint {
                 name: Some("uq_teams_name".into()),
                 columns: vec!["name".into()],
+                deferrable: None,
             });
         }
         if unique_index {

@@ -607,6 +607,7 @@ impl Builder {
             table.uniques.push(UniqueConstraint {
                 name: Some(name),
                 columns,
+                deferrable: None,
             });
         }
     }

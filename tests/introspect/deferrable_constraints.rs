@@ -6,9 +6,12 @@ use std::path::Path;
 
 use crate::support;
 
+#[cfg(feature = "postgres")]
+use diesel::connection::SimpleConnection;
+
 use retort::{
     autogen::pending_changes, BackendKind, Column, Deferral, ForeignKey, Migrations, PrimaryKey,
-    ReferentialAction, Schema, SqlType, Table,
+    ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
 use support::{backend_tests, TestBackend, TestDatabase};
 
@@ -249,3 +252,107 @@ backend_tests!(
     deferred_keys_are_checked_at_commit,
     deferrable_keys_are_refused_on_mysql,
 );
+
+/// `items` with a unique `position`, deferred as given.
+fn ranked(deferrable: Option<Deferral>) -> Schema {
+    Schema::new(vec![Table::new("items")
+        .column(Column::new("id", SqlType::Integer))
+        .column(Column::new("position", SqlType::Integer))
+        .primary_key(PrimaryKey {
+            name: Some("pk_items".into()),
+            columns: vec!["id".into()],
+        })
+        .unique(UniqueConstraint {
+            name: Some("uq_items_position".into()),
+            columns: vec!["position".into()],
+            deferrable,
+        })])
+}
+
+/// Shifts every position up by one: PostgreSQL checks a unique constraint
+/// that is not deferrable row by row, so this collides midway; a
+/// deferrable one is checked at the statement's end.
+#[cfg(feature = "postgres")]
+fn shift_positions(conn: &mut diesel::PgConnection) -> bool {
+    conn.batch_execute("UPDATE items SET position = position + 1")
+        .is_ok()
+}
+
+/// PostgreSQL: a deferrable unique constraint written by hand reads back
+/// deferrable and rebuilds so; one retort creates lets a statement pass
+/// through duplicates, and a change of its deferral is a drop and add that
+/// leaves nothing pending.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_deferrable_unique_constraints() {
+    support::run::<diesel::PgConnection>(|db| {
+        let mut conn = db.connect();
+        conn.batch_execute(
+            "CREATE TABLE items (id INTEGER PRIMARY KEY, position INTEGER NOT NULL,
+                 CONSTRAINT uq_items_position UNIQUE (position) DEFERRABLE INITIALLY DEFERRED)",
+        )
+        .unwrap();
+        let schema = retort::introspect(&mut conn).unwrap();
+        assert_eq!(
+            schema.table("items").unwrap().uniques[0].deferrable,
+            Some(Deferral::InitiallyDeferred)
+        );
+        assert!(pending_changes(&mut conn, &schema).unwrap().is_empty());
+        support::run::<diesel::PgConnection>(|copy| {
+            let mut copy = copy.connect();
+            let dir = tempfile::tempdir().unwrap();
+            let text = migrate_to(&mut copy, dir.path(), &schema, "rebuild");
+            assert!(text.contains("DEFERRABLE INITIALLY DEFERRED"), "{text}");
+            let again = retort::introspect(&mut copy).unwrap();
+            assert_eq!(again.table("items"), schema.table("items"));
+        });
+    });
+    support::run::<diesel::PgConnection>(|db| {
+        let mut conn = db.connect();
+        let dir = tempfile::tempdir().unwrap();
+        migrate_to(&mut conn, dir.path(), &ranked(None), "plain");
+        conn.batch_execute("INSERT INTO items (id, position) VALUES (1, 1), (2, 2)")
+            .unwrap();
+        assert!(!shift_positions(&mut conn), "checked row by row");
+        let text = migrate_to(
+            &mut conn,
+            dir.path(),
+            &ranked(Some(Deferral::InitiallyImmediate)),
+            "deferrable",
+        );
+        assert!(text.contains("UNIQUE (\"position\") DEFERRABLE"), "{text}");
+        assert!(shift_positions(&mut conn), "checked at the statement's end");
+        let read = retort::introspect(&mut conn).unwrap();
+        assert_eq!(
+            read.table("items").unwrap().uniques[0].deferrable,
+            Some(Deferral::InitiallyImmediate)
+        );
+        let left = pending_changes(&mut conn, &ranked(Some(Deferral::InitiallyImmediate))).unwrap();
+        assert!(left.is_empty(), "{:#?}", left.ops());
+        migrate_to(&mut conn, dir.path(), &ranked(None), "plain again");
+        assert!(!shift_positions(&mut conn), "row by row again");
+    });
+}
+
+/// MySQL, MariaDB and SQLite have no deferrable unique constraints: a
+/// model asking for one is refused, naming the table and the constraint.
+fn deferrable_uniques_are_refused_elsewhere<C: TestBackend>(db: &TestDatabase<C>) {
+    if C::BACKEND == BackendKind::Postgres {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let error = retort::autogenerate(
+        &mut db.connect(),
+        &ranked(Some(Deferral::InitiallyDeferred)),
+        dir.path(),
+        "deferred",
+    )
+    .expect_err("no deferrable unique constraints here");
+    let message = error.to_string();
+    assert!(
+        message.contains("unique constraint uq_items_position of table items DEFERRABLE"),
+        "{message}"
+    );
+}
+
+backend_tests!(deferrable_uniques_are_refused_elsewhere);

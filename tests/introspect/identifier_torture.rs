@@ -85,6 +85,7 @@ fn tortured(kind: BackendKind, order_table: &str, select_column: &str) -> Schema
         .unique(UniqueConstraint {
             name: Some(naming::unique_name(order_table, &[select_column])),
             columns: vec![select_column.into()],
+            deferrable: None,
         })
         .index(index(order_table, &["Mixed Case", "quote\"d"]))
         .index(index(order_table, &["back`tick"]));
@@ -124,6 +125,7 @@ fn tortured(kind: BackendKind, order_table: &str, select_column: &str) -> Schema
         .unique(UniqueConstraint {
             name: Some(naming::unique_name(&long_table, &[&long_a, &long_b])),
             columns: vec![long_a.clone(), long_b.clone()],
+            deferrable: None,
         })
         .index(index(&long_table, &[&long_a]))
         .index(index(&long_table, &[&long_b]));

@@ -200,6 +200,7 @@ fn expected_schema(kind: BackendKind) -> Schema {
         .unique(UniqueConstraint {
             name: Some("uq_teams_name".into()),
             columns: vec!["name".into()],
+            deferrable: None,
         });
     let mut users = Table::new("users")
         .column(Column::new("id", id_type.clone()).identity())
@@ -229,6 +230,7 @@ fn expected_schema(kind: BackendKind) -> Schema {
         .unique(UniqueConstraint {
             name: Some("uq_users_team_id_email".into()),
             columns: vec!["team_id".into(), "email".into()],
+            deferrable: None,
         })
         .index(Index::on_columns(
             "ix_users_team_id_score",
@@ -258,6 +260,7 @@ fn expected_schema(kind: BackendKind) -> Schema {
         users.uniques.push(UniqueConstraint {
             name: Some("ix_users_email_unique".into()),
             columns: vec!["email".into()],
+            deferrable: None,
         });
         users.columns[6].ty = SqlType::Enum {
             name: "mood".into(),

@@ -244,6 +244,7 @@ pub fn change_kinds() -> Vec<(&'static str, retort::Schema, bool)> {
                 items.uniques.push(UniqueConstraint {
                     name: Some("uq_items_sku".into()),
                     columns: vec!["sku".into()],
+                    deferrable: None,
                 })
             }),
             true,

@@ -1,6 +1,7 @@
 use retort::Model;
 
 #[derive(Model)]
+#[model(unique(columns("team_id"), initialy_deferred))]
 struct Member {
     #[model(primary_key)]
     id: i64,

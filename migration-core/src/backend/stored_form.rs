@@ -97,6 +97,7 @@ pub(crate) fn unique_indexes_as_constraints(schema: &mut Schema) {
             table.uniques.push(UniqueConstraint {
                 name: Some(index.name.clone()),
                 columns: index.column_names().map(str::to_owned).collect(),
+                deferrable: None,
             });
         }
     }

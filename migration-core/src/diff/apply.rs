@@ -237,6 +237,7 @@ mod tests {
                 .unique(UniqueConstraint {
                     name: Some("uq_teams_title".into()),
                     columns: vec!["title".into()],
+                    deferrable: None,
                 })
                 .index(Index::on_columns("ix_teams_motto", ["motto"])),
             Table::new("new").column(Column::new("id", SqlType::BigInt)),

@@ -164,6 +164,7 @@ fn a_changed_generation_is_a_drop_and_add_with_the_column_s_indexes_around_it() 
             .unique(UniqueConstraint {
                 name: Some("uq_items_price_amount".into()),
                 columns: vec!["price".into(), "amount".into()],
+                deferrable: None,
             })])
     };
     let expected = [
@@ -366,6 +367,7 @@ fn a_key_added_to_a_referenced_table_leaves_its_foreign_keys_alone() {
     let wider = teams().unique(UniqueConstraint {
         name: Some("uq_teams_id".into()),
         columns: vec!["id".into()],
+        deferrable: None,
     });
     let up = diff(
         &Schema::new(vec![members.clone(), teams()]),
@@ -434,6 +436,7 @@ fn every_kind_of_change_reverses_to_the_original() {
         .unique(UniqueConstraint {
             name: Some("uq_users_email".into()),
             columns: vec!["email".into()],
+            deferrable: None,
         });
     let after = Schema::new(vec![changed, teams()]);
     let up = diff(&before, &after);

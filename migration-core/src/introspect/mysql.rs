@@ -342,6 +342,7 @@ fn discover_index(table: &mut Table, parts: &[IndexRow]) {
             table.uniques.push(UniqueConstraint {
                 name: Some(first.index_name.clone()),
                 columns: columns.clone(),
+                deferrable: None,
             });
             return;
         }
@@ -633,6 +634,7 @@ mod tests {
             .unique(UniqueConstraint {
                 name: Some("uq_status".into()),
                 columns: vec!["status".into()],
+                deferrable: None,
             })
             .foreign_key(fk("c_ibfk_1", "qid", ReferentialAction::Cascade))
             .foreign_key(fk("fk_named", "pid", ReferentialAction::Restrict))

@@ -350,7 +350,11 @@ fn discover_constraint(
     };
     let constraint = match row.kind.as_str() {
         "p" => Constraint::PrimaryKey(PrimaryKey { name, columns }),
-        "u" => Constraint::Unique(UniqueConstraint { name, columns }),
+        "u" => Constraint::Unique(UniqueConstraint {
+            name,
+            columns,
+            deferrable: deferral(row),
+        }),
         "f" => {
             let referenced_columns =
                 match (&row.referenced_columns, tables.get(&row.referenced_oid)) {
@@ -671,6 +675,7 @@ mod tests {
             .unique(UniqueConstraint {
                 name: Some("film_title_key".into()),
                 columns: vec!["title".into(), "length".into()],
+                deferrable: None,
             })
             .foreign_key(ForeignKey {
                 name: Some("film_language_id_fkey".into()),
@@ -819,6 +824,7 @@ mod tests {
         let unique = |name: &str, column: &str| UniqueConstraint {
             name: Some(name.into()),
             columns: vec![column.into()],
+            deferrable: None,
         };
         let index = |name: &str, column: &str| Index {
             name: name.into(),

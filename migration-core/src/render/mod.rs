@@ -66,7 +66,7 @@ pub(crate) use sql::*;
 
 use crate::backend::{Backend, BackendKind, MysqlBackend, PostgresBackend, SqliteBackend};
 use crate::diff::{Diff, Op};
-use crate::schema::{Column, ForeignKey, Schema, Table};
+use crate::schema::{Column, ForeignKey, Schema, Table, UniqueConstraint};
 
 /// How one database writes a diff: implemented on each backend's dialect
 /// (`PostgresBackend`, ...) in this module's `postgres`, `mysql` and
@@ -113,6 +113,12 @@ pub(crate) trait Ddl: Backend {
         false
     }
 
+    /// Whether the database has deferrable unique constraints; a schema
+    /// with one is refused where it has not.
+    fn deferrable_uniques(&self) -> bool {
+        false
+    }
+
     /// Whether the database has domains (PostgreSQL's `CREATE DOMAIN`); a
     /// schema declaring one is refused where it has not.
     fn domains(&self) -> bool {
@@ -154,10 +160,20 @@ pub fn render_op(op: &Op, backend: &dyn Backend) -> Result<Vec<String>, RenderEr
         Op::CreateTable { table } => {
             check_column_types(&table.name, &table.columns, backend)?;
             check_partitioning(table, backend)?;
-            check_deferrable_constraints(&table.name, &table.foreign_keys, backend)?;
+            check_deferrable_constraints(
+                &table.name,
+                &table.foreign_keys,
+                &table.uniques,
+                backend,
+            )?;
         }
         Op::AddForeignKey { table, foreign_key } => {
-            check_deferrable_constraints(&table.name, std::slice::from_ref(foreign_key), backend)?
+            let foreign_keys = std::slice::from_ref(foreign_key);
+            check_deferrable_constraints(&table.name, foreign_keys, &[], backend)?
+        }
+        Op::AddUnique { table, unique } => {
+            let uniques = std::slice::from_ref(unique);
+            check_deferrable_constraints(&table.name, &[], uniques, backend)?
         }
         Op::AddColumn { table, column }
         | Op::AlterColumn {
@@ -283,36 +299,41 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
         check_column_types(&table.name, &table.columns, backend)?;
         check_partitioning(table, backend)?;
         check_column_options(table, backend)?;
-        check_deferrable_constraints(&table.name, &table.foreign_keys, backend)?;
+        check_deferrable_constraints(&table.name, &table.foreign_keys, &table.uniques, backend)?;
     }
     Ok(())
 }
 
-/// Refuses a deferrable foreign key where `backend` has none, naming the
-/// table and the key.
+/// Refuses a deferrable foreign key or unique constraint where `backend`
+/// has none, naming the table and the constraint.
 fn check_deferrable_constraints(
     table: &str,
     foreign_keys: &[ForeignKey],
+    uniques: &[UniqueConstraint],
     backend: &dyn Backend,
 ) -> Result<(), RenderError> {
-    if ddl(backend.kind()).deferrable_foreign_keys() {
-        return Ok(());
-    }
-    match foreign_keys.iter().find(|key| key.deferrable.is_some()) {
-        Some(foreign_key) => Err(RenderError::Unsupported {
+    let refuse = |kind: &str, name: &Option<String>, columns: &[String]| {
+        Err(RenderError::Unsupported {
             backend: backend.kind().display_name(),
             what: format!(
-                "make foreign key {} of table {} DEFERRABLE (every foreign key is checked \
-                 after each statement there)",
-                foreign_key
-                    .name
-                    .as_deref()
-                    .map_or_else(|| foreign_key.columns.join(", "), str::to_owned),
-                table
+                "make {kind} {} of table {table} DEFERRABLE (every {kind} is checked after \
+                 each statement there)",
+                name.clone().unwrap_or_else(|| columns.join(", ")),
             ),
-        }),
-        None => Ok(()),
+        })
+    };
+    let ddl = ddl(backend.kind());
+    if !ddl.deferrable_foreign_keys() {
+        if let Some(key) = foreign_keys.iter().find(|key| key.deferrable.is_some()) {
+            return refuse("foreign key", &key.name, &key.columns);
+        }
     }
+    if !ddl.deferrable_uniques() {
+        if let Some(unique) = uniques.iter().find(|unique| unique.deferrable.is_some()) {
+            return refuse("unique constraint", &unique.name, &unique.columns);
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a collation or an `ON UPDATE` clause where `backend` does not

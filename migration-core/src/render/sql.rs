@@ -36,11 +36,16 @@ pub(crate) fn primary_key_clause(backend: &dyn Backend, primary_key: &PrimaryKey
 }
 
 pub(crate) fn unique_clause(backend: &dyn Backend, unique: &UniqueConstraint) -> String {
-    format!(
+    let mut clause = format!(
         "{}UNIQUE ({})",
         constraint_name(backend, unique.name.as_deref()),
         column_list(backend, &unique.columns)
-    )
+    );
+    if let Some(deferral) = unique.deferrable {
+        clause.push(' ');
+        clause.push_str(deferral.as_sql());
+    }
+    clause
 }
 
 pub(crate) fn check_clause(backend: &dyn Backend, check: &CheckConstraint) -> String {

@@ -215,12 +215,27 @@ impl std::hash::Hash for Index {
 }
 
 /// A `UNIQUE` constraint.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct UniqueConstraint {
     /// The constraint's name, where the database keeps one.
     pub name: Option<String>,
     /// The constrained columns, in order.
     pub columns: Vec<String>,
+    /// Whether the constraint is `DEFERRABLE`, and when it is checked
+    /// then; `None` for one checked after each statement. Only
+    /// PostgreSQL has deferrable unique constraints; MySQL, MariaDB and
+    /// SQLite refuse a schema that asks for one. (PostgreSQL lets no
+    /// foreign key reference a deferrable one.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferrable: Option<Deferral>,
+}
+
+impl UniqueConstraint {
+    /// Makes the constraint deferrable, checked as `deferral` says.
+    pub fn deferrable(mut self, deferral: Deferral) -> Self {
+        self.deferrable = Some(deferral);
+        self
+    }
 }
 
 /// What a foreign key does when the row it references is deleted or updated.

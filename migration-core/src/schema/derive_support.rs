@@ -61,6 +61,7 @@ pub fn unique(table: &str, name: Option<&str>, columns: &[&str]) -> UniqueConstr
     UniqueConstraint {
         name: Some(name.map_or_else(|| naming::unique_name(table, columns), str::to_owned)),
         columns: owned(columns),
+        deferrable: None,
     }
 }
 

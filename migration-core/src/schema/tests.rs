@@ -17,10 +17,12 @@ fn users() -> Table {
         .unique(UniqueConstraint {
             name: Some("uq_users_email".into()),
             columns: vec!["email".into()],
+            deferrable: None,
         })
         .unique(UniqueConstraint {
             name: Some("uq_users_team_id_email".into()),
             columns: vec!["team_id".into(), "email".into()],
+            deferrable: None,
         })
         .foreign_key(ForeignKey {
             name: Some("fk_users_team_id_teams".into()),

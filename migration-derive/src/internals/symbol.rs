@@ -101,7 +101,7 @@ pub const FIELD_KEYS: &[Symbol] = &[
 /// The keys of `#[model(index(...))]` on a struct.
 pub const INDEX_KEYS: &[Symbol] = &[COLUMNS, NAME, UNIQUE, METHOD, OPS];
 /// The keys of `#[model(unique(...))]` on a struct.
-pub const UNIQUE_KEYS: &[Symbol] = &[COLUMNS, NAME];
+pub const UNIQUE_KEYS: &[Symbol] = &[COLUMNS, NAME, DEFERRABLE, INITIALLY_DEFERRED];
 /// The keys of `#[model(check(...))]` on a struct.
 pub const CHECK_KEYS: &[Symbol] = &[NAME, EXPR];
 /// The keys of `#[model(primary_key(...))]` on a struct.

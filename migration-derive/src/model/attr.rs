@@ -41,6 +41,8 @@ pub struct TableIndex {
 pub struct TableUnique {
     pub columns: Vec<LitStr>,
     pub name: Option<LitStr>,
+    /// `deferrable` (`Some(false)`) or `initially_deferred` (`Some(true)`).
+    pub initially_deferred: Option<bool>,
 }
 
 /// `check(name = "..", expr = "..")` on a struct.
@@ -343,6 +345,7 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
             return skip_value(&meta);
         }
         let (mut columns, mut name) = (None, None);
+        let (mut deferrable, mut initially_deferred) = (None, None);
         meta.parse_nested_meta(|inner| {
             if inner.path == COLUMNS {
                 let list = column_list(cx, &inner, EXAMPLE)?;
@@ -352,6 +355,12 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
                     keys.non_empty(&lit, NAME, "name = \"uq_member\"");
                     keys.set_once(&mut name, inner.path.clone(), lit);
                 }
+            } else if inner.path == DEFERRABLE {
+                keys.flag(&inner, DEFERRABLE)?;
+                keys.set_once(&mut deferrable, inner.path.clone(), ());
+            } else if inner.path == INITIALLY_DEFERRED {
+                keys.flag(&inner, INITIALLY_DEFERRED)?;
+                keys.set_once(&mut initially_deferred, inner.path.clone(), ());
             } else {
                 return keys.unknown_key(&inner, "`#[model(unique(...))]`", UNIQUE_KEYS);
             }
@@ -361,6 +370,12 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
             Some(columns) => out.uniques.push(TableUnique {
                 columns: columns.value,
                 name: name.map(|name| name.value),
+                // `initially_deferred` implies `deferrable`.
+                initially_deferred: match (deferrable, initially_deferred) {
+                    (_, Some(_)) => Some(true),
+                    (Some(_), None) => Some(false),
+                    (None, None) => None,
+                },
             }),
             None => missing_key(cx, &key, "unique(...)", COLUMNS, EXAMPLE),
         }

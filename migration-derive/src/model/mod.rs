@@ -160,7 +160,17 @@ fn generate(container: &Container) -> TokenStream {
     for unique in &attrs.uniques {
         let name = option_str(unique.name.as_ref().map(|name| name.value()).as_deref());
         let columns = &unique.columns;
-        uniques.push(quote!(#private::unique(#table, #name, &[#(#columns),*])));
+        let mut built = quote!(#private::unique(#table, #name, &[#(#columns),*]));
+        match unique.initially_deferred {
+            Some(true) => {
+                built = quote!(#built.deferrable(#private::Deferral::InitiallyDeferred));
+            }
+            Some(false) => {
+                built = quote!(#built.deferrable(#private::Deferral::InitiallyImmediate));
+            }
+            None => {}
+        }
+        uniques.push(built);
     }
     for check in &attrs.checks {
         let (name, expression) = (&check.name, &check.expr);

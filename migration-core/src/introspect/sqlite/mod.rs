@@ -272,7 +272,11 @@ fn discover_index(table: &mut Table, parts: &[IndexRow], create: &CreateTable) {
                 .iter()
                 .find(|unique| same_names(&unique.columns, &columns))
                 .and_then(|unique| unique.name.clone());
-            table.uniques.push(UniqueConstraint { name, columns });
+            table.uniques.push(UniqueConstraint {
+                name,
+                columns,
+                deferrable: None,
+            });
         }
         "c" => {
             let written = first
@@ -437,6 +441,7 @@ mod tests {
             .unique(UniqueConstraint {
                 name: Some("uq_track_name".into()),
                 columns: vec!["name".into()],
+                deferrable: None,
             })
             .check(CheckConstraint {
                 name: Some("ck_track_name".into()),

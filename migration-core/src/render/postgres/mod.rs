@@ -39,6 +39,10 @@ impl Ddl for PostgresBackend {
         true
     }
 
+    fn deferrable_uniques(&self) -> bool {
+        true
+    }
+
     fn partitions(&self) -> bool {
         true
     }

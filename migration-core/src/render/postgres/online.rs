@@ -7,7 +7,7 @@ use super::PostgresBackend;
 use crate::backend::Backend;
 use crate::diff::{Diff, Op, TableName};
 use crate::render::{self, plain, Phase, RenderError, RenderedStep};
-use crate::schema::{Column, Index, IndexPart, SqlType};
+use crate::schema::{Column, Deferral, Index, IndexPart, SqlType};
 
 /// The steps of an online migration of `diff`.
 pub(super) fn render_online(
@@ -60,7 +60,8 @@ fn phases(
         Op::AddUnique { table, unique } if !new_table(table) => {
             let name =
                 render::required_name(backend, table, unique.name.as_deref(), "unique constraint")?;
-            attach_index(backend, table, name, &unique.columns, "UNIQUE")?
+            let columns = &unique.columns;
+            attach_index(backend, table, name, columns, "UNIQUE", unique.deferrable)?
         }
         Op::AddPrimaryKey { table, primary_key } if !new_table(table) => {
             // PostgreSQL's name for an unnamed key.
@@ -68,7 +69,8 @@ fn phases(
                 .name
                 .clone()
                 .unwrap_or_else(|| format!("{}_pkey", table.name));
-            attach_index(backend, table, &name, &primary_key.columns, "PRIMARY KEY")?
+            let columns = &primary_key.columns;
+            attach_index(backend, table, &name, columns, "PRIMARY KEY", None)?
         }
         Op::AlterColumn { table, old, new } if !new_table(table) => {
             alter_column(backend, op, table, old, new)?
@@ -153,13 +155,15 @@ fn not_valid_then_validate(
 }
 
 /// A unique index built concurrently, then attached as the constraint
-/// (`UNIQUE` or `PRIMARY KEY`) `name`, which takes the index's name.
+/// (`UNIQUE` or `PRIMARY KEY`) `name`, which takes the index's name,
+/// deferrable as `deferrable` says.
 fn attach_index(
     backend: &PostgresBackend,
     table: &TableName,
     name: &str,
     columns: &[String],
     kind: &str,
+    deferrable: Option<Deferral>,
 ) -> Result<Vec<Phase>, RenderError> {
     let index = Index {
         name: name.to_owned(),
@@ -169,6 +173,7 @@ fn attach_index(
         ..Index::default()
     };
     let quoted = backend.quote_identifier(name);
+    let deferral = deferrable.map_or(String::new(), |deferral| format!(" {}", deferral.as_sql()));
     Ok(vec![
         Phase::outside_transaction(
             build_index(backend, table, &index)?,
@@ -178,7 +183,7 @@ fn attach_index(
             vec![render::alter_table(
                 backend,
                 table,
-                &format!("ADD CONSTRAINT {quoted} {kind} USING INDEX {quoted}"),
+                &format!("ADD CONSTRAINT {quoted} {kind} USING INDEX {quoted}{deferral}"),
             )],
             vec![render::alter_table(
                 backend,
