@@ -64,10 +64,10 @@ pub use retort_core::revision::{self, Migrations};
 /// error's kinds under [`runner`].
 pub use retort_core::runner::{self, migrate_to_head, MigrateError, Migrator, Report};
 pub use retort_core::schema::{
-    CheckConstraint, Column, Deferral, Domain, Extension, ForeignKey, Function, Generated,
-    IdentityOptions, Index, IndexKeyOptions, IndexPart, Model, PartitionBound, PartitionKey,
-    PartitionMethod, PartitionOf, PrimaryKey, RangeType, ReferentialAction, Schema, SqlType, Table,
-    Trigger, UndeclaredObjects, UniqueConstraint, View,
+    CheckConstraint, Column, Deferral, Domain, ExclusionConstraint, Extension, ForeignKey,
+    Function, Generated, IdentityOptions, Index, IndexKeyOptions, IndexPart, Model, PartitionBound,
+    PartitionKey, PartitionMethod, PartitionOf, PrimaryKey, RangeType, ReferentialAction, Schema,
+    SqlType, Table, Trigger, UndeclaredObjects, UniqueConstraint, View,
 };
 /// One baseline revision in place of the chain up to a revision (what
 /// `retort squash` does).

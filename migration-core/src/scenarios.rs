@@ -13,8 +13,8 @@
 //! which only the workspace's tests turn on.
 
 use crate::schema::{
-    CheckConstraint, Column, Deferral, ForeignKey, Index, IndexPart, PrimaryKey, ReferentialAction,
-    Schema, SqlType, Table, UniqueConstraint,
+    CheckConstraint, Column, Deferral, ExclusionConstraint, ForeignKey, Index, IndexPart,
+    PrimaryKey, ReferentialAction, Schema, SqlType, Table, UniqueConstraint,
 };
 
 /// One change: the schema it starts from and the one it ends at.
@@ -390,6 +390,18 @@ pub fn scenarios() -> Vec<Scenario> {
             &["mysql", "sqlite"],
             "make unique deferrable",
             changed(|users| users.uniques[0].deferrable = Some(Deferral::InitiallyDeferred)),
+            USERS_ROW,
+        ),
+        runs_except(
+            // Only PostgreSQL has exclusion constraints.
+            &["mysql", "sqlite"],
+            "add exclusion constraint",
+            changed(|users| {
+                users.exclusions.push(ExclusionConstraint::new(
+                    "ex_users_email",
+                    "EXCLUDE USING btree (email WITH =)",
+                ))
+            }),
             USERS_ROW,
         ),
         runs(

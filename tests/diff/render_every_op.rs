@@ -71,9 +71,10 @@ fn every_op_runs<C: TestBackend>(db: &TestDatabase<C>) {
         ran += 1;
     }
     // Two changes make a foreign key deferrable, which MySQL refuses; one
-    // makes a unique constraint deferrable, which only PostgreSQL has.
+    // makes a unique constraint deferrable and one adds an exclusion
+    // constraint, which only PostgreSQL has.
     let expected = match C::BACKEND {
-        BackendKind::Postgres => 30,
+        BackendKind::Postgres => 31,
         BackendKind::Sqlite => 29,
         BackendKind::Mysql => 27,
     };

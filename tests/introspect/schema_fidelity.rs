@@ -1074,3 +1074,97 @@ fn postgres_identity_options_rebuild_and_change_in_place() {
         });
     });
 }
+
+/// Exclusion constraints are read as PostgreSQL prints them, rebuilt
+/// elsewhere (with the extension their operator classes come from), keep
+/// refusing overlaps there, compare up to spelling, and are dropped by name.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_exclusion_constraints_rebuild_and_compare_by_definition() {
+    use retort::diff::Op;
+    support::run::<diesel::PgConnection>(|db| {
+        let mut conn = db.connect();
+        conn.batch_execute(
+            "CREATE EXTENSION btree_gist; \
+             CREATE TABLE bookings (id integer PRIMARY KEY, room integer NOT NULL, \
+               during tstzrange NOT NULL, \
+               CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room WITH =, during WITH &&))",
+        )
+        .unwrap();
+        let read = retort::introspect(&mut conn).unwrap();
+        let bookings = read.table("bookings").unwrap();
+        assert_eq!(
+            bookings.exclusions,
+            [retort::ExclusionConstraint::new(
+                "bookings_no_overlap",
+                "EXCLUDE USING gist (room WITH =, during WITH &&)"
+            )]
+        );
+        assert!(bookings.indexes.is_empty(), "{:#?}", bookings.indexes);
+
+        // Spelled another way, the model is the same constraint.
+        let mut respelled = read.clone();
+        respelled.tables[0].exclusions[0].definition =
+            "exclude using GIST (\"room\" with =, during with &&)".into();
+        let same = pending_changes(&mut conn, &respelled).unwrap();
+        assert!(same.is_empty(), "{:#?}", same.ops());
+
+        let mut without = read.clone();
+        without.tables[0].exclusions.clear();
+        let drop = pending_changes(&mut conn, &without).unwrap();
+        assert!(
+            matches!(drop.ops(), [Op::DropExclusion { exclusion, .. }] if exclusion.name == "bookings_no_overlap"),
+            "{:#?}",
+            drop.ops()
+        );
+
+        support::run::<diesel::PgConnection>(|copy| {
+            let mut copy = copy.connect();
+            let dir = tempfile::tempdir().unwrap();
+            retort::autogenerate(&mut copy, &read, dir.path(), "rebuild")
+                .unwrap()
+                .unwrap();
+            let migrations = Migrations::from_dir(dir.path()).unwrap();
+            retort::migrate_to_head(&mut copy, &migrations).unwrap();
+            let left = pending_changes(&mut copy, &read).unwrap();
+            assert!(left.is_empty(), "{:#?}", left.ops());
+            copy.batch_execute(
+                "INSERT INTO bookings VALUES (1, 7, '[2024-01-01 10:00, 2024-01-01 12:00)')",
+            )
+            .unwrap();
+            let overlap = copy.batch_execute(
+                "INSERT INTO bookings VALUES (2, 7, '[2024-01-01 11:00, 2024-01-01 13:00)')",
+            );
+            assert!(overlap.is_err(), "an overlapping booking was accepted");
+            copy.batch_execute(
+                "INSERT INTO bookings VALUES (3, 8, '[2024-01-01 11:00, 2024-01-01 13:00)')",
+            )
+            .unwrap();
+        });
+    });
+}
+
+/// MySQL and SQLite have no exclusion constraints: a model with one is
+/// refused, naming it and its table.
+fn exclusion_constraints_are_refused_elsewhere<C: TestBackend>(db: &TestDatabase<C>) {
+    if C::BACKEND == BackendKind::Postgres {
+        return;
+    }
+    let schema = Schema::new(vec![Table::new("bookings")
+        .column(Column::new("id", SqlType::Integer))
+        .exclusion(retort::ExclusionConstraint::new(
+            "bookings_no_overlap",
+            "EXCLUDE USING gist (id WITH =)",
+        ))]);
+    let dir = tempfile::tempdir().unwrap();
+    let error = retort::autogenerate(&mut db.connect(), &schema, dir.path(), "exclusion")
+        .expect_err("no exclusion constraints here");
+    assert!(
+        error
+            .to_string()
+            .contains("exclusion constraint bookings_no_overlap to table bookings"),
+        "{error}"
+    );
+}
+
+backend_tests!(exclusion_constraints_are_refused_elsewhere);

@@ -6,7 +6,8 @@
 
 use crate::schema::{IndexPart, Schema, Table};
 
-/// Gives `target` the database's spelling of each check expression, index
+/// Gives `target` the database's spelling of each check expression,
+/// exclusion constraint, index
 /// predicate, index expression and generated column's expression that
 /// means the same text.
 pub(super) fn adopt_database_spelling(database: &Schema, target: &mut Schema) {
@@ -31,6 +32,15 @@ fn adopt_in_table(stored: &Table, table: &mut Table) {
             if expression_key(&new.expression) == expression_key(&old.expression) {
                 new.expression.clone_from(&old.expression);
             }
+        }
+    }
+    for exclusion in &mut table.exclusions {
+        let same = stored.exclusions.iter().find(|old| {
+            old.name == exclusion.name
+                && expression_key(&old.definition) == expression_key(&exclusion.definition)
+        });
+        if let Some(old) = same {
+            exclusion.definition.clone_from(&old.definition);
         }
     }
     for check in &mut table.checks {

@@ -152,6 +152,8 @@ fn apply_to_table(table: &mut Table, op: &Op) {
         }
         Op::AddCheck { check, .. } => table.checks.push(check.clone()),
         Op::DropCheck { check, .. } => remove_first(&mut table.checks, check),
+        Op::AddExclusion { exclusion, .. } => table.exclusions.push(exclusion.clone()),
+        Op::DropExclusion { exclusion, .. } => remove_first(&mut table.exclusions, exclusion),
         _ => {}
     }
 }
@@ -212,6 +214,12 @@ impl Named for crate::schema::Trigger {
 impl Named for crate::schema::CheckConstraint {
     fn name(&self) -> Option<&str> {
         self.name.as_deref()
+    }
+}
+
+impl Named for crate::schema::ExclusionConstraint {
+    fn name(&self) -> Option<&str> {
+        Some(&self.name)
     }
 }
 

@@ -500,6 +500,8 @@ fn reshaped_tables(ops: &[Op]) -> BTreeSet<String> {
         | Op::SetForeignKeyDeferral { table, .. }
         | Op::AddCheck { table, .. }
         | Op::DropCheck { table, .. }
+        | Op::AddExclusion { table, .. }
+        | Op::DropExclusion { table, .. }
         | Op::AddUnique { table, .. }
         | Op::DropUnique { table, .. }
         | Op::AddPrimaryKey { table, .. }

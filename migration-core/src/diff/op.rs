@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    CheckConstraint, Column, Domain, Extension, ForeignKey, Function, Index, PartitionOf,
-    PrimaryKey, SqlType, Table, Trigger, UniqueConstraint, View,
+    CheckConstraint, Column, Domain, ExclusionConstraint, Extension, ForeignKey, Function, Index,
+    PartitionOf, PrimaryKey, SqlType, Table, Trigger, UniqueConstraint, View,
 };
 
 /// A table's name as it is when an op runs: ops before the renames of a diff
@@ -301,6 +301,20 @@ pub enum Op {
         /// The constraint as it was.
         check: CheckConstraint,
     },
+    /// Adds an exclusion constraint (PostgreSQL).
+    AddExclusion {
+        /// The table.
+        table: TableName,
+        /// The constraint.
+        exclusion: ExclusionConstraint,
+    },
+    /// Drops an exclusion constraint.
+    DropExclusion {
+        /// The table.
+        table: TableName,
+        /// The constraint as it was.
+        exclusion: ExclusionConstraint,
+    },
     /// Detaches a partition from its parent (`old`), attaches a table to a
     /// partitioned parent (`new`), or both, keeping the rows (PostgreSQL's
     /// `ALTER TABLE parent DETACH PARTITION` / `ATTACH PARTITION`).
@@ -470,6 +484,8 @@ impl Op {
             },
             Op::AddCheck { table, check } => Op::DropCheck { table, check },
             Op::DropCheck { table, check } => Op::AddCheck { table, check },
+            Op::AddExclusion { table, exclusion } => Op::DropExclusion { table, exclusion },
+            Op::DropExclusion { table, exclusion } => Op::AddExclusion { table, exclusion },
             Op::SetPartitionOf { table, old, new } => Op::SetPartitionOf {
                 table,
                 old: new,
@@ -525,6 +541,8 @@ impl Op {
             | Op::SetForeignKeyDeferral { table, .. }
             | Op::AddCheck { table, .. }
             | Op::DropCheck { table, .. }
+            | Op::AddExclusion { table, .. }
+            | Op::DropExclusion { table, .. }
             | Op::SetPartitionOf { table, .. } => Some(table.clone()),
         }
     }

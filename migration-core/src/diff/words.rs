@@ -157,6 +157,14 @@ impl fmt::Display for Op {
             Op::DropCheck { table, check } => {
                 write!(f, "drop check {}on {table}", named(check.name.as_deref()))
             }
+            Op::AddExclusion { table, exclusion } => write!(
+                f,
+                "add exclusion constraint {} on {table} ({})",
+                exclusion.name, exclusion.definition
+            ),
+            Op::DropExclusion { table, exclusion } => {
+                write!(f, "drop exclusion constraint {} on {table}", exclusion.name)
+            }
             Op::SetPartitionOf { table, old, new } => {
                 if let Some(old) = old {
                     write!(f, "detach partition {table} from {}", parent(old))?;

@@ -32,9 +32,9 @@ use crate::introspect::assemble::SchemaBuilder;
 use crate::introspect::partitions::{parse_partition_bound, parse_partition_key};
 use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
-    CheckConstraint, Column, Deferral, Extension, ForeignKey, Generated, IdentityOptions, Index,
-    IndexKeyOptions, IndexPart, PartitionOf, PrimaryKey, ReferentialAction, Schema, SqlType,
-    UniqueConstraint,
+    CheckConstraint, Column, Deferral, ExclusionConstraint, Extension, ForeignKey, Generated,
+    IdentityOptions, Index, IndexKeyOptions, IndexPart, PartitionOf, PrimaryKey, ReferentialAction,
+    Schema, SqlType, UniqueConstraint,
 };
 
 /// Where a table read went in the [`SchemaBuilder`], and its columns'
@@ -397,6 +397,10 @@ fn discover_constraint(
             expression: strip_outer_parens(row.check_expression.as_deref().unwrap_or(""))
                 .to_owned(),
         }),
+        "x" => Constraint::Exclusion(ExclusionConstraint {
+            name: row.constraint_name.clone(),
+            definition: row.exclusion_definition.clone().unwrap_or_default(),
+        }),
         _ => return Ok(()),
     };
     let Some(table) = schema.table_at_mut(slot.at) else {
@@ -407,6 +411,7 @@ fn discover_constraint(
         Constraint::Unique(unique) => table.uniques.push(unique),
         Constraint::ForeignKey(foreign_key) => table.foreign_keys.push(foreign_key),
         Constraint::Check(check) => table.checks.push(check),
+        Constraint::Exclusion(exclusion) => table.exclusions.push(exclusion),
     }
     Ok(())
 }
@@ -417,6 +422,7 @@ enum Constraint {
     Unique(UniqueConstraint),
     ForeignKey(ForeignKey),
     Check(CheckConstraint),
+    Exclusion(ExclusionConstraint),
 }
 
 /// One index of the table in `slot`: column parts named from the columns
@@ -553,6 +559,7 @@ mod tests {
             deferrable: false,
             initially_deferred: false,
             check_expression: None,
+            exclusion_definition: None,
         }
     }
 

@@ -119,6 +119,12 @@ pub(crate) trait Ddl: Backend {
         false
     }
 
+    /// Whether the database has exclusion constraints (PostgreSQL's
+    /// `EXCLUDE USING`); a schema with one is refused where it has not.
+    fn exclusion_constraints(&self) -> bool {
+        false
+    }
+
     /// Whether the database has domains (PostgreSQL's `CREATE DOMAIN`); a
     /// schema declaring one is refused where it has not.
     fn domains(&self) -> bool {
@@ -300,6 +306,17 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
         check_partitioning(table, backend)?;
         check_column_options(table, backend)?;
         check_deferrable_constraints(&table.name, &table.foreign_keys, &table.uniques, backend)?;
+        if let Some(exclusion) = table.exclusions.first() {
+            if !ddl(backend.kind()).exclusion_constraints() {
+                return Err(RenderError::Unsupported {
+                    backend: backend.kind().display_name(),
+                    what: format!(
+                        "add exclusion constraint {} to table {} (a PostgreSQL constraint)",
+                        exclusion.name, table.name
+                    ),
+                });
+            }
+        }
     }
     Ok(())
 }

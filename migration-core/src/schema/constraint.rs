@@ -329,6 +329,41 @@ impl ForeignKey {
     }
 }
 
+/// An exclusion constraint (PostgreSQL): no two rows may match each other
+/// under every operator of the definition (`EXCLUDE USING gist (room WITH
+/// =, during WITH &&)`: no two bookings of one room overlap). Kept as the
+/// database prints it (`pg_get_constraintdef`), with its `WHERE` and
+/// `DEFERRABLE` if any; autogenerate takes the database's spelling of a
+/// definition that differs only in spacing, quoting, parentheses and
+/// letter case.
+///
+/// ```
+/// use retort_core::schema::ExclusionConstraint;
+///
+/// let no_overlap = ExclusionConstraint::new(
+///     "bookings_no_overlap",
+///     "EXCLUDE USING gist (room WITH =, during WITH &&)",
+/// );
+/// assert_eq!(no_overlap.name, "bookings_no_overlap");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ExclusionConstraint {
+    /// The constraint's name.
+    pub name: String,
+    /// `EXCLUDE USING method (element WITH operator, ...) [WHERE (...)]`.
+    pub definition: String,
+}
+
+impl ExclusionConstraint {
+    /// The constraint `name` with this `EXCLUDE ...` definition.
+    pub fn new(name: impl Into<String>, definition: impl Into<String>) -> Self {
+        ExclusionConstraint {
+            name: name.into(),
+            definition: definition.into(),
+        }
+    }
+}
+
 /// A `CHECK` constraint.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CheckConstraint {

@@ -54,8 +54,8 @@ use unordered::same_elements;
 pub use column::{Column, Generated, IdentityOptions};
 pub use column_type::ColumnType;
 pub use constraint::{
-    CheckConstraint, Deferral, ForeignKey, Index, IndexKeyOptions, IndexPart, PrimaryKey,
-    ReferentialAction, UniqueConstraint,
+    CheckConstraint, Deferral, ExclusionConstraint, ForeignKey, Index, IndexKeyOptions, IndexPart,
+    PrimaryKey, ReferentialAction, UniqueConstraint,
 };
 pub use domain::Domain;
 pub(crate) use extension::implied_extensions;

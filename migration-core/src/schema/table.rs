@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::unordered::same_elements;
 use super::{
-    CheckConstraint, Column, ForeignKey, Index, PartitionBound, PartitionKey, PartitionOf,
-    PrimaryKey, UniqueConstraint,
+    CheckConstraint, Column, ExclusionConstraint, ForeignKey, Index, PartitionBound, PartitionKey,
+    PartitionOf, PrimaryKey, UniqueConstraint,
 };
 
 /// One table: its columns in order, its keys, indexes and constraints.
@@ -34,6 +34,9 @@ pub struct Table {
     pub foreign_keys: Vec<ForeignKey>,
     /// Check constraints.
     pub checks: Vec<CheckConstraint>,
+    /// Exclusion constraints (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<ExclusionConstraint>,
     /// The table's comment.
     pub comment: Option<String>,
     /// The table's default collation for its text columns (MySQL's
@@ -101,6 +104,12 @@ impl Table {
         self
     }
 
+    /// Adds an exclusion constraint (PostgreSQL).
+    pub fn exclusion(mut self, exclusion: ExclusionConstraint) -> Self {
+        self.exclusions.push(exclusion);
+        self
+    }
+
     /// Makes the table partitioned by `key`.
     pub fn partition_by(mut self, key: PartitionKey) -> Self {
         self.partition_by = Some(key);
@@ -149,6 +158,7 @@ impl PartialEq for Table {
             && same_elements(&self.uniques, &other.uniques)
             && same_elements(&self.foreign_keys, &other.foreign_keys)
             && same_elements(&self.checks, &other.checks)
+            && same_elements(&self.exclusions, &other.exclusions)
     }
 }
 

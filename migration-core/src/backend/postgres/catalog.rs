@@ -215,6 +215,9 @@ pub(crate) struct ConstraintRow {
     /// `pg_get_expr(conbin, conrelid)` for checks.
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) check_expression: Option<String>,
+    /// `pg_get_constraintdef`, for an exclusion constraint.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) exclusion_definition: Option<String>,
 }
 
 /// One index that backs no constraint (`pg_index`). Key columns come as
@@ -446,13 +449,16 @@ const CONSTRAINTS: &str = "\
            con.condeferrable AS deferrable, con.condeferred AS initially_deferred, \
            CASE WHEN con.contype = 'c' \
                 THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) END \
-             AS check_expression \
+             AS check_expression, \
+           CASE WHEN con.contype = 'x' \
+                THEN pg_catalog.pg_get_constraintdef(con.oid, true) END \
+             AS exclusion_definition \
     FROM pg_catalog.pg_constraint con \
     JOIN pg_catalog.pg_class tc ON tc.oid = con.conrelid \
     LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
     LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
     WHERE con.conrelid = ANY($1::oid[]) \
-      AND con.contype IN ('p', 'u', 'f', 'c') AND con.conparentid = 0 \
+      AND con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conparentid = 0 \
       AND NOT (tc.relispartition AND con.coninhcount > 0)";
 
 /// The indexes of the tables read that back no constraint, in no order,

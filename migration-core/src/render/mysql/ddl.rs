@@ -287,6 +287,8 @@ pub(super) fn render_op(
                 &format!("DROP CONSTRAINT {}", backend.quote_identifier(name)),
             ));
         }
+        // Refused before rendering: MySQL has no exclusion constraints.
+        Op::AddExclusion { .. } | Op::DropExclusion { .. } => {}
         // MySQL's partitioning is not declarative partitioning of tables.
         Op::SetPartitionOf { table, .. } => {
             return Err(RenderError::Unsupported {

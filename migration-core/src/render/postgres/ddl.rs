@@ -5,7 +5,7 @@ use super::{partitions, PostgresBackend};
 use crate::backend::Backend;
 use crate::diff::{EnumColumn, Op, TableName};
 use crate::render::{self, RenderError};
-use crate::schema::{Column, Deferral, IdentityOptions, SqlType, Table};
+use crate::schema::{Column, Deferral, ExclusionConstraint, IdentityOptions, SqlType, Table};
 
 /// `GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY [(START WITH n INCREMENT
 /// BY m)]`, the options only where they are not the default.
@@ -133,6 +133,9 @@ fn create_table(
     }
     for index in &table.indexes {
         out.push(render::create_index(backend, &INDEX_SYNTAX, &name, index)?);
+    }
+    for exclusion in &table.exclusions {
+        out.push(add_exclusion(backend, &name, exclusion));
     }
     Ok(())
 }
@@ -546,11 +549,34 @@ pub(super) fn render_op(
                 render::required_name(backend, table, check.name.as_deref(), "check constraint")?;
             out.push(drop_constraint(backend, table, name));
         }
+        Op::AddExclusion { table, exclusion } => {
+            out.push(add_exclusion(backend, table, exclusion));
+        }
+        Op::DropExclusion { table, exclusion } => {
+            out.push(drop_constraint(backend, table, &exclusion.name));
+        }
         Op::SetPartitionOf { table, old, new } => {
             partitions::set_partition_of(backend, table, old.as_ref(), new.as_ref(), out)
         }
     }
     Ok(())
+}
+
+/// `ALTER TABLE t ADD CONSTRAINT name EXCLUDE USING ...`.
+fn add_exclusion(
+    backend: &PostgresBackend,
+    table: &TableName,
+    exclusion: &ExclusionConstraint,
+) -> String {
+    render::alter_table(
+        backend,
+        table,
+        &format!(
+            "ADD CONSTRAINT {} {}",
+            backend.quote_identifier(&exclusion.name),
+            exclusion.definition
+        ),
+    )
 }
 
 fn drop_constraint(backend: &PostgresBackend, table: &TableName, name: &str) -> String {

@@ -54,4 +54,8 @@ impl Ddl for PostgresBackend {
     fn extensions(&self) -> bool {
         true
     }
+
+    fn exclusion_constraints(&self) -> bool {
+        true
+    }
 }

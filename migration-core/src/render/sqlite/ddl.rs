@@ -446,6 +446,9 @@ pub(super) fn render_op(
         | Op::AlterDomain { .. }
         | Op::CreateExtension { .. }
         | Op::DropExtension { .. }
+        // Refused before rendering: SQLite has no exclusion constraints.
+        | Op::AddExclusion { .. }
+        | Op::DropExclusion { .. }
         // Refused before rendering: SQLite has no table collation.
         | Op::SetTableCollation { .. } => {}
         Op::CreateTable { table } => {
