@@ -692,12 +692,12 @@ fn kind_filters_leave_other_objects_alone<C: TestBackend>(db: &TestDatabase<C>) 
     check.ok();
     assert!(!check.stderr.contains("by_hand"), "{check}");
 
-    let bad = with("exclude_kinds = [\"sequences\"]\n", &["check"]);
+    let bad = with("exclude_kinds = [\"synonyms\"]\n", &["check"]);
     let error = bad.failed_with(1);
     assert!(
         error.contains(
             "`exclude_kinds` must be a list of kinds of objects among partitions, indexes"
-        ) && error.contains("views, triggers, domains, extensions"),
+        ) && error.contains("views, triggers, domains, extensions, sequences"),
         "{bad}"
     );
 }

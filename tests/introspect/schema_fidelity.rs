@@ -1168,3 +1168,99 @@ fn exclusion_constraints_are_refused_elsewhere<C: TestBackend>(db: &TestDatabase
 }
 
 backend_tests!(exclusion_constraints_are_refused_elsewhere);
+
+/// A sequence no column owns, shared by two tables' defaults, reads back
+/// as a sequence and two defaults (not as identities), rebuilds elsewhere
+/// with its start and increment, keeps numbering both tables from one
+/// count there, and changes in place.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_free_sequences_rebuild_and_change_in_place() {
+    use retort::{diff::Op, Sequence};
+    support::run::<diesel::PgConnection>(|db| {
+        let mut conn = db.connect();
+        conn.batch_execute(
+            "CREATE SEQUENCE doc_numbers START WITH 100 INCREMENT BY 5; \
+             CREATE TABLE invoices (id serial PRIMARY KEY, \
+               number bigint NOT NULL DEFAULT nextval('doc_numbers')); \
+             CREATE TABLE receipts (id integer PRIMARY KEY, \
+               number bigint NOT NULL DEFAULT nextval('doc_numbers'))",
+        )
+        .unwrap();
+        let read = retort::introspect(&mut conn).unwrap();
+        assert_eq!(
+            read.sequences,
+            [Sequence::new("doc_numbers").start(100).increment(5)]
+        );
+        let number = read
+            .table("receipts")
+            .unwrap()
+            .find_column("number")
+            .unwrap();
+        assert!(!number.identity);
+        assert_eq!(
+            number.default.as_deref(),
+            Some("nextval('doc_numbers'::regclass)")
+        );
+        // The serial column owns its sequence: an identity, no free sequence.
+        assert!(read.table("invoices").unwrap().columns[0].identity);
+
+        // A model spelling the default without the cast is the same.
+        let mut model = read.clone();
+        for table in &mut model.tables {
+            for column in &mut table.columns {
+                if column.name == "number" {
+                    column.default = Some("nextval('doc_numbers')".into());
+                }
+            }
+        }
+        let same = pending_changes(&mut conn, &model).unwrap();
+        assert!(same.is_empty(), "{:#?}", same.ops());
+
+        support::run::<diesel::PgConnection>(|copy| {
+            let mut copy = copy.connect();
+            let dir = tempfile::tempdir().unwrap();
+            let path = retort::autogenerate(&mut copy, &model, dir.path(), "rebuild")
+                .unwrap()
+                .unwrap();
+            let text = std::fs::read_to_string(path).unwrap();
+            let created = text
+                .find("CREATE SEQUENCE")
+                .expect("the sequence is created");
+            assert!(created < text.find("CREATE TABLE").unwrap(), "{text}");
+            let migrations = Migrations::from_dir(dir.path()).unwrap();
+            retort::migrate_to_head(&mut copy, &migrations).unwrap();
+            let left = pending_changes(&mut copy, &model).unwrap();
+            assert!(left.is_empty(), "{:#?}", left.ops());
+            copy.batch_execute(
+                "INSERT INTO invoices DEFAULT VALUES; INSERT INTO receipts (id) VALUES (1)",
+            )
+            .unwrap();
+            assert_eq!(
+                copy.select_count("SELECT number AS n FROM receipts WHERE id = 1"),
+                105
+            );
+
+            // A new increment, in place: the rows and the count stay.
+            let mut stepped = model.clone();
+            stepped.sequences[0].increment = Some(10);
+            let change = pending_changes(&mut copy, &stepped).unwrap();
+            assert!(
+                matches!(change.ops(), [Op::AlterSequence { .. }]),
+                "{:#?}",
+                change.ops()
+            );
+            retort::autogenerate(&mut copy, &stepped, dir.path(), "step")
+                .unwrap()
+                .unwrap();
+            let migrations = Migrations::from_dir(dir.path()).unwrap();
+            retort::migrate_to_head(&mut copy, &migrations).unwrap();
+            copy.batch_execute("INSERT INTO receipts (id) VALUES (2)")
+                .unwrap();
+            assert_eq!(
+                copy.select_count("SELECT number AS n FROM receipts WHERE id = 2"),
+                115
+            );
+        });
+    });
+}

@@ -65,6 +65,17 @@ fn apply_op(schema: &mut Schema, op: &Op) {
         // Enum types live in their columns' types.
         Op::CreateEnum { .. } | Op::DropEnum { .. } => {}
         Op::AddEnumValues { .. } | Op::ReplaceEnumValues { .. } => set_enum_values(schema, op),
+        Op::CreateSequence { sequence } => schema.sequences.push(sequence.clone()),
+        Op::DropSequence { sequence } => schema
+            .sequences
+            .retain(|kept| kept.qualified_name() != sequence.qualified_name()),
+        Op::AlterSequence { new, .. } => {
+            for sequence in &mut schema.sequences {
+                if sequence.qualified_name() == new.qualified_name() {
+                    *sequence = new.clone();
+                }
+            }
+        }
         Op::CreateExtension { extension } => schema.extensions.push(extension.clone()),
         Op::DropExtension { extension } => schema.extensions.retain(|kept| kept != extension),
         Op::CreateDomain { domain } => schema.domains.push(domain.clone()),

@@ -26,8 +26,8 @@
 //!    the views that read a table or column the diff drops, renames or
 //!    changes the type of (created again at the end);
 //! 1. extensions are created (before anything uses their types, operator
-//!    classes or functions); enum types, then domains, are created or
-//!    changed (before any column uses them),
+//!    classes or functions); enum types, then domains, then sequences, are
+//!    created or changed (before any column uses them),
 //!    then functions are created or replaced (before the defaults,
 //!    indexes and triggers that call them);
 //! 2. foreign keys that go away, or whose columns or referenced keys change,
@@ -46,7 +46,8 @@
 //!    then table comments set, then partitions attached;
 //! 6. primary keys, uniques, checks and indexes are added, then foreign
 //!    keys, then columns start being generated (MySQL wants the key first);
-//! 7. domains, then enum types, that no column uses any more are dropped;
+//! 7. domains, sequences, then enum types, that no column uses any more
+//!    are dropped;
 //! 8. functions that name a table the diff creates (a `SETOF customer`
 //!    result) and aggregates, then triggers, then views (a view after the
 //!    views it reads), are created; functions that go away are dropped;
@@ -102,6 +103,7 @@ pub(crate) mod objects;
 mod op;
 pub(crate) mod overloads;
 mod partitions;
+mod sequences;
 mod table_order;
 mod tables;
 mod warnings;
@@ -249,12 +251,14 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     let references = foreign_keys::Plan::new(&tables);
     let mut ops = Vec::new();
     let extensions = extensions::plan(from, to, &mut warnings);
+    let sequences = sequences::plan(from, to, &mut warnings);
 
     // 1. Extensions, enum types, domains, then functions (after the
     // objects step below).
     ops.extend(extensions.created);
     enums::create_or_change(&mut ops, &enum_types, &tables);
     domains::create_or_alter(&mut ops, from, to);
+    ops.extend(sequences.created);
     let functions_at = ops.len();
 
     // 2. Foreign keys, then other keys, indexes and checks that go away.
@@ -297,6 +301,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
 
     // 7. Domains, then enum types, no longer used.
     domains::drop(&mut ops, &mut warnings, from, to);
+    ops.extend(sequences.dropped);
     enums::drop_unused(&mut ops, &enum_types);
 
     // Functions, views and triggers around the table changes.

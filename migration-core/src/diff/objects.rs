@@ -18,7 +18,9 @@
 use std::collections::BTreeSet;
 
 use super::{overloads, DiffWarning, Op, TableName, WarningKind};
-use crate::schema::{Domain, Extension, Function, Schema, Trigger, UndeclaredObjects, View};
+use crate::schema::{
+    Domain, Extension, Function, Schema, Sequence, Trigger, UndeclaredObjects, View,
+};
 
 /// A kind of object a diff matches by name and compares by definition, and
 /// leaves alone when the models do not declare it.
@@ -252,6 +254,24 @@ impl DeclaredObject for Domain {
     }
     fn declaration(&self) -> &'static str {
         "Schema::domain"
+    }
+}
+
+impl DeclaredObject for Sequence {
+    fn kind(&self) -> &'static str {
+        "sequence"
+    }
+    fn key(&self) -> (Option<&str>, Option<&str>, &str) {
+        (self.schema.as_deref(), None, &self.name)
+    }
+    fn describe(&self) -> String {
+        qualified(self.schema.as_deref(), &self.name)
+    }
+    fn same_as(&self, other: &Self) -> bool {
+        self == other
+    }
+    fn declaration(&self) -> &'static str {
+        "Schema::sequence"
     }
 }
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::schema::{
     CheckConstraint, Column, Domain, ExclusionConstraint, Extension, ForeignKey, Function, Index,
-    PartitionOf, PrimaryKey, SqlType, Table, Trigger, UniqueConstraint, View,
+    PartitionOf, PrimaryKey, Sequence, SqlType, Table, Trigger, UniqueConstraint, View,
 };
 
 /// A table's name as it is when an op runs: ops before the renames of a diff
@@ -121,6 +121,23 @@ pub enum Op {
     DropExtension {
         /// The extension as it was, for the reverse.
         extension: Extension,
+    },
+    /// Creates a sequence no column owns (PostgreSQL's `CREATE SEQUENCE`).
+    CreateSequence {
+        /// The sequence as created.
+        sequence: Sequence,
+    },
+    /// Drops a sequence no column owns.
+    DropSequence {
+        /// The sequence as it was, for the reverse.
+        sequence: Sequence,
+    },
+    /// Changes a sequence's start or increment in place (`ALTER SEQUENCE`).
+    AlterSequence {
+        /// The sequence before.
+        old: Sequence,
+        /// The sequence after (same name).
+        new: Sequence,
     },
     /// Creates a domain (PostgreSQL's `CREATE DOMAIN`) with its default,
     /// `NOT NULL` and checks.
@@ -429,6 +446,9 @@ impl Op {
                 old_values,
                 columns.into_iter().map(EnumColumn::reverse).collect(),
             ),
+            Op::CreateSequence { sequence } => Op::DropSequence { sequence },
+            Op::DropSequence { sequence } => Op::CreateSequence { sequence },
+            Op::AlterSequence { old, new } => Op::AlterSequence { old: new, new: old },
             Op::CreateExtension { extension } => Op::DropExtension { extension },
             Op::DropExtension { extension } => Op::CreateExtension { extension },
             Op::CreateDomain { domain } => Op::DropDomain { domain },
@@ -519,6 +539,7 @@ impl Op {
             | Op::DropTrigger { .. } => None,
             Op::CreateDomain { .. } | Op::DropDomain { .. } | Op::AlterDomain { .. } => None,
             Op::CreateExtension { .. } | Op::DropExtension { .. } => None,
+            Op::CreateSequence { .. } | Op::DropSequence { .. } | Op::AlterSequence { .. } => None,
             Op::CreateTable { table } | Op::DropTable { table } => Some(TableName::of(table)),
             Op::RenameTable { schema, from, .. } => Some(TableName {
                 schema: schema.clone(),

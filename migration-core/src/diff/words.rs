@@ -55,6 +55,15 @@ impl fmt::Display for Op {
                 old_values.join(", "),
                 new_values.join(", ")
             ),
+            Op::CreateSequence { sequence } => write!(f, "add sequence {}", sequence.name),
+            Op::DropSequence { sequence } => write!(f, "drop sequence {}", sequence.name),
+            Op::AlterSequence { new, .. } => write!(
+                f,
+                "alter sequence {}: start {} increment {}",
+                new.name,
+                new.first_value(),
+                new.increment.unwrap_or(1)
+            ),
             Op::CreateExtension { extension } => write!(f, "add extension {}", extension.name),
             Op::DropExtension { extension } => write!(f, "drop extension {}", extension.name),
             Op::CreateDomain { domain } => {

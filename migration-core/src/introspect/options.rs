@@ -34,11 +34,13 @@ pub enum ObjectKind {
     /// PostgreSQL extensions: none read, dropped or declared (those the
     /// columns imply are then on both sides of a diff, so never created).
     Extensions,
+    /// PostgreSQL sequences no column owns.
+    Sequences,
 }
 
 impl ObjectKind {
     /// Every kind.
-    pub const ALL: [ObjectKind; 11] = [
+    pub const ALL: [ObjectKind; 12] = [
         ObjectKind::Partitions,
         ObjectKind::Indexes,
         ObjectKind::UniqueConstraints,
@@ -50,11 +52,13 @@ impl ObjectKind {
         ObjectKind::Triggers,
         ObjectKind::Domains,
         ObjectKind::Extensions,
+        ObjectKind::Sequences,
     ];
 
     /// The kind's name in configuration files: `partitions`, `indexes`,
     /// `unique-constraints`, `foreign-keys`, `checks`, `comments`,
-    /// `functions`, `views`, `triggers`, `domains`, `extensions`.
+    /// `functions`, `views`, `triggers`, `domains`, `extensions`,
+    /// `sequences`.
     pub fn name(self) -> &'static str {
         match self {
             ObjectKind::Partitions => "partitions",
@@ -68,6 +72,7 @@ impl ObjectKind {
             ObjectKind::Triggers => "triggers",
             ObjectKind::Domains => "domains",
             ObjectKind::Extensions => "extensions",
+            ObjectKind::Sequences => "sequences",
         }
     }
 
@@ -197,6 +202,9 @@ impl IntrospectOptions {
         if !every_table || excluded(ObjectKind::Extensions) {
             schema.extensions.clear();
         }
+        if !every_table || excluded(ObjectKind::Sequences) {
+            schema.sequences.clear();
+        }
         if excluded(ObjectKind::Views) {
             schema.views.clear();
         }
@@ -240,7 +248,7 @@ impl IntrospectOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Domain, Extension, SqlType, Table};
+    use crate::schema::{Domain, Extension, Sequence, SqlType, Table};
 
     /// What belongs to no table is read only when every table is, so a
     /// filtered target leaves it out too: otherwise each filtered diff
@@ -271,7 +279,8 @@ mod tests {
             .view("active_users", "SELECT 1")
             .trigger("users_touch", "users", "CREATE TRIGGER users_touch ...")
             .domain(Domain::new("year", SqlType::Integer))
-            .extension(Extension::new("pgcrypto"));
+            .extension(Extension::new("pgcrypto"))
+            .sequence(Sequence::new("numbers"));
         let without = |kind: ObjectKind| {
             IntrospectOptions::new()
                 .exclude_kinds([kind])
@@ -282,6 +291,7 @@ mod tests {
         assert!(without(ObjectKind::Triggers).triggers.is_empty());
         assert!(without(ObjectKind::Domains).domains.is_empty());
         assert!(without(ObjectKind::Extensions).extensions.is_empty());
+        assert!(without(ObjectKind::Sequences).sequences.is_empty());
         // Each leaves the others alone.
         let no_views = without(ObjectKind::Views);
         assert_eq!(

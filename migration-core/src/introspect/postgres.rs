@@ -34,7 +34,7 @@ use crate::introspect::{IntrospectError, Result};
 use crate::schema::{
     CheckConstraint, Column, Deferral, ExclusionConstraint, Extension, ForeignKey, Generated,
     IdentityOptions, Index, IndexKeyOptions, IndexPart, PartitionOf, PrimaryKey, ReferentialAction,
-    Schema, SqlType, UniqueConstraint,
+    Schema, Sequence, SqlType, UniqueConstraint,
 };
 
 /// Where a table read went in the [`SchemaBuilder`], and its columns'
@@ -216,11 +216,85 @@ pub(crate) fn build_schema(mut rows: CatalogRows) -> Result<Schema> {
             name: row.name,
         })
         .collect();
-    Ok(Schema {
+    let sequences = rows
+        .sequences
+        .into_iter()
+        .map(|row| {
+            Sequence {
+                schema: schema.namespace(&row.schema_name),
+                name: row.name,
+                start: Some(row.start),
+                increment: Some(row.increment),
+            }
+            .normalized()
+        })
+        .collect();
+    let mut schema = Schema {
         domains,
         extensions,
+        sequences,
         ..schema.finish()
-    })
+    };
+    serials_without_owner(&mut schema);
+    Ok(schema)
+}
+
+/// A sequence no column owns that numbers one column alone (a partition's
+/// copy of its parent's aside), a column of its table's primary key,
+/// through its default is that column's serial, as a dump that leaves out
+/// `OWNED BY` (Pagila's) makes it: the column reads as an identity and the
+/// sequence is not listed.
+/// One shared by several columns, or numbering another column, stays a
+/// sequence, and the defaults stay defaults.
+fn serials_without_owner(schema: &mut Schema) {
+    let mut kept = Vec::new();
+    for sequence in std::mem::take(&mut schema.sequences) {
+        let mut callers = schema.tables.iter_mut().flat_map(|table| {
+            let key: Vec<String> = table
+                .primary_key
+                .as_ref()
+                .map(|key| key.columns.clone())
+                .unwrap_or_default();
+            table
+                .columns
+                .iter_mut()
+                .filter(|column| {
+                    column.default.as_deref().and_then(nextval_sequence)
+                        == Some(sequence.name.as_str())
+                })
+                .map(move |column| {
+                    let is_key = key.contains(&column.name);
+                    (column, is_key)
+                })
+        });
+        match (callers.next(), callers.next()) {
+            (Some((column, true)), None) if column.ty.is_integer() => {
+                column.identity = true;
+                column.default = None;
+                column.identity_options = IdentityOptions {
+                    always: false,
+                    start: sequence.start,
+                    increment: sequence.increment,
+                };
+            }
+            _ => kept.push(sequence),
+        }
+    }
+    schema.sequences = kept;
+}
+
+/// The unqualified name of the sequence a `nextval('schema.name'::regclass)`
+/// default calls.
+fn nextval_sequence(default: &str) -> Option<&str> {
+    let inner = default.strip_prefix("nextval('")?;
+    let quoted = &inner[..inner.find('\'')?];
+    Some(
+        quoted
+            .rsplit('.')
+            .next()
+            .unwrap_or(quoted)
+            .trim_matches('"'),
+    )
 }
 
 /// What a table's row says of its partitioning.
@@ -272,7 +346,10 @@ fn discover_partitioning(schema: &mut SchemaBuilder, partitioning: Partitioning)
 
 /// One column: its type (enums by their values), identity and default.
 fn discover_column(row: ColumnRow, types: &mut ColumnTypes) -> Column {
-    let serial = row.default_expr.as_deref().is_some_and(is_serial_default);
+    // A serial column's default calls the sequence it owns; a default
+    // that calls a sequence no column owns stays a default.
+    let serial =
+        row.sequence_start.is_some() && row.default_expr.as_deref().is_some_and(is_serial_default);
     let identity = !row.identity.is_empty() || serial;
     let identity_options = if identity {
         identity_options(&row)
@@ -590,6 +667,9 @@ mod tests {
     fn rows_become_tables_with_keys_constraints_and_indexes() {
         let mut id = column("film", 1, "film_id", "integer");
         id.default_expr = Some("nextval('film_film_id_seq'::regclass)".into());
+        // The sequence the column owns: a serial column.
+        id.sequence_start = Some(1);
+        id.sequence_increment = Some(1);
         let mut rating = column("film", 4, "rating", "mpaa_rating");
         rating.type_oid = 16400;
         rating.not_null = false;
@@ -637,6 +717,7 @@ mod tests {
             user_types,
             domains: Vec::new(),
             extensions: Vec::new(),
+            sequences: Vec::new(),
             constraints: vec![
                 check,
                 fk,

@@ -131,6 +131,13 @@ pub(crate) trait Ddl: Backend {
         false
     }
 
+    /// Whether the database has sequences of their own (PostgreSQL's
+    /// `CREATE SEQUENCE`); a schema declaring one is refused where it has
+    /// not.
+    fn sequences(&self) -> bool {
+        false
+    }
+
     /// Whether the database has extensions (PostgreSQL's `CREATE
     /// EXTENSION`); a schema declaring one is refused where it has not.
     fn extensions(&self) -> bool {
@@ -290,6 +297,14 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
             return Err(RenderError::Unsupported {
                 backend: backend.kind().display_name(),
                 what: format!("create domain {} (a PostgreSQL type)", domain.name),
+            });
+        }
+    }
+    if let Some(sequence) = schema.sequences.first() {
+        if !ddl(backend.kind()).sequences() {
+            return Err(RenderError::Unsupported {
+                backend: backend.kind().display_name(),
+                what: format!("create sequence {} (a PostgreSQL sequence)", sequence.name),
             });
         }
     }

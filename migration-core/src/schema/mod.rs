@@ -43,6 +43,7 @@ pub mod naming;
 mod objects;
 mod partition;
 mod range;
+mod sequence;
 mod sql_type;
 mod table;
 mod unordered;
@@ -63,6 +64,7 @@ pub use extension::Extension;
 pub use objects::{Function, Trigger, UndeclaredObjects, View};
 pub use partition::{PartitionBound, PartitionKey, PartitionMethod, PartitionOf};
 pub use range::RangeType;
+pub use sequence::Sequence;
 pub use sql_type::SqlType;
 pub use table::Table;
 
@@ -92,6 +94,9 @@ pub struct Schema {
     /// The extensions (PostgreSQL), in no particular order.
     #[serde(default)]
     pub extensions: Vec<Extension>,
+    /// The sequences no column owns (PostgreSQL), in no particular order.
+    #[serde(default)]
+    pub sequences: Vec<Sequence>,
 }
 
 impl Schema {
@@ -181,6 +186,16 @@ impl Schema {
         self
     }
 
+    /// This schema with one more sequence (PostgreSQL) that no column owns,
+    /// created before the tables whose defaults call `nextval` on it. The
+    /// database's sequences that the schema does not declare are reported
+    /// and left alone, unless
+    /// [`drop_undeclared_objects`](Self::drop_undeclared_objects).
+    pub fn sequence(mut self, sequence: Sequence) -> Self {
+        self.sequences.push(sequence);
+        self
+    }
+
     /// The table with this name in any namespace, if any.
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.iter().find(|table| table.name == name)
@@ -209,6 +224,7 @@ impl PartialEq for Schema {
             && unordered::same_elements(&self.triggers, &other.triggers)
             && same_elements(&self.domains, &other.domains)
             && same_elements(&self.extensions, &other.extensions)
+            && same_elements(&self.sequences, &other.sequences)
     }
 }
 

@@ -130,6 +130,21 @@ pub(crate) struct UserTypeRow {
     pub(crate) label: Option<String>,
 }
 
+/// One sequence no column owns (`pg_sequence`).
+#[derive(Clone, Debug, QueryableByName)]
+pub(crate) struct SequenceRow {
+    #[diesel(sql_type = Text)]
+    pub(crate) schema_name: String,
+    #[diesel(sql_type = Text)]
+    pub(crate) name: String,
+    /// `seqstart`.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) start: i64,
+    /// `seqincrement`.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) increment: i64,
+}
+
 /// One extension (`pg_extension`).
 #[derive(Clone, Debug, QueryableByName)]
 pub(crate) struct ExtensionRow {
@@ -425,6 +440,21 @@ const EXTENSIONS: &str = "\
     WHERE e.extname <> 'plpgsql' \
     ORDER BY e.extname";
 
+/// The sequences of the schemas read that no column owns (a serial's or
+/// an identity's: `pg_depend` with `deptype` `a` or `i`) and no extension
+/// made (`e`). Binds: `$1` the schemas (`text[]`).
+// language=SQL
+const SEQUENCES: &str = "\
+    SELECT n.nspname::text AS schema_name, c.relname::text AS name, \
+           s.seqstart AS start, s.seqincrement AS increment \
+    FROM pg_catalog.pg_sequence s \
+    JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid \
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+    WHERE n.nspname = ANY($1) \
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
+                      WHERE d.classid = 'pg_catalog.pg_class'::regclass \
+                        AND d.objid = s.seqrelid AND d.deptype IN ('a', 'i', 'e'))";
+
 /// The constraints of the tables read, in no order. Binds: `$1` their oids
 /// (`int8[]`). A foreign key to a table that is not read brings its
 /// columns' names, since the columns query does not read that table.
@@ -571,6 +601,8 @@ pub struct CatalogRows {
     pub(crate) domains: Vec<DomainRow>,
     /// Empty when only some tables are read, as domains.
     pub(crate) extensions: Vec<ExtensionRow>,
+    /// Empty when only some tables are read, as domains.
+    pub(crate) sequences: Vec<SequenceRow>,
     pub(crate) constraints: Vec<ConstraintRow>,
     pub(crate) indexes: Vec<IndexRow>,
     pub(crate) functions: Vec<FunctionRow>,
@@ -606,7 +638,7 @@ pub(crate) fn read_catalog(
     let table_parts = |patterns: &[NamePattern]| -> Vec<String> {
         patterns.iter().map(NamePattern::table_like).collect()
     };
-    let (domains, extensions) = if tables.reads_every_table() {
+    let (domains, extensions, sequences) = if tables.reads_every_table() {
         let domains = sql_query(DOMAINS)
             .bind::<Array<Text>, _>(namespaces.clone())
             .load(conn)
@@ -614,9 +646,13 @@ pub(crate) fn read_catalog(
         let extensions = sql_query(EXTENSIONS)
             .load(conn)
             .map_err(failed("extensions"))?;
-        (domains, extensions)
+        let sequences = sql_query(SEQUENCES)
+            .bind::<Array<Text>, _>(namespaces.clone())
+            .load(conn)
+            .map_err(failed("sequences"))?;
+        (domains, extensions, sequences)
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
     let table_rows: Vec<TableRow> = sql_query(TABLES)
         .bind::<Array<Text>, _>(namespaces.clone())
@@ -638,6 +674,7 @@ pub(crate) fn read_catalog(
             .map_err(failed("enum and domain types"))?,
         domains,
         extensions,
+        sequences,
         constraints: of_tables(CONSTRAINTS, &table_rows)
             .load(conn)
             .map_err(failed("constraints"))?,

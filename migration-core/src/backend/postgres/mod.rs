@@ -107,11 +107,14 @@ impl Backend for PostgresBackend {
 
     /// Also declares the extensions the columns' types and the indexes'
     /// operator classes come from: the database has each once the schema
-    /// is created.
+    /// is created. Sequences' default start and increment read as `None`.
     fn stored_form(&self, schema: &Schema) -> Schema {
         let mut stored = super::stored_form::columns_as_read_back(self, schema);
         let implied = implied_extensions(&stored);
         stored.extensions.extend(implied);
+        for sequence in &mut stored.sequences {
+            *sequence = sequence.clone().normalized();
+        }
         stored
     }
 }

@@ -262,7 +262,19 @@ pub(crate) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> 
     } else {
         without_casts
     };
+    if let Some(sequence) = nextval_argument(without_casts) {
+        // `nextval('order_numbers')` as PostgreSQL prints it back.
+        return Some(format!("nextval({sequence}::regclass)"));
+    }
     canonical_default(ty, without_casts)
+}
+
+/// The quoted sequence name of a `nextval('name')` or
+/// `nextval('name'::regclass)` call.
+fn nextval_argument(default: &str) -> Option<&str> {
+    let inner = default.strip_prefix("nextval(")?.strip_suffix(')')?.trim();
+    let name = inner.strip_suffix("::regclass").unwrap_or(inner).trim();
+    (name.starts_with('\'') && name.ends_with('\'') && name.len() >= 2).then_some(name)
 }
 
 #[cfg(test)]

@@ -168,6 +168,7 @@ pub(super) fn render_op(
         // Refused before rendering: MySQL has no domains, no extensions.
         Op::CreateDomain { .. } | Op::DropDomain { .. } | Op::AlterDomain { .. } => {}
         Op::CreateExtension { .. } | Op::DropExtension { .. } => {}
+        Op::CreateSequence { .. } | Op::DropSequence { .. } | Op::AlterSequence { .. } => {}
         Op::CreateTable { table } => create_table(backend, table, out)?,
         Op::DropTable { table } => out.push(render::drop_table(backend, &TableName::of(table))),
         Op::RenameTable { schema, from, to } => {

@@ -434,6 +434,13 @@ pub(super) fn render_op(
             columns,
             ..
         } => replace_enum_values(backend, name, new_values, columns, out),
+        Op::CreateSequence { sequence } => {
+            out.push(super::sequences::create_sequence(backend, sequence));
+        }
+        Op::AlterSequence { new, .. } => out.push(super::sequences::alter_sequence(backend, new)),
+        Op::DropSequence { sequence } => {
+            out.push(super::sequences::drop_sequence(backend, sequence));
+        }
         Op::CreateExtension { extension } => {
             out.push(super::extensions::create_extension(backend, extension));
         }

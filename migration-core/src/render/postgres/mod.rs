@@ -5,6 +5,7 @@ mod domains;
 mod extensions;
 mod online;
 mod partitions;
+mod sequences;
 
 use super::{Ddl, RenderError, RenderedStep};
 use crate::backend::PostgresBackend;
@@ -52,6 +53,10 @@ impl Ddl for PostgresBackend {
     }
 
     fn extensions(&self) -> bool {
+        true
+    }
+
+    fn sequences(&self) -> bool {
         true
     }
 

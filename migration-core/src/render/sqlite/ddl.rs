@@ -446,6 +446,9 @@ pub(super) fn render_op(
         | Op::AlterDomain { .. }
         | Op::CreateExtension { .. }
         | Op::DropExtension { .. }
+        | Op::CreateSequence { .. }
+        | Op::DropSequence { .. }
+        | Op::AlterSequence { .. }
         // Refused before rendering: SQLite has no exclusion constraints.
         | Op::AddExclusion { .. }
         | Op::DropExclusion { .. }
