@@ -978,6 +978,25 @@ fn extensions_are_refused_elsewhere<C: TestBackend>(db: &TestDatabase<C>) {
 
 backend_tests!(extensions_are_refused_elsewhere);
 
+/// Autogenerates a revision from the database behind `conn` to `schema`
+/// in `dir` and applies it; checks that nothing is pending for `schema`
+/// then. Returns the revision's text and the directory's migrations.
+fn upgrade_to<C: TestBackend>(
+    conn: &mut C,
+    schema: &Schema,
+    dir: &std::path::Path,
+    message: &str,
+) -> (String, Migrations) {
+    let path = retort::autogenerate(conn, schema, dir, message)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{message}: a revision was expected"));
+    let migrations = Migrations::from_dir(dir).unwrap();
+    retort::migrate_to_head(conn, &migrations).unwrap();
+    let left = pending_changes(conn, schema).unwrap();
+    assert!(left.is_empty(), "{message}: {:#?}", left.ops());
+    (std::fs::read_to_string(path).unwrap(), migrations)
+}
+
 /// Identity columns keep `ALWAYS` and their sequence's start and
 /// increment: read back, rebuilt the same elsewhere (inserts then number
 /// from the same start and refuse a given value), and changed in place.
@@ -1019,13 +1038,7 @@ fn postgres_identity_options_rebuild_and_change_in_place() {
         support::run::<diesel::PgConnection>(|copy| {
             let mut copy = copy.connect();
             let dir = tempfile::tempdir().unwrap();
-            retort::autogenerate(&mut copy, &read, dir.path(), "rebuild")
-                .unwrap()
-                .unwrap();
-            let migrations = Migrations::from_dir(dir.path()).unwrap();
-            retort::migrate_to_head(&mut copy, &migrations).unwrap();
-            let left = pending_changes(&mut copy, &read).unwrap();
-            assert!(left.is_empty(), "{:#?}", left.ops());
+            upgrade_to(&mut copy, &read, dir.path(), "rebuild");
             copy.batch_execute("INSERT INTO tickets (note) VALUES ('a'), ('b')")
                 .unwrap();
             assert_eq!(copy.select_count("SELECT MAX(id) AS n FROM tickets"), 1010);
@@ -1047,11 +1060,7 @@ fn postgres_identity_options_rebuild_and_change_in_place() {
                 "{:#?}",
                 change.ops()
             );
-            retort::autogenerate(&mut copy, &plain, dir.path(), "plain")
-                .unwrap()
-                .unwrap();
-            let migrations = Migrations::from_dir(dir.path()).unwrap();
-            retort::migrate_to_head(&mut copy, &migrations).unwrap();
+            let (_, migrations) = upgrade_to(&mut copy, &plain, dir.path(), "plain");
             assert_eq!(
                 options(&retort::introspect(&mut copy).unwrap(), "tickets", "id"),
                 IdentityOptions::default()
@@ -1121,13 +1130,7 @@ fn postgres_exclusion_constraints_rebuild_and_compare_by_definition() {
         support::run::<diesel::PgConnection>(|copy| {
             let mut copy = copy.connect();
             let dir = tempfile::tempdir().unwrap();
-            retort::autogenerate(&mut copy, &read, dir.path(), "rebuild")
-                .unwrap()
-                .unwrap();
-            let migrations = Migrations::from_dir(dir.path()).unwrap();
-            retort::migrate_to_head(&mut copy, &migrations).unwrap();
-            let left = pending_changes(&mut copy, &read).unwrap();
-            assert!(left.is_empty(), "{:#?}", left.ops());
+            upgrade_to(&mut copy, &read, dir.path(), "rebuild");
             copy.batch_execute(
                 "INSERT INTO bookings VALUES (1, 7, '[2024-01-01 10:00, 2024-01-01 12:00)')",
             )
@@ -1220,18 +1223,11 @@ fn postgres_free_sequences_rebuild_and_change_in_place() {
         support::run::<diesel::PgConnection>(|copy| {
             let mut copy = copy.connect();
             let dir = tempfile::tempdir().unwrap();
-            let path = retort::autogenerate(&mut copy, &model, dir.path(), "rebuild")
-                .unwrap()
-                .unwrap();
-            let text = std::fs::read_to_string(path).unwrap();
+            let (text, _) = upgrade_to(&mut copy, &model, dir.path(), "rebuild");
             let created = text
                 .find("CREATE SEQUENCE")
                 .expect("the sequence is created");
             assert!(created < text.find("CREATE TABLE").unwrap(), "{text}");
-            let migrations = Migrations::from_dir(dir.path()).unwrap();
-            retort::migrate_to_head(&mut copy, &migrations).unwrap();
-            let left = pending_changes(&mut copy, &model).unwrap();
-            assert!(left.is_empty(), "{:#?}", left.ops());
             copy.batch_execute(
                 "INSERT INTO invoices DEFAULT VALUES; INSERT INTO receipts (id) VALUES (1)",
             )
@@ -1250,11 +1246,7 @@ fn postgres_free_sequences_rebuild_and_change_in_place() {
                 "{:#?}",
                 change.ops()
             );
-            retort::autogenerate(&mut copy, &stepped, dir.path(), "step")
-                .unwrap()
-                .unwrap();
-            let migrations = Migrations::from_dir(dir.path()).unwrap();
-            retort::migrate_to_head(&mut copy, &migrations).unwrap();
+            upgrade_to(&mut copy, &stepped, dir.path(), "step");
             copy.batch_execute("INSERT INTO receipts (id) VALUES (2)")
                 .unwrap();
             assert_eq!(
