@@ -97,25 +97,17 @@ impl IdentityOptions {
     /// These options with a start or increment that is the default
     /// spelled as `None`, as the database reads them back.
     pub fn normalized(self) -> Self {
-        let increment = self.increment.filter(|&increment| increment != 1);
-        let unstarted = IdentityOptions {
-            start: None,
+        let (start, increment) = super::sequence::normalized_numbering(self.start, self.increment);
+        IdentityOptions {
+            start,
             increment,
             ..self
-        };
-        IdentityOptions {
-            start: self.start.filter(|&start| start != unstarted.first_value()),
-            ..unstarted
         }
     }
 
     /// The first value the sequence gives.
     pub fn first_value(&self) -> i64 {
-        match (self.start, self.increment) {
-            (Some(start), _) => start,
-            (None, Some(increment)) if increment < 0 => -1,
-            _ => 1,
-        }
+        super::sequence::first_value(self.start, self.increment)
     }
 }
 

@@ -64,25 +64,56 @@ impl Sequence {
 
     /// The first value it gives.
     pub fn first_value(&self) -> i64 {
-        match (self.start, self.increment) {
-            (Some(start), _) => start,
-            (None, Some(increment)) if increment < 0 => -1,
-            _ => 1,
-        }
+        first_value(self.start, self.increment)
     }
 
     /// This sequence with a start or increment that is the default spelled
     /// as `None`, as the database reads it back.
     pub fn normalized(self) -> Self {
-        let increment = self.increment.filter(|&increment| increment != 1);
-        let unstarted = Sequence {
-            start: None,
-            increment,
-            ..self.clone()
-        };
+        let (start, increment) = normalized_numbering(self.start, self.increment);
         Sequence {
-            start: self.start.filter(|&start| start != unstarted.first_value()),
-            ..unstarted
+            start,
+            increment,
+            ..self
         }
+    }
+}
+
+/// The first value a sequence with this `START WITH` and `INCREMENT BY`
+/// gives: the start, or PostgreSQL's default, 1 counting up and -1 down.
+pub(super) fn first_value(start: Option<i64>, increment: Option<i64>) -> i64 {
+    match (start, increment) {
+        (Some(start), _) => start,
+        (None, Some(increment)) if increment < 0 => -1,
+        _ => 1,
+    }
+}
+
+/// `START WITH` and `INCREMENT BY` with a value that is the default
+/// spelled as `None`, as the database reads them back: a sequence's, an
+/// identity's.
+pub(super) fn normalized_numbering(
+    start: Option<i64>,
+    increment: Option<i64>,
+) -> (Option<i64>, Option<i64>) {
+    let increment = increment.filter(|&increment| increment != 1);
+    let start = start.filter(|&start| start != first_value(None, increment));
+    (start, increment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_numbering_reads_as_none_counting_up_or_down() {
+        assert_eq!(normalized_numbering(Some(1), Some(1)), (None, None));
+        assert_eq!(normalized_numbering(Some(-1), Some(-1)), (None, Some(-1)));
+        assert_eq!(normalized_numbering(Some(1), Some(-1)), (Some(1), Some(-1)));
+        assert_eq!(
+            normalized_numbering(Some(100), Some(5)),
+            (Some(100), Some(5))
+        );
+        assert_eq!(first_value(None, Some(-3)), -1);
     }
 }
