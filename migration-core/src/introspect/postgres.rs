@@ -26,7 +26,9 @@ use std::collections::HashMap;
 use crate::backend::postgres::catalog::{
     CatalogRows, ColumnRow, ConstraintRow, FunctionRow, IndexRow, TriggerRow, UserTypeRow, ViewRow,
 };
-use crate::backend::postgres::normalize::{is_serial_default, normalize_default, parse_type};
+use crate::backend::postgres::normalize::{
+    is_serial_default, nextval_argument, normalize_default, parse_type,
+};
 use crate::backend::spelling::strip_outer_parens;
 use crate::introspect::assemble::SchemaBuilder;
 use crate::introspect::partitions::{parse_partition_bound, parse_partition_key};
@@ -286,8 +288,7 @@ fn serials_without_owner(schema: &mut Schema) {
 /// The unqualified name of the sequence a `nextval('schema.name'::regclass)`
 /// default calls.
 fn nextval_sequence(default: &str) -> Option<&str> {
-    let inner = default.strip_prefix("nextval('")?;
-    let quoted = &inner[..inner.find('\'')?];
+    let quoted = nextval_argument(default)?.trim_matches('\'');
     Some(
         quoted
             .rsplit('.')

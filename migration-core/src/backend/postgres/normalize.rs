@@ -271,7 +271,7 @@ pub(crate) fn normalize_default(ty: &SqlType, reported: &str) -> Option<String> 
 
 /// The quoted sequence name of a `nextval('name')` or
 /// `nextval('name'::regclass)` call.
-fn nextval_argument(default: &str) -> Option<&str> {
+pub(crate) fn nextval_argument(default: &str) -> Option<&str> {
     let inner = default.strip_prefix("nextval(")?.strip_suffix(')')?.trim();
     let name = inner.strip_suffix("::regclass").unwrap_or(inner).trim();
     (name.starts_with('\'') && name.ends_with('\'') && name.len() >= 2).then_some(name)

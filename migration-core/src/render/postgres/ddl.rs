@@ -15,17 +15,11 @@ fn identity_clause(options: &IdentityOptions) -> String {
     } else {
         "BY DEFAULT"
     };
-    let mut sequence = Vec::new();
-    if let Some(start) = options.start {
-        sequence.push(format!("START WITH {start}"));
-    }
-    if let Some(increment) = options.increment {
-        sequence.push(format!("INCREMENT BY {increment}"));
-    }
-    if sequence.is_empty() {
+    let numbering = super::sequences::numbering(options.start, options.increment);
+    if numbering.is_empty() {
         format!("GENERATED {generated} AS IDENTITY")
     } else {
-        format!("GENERATED {generated} AS IDENTITY ({})", sequence.join(" "))
+        format!("GENERATED {generated} AS IDENTITY ({numbering})")
     }
 }
 

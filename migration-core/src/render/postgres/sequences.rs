@@ -10,14 +10,23 @@ fn sequence_name(backend: &PostgresBackend, sequence: &Sequence) -> String {
 /// `CREATE SEQUENCE name [START WITH n] [INCREMENT BY m]`.
 pub(super) fn create_sequence(backend: &PostgresBackend, sequence: &Sequence) -> String {
     // language=SQL
-    let mut sql = format!("CREATE SEQUENCE {}", sequence_name(backend, sequence));
-    if let Some(start) = sequence.start {
-        sql.push_str(&format!(" START WITH {start}"));
+    let sql = format!("CREATE SEQUENCE {}", sequence_name(backend, sequence));
+    match numbering(sequence.start, sequence.increment) {
+        numbering if numbering.is_empty() => sql,
+        numbering => format!("{sql} {numbering}"),
     }
-    if let Some(increment) = sequence.increment {
-        sql.push_str(&format!(" INCREMENT BY {increment}"));
-    }
-    sql
+}
+
+/// `START WITH n INCREMENT BY m`, each only where it is given: a
+/// sequence's options, an identity's.
+pub(super) fn numbering(start: Option<i64>, increment: Option<i64>) -> String {
+    let start = start.map(|start| format!("START WITH {start}"));
+    let increment = increment.map(|increment| format!("INCREMENT BY {increment}"));
+    [start, increment]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `ALTER SEQUENCE name INCREMENT BY m START WITH n`: the values it gives
