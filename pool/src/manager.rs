@@ -113,6 +113,7 @@ impl<C: PoolConnection> ManageConnection for Manager<C> {
     type Error = ManagerError;
 
     fn connect(&self) -> Result<Box<Tracked<C>>, ManagerError> {
+        let _connecting = self.shared.connecting();
         let conn = self
             .open()
             .inspect_err(|error| self.shared.connect_failed(&error.message))?;

@@ -21,9 +21,13 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// A pool of connections of type `C` (`PgConnection`, `MysqlConnection` or
 /// `SqliteConnection`). Cheap to clone: clones share the connections.
+///
+/// Dropping the last clone waits, at most `timeout`, for the connections
+/// r2d2's helper threads are opening, so a program may end right after.
 pub struct Pool<C: PoolConnection> {
     inner: r2d2::Pool<Manager<C>>,
     shared: Arc<Shared>,
+    last_handle: Arc<LastHandle>,
 }
 
 impl<C: PoolConnection> Clone for Pool<C> {
@@ -31,7 +35,17 @@ impl<C: PoolConnection> Clone for Pool<C> {
         Self {
             inner: self.inner.clone(),
             shared: Arc::clone(&self.shared),
+            last_handle: Arc::clone(&self.last_handle),
         }
+    }
+}
+
+/// Shared by a pool's clones; dropped with the last one.
+struct LastHandle(Arc<Shared>);
+
+impl Drop for LastHandle {
+    fn drop(&mut self) {
+        self.0.wait_for_connects(self.0.timeout);
     }
 }
 
@@ -67,7 +81,12 @@ impl<C: PoolConnection> Pool<C> {
             // Failures reach the caller as a `PoolError`; nothing is logged.
             .error_handler(Box::new(r2d2::NopErrorHandler))
             .build_unchecked(manager);
-        let pool = Self { inner, shared };
+        let last_handle = Arc::new(LastHandle(Arc::clone(&shared)));
+        let pool = Self {
+            inner,
+            shared,
+            last_handle,
+        };
         // Keep a first connection open, as the probe showed one can be.
         pool.inner
             .get_timeout(pool.shared.timeout)

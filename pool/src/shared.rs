@@ -42,11 +42,22 @@ pub(crate) struct Shared {
     next_id: AtomicU64,
     /// Why the latest attempt to connect failed; `None` once one succeeds.
     last_connect_error: Mutex<Option<String>>,
+    /// Connections being opened now by r2d2's helper threads.
+    connecting: AtomicU32,
     /// The origin of [`Shared::invalidated_at`].
     epoch: Instant,
     /// One more than the nanoseconds from `epoch` to the moment a connection
     /// was last found dead; zero if none was.
     invalidated_at: AtomicU64,
+}
+
+/// A connection being opened, counted until dropped.
+pub(crate) struct Connecting<'a>(&'a Shared);
+
+impl Drop for Connecting<'_> {
+    fn drop(&mut self) {
+        self.0.connecting.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// What a checkout does with an idle connection before handing it out.
@@ -61,6 +72,23 @@ pub(crate) enum Verdict {
 }
 
 impl Shared {
+    /// Counts a connection being opened until the guard is dropped.
+    pub(crate) fn connecting(&self) -> Connecting<'_> {
+        self.connecting.fetch_add(1, Ordering::SeqCst);
+        Connecting(self)
+    }
+
+    /// Waits, at most `timeout`, until no connection is being opened: a
+    /// program that ends as its pool is dropped must not exit while a
+    /// helper thread is inside the driver (libpq then crashes in its exit
+    /// handlers).
+    pub(crate) fn wait_for_connects(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while self.connecting.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
     /// The shared state of a pool built from `config`, after checking that
     /// the configuration can make a working pool.
     pub(crate) fn from_config(config: &PoolConfig) -> Result<Self, PoolError> {
@@ -85,6 +113,7 @@ impl Shared {
             last_connect_error: Mutex::new(None),
             epoch: Instant::now(),
             invalidated_at: AtomicU64::new(0),
+            connecting: AtomicU32::new(0),
         })
     }
 
