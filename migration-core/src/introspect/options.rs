@@ -98,7 +98,7 @@ impl ObjectKind {
 /// let options = IntrospectOptions::new()
 ///     .namespace("public")
 ///     .namespace("audit")
-///     .exclude(["spatial_ref_sys", "audit.*_archive"])
+///     .exclude(["legacy_*", "audit.*_archive"])
 ///     .exclude_kinds([ObjectKind::Partitions]);
 /// assert_eq!(options.namespaces, ["public", "audit"]);
 /// ```

@@ -5,7 +5,9 @@
 //!
 //! The tables query chooses the tables: ordinary and partitioned tables
 //! (`relkind` `r`, `p`), partitions included, in the chosen schemas,
-//! named as the filter asks, never the bookkeeping tables. It reads a
+//! named as the filter asks, never the bookkeeping tables nor the tables
+//! an extension made (PostGIS's `spatial_ref_sys`: the extension creates
+//! and drops it, and holds its rows, so a model never declares it). It reads a
 //! partitioned table's key (`pg_get_partkeydef`) and a partition's parent
 //! (`pg_inherits`) and bounds (`pg_get_expr(relpartbound)`); what a
 //! partition inherits from its parent (indexes attached to the parent's,
@@ -338,7 +340,8 @@ pub(crate) struct TriggerRow {
 // language=SQL
 const DEFAULT_SCHEMA: &str = "SELECT current_schema()::text AS name";
 
-/// The tables to read. Binds: `$1` schemas (`text[]`), `$2` the bookkeeping
+/// The tables to read, but an extension's (`pg_depend` with `deptype` `e`).
+/// Binds: `$1` schemas (`text[]`), `$2` the bookkeeping
 /// tables (`text[]`), `$3` table names (`text[]`, empty for all), `$4` the
 /// default schema, `$5`/`$6` the include patterns' schema (`NULL` for any)
 /// and table parts as `LIKE` patterns (empty for all), `$7`/`$8` the
@@ -361,6 +364,9 @@ const TABLES: &str = "\
     LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace \
     WHERE c.relkind IN ('r', 'p') \
       AND n.nspname = ANY($1) AND c.relname <> ALL($2) \
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x \
+                      WHERE x.classid = 'pg_catalog.pg_class'::regclass AND x.objid = c.oid \
+                        AND x.deptype = 'e') \
       AND (cardinality($3::text[]) = 0 OR c.relname = ANY($3)) \
       AND (cardinality($6::text[]) = 0 OR EXISTS ( \
         SELECT 1 FROM unnest($5::text[], $6::text[]) AS p(ns, t) \
