@@ -56,6 +56,7 @@ use syn::DeriveInput;
 /// | --- | --- | --- |
 /// | `primary_key` | `primary_key` | the field is the primary key (mark several fields for a composite key, in field order) |
 /// | `autoincrement` | `autoincrement = false` | whether the database generates a single primary key's value; on by default for a single integer key |
+/// | `identity` | `identity(always, start = 1000, increment = 10)` | the key is generated, with PostgreSQL's identity options: `always` refuses a given value, `start` and `increment` number it (negative to count down); each part optional; MySQL and SQLite ignore the options |
 /// | `column` | `column = "email_address"` | the column's name (default: the field's name) |
 /// | `sql_type` | `sql_type = "varchar(20)"` | the column's type, written in SQL: a known type (`bigint`, `varchar(20)`, `numeric(10,2)`, `uuid`, `jsonb`, …) maps to its portable type, anything else is kept as written |
 /// | `max_length` | `max_length = 255` | a `String` field becomes `VARCHAR(255)` |

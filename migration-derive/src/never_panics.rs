@@ -22,6 +22,10 @@ const KEYS: &[&str] = &[
     "name",
     "expr",
     "autoincrement",
+    "identity",
+    "always",
+    "start",
+    "increment",
     "column",
     "sql_type",
     "max_length",
@@ -51,6 +55,7 @@ fn value() -> impl Strategy<Value = String> {
         Just(" = -1".to_owned()),
         Just("(\"a\", \"b\")".to_owned()),
         Just("(columns(\"id\"), name = \"x\", unique)".to_owned()),
+        Just("(always, start = -5, increment = 0)".to_owned()),
         Just("()".to_owned()),
         "[ -~]{0,6}",
     ]

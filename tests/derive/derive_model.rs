@@ -587,3 +587,53 @@ fn unique_constraints_can_be_deferrable() {
         ]
     );
 }
+
+#[derive(Model)]
+#[model(table = "invoices")]
+struct Invoice {
+    #[model(primary_key, identity(always, start = 1000, increment = -10))]
+    number: i64,
+    total: i32,
+}
+
+#[derive(Model)]
+#[model(table = "receipts")]
+struct Receipt {
+    #[model(primary_key, identity(start = 7))]
+    id: i32,
+}
+
+#[derive(Model)]
+#[model(table = "tickets")]
+struct Ticket {
+    #[model(primary_key, identity)]
+    id: i64,
+}
+
+#[test]
+fn identity_spells_out_how_postgres_numbers_the_key() {
+    use retort::IdentityOptions;
+    let invoice = Invoice::table();
+    assert_eq!(
+        invoice.columns[0],
+        Column::new("number", SqlType::BigInt).identity_options(IdentityOptions {
+            always: true,
+            start: Some(1000),
+            increment: Some(-10),
+        })
+    );
+    assert!(!invoice.columns[1].identity);
+    let receipt = &Receipt::table().columns[0];
+    assert!(receipt.identity);
+    assert_eq!(
+        receipt.identity_options,
+        IdentityOptions {
+            always: false,
+            start: Some(7),
+            increment: None,
+        }
+    );
+    let ticket = &Ticket::table().columns[0];
+    assert!(ticket.identity);
+    assert!(ticket.identity_options.is_default());
+}

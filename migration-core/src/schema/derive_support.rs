@@ -3,8 +3,9 @@
 
 pub use super::naming;
 pub use super::{
-    CheckConstraint, Column, ColumnType, Deferral, ForeignKey, Index, IndexPart, Model,
-    PartitionKey, PartitionMethod, PrimaryKey, ReferentialAction, SqlType, Table, UniqueConstraint,
+    CheckConstraint, Column, ColumnType, Deferral, ForeignKey, IdentityOptions, Index, IndexPart,
+    Model, PartitionKey, PartitionMethod, PrimaryKey, ReferentialAction, SqlType, Table,
+    UniqueConstraint,
 };
 
 /// A column whose type and nullability come from the field's Rust type.

@@ -25,6 +25,13 @@ pub struct Int {
     pub lit: LitInt,
 }
 
+/// A whole number that may be negative, and the expression it was written
+/// as (`-10` is a negation of a literal), for errors about the value.
+pub struct SignedInt {
+    pub value: i64,
+    pub expr: Expr,
+}
+
 /// The readers for one attribute (`model` or `sql_enum`), whose name the
 /// messages quote: "`#[model(max_length = 0)]` must be greater than 0".
 #[derive(Clone, Copy)]
@@ -227,6 +234,51 @@ impl<'c> Keys<'c> {
             &expr,
             format!(
                 "`#[{attribute}({key} = {written})]` expects a whole number\n\
+                 = help: the correct format looks like `#[{attribute}({example})]`"
+            ),
+        );
+        Ok(None)
+    }
+
+    /// `= N` or `= -N`, a whole number that fits in 64 bits.
+    pub fn signed_integer(
+        &self,
+        meta: &ParseNestedMeta,
+        key: Symbol,
+        example: &str,
+    ) -> syn::Result<Option<SignedInt>> {
+        let Some(expr) = self.value(meta, key, example)? else {
+            return Ok(None);
+        };
+        let (negative, literal) = match &expr {
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Int(lit), ..
+            }) => (false, Some(lit)),
+            Expr::Unary(syn::ExprUnary {
+                op: syn::UnOp::Neg(_),
+                expr: operand,
+                ..
+            }) => match operand.as_ref() {
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Int(lit), ..
+                }) => (true, Some(lit)),
+                _ => (true, None),
+            },
+            _ => (false, None),
+        };
+        let magnitude = literal.and_then(|lit| lit.base10_parse::<i128>().ok());
+        let value = magnitude
+            .map(|magnitude| if negative { -magnitude } else { magnitude })
+            .and_then(|value| i64::try_from(value).ok());
+        if let Some(value) = value {
+            return Ok(Some(SignedInt { value, expr }));
+        }
+        let written = expr.to_token_stream().to_string();
+        let attribute = self.attribute;
+        self.cx.error_spanned_by(
+            &expr,
+            format!(
+                "`#[{attribute}({key} = {written})]` expects a whole number of at most 64 bits\n\
                  = help: the correct format looks like `#[{attribute}({example})]`"
             ),
         );

@@ -33,6 +33,10 @@ pub const METHOD: Symbol = Symbol("method");
 pub const OPS: Symbol = Symbol("ops");
 
 pub const AUTOINCREMENT: Symbol = Symbol("autoincrement");
+pub const IDENTITY: Symbol = Symbol("identity");
+pub const ALWAYS: Symbol = Symbol("always");
+pub const START: Symbol = Symbol("start");
+pub const INCREMENT: Symbol = Symbol("increment");
 pub const COLUMN: Symbol = Symbol("column");
 pub const SQL_TYPE: Symbol = Symbol("sql_type");
 pub const MAX_LENGTH: Symbol = Symbol("max_length");
@@ -73,6 +77,7 @@ pub const STRUCT_KEYS: &[Symbol] = &[
 pub const FIELD_KEYS: &[Symbol] = &[
     PRIMARY_KEY,
     AUTOINCREMENT,
+    IDENTITY,
     COLUMN,
     SQL_TYPE,
     MAX_LENGTH,
@@ -104,6 +109,8 @@ pub const INDEX_KEYS: &[Symbol] = &[COLUMNS, NAME, UNIQUE, METHOD, OPS];
 pub const UNIQUE_KEYS: &[Symbol] = &[COLUMNS, NAME, DEFERRABLE, INITIALLY_DEFERRED];
 /// The keys of `#[model(check(...))]` on a struct.
 pub const CHECK_KEYS: &[Symbol] = &[NAME, EXPR];
+/// The keys of `#[model(identity(...))]` on a field.
+pub const IDENTITY_KEYS: &[Symbol] = &[ALWAYS, START, INCREMENT];
 /// The keys of `#[model(primary_key(...))]` on a struct.
 pub const PRIMARY_KEY_KEYS: &[Symbol] = &[COLUMNS];
 

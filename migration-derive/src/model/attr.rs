@@ -8,7 +8,7 @@ use syn::meta::ParseNestedMeta;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Expr, Lit, LitStr, Path, Token};
 
-use crate::internals::keys::{ident_text, skip_value, Int, Keyed, Keys};
+use crate::internals::keys::{ident_text, skip_value, Int, Keyed, Keys, SignedInt};
 use crate::internals::symbol::*;
 use crate::internals::Ctxt;
 
@@ -135,6 +135,7 @@ impl PartitionBy {
 pub struct FieldAttrs {
     pub primary_key: Option<Keyed<()>>,
     pub autoincrement: Option<Keyed<bool>>,
+    pub identity: Option<Keyed<Identity>>,
     pub column: Option<Keyed<LitStr>>,
     pub sql_type: Option<Keyed<LitStr>>,
     pub max_length: Option<Keyed<Int>>,
@@ -166,6 +167,7 @@ impl FieldAttrs {
         let mut keys: Vec<&Path> = Vec::new();
         keys.extend(self.primary_key.as_ref().map(|k| &k.key));
         keys.extend(self.autoincrement.as_ref().map(|k| &k.key));
+        keys.extend(self.identity.as_ref().map(|k| &k.key));
         keys.extend(self.column.as_ref().map(|k| &k.key));
         keys.extend(self.sql_type.as_ref().map(|k| &k.key));
         keys.extend(self.max_length.as_ref().map(|k| &k.key));
@@ -190,6 +192,15 @@ impl FieldAttrs {
         keys.extend(self.diesel_type.as_ref().map(|k| &k.key));
         keys
     }
+}
+
+/// `identity(always, start = 1000, increment = 10)`: how PostgreSQL numbers
+/// a generated key; each part left out keeps PostgreSQL's default.
+#[derive(Default)]
+pub struct Identity {
+    pub always: Option<Keyed<()>>,
+    pub start: Option<Keyed<SignedInt>>,
+    pub increment: Option<Keyed<SignedInt>>,
 }
 
 /// The actions `on_delete` and `on_update` accept, with the variant each names.
@@ -468,6 +479,9 @@ fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Res
         if let Some(value) = keys.boolean(&meta, AUTOINCREMENT, "autoincrement = false")? {
             keys.set_once(&mut out.autoincrement, key, value);
         }
+    } else if key == IDENTITY {
+        let identity = identity(cx, &meta)?;
+        keys.set_once(&mut out.identity, key, identity);
     } else if key == COLUMN {
         if let Some(lit) = keys.string(&meta, COLUMN, "column = \"email_address\"")? {
             keys.non_empty(&lit, COLUMN, "column = \"email_address\"");
@@ -592,6 +606,46 @@ fn field_key(cx: &Ctxt, out: &mut FieldAttrs, meta: ParseNestedMeta) -> syn::Res
         return keys.unknown_key(&meta, "`#[model(...)]` on a field", FIELD_KEYS);
     }
     Ok(())
+}
+
+/// `identity` alone, or `identity(always, start = N, increment = N)`.
+fn identity(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Identity> {
+    const EXAMPLE: &str = "identity(always, start = 1000, increment = 10)";
+    let keys = Keys::new(cx, MODEL);
+    let mut identity = Identity::default();
+    if !meta.input.peek(syn::token::Paren) {
+        keys.flag(meta, IDENTITY)?;
+        return Ok(identity);
+    }
+    meta.parse_nested_meta(|inner| {
+        if inner.path == ALWAYS {
+            keys.flag(&inner, ALWAYS)?;
+            keys.set_once(&mut identity.always, inner.path.clone(), ());
+        } else if inner.path == START {
+            if let Some(start) = keys.signed_integer(&inner, START, EXAMPLE)? {
+                keys.set_once(&mut identity.start, inner.path.clone(), start);
+            }
+        } else if inner.path == INCREMENT {
+            if let Some(increment) = keys.signed_integer(&inner, INCREMENT, EXAMPLE)? {
+                if increment.value == 0 {
+                    cx.error_spanned_by(
+                        &increment.expr,
+                        format!(
+                            "`#[model(identity(increment = 0))]` would never move on: \
+                             the increment must not be 0\n\
+                             = help: the correct format looks like `#[model({EXAMPLE})]`"
+                        ),
+                    );
+                } else {
+                    keys.set_once(&mut identity.increment, inner.path.clone(), increment);
+                }
+            }
+        } else {
+            return keys.unknown_key(&inner, "`#[model(identity(...))]`", IDENTITY_KEYS);
+        }
+        Ok(())
+    })?;
+    Ok(identity)
 }
 
 fn missing_key(cx: &Ctxt, key: &Path, attribute: &str, missing: Symbol, example: &str) {

@@ -13,6 +13,8 @@ mod check;
 mod diesel;
 
 use self::ast::{Container, Field};
+use self::attr::Identity;
+use crate::internals::keys::{Keyed, SignedInt};
 use crate::internals::sql_type::{parse_sql_type, SqlTypeSpec};
 use crate::internals::Ctxt;
 
@@ -265,13 +267,38 @@ fn column(private: &TokenStream, field: &Field, single_key_field: bool) -> Token
         };
     }
     if single_key_field {
-        column = match attrs.autoincrement.as_ref().map(|a| a.value) {
-            None => quote!(#private::identity_if_integer(#column)),
-            Some(true) => quote!(#column.identity()),
-            Some(false) => column,
+        column = match (
+            &attrs.identity,
+            attrs.autoincrement.as_ref().map(|a| a.value),
+        ) {
+            (Some(identity), _) => {
+                let options = identity_options(private, &identity.value);
+                quote!(#column.identity_options(#options))
+            }
+            (None, None) => quote!(#private::identity_if_integer(#column)),
+            (None, Some(true)) => quote!(#column.identity()),
+            (None, Some(false)) => column,
         };
     }
     column
+}
+
+/// The `IdentityOptions` `#[model(identity(...))]` spells out.
+fn identity_options(private: &TokenStream, identity: &Identity) -> TokenStream {
+    let always = identity.always.is_some();
+    let number = |part: &Option<Keyed<SignedInt>>| match part {
+        Some(part) => {
+            let value = part.value.value;
+            quote!(::core::option::Option::Some(#value))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let (start, increment) = (number(&identity.start), number(&identity.increment));
+    quote!(#private::IdentityOptions {
+        always: #always,
+        start: #start,
+        increment: #increment,
+    })
 }
 
 /// The column type the attributes choose, if they choose one.
