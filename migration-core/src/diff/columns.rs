@@ -1,7 +1,8 @@
 //! Columns of kept tables: matched by name or by a `renamed_from` hint, and
 //! the ops that drop, rename, add and alter them, and that make them stop
 //! and start being generated (identity, `AUTO_INCREMENT`). A column whose
-//! generation expression changes is dropped and added again.
+//! generation expression changes, or that is generated from a column whose
+//! type changes, is dropped and added again.
 
 use super::partitions::compares_columns;
 use super::tables::MatchedTables;
@@ -136,22 +137,23 @@ pub(super) fn add_and_alter(
                 column,
             });
         }
+        // Recreated columns (see `KeptTable::recreates`) are dropped
+        // before the other columns change and added after them.
+        let recreated: Vec<_> = pair
+            .columns
+            .iter()
+            .filter(|(old, new)| pair.recreates(old, new))
+            .collect();
+        for (old, new) in &recreated {
+            let mut old = without_hint(old);
+            old.name.clone_from(&new.name);
+            ops.push(Op::DropColumn {
+                table: name.clone(),
+                column: old,
+            });
+        }
         for (old, new) in &pair.columns {
-            if old.generated != new.generated {
-                // No database alters a generation expression in place
-                // (PostgreSQL before 17, SQLite), nor a column into or out
-                // of being generated: the column is dropped and added, and
-                // its values computed again.
-                let mut old = without_hint(old);
-                old.name.clone_from(&new.name);
-                ops.push(Op::DropColumn {
-                    table: name.clone(),
-                    column: old,
-                });
-                ops.push(Op::AddColumn {
-                    table: name.clone(),
-                    column: without_hint(new),
-                });
+            if pair.recreates(old, new) {
                 continue;
             }
             // (Identity changes are not this op's; see below.)
@@ -181,6 +183,12 @@ pub(super) fn add_and_alter(
                 table: name.clone(),
                 old,
                 new,
+            });
+        }
+        for (_, new) in recreated {
+            ops.push(Op::AddColumn {
+                table: name.clone(),
+                column: without_hint(new),
             });
         }
     }

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::indexes::text_names;
 use super::table_order::TableOrder;
 use super::{columns, partitions, DiffWarning, Op, TableName, WarningKind};
 use crate::schema::{Column, PrimaryKey, Schema, SqlType, Table};
@@ -17,12 +18,12 @@ pub(super) struct KeptTable<'a> {
 }
 
 impl KeptTable<'_> {
-    /// The columns dropped and added again because their generation
-    /// changes, by their names before the diff (`before`) or after it.
+    /// The columns dropped and added again (see [`KeptTable::recreates`]),
+    /// by their names before the diff (`before`) or after it.
     pub fn recreated_columns(&self, before: bool) -> Vec<&str> {
         self.columns
             .iter()
-            .filter(|(old, new)| old.generated != new.generated)
+            .filter(|(old, new)| self.recreates(old, new))
             .map(|(old, new)| {
                 if before {
                     old.name.as_str()
@@ -31,6 +32,24 @@ impl KeptTable<'_> {
                 }
             })
             .collect()
+    }
+
+    /// Whether the matched column is dropped and added again, its values
+    /// computed again: its generation changes (no database alters a
+    /// generation expression in place, nor a column into or out of being
+    /// generated), or it is generated from a column whose type changes
+    /// (PostgreSQL cannot change the type under it).
+    pub fn recreates(&self, old: &Column, new: &Column) -> bool {
+        if old.generated != new.generated {
+            return true;
+        }
+        let Some(generated) = &new.generated else {
+            return false;
+        };
+        self.columns
+            .iter()
+            .filter(|(old, new)| old.ty != new.ty)
+            .any(|(_, retyped)| text_names(&generated.expression, &retyped.name))
     }
 
     /// Whether the primary key is another one: other columns (a renamed

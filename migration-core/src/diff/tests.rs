@@ -149,6 +149,52 @@ fn a_column_that_stays_generated_is_altered_as_generated() {
 }
 
 #[test]
+fn a_generated_column_is_dropped_before_a_column_it_reads_changes_type_and_added_after() {
+    let items = |price: SqlType| {
+        let mut total = Column::new("total", SqlType::BigInt).nullable();
+        total.generated = Some(crate::schema::Generated {
+            expression: "price * 2".into(),
+            stored: true,
+        });
+        let mut unrelated = Column::new("weight", SqlType::BigInt).nullable();
+        unrelated.generated = Some(crate::schema::Generated {
+            expression: "prices_seen + 1".into(),
+            stored: true,
+        });
+        Schema::new(vec![Table::new("items")
+            .column(Column::new("price", price))
+            .column(Column::new("prices_seen", SqlType::Integer))
+            .column(total)
+            .column(unrelated)
+            .index(Index::on_columns("ix_items_total", ["total"]))])
+    };
+    let up = diff(&items(SqlType::Integer), &items(SqlType::BigInt));
+    let ops: Vec<String> = up
+        .ops()
+        .iter()
+        .map(|op| match op {
+            Op::DropColumn { column, .. } => format!("drop {}", column.name),
+            Op::AddColumn { column, .. } => format!("add {}", column.name),
+            Op::AlterColumn { new, .. } => format!("alter {}", new.name),
+            Op::DropIndex { index, .. } => format!("drop index {}", index.name),
+            Op::CreateIndex { index, .. } => format!("create index {}", index.name),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            "drop index ix_items_total",
+            "drop total",
+            "alter price",
+            "add total",
+            "create index ix_items_total"
+        ]
+    );
+    assert!(up.warnings().is_empty(), "{:?}", up.warnings());
+}
+
+#[test]
 fn a_changed_generation_is_a_drop_and_add_with_the_column_s_indexes_around_it() {
     let items = |expression: &str, stored: bool| {
         let mut amount = Column::new("amount", SqlType::BigInt);
