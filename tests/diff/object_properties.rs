@@ -121,6 +121,18 @@ fn tickets(mut schema: Schema) -> Schema {
     schema
 }
 
+/// `items.price` as a `BIGINT`: a type change under every view, index,
+/// generated column and trigger that reads the column.
+fn widened_price(mut schema: Schema) -> Schema {
+    let price = schema.tables[0]
+        .columns
+        .iter_mut()
+        .find(|column| column.name == "price")
+        .expect("items has a price");
+    price.ty = SqlType::BigInt;
+    schema
+}
+
 /// `holders`, and `holds` whose key to it is checked at commit.
 fn deferred_key(mut schema: Schema) -> Schema {
     let key = |table: &str| PrimaryKey {
@@ -161,6 +173,10 @@ fn features(kind: BackendKind) -> Vec<Feature> {
         Feature {
             name: "identity ALWAYS from 1000 by 10 (PostgreSQL's options, ignored elsewhere)",
             add: tickets,
+        },
+        Feature {
+            name: "price widened to bigint, under what reads it",
+            add: widened_price,
         },
     ];
     match kind {
