@@ -28,7 +28,7 @@ use retort::{
     autogen::pending_changes, BackendKind, CheckConstraint, Column, Deferral, Domain,
     ExclusionConstraint, Extension, ForeignKey, IdentityOptions, Index, IndexKeyOptions, IndexPart,
     Migrations, Migrator, PartitionBound, PartitionKey, PrimaryKey, RangeType, Schema, Sequence,
-    SqlType, Table,
+    SqlType, Table, UniqueConstraint,
 };
 use support::{backend_tests, TestDatabase};
 
@@ -367,6 +367,79 @@ fn features(kind: BackendKind) -> Vec<Feature> {
                         Index::on_columns("ix_items_code_pattern", ["code"])
                             .operator_class("text_pattern_ops"),
                     )
+                },
+            },
+            Feature {
+                name: "expression index, nulls first, another collation",
+                add: |schema| {
+                    let mut index = Index {
+                        name: "ix_items_lower_note".into(),
+                        parts: vec![
+                            IndexPart::Expression("lower(note)".into()),
+                            IndexPart::Column("name".into()),
+                        ],
+                        ..Index::default()
+                    };
+                    index = index.key(0, IndexKeyOptions {
+                        nulls_first: Some(true),
+                        ..IndexKeyOptions::default()
+                    });
+                    index = index.key(1, descending(None, Some("C")));
+                    indexed(schema, index)
+                },
+            },
+            Feature {
+                name: "domain with a default, NOT NULL",
+                add: |schema| {
+                    let quantity = Domain::new("quantity", SqlType::SmallInt)
+                        .not_null()
+                        .default_expr("1");
+                    let column = Column::new("packs", SqlType::Custom("quantity".into()));
+                    with_column(schema.domain(quantity), column)
+                },
+            },
+            Feature {
+                name: "list-partitioned table",
+                add: |mut schema| {
+                    let regions = Table::new("sales")
+                        .column(Column::new("id", SqlType::BigInt))
+                        .column(Column::new("region", SqlType::Text))
+                        .partition_by(PartitionKey::list(["region"]));
+                    let part = |name: &str, values: &[&str]| {
+                        Table::new(name).partition_of(
+                            "sales",
+                            PartitionBound::list(values.iter().map(|value| format!("'{value}'"))),
+                        )
+                    };
+                    schema.tables.extend([
+                        regions,
+                        part("sales_north", &["north", "arctic"]),
+                        part("sales_south", &["south"]),
+                    ]);
+                    schema
+                },
+            },
+            Feature {
+                name: "procedure",
+                add: |schema| {
+                    schema.procedure(
+                        "reset_prices",
+                        "CREATE PROCEDURE reset_prices() LANGUAGE sql AS $$ UPDATE items SET price = 0 $$",
+                    )
+                },
+            },
+            Feature {
+                name: "deferrable unique constraint",
+                add: |mut schema| {
+                    schema.tables[0].uniques.push(
+                        UniqueConstraint {
+                            name: Some("uq_items_name".into()),
+                            columns: vec!["name".into()],
+                            ..UniqueConstraint::default()
+                        }
+                        .deferrable(Deferral::InitiallyImmediate),
+                    );
+                    schema
                 },
             },
             Feature {
