@@ -67,7 +67,8 @@ pub use retort_core::schema::{
     CheckConstraint, Column, Deferral, Domain, ExclusionConstraint, Extension, ForeignKey,
     Function, Generated, IdentityOptions, Index, IndexKeyOptions, IndexPart, Model, PartitionBound,
     PartitionKey, PartitionMethod, PartitionOf, PrimaryKey, RangeType, ReferentialAction, Schema,
-    Sequence, SqlType, Table, Trigger, UndeclaredObjects, UniqueConstraint, View,
+    Sequence, SqlType, SqliteTableOptions, Table, Trigger, UndeclaredObjects, UniqueConstraint,
+    View,
 };
 /// One baseline revision in place of the chain up to a revision (what
 /// `retort squash` does).

@@ -45,6 +45,7 @@ mod partition;
 mod range;
 mod sequence;
 mod sql_type;
+mod sqlite_options;
 mod table;
 mod unordered;
 
@@ -66,6 +67,7 @@ pub use partition::{PartitionBound, PartitionKey, PartitionMethod, PartitionOf};
 pub use range::RangeType;
 pub use sequence::Sequence;
 pub use sql_type::SqlType;
+pub use sqlite_options::SqliteTableOptions;
 pub use table::Table;
 
 /// A set of tables, and the functions, views and triggers beside them:

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::unordered::same_elements;
 use super::{
     CheckConstraint, Column, ExclusionConstraint, ForeignKey, Index, PartitionBound, PartitionKey,
-    PartitionOf, PrimaryKey, UniqueConstraint,
+    PartitionOf, PrimaryKey, SqliteTableOptions, UniqueConstraint,
 };
 
 /// One table: its columns in order, its keys, indexes and constraints.
@@ -57,6 +57,10 @@ pub struct Table {
     /// A partition's columns are its parent's: `columns` stays empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_of: Option<PartitionOf>,
+    /// SQLite's `WITHOUT ROWID` and `STRICT` (see [`Table::without_rowid`]
+    /// and [`Table::strict`]); ignored elsewhere.
+    #[serde(default, skip_serializing_if = "SqliteTableOptions::is_default")]
+    pub sqlite_options: SqliteTableOptions,
 }
 
 impl Table {
@@ -133,6 +137,39 @@ impl Table {
         self
     }
 
+    /// Makes the table `WITHOUT ROWID` on SQLite: its rows are stored in
+    /// its primary key's B-tree, which it must have. No column of it can
+    /// be an identity there (SQLite numbers rows only through the rowid):
+    /// both are refused when the migration is rendered, naming the table.
+    ///
+    /// PostgreSQL and MySQL have no such option and ignore it: a model
+    /// shared by several databases may set it, and it makes no change
+    /// there.
+    pub fn without_rowid(mut self) -> Self {
+        self.sqlite_options.without_rowid = true;
+        self
+    }
+
+    /// Makes the table `STRICT` on SQLite (3.37 and later): a value that
+    /// is not of its column's type is refused instead of stored as it
+    /// comes. A strict table's columns are `INTEGER`, `REAL`, `TEXT`,
+    /// `BLOB` or `ANY`, so each model type is written as the one that
+    /// stores what diesel writes for it: the integer types and `Boolean`
+    /// as `INTEGER`, `Real` and `Double` as `REAL`, the text types, enums,
+    /// dates, times, timestamps and `Json` as `TEXT`, `Binary` as `BLOB`
+    /// (and read back as such). A type with no such storage (`Numeric`,
+    /// `Uuid`, a custom type other than those five names, `INT` and
+    /// `ANY`) is refused, naming the column: declare its storage with
+    /// `SqlType::Custom("TEXT")` (`sql_type = "TEXT"` in the derive).
+    ///
+    /// PostgreSQL and MySQL have no such option and ignore it: a model
+    /// shared by several databases may set it, and it makes no change
+    /// there.
+    pub fn strict(mut self) -> Self {
+        self.sqlite_options.strict = true;
+        self
+    }
+
     /// The column with this name, if any.
     pub fn find_column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|column| column.name == name)
@@ -154,6 +191,7 @@ impl PartialEq for Table {
             && self.partition_by == other.partition_by
             && self.partition_of == other.partition_of
             && self.collation == other.collation
+            && self.sqlite_options == other.sqlite_options
             && same_elements(&self.indexes, &other.indexes)
             && same_elements(&self.uniques, &other.uniques)
             && same_elements(&self.foreign_keys, &other.foreign_keys)

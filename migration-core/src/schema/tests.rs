@@ -162,6 +162,8 @@ fn every_table_attribute_is_compared() {
     let mut t = users();
     t.checks[0].expression = "true".into();
     variants.push(t);
+    variants.push(users().without_rowid());
+    variants.push(users().strict());
     for variant in variants {
         assert_ne!(users(), variant);
     }
@@ -177,7 +179,7 @@ fn schema_round_trips_through_serde() {
             values: vec!["happy".into(), "sad".into()],
         },
     ));
-    let schema = Schema::new(vec![with_enum, teams()]);
+    let schema = Schema::new(vec![with_enum, teams().without_rowid().strict()]);
     let json = serde_json::to_string(&schema).expect("a schema serializes");
     let back: Schema = serde_json::from_str(&json).expect("and deserializes");
     assert_eq!(schema, back);
