@@ -1,9 +1,8 @@
 //! Reading what SQLite keeps only in the text of its `CREATE TABLE` and
 //! `CREATE INDEX` statements (`sqlite_schema.sql`): constraint names, check
 //! constraints, column collations, generated columns' expressions,
-//! `AUTOINCREMENT`, `WITHOUT ROWID`, and
-//! the text of index
-//! expressions and partial-index predicates.
+//! `AUTOINCREMENT`, the table options `WITHOUT ROWID` and `STRICT`, and the
+//! text of index expressions and partial-index predicates.
 //!
 //! The backend's lexer reads SQLite's quoting (`"x"`, `[x]`, `` `x` ``,
 //! `'text'`) and comments; what this reader does not understand it skips,
@@ -11,7 +10,7 @@
 
 use crate::backend::lexer::{self, unquote_name, TokenKind};
 use crate::backend::BackendKind;
-use crate::schema::{CheckConstraint, Deferral};
+use crate::schema::{CheckConstraint, Deferral, SqliteTableOptions};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -173,7 +172,8 @@ pub(crate) struct WrittenForeignKey {
 pub(crate) struct CreateTable {
     pub(crate) primary_key_name: Option<String>,
     pub(crate) autoincrement: bool,
-    pub(crate) without_rowid: bool,
+    /// `WITHOUT ROWID` and `STRICT`, after the closing parenthesis.
+    pub(crate) options: SqliteTableOptions,
     pub(crate) uniques: Vec<NamedColumns>,
     pub(crate) foreign_keys: Vec<WrittenForeignKey>,
     pub(crate) checks: Vec<CheckConstraint>,
@@ -211,9 +211,7 @@ pub(crate) fn parse_create_table(sql: &str) -> CreateTable {
         return table;
     };
     let close = tokens.close_of(open);
-    // Table options after the definitions: WITHOUT ROWID, STRICT.
-    table.without_rowid = (close + 1..tokens.tokens.len())
-        .any(|at| tokens.is_keyword(at, "WITHOUT") && tokens.is_keyword(at + 1, "ROWID"));
+    table.options = table_options(&tokens, close + 1);
     for (start, end) in tokens.items(open + 1, close) {
         let first_is = |keyword| tokens.is_keyword(start, keyword);
         if first_is("CONSTRAINT")
@@ -238,6 +236,21 @@ pub(crate) fn parse_create_table(sql: &str) -> CreateTable {
         }
     }
     table
+}
+
+/// The table options after the definitions, from token `from`: a
+/// comma-separated list of `WITHOUT ROWID` and `STRICT`, in any order and
+/// letter case.
+fn table_options(tokens: &Tokens<'_>, from: usize) -> SqliteTableOptions {
+    let mut options = SqliteTableOptions::default();
+    for (start, _) in tokens.items(from, tokens.tokens.len()) {
+        if tokens.is_keyword(start, "WITHOUT") && tokens.is_keyword(start + 1, "ROWID") {
+            options.without_rowid = true;
+        } else if tokens.is_keyword(start, "STRICT") {
+            options.strict = true;
+        }
+    }
+    options
 }
 
 /// Reads constraints from token `at` to `end`: a table constraint when
@@ -477,7 +490,7 @@ mod tests {
         let sql = "CREATE TABLE [Track]\n(\n    [TrackId] INTEGER  NOT NULL,\n    [Name] NVARCHAR(200)  NOT NULL,\n    [AlbumId] INTEGER,\n    CONSTRAINT [PK_Track] PRIMARY KEY  ([TrackId]),\n    FOREIGN KEY ([AlbumId]) REFERENCES [Album] ([AlbumId]) \n\t\tON DELETE NO ACTION ON UPDATE NO ACTION\n)";
         let table = parse_create_table(sql);
         assert_eq!(table.primary_key_name.as_deref(), Some("PK_Track"));
-        assert!(!table.autoincrement && !table.without_rowid);
+        assert!(!table.autoincrement && table.options.is_default());
         assert_eq!(
             table.foreign_keys,
             vec![WrittenForeignKey {
@@ -503,7 +516,7 @@ mod tests {
         ) WITHOUT ROWID"#;
         let table = parse_create_table(sql);
         assert_eq!(table.primary_key_name.as_deref(), Some("pk_t"));
-        assert!(table.autoincrement && table.without_rowid);
+        assert!(table.autoincrement && table.options.without_rowid && !table.options.strict);
         assert_eq!(
             table.uniques,
             vec![
@@ -534,6 +547,32 @@ mod tests {
         assert_eq!(table.foreign_keys[0].name.as_deref(), Some("fk_t_team"));
         assert_eq!(table.foreign_keys[0].columns, ["team_id"]);
         assert_eq!(table.foreign_keys[1].referenced_table, "other t");
+    }
+
+    #[test]
+    fn table_options_are_read_in_any_order_and_case() {
+        let options = |sql: &str| {
+            let options = parse_create_table(sql).options;
+            (options.without_rowid, options.strict)
+        };
+        let columns = "CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER)";
+        assert_eq!(options(columns), (false, false));
+        assert_eq!(options(&format!("{columns} STRICT")), (false, true));
+        assert_eq!(options(&format!("{columns} strict;")), (false, true));
+        assert_eq!(options(&format!("{columns} without rowid")), (true, false));
+        assert_eq!(
+            options(&format!("{columns} WITHOUT ROWID, STRICT")),
+            (true, true)
+        );
+        assert_eq!(
+            options(&format!("{columns}\n  Strict ,\n  Without /* c */ RowId")),
+            (true, true)
+        );
+        // Words inside the definitions are not options.
+        assert_eq!(
+            options(r#"CREATE TABLE "strict" (strict INT, "without" TEXT, rowid_x INT)"#),
+            (false, false)
+        );
     }
 
     #[test]

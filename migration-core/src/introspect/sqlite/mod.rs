@@ -22,6 +22,9 @@
 //!   is read too.
 //! - Index expressions and partial-index predicates are the `CREATE INDEX`
 //!   text as written; sort order is not modeled.
+//! - `WITHOUT ROWID` and `STRICT` come from the `CREATE TABLE` text. A
+//!   strict table's column types read back as declared (`INTEGER`, `TEXT`,
+//!   ...).
 //! - Tables have no comments in SQLite. Internal (`sqlite_%`) tables,
 //!   virtual tables and their shadow tables (SQLite 3.37 and later mark
 //!   them) are skipped.
@@ -83,6 +86,9 @@ pub(crate) fn build_namespace(
             .as_deref()
             .map(parse_create_table)
             .unwrap_or_default();
+        if let Some(read) = schema.table_mut(namespace, &table.table_name) {
+            read.sqlite_options = create.options;
+        }
         written.insert(table.table_name.clone(), create);
     }
     let no_statement = CreateTable::default();
@@ -213,7 +219,7 @@ fn discover_columns(table: &mut Table, rows: &[ColumnRow], create: &CreateTable)
     if !key.is_empty() {
         let columns: Vec<String> = key.into_iter().map(|(_, name)| name).collect();
         if let [only] = columns.as_slice() {
-            let rowid_alias = !create.without_rowid
+            let rowid_alias = !create.options.without_rowid
                 && rows.iter().any(|row| {
                     row.column_name == *only && row.declared_type.eq_ignore_ascii_case("INTEGER")
                 });
