@@ -63,6 +63,14 @@ pub(crate) fn without_comments(schema: &mut Schema) {
     }
 }
 
+/// No `WITHOUT ROWID` or `STRICT`: SQLite's options, which other
+/// databases ignore.
+pub(crate) fn without_sqlite_options(schema: &mut Schema) {
+    for table in &mut schema.tables {
+        table.sqlite_options = Default::default();
+    }
+}
+
 /// Enums are inline, so each reads back named after its column (MySQL's
 /// `ENUM(...)`, SQLite's `CHECK (col IN (...))`).
 pub(crate) fn enums_named_after_columns(schema: &mut Schema) {

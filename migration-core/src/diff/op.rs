@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::schema::{
     CheckConstraint, Column, Domain, ExclusionConstraint, Extension, ForeignKey, Function, Index,
-    PartitionOf, PrimaryKey, Sequence, SqlType, Table, Trigger, UniqueConstraint, View,
+    PartitionOf, PrimaryKey, Sequence, SqlType, SqliteTableOptions, Table, Trigger,
+    UniqueConstraint, View,
 };
 
 /// A table's name as it is when an op runs: ops before the renames of a diff
@@ -235,6 +236,17 @@ pub enum Op {
         /// The text columns without a collation of their own, as they are
         /// when the op runs.
         columns: Vec<Column>,
+    },
+    /// Sets or clears SQLite's `WITHOUT ROWID` and `STRICT` on a table: a
+    /// rebuild of the table on SQLite, keeping its rows; nothing on the
+    /// databases that have no such options.
+    SetSqliteTableOptions {
+        /// The table.
+        table: TableName,
+        /// The options before.
+        old: SqliteTableOptions,
+        /// The options after.
+        new: SqliteTableOptions,
     },
     /// Creates an index.
     CreateIndex {
@@ -489,6 +501,11 @@ impl Op {
                 new: old,
                 columns,
             },
+            Op::SetSqliteTableOptions { table, old, new } => Op::SetSqliteTableOptions {
+                table,
+                old: new,
+                new: old,
+            },
             Op::CreateIndex { table, index } => Op::DropIndex { table, index },
             Op::DropIndex { table, index } => Op::CreateIndex { table, index },
             Op::AddPrimaryKey { table, primary_key } => Op::DropPrimaryKey { table, primary_key },
@@ -551,6 +568,7 @@ impl Op {
             | Op::AlterColumn { table, .. }
             | Op::SetTableComment { table, .. }
             | Op::SetTableCollation { table, .. }
+            | Op::SetSqliteTableOptions { table, .. }
             | Op::CreateIndex { table, .. }
             | Op::DropIndex { table, .. }
             | Op::AddPrimaryKey { table, .. }
@@ -579,7 +597,7 @@ impl Op {
     /// Why this op may lose data or fail on a table that has rows, or
     /// `None` when it is safe: dropping a table or column, narrowing a type,
     /// refusing `NULL` or adding a `NOT NULL` column without a default,
-    /// removing enum values.
+    /// removing enum values, making a table `STRICT`.
     pub fn destructive(&self) -> Option<String> {
         match self {
             Op::DropTable { table } => Some(format!(
@@ -619,6 +637,12 @@ impl Op {
                 } else {
                     None
                 }
+            }
+            Op::SetSqliteTableOptions { table, old, new } if new.strict && !old.strict => {
+                Some(format!(
+                    "makes table {table} STRICT: a row holding a value its column's type \
+                     cannot take (text in an INTEGER column) makes the migration fail"
+                ))
             }
             Op::ReplaceEnumValues {
                 name,

@@ -1,6 +1,6 @@
 //! Tables: which tables of the two schemas are the same table (by name or
 //! by a `renamed_from` hint), and the ops that drop, rename, create and
-//! comment them.
+//! comment them, and set SQLite's table options.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -233,6 +233,20 @@ pub(super) fn set_comments(ops: &mut Vec<Op>, tables: &MatchedTables<'_>) {
                 table: TableName::of(pair.to),
                 old: pair.from.comment.clone(),
                 new: pair.to.comment.clone(),
+            });
+        }
+    }
+}
+
+/// Sets SQLite's `WITHOUT ROWID` and `STRICT` on kept tables whose
+/// options change (a rebuild there).
+pub(super) fn set_sqlite_options(ops: &mut Vec<Op>, tables: &MatchedTables<'_>) {
+    for pair in &tables.kept {
+        if pair.from.sqlite_options != pair.to.sqlite_options {
+            ops.push(Op::SetSqliteTableOptions {
+                table: TableName::of(pair.to),
+                old: pair.from.sqlite_options,
+                new: pair.to.sqlite_options,
             });
         }
     }

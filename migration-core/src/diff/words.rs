@@ -98,6 +98,13 @@ impl fmt::Display for Op {
                 Some(collation) => write!(f, "set the collation of table {table} to {collation}"),
                 None => write!(f, "give table {table} the database's default collation"),
             },
+            Op::SetSqliteTableOptions { table, new, .. } => {
+                if new.is_default() {
+                    write!(f, "make table {table} a plain rowid table")
+                } else {
+                    write!(f, "make table {table} {new}")
+                }
+            }
             Op::SetTableComment { table, new, .. } => match new {
                 Some(_) => write!(f, "set the comment of table {table}"),
                 None => write!(f, "drop the comment of table {table}"),

@@ -144,6 +144,16 @@ pub(crate) trait Ddl: Backend {
         false
     }
 
+    /// Refuses what the database cannot create of `table` that the
+    /// checks shared by every database do not cover, naming it: on SQLite,
+    /// a `WITHOUT ROWID` table without a primary key or with an identity,
+    /// and a `STRICT` table's column whose type it has no storage for. By
+    /// default nothing.
+    fn check_table(&self, table: &Table) -> Result<(), RenderError> {
+        let _ = table;
+        Ok(())
+    }
+
     /// The steps of an online migration of a diff.
     fn render_online(&self, diff: &Diff) -> Result<Vec<RenderedStep>, RenderError> {
         let up = self.render_diff(diff)?;
@@ -172,6 +182,7 @@ pub fn render_op(op: &Op, backend: &dyn Backend) -> Result<Vec<String>, RenderEr
     match op {
         Op::CreateTable { table } => {
             check_column_types(&table.name, &table.columns, backend)?;
+            ddl(backend.kind()).check_table(table)?;
             check_partitioning(table, backend)?;
             check_deferrable_constraints(
                 &table.name,
@@ -289,7 +300,8 @@ pub fn render_online(diff: &Diff, backend: &dyn Backend) -> Result<Vec<RenderedS
 }
 
 /// Refuses what `backend` cannot hold: a name longer than it keeps, a
-/// column type it does not have.
+/// column type it does not have, a table it cannot create as described
+/// ([`Ddl::check_table`]).
 fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderError> {
     check_identifier_lengths(schema, backend)?;
     if let Some(domain) = schema.domains.first() {
@@ -318,6 +330,7 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
     }
     for table in &schema.tables {
         check_column_types(&table.name, &table.columns, backend)?;
+        ddl(backend.kind()).check_table(table)?;
         check_partitioning(table, backend)?;
         check_column_options(table, backend)?;
         check_deferrable_constraints(&table.name, &table.foreign_keys, &table.uniques, backend)?;

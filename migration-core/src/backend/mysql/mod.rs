@@ -136,6 +136,7 @@ impl Backend for MysqlBackend {
     /// and MySQL keep an explicit `NO ACTION` apart from `RESTRICT`, and
     /// retort always spells actions out there. A generated column accepts
     /// `NULL`: MariaDB refuses `NOT NULL` on one, so retort writes none.
+    /// SQLite's table options are ignored.
     fn stored_form(&self, schema: &Schema) -> Schema {
         let mut stored = stored_form::columns_as_read_back(self, schema);
         for column in stored
@@ -150,6 +151,7 @@ impl Backend for MysqlBackend {
         stored_form::enums_named_after_columns(&mut stored);
         stored_form::without_identity_options(&mut stored);
         stored_form::unique_indexes_as_constraints(&mut stored);
+        stored_form::without_sqlite_options(&mut stored);
         for table in &mut stored.tables {
             if let Some(key) = &mut table.primary_key {
                 key.name = None;

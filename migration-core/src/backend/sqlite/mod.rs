@@ -95,13 +95,31 @@ impl Backend for SqliteBackend {
     /// Besides types and defaults: no comments, enums named after their
     /// columns, and an identity primary key is the rowid alias, an
     /// `INTEGER PRIMARY KEY` column, as is a single-column primary key
-    /// declared `INTEGER`. No other column is an identity.
+    /// declared `INTEGER`. No other column is an identity. A `STRICT`
+    /// table's columns have the types it stores them as
+    /// ([`SqliteBackend::strict_type_sql`]). A `WITHOUT ROWID` table has no
+    /// rowid alias: its columns are left as declared, so that an identity
+    /// among them is refused when rendered.
     fn stored_form(&self, schema: &Schema) -> Schema {
+        let strict_typed;
+        let schema = if schema
+            .tables
+            .iter()
+            .any(|table| table.sqlite_options.strict)
+        {
+            strict_typed = self.with_strict_storage(schema);
+            &strict_typed
+        } else {
+            schema
+        };
         let mut stored = stored_form::columns_as_read_back(self, schema);
         stored_form::without_comments(&mut stored);
         stored_form::without_identity_options(&mut stored);
         stored_form::enums_named_after_columns(&mut stored);
         for table in &mut stored.tables {
+            if table.sqlite_options.without_rowid {
+                continue;
+            }
             self.integer_primary_key_as_identity(table);
             let rowid_alias = rowid_alias(table).map(str::to_owned);
             for column in &mut table.columns {
@@ -116,9 +134,68 @@ impl Backend for SqliteBackend {
     }
 }
 
-/// The identity column that is the table's whole primary key: the column
-/// declared `INTEGER PRIMARY KEY AUTOINCREMENT`, an alias of the rowid.
 impl SqliteBackend {
+    /// How a column of type `ty` is declared in a `STRICT` table, whose
+    /// columns are `INTEGER`, `INT`, `REAL`, `TEXT`, `BLOB` or `ANY`: as
+    /// the one that stores what diesel writes for `ty` (an integer or a
+    /// boolean as `INTEGER`; a float as `REAL`; text, an enum, a date, a
+    /// time, a timestamp or JSON as `TEXT`; bytes as `BLOB`), or a custom
+    /// type that is one of those six names as written. `None` for a type
+    /// with no such storage (`Numeric`, which would lose digits as `REAL`
+    /// and arithmetic as `TEXT`; `Uuid`, which diesel does not store on
+    /// SQLite; any other custom type): a strict table refuses it.
+    pub fn strict_type_sql(&self, ty: &SqlType) -> Option<String> {
+        let storage = match ty {
+            SqlType::SmallInt | SqlType::Integer | SqlType::BigInt | SqlType::Boolean => "INTEGER",
+            SqlType::Real | SqlType::Double => "REAL",
+            SqlType::Text
+            | SqlType::Varchar(_)
+            | SqlType::VarcharUnbounded
+            | SqlType::Char(_)
+            | SqlType::Enum { .. }
+            | SqlType::Date
+            | SqlType::Time
+            | SqlType::Timestamp
+            | SqlType::TimestampTz
+            | SqlType::TimeWithPrecision(_)
+            | SqlType::TimestampWithPrecision(_)
+            | SqlType::TimestampTzWithPrecision(_)
+            | SqlType::Json => "TEXT",
+            SqlType::Binary => "BLOB",
+            SqlType::Custom(spelled) => {
+                let spelled = spelled.trim();
+                return STRICT_TYPES
+                    .iter()
+                    .any(|name| spelled.eq_ignore_ascii_case(name))
+                    .then(|| spelled.to_owned());
+            }
+            _ => return None,
+        };
+        Some(storage.to_owned())
+    }
+
+    /// `schema` with the columns of its `STRICT` tables typed as they are
+    /// stored there (enums stay enums: their `CHECK` reads back); a type
+    /// with no strict storage is left to be refused when rendered.
+    fn with_strict_storage(&self, schema: &Schema) -> Schema {
+        let mut typed = schema.clone();
+        for table in typed
+            .tables
+            .iter_mut()
+            .filter(|table| table.sqlite_options.strict)
+        {
+            for column in &mut table.columns {
+                if matches!(column.ty, SqlType::Enum { .. }) {
+                    continue;
+                }
+                if let Some(storage) = self.strict_type_sql(&column.ty) {
+                    column.ty = self.parse_type(&storage);
+                }
+            }
+        }
+        typed
+    }
+
     /// A single-column primary key declared `INTEGER` is a rowid alias
     /// whether or not the model says identity: SQLite fills it in when an
     /// insert leaves it out, and reads it back as an identity without a
@@ -139,7 +216,17 @@ impl SqliteBackend {
     }
 }
 
+/// The types a `STRICT` table's columns may have
+/// (<https://www.sqlite.org/stricttables.html>).
+pub(crate) const STRICT_TYPES: [&str; 6] = ["INTEGER", "INT", "REAL", "TEXT", "BLOB", "ANY"];
+
+/// The identity column that is the table's whole primary key: the column
+/// declared `INTEGER PRIMARY KEY AUTOINCREMENT`, an alias of the rowid. A
+/// `WITHOUT ROWID` table has none.
 pub(crate) fn rowid_alias(table: &Table) -> Option<&str> {
+    if table.sqlite_options.without_rowid {
+        return None;
+    }
     let key = table.primary_key.as_ref()?;
     match key.columns.as_slice() {
         [only]
@@ -175,5 +262,46 @@ mod tests {
         assert!(stored.tables[0].columns[0].identity);
         let text = SqliteBackend.stored_form(&keyed(SqlType::Text));
         assert!(!text.tables[0].columns[0].identity);
+    }
+
+    /// A strict table's columns are stored as their strict types, enums
+    /// stay enums; a `WITHOUT ROWID` table's `INTEGER` key is no rowid
+    /// alias.
+    #[test]
+    fn the_options_shape_the_stored_form() {
+        let mut schema = keyed(SqlType::BigInt);
+        let table = std::mem::take(&mut schema.tables[0]);
+        schema.tables[0] = table
+            .column(Column::new("at", SqlType::Timestamp))
+            .column(Column::new("on", SqlType::Boolean))
+            .column(Column::new("blob", SqlType::Binary))
+            .column(Column::new("ratio", SqlType::Double))
+            .column(Column::new(
+                "mood",
+                SqlType::Enum {
+                    name: "mood".into(),
+                    values: vec!["ok".into()],
+                },
+            ))
+            .strict();
+        let stored = SqliteBackend.stored_form(&schema);
+        let types: Vec<&SqlType> = stored.tables[0].columns.iter().map(|c| &c.ty).collect();
+        assert_eq!(
+            types,
+            [
+                &SqlType::Integer,
+                &SqlType::Text,
+                &SqlType::Integer,
+                &SqlType::Binary,
+                &SqlType::Real,
+                &schema.tables[0].columns[5].ty,
+            ]
+        );
+        // BIGINT is INTEGER there: the key is the rowid alias.
+        assert!(stored.tables[0].columns[0].identity);
+        let mut without_rowid = keyed(SqlType::Integer);
+        without_rowid.tables[0].sqlite_options.without_rowid = true;
+        let stored = SqliteBackend.stored_form(&without_rowid);
+        assert!(!stored.tables[0].columns[0].identity);
     }
 }

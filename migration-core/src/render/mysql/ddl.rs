@@ -217,6 +217,8 @@ pub(super) fn render_op(
             );
             out.push(render::alter_table(backend, table, &changes.join(", ")));
         }
+        // SQLite's alone: MySQL ignores them.
+        Op::SetSqliteTableOptions { .. } => {}
         Op::SetTableComment { table, new, .. } => out.push(render::alter_table(
             backend,
             table,

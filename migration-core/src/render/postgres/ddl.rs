@@ -484,6 +484,8 @@ pub(super) fn render_op(
         }
         // Refused before rendering: PostgreSQL has no table collation.
         Op::SetTableCollation { .. } => {}
+        // SQLite's alone: PostgreSQL ignores them.
+        Op::SetSqliteTableOptions { .. } => {}
         Op::CreateIndex { table, index } => {
             out.push(render::create_index(backend, &INDEX_SYNTAX, table, index)?)
         }

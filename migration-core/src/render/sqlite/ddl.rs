@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::SqliteBackend;
+use super::{table_options, SqliteBackend};
 use crate::backend::sqlite::rowid_alias;
 use crate::backend::Backend;
 use crate::diff::{Diff, Op, TableName};
@@ -30,7 +30,10 @@ fn column_definition(backend: &SqliteBackend, table: &Table, column: &Column) ->
             .unwrap_or_default();
         format!("{name} INTEGER{key_name} PRIMARY KEY AUTOINCREMENT")
     } else {
-        format!("{name} {}", backend.type_sql(&column.ty))
+        format!(
+            "{name} {}",
+            table_options::type_sql(backend, table, &column.ty)
+        )
     };
     if let Some(collation) = &column.collation {
         sql.push_str(" COLLATE ");
@@ -79,7 +82,7 @@ fn create_table(backend: &SqliteBackend, name: &TableName, table: &Table, out: &
         table,
         columns,
         !has_rowid_alias(table),
-        "",
+        &table_options::suffix(table),
     ));
 }
 
@@ -130,6 +133,7 @@ fn in_place(op: &Op) -> bool {
         | Op::AddForeignKey { .. }
         | Op::DropForeignKey { .. }
         | Op::SetForeignKeyDeferral { .. }
+        | Op::SetSqliteTableOptions { .. }
         | Op::AddCheck { .. }
         | Op::DropCheck { .. } => false,
         _ => true,
@@ -300,8 +304,18 @@ pub(super) fn render_diff(
             continue;
         }
         if !table.rebuild {
-            if !matches!(op, Op::AddForeignKey { .. } | Op::DropForeignKey { .. }) {
-                render_op(backend, op, &mut body)?;
+            match op {
+                Op::AddForeignKey { .. } | Op::DropForeignKey { .. } => {}
+                // Declared as the table declares its columns (a STRICT
+                // table's types).
+                Op::AddColumn {
+                    table: name,
+                    column,
+                } => {
+                    let target = to_tables.get(&table.current).copied();
+                    add_column(backend, name, target, column, &mut body);
+                }
+                _ => render_op(backend, op, &mut body)?,
             }
             continue;
         }
@@ -426,6 +440,27 @@ fn guard_end(backend: &SqliteBackend) -> Vec<String> {
     ]
 }
 
+/// `ALTER TABLE ADD COLUMN`, the column declared as `table` (the table
+/// after the diff, when known) declares its columns.
+fn add_column(
+    backend: &SqliteBackend,
+    name: &TableName,
+    table: Option<&Table>,
+    column: &Column,
+    out: &mut Vec<String>,
+) {
+    // Only its options: an added column is never the rowid alias.
+    let bare = Table {
+        sqlite_options: table.map(|table| table.sqlite_options).unwrap_or_default(),
+        ..Table::default()
+    };
+    out.push(render::alter_table(
+        backend,
+        name,
+        &format!("ADD COLUMN {}", column_definition(backend, &bare, column)),
+    ));
+}
+
 /// The in-place statements; ops that need a rebuild are only rendered
 /// through [`render_diff`].
 pub(super) fn render_op(
@@ -469,12 +504,7 @@ pub(super) fn render_op(
             &format!("RENAME TO {}", backend.quote_identifier(to)),
         )),
         Op::AddColumn { table, column } if can_add_in_place(column) => {
-            let bare = Table::default();
-            out.push(render::alter_table(
-                backend,
-                table,
-                &format!("ADD COLUMN {}", column_definition(backend, &bare, column)),
-            ));
+            add_column(backend, table, None, column, out)
         }
         Op::RenameColumn { table, from, to } => out.push(render::rename_column(backend, table, from, to)),
         Op::AlterColumn { .. } if in_place(op) => {}

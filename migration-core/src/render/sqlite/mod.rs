@@ -2,10 +2,12 @@
 //! cannot.
 
 mod ddl;
+mod table_options;
 
 use super::{Ddl, RenderError};
 use crate::backend::SqliteBackend;
 use crate::diff::{Diff, Op};
+use crate::schema::Table;
 
 impl Ddl for SqliteBackend {
     fn render_op(&self, op: &Op, out: &mut Vec<String>) -> Result<(), RenderError> {
@@ -18,5 +20,9 @@ impl Ddl for SqliteBackend {
 
     fn render_diff(&self, diff: &Diff) -> Result<Vec<String>, RenderError> {
         ddl::render_diff(self, diff)
+    }
+
+    fn check_table(&self, table: &Table) -> Result<(), RenderError> {
+        table_options::check(self, table)
     }
 }
