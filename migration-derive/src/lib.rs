@@ -47,6 +47,8 @@ use syn::DeriveInput;
 /// | `check` | `check(name = "positive_price", expr = "price > 0")` | a check constraint, named `ck_<table>_<name>` |
 /// | `diesel_table` | `diesel_table`, `diesel_table = "order_lines"` | also emit the table's `diesel::table!` (below), in a module named after the table or as given |
 /// | `partition_by` | `partition_by = "RANGE (created_at)"`, `"LIST (lower(region))"` | a partitioned table (PostgreSQL): `RANGE`, `LIST` or `HASH` on columns or expressions; partitions are tables declared with `Table::partition_of` |
+/// | `without_rowid` | `without_rowid` | SQLite's `WITHOUT ROWID` (`Table::without_rowid`): the rows are stored by the primary key, which is then never generated (no `autoincrement`); ignored by PostgreSQL and MySQL |
+/// | `strict` | `strict` | SQLite's `STRICT` (`Table::strict`): a value not of its column's type is refused; each type is declared as the `INTEGER`, `REAL`, `TEXT` or `BLOB` that stores it, and a type without one (`NUMERIC`, `UUID`) needs `sql_type = "TEXT"` (or `"ANY"`, ...); ignored by PostgreSQL and MySQL |
 ///
 /// Columns listed on the struct are column names (after `column = "..."`).
 ///
@@ -55,7 +57,7 @@ use syn::DeriveInput;
 /// | key | example | meaning |
 /// | --- | --- | --- |
 /// | `primary_key` | `primary_key` | the field is the primary key (mark several fields for a composite key, in field order) |
-/// | `autoincrement` | `autoincrement = false` | whether the database generates a single primary key's value; on by default for a single integer key |
+/// | `autoincrement` | `autoincrement = false` | whether the database generates a single primary key's value; on by default for a single integer key, off in a `without_rowid` table |
 /// | `identity` | `identity(always, start = 1000, increment = 10)` | the key is generated, with PostgreSQL's identity options: `always` refuses a given value, `start` and `increment` number it (negative to count down); each part optional; MySQL and SQLite ignore the options |
 /// | `column` | `column = "email_address"` | the column's name (default: the field's name) |
 /// | `sql_type` | `sql_type = "varchar(20)"` | the column's type, written in SQL: a known type (`bigint`, `varchar(20)`, `numeric(10,2)`, `uuid`, `jsonb`, …) maps to its portable type, anything else is kept as written |

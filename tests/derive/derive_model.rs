@@ -128,6 +128,25 @@ fn collation_on_the_table_and_a_field() {
     assert_eq!(Staff::table(), expected);
 }
 
+#[derive(Model)]
+#[model(table = "counters", without_rowid, strict)]
+struct Counter {
+    #[model(primary_key)]
+    id: i64,
+    hits: i64,
+}
+
+#[test]
+fn without_rowid_and_strict_set_sqlite_s_options_and_leave_the_key_to_the_rows() {
+    let expected = Table::new("counters")
+        .column(Column::new("id", SqlType::BigInt))
+        .column(Column::new("hits", SqlType::BigInt))
+        .primary_key(pk("counters", &["id"]))
+        .without_rowid()
+        .strict();
+    assert_eq!(Counter::table(), expected);
+}
+
 /// First line.
 ///
 ///   Indented third line.

@@ -25,6 +25,8 @@ pub const CHECK: Symbol = Symbol("check");
 pub const PRIMARY_KEY: Symbol = Symbol("primary_key");
 pub const DIESEL_TABLE: Symbol = Symbol("diesel_table");
 pub const PARTITION_BY: Symbol = Symbol("partition_by");
+pub const WITHOUT_ROWID: Symbol = Symbol("without_rowid");
+pub const STRICT: Symbol = Symbol("strict");
 
 pub const COLUMNS: Symbol = Symbol("columns");
 pub const NAME: Symbol = Symbol("name");
@@ -71,6 +73,8 @@ pub const STRUCT_KEYS: &[Symbol] = &[
     PRIMARY_KEY,
     DIESEL_TABLE,
     PARTITION_BY,
+    WITHOUT_ROWID,
+    STRICT,
 ];
 
 /// The keys of `#[model(...)]` on a field.

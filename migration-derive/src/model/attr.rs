@@ -68,6 +68,10 @@ pub struct ContainerAttrs {
     pub diesel_table: Option<Keyed<Option<LitStr>>>,
     /// `partition_by = "RANGE (created_at)"`, read.
     pub partition_by: Option<Keyed<PartitionBy>>,
+    /// `without_rowid` (SQLite's `WITHOUT ROWID`).
+    pub without_rowid: Option<Keyed<()>>,
+    /// `strict` (SQLite's `STRICT`).
+    pub strict: Option<Keyed<()>>,
 }
 
 /// `partition_by = "RANGE (created_at, lower(region))"`: the method's
@@ -431,6 +435,12 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
             keys.flag(&meta, DIESEL_TABLE)?;
             keys.set_once(&mut out.diesel_table, key, None);
         }
+    } else if key == WITHOUT_ROWID {
+        keys.flag(&meta, WITHOUT_ROWID)?;
+        keys.set_once(&mut out.without_rowid, key, ());
+    } else if key == STRICT {
+        keys.flag(&meta, STRICT)?;
+        keys.set_once(&mut out.strict, key, ());
     } else if FIELD_KEYS.iter().any(|field_key| key == *field_key) {
         cx.error_spanned_by(
             &key,

@@ -25,6 +25,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
         }
         check_primary_key_not_optional(cx, container, field);
         check_autoincrement_on_single_primary_key(cx, container, field);
+        check_no_autoincrement_without_rowid(cx, container, field);
         check_actions_need_references(cx, field);
         check_generated_keys(cx, field);
         check_max_length_on_string(cx, field);
@@ -152,6 +153,25 @@ fn check_autoincrement_on_single_primary_key(cx: &Ctxt, container: &Container, f
                  = help: remove one of them",
             );
         }
+    }
+}
+
+/// A `WITHOUT ROWID` table has no rowid, through which alone SQLite
+/// numbers rows: its key is never generated (a single integer key is not
+/// an identity there by default).
+fn check_no_autoincrement_without_rowid(cx: &Ctxt, container: &Container, field: &Field) {
+    let (Some(_), Some(autoincrement)) =
+        (&container.attrs.without_rowid, &field.attrs.autoincrement)
+    else {
+        return;
+    };
+    if autoincrement.value {
+        cx.error_spanned_by(
+            &autoincrement.key,
+            "`#[model(autoincrement)]` cannot be used in a `#[model(without_rowid)]` table: \
+             SQLite numbers rows only through the rowid, which such a table has not\n\
+             = help: remove `autoincrement` and give each row its key, or remove `without_rowid`",
+        );
     }
 }
 

@@ -77,12 +77,21 @@ fn generate(container: &Container) -> TokenStream {
         );
     }
 
+    if attrs.without_rowid.is_some() {
+        statements.push(quote!(table.sqlite_options.without_rowid = true;));
+    }
+    if attrs.strict.is_some() {
+        statements.push(quote!(table.sqlite_options.strict = true;));
+    }
+
     let key_columns = container.key_columns();
-    let single_key = key_columns.len() == 1;
+    // A `WITHOUT ROWID` table's key is never generated (SQLite numbers
+    // rows only through the rowid).
+    let generated_key = key_columns.len() == 1 && attrs.without_rowid.is_none();
     let columns: Vec<TokenStream> = container
         .columns()
         .map(|field| {
-            let single_key_field = single_key && container.is_key_field(field);
+            let single_key_field = generated_key && container.is_key_field(field);
             column(&private, field, single_key_field)
         })
         .collect();
@@ -217,8 +226,8 @@ fn krate(container: &Container) -> Path {
     }
 }
 
-/// One column; `single_key_field` when the field is the whole primary key,
-/// which makes an integer column an identity column unless
+/// One column; `single_key_field` when the field is the whole primary key
+/// of a table that may generate it (not `without_rowid`), which makes an integer column an identity column unless
 /// `autoincrement = false`.
 fn column(private: &TokenStream, field: &Field, single_key_field: bool) -> TokenStream {
     let name = field.column_name();
