@@ -610,6 +610,14 @@ fn features(kind: BackendKind) -> Vec<Feature> {
                     )
                 },
             },
+            Feature {
+                name: "WITHOUT ROWID, STRICT table",
+                add: |mut schema| {
+                    let items = std::mem::take(&mut schema.tables[0]);
+                    schema.tables[0] = items.without_rowid().strict();
+                    schema
+                },
+            },
         ]),
     }
     features

@@ -17,4 +17,5 @@ mod introspect_roundtrip;
 mod partitions;
 mod schema_fidelity;
 mod schema_objects;
+mod sqlite_table_options;
 mod type_fidelity;
