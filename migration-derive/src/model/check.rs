@@ -25,7 +25,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
         }
         check_primary_key_not_optional(cx, container, field);
         check_autoincrement_on_single_primary_key(cx, container, field);
-        check_no_autoincrement_without_rowid(cx, container, field);
+        check_no_generated_key_without_rowid(cx, container, field);
         check_actions_need_references(cx, field);
         check_generated_keys(cx, field);
         check_max_length_on_string(cx, field);
@@ -158,19 +158,29 @@ fn check_autoincrement_on_single_primary_key(cx: &Ctxt, container: &Container, f
 
 /// A `WITHOUT ROWID` table has no rowid, through which alone SQLite
 /// numbers rows: its key is never generated (a single integer key is not
-/// an identity there by default).
-fn check_no_autoincrement_without_rowid(cx: &Ctxt, container: &Container, field: &Field) {
-    let (Some(_), Some(autoincrement)) =
-        (&container.attrs.without_rowid, &field.attrs.autoincrement)
-    else {
+/// an identity there by default), so neither `autoincrement` nor
+/// `identity(...)` asks for it.
+fn check_no_generated_key_without_rowid(cx: &Ctxt, container: &Container, field: &Field) {
+    if container.attrs.without_rowid.is_none() {
         return;
-    };
-    if autoincrement.value {
+    }
+    let attrs = &field.attrs;
+    let generating_keys = [
+        attrs
+            .autoincrement
+            .as_ref()
+            .filter(|k| k.value)
+            .map(|k| (&k.key, "autoincrement")),
+        attrs.identity.as_ref().map(|k| (&k.key, "identity(...)")),
+    ];
+    for (key, written) in generating_keys.into_iter().flatten() {
         cx.error_spanned_by(
-            &autoincrement.key,
-            "`#[model(autoincrement)]` cannot be used in a `#[model(without_rowid)]` table: \
-             SQLite numbers rows only through the rowid, which such a table has not\n\
-             = help: remove `autoincrement` and give each row its key, or remove `without_rowid`",
+            key,
+            format!(
+                "`#[model({written})]` cannot be used in a `#[model(without_rowid)]` table: \
+                 SQLite numbers rows only through the rowid, which such a table has not\n\
+                 = help: remove `{written}` and give each row its key, or remove `without_rowid`"
+            ),
         );
     }
 }

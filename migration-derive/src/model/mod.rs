@@ -227,8 +227,8 @@ fn krate(container: &Container) -> Path {
 }
 
 /// One column; `single_key_field` when the field is the whole primary key
-/// of a table that may generate it (not `without_rowid`), which makes an integer column an identity column unless
-/// `autoincrement = false`.
+/// of a table that may generate it (not `without_rowid`), which makes an
+/// integer column an identity column unless `autoincrement = false`.
 fn column(private: &TokenStream, field: &Field, single_key_field: bool) -> TokenStream {
     let name = field.column_name();
     let attrs = &field.attrs;

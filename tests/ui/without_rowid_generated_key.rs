@@ -9,6 +9,13 @@ struct Tag {
 }
 
 #[derive(Model)]
+#[model(without_rowid)]
+struct Counter {
+    #[model(primary_key, identity(start = 100))]
+    id: i64,
+}
+
+#[derive(Model)]
 #[model(without_rowid = true, strict(on))]
 struct Label {
     #[model(primary_key)]
