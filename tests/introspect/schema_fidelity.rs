@@ -10,7 +10,7 @@ use retort::{
     autogen::pending_changes, BackendKind, Column, ForeignKey, Generated, Index, IndexKeyOptions,
     IndexPart, Migrations, PrimaryKey, ReferentialAction, Schema, SqlType, Table,
 };
-use support::{backend_tests, TestBackend, TestDatabase};
+use support::{backend_tests, upgrade_to, TestBackend, TestDatabase};
 
 /// The actions each database accepts: InnoDB refuses `SET DEFAULT`.
 fn actions(kind: BackendKind) -> Vec<ReferentialAction> {
@@ -977,25 +977,6 @@ fn extensions_are_refused_elsewhere<C: TestBackend>(db: &TestDatabase<C>) {
 }
 
 backend_tests!(extensions_are_refused_elsewhere);
-
-/// Autogenerates a revision from the database behind `conn` to `schema`
-/// in `dir` and applies it; checks that nothing is pending for `schema`
-/// then. Returns the revision's text and the directory's migrations.
-fn upgrade_to<C: TestBackend>(
-    conn: &mut C,
-    schema: &Schema,
-    dir: &std::path::Path,
-    message: &str,
-) -> (String, Migrations) {
-    let path = retort::autogenerate(conn, schema, dir, message)
-        .unwrap()
-        .unwrap_or_else(|| panic!("{message}: a revision was expected"));
-    let migrations = Migrations::from_dir(dir).unwrap();
-    retort::migrate_to_head(conn, &migrations).unwrap();
-    let left = pending_changes(conn, schema).unwrap();
-    assert!(left.is_empty(), "{message}: {:#?}", left.ops());
-    (std::fs::read_to_string(path).unwrap(), migrations)
-}
 
 /// Identity columns keep `ALWAYS` and their sequence's start and
 /// increment: read back, rebuilt the same elsewhere (inserts then number

@@ -6,29 +6,8 @@
 use crate::support;
 
 use diesel::connection::SimpleConnection;
-use retort::{
-    autogen::pending_changes, Column, Migrations, Migrator, PrimaryKey, Schema, SqlType, Table,
-};
-use support::{backend_tests, TestBackend, TestDatabase};
-
-/// Autogenerates a revision from the database behind `conn` to `schema`
-/// in `dir` and applies it; checks that nothing is pending for `schema`
-/// then. Returns the revision's text and the directory's migrations.
-fn upgrade_to<C: TestBackend>(
-    conn: &mut C,
-    schema: &Schema,
-    dir: &std::path::Path,
-    message: &str,
-) -> (String, Migrations) {
-    let path = retort::autogenerate(conn, schema, dir, message)
-        .unwrap()
-        .unwrap_or_else(|| panic!("{message}: a revision was expected"));
-    let migrations = Migrations::from_dir(dir).unwrap();
-    retort::migrate_to_head(conn, &migrations).unwrap();
-    let left = pending_changes(conn, schema).unwrap();
-    assert!(left.is_empty(), "{message}: {:#?}", left.ops());
-    (std::fs::read_to_string(path).unwrap(), migrations)
-}
+use retort::{autogen::pending_changes, Column, Migrator, PrimaryKey, Schema, SqlType, Table};
+use support::{backend_tests, upgrade_to, TestBackend, TestDatabase};
 
 /// `tags`, keyed by its text name, with a counter, a flag and a
 /// timestamp: types a `STRICT` table stores as `TEXT` and `INTEGER`.

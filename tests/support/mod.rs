@@ -294,6 +294,25 @@ pub fn apply_diff<C: TestBackend>(conn: &mut C, from: &retort::Schema, to: &reto
     apply_statements(conn, &statements);
 }
 
+/// Autogenerates a revision from the database behind `conn` to `schema`
+/// in `dir` and applies it; checks that nothing is pending for `schema`
+/// then. Returns the revision's text and the directory's migrations.
+pub fn upgrade_to<C: TestBackend>(
+    conn: &mut C,
+    schema: &retort::Schema,
+    dir: &std::path::Path,
+    message: &str,
+) -> (String, retort::Migrations) {
+    let path = retort::autogenerate(conn, schema, dir, message)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{message}: a revision was expected"));
+    let migrations = retort::Migrations::from_dir(dir).unwrap();
+    retort::migrate_to_head(conn, &migrations).unwrap();
+    let left = retort::autogen::pending_changes(conn, schema).unwrap();
+    assert!(left.is_empty(), "{message}: {:#?}", left.ops());
+    (std::fs::read_to_string(path).unwrap(), migrations)
+}
+
 /// Runs rendered statements as the runner does (see [`apply_diff`]);
 /// panics naming the failing statement.
 pub fn apply_statements<C: TestBackend>(conn: &mut C, statements: &[String]) {
