@@ -49,6 +49,7 @@ use syn::DeriveInput;
 /// | `partition_by` | `partition_by = "RANGE (created_at)"`, `"LIST (lower(region))"` | a partitioned table (PostgreSQL): `RANGE`, `LIST` or `HASH` on columns or expressions; partitions are tables declared with `Table::partition_of` |
 /// | `without_rowid` | `without_rowid` | SQLite's `WITHOUT ROWID` (`Table::without_rowid`): the rows are stored by the primary key, which is then never generated (no `autoincrement`); ignored by PostgreSQL and MySQL |
 /// | `strict` | `strict` | SQLite's `STRICT` (`Table::strict`): a value not of its column's type is refused; each type is declared as the `INTEGER`, `REAL`, `TEXT` or `BLOB` that stores it, and a type without one (`NUMERIC`, `UUID`) needs `sql_type = "TEXT"` (or `"ANY"`, ...); ignored by PostgreSQL and MySQL |
+/// | `engine` | `engine = "MyISAM"` | MySQL's storage engine (`Table::engine`) instead of `InnoDB`; ignored by PostgreSQL and SQLite |
 ///
 /// Columns listed on the struct are column names (after `column = "..."`).
 ///

@@ -22,6 +22,7 @@ const KEYS: &[&str] = &[
     "name",
     "expr",
     "autoincrement",
+    "engine",
     "identity",
     "always",
     "start",

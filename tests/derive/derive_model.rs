@@ -656,3 +656,17 @@ fn identity_spells_out_how_postgres_numbers_the_key() {
     assert!(ticket.identity);
     assert!(ticket.identity_options.is_default());
 }
+
+#[derive(Model)]
+#[model(table = "archived_lines", engine = "MyISAM")]
+struct ArchivedLine {
+    #[model(primary_key)]
+    id: i64,
+    line: String,
+}
+
+#[test]
+fn engine_names_the_mysql_storage_engine() {
+    assert_eq!(ArchivedLine::table().engine.as_deref(), Some("MyISAM"));
+    assert_eq!(Invoice::table().engine, None);
+}

@@ -544,6 +544,13 @@ fn features(kind: BackendKind) -> Vec<Feature> {
                 },
             },
             Feature {
+                name: "items stored with MyISAM",
+                add: |mut schema| {
+                    schema.tables[0].engine = Some("MyISAM".into());
+                    schema
+                },
+            },
+            Feature {
                 name: "ON UPDATE CURRENT_TIMESTAMP column",
                 add: |schema| {
                     with_column(

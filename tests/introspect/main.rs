@@ -14,6 +14,7 @@ mod introspect_corpus;
 mod introspect_filters;
 mod introspect_queries;
 mod introspect_roundtrip;
+mod mysql_engines;
 mod partitions;
 mod schema_fidelity;
 mod schema_objects;

@@ -71,6 +71,13 @@ pub(crate) fn without_sqlite_options(schema: &mut Schema) {
     }
 }
 
+/// No storage engine: MySQL's, which other databases ignore.
+pub(crate) fn without_engines(schema: &mut Schema) {
+    for table in &mut schema.tables {
+        table.engine = None;
+    }
+}
+
 /// Enums are inline, so each reads back named after its column (MySQL's
 /// `ENUM(...)`, SQLite's `CHECK (col IN (...))`).
 pub(crate) fn enums_named_after_columns(schema: &mut Schema) {

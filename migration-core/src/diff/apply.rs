@@ -146,6 +146,7 @@ fn apply_to_table(table: &mut Table, op: &Op) {
         Op::SetTableComment { new, .. } => table.comment.clone_from(new),
         Op::SetTableCollation { new, .. } => table.collation.clone_from(new),
         Op::SetSqliteTableOptions { new, .. } => table.sqlite_options = *new,
+        Op::SetTableEngine { new, .. } => table.engine.clone_from(new),
         Op::SetPartitionOf { new, .. } => table.partition_of.clone_from(new),
         Op::CreateIndex { index, .. } => table.indexes.push(index.clone()),
         Op::DropIndex { index, .. } => table.indexes.retain(|kept| kept.name != index.name),

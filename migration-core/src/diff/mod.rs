@@ -43,7 +43,8 @@
 //!    their new names);
 //! 5. tables are created (referenced tables first, foreign keys that would
 //!    point forward added at the end), then columns added and altered,
-//!    then table comments and SQLite's table options set, then partitions
+//!    then table comments, SQLite's table options and MySQL's engines
+//!    set, then partitions
 //!    attached;
 //! 6. primary keys, uniques, checks and indexes are added, then foreign
 //!    keys, then columns start being generated (MySQL wants the key first);
@@ -288,6 +289,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     columns::add_and_alter(&mut ops, &mut warnings, &tables, last_drops);
     tables::set_comments(&mut ops, &tables);
     tables::set_sqlite_options(&mut ops, &tables);
+    tables::set_engines(&mut ops, &tables);
     partitions::attach(&mut ops, &tables);
 
     // 6. Keys, checks and indexes added, then foreign keys, then columns

@@ -237,6 +237,16 @@ pub enum Op {
         /// when the op runs.
         columns: Vec<Column>,
     },
+    /// Sets a table's MySQL storage engine (`ALTER TABLE .. ENGINE = ..`,
+    /// which copies the table); nothing on the databases that have none.
+    SetTableEngine {
+        /// The table.
+        table: TableName,
+        /// The engine before (`None`: `InnoDB`).
+        old: Option<String>,
+        /// The engine after (`None`: `InnoDB`).
+        new: Option<String>,
+    },
     /// Sets or clears SQLite's `WITHOUT ROWID` and `STRICT` on a table: a
     /// rebuild of the table on SQLite, keeping its rows; nothing on the
     /// databases that have no such options.
@@ -506,6 +516,11 @@ impl Op {
                 old: new,
                 new: old,
             },
+            Op::SetTableEngine { table, old, new } => Op::SetTableEngine {
+                table,
+                old: new,
+                new: old,
+            },
             Op::CreateIndex { table, index } => Op::DropIndex { table, index },
             Op::DropIndex { table, index } => Op::CreateIndex { table, index },
             Op::AddPrimaryKey { table, primary_key } => Op::DropPrimaryKey { table, primary_key },
@@ -569,6 +584,7 @@ impl Op {
             | Op::SetTableComment { table, .. }
             | Op::SetTableCollation { table, .. }
             | Op::SetSqliteTableOptions { table, .. }
+            | Op::SetTableEngine { table, .. }
             | Op::CreateIndex { table, .. }
             | Op::DropIndex { table, .. }
             | Op::AddPrimaryKey { table, .. }
@@ -597,7 +613,8 @@ impl Op {
     /// Why this op may lose data or fail on a table that has rows, or
     /// `None` when it is safe: dropping a table or column, narrowing a type,
     /// refusing `NULL` or adding a `NOT NULL` column without a default,
-    /// removing enum values, making a table `STRICT`.
+    /// removing enum values, making a table `STRICT`, moving a table to an
+    /// engine that keeps no rows or keeps them in memory.
     pub fn destructive(&self) -> Option<String> {
         match self {
             Op::DropTable { table } => Some(format!(
@@ -638,6 +655,16 @@ impl Op {
                     None
                 }
             }
+            Op::SetTableEngine { table, new, .. } => match new.as_deref() {
+                Some(engine) if engine.eq_ignore_ascii_case("blackhole") => Some(format!(
+                    "stores table {table} with BLACKHOLE, which keeps no rows: every row is lost"
+                )),
+                Some(engine) if engine.eq_ignore_ascii_case("memory") => Some(format!(
+                    "stores table {table} with MEMORY, which keeps its rows only until the \
+                     server restarts"
+                )),
+                _ => None,
+            },
             Op::SetSqliteTableOptions { table, old, new } if new.strict && !old.strict => {
                 Some(format!(
                     "makes table {table} STRICT: a row holding a value its column's type \

@@ -252,6 +252,19 @@ pub(super) fn set_sqlite_options(ops: &mut Vec<Op>, tables: &MatchedTables<'_>) 
     }
 }
 
+/// Sets the MySQL engine of the kept tables whose engine changes.
+pub(super) fn set_engines(ops: &mut Vec<Op>, tables: &MatchedTables<'_>) {
+    for pair in &tables.kept {
+        if pair.from.engine != pair.to.engine {
+            ops.push(Op::SetTableEngine {
+                table: TableName::of(pair.to),
+                old: pair.from.engine.clone(),
+                new: pair.to.engine.clone(),
+            });
+        }
+    }
+}
+
 fn without_hints(table: &Table) -> Table {
     Table {
         renamed_from: None,

@@ -98,6 +98,11 @@ impl fmt::Display for Op {
                 Some(collation) => write!(f, "set the collation of table {table} to {collation}"),
                 None => write!(f, "give table {table} the database's default collation"),
             },
+            Op::SetTableEngine { table, new, .. } => write!(
+                f,
+                "store table {table} with the {} engine",
+                new.as_deref().unwrap_or("InnoDB")
+            ),
             Op::SetSqliteTableOptions { table, new, .. } => {
                 if new.is_default() {
                     write!(f, "make table {table} a plain rowid table")

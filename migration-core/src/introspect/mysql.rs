@@ -28,6 +28,7 @@
 //!   character set is the collation's own and is not kept apart.
 //! - `ON UPDATE CURRENT_TIMESTAMP` reads as the column's `on_update`,
 //!   spelled as a default is.
+//! - A table's engine is read where it is not `InnoDB`.
 
 #![cfg_attr(not(feature = "mysql"), allow(dead_code))]
 
@@ -38,6 +39,7 @@ use crate::backend::mysql::catalog::{
     TriggerRow, ViewRow,
 };
 use crate::backend::mysql::normalize::{normalize_default, parse_type};
+use crate::backend::mysql::stored_engine;
 use crate::backend::spelling::quote_literal;
 use crate::backend::{Backend, MysqlBackend};
 use crate::introspect::assemble::{action_by_name, SchemaBuilder};
@@ -61,6 +63,7 @@ pub(crate) fn build_schema(rows: CatalogRows) -> Result<Schema> {
                 .collation
                 .clone()
                 .filter(|collation| Some(collation) != table.schema_collation.as_ref());
+            added.engine = stored_engine(table.engine.as_deref());
         }
     }
     for row in &rows.columns {
@@ -451,6 +454,7 @@ mod tests {
                 comment: None,
                 collation: None,
                 schema_collation: None,
+                engine: None,
             }],
             columns: vec![column("body", "text"), column("at", "int(11)")],
             indexes: vec![fulltext, descending],
@@ -494,6 +498,7 @@ mod tests {
                 comment: None,
                 collation: Some("utf8mb4_bin".into()),
                 schema_collation: Some("utf8mb4_general_ci".into()),
+                engine: None,
             }],
             columns: vec![name, title, at],
             ..CatalogRows::default()
@@ -552,6 +557,7 @@ mod tests {
                 comment: Some(String::new()),
                 collation: Some("utf8mb4_general_ci".into()),
                 schema_collation: Some("utf8mb4_general_ci".into()),
+                engine: None,
             }],
             columns: vec![
                 id,

@@ -61,6 +61,12 @@ pub struct Table {
     /// and [`Table::strict`]); ignored elsewhere.
     #[serde(default, skip_serializing_if = "SqliteTableOptions::is_default")]
     pub sqlite_options: SqliteTableOptions,
+    /// MySQL's storage engine (`MyISAM`, `MEMORY`, `ARCHIVE`, ...) when it
+    /// is not `InnoDB`; `None` for `InnoDB`, the default. Compared as the
+    /// server spells it (`myisam` is `MyISAM`). Ignored elsewhere (see
+    /// [`Table::engine`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
 }
 
 impl Table {
@@ -137,6 +143,19 @@ impl Table {
         self
     }
 
+    /// Stores the table with this MySQL storage engine (`ENGINE =
+    /// MyISAM`) instead of `InnoDB`. A change of engine copies the table
+    /// (`ALTER TABLE .. ENGINE = ..`), keeping its rows, except where the
+    /// new engine keeps none (`BLACKHOLE`) or only until a restart
+    /// (`MEMORY`), which autogenerate warns of.
+    ///
+    /// PostgreSQL and SQLite have no engines and ignore it: a model shared
+    /// by several databases may set it, and it makes no change there.
+    pub fn engine(mut self, engine: impl Into<String>) -> Self {
+        self.engine = Some(engine.into());
+        self
+    }
+
     /// Makes the table `WITHOUT ROWID` on SQLite: its rows are stored in
     /// its primary key's B-tree, which it must have. No column of it can
     /// be an identity there (SQLite numbers rows only through the rowid):
@@ -192,6 +211,7 @@ impl PartialEq for Table {
             && self.partition_of == other.partition_of
             && self.collation == other.collation
             && self.sqlite_options == other.sqlite_options
+            && self.engine == other.engine
             && same_elements(&self.indexes, &other.indexes)
             && same_elements(&self.uniques, &other.uniques)
             && same_elements(&self.foreign_keys, &other.foreign_keys)

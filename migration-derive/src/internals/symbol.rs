@@ -27,6 +27,7 @@ pub const DIESEL_TABLE: Symbol = Symbol("diesel_table");
 pub const PARTITION_BY: Symbol = Symbol("partition_by");
 pub const WITHOUT_ROWID: Symbol = Symbol("without_rowid");
 pub const STRICT: Symbol = Symbol("strict");
+pub const ENGINE: Symbol = Symbol("engine");
 
 pub const COLUMNS: Symbol = Symbol("columns");
 pub const NAME: Symbol = Symbol("name");
@@ -75,6 +76,7 @@ pub const STRUCT_KEYS: &[Symbol] = &[
     PARTITION_BY,
     WITHOUT_ROWID,
     STRICT,
+    ENGINE,
 ];
 
 /// The keys of `#[model(...)]` on a field.

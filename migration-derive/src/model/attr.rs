@@ -72,6 +72,8 @@ pub struct ContainerAttrs {
     pub without_rowid: Option<Keyed<()>>,
     /// `strict` (SQLite's `STRICT`).
     pub strict: Option<Keyed<()>>,
+    /// `engine = "MyISAM"` (MySQL's storage engine).
+    pub engine: Option<Keyed<LitStr>>,
 }
 
 /// `partition_by = "RANGE (created_at, lower(region))"`: the method's
@@ -260,6 +262,11 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
         if let Some(lit) = keys.string(&meta, COLLATION, "collation = \"utf8mb4_bin\"")? {
             keys.non_empty(&lit, COLLATION, "collation = \"utf8mb4_bin\"");
             keys.set_once(&mut out.collation, key, lit);
+        }
+    } else if key == ENGINE {
+        if let Some(lit) = keys.string(&meta, ENGINE, "engine = \"MyISAM\"")? {
+            keys.non_empty(&lit, ENGINE, "engine = \"MyISAM\"");
+            keys.set_once(&mut out.engine, key, lit);
         }
     } else if key == PARTITION_BY {
         const EXAMPLE: &str = "partition_by = \"RANGE (created_at)\"";

@@ -59,6 +59,10 @@ fn generate(container: &Container) -> TokenStream {
         let collation = collation.value.value();
         statements.push(quote!(table.collation = ::core::option::Option::Some(::std::string::String::from(#collation));));
     }
+    if let Some(engine) = &attrs.engine {
+        let engine = engine.value.value();
+        statements.push(quote!(table.engine = ::core::option::Option::Some(::std::string::String::from(#engine));));
+    }
     if let Some(renamed_from) = &attrs.renamed_from {
         let renamed_from = renamed_from.value.value();
         statements.push(quote!(table.renamed_from = ::core::option::Option::Some(::std::string::String::from(#renamed_from));));

@@ -47,6 +47,9 @@ pub(crate) struct TableRow {
     /// The database's default collation (`SCHEMATA.DEFAULT_COLLATION_NAME`).
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) schema_collation: Option<String>,
+    /// `ENGINE`: `InnoDB`, `MyISAM`, `MEMORY`, `Aria` (MariaDB), ...
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) engine: Option<String>,
 }
 
 /// One column (`information_schema.COLUMNS`), in ordinal order.
@@ -250,7 +253,7 @@ const SERVER: &str = "SELECT DATABASE() AS `database`, VERSION() AS version";
 
 // language=SQL
 const TABLES: &str = "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name, \
-            TABLE_COMMENT AS comment, TABLE_COLLATION AS collation, \
+            TABLE_COMMENT AS comment, TABLE_COLLATION AS collation, ENGINE AS engine, \
             (SELECT s.DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA s \
              WHERE s.SCHEMA_NAME = TABLE_SCHEMA) AS schema_collation \
      FROM information_schema.TABLES \

@@ -136,7 +136,8 @@ impl Backend for MysqlBackend {
     /// and MySQL keep an explicit `NO ACTION` apart from `RESTRICT`, and
     /// retort always spells actions out there. A generated column accepts
     /// `NULL`: MariaDB refuses `NOT NULL` on one, so retort writes none.
-    /// SQLite's table options are ignored.
+    /// SQLite's table options are ignored. An engine reads back as the
+    /// server spells it, and `InnoDB` as none.
     fn stored_form(&self, schema: &Schema) -> Schema {
         let mut stored = stored_form::columns_as_read_back(self, schema);
         for column in stored
@@ -156,6 +157,7 @@ impl Backend for MysqlBackend {
             if let Some(key) = &mut table.primary_key {
                 key.name = None;
             }
+            table.engine = stored_engine(table.engine.as_deref());
             let table_collation = table.collation.clone();
             for column in &mut table.columns {
                 // A column's collation reads back only where it is not its
@@ -198,9 +200,47 @@ pub(crate) fn string_literal(value: &str) -> String {
     literal
 }
 
+/// The engines as the server spells them (`SHOW ENGINES` on MySQL 8 and
+/// MariaDB 10.11).
+const ENGINES: &[&str] = &[
+    "InnoDB",
+    "MyISAM",
+    "MEMORY",
+    "ARCHIVE",
+    "CSV",
+    "BLACKHOLE",
+    "MRG_MyISAM",
+    "FEDERATED",
+    "Aria",
+    "SEQUENCE",
+    "ROCKSDB",
+];
+
+/// A table's engine as it reads back: spelled as the server spells it
+/// (`myisam` is `MyISAM`; an engine it does not know as written), and
+/// `None` for `InnoDB`, the default (`ENGINE = innodb` and no `ENGINE` are
+/// the same).
+pub(crate) fn stored_engine(engine: Option<&str>) -> Option<String> {
+    let engine = engine?.trim();
+    let spelled = ENGINES
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(engine))
+        .map_or(engine, |known| known);
+    (spelled != "InnoDB").then(|| spelled.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::string_literal;
+    use super::{stored_engine, string_literal};
+
+    #[test]
+    fn engines_read_as_the_server_spells_them_and_innodb_as_none() {
+        assert_eq!(stored_engine(Some("myisam")).as_deref(), Some("MyISAM"));
+        assert_eq!(stored_engine(Some(" Memory ")).as_deref(), Some("MEMORY"));
+        assert_eq!(stored_engine(Some("INNODB")), None);
+        assert_eq!(stored_engine(Some("Spider")).as_deref(), Some("Spider"));
+        assert_eq!(stored_engine(None), None);
+    }
 
     #[test]
     fn literals_escape_quotes_and_backslashes() {

@@ -108,10 +108,11 @@ impl Backend for PostgresBackend {
     /// Also declares the extensions the columns' types and the indexes'
     /// operator classes come from: the database has each once the schema
     /// is created. Sequences' default start and increment read as `None`.
-    /// SQLite's table options are ignored.
+    /// SQLite's table options and MySQL's engines are ignored.
     fn stored_form(&self, schema: &Schema) -> Schema {
         let mut stored = super::stored_form::columns_as_read_back(self, schema);
         super::stored_form::without_sqlite_options(&mut stored);
+        super::stored_form::without_engines(&mut stored);
         let implied = implied_extensions(&stored);
         stored.extensions.extend(implied);
         for sequence in &mut stored.sequences {

@@ -92,7 +92,7 @@ impl Backend for SqliteBackend {
         normalize::normalize_default(ty, reported)
     }
 
-    /// Besides types and defaults: no comments, enums named after their
+    /// Besides types and defaults: no comments, no engines, enums named after their
     /// columns, and an identity primary key is the rowid alias, an
     /// `INTEGER PRIMARY KEY` column, as is a single-column primary key
     /// declared `INTEGER`. No other column is an identity. A `STRICT`
@@ -114,6 +114,7 @@ impl Backend for SqliteBackend {
         };
         let mut stored = stored_form::columns_as_read_back(self, schema);
         stored_form::without_comments(&mut stored);
+        stored_form::without_engines(&mut stored);
         stored_form::without_identity_options(&mut stored);
         stored_form::enums_named_after_columns(&mut stored);
         for table in &mut stored.tables {

@@ -76,6 +76,9 @@ fn create_table(
         .as_deref()
         .map(|collation| format!(" COLLATE = {}", backend.quote_identifier(collation)))
         .unwrap_or_default();
+    if let Some(engine) = &table.engine {
+        suffix.push_str(&format!(" ENGINE = {}", backend.quote_identifier(engine)));
+    }
     if let Some(comment) = &table.comment {
         suffix.push_str(&format!(" COMMENT = {}", backend.string_literal(comment)));
     }
@@ -219,6 +222,14 @@ pub(super) fn render_op(
         }
         // SQLite's alone: MySQL ignores them.
         Op::SetSqliteTableOptions { .. } => {}
+        Op::SetTableEngine { table, new, .. } => out.push(render::alter_table(
+            backend,
+            table,
+            &format!(
+                "ENGINE = {}",
+                backend.quote_identifier(new.as_deref().unwrap_or("InnoDB"))
+            ),
+        )),
         Op::SetTableComment { table, new, .. } => out.push(render::alter_table(
             backend,
             table,

@@ -53,6 +53,7 @@ fn online(op: &Op) -> Online {
             Online::Copies("converting a table's text columns to another collation")
         }
         Op::DropPrimaryKey { .. } => Online::Copies("dropping a primary key"),
+        Op::SetTableEngine { .. } => Online::Copies("moving a table to another engine"),
         _ => Online::AsIs,
     }
 }

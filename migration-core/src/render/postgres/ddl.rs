@@ -486,6 +486,8 @@ pub(super) fn render_op(
         Op::SetTableCollation { .. } => {}
         // SQLite's alone: PostgreSQL ignores them.
         Op::SetSqliteTableOptions { .. } => {}
+        // MySQL's alone: PostgreSQL has no engines.
+        Op::SetTableEngine { .. } => {}
         Op::CreateIndex { table, index } => {
             out.push(render::create_index(backend, &INDEX_SYNTAX, table, index)?)
         }

@@ -488,7 +488,9 @@ pub(super) fn render_op(
         | Op::AddExclusion { .. }
         | Op::DropExclusion { .. }
         // Refused before rendering: SQLite has no table collation.
-        | Op::SetTableCollation { .. } => {}
+        | Op::SetTableCollation { .. }
+        // MySQL's alone: SQLite has no engines.
+        | Op::SetTableEngine { .. } => {}
         Op::CreateTable { table } => {
             let name = TableName::of(table);
             create_table(backend, &name, table, out);
