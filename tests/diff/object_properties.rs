@@ -178,6 +178,15 @@ fn features(kind: BackendKind) -> Vec<Feature> {
             name: "price widened to bigint, under what reads it",
             add: widened_price,
         },
+        Feature {
+            name: "generated columns made plain, keeping their values",
+            add: |mut schema| {
+                for column in &mut schema.tables[0].columns {
+                    column.generated = None;
+                }
+                schema
+            },
+        },
     ];
     match kind {
         BackendKind::Postgres => features.extend([

@@ -838,9 +838,78 @@ fn generated_columns_are_created_changed_and_rebuilt<C: TestBackend>(db: &TestDa
     );
 }
 
+/// Generated columns made plain keep the values the database computed,
+/// a stored one and (on MySQL and SQLite) a virtual one, and take values
+/// of their own afterwards; the downgrade makes them generated again,
+/// computed anew.
+fn generated_columns_made_plain_keep_their_values<C: TestBackend>(db: &TestDatabase<C>) {
+    let kind = C::BACKEND;
+    let mut conn = db.connect();
+    let dir = tempfile::tempdir().unwrap();
+    let count = |conn: &mut C, condition: &str| {
+        conn.select_count(&format!(
+            "SELECT COUNT(*) AS n FROM line_items WHERE {condition}"
+        ))
+    };
+    let mut generated = retort::schema![LineItem];
+    if kind != BackendKind::Postgres {
+        let next = generated.tables[0]
+            .columns
+            .iter_mut()
+            .find(|column| column.name == "next_quantity")
+            .unwrap();
+        next.generated.as_mut().unwrap().stored = false;
+    }
+    migrate_to(&mut conn, dir.path(), &generated, "line items");
+    conn.execute("INSERT INTO line_items (id, price, quantity) VALUES (1, 3, 4), (2, 5, 6)")
+        .unwrap();
+
+    let mut plain = generated.clone();
+    for column in &mut plain.tables[0].columns {
+        column.generated = None;
+    }
+    let text = migrate_to(&mut conn, dir.path(), &plain, "keep the totals");
+    if kind == BackendKind::Postgres {
+        assert!(text.contains("DROP EXPRESSION"), "{text}");
+    }
+    assert_eq!(
+        count(
+            &mut conn,
+            "total = price * quantity AND next_quantity = quantity + 1"
+        ),
+        2,
+        "{kind}: the computed values are kept\n{text}"
+    );
+    conn.execute("UPDATE line_items SET price = 100, quantity = 100 WHERE id = 1")
+        .unwrap();
+    assert_eq!(
+        count(&mut conn, "id = 1 AND total = 12 AND next_quantity = 5"),
+        1,
+        "{kind}: plain columns keep their values"
+    );
+    conn.execute(
+        "INSERT INTO line_items (id, price, quantity, total, next_quantity) VALUES (3, 1, 1, 99, 7)",
+    )
+    .unwrap();
+
+    retort::Migrator::new(&Migrations::from_dir(dir.path()).unwrap())
+        .downgrade(&mut conn, "-1")
+        .unwrap();
+    assert!(pending_changes(&mut conn, &generated).unwrap().is_empty());
+    assert_eq!(
+        count(
+            &mut conn,
+            "total = price * quantity AND next_quantity = quantity + 1"
+        ),
+        3,
+        "{kind}: generated again, computed anew"
+    );
+}
+
 backend_tests!(
     generated_columns_written_in_sql_read_back,
-    generated_columns_are_created_changed_and_rebuilt
+    generated_columns_are_created_changed_and_rebuilt,
+    generated_columns_made_plain_keep_their_values
 );
 
 /// A model of citext emails with a trigram index, and pgcrypto declared.

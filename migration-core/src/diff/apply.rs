@@ -138,7 +138,7 @@ fn apply_to_table(table: &mut Table, op: &Op) {
                 rename_in(&mut key.columns, from, to);
             }
         }
-        Op::AlterColumn { old, new, .. } => {
+        Op::AlterColumn { old, new, .. } | Op::SetColumnGeneration { old, new, .. } => {
             if let Some(column) = column_mut(table, &old.name) {
                 *column = new.clone();
             }

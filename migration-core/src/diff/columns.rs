@@ -1,8 +1,9 @@
 //! Columns of kept tables: matched by name or by a `renamed_from` hint, and
 //! the ops that drop, rename, add and alter them, and that make them stop
-//! and start being generated (identity, `AUTO_INCREMENT`). A column whose
-//! generation expression changes, or that is generated from a column whose
-//! type changes, is dropped and added again.
+//! and start being generated (identity, `AUTO_INCREMENT`). A generated
+//! column that becomes plain keeps its values; one whose generation
+//! expression changes, that becomes generated, or that is generated from a
+//! column whose type changes, is dropped and added again.
 
 use super::partitions::compares_columns;
 use super::tables::MatchedTables;
@@ -137,29 +138,44 @@ pub(super) fn add_and_alter(
                 column,
             });
         }
-        // Recreated columns (see `KeptTable::recreates`) are dropped
+        // A generated column that becomes plain keeps its values, before
+        // any other column changes (PostgreSQL changes no type under it);
+        // other recreated columns (see `KeptTable::recreates`) are dropped
         // before the other columns change and added after them.
-        let recreated: Vec<_> = pair
-            .columns
-            .iter()
-            .filter(|(old, new)| pair.recreates(old, new))
-            .collect();
-        for (old, new) in &recreated {
+        let mut added_again = Vec::new();
+        for (old, new) in &pair.columns {
             let mut old = without_hint(old);
             old.name.clone_from(&new.name);
-            ops.push(Op::DropColumn {
-                table: name.clone(),
-                column: old,
-            });
+            if old.generated.is_some() && new.generated.is_none() {
+                let plain = Column {
+                    generated: None,
+                    ..old.clone()
+                };
+                ops.push(Op::SetColumnGeneration {
+                    table: name.clone(),
+                    old,
+                    new: plain,
+                });
+            } else if pair.recreates(&old, new) {
+                ops.push(Op::DropColumn {
+                    table: name.clone(),
+                    column: old,
+                });
+                added_again.push(without_hint(new));
+            }
         }
         for (old, new) in &pair.columns {
-            if pair.recreates(old, new) {
+            let mut old = without_hint(old);
+            old.name.clone_from(&new.name);
+            if old.generated.is_some() && new.generated.is_none() {
+                old.generated = None;
+            } else if pair.recreates(&old, new) {
                 continue;
             }
             // (Identity changes are not this op's; see below.)
             let changes = ColumnChanges {
                 identity: false,
-                ..ColumnChanges::between(old, new)
+                ..ColumnChanges::between(&old, new)
             };
             // An identity that stays one may change its options
             // (PostgreSQL's `ALWAYS`, start, increment) in place.
@@ -168,8 +184,6 @@ pub(super) fn add_and_alter(
             if changes.is_empty() && !options_change {
                 continue;
             }
-            let mut old = without_hint(old);
-            old.name.clone_from(&new.name);
             // Identity changes run on their own, before and after the keys;
             // a column that stays generated says so (MySQL's MODIFY COLUMN
             // repeats AUTO_INCREMENT or drops it).
@@ -185,10 +199,10 @@ pub(super) fn add_and_alter(
                 new,
             });
         }
-        for (_, new) in recreated {
+        for column in added_again {
             ops.push(Op::AddColumn {
                 table: name.clone(),
-                column: without_hint(new),
+                column,
             });
         }
     }

@@ -214,6 +214,19 @@ pub enum Op {
         /// The column after (same name).
         new: Column,
     },
+    /// Makes a generated column plain, keeping the values the database
+    /// computed (PostgreSQL's `DROP EXPRESSION`; MySQL's `MODIFY COLUMN`
+    /// of a stored column, a copy through a new column for a virtual one;
+    /// a rebuild copying them on SQLite), or, reversed, a plain column
+    /// generated, its values computed again (dropped and added).
+    SetColumnGeneration {
+        /// The table.
+        table: TableName,
+        /// The column before.
+        old: Column,
+        /// The column after: the same but for `generated`.
+        new: Column,
+    },
     /// Sets or removes a table's comment.
     SetTableComment {
         /// The table.
@@ -490,6 +503,11 @@ impl Op {
                 from: to,
                 to: from,
             },
+            Op::SetColumnGeneration { table, old, new } => Op::SetColumnGeneration {
+                table,
+                old: new,
+                new: old,
+            },
             Op::AlterColumn { table, old, new } => Op::AlterColumn {
                 table,
                 old: new,
@@ -581,6 +599,7 @@ impl Op {
             | Op::DropColumn { table, .. }
             | Op::RenameColumn { table, .. }
             | Op::AlterColumn { table, .. }
+            | Op::SetColumnGeneration { table, .. }
             | Op::SetTableComment { table, .. }
             | Op::SetTableCollation { table, .. }
             | Op::SetSqliteTableOptions { table, .. }
@@ -654,6 +673,15 @@ impl Op {
                 } else {
                     None
                 }
+            }
+            Op::SetColumnGeneration { table, old, new }
+                if old.generated.is_none() && new.generated.is_some() =>
+            {
+                Some(format!(
+                    "makes column {table}.{} generated: the values it holds are replaced by \
+                     computed ones",
+                    new.name
+                ))
             }
             Op::SetTableEngine { table, new, .. } => match new.as_deref() {
                 Some(engine) if engine.eq_ignore_ascii_case("blackhole") => Some(format!(

@@ -76,24 +76,6 @@ pub(super) fn warnings_for(ops: &[Op], mut warnings: Vec<DiffWarning>) -> Vec<Di
                         ),
                     });
                 }
-                // A column that stops being generated is dropped and added
-                // as a plain column: the values the database computed are
-                // not carried over.
-                let was_generated = dropped_columns.get(table).and_then(|dropped| {
-                    dropped
-                        .iter()
-                        .find(|dropped| dropped.name == column.name && column.generated.is_none())
-                });
-                if let Some(Some(generated)) = was_generated.map(|dropped| &dropped.generated) {
-                    warnings.push(DiffWarning {
-                        kind: WarningKind::Destructive,
-                        op: Some(at),
-                        message: format!(
-                            "column {table}.{} stops being generated: it is dropped and added again as a plain column, without the values the database computed; fill it in the revision (`UPDATE {table} SET {} = {}`) to keep them",
-                            column.name, column.name, generated.expression
-                        ),
-                    });
-                }
             }
             Op::CreateTable { table } => {
                 let shape = |table: &Table| -> Vec<(String, SqlType)> {

@@ -98,6 +98,18 @@ impl fmt::Display for Op {
                 Some(collation) => write!(f, "set the collation of table {table} to {collation}"),
                 None => write!(f, "give table {table} the database's default collation"),
             },
+            Op::SetColumnGeneration { table, new, .. } => match &new.generated {
+                Some(generated) => write!(
+                    f,
+                    "make column {table}.{} generated as ({})",
+                    new.name, generated.expression
+                ),
+                None => write!(
+                    f,
+                    "make column {table}.{} plain, keeping its values",
+                    new.name
+                ),
+            },
             Op::SetTableEngine { table, new, .. } => write!(
                 f,
                 "store table {table} with the {} engine",

@@ -6,7 +6,7 @@ use super::MysqlBackend;
 use crate::backend::Backend;
 use crate::diff::{Diff, Op, TableName};
 use crate::render::{self, RenderError};
-use crate::schema::{Column, Index, Table};
+use crate::schema::{Column, Generated, Index, Table};
 
 /// `` `name` TYPE [COLLATE c] NOT NULL|NULL [DEFAULT x] [ON UPDATE y]
 /// [AUTO_INCREMENT] [COMMENT '...'] ``: everything `MODIFY COLUMN` must
@@ -119,6 +119,73 @@ pub(super) fn render_diff(backend: &MysqlBackend, diff: &Diff) -> Result<Vec<Str
     })
 }
 
+/// A generated column made plain, keeping its values: a stored one by
+/// `MODIFY COLUMN`; a virtual one (which neither MySQL nor MariaDB makes
+/// plain in place) through a stored copy beside it, made plain, that then
+/// takes its place and name. A plain column made generated is dropped and
+/// added, its values computed again.
+fn set_column_generation(
+    backend: &MysqlBackend,
+    table: &TableName,
+    old: &Column,
+    new: &Column,
+    out: &mut Vec<String>,
+) {
+    let quoted = backend.quote_identifier(&old.name);
+    match &old.generated {
+        Some(generated) if new.generated.is_none() && !generated.stored => {
+            let copy_name = format!("{}_plain", old.name);
+            let copy = Column {
+                name: copy_name.clone(),
+                generated: Some(Generated {
+                    stored: true,
+                    ..generated.clone()
+                }),
+                ..old.clone()
+            };
+            out.push(render::alter_table(
+                backend,
+                table,
+                &format!(
+                    "ADD COLUMN {} AFTER {quoted}",
+                    column_definition(backend, &copy)
+                ),
+            ));
+            let plain_copy = Column {
+                name: copy_name.clone(),
+                ..new.clone()
+            };
+            out.push(render::alter_table(
+                backend,
+                table,
+                &format!("MODIFY COLUMN {}", column_definition(backend, &plain_copy)),
+            ));
+            out.push(render::alter_table(
+                backend,
+                table,
+                &format!(
+                    "DROP COLUMN {quoted}, CHANGE COLUMN {} {}",
+                    backend.quote_identifier(&copy_name),
+                    column_definition(backend, new)
+                ),
+            ));
+        }
+        Some(_) if new.generated.is_none() => out.push(render::alter_table(
+            backend,
+            table,
+            &format!("MODIFY COLUMN {}", column_definition(backend, new)),
+        )),
+        _ => {
+            out.push(render::drop_column(backend, table, &old.name));
+            out.push(render::alter_table(
+                backend,
+                table,
+                &format!("ADD COLUMN {}", column_definition(backend, new)),
+            ));
+        }
+    }
+}
+
 /// An op's statements as part of `diff`: after a foreign key is dropped,
 /// the index InnoDB made for it too.
 pub(super) fn render_op_of(
@@ -194,6 +261,9 @@ pub(super) fn render_op(
         }
         Op::RenameColumn { table, from, to } => {
             out.push(render::rename_column(backend, table, from, to))
+        }
+        Op::SetColumnGeneration { table, old, new } => {
+            set_column_generation(backend, table, old, new, out)
         }
         Op::AlterColumn { table, new, .. } => out.push(render::alter_table(
             backend,

@@ -24,6 +24,8 @@ impl Ddl for MysqlBackend {
                 | Op::RenameColumn { .. }
                 | Op::AddForeignKey { .. }
                 | Op::DropForeignKey { .. }
+                // Its statements run one after the other.
+                | Op::SetColumnGeneration { .. }
         )
     }
 

@@ -479,6 +479,36 @@ pub(super) fn render_op(
             out.push(render::rename_column(backend, table, from, to))
         }
         Op::AlterColumn { table, old, new } => alter_column(backend, table, old, new, out),
+        Op::SetColumnGeneration { table, new, .. } if new.generated.is_none() => {
+            out.push(render::alter_table(
+                backend,
+                table,
+                &format!(
+                    "ALTER COLUMN {} DROP EXPRESSION",
+                    backend.quote_identifier(&new.name)
+                ),
+            ))
+        }
+        // PostgreSQL makes no plain column generated in place: dropped and
+        // added, its values computed again.
+        Op::SetColumnGeneration { table, old, new } => {
+            render_op(
+                backend,
+                &Op::DropColumn {
+                    table: table.clone(),
+                    column: old.clone(),
+                },
+                out,
+            )?;
+            render_op(
+                backend,
+                &Op::AddColumn {
+                    table: table.clone(),
+                    column: new.clone(),
+                },
+                out,
+            )?;
+        }
         Op::SetTableComment { table, new, .. } => {
             out.push(table_comment(backend, table, new.as_deref()))
         }

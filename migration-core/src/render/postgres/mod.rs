@@ -19,7 +19,11 @@ impl Ddl for PostgresBackend {
     /// Every `ALTER TABLE` action but the renames, which PostgreSQL only
     /// takes alone.
     fn shares_alter_table(&self, op: &Op) -> bool {
-        !matches!(op, Op::RenameTable { .. } | Op::RenameColumn { .. })
+        // A column made generated is dropped, then added by the same name.
+        !matches!(
+            op,
+            Op::RenameTable { .. } | Op::RenameColumn { .. } | Op::SetColumnGeneration { .. }
+        )
     }
 
     /// Through a validated `CHECK (col IS NOT NULL) NOT VALID`: the online

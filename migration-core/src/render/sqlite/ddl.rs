@@ -134,6 +134,7 @@ fn in_place(op: &Op) -> bool {
         | Op::DropForeignKey { .. }
         | Op::SetForeignKeyDeferral { .. }
         | Op::SetSqliteTableOptions { .. }
+        | Op::SetColumnGeneration { .. }
         | Op::AddCheck { .. }
         | Op::DropCheck { .. } => false,
         _ => true,
