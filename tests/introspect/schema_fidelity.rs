@@ -679,28 +679,6 @@ fn generated_columns_written_in_sql_read_back<C: TestBackend>(db: &TestDatabase<
     );
 }
 
-/// Autogenerate a revision to `target` and apply it; the database then
-/// matches `target`.
-fn migrate_to<C: TestBackend>(
-    conn: &mut C,
-    dir: &std::path::Path,
-    target: &Schema,
-    message: &str,
-) -> String {
-    let path = retort::autogenerate(conn, target, dir, message)
-        .unwrap()
-        .unwrap_or_else(|| panic!("{message}: a revision"));
-    retort::migrate_to_head(conn, &Migrations::from_dir(dir).unwrap()).unwrap();
-    let left = pending_changes(conn, target).unwrap();
-    assert!(
-        left.is_empty(),
-        "{}: {message}: {:#?}",
-        C::BACKEND,
-        left.ops()
-    );
-    std::fs::read_to_string(path).unwrap()
-}
-
 /// A model's generated columns are created, their values computed; a
 /// changed expression drops and adds the column, so its values are
 /// computed again and every row stays; a change that rebuilds a SQLite
@@ -717,12 +695,13 @@ fn generated_columns_are_created_changed_and_rebuilt<C: TestBackend>(db: &TestDa
             "SELECT COUNT(*) AS n FROM line_items WHERE {condition}"
         ))
     };
-    let created = migrate_to(
+    let created = upgrade_to(
         &mut conn,
-        dir.path(),
         &retort::schema![LineItem],
+        dir.path(),
         "line items",
-    );
+    )
+    .0;
     assert!(
         created.contains("GENERATED ALWAYS AS (price * quantity) STORED"),
         "{kind}: {created}"
@@ -741,7 +720,7 @@ fn generated_columns_are_created_changed_and_rebuilt<C: TestBackend>(db: &TestDa
     let doubled = line_items_with(|total| {
         total.generated.as_mut().unwrap().expression = "price * quantity * 2".into()
     });
-    let text = migrate_to(&mut conn, dir.path(), &doubled, "double the total");
+    let text = upgrade_to(&mut conn, &doubled, dir.path(), "double the total").0;
     assert!(
         !text.contains("-- retort:warning"),
         "{kind}: dropping a generated column loses nothing: {text}"
@@ -766,7 +745,7 @@ fn generated_columns_are_created_changed_and_rebuilt<C: TestBackend>(db: &TestDa
             column.nullable = true;
         }
     }
-    let text = migrate_to(&mut conn, dir.path(), &nullable, "price may be unknown");
+    let text = upgrade_to(&mut conn, &nullable, dir.path(), "price may be unknown").0;
     if kind == BackendKind::Sqlite {
         assert!(
             text.contains(
@@ -804,12 +783,13 @@ fn generated_columns_are_created_changed_and_rebuilt<C: TestBackend>(db: &TestDa
             "{error}"
         );
     } else {
-        let text = migrate_to(
+        let text = upgrade_to(
             &mut conn,
-            dir.path(),
             &virtual_total,
+            dir.path(),
             "compute the total on read",
-        );
+        )
+        .0;
         assert!(text.contains("VIRTUAL"), "{kind}: {text}");
         assert_eq!(
             count(&mut conn, "total = 2 * price * quantity"),
@@ -860,7 +840,7 @@ fn generated_columns_made_plain_keep_their_values<C: TestBackend>(db: &TestDatab
             .unwrap();
         next.generated.as_mut().unwrap().stored = false;
     }
-    migrate_to(&mut conn, dir.path(), &generated, "line items");
+    upgrade_to(&mut conn, &generated, dir.path(), "line items");
     conn.execute("INSERT INTO line_items (id, price, quantity) VALUES (1, 3, 4), (2, 5, 6)")
         .unwrap();
 
@@ -868,7 +848,7 @@ fn generated_columns_made_plain_keep_their_values<C: TestBackend>(db: &TestDatab
     for column in &mut plain.tables[0].columns {
         column.generated = None;
     }
-    let text = migrate_to(&mut conn, dir.path(), &plain, "keep the totals");
+    let text = upgrade_to(&mut conn, &plain, dir.path(), "keep the totals").0;
     if kind == BackendKind::Postgres {
         assert!(text.contains("DROP EXPRESSION"), "{text}");
     }
