@@ -679,6 +679,13 @@ fn generated_columns_written_in_sql_read_back<C: TestBackend>(db: &TestDatabase<
     );
 }
 
+/// How many rows of `line_items` meet `condition`.
+fn line_items_where<C: TestBackend>(conn: &mut C, condition: &str) -> i64 {
+    conn.select_count(&format!(
+        "SELECT COUNT(*) AS n FROM line_items WHERE {condition}"
+    ))
+}
+
 /// A model's generated columns are created, their values computed; a
 /// changed expression drops and adds the column, so its values are
 /// computed again and every row stays; a change that rebuilds a SQLite
@@ -690,11 +697,7 @@ fn generated_columns_are_created_changed_and_rebuilt<C: TestBackend>(db: &TestDa
     let kind = C::BACKEND;
     let mut conn = db.connect();
     let dir = tempfile::tempdir().unwrap();
-    let count = |conn: &mut C, condition: &str| {
-        conn.select_count(&format!(
-            "SELECT COUNT(*) AS n FROM line_items WHERE {condition}"
-        ))
-    };
+    let count = line_items_where::<C>;
     let created = upgrade_to(
         &mut conn,
         &retort::schema![LineItem],
@@ -826,11 +829,7 @@ fn generated_columns_made_plain_keep_their_values<C: TestBackend>(db: &TestDatab
     let kind = C::BACKEND;
     let mut conn = db.connect();
     let dir = tempfile::tempdir().unwrap();
-    let count = |conn: &mut C, condition: &str| {
-        conn.select_count(&format!(
-            "SELECT COUNT(*) AS n FROM line_items WHERE {condition}"
-        ))
-    };
+    let count = line_items_where::<C>;
     let mut generated = retort::schema![LineItem];
     if kind != BackendKind::Postgres {
         let next = generated.tables[0]

@@ -227,40 +227,47 @@ fn holds_text(ty: &SqlType) -> bool {
 
 /// Sets the comments of kept tables whose comment changes.
 pub(super) fn set_comments(ops: &mut Vec<Op>, tables: &MatchedTables<'_>) {
-    for pair in &tables.kept {
-        if pair.from.comment != pair.to.comment {
-            ops.push(Op::SetTableComment {
-                table: TableName::of(pair.to),
-                old: pair.from.comment.clone(),
-                new: pair.to.comment.clone(),
-            });
-        }
-    }
+    set_changed(
+        ops,
+        tables,
+        |table| &table.comment,
+        |table, old, new| Op::SetTableComment { table, old, new },
+    );
 }
 
 /// Sets SQLite's `WITHOUT ROWID` and `STRICT` on kept tables whose
 /// options change (a rebuild there).
 pub(super) fn set_sqlite_options(ops: &mut Vec<Op>, tables: &MatchedTables<'_>) {
-    for pair in &tables.kept {
-        if pair.from.sqlite_options != pair.to.sqlite_options {
-            ops.push(Op::SetSqliteTableOptions {
-                table: TableName::of(pair.to),
-                old: pair.from.sqlite_options,
-                new: pair.to.sqlite_options,
-            });
-        }
-    }
+    set_changed(
+        ops,
+        tables,
+        |table| &table.sqlite_options,
+        |table, old, new| Op::SetSqliteTableOptions { table, old, new },
+    );
 }
 
 /// Sets the MySQL engine of the kept tables whose engine changes.
 pub(super) fn set_engines(ops: &mut Vec<Op>, tables: &MatchedTables<'_>) {
+    set_changed(
+        ops,
+        tables,
+        |table| &table.engine,
+        |table, old, new| Op::SetTableEngine { table, old, new },
+    );
+}
+
+/// For each kept table whose `property` changes, the op `set` makes from
+/// the table's name and the property before and after.
+fn set_changed<T: PartialEq + Clone>(
+    ops: &mut Vec<Op>,
+    tables: &MatchedTables<'_>,
+    property: impl Fn(&Table) -> &T,
+    set: impl Fn(TableName, T, T) -> Op,
+) {
     for pair in &tables.kept {
-        if pair.from.engine != pair.to.engine {
-            ops.push(Op::SetTableEngine {
-                table: TableName::of(pair.to),
-                old: pair.from.engine.clone(),
-                new: pair.to.engine.clone(),
-            });
+        let (old, new) = (property(pair.from), property(pair.to));
+        if old != new {
+            ops.push(set(TableName::of(pair.to), old.clone(), new.clone()));
         }
     }
 }
