@@ -213,6 +213,18 @@ fn features(kind: BackendKind) -> Vec<Feature> {
                 },
             },
             Feature {
+                name: "bounded, cached, cycling sequence",
+                add: |schema| {
+                    schema.sequence(
+                        Sequence::new("shifts")
+                            .min_value(1)
+                            .max_value(3)
+                            .cache(5)
+                            .cycle(),
+                    )
+                },
+            },
+            Feature {
                 name: "exclusion constraint (btree_gist)",
                 add: |mut schema| {
                     schema.tables.push(

@@ -1285,3 +1285,65 @@ fn postgres_free_sequences_rebuild_and_change_in_place() {
         });
     });
 }
+
+/// A sequence's bounds, cache and cycling read back, rebuild the same (a
+/// ring of three numbers comes round again), and change in place; an
+/// unowned sequence with bounds of its own numbering a key column stays a
+/// sequence (an identity's options would lose them).
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_sequence_bounds_cache_and_cycle_rebuild_and_change_in_place() {
+    use retort::Sequence;
+    support::run::<diesel::PgConnection>(|db| {
+        let mut conn = db.connect();
+        conn.batch_execute(
+            "CREATE SEQUENCE shifts MINVALUE 1 MAXVALUE 3 CYCLE CACHE 1; \
+             CREATE SEQUENCE countdown INCREMENT BY -2 MAXVALUE 100 CACHE 20; \
+             CREATE TABLE rotas (id integer PRIMARY KEY DEFAULT nextval('countdown'), \
+               shift bigint NOT NULL DEFAULT nextval('shifts'))",
+        )
+        .unwrap();
+        let read = retort::introspect(&mut conn).unwrap();
+        assert_eq!(
+            read.sequences,
+            [
+                Sequence::new("countdown")
+                    .increment(-2)
+                    .max_value(100)
+                    .cache(20),
+                Sequence::new("shifts").max_value(3).cycle(),
+            ]
+        );
+        assert!(!read.table("rotas").unwrap().columns[0].identity);
+
+        support::run::<diesel::PgConnection>(|copy| {
+            let mut copy = copy.connect();
+            let dir = tempfile::tempdir().unwrap();
+            upgrade_to(&mut copy, &read, dir.path(), "rebuild");
+            copy.batch_execute(
+                "INSERT INTO rotas DEFAULT VALUES; INSERT INTO rotas DEFAULT VALUES; \
+                 INSERT INTO rotas DEFAULT VALUES; INSERT INTO rotas DEFAULT VALUES",
+            )
+            .unwrap();
+            assert_eq!(
+                copy.select_count("SELECT sum(shift)::bigint AS n FROM rotas"),
+                1 + 2 + 3 + 1,
+                "the ring comes round again"
+            );
+            assert_eq!(
+                copy.select_count("SELECT max(id)::bigint AS n FROM rotas"),
+                100
+            );
+
+            // Bounds widened and cycling stopped, in place.
+            let mut widened = read.clone();
+            widened.sequences[1] = Sequence::new("shifts").max_value(5).cache(10);
+            let (text, _) = upgrade_to(&mut copy, &widened, dir.path(), "widen");
+            assert!(text.contains("ALTER SEQUENCE"), "{text}");
+            assert!(!text.contains("DROP SEQUENCE"), "{text}");
+            copy.batch_execute("INSERT INTO rotas DEFAULT VALUES")
+                .unwrap();
+            assert_eq!(copy.select_count("SELECT count(*) AS n FROM rotas"), 5);
+        });
+    });
+}

@@ -227,6 +227,10 @@ pub(crate) fn build_schema(mut rows: CatalogRows) -> Result<Schema> {
                 name: row.name,
                 start: Some(row.start),
                 increment: Some(row.increment),
+                min_value: Some(row.min_value),
+                max_value: Some(row.max_value),
+                cache: Some(row.cache),
+                cycle: row.cycle,
             }
             .normalized()
         })
@@ -245,7 +249,8 @@ pub(crate) fn build_schema(mut rows: CatalogRows) -> Result<Schema> {
 /// copy of its parent's aside), a column of its table's primary key,
 /// through its default is that column's serial, as a dump that leaves out
 /// `OWNED BY` (Pagila's) makes it: the column reads as an identity and the
-/// sequence is not listed.
+/// sequence is not listed, unless it has a `MINVALUE`, `MAXVALUE`, `CACHE`
+/// or `CYCLE` of its own, which an identity's options would lose.
 /// One shared by several columns, or numbering another column, stays a
 /// sequence, and the defaults stay defaults.
 fn serials_without_owner(schema: &mut Schema) {
@@ -270,7 +275,9 @@ fn serials_without_owner(schema: &mut Schema) {
                 })
         });
         match (callers.next(), callers.next()) {
-            (Some((column, true)), None) if column.ty.is_integer() => {
+            (Some((column, true)), None)
+                if column.ty.is_integer() && sequence.has_default_bounds() =>
+            {
                 column.identity = true;
                 column.default = None;
                 column.identity_options = IdentityOptions {

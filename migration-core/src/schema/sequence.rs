@@ -18,7 +18,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A sequence: `CREATE SEQUENCE name [START WITH n] [INCREMENT BY m]`.
+/// A sequence: `CREATE SEQUENCE name [START WITH n] [INCREMENT BY m]
+/// [MINVALUE n] [MAXVALUE n] [CACHE n] [CYCLE]`, a `bigint` sequence.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Sequence {
     /// The namespace, if not the default.
@@ -32,6 +33,21 @@ pub struct Sequence {
     /// `INCREMENT BY`; `None` for 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub increment: Option<i64>,
+    /// `MINVALUE`; `None` for the default (1 counting up, the smallest
+    /// `bigint` counting down).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<i64>,
+    /// `MAXVALUE`; `None` for the default (the largest `bigint` counting
+    /// up, -1 counting down).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<i64>,
+    /// `CACHE`: how many values a session takes at once; `None` for 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<i64>,
+    /// `CYCLE`: past its last value it starts again from its first,
+    /// instead of failing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cycle: bool,
 }
 
 impl Sequence {
@@ -42,6 +58,10 @@ impl Sequence {
             name: name.into(),
             start: None,
             increment: None,
+            min_value: None,
+            max_value: None,
+            cache: None,
+            cycle: false,
         }
     }
 
@@ -57,24 +77,89 @@ impl Sequence {
         self
     }
 
+    /// This sequence giving no value below `min_value`.
+    pub fn min_value(mut self, min_value: i64) -> Self {
+        self.min_value = Some(min_value);
+        self
+    }
+
+    /// This sequence giving no value above `max_value`.
+    pub fn max_value(mut self, max_value: i64) -> Self {
+        self.max_value = Some(max_value);
+        self
+    }
+
+    /// This sequence handing `cache` values at once to each session.
+    pub fn cache(mut self, cache: i64) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// This sequence starting again from its first value once past its
+    /// last.
+    pub fn cycle(mut self) -> Self {
+        self.cycle = true;
+        self
+    }
+
+    /// Whether it has no `MINVALUE`, `MAXVALUE`, `CACHE` or `CYCLE` of its
+    /// own (an identity's sequence, whose options are only start and
+    /// increment, may stand for it).
+    pub fn has_default_bounds(&self) -> bool {
+        let normalized = self.clone().normalized();
+        normalized.min_value.is_none()
+            && normalized.max_value.is_none()
+            && normalized.cache.is_none()
+            && !normalized.cycle
+    }
+
     /// Its namespace and name.
     pub fn qualified_name(&self) -> (Option<&str>, &str) {
         (self.schema.as_deref(), &self.name)
     }
 
-    /// The first value it gives.
+    /// The first value it gives: its start, or else its `MINVALUE`
+    /// counting up and its `MAXVALUE` counting down.
     pub fn first_value(&self) -> i64 {
-        first_value(self.start, self.increment)
+        self.start.unwrap_or_else(|| {
+            let bound = if self.descending() {
+                self.max_value
+            } else {
+                self.min_value
+            };
+            bound.unwrap_or_else(|| first_value(None, self.increment))
+        })
     }
 
-    /// This sequence with a start or increment that is the default spelled
-    /// as `None`, as the database reads it back.
+    /// Whether it counts down.
+    fn descending(&self) -> bool {
+        self.increment.is_some_and(|increment| increment < 0)
+    }
+
+    /// This sequence with each option that is the default spelled as
+    /// `None` (or `false`), as the database reads it back.
     pub fn normalized(self) -> Self {
-        let (start, increment) = normalized_numbering(self.start, self.increment);
+        let increment = self.increment.filter(|&increment| increment != 1);
+        let descending = increment.is_some_and(|increment| increment < 0);
+        let (default_min, default_max) = if descending {
+            (i64::MIN, -1)
+        } else {
+            (1, i64::MAX)
+        };
+        let min_value = self.min_value.filter(|&min| min != default_min);
+        let max_value = self.max_value.filter(|&max| max != default_max);
+        let bounded = Sequence {
+            increment,
+            min_value,
+            max_value,
+            start: None,
+            ..self.clone()
+        };
+        let start = self.start.filter(|&start| start != bounded.first_value());
         Sequence {
             start,
-            increment,
-            ..self
+            cache: self.cache.filter(|&cache| cache != 1),
+            ..bounded
         }
     }
 }
@@ -115,5 +200,37 @@ mod tests {
             (Some(100), Some(5))
         );
         assert_eq!(first_value(None, Some(-3)), -1);
+    }
+
+    #[test]
+    fn default_bounds_read_as_none_and_a_start_at_the_bound_as_no_start() {
+        let read = Sequence::new("ring")
+            .start(1)
+            .increment(1)
+            .min_value(1)
+            .max_value(i64::MAX)
+            .cache(1)
+            .normalized();
+        assert_eq!(read, Sequence::new("ring"));
+        assert!(read.has_default_bounds());
+        let down = Sequence::new("down")
+            .increment(-1)
+            .min_value(i64::MIN)
+            .max_value(-1)
+            .start(-1)
+            .normalized();
+        assert_eq!(down, Sequence::new("down").increment(-1));
+        let bounded = Sequence::new("ring").min_value(10).max_value(12).cycle();
+        assert_eq!(bounded.first_value(), 10);
+        assert_eq!(bounded.clone().start(10).normalized(), bounded);
+        assert!(!bounded.has_default_bounds());
+        assert_eq!(
+            Sequence::new("tens")
+                .increment(-10)
+                .max_value(100)
+                .first_value(),
+            100
+        );
+        assert!(!Sequence::new("cached").cache(20).has_default_bounds());
     }
 }

@@ -145,6 +145,18 @@ pub(crate) struct SequenceRow {
     /// `seqincrement`.
     #[diesel(sql_type = BigInt)]
     pub(crate) increment: i64,
+    /// `seqmin`.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) min_value: i64,
+    /// `seqmax`.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) max_value: i64,
+    /// `seqcache`.
+    #[diesel(sql_type = BigInt)]
+    pub(crate) cache: i64,
+    /// `seqcycle`.
+    #[diesel(sql_type = Bool)]
+    pub(crate) cycle: bool,
 }
 
 /// One extension (`pg_extension`).
@@ -452,14 +464,17 @@ const EXTENSIONS: &str = "\
 // language=SQL
 const SEQUENCES: &str = "\
     SELECT n.nspname::text AS schema_name, c.relname::text AS name, \
-           s.seqstart AS start, s.seqincrement AS increment \
+           s.seqstart AS start, s.seqincrement AS increment, \
+           s.seqmin AS min_value, s.seqmax AS max_value, s.seqcache AS cache, \
+           s.seqcycle AS cycle \
     FROM pg_catalog.pg_sequence s \
     JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid \
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
     WHERE n.nspname = ANY($1) \
       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
                       WHERE d.classid = 'pg_catalog.pg_class'::regclass \
-                        AND d.objid = s.seqrelid AND d.deptype IN ('a', 'i', 'e'))";
+                        AND d.objid = s.seqrelid AND d.deptype IN ('a', 'i', 'e')) \
+    ORDER BY n.nspname, c.relname";
 
 /// The constraints of the tables read, in no order. Binds: `$1` their oids
 /// (`int8[]`). A foreign key to a table that is not read brings its
