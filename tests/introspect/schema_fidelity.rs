@@ -830,7 +830,17 @@ fn generated_columns_made_plain_keep_their_values<C: TestBackend>(db: &TestDatab
     let mut conn = db.connect();
     let dir = tempfile::tempdir().unwrap();
     let count = line_items_where::<C>;
-    let mut generated = retort::schema![LineItem];
+    // A view reading the columns, and on SQLite a trigger on their table:
+    // kept around the change both ways.
+    let mut generated =
+        retort::schema![LineItem].view("totals", "SELECT id, total, next_quantity FROM line_items");
+    if kind == BackendKind::Sqlite {
+        generated = generated.trigger(
+            "line_items_touch",
+            "line_items",
+            "CREATE TRIGGER line_items_touch AFTER UPDATE OF price ON line_items BEGIN SELECT 1; END",
+        );
+    }
     if kind != BackendKind::Postgres {
         let next = generated.tables[0]
             .columns
@@ -882,6 +892,11 @@ fn generated_columns_made_plain_keep_their_values<C: TestBackend>(db: &TestDatab
         ),
         3,
         "{kind}: generated again, computed anew"
+    );
+    assert_eq!(
+        conn.select_count("SELECT COUNT(*) AS n FROM totals"),
+        3,
+        "{kind}: the view is kept"
     );
 }
 

@@ -474,7 +474,7 @@ struct Touched {
     column: Option<String>,
 }
 
-/// What `ops` drop, rename or change the type of.
+/// What `ops` drop, rename, change the type of, or make generated or plain.
 fn touched_names(ops: &[Op]) -> Vec<Touched> {
     let touched = |table: &str, column: Option<&str>| Touched {
         table: table.to_lowercase(),
@@ -489,6 +489,11 @@ fn touched_names(ops: &[Op]) -> Vec<Touched> {
                 names.push(touched(&table.name, Some(&column.name)));
             }
             Op::RenameColumn { table, from, .. } => names.push(touched(&table.name, Some(from))),
+            // Dropped and added again one way (PostgreSQL refuses while a
+            // view reads it), rebuilt on SQLite.
+            Op::SetColumnGeneration { table, old, .. } => {
+                names.push(touched(&table.name, Some(&old.name)));
+            }
             Op::AlterColumn { table, old, new } if old.ty != new.ty => {
                 names.push(touched(&table.name, Some(&old.name)));
             }
@@ -525,7 +530,8 @@ fn reshaped_tables(ops: &[Op]) -> BTreeSet<String> {
         | Op::AddUnique { table, .. }
         | Op::DropUnique { table, .. }
         | Op::AddPrimaryKey { table, .. }
-        | Op::DropPrimaryKey { table, .. } => Some(table.name.to_lowercase()),
+        | Op::DropPrimaryKey { table, .. }
+        | Op::SetSqliteTableOptions { table, .. } => Some(table.name.to_lowercase()),
         _ => None,
     }));
     tables

@@ -784,6 +784,43 @@ fn a_kept_trigger_goes_around_a_column_added_to_its_table() {
     );
 }
 
+/// SQLite's table options and a column made plain change its table by a
+/// rebuild there, which would drop the trigger: it goes first and comes
+/// back last.
+#[test]
+fn a_kept_trigger_goes_around_a_rebuild_for_options_or_generation() {
+    let trigger = |schema: Schema| {
+        schema.trigger(
+            "users_touch",
+            "users",
+            "CREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END",
+        )
+    };
+    let mut generated = users();
+    generated.columns[2].generated = Some(crate::schema::Generated {
+        expression: "email".into(),
+        stored: false,
+    });
+    for (from, to) in [(users(), users().strict()), (generated, users())] {
+        let up = diff(
+            &trigger(Schema::new(vec![from])),
+            &trigger(Schema::new(vec![to])),
+        );
+        let kinds = kinds(&up);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some("DropTrigger"),
+            "{kinds:?}"
+        );
+        assert_eq!(
+            kinds.last().map(String::as_str),
+            Some("CreateTrigger"),
+            "{kinds:?}"
+        );
+        assert_eq!(kinds.len(), 3, "{kinds:?}");
+    }
+}
+
 /// `users` with a `team_id` column and a foreign key onto `teams` deferred
 /// as given, named or not.
 fn members(name: Option<&str>, deferrable: Option<crate::schema::Deferral>) -> Schema {
