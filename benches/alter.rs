@@ -45,6 +45,7 @@ fn before() -> Table {
         .primary_key(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            ..Default::default()
         })
 }
 

@@ -15,7 +15,11 @@
 //!         Table::new("users")
 //!             .column(Column::new("id", SqlType::BigInt).identity())
 //!             .column(Column::new("email", SqlType::Varchar(255)))
-//!             .primary_key(PrimaryKey { name: Some("pk_users".into()), columns: vec!["id".into()] })
+//!             .primary_key(PrimaryKey {
+//!                 name: Some("pk_users".into()),
+//!                 columns: vec!["id".into()],
+//!                 ..Default::default()
+//!             })
 //!     }
 //! }
 //!

@@ -33,7 +33,11 @@
 //! let models = Schema::new(vec![Table::new("users")
 //!     .column(Column::new("id", SqlType::Integer).identity())
 //!     .column(Column::new("email", SqlType::Varchar(255)))
-//!     .primary_key(PrimaryKey { name: Some("pk_users".into()), columns: vec!["id".into()] })]);
+//!     .primary_key(PrimaryKey {
+//!         name: Some("pk_users".into()),
+//!         columns: vec!["id".into()],
+//!         ..Default::default()
+//!     })]);
 //!
 //! assert_single_head(&migrations);
 //! assert_upgrade_from_base(&mut diesel::SqliteConnection::establish(":memory:")?, &migrations);

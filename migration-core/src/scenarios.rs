@@ -59,6 +59,7 @@ fn key(name: &str, columns: &[&str]) -> PrimaryKey {
     PrimaryKey {
         name: Some(name.into()),
         columns: columns.iter().map(|column| column.to_string()).collect(),
+        ..Default::default()
     }
 }
 
@@ -513,6 +514,7 @@ pub fn scenarios() -> Vec<Scenario> {
                     .primary_key(PrimaryKey {
                         name: None,
                         columns: vec!["select".into()],
+                        ..Default::default()
                     }),
                 Table::new("order")
                     .column(Column::new("from", SqlType::Integer))

@@ -59,6 +59,7 @@ fn linear_models(kind: BackendKind) -> Schema {
     let key = |table: &str| PrimaryKey {
         name: (kind == BackendKind::Postgres).then(|| format!("{table}_pkey")),
         columns: vec!["id".into()],
+        ..Default::default()
     };
     let id = || {
         let column = Column::new("id", SqlType::Integer);

@@ -13,6 +13,7 @@ fn pk(table: &str, columns: &[&str]) -> PrimaryKey {
     PrimaryKey {
         name: Some(format!("pk_{table}")),
         columns: columns.iter().map(|c| c.to_string()).collect(),
+        ..Default::default()
     }
 }
 

@@ -423,6 +423,7 @@ fn every_type_and_default(kind: retort::BackendKind) -> Schema {
         .primary_key(PrimaryKey {
             name: Some("pk_every_type".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         });
     table.comment = Some("One column of every type.".into());
     for (at, (ty, default)) in with_defaults.into_iter().enumerate() {

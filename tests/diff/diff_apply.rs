@@ -23,6 +23,7 @@ fn key(name: &str, columns: &[&str]) -> PrimaryKey {
     PrimaryKey {
         name: Some(name.into()),
         columns: columns.iter().map(|column| column.to_string()).collect(),
+        ..Default::default()
     }
 }
 

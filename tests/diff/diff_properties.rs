@@ -575,6 +575,7 @@ impl Builder {
                 // MySQL names every primary key PRIMARY.
                 name: (kind != BackendKind::Mysql).then(|| format!("pk_{}", table.name)),
                 columns,
+                ..Default::default()
             });
         }
         for &(first, second) in &raw.uniques {

@@ -52,6 +52,7 @@ fn items(kind: BackendKind) -> Table {
         .primary_key(PrimaryKey {
             name: Some("pk_items".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
 }
 
@@ -116,6 +117,7 @@ fn tickets(mut schema: Schema) -> Schema {
             .primary_key(PrimaryKey {
                 name: Some("pk_tickets".into()),
                 columns: vec!["id".into()],
+                ..Default::default()
             }),
     );
     schema
@@ -138,6 +140,7 @@ fn deferred_key(mut schema: Schema) -> Schema {
     let key = |table: &str| PrimaryKey {
         name: Some(format!("pk_{table}")),
         columns: vec!["id".into()],
+        ..Default::default()
     };
     let holders = Table::new("holders")
         .column(Column::new("id", SqlType::Integer))
@@ -207,6 +210,7 @@ fn features(kind: BackendKind) -> Vec<Feature> {
                             .primary_key(PrimaryKey {
                                 name: Some("pk_receipts".into()),
                                 columns: vec!["id".into()],
+                                ..Default::default()
                             }),
                     );
                     schema.sequence(Sequence::new("receipt_numbers").start(100).increment(5))
@@ -235,6 +239,7 @@ fn features(kind: BackendKind) -> Vec<Feature> {
                             .primary_key(PrimaryKey {
                                 name: Some("pk_bookings".into()),
                                 columns: vec!["id".into()],
+                                ..Default::default()
                             })
                             .exclusion(ExclusionConstraint::new(
                                 "bookings_no_overlap",
@@ -330,6 +335,7 @@ fn features(kind: BackendKind) -> Vec<Feature> {
                         .primary_key(PrimaryKey {
                             name: Some("pk_events".into()),
                             columns: vec!["id".into(), "created_at".into()],
+                            ..Default::default()
                         })
                         .partition_by(PartitionKey::range(["created_at"]));
                     let month = |name: &str, from: &str, to: &str| {
@@ -537,6 +543,7 @@ fn features(kind: BackendKind) -> Vec<Feature> {
                             .primary_key(PrimaryKey {
                                 name: Some("pk_places".into()),
                                 columns: vec!["id".into()],
+                                ..Default::default()
                             })
                             .index(Index::on_columns("ix_places_spot", ["spot"]).using("spatial")),
                     );
@@ -558,6 +565,7 @@ fn features(kind: BackendKind) -> Vec<Feature> {
                             .primary_key(PrimaryKey {
                                 name: Some("pk_codes".into()),
                                 columns: vec!["id".into()],
+                                ..Default::default()
                             })
                             .collation("utf8mb4_bin"),
                     );

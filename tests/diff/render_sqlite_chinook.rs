@@ -65,6 +65,7 @@ fn track(composer: SqlType) -> Table {
         .primary_key(PrimaryKey {
             name: Some("PK_Track".into()),
             columns: vec!["TrackId".into()],
+            ..Default::default()
         })
         .foreign_key(references("AlbumId", "Album"))
         .foreign_key(references("GenreId", "Genre"))

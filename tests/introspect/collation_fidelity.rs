@@ -28,6 +28,7 @@ fn notes(table_collation: &str, code_collation: Option<&str>) -> Schema {
         .primary_key(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            ..Default::default()
         })])
 }
 
@@ -94,6 +95,7 @@ fn names(collation: Option<&str>) -> Schema {
         .primary_key(PrimaryKey {
             name: Some("pk_names".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })])
 }
 

@@ -22,6 +22,7 @@ fn members(deferrable: Option<Deferral>) -> Schema {
         .primary_key(PrimaryKey {
             name: Some("pk_teams".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         });
     let members = Table::new("members")
         .column(Column::new("id", SqlType::Integer))
@@ -29,6 +30,7 @@ fn members(deferrable: Option<Deferral>) -> Schema {
         .primary_key(PrimaryKey {
             name: Some("pk_members".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
         .foreign_key(ForeignKey {
             name: Some("fk_members_team".into()),
@@ -261,6 +263,7 @@ fn ranked(deferrable: Option<Deferral>) -> Schema {
         .primary_key(PrimaryKey {
             name: Some("pk_items".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
         .unique(UniqueConstraint {
             name: Some("uq_items_position".into()),

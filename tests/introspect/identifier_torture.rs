@@ -61,6 +61,7 @@ fn primary_key(kind: BackendKind, table: &str) -> PrimaryKey {
         // MySQL calls every primary key PRIMARY; it reads back unnamed.
         name: (kind != BackendKind::Mysql).then(|| naming::primary_key_name(table)),
         columns: vec!["id".into()],
+        ..Default::default()
     }
 }
 

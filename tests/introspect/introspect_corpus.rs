@@ -230,6 +230,7 @@ fn chinook(kind: BackendKind) -> Schema {
                     BackendKind::Sqlite => Some(format!("PK_{table_name}")),
                 },
                 columns: spec.primary_key.iter().map(|c| name(c)).collect(),
+                ..Default::default()
             });
             for (column, referenced_table, referenced_column) in spec.foreign_keys {
                 table.foreign_keys.push(ForeignKey {
@@ -378,6 +379,7 @@ mod pagila {
                 Some(PrimaryKey {
                     name: Some("payment_pkey".into()),
                     columns: vec!["payment_date".into(), "payment_id".into()],
+                    ..Default::default()
                 })
             );
             assert!(payment.columns[0].identity, "payment_id is serial");
@@ -515,6 +517,7 @@ mod pagila {
                 .primary_key(PrimaryKey {
                     name: Some("film_pkey".into()),
                     columns: vec!["film_id".into()],
+                    ..Default::default()
                 })
                 .foreign_key(cascade_restrict(
                     "film_language_id_fkey",

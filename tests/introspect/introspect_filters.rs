@@ -18,6 +18,7 @@ fn table(name: &str) -> Table {
         .primary_key(PrimaryKey {
             name: Some(format!("pk_{name}")),
             columns: vec!["id".into()],
+            ..Default::default()
         })
 }
 

@@ -196,6 +196,7 @@ fn expected_schema(kind: BackendKind) -> Schema {
         .primary_key(PrimaryKey {
             name: (!mysql).then(|| "pk_teams".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
         .unique(UniqueConstraint {
             name: Some("uq_teams_name".into()),
@@ -226,6 +227,7 @@ fn expected_schema(kind: BackendKind) -> Schema {
         .primary_key(PrimaryKey {
             name: (!mysql).then(|| "pk_users".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
         .unique(UniqueConstraint {
             name: Some("uq_users_team_id_email".into()),

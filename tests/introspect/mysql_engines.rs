@@ -17,6 +17,7 @@ fn notes(with: impl FnOnce(Table) -> Table) -> Schema {
             .primary_key(PrimaryKey {
                 name: Some("pk_notes".into()),
                 columns: vec!["id".into()],
+                ..Default::default()
             }),
     )])
 }

@@ -23,6 +23,7 @@ fn events() -> Table {
         .primary_key(PrimaryKey {
             name: Some("pk_events".into()),
             columns: vec!["id".into(), "created_at".into()],
+            ..Default::default()
         })
         .index(Index::on_columns("ix_events_region", ["region"]))
         .partition_by(PartitionKey::range(["created_at"]))

@@ -33,12 +33,14 @@ fn every_action(kind: BackendKind) -> Schema {
         .primary_key(PrimaryKey {
             name: Some("pk_parents".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         });
     let mut children = Table::new("children")
         .column(Column::new("id", SqlType::Integer).identity())
         .primary_key(PrimaryKey {
             name: Some("pk_children".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         });
     for (at, on_delete) in actions(kind).into_iter().enumerate() {
         let on_update = actions(kind)[(at + 1) % actions(kind).len()];
@@ -185,6 +187,7 @@ fn indexed(kind: BackendKind) -> Schema {
         .primary_key(PrimaryKey {
             name: Some("pk_docs".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
         .index(
             Index::on_columns("ix_docs_rank_title", ["rank", "title"])
@@ -437,6 +440,7 @@ fn with_domains(changed: bool) -> Schema {
         .primary_key(PrimaryKey {
             name: Some("film_pkey".into()),
             columns: vec!["film_id".into()],
+            ..Default::default()
         });
     Schema::new(vec![film]).domain(year).domain(code)
 }
@@ -915,6 +919,7 @@ fn with_extensions() -> Schema {
         .primary_key(PrimaryKey {
             name: Some("members_pkey".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
         .index(
             Index::on_columns("ix_members_email_trgm", ["email"])

@@ -22,6 +22,7 @@ fn items(name: SqlType) -> Table {
         .primary_key(PrimaryKey {
             name: Some("pk_items".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
 }
 

@@ -21,6 +21,7 @@ fn tags(with: impl FnOnce(Table) -> Table) -> Schema {
             .primary_key(PrimaryKey {
                 name: Some("pk_tags".into()),
                 columns: vec!["name".into()],
+                ..Default::default()
             }),
     )])
 }
@@ -253,6 +254,7 @@ mod sqlite {
                 .primary_key(PrimaryKey {
                     name: None,
                     columns: vec!["id".into()],
+                    ..Default::default()
                 })
                 .without_rowid()]);
             let error = refusal(&numbered);

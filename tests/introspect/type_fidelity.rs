@@ -165,6 +165,7 @@ fn typed_schema(kind: BackendKind) -> Schema {
         .primary_key(PrimaryKey {
             name: Some("pk_typed".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         });
     for (column, _) in typed_columns(kind) {
         table = table.column(column);

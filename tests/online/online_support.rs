@@ -165,6 +165,7 @@ pub fn base_schema() -> retort::Schema {
         .primary_key(PrimaryKey {
             name: Some("pk_teams".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         });
     let items = Table::new("items")
         .column(Column::new("id", SqlType::BigInt))
@@ -174,6 +175,7 @@ pub fn base_schema() -> retort::Schema {
         .primary_key(PrimaryKey {
             name: Some("pk_items".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
         .index(Index::on_columns("ix_items_qty", ["qty"]));
     retort::Schema::new(vec![teams, items])

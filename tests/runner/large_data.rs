@@ -72,6 +72,7 @@ fn ledger(amount: SqlType) -> Schema {
         .primary_key(PrimaryKey {
             name: Some("pk_ledger".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
         .index(Index::on_columns("ix_ledger_amount", ["amount"]))])
 }

@@ -191,6 +191,7 @@ mod tests {
             .primary_key(PrimaryKey {
                 name: None,
                 columns: key.iter().map(|column| (*column).to_owned()).collect(),
+                ..Default::default()
             });
         if let Some(email) = email {
             table = table.column(email);

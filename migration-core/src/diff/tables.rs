@@ -53,7 +53,8 @@ impl KeptTable<'_> {
     }
 
     /// Whether the primary key is another one: other columns (a renamed
-    /// column is still the same column) or another name. A key that only
+    /// column is still the same column), another name or another deferral
+    /// (PostgreSQL's `ALTER CONSTRAINT` does not apply to primary keys). A key that only
     /// follows a column's rename stays, which MySQL needs when that column
     /// is `AUTO_INCREMENT` (it must be in a key at all times).
     pub fn primary_key_changes(&self) -> bool {
@@ -69,6 +70,7 @@ impl KeptTable<'_> {
                         .map_or_else(|| column.clone(), |(_, new)| new.name.clone())
                 })
                 .collect(),
+            deferrable: key.deferrable,
         });
         renamed != self.to.primary_key
     }

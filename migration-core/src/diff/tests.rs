@@ -12,6 +12,7 @@ fn users() -> Table {
         .primary_key(PrimaryKey {
             name: Some("pk_users".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
 }
 
@@ -21,6 +22,7 @@ fn teams() -> Table {
         .primary_key(PrimaryKey {
             name: Some("pk_teams".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
 }
 
@@ -95,6 +97,7 @@ fn renaming_a_key_column_keeps_the_key() {
     renamed.primary_key = Some(PrimaryKey {
         name: Some("pk_users".into()),
         columns: vec!["user_id".into()],
+        ..Default::default()
     });
     let up = diff(
         &Schema::new(vec![users()]),
@@ -105,6 +108,7 @@ fn renaming_a_key_column_keeps_the_key() {
     renamed.primary_key = Some(PrimaryKey {
         name: Some("pk_people".into()),
         columns: vec!["user_id".into()],
+        ..Default::default()
     });
     let up = diff(&Schema::new(vec![users()]), &Schema::new(vec![renamed]));
     assert_eq!(
@@ -449,6 +453,7 @@ fn a_key_that_foreign_keys_rely_on_going_drops_and_re_adds_them() {
     renamed_key.primary_key = Some(PrimaryKey {
         name: Some("pk_teams_by_id".into()),
         columns: vec!["id".into()],
+        ..Default::default()
     });
     let up = diff(
         &Schema::new(vec![members.clone(), teams()]),
@@ -624,6 +629,7 @@ fn identity_stops_before_the_key_changes_and_starts_after() {
         table.primary_key = Some(PrimaryKey {
             name: Some("pk_users".into()),
             columns: columns.iter().map(|column| column.to_string()).collect(),
+            ..Default::default()
         });
         Schema::new(vec![table])
     };

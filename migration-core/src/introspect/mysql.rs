@@ -324,6 +324,7 @@ fn discover_index(table: &mut Table, parts: &[IndexRow]) {
         table.primary_key = Some(PrimaryKey {
             name: None,
             columns: columns.unwrap_or_default(),
+            ..Default::default()
         });
         return;
     }
@@ -635,6 +636,7 @@ mod tests {
             .primary_key(PrimaryKey {
                 name: None,
                 columns: vec!["id".into()],
+                ..Default::default()
             })
             .index(Index::on_columns("ix_status", ["status", "flag"]))
             .unique(UniqueConstraint {

@@ -434,7 +434,11 @@ fn discover_constraint(
         format!("constraint {} on {table}", row.constraint_name)
     };
     let constraint = match row.kind.as_str() {
-        "p" => Constraint::PrimaryKey(PrimaryKey { name, columns }),
+        "p" => Constraint::PrimaryKey(PrimaryKey {
+            name,
+            columns,
+            ..Default::default()
+        }),
         "u" => Constraint::Unique(UniqueConstraint {
             name,
             columns,
@@ -767,6 +771,7 @@ mod tests {
             .primary_key(PrimaryKey {
                 name: Some("film_pkey".into()),
                 columns: vec!["film_id".into()],
+                ..Default::default()
             })
             .unique(UniqueConstraint {
                 name: Some("film_title_key".into()),

@@ -7,12 +7,29 @@
 use serde::{Deserialize, Serialize};
 
 /// A table's primary key.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PrimaryKey {
     /// The constraint's name, where the database keeps one.
     pub name: Option<String>,
     /// The key's columns, in key order.
     pub columns: Vec<String>,
+    /// Whether the key is `DEFERRABLE`, and when it is checked then;
+    /// `None` for a key checked after each statement. Only PostgreSQL has
+    /// deferrable primary keys; MySQL, MariaDB and SQLite refuse a schema
+    /// that asks for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferrable: Option<Deferral>,
+}
+
+impl PrimaryKey {
+    /// Makes the key deferrable, checked as `deferral` says, so that a
+    /// transaction may swap two rows' keys and have uniqueness checked
+    /// at the end. PostgreSQL refuses a foreign key that references a
+    /// deferrable key, so no other table may reference this one.
+    pub fn deferrable(mut self, deferral: Deferral) -> Self {
+        self.deferrable = Some(deferral);
+        self
+    }
 }
 
 /// One element of an index key.

@@ -43,6 +43,7 @@ pub fn primary_key(table: &str, columns: &[&str]) -> PrimaryKey {
     PrimaryKey {
         name: Some(naming::primary_key_name(table)),
         columns: owned(columns),
+        ..Default::default()
     }
 }
 

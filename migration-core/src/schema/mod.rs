@@ -247,7 +247,11 @@ impl Eq for Schema {}
 ///         Table::new("teams")
 ///             .column(Column::new("id", SqlType::BigInt).identity())
 ///             .column(Column::new("name", SqlType::Text))
-///             .primary_key(PrimaryKey { name: Some("pk_teams".into()), columns: vec!["id".into()] })
+///             .primary_key(PrimaryKey {
+///                 name: Some("pk_teams".into()),
+///                 columns: vec!["id".into()],
+///                 ..Default::default()
+///             })
 ///     }
 /// }
 ///

@@ -6,7 +6,7 @@
 //! let tags = Table::new("tags")
 //!     .column(Column::new("name", SqlType::Text))
 //!     .column(Column::new("uses", SqlType::Integer))
-//!     .primary_key(PrimaryKey { name: None, columns: vec!["name".into()] })
+//!     .primary_key(PrimaryKey { name: None, columns: vec!["name".into()], ..Default::default() })
 //!     .without_rowid()
 //!     .strict();
 //! assert_eq!(tags.sqlite_options.to_string(), "WITHOUT ROWID, STRICT");

@@ -8,6 +8,7 @@ fn users() -> Table {
         .primary_key(PrimaryKey {
             name: Some("pk_users".into()),
             columns: vec!["id".into()],
+            ..Default::default()
         })
         .index(Index::on_columns("ix_users_team_id", ["team_id"]))
         .index(Index::on_columns(

@@ -252,6 +252,7 @@ mod tests {
             .primary_key(PrimaryKey {
                 name: None,
                 columns: vec!["id".into()],
+                ..Default::default()
             })])
     }
 

@@ -233,6 +233,7 @@ fn discover_columns(table: &mut Table, rows: &[ColumnRow], create: &CreateTable)
         table.primary_key = Some(PrimaryKey {
             name: create.primary_key_name.clone(),
             columns,
+            ..Default::default()
         });
     }
     for (column_name, collation) in &create.collations {
@@ -426,6 +427,7 @@ mod tests {
             .primary_key(PrimaryKey {
                 name: None,
                 columns: vec!["id".into()],
+                ..Default::default()
             });
         let track = Table::new("track")
             .column(Column::new("id", SqlType::Integer).identity())
@@ -443,6 +445,7 @@ mod tests {
             .primary_key(PrimaryKey {
                 name: Some("pk_track".into()),
                 columns: vec!["id".into()],
+                ..Default::default()
             })
             .unique(UniqueConstraint {
                 name: Some("uq_track_name".into()),

@@ -186,6 +186,7 @@ mod tests {
             .primary_key(PrimaryKey {
                 name: Some("pk_teams".into()),
                 columns: vec!["id".into()],
+                ..Default::default()
             })
     }
 

@@ -85,6 +85,7 @@ mod tests {
         table.primary_key(PrimaryKey {
             name: None,
             columns: vec![column.into()],
+            ..Default::default()
         })
     }
 
