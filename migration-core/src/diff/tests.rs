@@ -906,3 +906,38 @@ fn a_change_of_deferral_with_more_or_without_a_name_drops_and_adds_the_key() {
     assert_eq!(ops.last().map(String::as_str), Some("AddForeignKey users"));
     assert!(!ops.iter().any(|op| op.starts_with("SetForeignKeyDeferral")));
 }
+
+#[test]
+fn a_change_of_a_primary_keys_deferral_drops_and_adds_the_key() {
+    use crate::schema::Deferral;
+    let keyed = |deferrable: Option<Deferral>| {
+        let mut table = users();
+        table.primary_key.as_mut().expect("a key").deferrable = deferrable;
+        Schema::new(vec![table])
+    };
+    let plain = keyed(None);
+    let deferred = keyed(Some(Deferral::InitiallyDeferred));
+    let up = diff(&plain, &deferred);
+    assert_eq!(kinds(&up), ["DropPrimaryKey users", "AddPrimaryKey users"]);
+    assert_eq!(
+        apply(plain.clone(), up.ops())
+            .table("users")
+            .unwrap()
+            .primary_key,
+        deferred.table("users").unwrap().primary_key
+    );
+    assert_eq!(up.reverse().ops(), diff(&deferred, &plain).ops());
+    let immediate = keyed(Some(Deferral::InitiallyImmediate));
+    assert_eq!(
+        kinds(&diff(&deferred, &immediate)),
+        ["DropPrimaryKey users", "AddPrimaryKey users"]
+    );
+    assert!(diff(&deferred, &deferred).is_empty());
+    // A column renamed under a deferrable key keeps the key as it is.
+    let mut renamed = deferred.clone();
+    let users = users_of(&mut renamed);
+    users.columns[0].name = "user_id".into();
+    users.columns[0].renamed_from = Some("id".into());
+    users.primary_key.as_mut().unwrap().columns = vec!["user_id".into()];
+    assert_eq!(kinds(&diff(&deferred, &renamed)), ["RenameColumn users"]);
+}

@@ -437,7 +437,7 @@ fn discover_constraint(
         "p" => Constraint::PrimaryKey(PrimaryKey {
             name,
             columns,
-            ..Default::default()
+            deferrable: deferral(row),
         }),
         "u" => Constraint::Unique(UniqueConstraint {
             name,

@@ -66,7 +66,7 @@ pub(crate) use sql::*;
 
 use crate::backend::{Backend, BackendKind, MysqlBackend, PostgresBackend, SqliteBackend};
 use crate::diff::{Diff, Op};
-use crate::schema::{Column, ForeignKey, Schema, Table, UniqueConstraint};
+use crate::schema::{Column, ForeignKey, IndexPart, PrimaryKey, Schema, Table, UniqueConstraint};
 
 /// How one database writes a diff: implemented on each backend's dialect
 /// (`PostgresBackend`, ...) in this module's `postgres`, `mysql` and
@@ -116,6 +116,12 @@ pub(crate) trait Ddl: Backend {
     /// Whether the database has deferrable unique constraints; a schema
     /// with one is refused where it has not.
     fn deferrable_uniques(&self) -> bool {
+        false
+    }
+
+    /// Whether the database has deferrable primary keys; a schema with
+    /// one is refused where it has not.
+    fn deferrable_primary_keys(&self) -> bool {
         false
     }
 
@@ -186,18 +192,22 @@ pub fn render_op(op: &Op, backend: &dyn Backend) -> Result<Vec<String>, RenderEr
             check_partitioning(table, backend)?;
             check_deferrable_constraints(
                 &table.name,
+                table.primary_key.as_ref(),
                 &table.foreign_keys,
                 &table.uniques,
                 backend,
             )?;
         }
+        Op::AddPrimaryKey { table, primary_key } => {
+            check_deferrable_constraints(&table.name, Some(primary_key), &[], &[], backend)?
+        }
         Op::AddForeignKey { table, foreign_key } => {
             let foreign_keys = std::slice::from_ref(foreign_key);
-            check_deferrable_constraints(&table.name, foreign_keys, &[], backend)?
+            check_deferrable_constraints(&table.name, None, foreign_keys, &[], backend)?
         }
         Op::AddUnique { table, unique } => {
             let uniques = std::slice::from_ref(unique);
-            check_deferrable_constraints(&table.name, &[], uniques, backend)?
+            check_deferrable_constraints(&table.name, None, &[], uniques, backend)?
         }
         Op::AddColumn { table, column }
         | Op::AlterColumn {
@@ -333,7 +343,14 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
         ddl(backend.kind()).check_table(table)?;
         check_partitioning(table, backend)?;
         check_column_options(table, backend)?;
-        check_deferrable_constraints(&table.name, &table.foreign_keys, &table.uniques, backend)?;
+        check_deferrable_constraints(
+            &table.name,
+            table.primary_key.as_ref(),
+            &table.foreign_keys,
+            &table.uniques,
+            backend,
+        )?;
+        check_references_to_deferrable_keys(schema, table, backend)?;
         if let Some(exclusion) = table.exclusions.first() {
             if !ddl(backend.kind()).exclusion_constraints() {
                 return Err(RenderError::Unsupported {
@@ -349,10 +366,11 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
     Ok(())
 }
 
-/// Refuses a deferrable foreign key or unique constraint where `backend`
-/// has none, naming the table and the constraint.
+/// Refuses a deferrable primary key, foreign key or unique constraint
+/// where `backend` has none, naming the table and the constraint.
 fn check_deferrable_constraints(
     table: &str,
+    primary_key: Option<&PrimaryKey>,
     foreign_keys: &[ForeignKey],
     uniques: &[UniqueConstraint],
     backend: &dyn Backend,
@@ -368,6 +386,11 @@ fn check_deferrable_constraints(
         })
     };
     let ddl = ddl(backend.kind());
+    if !ddl.deferrable_primary_keys() {
+        if let Some(key) = primary_key.filter(|key| key.deferrable.is_some()) {
+            return refuse("primary key", &key.name, &key.columns);
+        }
+    }
     if !ddl.deferrable_foreign_keys() {
         if let Some(key) = foreign_keys.iter().find(|key| key.deferrable.is_some()) {
             return refuse("foreign key", &key.name, &key.columns);
@@ -376,6 +399,76 @@ fn check_deferrable_constraints(
     if !ddl.deferrable_uniques() {
         if let Some(unique) = uniques.iter().find(|unique| unique.deferrable.is_some()) {
             return refuse("unique constraint", &unique.name, &unique.columns);
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a foreign key of `table` that references a deferrable primary
+/// key, which PostgreSQL forbids (a foreign key needs a key that is
+/// checked after each statement), naming both keys. A unique constraint
+/// or unique index on the same columns that is not deferrable may serve
+/// the foreign key instead, as PostgreSQL picks one.
+fn check_references_to_deferrable_keys(
+    schema: &Schema,
+    table: &Table,
+    backend: &dyn Backend,
+) -> Result<(), RenderError> {
+    let same_columns = |a: &[String], b: &[String]| {
+        let mut a = a.to_vec();
+        let mut b = b.to_vec();
+        a.sort();
+        b.sort();
+        a == b
+    };
+    for foreign_key in &table.foreign_keys {
+        let Some(referenced) = schema.tables.iter().find(|candidate| {
+            candidate.name == foreign_key.referenced_table
+                && candidate.schema == foreign_key.referenced_schema
+        }) else {
+            continue;
+        };
+        let Some(key) = referenced.primary_key.as_ref() else {
+            continue;
+        };
+        let columns = &foreign_key.referenced_columns;
+        if key.deferrable.is_none() || !same_columns(&key.columns, columns) {
+            continue;
+        }
+        let served_by_unique = referenced
+            .uniques
+            .iter()
+            .any(|unique| unique.deferrable.is_none() && same_columns(&unique.columns, columns));
+        let served_by_index = referenced.indexes.iter().any(|index| {
+            let index_columns: Option<Vec<String>> = index
+                .parts
+                .iter()
+                .map(|part| match part {
+                    IndexPart::Column(column) => Some(column.clone()),
+                    IndexPart::Expression(_) => None,
+                })
+                .collect();
+            index.unique
+                && index.predicate.is_none()
+                && index_columns.is_some_and(|index_columns| same_columns(&index_columns, columns))
+        });
+        if !served_by_unique && !served_by_index {
+            return Err(RenderError::Unsupported {
+                backend: backend.kind().display_name(),
+                what: format!(
+                    "reference the deferrable primary key {} of table {} from foreign key {} of \
+                     table {} (a foreign key needs a key checked after each statement: make the \
+                     primary key not deferrable, or add a unique constraint on {} that is not)",
+                    key.name.clone().unwrap_or_else(|| key.columns.join(", ")),
+                    referenced.name,
+                    foreign_key
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| foreign_key.columns.join(", ")),
+                    table.name,
+                    columns.join(", "),
+                ),
+            });
         }
     }
     Ok(())

@@ -28,11 +28,16 @@ pub(crate) fn constraint_name(backend: &dyn Backend, name: Option<&str>) -> Stri
 }
 
 pub(crate) fn primary_key_clause(backend: &dyn Backend, primary_key: &PrimaryKey) -> String {
-    format!(
+    let mut clause = format!(
         "{}PRIMARY KEY ({})",
         constraint_name(backend, primary_key.name.as_deref()),
         column_list(backend, &primary_key.columns)
-    )
+    );
+    if let Some(deferral) = primary_key.deferrable {
+        clause.push(' ');
+        clause.push_str(deferral.as_sql());
+    }
+    clause
 }
 
 pub(crate) fn unique_clause(backend: &dyn Backend, unique: &UniqueConstraint) -> String {

@@ -146,3 +146,61 @@ fn postgres_online_steps_for_every_op() {
 fn mysql_online_steps_for_every_op() {
     insta::assert_snapshot!(online_golden(BackendKind::Mysql));
 }
+
+/// `slots` with a deferred primary key, and `bookings` referencing it
+/// when `referenced`.
+fn deferred_slots(referenced: bool) -> Schema {
+    use crate::schema::{Column, Deferral, ForeignKey, PrimaryKey, SqlType, Table};
+    let slots = Table::new("slots")
+        .column(Column::new("id", SqlType::Integer))
+        .primary_key(
+            PrimaryKey {
+                name: Some("pk_slots".into()),
+                columns: vec!["id".into()],
+                ..Default::default()
+            }
+            .deferrable(Deferral::InitiallyDeferred),
+        );
+    let bookings = Table::new("bookings")
+        .column(Column::new("slot_id", SqlType::Integer))
+        .foreign_key(ForeignKey {
+            name: Some("fk_bookings_slot".into()),
+            columns: vec!["slot_id".into()],
+            referenced_table: "slots".into(),
+            referenced_columns: vec!["id".into()],
+            ..ForeignKey::default()
+        });
+    Schema::new(if referenced {
+        vec![slots, bookings]
+    } else {
+        vec![slots]
+    })
+}
+
+#[test]
+fn deferrable_primary_keys_render_on_postgres_only() {
+    let up = diff(&Schema::default(), &deferred_slots(false));
+    assert_eq!(
+        rendered(&up, BackendKind::Postgres),
+        "CREATE TABLE \"slots\" (\n    \"id\" INTEGER NOT NULL,\n    CONSTRAINT \"pk_slots\" PRIMARY KEY (\"id\") DEFERRABLE INITIALLY DEFERRED\n);\n"
+    );
+    for kind in [BackendKind::Mysql, BackendKind::Sqlite] {
+        let error = render(&up, kind.backend()).expect_err("no deferrable primary keys");
+        assert!(
+            error
+                .to_string()
+                .contains("make primary key pk_slots of table slots DEFERRABLE"),
+            "{kind:?}: {error}"
+        );
+    }
+    let referenced = diff(&Schema::default(), &deferred_slots(true));
+    let error = render(&referenced, BackendKind::Postgres.backend())
+        .expect_err("PostgreSQL refuses the reference");
+    assert!(
+        error.to_string().contains(
+            "reference the deferrable primary key pk_slots of table slots from foreign key \
+             fk_bookings_slot of table bookings"
+        ),
+        "{error}"
+    );
+}

@@ -48,6 +48,10 @@ impl Ddl for PostgresBackend {
         true
     }
 
+    fn deferrable_primary_keys(&self) -> bool {
+        true
+    }
+
     fn partitions(&self) -> bool {
         true
     }

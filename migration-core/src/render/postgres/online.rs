@@ -70,7 +70,8 @@ fn phases(
                 .clone()
                 .unwrap_or_else(|| format!("{}_pkey", table.name));
             let columns = &primary_key.columns;
-            attach_index(backend, table, &name, columns, "PRIMARY KEY", None)?
+            let deferrable = primary_key.deferrable;
+            attach_index(backend, table, &name, columns, "PRIMARY KEY", deferrable)?
         }
         Op::AlterColumn { table, old, new } if !new_table(table) => {
             alter_column(backend, op, table, old, new)?
