@@ -134,7 +134,7 @@ fn set_column_generation(
     let quoted = backend.quote_identifier(&old.name);
     match &old.generated {
         Some(generated) if new.generated.is_none() && !generated.stored => {
-            let copy_name = format!("{}_plain", old.name);
+            let copy_name = plain_copy_name(&old.name);
             let copy = Column {
                 name: copy_name.clone(),
                 generated: Some(Generated {
@@ -184,6 +184,15 @@ fn set_column_generation(
             ));
         }
     }
+}
+
+/// The name of the stored copy a virtual column is made plain through:
+/// the column's name (cut to fit MySQL's 64 characters) and a suffix no
+/// model is likely to use.
+fn plain_copy_name(column: &str) -> String {
+    const SUFFIX: &str = "__retort_plain";
+    let kept: String = column.chars().take(64 - SUFFIX.len()).collect();
+    format!("{kept}{SUFFIX}")
 }
 
 /// An op's statements as part of `diff`: after a foreign key is dropped,
@@ -391,4 +400,18 @@ fn drop_index(backend: &MysqlBackend, table: &TableName, name: &str) -> String {
         backend.quote_identifier(name),
         render::table_sql(backend, table)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_copy_name;
+
+    #[test]
+    fn the_plain_copy_of_a_virtual_column_fits_mysqls_64_characters() {
+        assert_eq!(plain_copy_name("total"), "total__retort_plain");
+        let long = "é".repeat(70);
+        let copy = plain_copy_name(&long);
+        assert_eq!(copy.chars().count(), 64);
+        assert!(copy.ends_with("__retort_plain"), "{copy}");
+    }
 }
