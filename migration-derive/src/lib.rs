@@ -40,7 +40,7 @@ use syn::DeriveInput;
 /// | `comment` | `comment = "People who sign in"` | the table's comment (default: the struct's doc comment) |
 /// | `collation` | `collation = "utf8mb4_bin"` | the table's default collation (MySQL and MariaDB; it chooses the character set too), where it is not the database's |
 /// | `crate` | `crate = "my_app::retort"` | the path to `retort` in generated code (default: `::retort`) |
-/// | `primary_key` | `primary_key(columns("tenant_id", "id"))` | a composite primary key, named `pk_<table>` |
+/// | `primary_key` | `primary_key(columns("tenant_id", "id"))` | a composite primary key, named `pk_<table>`; add `deferrable` or `initially_deferred` for one checked at commit (PostgreSQL) |
 /// | `index` | `index(columns("team_id", "email"), name = "ix_by_team", unique)` | an index on columns; `name` (default `ix_<table>_<columns>`) and `unique` are optional |
 /// | | `index(columns("title"), method = "gin", ops = "gin_trgm_ops")` | `method`: the access method (`gin`, `gist`, `hash`, `brin`; MySQL `fulltext`, `spatial`); `ops`: the operator class of every key part |
 /// | `unique` | `unique(columns("team_id", "email"), name = "uq_member")` | a unique constraint (default name `uq_<table>_<columns>`); `deferrable` or `initially_deferred` in the list makes it `DEFERRABLE` (PostgreSQL only) |

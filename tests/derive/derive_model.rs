@@ -671,3 +671,33 @@ fn engine_names_the_mysql_storage_engine() {
     assert_eq!(ArchivedLine::table().engine.as_deref(), Some("MyISAM"));
     assert_eq!(Invoice::table().engine, None);
 }
+
+#[derive(Model)]
+#[model(
+    table = "queue_slots",
+    primary_key(columns("position"), initially_deferred)
+)]
+struct QueueSlot {
+    position: i32,
+    label: String,
+}
+
+#[derive(Model)]
+#[model(primary_key(columns("a", "b"), deferrable))]
+struct DeferrablePair {
+    a: i64,
+    b: i64,
+}
+
+#[test]
+fn a_primary_key_listed_on_the_struct_may_be_deferrable() {
+    use retort::Deferral;
+    let key = QueueSlot::table().primary_key.unwrap();
+    assert_eq!(key.columns, ["position"]);
+    assert_eq!(key.deferrable, Some(Deferral::InitiallyDeferred));
+    assert_eq!(
+        DeferrablePair::table().primary_key.unwrap().deferrable,
+        Some(Deferral::InitiallyImmediate)
+    );
+    assert_eq!(Invoice::table().primary_key.unwrap().deferrable, None);
+}

@@ -15,4 +15,10 @@ struct Member {
     third_team_id: i64,
 }
 
+#[derive(Model)]
+#[model(primary_key(columns("a"), deferable))]
+struct Slot {
+    a: i64,
+}
+
 fn main() {}

@@ -118,7 +118,7 @@ pub const CHECK_KEYS: &[Symbol] = &[NAME, EXPR];
 /// The keys of `#[model(identity(...))]` on a field.
 pub const IDENTITY_KEYS: &[Symbol] = &[ALWAYS, START, INCREMENT];
 /// The keys of `#[model(primary_key(...))]` on a struct.
-pub const PRIMARY_KEY_KEYS: &[Symbol] = &[COLUMNS];
+pub const PRIMARY_KEY_KEYS: &[Symbol] = &[COLUMNS, DEFERRABLE, INITIALLY_DEFERRED];
 
 /// The keys of `#[sql_enum(...)]` on an enum.
 pub const ENUM_KEYS: &[Symbol] = &[NAME, CRATE];

@@ -61,6 +61,8 @@ pub struct ContainerAttrs {
     pub collation: Option<Keyed<LitStr>>,
     pub krate: Option<Keyed<Path>>,
     pub primary_key: Option<Keyed<Vec<LitStr>>>,
+    /// `primary_key(.., deferrable)`: `Some(true)` when initially deferred.
+    pub primary_key_initially_deferred: Option<bool>,
     pub indexes: Vec<TableIndex>,
     pub uniques: Vec<TableUnique>,
     pub checks: Vec<TableCheck>,
@@ -301,15 +303,23 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
             return skip_value(&meta);
         }
         let mut columns = None;
+        let (mut deferrable, mut initially_deferred) = (None, None);
         meta.parse_nested_meta(|inner| {
             if inner.path == COLUMNS {
                 let list = column_list(cx, &inner, EXAMPLE)?;
                 keys.set_once(&mut columns, inner.path.clone(), list);
-                Ok(())
+            } else if inner.path == DEFERRABLE {
+                keys.flag(&inner, DEFERRABLE)?;
+                keys.set_once(&mut deferrable, inner.path.clone(), ());
+            } else if inner.path == INITIALLY_DEFERRED {
+                keys.flag(&inner, INITIALLY_DEFERRED)?;
+                keys.set_once(&mut initially_deferred, inner.path.clone(), ());
             } else {
-                keys.unknown_key(&inner, "`#[model(primary_key(...))]`", PRIMARY_KEY_KEYS)
+                return keys.unknown_key(&inner, "`#[model(primary_key(...))]`", PRIMARY_KEY_KEYS);
             }
+            Ok(())
         })?;
+        out.primary_key_initially_deferred = deferral(&deferrable, &initially_deferred);
         match columns {
             Some(columns) => keys.set_once(&mut out.primary_key, key, columns.value),
             None => missing_key(cx, &key, "primary_key(...)", COLUMNS, EXAMPLE),
@@ -392,12 +402,7 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
             Some(columns) => out.uniques.push(TableUnique {
                 columns: columns.value,
                 name: name.map(|name| name.value),
-                // `initially_deferred` implies `deferrable`.
-                initially_deferred: match (deferrable, initially_deferred) {
-                    (_, Some(_)) => Some(true),
-                    (Some(_), None) => Some(false),
-                    (None, None) => None,
-                },
+                initially_deferred: deferral(&deferrable, &initially_deferred),
             }),
             None => missing_key(cx, &key, "unique(...)", COLUMNS, EXAMPLE),
         }
@@ -663,6 +668,20 @@ fn identity(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Identity> {
         Ok(())
     })?;
     Ok(identity)
+}
+
+/// What `deferrable` and `initially_deferred` say of a key: `Some(true)`
+/// initially deferred (`initially_deferred` implies `deferrable`),
+/// `Some(false)` deferrable, `None` neither.
+fn deferral(
+    deferrable: &Option<Keyed<()>>,
+    initially_deferred: &Option<Keyed<()>>,
+) -> Option<bool> {
+    match (deferrable, initially_deferred) {
+        (_, Some(_)) => Some(true),
+        (Some(_), None) => Some(false),
+        (None, None) => None,
+    }
 }
 
 fn missing_key(cx: &Ctxt, key: &Path, attribute: &str, missing: Symbol, example: &str) {

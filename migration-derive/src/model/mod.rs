@@ -104,8 +104,13 @@ fn generate(container: &Container) -> TokenStream {
             .iter()
             .map(|column| quote!(table.columns.push(#column);)),
     );
+    let mut primary_key = quote!(#private::primary_key(#table, &[#(#key_columns),*]));
+    if let Some(initially_deferred) = container.attrs.primary_key_initially_deferred {
+        let deferral = deferral(&private, initially_deferred);
+        primary_key = quote!(#primary_key.deferrable(#deferral));
+    }
     statements.push(quote!(
-        table.primary_key = ::core::option::Option::Some(#private::primary_key(#table, &[#(#key_columns),*]));
+        table.primary_key = ::core::option::Option::Some(#primary_key);
     ));
 
     let mut indexes = Vec::new();
@@ -176,14 +181,9 @@ fn generate(container: &Container) -> TokenStream {
         let name = option_str(unique.name.as_ref().map(|name| name.value()).as_deref());
         let columns = &unique.columns;
         let mut built = quote!(#private::unique(#table, #name, &[#(#columns),*]));
-        match unique.initially_deferred {
-            Some(true) => {
-                built = quote!(#built.deferrable(#private::Deferral::InitiallyDeferred));
-            }
-            Some(false) => {
-                built = quote!(#built.deferrable(#private::Deferral::InitiallyImmediate));
-            }
-            None => {}
+        if let Some(initially_deferred) = unique.initially_deferred {
+            let deferral = deferral(&private, initially_deferred);
+            built = quote!(#built.deferrable(#deferral));
         }
         uniques.push(built);
     }
@@ -312,6 +312,15 @@ fn identity_options(private: &TokenStream, identity: &Identity) -> TokenStream {
         start: #start,
         increment: #increment,
     })
+}
+
+/// `Deferral::InitiallyDeferred`, or `InitiallyImmediate`.
+fn deferral(private: &TokenStream, initially_deferred: bool) -> TokenStream {
+    if initially_deferred {
+        quote!(#private::Deferral::InitiallyDeferred)
+    } else {
+        quote!(#private::Deferral::InitiallyImmediate)
+    }
 }
 
 /// The column type the attributes choose, if they choose one.
