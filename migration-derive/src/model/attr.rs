@@ -303,23 +303,17 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
             return skip_value(&meta);
         }
         let mut columns = None;
-        let (mut deferrable, mut initially_deferred) = (None, None);
+        let mut deferral = DeferralKeys::default();
         meta.parse_nested_meta(|inner| {
             if inner.path == COLUMNS {
                 let list = column_list(cx, &inner, EXAMPLE)?;
                 keys.set_once(&mut columns, inner.path.clone(), list);
-            } else if inner.path == DEFERRABLE {
-                keys.flag(&inner, DEFERRABLE)?;
-                keys.set_once(&mut deferrable, inner.path.clone(), ());
-            } else if inner.path == INITIALLY_DEFERRED {
-                keys.flag(&inner, INITIALLY_DEFERRED)?;
-                keys.set_once(&mut initially_deferred, inner.path.clone(), ());
-            } else {
+            } else if !deferral.read(&keys, &inner)? {
                 return keys.unknown_key(&inner, "`#[model(primary_key(...))]`", PRIMARY_KEY_KEYS);
             }
             Ok(())
         })?;
-        out.primary_key_initially_deferred = deferral(&deferrable, &initially_deferred);
+        out.primary_key_initially_deferred = deferral.initially_deferred();
         match columns {
             Some(columns) => keys.set_once(&mut out.primary_key, key, columns.value),
             None => missing_key(cx, &key, "primary_key(...)", COLUMNS, EXAMPLE),
@@ -377,7 +371,7 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
             return skip_value(&meta);
         }
         let (mut columns, mut name) = (None, None);
-        let (mut deferrable, mut initially_deferred) = (None, None);
+        let mut deferral = DeferralKeys::default();
         meta.parse_nested_meta(|inner| {
             if inner.path == COLUMNS {
                 let list = column_list(cx, &inner, EXAMPLE)?;
@@ -387,13 +381,7 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
                     keys.non_empty(&lit, NAME, "name = \"uq_member\"");
                     keys.set_once(&mut name, inner.path.clone(), lit);
                 }
-            } else if inner.path == DEFERRABLE {
-                keys.flag(&inner, DEFERRABLE)?;
-                keys.set_once(&mut deferrable, inner.path.clone(), ());
-            } else if inner.path == INITIALLY_DEFERRED {
-                keys.flag(&inner, INITIALLY_DEFERRED)?;
-                keys.set_once(&mut initially_deferred, inner.path.clone(), ());
-            } else {
+            } else if !deferral.read(&keys, &inner)? {
                 return keys.unknown_key(&inner, "`#[model(unique(...))]`", UNIQUE_KEYS);
             }
             Ok(())
@@ -402,7 +390,7 @@ fn container_key(cx: &Ctxt, out: &mut ContainerAttrs, meta: ParseNestedMeta) -> 
             Some(columns) => out.uniques.push(TableUnique {
                 columns: columns.value,
                 name: name.map(|name| name.value),
-                initially_deferred: deferral(&deferrable, &initially_deferred),
+                initially_deferred: deferral.initially_deferred(),
             }),
             None => missing_key(cx, &key, "unique(...)", COLUMNS, EXAMPLE),
         }
@@ -670,17 +658,38 @@ fn identity(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Identity> {
     Ok(identity)
 }
 
-/// What `deferrable` and `initially_deferred` say of a key: `Some(true)`
-/// initially deferred (`initially_deferred` implies `deferrable`),
-/// `Some(false)` deferrable, `None` neither.
-fn deferral(
-    deferrable: &Option<Keyed<()>>,
-    initially_deferred: &Option<Keyed<()>>,
-) -> Option<bool> {
-    match (deferrable, initially_deferred) {
-        (_, Some(_)) => Some(true),
-        (Some(_), None) => Some(false),
-        (None, None) => None,
+/// `deferrable` and `initially_deferred` inside a key's list
+/// (`unique(...)`, `primary_key(...)`).
+#[derive(Default)]
+struct DeferralKeys {
+    deferrable: Option<Keyed<()>>,
+    initially_deferred: Option<Keyed<()>>,
+}
+
+impl DeferralKeys {
+    /// Reads `inner` if it is one of the two keys; `false` if it is not.
+    fn read(&mut self, keys: &Keys, inner: &ParseNestedMeta) -> syn::Result<bool> {
+        let slot = if inner.path == DEFERRABLE {
+            keys.flag(inner, DEFERRABLE)?;
+            &mut self.deferrable
+        } else if inner.path == INITIALLY_DEFERRED {
+            keys.flag(inner, INITIALLY_DEFERRED)?;
+            &mut self.initially_deferred
+        } else {
+            return Ok(false);
+        };
+        keys.set_once(slot, inner.path.clone(), ());
+        Ok(true)
+    }
+
+    /// `Some(true)` initially deferred (`initially_deferred` implies
+    /// `deferrable`), `Some(false)` deferrable, `None` neither.
+    fn initially_deferred(&self) -> Option<bool> {
+        match (&self.deferrable, &self.initially_deferred) {
+            (_, Some(_)) => Some(true),
+            (Some(_), None) => Some(false),
+            (None, None) => None,
+        }
     }
 }
 
