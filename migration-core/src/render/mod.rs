@@ -186,18 +186,7 @@ pub(crate) trait Ddl: Backend {
 /// [`RenderError`] when the database cannot express the op.
 pub fn render_op(op: &Op, backend: &dyn Backend) -> Result<Vec<String>, RenderError> {
     match op {
-        Op::CreateTable { table } => {
-            check_column_types(&table.name, &table.columns, backend)?;
-            ddl(backend.kind()).check_table(table)?;
-            check_partitioning(table, backend)?;
-            check_deferrable_constraints(
-                &table.name,
-                table.primary_key.as_ref(),
-                &table.foreign_keys,
-                &table.uniques,
-                backend,
-            )?;
-        }
+        Op::CreateTable { table } => check_table_declaration(table, backend)?,
         Op::AddPrimaryKey { table, primary_key } => {
             check_deferrable_constraints(&table.name, Some(primary_key), &[], &[], backend)?
         }
@@ -339,17 +328,8 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
         }
     }
     for table in &schema.tables {
-        check_column_types(&table.name, &table.columns, backend)?;
-        ddl(backend.kind()).check_table(table)?;
-        check_partitioning(table, backend)?;
+        check_table_declaration(table, backend)?;
         check_column_options(table, backend)?;
-        check_deferrable_constraints(
-            &table.name,
-            table.primary_key.as_ref(),
-            &table.foreign_keys,
-            &table.uniques,
-            backend,
-        )?;
         check_references_to_deferrable_keys(schema, table, backend)?;
         if let Some(exclusion) = table.exclusions.first() {
             if !ddl(backend.kind()).exclusion_constraints() {
@@ -364,6 +344,22 @@ fn check_schema(schema: &Schema, backend: &dyn Backend) -> Result<(), RenderErro
         }
     }
     Ok(())
+}
+
+/// The checks a table's own declaration must pass where `backend`
+/// creates it: its columns' types, the dialect's rules for tables,
+/// partitioning, and deferrable constraints.
+fn check_table_declaration(table: &Table, backend: &dyn Backend) -> Result<(), RenderError> {
+    check_column_types(&table.name, &table.columns, backend)?;
+    ddl(backend.kind()).check_table(table)?;
+    check_partitioning(table, backend)?;
+    check_deferrable_constraints(
+        &table.name,
+        table.primary_key.as_ref(),
+        &table.foreign_keys,
+        &table.uniques,
+        backend,
+    )
 }
 
 /// Refuses a deferrable primary key, foreign key or unique constraint
