@@ -146,7 +146,7 @@ pub(super) fn add_and_alter(
         for (old, new) in &pair.columns {
             let mut old = without_hint(old);
             old.name.clone_from(&new.name);
-            if old.generated.is_some() && new.generated.is_none() {
+            if becomes_plain(&old, new) {
                 let plain = Column {
                     generated: None,
                     ..old.clone()
@@ -167,7 +167,7 @@ pub(super) fn add_and_alter(
         for (old, new) in &pair.columns {
             let mut old = without_hint(old);
             old.name.clone_from(&new.name);
-            if old.generated.is_some() && new.generated.is_none() {
+            if becomes_plain(&old, new) {
                 old.generated = None;
             } else if pair.recreates(&old, new) {
                 continue;
@@ -206,6 +206,12 @@ pub(super) fn add_and_alter(
             });
         }
     }
+}
+
+/// Whether a generated column becomes plain, keeping its values
+/// ([`Op::SetColumnGeneration`]).
+fn becomes_plain(old: &Column, new: &Column) -> bool {
+    old.generated.is_some() && new.generated.is_none()
 }
 
 /// Columns start being generated once their key exists; see
